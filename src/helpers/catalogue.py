@@ -1,0 +1,265 @@
+"""The indicator catalogue: what each code means, how it aggregates over months,
+whether a ratio is capped at 100%, which codes are parts of which total, display
+precision and targets. Validated on load (pydantic): a broken row is a clear error."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
+
+from .errors import CatalogueError
+
+AREAS = {
+    "chi_dao_dieu_hanh": ("Công tác chỉ đạo, điều hành CCHC", "Steering and direction of PAR"),
+    "the_che": ("Cải cách thể chế", "Institutional reform"),
+    "tthc": ("Cải cách thủ tục hành chính", "Administrative procedure reform"),
+    "bo_may": ("Cải cách tổ chức bộ máy hành chính nhà nước", "Reform of the state apparatus"),
+    "cong_vu": ("Cải cách chế độ công vụ", "Civil service reform"),
+    "tai_chinh_cong": ("Cải cách tài chính công", "Public finance reform"),
+    "chinh_phu_so": ("Xây dựng và phát triển Chính phủ điện tử, Chính phủ số",
+                     "E-government and digital government"),
+    "de_an_06": ("Đề án 06 (dữ liệu dân cư, định danh điện tử)",
+                 "Project 06 (population data and e-ID)"),
+}
+LEVELS = ("national", "province", "department", "district", "commune")
+
+
+def _yes(v) -> bool:
+    return str(v).strip().lower() in {"yes", "y", "true", "1", "x", "có"}
+
+
+class Indicator(BaseModel):
+    """One catalogue row."""
+
+    code: str
+    area: str
+    name_vi: str
+    name_en: str
+    unit: Literal["count", "percent", "points", "rank", "vnd"]
+    direction: Literal["higher_better", "lower_better", "neutral"]
+    kind: Literal["count", "amount", "ratio", "score", "rank", "derived"]
+    aggregation: Literal["sum", "last", "ratio"]
+    numerator: tuple[str, ...] = ()
+    denominator: Optional[str] = None
+    capped: bool = False
+    parts_of: Optional[str] = None
+    additive: bool = False
+    decimals: int = 0
+    target: Optional[Decimal] = None
+    target_op: Optional[Literal[">=", "<="]] = None
+    target_text: str = ""
+    target_source: str = ""
+    levels: tuple[str, ...] = ()
+    cadence: str = "monthly"
+    headline: bool = False
+    from_source_article: str = ""
+    definition_source: str = ""
+
+    @field_validator("code")
+    @classmethod
+    def _code_is_identifier(cls, v: str) -> str:
+        if not v or not v.replace("_", "a").isalnum() or v != v.lower():
+            raise ValueError(f"mã chỉ tiêu {v!r} phải gồm chữ thường, số và dấu gạch dưới")
+        return v
+
+    @field_validator("area")
+    @classmethod
+    def _known_area(cls, v: str) -> str:
+        if v not in AREAS:
+            raise ValueError(f"lĩnh vực {v!r} không có trong {sorted(AREAS)}")
+        return v
+
+    @field_validator("levels")
+    @classmethod
+    def _known_levels(cls, v):
+        bad = [x for x in v if x not in LEVELS]
+        if bad:
+            raise ValueError(f"cấp {bad} không hợp lệ; dùng {LEVELS}")
+        return v
+
+    @model_validator(mode="after")
+    def _ratio_has_parts(self):
+        if self.aggregation == "ratio" and not (self.numerator and self.denominator):
+            raise ValueError("chỉ tiêu tỷ lệ (aggregation=ratio) cần numerator và denominator")
+        if self.aggregation != "ratio" and (self.numerator or self.denominator):
+            raise ValueError("numerator/denominator chỉ dùng cho aggregation=ratio")
+        if self.target is not None and self.target_op is None:
+            self.target_op = "<=" if self.direction == "lower_better" else ">="
+        return self
+
+    # -- helpers --------------------------------------------------------------
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.aggregation == "ratio"
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Codes whose monthly rows this indicator is computed from."""
+        if self.is_ratio:
+            return self.numerator + (self.denominator,)
+        return (self.code,)
+
+
+@dataclass
+class Catalogue:
+    indicators: dict[str, Indicator]
+    source: str = "built-in"
+    _parts: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._check_references()
+        for ind in self.indicators.values():
+            if ind.parts_of:
+                self._parts.setdefault(ind.parts_of, []).append(ind.code)
+
+    def _check_references(self):
+        for ind in self.indicators.values():
+            for ref in ind.inputs + ((ind.parts_of,) if ind.parts_of else ()):
+                if ref not in self.indicators:
+                    raise CatalogueError(
+                        f"chỉ tiêu {ind.code} tham chiếu mã {ref!r} không có trong danh mục",
+                        file=self.source, indicator=ind.code,
+                        hint="thêm một dòng cho mã đó hoặc sửa numerator/denominator/parts_of")
+
+    def __contains__(self, code) -> bool:
+        return code in self.indicators
+
+    def __getitem__(self, code) -> Indicator:
+        return self.indicators[code]
+
+    def __iter__(self):
+        return iter(self.indicators.values())
+
+    def get(self, code):
+        return self.indicators.get(code)
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.indicators)
+
+    def parts(self, total_code: str) -> list[str]:
+        """Codes that must add up to ``total_code`` (e.g. procedures by level)."""
+        return list(self._parts.get(total_code, []))
+
+    @property
+    def totals_with_parts(self) -> list[str]:
+        return list(self._parts)
+
+    def in_area(self, area: str) -> list[Indicator]:
+        return [i for i in self if i.area == area]
+
+    def headline(self) -> list[Indicator]:
+        return [i for i in self if i.headline]
+
+    def ratios_using(self, code: str) -> list[Indicator]:
+        return [i for i in self if i.is_ratio and code in i.inputs]
+
+    def suggest(self, code: str) -> Optional[str]:
+        """The nearest known code, for 'did you mean …?' messages."""
+        m = difflib.get_close_matches(str(code).strip().lower(), self.codes, n=1, cutoff=0.6)
+        return m[0] if m else None
+
+
+# -- loading --------------------------------------------------------------------
+_LIST_FIELDS = {"numerator": "+", "levels": ";"}
+
+
+def _row_to_fields(row: dict) -> dict:
+    out = {}
+    for key, raw in row.items():
+        if key is None:
+            raise ValueError("dòng có nhiều cột hơn tiêu đề")
+        val = (raw or "").strip()
+        if key == "level":
+            key = "levels"
+        if key in _LIST_FIELDS:
+            out[key] = tuple(x.strip() for x in val.split(_LIST_FIELDS[key]) if x.strip())
+        elif key in {"capped", "additive", "headline"}:
+            out[key] = _yes(val)
+        elif key == "target":
+            out[key] = _parse_target(val)
+        elif key == "decimals":
+            out[key] = int(val) if val else 0
+        elif val or key in {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}:
+            out[key] = val
+    return out
+
+
+def _parse_target(val: str):
+    if not val:
+        return None
+    try:
+        return Decimal(val.rstrip("%").strip())
+    except InvalidOperation:
+        raise ValueError(f"chỉ tiêu (target) {val!r} phải là một số ở dạng chuẩn, ví dụ 50 hoặc 98.5")
+
+
+def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
+    text = path_or_text
+    try:
+        if isinstance(path_or_text, Path):
+            text = path_or_text.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CatalogueError("danh mục chỉ tiêu không phải UTF-8", file=source,
+                             hint="lưu lại tệp với mã hóa UTF-8")
+    reader = csv.DictReader(text.splitlines())
+    required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
+    missing = required - set(reader.fieldnames or [])
+    if missing:
+        raise CatalogueError(f"danh mục thiếu cột {', '.join(sorted(missing))}", file=source)
+    return [(i, row) for i, row in enumerate(reader, start=2)]
+
+
+def _parse_rows(rows, source: str) -> dict[str, Indicator]:
+    out: dict[str, Indicator] = {}
+    for line, row in rows:
+        code = (row.get("code") or "").strip()
+        try:
+            ind = Indicator(**_row_to_fields(row))
+        except (ValidationError, ValueError) as exc:
+            raise CatalogueError(f"dòng danh mục không hợp lệ: {_pydantic_summary(exc)}",
+                                 file=source, row=line, indicator=code or None) from None
+        if ind.code in out:
+            raise CatalogueError(f"mã chỉ tiêu {ind.code} bị lặp", file=source, row=line,
+                                 indicator=ind.code)
+        out[ind.code] = ind
+    return out
+
+
+def _pydantic_summary(exc) -> str:
+    if isinstance(exc, ValidationError):
+        parts = []
+        for err in exc.errors():
+            loc = ".".join(str(x) for x in err.get("loc", ())) or "dòng"
+            msg = err.get("msg", "").removeprefix("Value error, ")
+            parts.append(f"{loc}: {msg}")
+        return "; ".join(parts)
+    return str(exc)
+
+
+def builtin_catalogue_path():
+    return resources.files("helpers").joinpath("data/indicators.csv")
+
+
+def load_catalogue(data_dir=None) -> Catalogue:
+    """The shipped catalogue, replaced/extended by ``<data_dir>/indicators.csv``."""
+    base = builtin_catalogue_path()
+    rows = _read_rows(base.read_text(encoding="utf-8"), "helpers/data/indicators.csv")
+    indicators = _parse_rows(rows, "helpers/data/indicators.csv")
+    source = "built-in"
+    if data_dir is not None:
+        extra = Path(data_dir) / "indicators.csv"
+        if extra.is_file():
+            indicators.update(_parse_rows(_read_rows(extra, str(extra)), str(extra)))
+            source = str(extra)
+    return Catalogue(indicators, source=source)

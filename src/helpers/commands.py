@@ -1,0 +1,199 @@
+"""Sub-commands beyond ``validate``: run, template, new-period, index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import DataError, ParameterError
+from .params import check_params, project_root, read_params_file, resolve_data_dir
+from .periods import Period
+
+
+def _split(values) -> list[str]:
+    out = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+# -- run ---------------------------------------------------------------------------------------------
+def _default_period(data_dir: Path) -> str:
+    from .load import period_files
+    months = sorted(p.code for p, _ in period_files(data_dir) if p is not None)
+    if not months:
+        raise ParameterError(f"không có tệp số liệu tháng nào trong {data_dir / 'periods'}",
+                             hint="thêm periods/YYYY-MM.csv hoặc chỉ rõ --period")
+    return months[-1]
+
+
+def _units_for(arg_units, data_dir: Path) -> list[str]:
+    from .units import read_units
+    if arg_units and arg_units != ["all"]:
+        return arg_units
+    try:
+        units = read_units(data_dir / "units.csv")
+    except DataError as exc:
+        raise ParameterError(str(exc)) from None
+    if arg_units == ["all"]:
+        return units.codes
+    return [u.code for u in units.roots()]
+
+
+def param_sets(args, root: Path) -> list:
+    """Every (validated) parameter set the command asks for. Nothing runs before this passes."""
+    raw = []
+    data_override = {"data_dir": args.data_dir} if args.data_dir else {}
+    lang = {"language": args.lang} if args.lang else {}
+    if args.params:
+        for f in args.params:
+            values = {**read_params_file(f), **data_override, **lang}
+            units = _split(args.unit)
+            for u in (units or [values.get("unit", "10")]):
+                raw.append(({**values, "unit": u}, f))
+    else:
+        data_dir = resolve_data_dir(args.data_dir or "data", root)
+        if not data_dir.is_dir():
+            raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(data_dir)!r}", hint="dùng --data-dir")
+        periods = _split(args.period)
+        if args.all:
+            from .load import period_files
+            periods = sorted({p.code for p, _ in period_files(data_dir) if p is not None})
+        periods = periods or [_default_period(data_dir)]
+        for p in periods:
+            for u in _units_for(_split(args.unit), data_dir):
+                raw.append(({"period": p, "unit": u, "data_dir": str(data_dir), **lang}, None))
+    return [check_params(values, root, source) for values, source in raw]
+
+
+def cmd_run(args) -> int:
+    from .batch import Job, run_jobs
+    from .index import write_index
+    from .progress import Progress
+    from .run import DEFAULT_REPORTS, notebook_path
+
+    root = project_root()
+    sets = param_sets(args, root)
+    reports = _split(args.report) or list(DEFAULT_REPORTS)
+    for r in reports:
+        notebook_path(r, root)
+    formats = tuple(_split([args.formats])) or ("html", "pdf")
+    bad = [f for f in formats if f not in {"html", "pdf"}]
+    if bad:
+        raise ParameterError(f"định dạng không hỗ trợ: {', '.join(bad)}", hint="dùng --formats html,pdf")
+    out_dir = Path(args.out).resolve()
+    jobs = [Job(p, r, str(out_dir), formats, str(root), args.force) for p in sets for r in reports]
+    n_jobs = args.jobs or os.cpu_count() or 1
+    with Progress(len(jobs), quiet=args.quiet) as progress:
+        outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=args.executor, scheduler=args.scheduler,
+                            on_done=progress.advance)
+    write_index(out_dir)
+    progress.summary(outcomes)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+# -- new-period, template, index ------------------------------------------------------------------------
+def cmd_new_period(args) -> int:
+    from .cli import console
+    root = project_root()
+    period = Period.parse(args.period)
+    path = root / "params" / f"{period.code}.yaml"
+    written = [_write_params(path, period, args.unit, args.data_dir, args.force)]
+    if args.workbook and period.kind == "month":
+        written.append(_write_template(period, args.data_dir, args.unit, args.force))
+    for p in written:
+        console.print(f"đã tạo {p}")
+    for closing in closing_periods(period):
+        console.print(f"tháng {period.first}/{period.year} khép lại {closing.label('vi')}: "
+                      f"cchc-report new-period {closing.code}  ·  cchc-report run --period {closing.code}")
+    return 0
+
+
+def closing_periods(period: Period) -> list[Period]:
+    """Quarter, half-year and year that a month closes (e.g. 2023-06 closes Q2 and H1)."""
+    if period.kind != "month":
+        return []
+    out = []
+    m, y = period.first, period.year
+    if m % 3 == 0:
+        out.append(Period.parse(f"{y}-Q{m // 3}"))
+    if m % 6 == 0 and m != 12:
+        out.append(Period.parse(f"{y}-H{m // 6}"))
+    if m == 12:
+        out += [Period.parse(f"{y}-H2"), Period.parse(f"{y}")]
+    return out
+
+
+def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
+    if path.exists() and not force:
+        raise ParameterError(f"{path} đã tồn tại", hint="dùng --force để ghi đè")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'# Báo cáo CCHC {period.label("vi")}\nperiod: "{period.code}"\nunit: "{unit}"\n'
+                    f'data_dir: "{data_dir}"\nlanguage: "vi"\n', encoding="utf-8")
+    return path
+
+
+def _write_template(period: Period, data_dir, unit, force) -> Path:
+    from .load import load_data
+    from .workbook import previous_values, write_entry_workbook
+    data_path = resolve_data_dir(data_dir, project_root())
+    target = data_path / "periods" / f"{period.code}.xlsx"
+    if (target.exists() or target.with_suffix(".csv").exists()) and not force:
+        raise ParameterError(f"{target} (hoặc .csv) đã tồn tại", hint="dùng --force để ghi đè")
+    ds = load_data(data_path)
+    return write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
+                                previous=previous_values(ds, period))
+
+
+def cmd_template(args) -> int:
+    from .cli import console
+    period = Period.parse(args.period)
+    if period.kind != "month":
+        raise ParameterError("mẫu nhập liệu lập theo tháng", hint="ví dụ: cchc-report template 2023-11")
+    console.print(f"đã tạo {_write_template(period, args.data_dir, args.unit, args.force)}")
+    return 0
+
+
+def cmd_index(args) -> int:
+    from .cli import console
+    from .index import write_index
+    console.print(f"đã cập nhật {write_index(Path(args.out))}")
+    return 0
+
+
+def add_subcommands(sub) -> None:
+    r = sub.add_parser("run", help="lập báo cáo (HTML, PDF, metrics.json)")
+    r.add_argument("--params", nargs="+", help="tệp tham số params/<kỳ>.yaml")
+    r.add_argument("--period", action="append", help="kỳ: 2023-10, 2023-Q3, 2023-H1, 2023 (lặp lại được)")
+    r.add_argument("--unit", action="append", help="mã đơn vị (lặp lại được) hoặc 'all'")
+    r.add_argument("--all", action="store_true", help="mọi tháng có số liệu")
+    r.add_argument("--data-dir", default=None)
+    r.add_argument("--out", default="reports")
+    r.add_argument("--report", action="append", help="progress_report, data_quality (mặc định: cả hai)")
+    r.add_argument("--formats", default="html,pdf")
+    r.add_argument("--lang", choices=["vi", "en"], default=None)
+    r.add_argument("--jobs", type=int, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
+    r.add_argument("--force", action="store_true", help="lập lại cả báo cáo không thay đổi")
+    r.add_argument("--quiet", action="store_true", help="không in tiến độ (cho cron)")
+    r.add_argument("--executor", choices=["local", "dask"], default="local")
+    r.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786")
+    r.set_defaults(func=cmd_run)
+
+    n = sub.add_parser("new-period", help="tạo params/<kỳ>.yaml (và mẫu Excel nếu cần)")
+    n.add_argument("period")
+    n.add_argument("--unit", default="10")
+    n.add_argument("--data-dir", default="data")
+    n.add_argument("--workbook", action="store_true", help="tạo cả mẫu nhập liệu Excel")
+    n.add_argument("--force", action="store_true")
+    n.set_defaults(func=cmd_new_period)
+
+    t = sub.add_parser("template", help="tạo mẫu nhập liệu Excel data/periods/<tháng>.xlsx")
+    t.add_argument("period")
+    t.add_argument("--unit", default=None)
+    t.add_argument("--data-dir", default="data")
+    t.add_argument("--force", action="store_true")
+    t.set_defaults(func=cmd_template)
+
+    i = sub.add_parser("index", help="cập nhật reports/index.html")
+    i.add_argument("--out", default="reports")
+    i.set_defaults(func=cmd_index)

@@ -1,0 +1,107 @@
+"""Numbers, percentages, money and dates in Vietnamese or English (Babel)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+NA = {"vi": "—", "en": "—"}
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["vi"])
+
+
+def _rounded(value, decimals: int) -> Decimal:
+    q = Decimal(1).scaleb(-decimals)
+    return Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def number(value, lang: str = "vi", decimals: int = 0) -> str:
+    """``1989`` -> ``1.989`` (vi) / ``1,989`` (en); ``None`` -> ``—``."""
+    if value is None:
+        return NA[lang if lang in NA else "vi"]
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(_rounded(value, decimals), format=pattern, locale=_locale(lang))
+
+
+def percent(value, lang: str = "vi", decimals: int = 2) -> str:
+    """A value already in percent: ``90.35`` -> ``90,35%``."""
+    if value is None:
+        return NA[lang if lang in NA else "vi"]
+    return number(value, lang, decimals) + "%"
+
+
+def points(value, lang: str = "vi", decimals: int = 2) -> str:
+    """Percentage points of a change: ``+16,15 điểm %`` / ``+16.15 pp``."""
+    if value is None:
+        return NA[lang if lang in NA else "vi"]
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    unit = "điểm %" if lang == "vi" else "pp"
+    return f"{sign}{number(abs(value), lang, decimals)} {unit}"
+
+
+def signed(value, lang: str = "vi", decimals: int = 0, suffix: str = "") -> str:
+    """A change with its sign: ``+120``, ``−3,5%``."""
+    if value is None:
+        return NA[lang if lang in NA else "vi"]
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{number(abs(value), lang, decimals)}{suffix}"
+
+
+_MONEY_SCALES = {
+    "vi": [(Decimal(10) ** 9, "tỷ đồng"), (Decimal(10) ** 6, "triệu đồng"), (Decimal(1), "đồng")],
+    "en": [(Decimal(10) ** 9, "billion VND"), (Decimal(10) ** 6, "million VND"), (Decimal(1), "VND")],
+}
+
+
+def money(value, lang: str = "vi", decimals: int | None = None) -> str:
+    """VND amounts: ``35_000_000_000`` -> ``35 tỷ đồng`` / ``35 billion VND``."""
+    if value is None:
+        return NA[lang if lang in NA else "vi"]
+    amount = Decimal(str(value))
+    for scale, unit in _MONEY_SCALES["en" if lang == "en" else "vi"]:
+        if abs(amount) >= scale or scale == 1:
+            scaled = amount / scale
+            if decimals is None:
+                d = 0 if scaled == scaled.to_integral_value() else (1 if abs(scaled) >= 100 else 2)
+                scaled_r = _rounded(scaled, d).normalize()
+                d = max(0, -scaled_r.as_tuple().exponent)
+            else:
+                d = decimals
+            return f"{number(scaled, lang, d)} {unit}"
+    raise AssertionError("unreachable")
+
+
+def date(value: _dt.date, lang: str = "vi") -> str:
+    """``14/11/2023`` in both languages (the report's convention)."""
+    return format_date(value, "dd/MM/yyyy", locale=_locale(lang))
+
+
+def datetime(value: _dt.datetime, lang: str = "vi") -> str:
+    return f"{value:%H:%M} {date(value.date(), lang)}"
+
+
+def value(value, unit: str, lang: str = "vi", decimals: int = 0) -> str:
+    """Format by an indicator's unit (``count``, ``percent``, ``points``, ``rank``, ``vnd``)."""
+    if unit == "percent":
+        return percent(value, lang, decimals)
+    if unit == "vnd":
+        return money(value, lang)
+    return number(value, lang, decimals)
+
+
+def change(delta, unit: str, lang: str = "vi", decimals: int = 0) -> str:
+    """A difference between two figures of the same unit."""
+    if delta is None:
+        return NA[lang if lang in NA else "vi"]
+    if unit == "percent":
+        return points(delta, lang, decimals)
+    if unit == "vnd":
+        sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+        return sign + money(abs(delta), lang)
+    return signed(delta, lang, decimals)

@@ -1,0 +1,61 @@
+"""A progress bar over reports and the summary table at the end (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress as _RichProgress
+from rich.table import Table
+
+STATUS_VI = {"ok": "xong", "failed": "LỖI", "skipped": "bỏ qua (không đổi)"}
+
+
+class Progress:
+    def __init__(self, total: int, quiet: bool = False, console: Console | None = None):
+        self.total = total
+        self.quiet = quiet
+        self.console = console or Console(highlight=False)
+        self.counts = {"ok": 0, "failed": 0, "skipped": 0}
+        self._bar = None
+
+    def __enter__(self):
+        if not self.quiet:
+            self._bar = _RichProgress(TextColumn("[bold]Báo cáo"), BarColumn(), MofNCompleteColumn(),
+                                      TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
+                                      TextColumn("còn"), TimeRemainingColumn(), console=self.console,
+                                      transient=False)
+            self._bar.__enter__()
+            self._task = self._bar.add_task("run", total=self.total, counts=self._counts())
+        return self
+
+    def __exit__(self, *exc):
+        if self._bar:
+            self._bar.__exit__(*exc)
+
+    def _counts(self) -> str:
+        c = self.counts
+        return f"xong {c['ok']} · lỗi {c['failed']} · bỏ qua {c['skipped']}"
+
+    def advance(self, outcome) -> None:
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        if self._bar:
+            where = f"{outcome.period} {outcome.unit} {outcome.report}"
+            style = {"ok": "green", "failed": "red", "skipped": "dim"}[outcome.status]
+            self._bar.console.print(f"[{style}]{STATUS_VI[outcome.status]:>6}[/{style}] {where}"
+                                    + (f" ({outcome.seconds:.1f} s)" if outcome.seconds else ""))
+            self._bar.update(self._task, advance=1, counts=self._counts())
+
+    def summary(self, outcomes) -> None:
+        failed = [o for o in outcomes if o.status == "failed"]
+        if not self.quiet:
+            table = Table(title="Tổng hợp", show_lines=False)
+            for col in ("Kỳ", "Đơn vị", "Báo cáo", "Kết quả", "Thư mục"):
+                table.add_column(col)
+            for o in sorted(outcomes, key=lambda o: (o.period, o.unit, o.report)):
+                table.add_row(o.period, o.unit, o.report, STATUS_VI[o.status], str(o.folder))
+            self.console.print(table)
+            self.console.print(self._counts())
+        err = Console(stderr=True, highlight=False)
+        for o in failed:
+            err.print(f"[red]LỖI[/red] {o.period} {o.unit} {o.report}: {o.error}"
+                      + (f"\n  notebook lỗi: {o.failed_notebook}" if o.failed_notebook else ""))

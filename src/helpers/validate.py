@@ -1,0 +1,221 @@
+"""Data checks. Errors mean the data cannot be used; warnings are reported.
+
+Errors come from reading (see ``load``) and from a capped ratio whose part
+exceeds its whole. Warnings: parts that do not add up to their total, a unit's
+own figure differing from the sum of its children, missing months in a
+year-to-date window, a month-on-month jump beyond a sane bound."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import fmt
+from .figures import Calculator
+from .findings import ERROR, WARNING, Finding, sort_key
+from .load import DataSet, load_data
+from .periods import Period
+
+JUMP_FACTOR = 3            # a flow or stock more than 3× or less than 1/3 of last month
+JUMP_MIN_BASE = 20         # ignore jumps on tiny numbers
+JUMP_RATIO_POINTS = 25     # a ratio moving more than 25 percentage points
+
+
+def validate(data_dir, periods=None) -> list[Finding]:
+    """Load ``data_dir`` and check it. ``periods`` (codes) limits the months checked."""
+    ds = load_data(data_dir)
+    return check(ds, periods)
+
+
+def scope_months(ds: DataSet, periods=None) -> list[str]:
+    if not periods:
+        return ds.months
+    months = set()
+    for p in periods:
+        months.update(Period.parse(p).month_codes())
+    return sorted(months)
+
+
+def check(ds: DataSet, periods=None) -> list[Finding]:
+    months = scope_months(ds, periods)
+    calc = Calculator(ds)
+    out = [f for f in ds.findings if f.period is None or f.period in months]
+    for month in months:
+        out += part_exceeds_whole(ds, month)
+        out += parts_do_not_add_up(ds, month)
+        out += children_differ(ds, calc, month)
+        out += jumps(ds, calc, month)
+        out += silent_units(ds, month)
+    out += missing_months(ds, periods or ([ds.latest_month()] if ds.latest_month() else []))
+    return sorted(out, key=sort_key)
+
+
+def _where(rec, **kw):
+    return dict(file=rec.file, row=rec.row, unit=rec.unit, period=rec.period, **kw)
+
+
+def _n(v, lang="vi"):
+    return fmt.number(v, lang, 0) if isinstance(v, int) else fmt.number(v, lang, 2)
+
+
+def part_exceeds_whole(ds: DataSet, month: str) -> list[Finding]:
+    out = []
+    for ind in ds.catalogue:
+        if not (ind.is_ratio and ind.capped):
+            continue
+        for unit in ds.units.codes:
+            den = ds.record(month, unit, ind.denominator)
+            nums = [ds.record(month, unit, c) for c in ind.numerator]
+            if den is None or den.value is None or any(n is None or n.value is None for n in nums):
+                continue
+            total = sum(n.value for n in nums)
+            if total > den.value:
+                parts = " + ".join(ind.numerator)
+                out.append(Finding(
+                    ERROR, "part_exceeds_whole",
+                    f"{parts} = {_n(total)} lớn hơn {ind.denominator} = {_n(den.value)}: tỷ lệ "
+                    f"{ind.code} không thể vượt 100%; kiểm tra lại hai số này",
+                    f"{parts} = {_n(total, 'en')} exceeds {ind.denominator} = {_n(den.value, 'en')}: "
+                    f"{ind.code} cannot exceed 100%; check both figures",
+                    **_where(nums[0], indicator=ind.numerator[0])))
+    return out
+
+
+def parts_do_not_add_up(ds: DataSet, month: str) -> list[Finding]:
+    out = []
+    for total_code in ds.catalogue.totals_with_parts:
+        parts = ds.catalogue.parts(total_code)
+        for unit in ds.units.codes:
+            total = ds.record(month, unit, total_code)
+            recs = [ds.record(month, unit, p) for p in parts]
+            if total is None or total.value is None or any(r is None or r.value is None for r in recs):
+                continue
+            s = sum(r.value for r in recs)
+            if s != total.value:
+                terms_vi = " + ".join(_n(r.value) for r in recs)
+                terms_en = " + ".join(_n(r.value, "en") for r in recs)
+                out.append(Finding(
+                    WARNING, "parts_sum",
+                    f"tổng {_n(total.value)} ≠ {terms_vi} = {_n(s)} ({', '.join(parts)}); "
+                    "kiểm tra lại tổng số hoặc các số thành phần",
+                    f"total {_n(total.value, 'en')} ≠ {terms_en} = {_n(s, 'en')} ({', '.join(parts)}); "
+                    "check the total or its parts",
+                    **_where(total, indicator=total_code)))
+    return out
+
+
+def children_differ(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
+    out = []
+    for ind in ds.catalogue:
+        if not ind.additive:
+            continue
+        for unit in ds.units:
+            own = ds.record(month, unit.code, ind.code)
+            children = ds.units.children(unit.code)
+            if own is None or own.value is None or not children:
+                continue
+            values = [calc.month_value(c.code, ind.code, month).value for c in children]
+            values = [v for v in values if v is not None]
+            if values and sum(values) != own.value:
+                out.append(Finding(
+                    WARNING, "children_sum",
+                    f"số của đơn vị ({_n(own.value)}) khác tổng của {len(values)} đơn vị trực thuộc "
+                    f"({_n(sum(values))}); báo cáo dùng số của đơn vị, kiểm tra lại",
+                    f"the unit's own figure ({_n(own.value, 'en')}) differs from the sum of its "
+                    f"{len(values)} sub-units ({_n(sum(values), 'en')}); the report uses its own figure",
+                    **_where(own, indicator=ind.code)))
+    return out
+
+
+def _previous_month(month: str) -> str:
+    return Period.parse(month).previous().code
+
+
+def jumps(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
+    out = []
+    prev = _previous_month(month)
+    for (m, unit, code), rec in ds.records.items():
+        if m != month or rec.value is None:
+            continue
+        ind = ds.catalogue[code]
+        before = ds.record(prev, unit, code)
+        if before is None or before.value is None or ind.kind in {"rank"}:
+            continue
+        if ind.aggregation == "last" and month.endswith("-01"):
+            continue  # yearly stocks (plans, quotas) restart in January
+        if ind.unit == "percent" or ind.kind == "score":
+            if abs(Decimal(rec.value) - Decimal(before.value)) > JUMP_RATIO_POINTS:
+                out.append(_jump(rec, before, ind))
+        elif before.value >= JUMP_MIN_BASE and (rec.value > before.value * JUMP_FACTOR
+                                                or rec.value * JUMP_FACTOR < before.value):
+            out.append(_jump(rec, before, ind))
+    for ind in ds.catalogue:
+        if not ind.is_ratio:
+            continue
+        if month.endswith("-01") and any(ds.catalogue[c].aggregation == "last" for c in ind.inputs):
+            continue
+        for unit in ds.units.codes:
+            if ds.record(month, unit, ind.denominator) is None:
+                continue
+            now = calc.value(unit, ind.code, Period.parse(month))
+            then = calc.value(unit, ind.code, Period.parse(prev))
+            if _small(now) or _small(then):
+                continue
+            now, then = now.value, then.value
+            if abs(now - then) > JUMP_RATIO_POINTS:
+                rec = ds.record(month, unit, ind.denominator)
+                out.append(Finding(
+                    WARNING, "jump",
+                    f"{ind.code} thay đổi bất thường: {fmt.percent(then)} tháng trước → {fmt.percent(now)}; "
+                    "kiểm tra tử số và mẫu số",
+                    f"{ind.code} changed sharply: {fmt.percent(then, 'en')} last month → "
+                    f"{fmt.percent(now, 'en')}; check numerator and denominator",
+                    file=rec.file, unit=unit, indicator=ind.code, period=month))
+    return out
+
+
+def _small(v) -> bool:
+    return v.value is None or v.denominator is None or v.denominator < JUMP_MIN_BASE
+
+
+def _jump(rec, before, ind) -> Finding:
+    note_vi = f" (ghi chú: {rec.note})" if rec.note else ""
+    note_en = f" (note: {rec.note})" if rec.note else ""
+    return Finding(
+        WARNING, "jump",
+        f"biến động bất thường so với tháng trước: {_n(before.value)} → {_n(rec.value)}{note_vi}; "
+        "kiểm tra lại số liệu",
+        f"unusual change from last month: {_n(before.value, 'en')} → {_n(rec.value, 'en')}{note_en}; "
+        "please check the figure",
+        **_where(rec, indicator=ind.code))
+
+
+def silent_units(ds: DataSet, month: str) -> list[Finding]:
+    """Units that reported last month but have no row at all this month."""
+    prev = _previous_month(month)
+    if prev not in ds.files or month not in ds.files:
+        return []
+    now = {u for (m, u, _c) in ds.records if m == month}
+    before = {u for (m, u, _c) in ds.records if m == prev}
+    shown = str(ds.files[month][0])
+    return [Finding(WARNING, "missing_unit_month",
+                    f"đơn vị không có số liệu tháng {month} (tháng trước có báo cáo); bổ sung nếu còn thiếu",
+                    f"the unit has no figures for {month} (it reported last month); add them if missing",
+                    file=shown, unit=u, period=month)
+            for u in sorted(before - now)]
+
+
+def missing_months(ds: DataSet, periods) -> list[Finding]:
+    out, seen = [], set()
+    for p in periods:
+        period = Period.parse(p)
+        for m in period.ytd().month_codes():
+            if m not in ds.files and m not in seen:
+                seen.add(m)
+                out.append(Finding(
+                    WARNING, "missing_month",
+                    f"thiếu số liệu tháng {m} trong kỳ lũy kế {period.ytd().label('vi')}; "
+                    f"số lũy kế chưa đầy đủ — thêm tệp periods/{m}.csv",
+                    f"no data for {m} in the year-to-date window {period.ytd().label('en')}; "
+                    f"year-to-date figures are incomplete — add periods/{m}.csv",
+                    period=m))
+    return out

@@ -1,0 +1,713 @@
+"""The Excel entry workbook: written by ``cchc-report template PERIOD`` for analysts to
+fill, read back by :mod:`helpers.load` into the same rows as a long-form CSV.
+
+Layout (one workbook per month):
+
+- ``Hướng dẫn``: what to fill and the number rules, in Vietnamese (English with ``lang="en"``).
+- One sheet per reform area (``TTHC``, ``Chính phủ số``, ``Đề án 06``, ``Chỉ đạo điều hành``,
+  ``Thể chế``, ``Bộ máy``, ``Công vụ``, ``Tài chính công``), only for areas with something to
+  enter. Row 1 title, row 2 legend, row 3 unit names, row 4 unit codes (text: ``080`` stays
+  ``080``); from row 5 one row per *input* indicator (aggregation ``sum``/``last``): column A the
+  code, B the name, C the unit of measure, then one column per reporting unit.
+  Input cells (the unit's level is in the indicator's ``levels``) are light yellow, unlocked and
+  validated (a number >= 0; a whole number for counts, đồng and ranks); other cells are grey and
+  locked. Sheets are protected without a password, the workbook structure too (no renaming or
+  moving sheets by accident). Last month's value is a cell comment on that cell.
+- ``_cchc`` (hidden): format version, period, generation time and the layout (for each area sheet
+  the header row, first/last data row, code column, unit columns, and every expected code cell),
+  so that the reader can tell a re-arranged workbook from a filled one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+from . import fmt
+from .catalogue import AREAS
+from .findings import ERROR, Finding
+from .periods import Period, month_of_file
+
+FORMAT_NAME = "cchc_entry_workbook"
+FORMAT_VERSION = 1
+META_SHEET = "_cchc"
+
+# Sheet order: the areas with most monthly figures first.
+AREA_SHEETS = {
+    "tthc": ("TTHC", "Procedures"),
+    "chinh_phu_so": ("Chính phủ số", "Digital government"),
+    "de_an_06": ("Đề án 06", "Project 06"),
+    "chi_dao_dieu_hanh": ("Chỉ đạo điều hành", "Steering"),
+    "the_che": ("Thể chế", "Institutions"),
+    "bo_may": ("Bộ máy", "Apparatus"),
+    "cong_vu": ("Công vụ", "Civil service"),
+    "tai_chinh_cong": ("Tài chính công", "Public finance"),
+}
+INSTRUCTIONS_SHEET = {"vi": "Hướng dẫn", "en": "Instructions"}
+UNIT_LABELS = {
+    "vi": {"count": "số lượng", "percent": "%", "points": "điểm", "rank": "thứ hạng", "vnd": "đồng"},
+    "en": {"count": "count", "percent": "%", "points": "points", "rank": "rank", "vnd": "VND"},
+}
+CADENCE_LABELS = {
+    "vi": {"quarterly": "[hằng quý]", "annual": "[hằng năm]", "yearly": "[hằng năm]"},
+    "en": {"quarterly": "[quarterly]", "annual": "[annual]", "yearly": "[annual]"},
+}
+INTEGER_UNITS = {"count", "vnd", "rank"}
+
+TITLE_ROW, LEGEND_ROW, NAME_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5
+CODE_COL, NAME_COL, UOM_COL, FIRST_UNIT_COL = 1, 2, 3, 4
+
+INPUT_FILL = "FFF2CC"      # light yellow
+LOCKED_FILL = "D9D9D9"     # grey
+HEADER_FILL = "DDEBF7"     # light blue
+
+_TEXT = {
+    "vi": {
+        "title": "Số liệu CCHC {period} — {area}",
+        "legend": "Ô nền vàng: nhập số liệu của đơn vị (chỉ ghi con số; để trống nếu chưa có số liệu — "
+                  "khác với 0). Ô nền xám: đơn vị không báo cáo chỉ tiêu này. Ô có tam giác đỏ: "
+                  "đưa chuột vào để xem số liệu tháng trước.",
+        "code": "Mã chỉ tiêu", "name": "Tên chỉ tiêu", "uom": "Đơn vị tính",
+        "units_label": "Tên đơn vị →", "previous": "Tháng trước ({period}): {value}",
+        "err_title": "Giá trị không hợp lệ",
+        "err_whole": "Chỉ ghi một số nguyên không âm, ví dụ 1989 (không gõ dấu chấm/phẩy hàng nghìn, "
+                     "không ghi chữ). Để trống nếu chưa có số liệu.",
+        "err_rank": "Chỉ ghi thứ hạng là số nguyên từ 1 trở lên, ví dụ 11. Để trống nếu chưa có số liệu.",
+        "err_decimal": "Chỉ ghi một số không âm, ví dụ 90,35 (tỷ lệ % ghi số phần trăm, không gõ dấu %, "
+                       "không ghi chữ). Để trống nếu chưa có số liệu.",
+    },
+    "en": {
+        "title": "CCHC figures {period} — {area}",
+        "legend": "Yellow cells: the unit's figure (numbers only; leave empty if not reported — which "
+                  "is different from 0). Grey cells: the unit does not report this indicator. A red "
+                  "corner: hover to see last month's figure.",
+        "code": "Indicator code", "name": "Indicator", "uom": "Unit of measure",
+        "units_label": "Unit name →", "previous": "Last month ({period}): {value}",
+        "err_title": "Invalid value",
+        "err_whole": "Enter a whole number >= 0, e.g. 1989 (no thousands separators, no text). "
+                     "Leave empty if not reported.",
+        "err_rank": "Enter a rank: a whole number >= 1, e.g. 11. Leave empty if not reported.",
+        "err_decimal": "Enter a number >= 0, e.g. 90.35 (percentages as the percent figure, no % "
+                       "sign, no text). Leave empty if not reported.",
+    },
+}
+
+
+# =====================================================================================
+# writing
+# =====================================================================================
+def _period(period) -> Period:
+    p = Period.parse(period)
+    if p.kind != "month":
+        from .errors import ParameterError
+        raise ParameterError(f"mẫu nhập số liệu là theo tháng; {p.code!r} không phải một tháng",
+                             hint="dùng dạng YYYY-MM, ví dụ 2023-11")
+    return p
+
+
+def _month_bounds(p: Period):
+    first = _dt.date(p.year, p.first, 1)
+    nxt = _dt.date(p.year + (p.last == 12), p.last % 12 + 1, 1)
+    return first, nxt - _dt.timedelta(days=1)
+
+
+def _valid_in(u, first: _dt.date, last: _dt.date) -> bool:
+    if u.valid_from is not None and u.valid_from > last:
+        return False
+    if u.valid_to is not None and u.valid_to < first:
+        return False
+    return True
+
+
+def workbook_units(units, period, unit: Optional[str] = None) -> list:
+    """The units that get a column: all units (file order), or ``unit`` and its children;
+    only units that exist during the month (``valid_from``/``valid_to``)."""
+    from .errors import ParameterError
+    p = _period(period)
+    first, last = _month_bounds(p)
+    if unit is None:
+        chosen = list(units)
+    else:
+        if str(unit) not in units:
+            raise ParameterError(f"mã đơn vị {str(unit)!r} không có trong units.csv",
+                                 hint="dùng một mã trong cột code của units.csv")
+        chosen = [units[str(unit)]] + list(units.children(str(unit)))
+    out = [u for u in chosen if _valid_in(u, first, last)]
+    if not out:
+        raise ParameterError(f"không có đơn vị nào còn hoạt động trong {p.label('vi')} "
+                             "(xem valid_from/valid_to trong units.csv)")
+    return out
+
+
+def input_indicators(catalogue) -> list:
+    """Indicators whose monthly figures are entered (``sum``/``last``), not computed ratios."""
+    return [i for i in catalogue if i.aggregation in ("sum", "last")]
+
+
+def _accepts(indicator, unit) -> bool:
+    return not indicator.levels or unit.level in indicator.levels
+
+
+def _sheet_name(area: str, lang: str, taken: set) -> str:
+    vi, en = AREA_SHEETS.get(area, (area, area))
+    name = (en if lang == "en" else vi)
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, " ")
+    name = name[:31]
+    base, n = name, 2
+    while name.lower() in taken:
+        name = f"{base[:28]} {n}"
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+def _previous_text(value, indicator, lang: str, label: str) -> str:
+    d = Decimal(str(value))
+    places = max(0, -d.normalize().as_tuple().exponent)
+    shown = fmt.number(d, lang, places)
+    suffix = {"percent": "%", "vnd": " đồng" if lang != "en" else " VND",
+              "points": " điểm" if lang != "en" else " points"}.get(indicator.unit, "")
+    return _TEXT[lang]["previous"].format(period=label, value=shown + suffix)
+
+
+def _number_format(indicator) -> str:
+    if indicator.unit in ("count", "vnd"):
+        return "#,##0"
+    if indicator.unit == "rank":
+        return "0"
+    places = max(indicator.decimals, 0)
+    return "0." + "0" * places if places else "0"
+
+
+def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=None,
+                         lang: str = "vi") -> Path:
+    """Write the entry workbook for month ``period`` to ``path`` (atomically) and return it.
+
+    ``previous`` maps ``(unit_code, indicator_code)`` to last month's value (see
+    :func:`previous_values`); each is shown as a comment on its cell. ``unit`` limits the
+    columns to that unit and its children.
+    """
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.workbook.protection import WorkbookProtection
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.protection import SheetProtection
+
+    lang = "en" if lang == "en" else "vi"
+    T = _TEXT[lang]
+    p = _period(period)
+    prev_label = p.previous().short_label(lang)
+    cols = workbook_units(units, p, unit)
+    previous = previous or {}
+    path = Path(path)
+
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    input_fill = PatternFill("solid", fgColor=INPUT_FILL)
+    locked_fill = PatternFill("solid", fgColor=LOCKED_FILL)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    bold = Font(bold=True)
+    wrap_top = Alignment(wrap_text=True, vertical="top")
+    center_wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    unlocked = Protection(locked=False)
+
+    wb = Workbook()
+    guide = wb.active
+    guide.title = INSTRUCTIONS_SHEET[lang]
+
+    # -- area sheets ---------------------------------------------------------------------
+    by_area: dict[str, list] = {}
+    for ind in input_indicators(catalogue):
+        if any(_accepts(ind, u) for u in cols):
+            by_area.setdefault(ind.area, []).append(ind)
+    order = [a for a in AREA_SHEETS if a in by_area] + [a for a in by_area if a not in AREA_SHEETS]
+    taken = {guide.title.lower(), META_SHEET}
+    layout = []            # (sheet, area, last_row, last_col)
+    unit_cells = []        # (sheet, cell, unit code)
+    code_cells = []        # (sheet, cell, indicator code)
+    for area in order:
+        inds = by_area[area]
+        name = _sheet_name(area, lang, taken)
+        ws = wb.create_sheet(name)
+        area_name = AREAS.get(area, (area, area))[1 if lang == "en" else 0]
+        ws.cell(TITLE_ROW, 1, T["title"].format(period=p.label(lang), area=area_name)).font = Font(bold=True, size=13)
+        ws.cell(LEGEND_ROW, 1, T["legend"]).font = Font(italic=True, size=9, color="595959")
+        ws.cell(NAME_ROW, NAME_COL, T["units_label"]).alignment = Alignment(horizontal="right", vertical="center")
+        for col, label in ((CODE_COL, T["code"]), (NAME_COL, T["name"]), (UOM_COL, T["uom"])):
+            c = ws.cell(HEADER_ROW, col, label)
+            c.font, c.fill, c.border, c.alignment = bold, header_fill, border, center_wrap
+        for j, u in enumerate(cols):
+            col = FIRST_UNIT_COL + j
+            c = ws.cell(NAME_ROW, col, u.name(lang))
+            c.font, c.fill, c.border, c.alignment = bold, header_fill, border, center_wrap
+            c = ws.cell(HEADER_ROW, col, str(u.code))       # text, keeps leading zeros
+            c.number_format = "@"
+            c.font, c.fill, c.border = Font(bold=True, color="1F4E79"), header_fill, border
+            c.alignment = Alignment(horizontal="center")
+            unit_cells.append((name, c.coordinate, str(u.code)))
+
+        validations = {}
+
+        def validation(kind):
+            if kind not in validations:
+                if kind == "whole":
+                    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+                    msg = T["err_whole"]
+                elif kind == "rank":
+                    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1")
+                    msg = T["err_rank"]
+                else:
+                    dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+                    msg = T["err_decimal"]
+                dv.allow_blank = True
+                dv.showErrorMessage = True
+                dv.errorStyle = "stop"
+                dv.errorTitle = T["err_title"]
+                dv.error = msg
+                ws.add_data_validation(dv)
+                validations[kind] = dv
+            return validations[kind]
+
+        row = FIRST_DATA_ROW
+        for ind in inds:
+            c = ws.cell(row, CODE_COL, ind.code)
+            c.font, c.border = Font(color="595959", size=9), border
+            code_cells.append((name, c.coordinate, ind.code))
+            label = ind.name(lang)
+            cad = CADENCE_LABELS[lang].get(ind.cadence)
+            if cad:
+                label = f"{label} {cad}"
+            c = ws.cell(row, NAME_COL, label)
+            c.border, c.alignment = border, wrap_top
+            c = ws.cell(row, UOM_COL, UNIT_LABELS[lang].get(ind.unit, ind.unit))
+            c.border, c.alignment = border, Alignment(horizontal="center", vertical="top")
+            kind = "rank" if ind.unit == "rank" else ("whole" if ind.unit in INTEGER_UNITS else "decimal")
+            numfmt = _number_format(ind)
+            for j, u in enumerate(cols):
+                c = ws.cell(row, FIRST_UNIT_COL + j)
+                c.border = border
+                if _accepts(ind, u):
+                    c.fill, c.protection, c.number_format = input_fill, unlocked, numfmt
+                    validation(kind).add(c)
+                else:
+                    c.fill = locked_fill
+                before = previous.get((str(u.code), ind.code))
+                if before is not None:
+                    comment = Comment(_previous_text(before, ind, lang, prev_label), "cchc-report")
+                    comment.width, comment.height = 220, 40
+                    c.comment = comment
+            row += 1
+        last_row, last_col = row - 1, FIRST_UNIT_COL + len(cols) - 1
+
+        ws.column_dimensions["A"].width = 34
+        ws.column_dimensions["B"].width = 58
+        ws.column_dimensions["C"].width = 11
+        for j in range(len(cols)):
+            ws.column_dimensions[get_column_letter(FIRST_UNIT_COL + j)].width = 14
+        ws.row_dimensions[NAME_ROW].height = 48
+        ws.row_dimensions[LEGEND_ROW].height = 15
+        ws.freeze_panes = ws.cell(FIRST_DATA_ROW, FIRST_UNIT_COL)
+        ws.print_title_rows = f"{NAME_ROW}:{HEADER_ROW}"
+        ws.print_title_cols = "A:C"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False,
+                                        selectLockedCells=False, selectUnlockedCells=False)
+        layout.append((name, area, last_row, last_col))
+
+    # -- instructions ------------------------------------------------------------------------
+    _write_instructions(guide, p, [(n, AREAS.get(a, (a, a))[1 if lang == "en" else 0]) for n, a, _, _ in layout],
+                        cols, unit, units, lang)
+    guide.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
+
+    # -- metadata ------------------------------------------------------------------------
+    meta = wb.create_sheet(META_SHEET)
+    meta.append([FORMAT_NAME, FORMAT_VERSION])
+    meta.append(["period", p.code])
+    meta.append(["generated_at", _dt.datetime.now().astimezone().isoformat(timespec="seconds")])
+    meta.append(["scope_unit", "" if unit is None else str(unit)])
+    meta.append(["lang", lang])
+    meta.append(["instructions_sheet", guide.title])
+    meta.append([])
+    meta.append(["[sheets]"])
+    meta.append(["sheet", "area", "header_row", "first_data_row", "last_data_row", "code_column",
+                 "first_unit_column", "last_unit_column"])
+    for name, area, last_row, last_col in layout:
+        meta.append([name, area, HEADER_ROW, FIRST_DATA_ROW, last_row, get_column_letter(CODE_COL),
+                     get_column_letter(FIRST_UNIT_COL), get_column_letter(last_col)])
+    meta.append([])
+    meta.append(["[cells]"])
+    meta.append(["sheet", "cell", "kind", "code"])
+    for name, cell, code in unit_cells:
+        meta.append([name, cell, "unit", code])
+    for name, cell, code in code_cells:
+        meta.append([name, cell, "indicator", code])
+    for r in meta.iter_rows():
+        for c in r:
+            c.number_format = "@"
+    meta.sheet_state = "hidden"
+    meta.protection = SheetProtection(sheet=True)
+
+    wb.active = 0
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.title = T["title"].format(period=p.label(lang), area="").rstrip(" —")
+    wb.properties.creator = "cchc-report"
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    code = p.code
+    if lang == "en":
+        scope = (f"Units: {units.name(unit, 'en')} ({unit}) and the units under it"
+                 if unit is not None else "Units: every unit in units.csv")
+        lines = [
+            ("h1", f"CCHC DATA ENTRY WORKBOOK — {p.label('en').upper()}"),
+            ("", scope + f" ({len(cols)} columns)."),
+            ("", f"Save this file as data/periods/{code}.xlsx (keep the name)."),
+            ("h2", "What to fill"),
+            ("", "Each sheet is one reform area: " + "; ".join(f"'{n}' = {full}" for n, full in sheets) + "."),
+            ("", "Each row is an indicator (column A its code, B its name, C its unit of measure); each "
+                 "column from D is a unit (row 3 its name, row 4 its code)."),
+            ("", "Type only into the yellow cells. Grey cells: that unit does not report the indicator."),
+            ("", "Indicators marked [quarterly]/[annual]: fill only when there is a new figure."),
+            ("", "A red triangle in a cell's corner: hover to see last month's figure (for reference, "
+                 "not to be re-typed)."),
+            ("h2", "Numbers"),
+            ("", "Numbers only: no words, units, % signs or remarks in a figure cell."),
+            ("", "No thousands separators: type 1989; the cell shows 1,989 by itself."),
+            ("", "Decimals: type them with your computer's decimal separator (the cell's own number "
+                 "format shows them). A figure that sits on the LEFT of its cell is text, not a number: "
+                 "type it again."),
+            ("", "Percentages: the percent figure, 90.35 for 90.35% (not 0.9035, no % sign)."),
+            ("", "Counts, amounts (VND, in full: 35 billion = 35000000000) and ranks: whole numbers >= 0."),
+            ("", "EMPTY means not reported, which is different from 0. Type 0 only when the figure is 0."),
+            ("", "Pasting from another file: use Paste Special → Values."),
+            ("h2", "Do not"),
+            ("", "rename, delete or re-order sheets; insert, delete or move rows or columns; edit the "
+                 "indicator codes (column A) or unit codes (row 4). Sheets are protected without a "
+                 f"password to keep the layout; if it got broken, make a new one with "
+                 f"`cchc-report template {code}` and copy the figures over (Paste Special → Values)."),
+            ("", "re-use last month's file for this month: make a new template every month."),
+            ("h2", "Then"),
+            ("", f"1. `cchc-report validate --period {code}` — checks the figures; every problem names "
+                 "the sheet and cell (e.g. Procedures!D7)."),
+            ("", f"2. `cchc-report run --period {code}` — makes the reports."),
+        ]
+    else:
+        scope = (f"Đơn vị: {units.name(unit, 'vi')} ({unit}) và các đơn vị trực thuộc"
+                 if unit is not None else "Đơn vị: tất cả đơn vị trong units.csv")
+        lines = [
+            ("h1", f"MẪU NHẬP SỐ LIỆU CẢI CÁCH HÀNH CHÍNH — {p.label('vi').upper()}"),
+            ("", scope + f" ({len(cols)} cột đơn vị)."),
+            ("", f"Lưu tệp này với tên data/periods/{code}.xlsx (giữ nguyên tên tệp)."),
+            ("h2", "Nhập gì"),
+            ("", "Mỗi trang tính là một lĩnh vực CCHC: "
+                 + "; ".join(f"'{n}' = {full}" for n, full in sheets) + "."),
+            ("", "Mỗi dòng là một chỉ tiêu (cột A: mã, cột B: tên, cột C: đơn vị tính); mỗi cột từ cột D "
+                 "là một đơn vị (dòng 3: tên đơn vị, dòng 4: mã đơn vị)."),
+            ("", "Chỉ nhập vào ô nền vàng. Ô nền xám: đơn vị đó không báo cáo chỉ tiêu này."),
+            ("", "Chỉ tiêu có ghi [hằng quý] hoặc [hằng năm]: chỉ nhập khi có số liệu mới của kỳ đó."),
+            ("", "Ô có tam giác đỏ ở góc: đưa chuột vào để xem số liệu tháng trước (chỉ để tham khảo, "
+                 "không phải nhập lại)."),
+            ("h2", "Quy tắc ghi số"),
+            ("", "Chỉ ghi con số: không ghi chữ, đơn vị tính, dấu % hay ghi chú vào ô số liệu."),
+            ("", "Không gõ dấu phân cách hàng nghìn: ghi 1989, ô tự hiển thị 1.989."),
+            ("", "Số thập phân: gõ bằng dấu thập phân của máy tính (Excel tiếng Việt: dấu phẩy, 90,35); "
+                 "định dạng số của ô tự hiển thị. Số vừa gõ mà nằm lệch TRÁI trong ô là Excel đang coi "
+                 "nó là chữ: gõ lại."),
+            ("", "Tỷ lệ (%): ghi số phần trăm, 90,35 nghĩa là 90,35% (không ghi 0,9035, không gõ dấu %)."),
+            ("", "Số lượng, số tiền (đồng, ghi đủ chữ số: 35 tỷ đồng = 35000000000) và thứ hạng: số "
+                 "nguyên, không âm."),
+            ("", "ĐỂ TRỐNG nghĩa là chưa có số liệu / không báo cáo, KHÁC với 0. Chỉ ghi 0 khi số liệu "
+                 "thực sự bằng 0."),
+            ("", "Dán số liệu từ tệp khác: dùng Dán đặc biệt → Giá trị (Paste Special → Values)."),
+            ("h2", "Không được"),
+            ("", "đổi tên, xóa hay sắp xếp lại trang tính; chèn, xóa hay di chuyển dòng, cột; sửa mã chỉ "
+                 "tiêu (cột A) hay mã đơn vị (dòng 4). Trang tính được khóa (không mật khẩu) để giữ bố "
+                 f"cục; nếu bố cục đã bị thay đổi, tải lại mẫu bằng `cchc-report template {code}` rồi "
+                 "chép số liệu sang (Dán đặc biệt → Giá trị)."),
+            ("", "dùng lại tệp của tháng trước cho tháng này: mỗi tháng tạo một mẫu mới."),
+            ("h2", "Sau khi nhập"),
+            ("", f"1. `cchc-report validate --period {code}` — kiểm tra số liệu; mỗi lỗi ghi rõ trang "
+                 "tính và ô (ví dụ TTHC!D7)."),
+            ("", f"2. `cchc-report run --period {code}` — tạo báo cáo."),
+        ]
+    ws.column_dimensions["A"].width = 110
+    for i, (style, text) in enumerate(lines, start=1):
+        c = ws.cell(i, 1, text)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        if style == "h1":
+            c.font = Font(bold=True, size=14, color="1F4E79")
+        elif style == "h2":
+            c.font = Font(bold=True, size=12, color="1F4E79")
+        else:
+            c.value = ("• " + text) if not text[:2].rstrip(".").isdigit() else text
+            # rough row height for wrapped text (Excel does not auto-fit generated rows)
+            ws.row_dimensions[i].height = 15 * (1 + len(text) // 120)
+
+
+# =====================================================================================
+# reading
+# =====================================================================================
+def _problem(shown, cell, vi, en):
+    from .load import FileProblem
+    return FileProblem(Finding(severity=ERROR, check="workbook_layout", message_vi=vi, message_en=en,
+                               file=shown, row=cell))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _redo(period_code) -> tuple[str, str]:
+    cmd = f"`cchc-report template {period_code}`" if period_code else "`cchc-report template YYYY-MM`"
+    return (f"tải lại mẫu bằng {cmd} rồi chép số liệu sang (Dán đặc biệt → Giá trị)",
+            f"make a fresh template with {cmd} and copy the figures over (Paste Special → Values)")
+
+
+def _read_meta(wb, shown):
+    from openpyxl.utils import column_index_from_string
+    ws = wb[META_SHEET]
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    redo = _redo(None)
+    bad = _problem(shown, f"{META_SHEET}!A1",
+                   f"trang tính ẩn {META_SHEET!r} (thông tin bố cục của mẫu) bị sửa hoặc hỏng; {redo[0]}",
+                   f"the hidden sheet {META_SHEET!r} (the template's layout) was changed or is broken; {redo[1]}")
+    if not rows or _text(rows[0][0] if rows[0] else None) != FORMAT_NAME:
+        raise bad
+    version = rows[0][1] if len(rows[0]) > 1 else None
+    try:
+        version = int(_text(version))
+    except ValueError:
+        raise bad from None
+    if version > FORMAT_VERSION:
+        raise _problem(shown, f"{META_SHEET}!B1",
+                       f"mẫu được tạo bởi phiên bản cchc-report mới hơn (định dạng {version}); "
+                       "cập nhật cchc-report rồi chạy lại",
+                       f"the workbook was made by a newer cchc-report (format {version}); update "
+                       "cchc-report and run again")
+    meta = {"sheets": [], "cells": {}}
+    section = None
+    header = None
+    for r in rows[1:]:
+        r = [_text(v) for v in r]
+        if not any(r):
+            continue
+        if r[0].startswith("["):
+            section, header = r[0].strip("[]"), None
+            continue
+        if section is None:
+            meta[r[0]] = r[1] if len(r) > 1 else ""
+            continue
+        if header is None:
+            header = r
+            continue
+        rec = dict(zip(header, r))
+        try:
+            if section == "sheets":
+                meta["sheets"].append({
+                    "sheet": rec["sheet"], "area": rec.get("area", ""),
+                    "header_row": int(rec["header_row"]), "first_data_row": int(rec["first_data_row"]),
+                    "last_data_row": int(rec["last_data_row"]),
+                    "code_column": column_index_from_string(rec["code_column"]),
+                    "first_unit_column": column_index_from_string(rec["first_unit_column"]),
+                    "last_unit_column": column_index_from_string(rec["last_unit_column"]),
+                })
+            elif section == "cells":
+                meta["cells"].setdefault(rec["sheet"], []).append((rec["cell"], rec["kind"], rec["code"]))
+        except (KeyError, ValueError):
+            raise bad from None
+    if not meta["sheets"]:
+        raise bad
+    return meta
+
+
+def _check_period(meta, shown):
+    wanted = meta.get("period") or ""
+    named = month_of_file(Path(str(shown)).name)
+    if not wanted or named is None or named.code == wanted:
+        return
+    made = Period.parse(wanted)
+    raise _problem(
+        shown, f"{META_SHEET}!B2",
+        f"tệp này là mẫu của {made.label('vi')} nhưng tên tệp là {Path(str(shown)).name}: nếu số liệu là "
+        f"của {named.label('vi')}, tạo mẫu mới bằng `cchc-report template {named.code}` rồi chép số liệu "
+        f"sang; nếu là của {made.label('vi')}, đổi tên tệp thành {made.code}.xlsx",
+        f"this is the template for {made.label('en')} but the file is named {Path(str(shown)).name}: if the "
+        f"figures are for {named.label('en')}, make a new template with `cchc-report template {named.code}` "
+        f"and copy them over; if they are for {made.label('en')}, rename the file to {made.code}.xlsx")
+
+
+def _percent_typed(cell) -> bool:
+    """Excel turned ``90%`` typed into a cell into 0.9 with a % format: not a plain figure."""
+    nf = getattr(cell, "number_format", None) or ""
+    return isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and "%" in nf \
+        and not nf.startswith('"') and '"%"' not in nf and "\\%" not in nf
+
+
+def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
+    """Rows ``(row, unit, indicator, raw value, note, "Sheet!D7")`` of a filled entry workbook.
+
+    Empty cells are skipped (not reported). Values are passed as they are (numbers, or text for
+    the loader to reject with the cell reference). A workbook whose layout no longer matches its
+    hidden ``_cchc`` sheet raises :class:`helpers.load.FileProblem` naming the sheet and cell.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    meta = _read_meta(wb, shown)
+    _check_period(meta, shown)
+    redo = _redo(meta.get("period"))
+    present = list(wb.sheetnames)
+    expected = [s["sheet"] for s in meta["sheets"]]
+    known = set(expected) | {META_SHEET, meta.get("instructions_sheet", "")}
+    for name in expected:
+        if name not in present:
+            strangers = [s for s in present if s not in known]
+            hint_vi = (f"; có phải trang tính {strangers[0]!r} là {name!r} đã bị đổi tên? Đổi lại tên "
+                       f"thành {name!r}, hoặc {redo[0]}") if strangers else f"; {redo[0]}"
+            hint_en = (f"; is sheet {strangers[0]!r} the renamed {name!r}? Rename it back to {name!r}, "
+                       f"or {redo[1]}") if strangers else f"; {redo[1]}"
+            raise _problem(
+                shown, None,
+                f"không tìm thấy trang tính {name!r} (đã bị đổi tên hoặc xóa); các trang tính hiện có: "
+                f"{', '.join(repr(s) for s in present if s != META_SHEET)}{hint_vi}",
+                f"sheet {name!r} is missing (renamed or deleted); the sheets are: "
+                f"{', '.join(repr(s) for s in present if s != META_SHEET)}{hint_en}")
+
+    out = []
+    for spec in meta["sheets"]:
+        name = spec["sheet"]
+        ws = wb[name]
+        hr, r0, r1 = spec["header_row"], spec["first_data_row"], spec["last_data_row"]
+        c0, c1, cc = spec["first_unit_column"], spec["last_unit_column"], spec["code_column"]
+        width = max(c1, cc) + 3
+        top = max(1, min(hr, r0) - 2)
+        grid = {}
+        for r_index, row in enumerate(ws.iter_rows(min_row=top, max_row=r1 + 2, min_col=1, max_col=width),
+                                      start=top):
+            grid[r_index] = list(row) + [None] * (width - len(row))
+
+        def value(r, c):
+            cell = grid.get(r, [None] * width)[c - 1] if 1 <= c <= width else None
+            return None if cell is None else getattr(cell, "value", None)
+
+        def ref(r, c):
+            return f"{name}!{get_column_letter(c)}{r}"
+
+        cells = meta["cells"].get(name, [])
+        expected_codes, expected_units = {}, {}
+        for coord, kind, code in cells:
+            letters, number = coordinate_from_string(coord)
+            (expected_codes if kind == "indicator" else expected_units)[(number, column_index_from_string(letters))] = code
+
+        # the indicator-code column
+        row_codes = {}
+        all_codes = set(expected_codes.values())
+        for (r, c), code in sorted(expected_codes.items()):
+            found = _text(value(r, c))
+            if found == code:
+                row_codes[r] = code
+                continue
+            elsewhere = [k for k in range(1, width + 1) if k != c and _text(value(r, k)) == code]
+            if elsewhere:
+                vi = (f"cột mã chỉ tiêu đã bị di chuyển: mã {code!r} phải ở ô {ref(r, c)} nhưng nằm ở "
+                      f"{ref(r, elsewhere[0])}; không chèn, xóa hay di chuyển cột; {redo[0]}")
+                en = (f"the indicator-code column was moved: code {code!r} belongs in {ref(r, c)} but is in "
+                      f"{ref(r, elsewhere[0])}; do not insert, delete or move columns; {redo[1]}")
+            elif found == "":
+                vi = (f"ô {ref(r, c)} phải chứa mã chỉ tiêu {code!r} nhưng để trống (có thể đã chèn, xóa "
+                      f"hoặc di chuyển dòng, cột); {redo[0]}")
+                en = (f"cell {ref(r, c)} should hold indicator code {code!r} but is empty (rows or columns "
+                      f"inserted, deleted or moved?); {redo[1]}")
+            elif found in all_codes:
+                vi = (f"ô {ref(r, c)} phải chứa mã chỉ tiêu {code!r} nhưng là {found!r}: các dòng đã bị "
+                      f"chèn, xóa hoặc sắp xếp lại; {redo[0]}")
+                en = (f"cell {ref(r, c)} should hold indicator code {code!r} but holds {found!r}: rows were "
+                      f"inserted, deleted or re-ordered; {redo[1]}")
+            else:
+                vi = (f"ô {ref(r, c)} phải chứa mã chỉ tiêu {code!r} nhưng đã bị sửa thành {found!r}; sửa "
+                      f"lại thành {code!r} hoặc {redo[0]}")
+                en = (f"cell {ref(r, c)} should hold indicator code {code!r} but was changed to {found!r}; "
+                      f"change it back to {code!r} or {redo[1]}")
+            raise _problem(shown, ref(r, c), vi, en)
+
+        # the unit-code header row
+        col_units = {}
+        all_units = set(expected_units.values())
+        for (r, c), code in sorted(expected_units.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            found = _text(value(r, c))
+            if found == code:
+                col_units[c] = code
+                continue
+            same_row = [k for k in range(1, width + 1) if k != c and _text(value(r, k)) == code]
+            same_col = [k for k in grid if k != r and _text(value(k, c)) == code]
+            if found == "" or same_row or same_col or found in all_units:
+                if same_col:
+                    where_vi = f"mã này nay nằm ở ô {ref(same_col[0], c)}: đã chèn hoặc xóa dòng phía trên"
+                    where_en = f"it is now in {ref(same_col[0], c)}: rows were inserted or deleted above"
+                elif same_row:
+                    where_vi = f"mã này nay nằm ở ô {ref(r, same_row[0])}: đã chèn, xóa hoặc di chuyển cột"
+                    where_en = f"it is now in {ref(r, same_row[0])}: columns were inserted, deleted or moved"
+                elif found == "":
+                    where_vi, where_en = "ô để trống", "the cell is empty"
+                else:
+                    where_vi = f"ô chứa {found!r} (mã của cột khác): các cột đã bị di chuyển"
+                    where_en = f"it holds {found!r} (another column's code): columns were moved"
+                raise _problem(
+                    shown, ref(r, c),
+                    f"ô {ref(r, c)} phải chứa mã đơn vị {code!r}; {where_vi}; {redo[0]}",
+                    f"cell {ref(r, c)} should hold unit code {code!r}; {where_en}; {redo[1]}")
+            col_units[c] = found        # an edited code: the loader reports it if unknown
+
+        # the figures
+        for r in range(r0, r1 + 1):
+            code = row_codes.get(r)
+            if code is None:
+                continue
+            for c in range(c0, c1 + 1):
+                unit = col_units.get(c)
+                if unit is None:
+                    continue
+                cell = grid[r][c - 1]
+                raw = getattr(cell, "value", None)
+                if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+                    continue
+                if _percent_typed(cell):
+                    raw = f"{Decimal(str(raw)) * 100:f}".rstrip("0").rstrip(".") + "%"
+                out.append((r, unit, code, raw, None, ref(r, c)))
+    return out
+
+
+# =====================================================================================
+# last month's figures
+# =====================================================================================
+def previous_values(ds, period) -> dict:
+    """``{(unit, indicator): value}`` read for the month before ``period`` (before its first
+    month, for a longer period); absent (not reported) figures are left out."""
+    p = Period.parse(period)
+    before = Period.month(p.year, p.first).previous().code
+    return {(unit, code): rec.value for (month, unit, code), rec in ds.records.items()
+            if month == before and rec.value is not None}

@@ -1,0 +1,41 @@
+"""Shared fixtures: small data folders written per test, and the project root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+UNITS = """code,name_vi,name_en,level,parent
+10,Tỉnh Thử,Test Province,province,
+080,Thành phố Thử,Test City,district,10
+082,Huyện Bát Xát,Bát Xát District,district,10
+"""
+
+
+def write_data(base: Path, periods: dict[str, str | bytes], units: str = UNITS, extra: dict | None = None) -> Path:
+    """A data folder with ``units.csv`` and ``periods/<name>`` files."""
+    data = base / "data"
+    (data / "periods").mkdir(parents=True, exist_ok=True)
+    (data / "units.csv").write_text(units, encoding="utf-8")
+    for name, content in periods.items():
+        path = data / "periods" / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    for name, content in (extra or {}).items():
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text(content, encoding="utf-8")
+    return data
+
+
+def csv_rows(*rows: str) -> str:
+    return "unit,indicator,value,note\n" + "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
