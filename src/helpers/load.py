@@ -136,8 +136,11 @@ def _from_number(raw, unit: str):
 
 # -- files -------------------------------------------------------------------------
 def _rel(path: Path, data_dir: Path) -> str:
-    """A path as the user gave its folder (``data/periods/2023-10.csv``)."""
-    return str(path)
+    """A path as short as it can be said: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _error(check, vi, en, **where) -> Finding:

@@ -38,13 +38,19 @@ class ReportParams(BaseModel):
         return self.model_dump()
 
 
+def _is_root(p: Path) -> bool:
+    return all((p / m).is_file() for m in PROJECT_ROOT_MARKERS) and (p / "notebooks").is_dir()
+
+
 def project_root(start=None) -> Path:
-    """The folder with pyproject.toml at or above ``start`` (default: cwd)."""
+    """The project folder: at or above ``start`` (default: cwd), else the checkout
+    this package was installed from (editable install), else the cwd."""
     here = Path(start or Path.cwd()).resolve()
     for p in [here, *here.parents]:
-        if all((p / m).is_file() for m in PROJECT_ROOT_MARKERS) and (p / "notebooks").is_dir():
+        if _is_root(p):
             return p
-    return Path.cwd().resolve()
+    source = Path(__file__).resolve().parents[2]
+    return source if _is_root(source) else Path.cwd().resolve()
 
 
 def resolve_data_dir(data_dir, root=None) -> Path:

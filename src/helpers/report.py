@@ -167,8 +167,11 @@ class Report:
             ind = fig.indicator
             ref = fig.ytd if self.shows_ytd else fig.current
             status = fig.ytd_status if self.shows_ytd else fig.status
-            target = esc(self._f(fig.target, ind)) if fig.target is not None else esc(ind.target_text or "—")
-            cells = [f"<td>{esc(ind.name(L))}</td>", self._value_cell(fig, fig.current),
+            target = esc(self._f(fig.target, ind)) if fig.target is not None else "—"
+            name = esc(ind.name(L))
+            if ind.target_text and (fig.target is None or L == "vi"):
+                name += f'<span class="target-text">{esc(ind.target_text)}</span>'
+            cells = [f"<td>{name}</td>", self._value_cell(fig, fig.current),
                      f'<td class="num">{esc(self._change(fig, fig.previous))}</td>',
                      f'<td class="num">{esc(self._change(fig, fig.last_year))}</td>']
             if self.shows_ytd:
@@ -211,6 +214,7 @@ class Report:
             self.compare(compared.indicator)
 
     def _chart_indicators(self, figs: list[Figure]) -> list[Figure]:
+        figs = [f for f in figs if f.indicator.cadence == "monthly"]
         ratios = [f for f in figs if f.indicator.is_ratio and f.indicator.headline]
         ratios += [f for f in figs if f.indicator.is_ratio and not f.indicator.headline]
         others = [f for f in figs if not f.indicator.is_ratio and f.indicator.aggregation == "sum"]
@@ -221,11 +225,17 @@ class Report:
             return False
         return sum(v.value is not None for _u, v in self.calc.children(self.unit, ind.code, self.period)) >= 2
 
+    def _cumulative(self, ind: Indicator) -> bool:
+        """A flow measured against a yearly quota (e-ID) only means something year to date."""
+        return ind.is_ratio and self.ds.catalogue[ind.denominator].aggregation == "last" and \
+            any(self.ds.catalogue[c].aggregation == "sum" for c in ind.numerator)
+
     def trend(self, ind: Indicator):
         L = self.lang
         months = self.period.trailing_months(12)
-        values = self.calc.series(self.unit, ind.code, months)
-        last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in months])
+        windows = [m.ytd() for m in months] if self._cumulative(ind) else months
+        values = self.calc.series(self.unit, ind.code, windows)
+        last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows])
         fig = charts.trend_chart([m.short_label(L) for m in months], values, last_year,
                                  title=t(L, "trend_title", name=ind.name(L)), unit=ind.unit, lang=L,
                                  target=self.calc.target(self.unit, ind.code, self.period.year))
@@ -234,7 +244,7 @@ class Report:
     def compare(self, ind: Indicator):
         L = self.lang
         window = self.period.ytd() if self.shows_ytd else self.period
-        rows = self.calc.children(self.unit, ind.code, window)
+        rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
         fig = charts.comparison_chart(
             [u.name(L) for u, _v in rows], [v.value for _u, v in rows],
             title=t(L, "compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
@@ -271,7 +281,7 @@ class Report:
         return self.ds.input_files(months_read(self.period))
 
     def inputs(self) -> dict[str, str]:
-        return {str(p): sha256(p) for p in self.input_files() if p.is_file()}
+        return {_shown(p): sha256(p) for p in self.input_files() if p.is_file()}
 
     def parameters(self) -> dict:
         return {"period": self.period.code, "unit": self.unit, "data_dir": str(self.data_dir),
@@ -353,6 +363,14 @@ class Report:
             counts[key][f.severity] += 1
         charts.show(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L))
         display(HTML(self._findings_table(self.findings)))
+
+
+def _shown(path: Path) -> str:
+    """Input paths relative to the project when inside it (``data/periods/2023-10.csv``)."""
+    try:
+        return str(Path(path).resolve().relative_to(project_root()))
+    except ValueError:
+        return str(path)
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,6 @@ import os
 import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
 
 from . import fmt
 from .catalogue import AREAS
@@ -77,6 +76,8 @@ _TEXT = {
         "err_whole": "Chỉ ghi một số nguyên không âm, ví dụ 1989 (không gõ dấu chấm/phẩy hàng nghìn, "
                      "không ghi chữ). Để trống nếu chưa có số liệu.",
         "err_rank": "Chỉ ghi thứ hạng là số nguyên từ 1 trở lên, ví dụ 11. Để trống nếu chưa có số liệu.",
+        "err_vnd": "Chỉ ghi số tiền bằng đồng: số nguyên không âm, đủ các chữ số, ví dụ 35000000000 "
+                   "(không gõ dấu chấm/phẩy hàng nghìn). Để trống nếu chưa có số liệu.",
         "err_decimal": "Chỉ ghi một số không âm, ví dụ 90,35 (tỷ lệ % ghi số phần trăm, không gõ dấu %, "
                        "không ghi chữ). Để trống nếu chưa có số liệu.",
     },
@@ -91,6 +92,8 @@ _TEXT = {
         "err_whole": "Enter a whole number >= 0, e.g. 1989 (no thousands separators, no text). "
                      "Leave empty if not reported.",
         "err_rank": "Enter a rank: a whole number >= 1, e.g. 11. Leave empty if not reported.",
+        "err_vnd": "Enter the amount in VND: a whole number >= 0 in full, e.g. 35000000000 (no "
+                   "thousands separators). Leave empty if not reported.",
         "err_decimal": "Enter a number >= 0, e.g. 90.35 (percentages as the percent figure, no % "
                        "sign, no text). Leave empty if not reported.",
     },
@@ -118,12 +121,10 @@ def _month_bounds(p: Period):
 def _valid_in(u, first: _dt.date, last: _dt.date) -> bool:
     if u.valid_from is not None and u.valid_from > last:
         return False
-    if u.valid_to is not None and u.valid_to < first:
-        return False
-    return True
+    return u.valid_to is None or u.valid_to >= first
 
 
-def workbook_units(units, period, unit: Optional[str] = None) -> list:
+def workbook_units(units, period, unit: str | None = None) -> list:
     """The units that get a column: all units (file order), or ``unit`` and its children;
     only units that exist during the month (``valid_from``/``valid_to``)."""
     from .errors import ParameterError
@@ -184,6 +185,52 @@ def _number_format(indicator) -> str:
     return "0." + "0" * places if places else "0"
 
 
+def _validation(kind: str, T: dict):
+    """Excel data validation: a number >= 0 (>= 1 for ranks), whole for counts and ranks.
+    Amounts in đồng get a decimal rule with the whole-number message: they exceed 2^31, beyond
+    what some spreadsheet programs accept in a whole-number rule; the loader rejects fractions."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+    if kind == "whole":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+        msg = T["err_whole"]
+    elif kind == "rank":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1")
+        msg = T["err_rank"]
+    elif kind == "vnd":
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+        msg = T["err_vnd"]
+    else:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+        msg = T["err_decimal"]
+    dv.allow_blank = True
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    dv.errorTitle = T["err_title"]
+    dv.error = msg
+    return dv
+
+
+def _ranges(cells) -> list[str]:
+    """``[(4, 5), (4, 6), (5, 5)]`` -> ``["D5:D6", "E5"]`` (runs down each column)."""
+    from openpyxl.utils import get_column_letter
+    by_col: dict[int, list[int]] = {}
+    for col, row in cells:
+        by_col.setdefault(col, []).append(row)
+    out = []
+    for col in sorted(by_col):
+        rows = sorted(set(by_col[col]))
+        start = prev = rows[0]
+        for r in rows[1:] + [None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            letter = get_column_letter(col)
+            out.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
+            if r is not None:
+                start = prev = r
+    return out
+
+
 def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=None,
                          lang: str = "vi") -> Path:
     """Write the entry workbook for month ``period`` to ``path`` (atomically) and return it.
@@ -197,7 +244,6 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.workbook.protection import WorkbookProtection
-    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.protection import SheetProtection
 
     lang = "en" if lang == "en" else "vi"
@@ -253,28 +299,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
             c.alignment = Alignment(horizontal="center")
             unit_cells.append((name, c.coordinate, str(u.code)))
 
-        validations = {}
-
-        def validation(kind):
-            if kind not in validations:
-                if kind == "whole":
-                    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-                    msg = T["err_whole"]
-                elif kind == "rank":
-                    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1")
-                    msg = T["err_rank"]
-                else:
-                    dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-                    msg = T["err_decimal"]
-                dv.allow_blank = True
-                dv.showErrorMessage = True
-                dv.errorStyle = "stop"
-                dv.errorTitle = T["err_title"]
-                dv.error = msg
-                ws.add_data_validation(dv)
-                validations[kind] = dv
-            return validations[kind]
-
+        validated: dict[str, list] = {}      # kind -> [(column, row)], as ranges below
         row = FIRST_DATA_ROW
         for ind in inds:
             c = ws.cell(row, CODE_COL, ind.code)
@@ -288,14 +313,14 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
             c.border, c.alignment = border, wrap_top
             c = ws.cell(row, UOM_COL, UNIT_LABELS[lang].get(ind.unit, ind.unit))
             c.border, c.alignment = border, Alignment(horizontal="center", vertical="top")
-            kind = "rank" if ind.unit == "rank" else ("whole" if ind.unit in INTEGER_UNITS else "decimal")
+            kind = ind.unit if ind.unit in ("rank", "vnd") else ("whole" if ind.unit in INTEGER_UNITS else "decimal")
             numfmt = _number_format(ind)
             for j, u in enumerate(cols):
                 c = ws.cell(row, FIRST_UNIT_COL + j)
                 c.border = border
                 if _accepts(ind, u):
                     c.fill, c.protection, c.number_format = input_fill, unlocked, numfmt
-                    validation(kind).add(c)
+                    validated.setdefault(kind, []).append((FIRST_UNIT_COL + j, row))
                 else:
                     c.fill = locked_fill
                 before = previous.get((str(u.code), ind.code))
@@ -305,6 +330,11 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
                     c.comment = comment
             row += 1
         last_row, last_col = row - 1, FIRST_UNIT_COL + len(cols) - 1
+        for kind, cells in validated.items():
+            dv = _validation(kind, T)
+            for rng in _ranges(cells):
+                dv.add(rng)
+            ws.add_data_validation(dv)
 
         ws.column_dimensions["A"].width = 34
         ws.column_dimensions["B"].width = 58
@@ -385,31 +415,31 @@ def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str) -> 
             ("", f"Save this file as data/periods/{code}.xlsx (keep the name)."),
             ("h2", "What to fill"),
             ("", "Each sheet is one reform area: " + "; ".join(f"'{n}' = {full}" for n, full in sheets) + "."),
-            ("", "Each row is an indicator (column A its code, B its name, C its unit of measure); each "
-                 "column from D is a unit (row 3 its name, row 4 its code)."),
+            ("", ("Each row is an indicator (column A its code, B its name, C its unit of measure); each "
+                  "column from D is a unit (row 3 its name, row 4 its code).")),
             ("", "Type only into the yellow cells. Grey cells: that unit does not report the indicator."),
             ("", "Indicators marked [quarterly]/[annual]: fill only when there is a new figure."),
-            ("", "A red triangle in a cell's corner: hover to see last month's figure (for reference, "
-                 "not to be re-typed)."),
+            ("", ("A red triangle in a cell's corner: hover to see last month's figure (for reference, "
+                  "not to be re-typed).")),
             ("h2", "Numbers"),
             ("", "Numbers only: no words, units, % signs or remarks in a figure cell."),
             ("", "No thousands separators: type 1989; the cell shows 1,989 by itself."),
-            ("", "Decimals: type them with your computer's decimal separator (the cell's own number "
-                 "format shows them). A figure that sits on the LEFT of its cell is text, not a number: "
-                 "type it again."),
+            ("", ("Decimals: type them with your computer's decimal separator (the cell's own number "
+                  "format shows them). A figure that sits on the LEFT of its cell is text, not a number: "
+                  "type it again.")),
             ("", "Percentages: the percent figure, 90.35 for 90.35% (not 0.9035, no % sign)."),
             ("", "Counts, amounts (VND, in full: 35 billion = 35000000000) and ranks: whole numbers >= 0."),
             ("", "EMPTY means not reported, which is different from 0. Type 0 only when the figure is 0."),
             ("", "Pasting from another file: use Paste Special → Values."),
             ("h2", "Do not"),
-            ("", "rename, delete or re-order sheets; insert, delete or move rows or columns; edit the "
-                 "indicator codes (column A) or unit codes (row 4). Sheets are protected without a "
-                 f"password to keep the layout; if it got broken, make a new one with "
-                 f"`cchc-report template {code}` and copy the figures over (Paste Special → Values)."),
+            ("", ("rename, delete or re-order sheets; insert, delete or move rows or columns; edit the "
+                  "indicator codes (column A) or unit codes (row 4). Sheets are protected without a "
+                  f"password to keep the layout; if it got broken, make a new one with "
+                  f"`cchc-report template {code}` and copy the figures over (Paste Special → Values).")),
             ("", "re-use last month's file for this month: make a new template every month."),
             ("h2", "Then"),
-            ("", f"1. `cchc-report validate --period {code}` — checks the figures; every problem names "
-                 "the sheet and cell (e.g. Procedures!D7)."),
+            ("", (f"1. `cchc-report validate --period {code}` — checks the figures; every problem names "
+                  "the sheet and cell (e.g. Procedures!D7).")),
             ("", f"2. `cchc-report run --period {code}` — makes the reports."),
         ]
     else:
@@ -420,35 +450,35 @@ def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str) -> 
             ("", scope + f" ({len(cols)} cột đơn vị)."),
             ("", f"Lưu tệp này với tên data/periods/{code}.xlsx (giữ nguyên tên tệp)."),
             ("h2", "Nhập gì"),
-            ("", "Mỗi trang tính là một lĩnh vực CCHC: "
-                 + "; ".join(f"'{n}' = {full}" for n, full in sheets) + "."),
-            ("", "Mỗi dòng là một chỉ tiêu (cột A: mã, cột B: tên, cột C: đơn vị tính); mỗi cột từ cột D "
-                 "là một đơn vị (dòng 3: tên đơn vị, dòng 4: mã đơn vị)."),
+            ("", ("Mỗi trang tính là một lĩnh vực CCHC: "
+                  + "; ".join(f"'{n}' = {full}" for n, full in sheets) + ".")),
+            ("", ("Mỗi dòng là một chỉ tiêu (cột A: mã, cột B: tên, cột C: đơn vị tính); mỗi cột từ cột D "
+                  "là một đơn vị (dòng 3: tên đơn vị, dòng 4: mã đơn vị).")),
             ("", "Chỉ nhập vào ô nền vàng. Ô nền xám: đơn vị đó không báo cáo chỉ tiêu này."),
             ("", "Chỉ tiêu có ghi [hằng quý] hoặc [hằng năm]: chỉ nhập khi có số liệu mới của kỳ đó."),
-            ("", "Ô có tam giác đỏ ở góc: đưa chuột vào để xem số liệu tháng trước (chỉ để tham khảo, "
-                 "không phải nhập lại)."),
+            ("", ("Ô có tam giác đỏ ở góc: đưa chuột vào để xem số liệu tháng trước (chỉ để tham khảo, "
+                  "không phải nhập lại).")),
             ("h2", "Quy tắc ghi số"),
             ("", "Chỉ ghi con số: không ghi chữ, đơn vị tính, dấu % hay ghi chú vào ô số liệu."),
             ("", "Không gõ dấu phân cách hàng nghìn: ghi 1989, ô tự hiển thị 1.989."),
-            ("", "Số thập phân: gõ bằng dấu thập phân của máy tính (Excel tiếng Việt: dấu phẩy, 90,35); "
-                 "định dạng số của ô tự hiển thị. Số vừa gõ mà nằm lệch TRÁI trong ô là Excel đang coi "
-                 "nó là chữ: gõ lại."),
+            ("", ("Số thập phân: gõ bằng dấu thập phân của máy tính (Excel tiếng Việt: dấu phẩy, 90,35); "
+                  "định dạng số của ô tự hiển thị. Số vừa gõ mà nằm lệch TRÁI trong ô là Excel đang coi "
+                  "nó là chữ: gõ lại.")),
             ("", "Tỷ lệ (%): ghi số phần trăm, 90,35 nghĩa là 90,35% (không ghi 0,9035, không gõ dấu %)."),
-            ("", "Số lượng, số tiền (đồng, ghi đủ chữ số: 35 tỷ đồng = 35000000000) và thứ hạng: số "
-                 "nguyên, không âm."),
-            ("", "ĐỂ TRỐNG nghĩa là chưa có số liệu / không báo cáo, KHÁC với 0. Chỉ ghi 0 khi số liệu "
-                 "thực sự bằng 0."),
+            ("", ("Số lượng, số tiền (đồng, ghi đủ chữ số: 35 tỷ đồng = 35000000000) và thứ hạng: số "
+                  "nguyên, không âm.")),
+            ("", ("ĐỂ TRỐNG nghĩa là chưa có số liệu / không báo cáo, KHÁC với 0. Chỉ ghi 0 khi số liệu "
+                  "thực sự bằng 0.")),
             ("", "Dán số liệu từ tệp khác: dùng Dán đặc biệt → Giá trị (Paste Special → Values)."),
             ("h2", "Không được"),
-            ("", "đổi tên, xóa hay sắp xếp lại trang tính; chèn, xóa hay di chuyển dòng, cột; sửa mã chỉ "
-                 "tiêu (cột A) hay mã đơn vị (dòng 4). Trang tính được khóa (không mật khẩu) để giữ bố "
-                 f"cục; nếu bố cục đã bị thay đổi, tải lại mẫu bằng `cchc-report template {code}` rồi "
-                 "chép số liệu sang (Dán đặc biệt → Giá trị)."),
+            ("", ("đổi tên, xóa hay sắp xếp lại trang tính; chèn, xóa hay di chuyển dòng, cột; sửa mã chỉ "
+                  "tiêu (cột A) hay mã đơn vị (dòng 4). Trang tính được khóa (không mật khẩu) để giữ bố "
+                  f"cục; nếu bố cục đã bị thay đổi, tải lại mẫu bằng `cchc-report template {code}` rồi "
+                  "chép số liệu sang (Dán đặc biệt → Giá trị).")),
             ("", "dùng lại tệp của tháng trước cho tháng này: mỗi tháng tạo một mẫu mới."),
             ("h2", "Sau khi nhập"),
-            ("", f"1. `cchc-report validate --period {code}` — kiểm tra số liệu; mỗi lỗi ghi rõ trang "
-                 "tính và ô (ví dụ TTHC!D7)."),
+            ("", (f"1. `cchc-report validate --period {code}` — kiểm tra số liệu; mỗi lỗi ghi rõ trang "
+                  "tính và ô (ví dụ TTHC!D7).")),
             ("", f"2. `cchc-report run --period {code}` — tạo báo cáo."),
         ]
     ws.column_dimensions["A"].width = 110
@@ -575,130 +605,157 @@ def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
     the loader to reject with the cell reference). A workbook whose layout no longer matches its
     hidden ``_cchc`` sheet raises :class:`helpers.load.FileProblem` naming the sheet and cell.
     """
-    from openpyxl.utils import get_column_letter
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
     meta = _read_meta(wb, shown)
     _check_period(meta, shown)
     redo = _redo(meta.get("period"))
-    present = list(wb.sheetnames)
-    expected = [s["sheet"] for s in meta["sheets"]]
-    known = set(expected) | {META_SHEET, meta.get("instructions_sheet", "")}
-    for name in expected:
-        if name not in present:
-            strangers = [s for s in present if s not in known]
-            hint_vi = (f"; có phải trang tính {strangers[0]!r} là {name!r} đã bị đổi tên? Đổi lại tên "
-                       f"thành {name!r}, hoặc {redo[0]}") if strangers else f"; {redo[0]}"
-            hint_en = (f"; is sheet {strangers[0]!r} the renamed {name!r}? Rename it back to {name!r}, "
-                       f"or {redo[1]}") if strangers else f"; {redo[1]}"
-            raise _problem(
-                shown, None,
-                f"không tìm thấy trang tính {name!r} (đã bị đổi tên hoặc xóa); các trang tính hiện có: "
-                f"{', '.join(repr(s) for s in present if s != META_SHEET)}{hint_vi}",
-                f"sheet {name!r} is missing (renamed or deleted); the sheets are: "
-                f"{', '.join(repr(s) for s in present if s != META_SHEET)}{hint_en}")
-
+    _check_sheets(wb, meta, shown, redo)
     out = []
     for spec in meta["sheets"]:
-        name = spec["sheet"]
-        ws = wb[name]
-        hr, r0, r1 = spec["header_row"], spec["first_data_row"], spec["last_data_row"]
-        c0, c1, cc = spec["first_unit_column"], spec["last_unit_column"], spec["code_column"]
-        width = max(c1, cc) + 3
-        top = max(1, min(hr, r0) - 2)
-        grid = {}
-        for r_index, row in enumerate(ws.iter_rows(min_row=top, max_row=r1 + 2, min_col=1, max_col=width),
-                                      start=top):
-            grid[r_index] = list(row) + [None] * (width - len(row))
+        out.extend(_SheetReader(wb[spec["sheet"]], spec, meta["cells"].get(spec["sheet"], []),
+                                shown, redo).rows())
+    return out
 
-        def value(r, c):
-            cell = grid.get(r, [None] * width)[c - 1] if 1 <= c <= width else None
-            return None if cell is None else getattr(cell, "value", None)
 
-        def ref(r, c):
-            return f"{name}!{get_column_letter(c)}{r}"
+def _check_sheets(wb, meta, shown, redo) -> None:
+    present = list(wb.sheetnames)
+    listed = [s for s in present if s != META_SHEET]
+    expected = [s["sheet"] for s in meta["sheets"]]
+    known = set(expected) | {META_SHEET, meta.get("instructions_sheet", "")}
+    strangers = [s for s in present if s not in known]
+    for name in expected:
+        if name in present:
+            continue
+        if strangers:
+            hint_vi = (f"có phải trang tính {strangers[0]!r} là {name!r} đã bị đổi tên? Đổi lại tên thành "
+                       f"{name!r}, hoặc {redo[0]}")
+            hint_en = f"is sheet {strangers[0]!r} the renamed {name!r}? Rename it back to {name!r}, or {redo[1]}"
+        else:
+            hint_vi, hint_en = redo
+        raise _problem(
+            shown, None,
+            f"không tìm thấy trang tính {name!r} (đã bị đổi tên hoặc xóa); các trang tính hiện có: "
+            f"{', '.join(repr(s) for s in listed)}; {hint_vi}",
+            f"sheet {name!r} is missing (renamed or deleted); the sheets are: "
+            f"{', '.join(repr(s) for s in listed)}; {hint_en}")
 
-        cells = meta["cells"].get(name, [])
-        expected_codes, expected_units = {}, {}
+
+class _SheetReader:
+    """One area sheet: check its code column and unit header against ``_cchc``, then read it."""
+
+    def __init__(self, ws, spec, cells, shown, redo):
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+        self.name, self.spec, self.shown, self.redo = ws.title, spec, shown, redo
+        self.width = max(spec["last_unit_column"], spec["code_column"]) + 3
+        top = max(1, min(spec["header_row"], spec["first_data_row"]) - 2)
+        self.grid = {}
+        for r, row in enumerate(ws.iter_rows(min_row=top, max_row=spec["last_data_row"] + 2,
+                                             min_col=1, max_col=self.width), start=top):
+            self.grid[r] = list(row) + [None] * (self.width - len(row))
+        self.codes, self.units = {}, {}     # (row, column) -> expected code
         for coord, kind, code in cells:
             letters, number = coordinate_from_string(coord)
-            (expected_codes if kind == "indicator" else expected_units)[(number, column_index_from_string(letters))] = code
+            target = self.codes if kind == "indicator" else self.units
+            target[(number, column_index_from_string(letters))] = code
 
-        # the indicator-code column
-        row_codes = {}
-        all_codes = set(expected_codes.values())
-        for (r, c), code in sorted(expected_codes.items()):
-            found = _text(value(r, c))
+    def cell(self, r, c):
+        row = self.grid.get(r)
+        return row[c - 1] if row is not None and 1 <= c <= self.width else None
+
+    def text(self, r, c) -> str:
+        return _text(getattr(self.cell(r, c), "value", None))
+
+    def ref(self, r, c) -> str:
+        from openpyxl.utils import get_column_letter
+        return f"{self.name}!{get_column_letter(c)}{r}"
+
+    def fail(self, r, c, vi, en):
+        return _problem(self.shown, self.ref(r, c), f"{vi}; {self.redo[0]}", f"{en}; {self.redo[1]}")
+
+    # -- the indicator-code column ------------------------------------------------------
+    def row_codes(self) -> dict:
+        out, every = {}, set(self.codes.values())
+        for (r, c), code in sorted(self.codes.items()):
+            found = self.text(r, c)
             if found == code:
-                row_codes[r] = code
+                out[r] = code
                 continue
-            elsewhere = [k for k in range(1, width + 1) if k != c and _text(value(r, k)) == code]
+            here = self.ref(r, c)
+            elsewhere = [k for k in range(1, self.width + 1) if k != c and self.text(r, k) == code]
             if elsewhere:
-                vi = (f"cột mã chỉ tiêu đã bị di chuyển: mã {code!r} phải ở ô {ref(r, c)} nhưng nằm ở "
-                      f"{ref(r, elsewhere[0])}; không chèn, xóa hay di chuyển cột; {redo[0]}")
-                en = (f"the indicator-code column was moved: code {code!r} belongs in {ref(r, c)} but is in "
-                      f"{ref(r, elsewhere[0])}; do not insert, delete or move columns; {redo[1]}")
-            elif found == "":
-                vi = (f"ô {ref(r, c)} phải chứa mã chỉ tiêu {code!r} nhưng để trống (có thể đã chèn, xóa "
-                      f"hoặc di chuyển dòng, cột); {redo[0]}")
-                en = (f"cell {ref(r, c)} should hold indicator code {code!r} but is empty (rows or columns "
-                      f"inserted, deleted or moved?); {redo[1]}")
-            elif found in all_codes:
-                vi = (f"ô {ref(r, c)} phải chứa mã chỉ tiêu {code!r} nhưng là {found!r}: các dòng đã bị "
-                      f"chèn, xóa hoặc sắp xếp lại; {redo[0]}")
-                en = (f"cell {ref(r, c)} should hold indicator code {code!r} but holds {found!r}: rows were "
-                      f"inserted, deleted or re-ordered; {redo[1]}")
-            else:
-                vi = (f"ô {ref(r, c)} phải chứa mã chỉ tiêu {code!r} nhưng đã bị sửa thành {found!r}; sửa "
-                      f"lại thành {code!r} hoặc {redo[0]}")
-                en = (f"cell {ref(r, c)} should hold indicator code {code!r} but was changed to {found!r}; "
-                      f"change it back to {code!r} or {redo[1]}")
-            raise _problem(shown, ref(r, c), vi, en)
+                there = self.ref(r, elsewhere[0])
+                raise self.fail(r, c,
+                                f"cột mã chỉ tiêu đã bị di chuyển: mã {code!r} phải ở ô {here} nhưng nằm ở "
+                                f"{there}; không chèn, xóa hay di chuyển cột",
+                                f"the indicator-code column was moved: code {code!r} belongs in {here} but "
+                                f"is in {there}; do not insert, delete or move columns")
+            if found == "":
+                raise self.fail(r, c,
+                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng để trống (có thể đã chèn, "
+                                "xóa hoặc di chuyển dòng, cột)",
+                                f"cell {here} should hold indicator code {code!r} but is empty (rows or "
+                                "columns inserted, deleted or moved?)")
+            if found in every:
+                raise self.fail(r, c,
+                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng là {found!r}: các dòng đã "
+                                "bị chèn, xóa hoặc sắp xếp lại",
+                                f"cell {here} should hold indicator code {code!r} but holds {found!r}: rows "
+                                "were inserted, deleted or re-ordered")
+            raise self.fail(r, c,
+                            f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng đã bị sửa thành {found!r}; sửa "
+                            f"lại thành {code!r} hoặc",
+                            f"cell {here} should hold indicator code {code!r} but was changed to "
+                            f"{found!r}; change it back to {code!r} or")
+        return out
 
-        # the unit-code header row
-        col_units = {}
-        all_units = set(expected_units.values())
-        for (r, c), code in sorted(expected_units.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            found = _text(value(r, c))
+    # -- the unit-code header row -------------------------------------------------------
+    def column_units(self) -> dict:
+        out, every = {}, set(self.units.values())
+        for (r, c), code in sorted(self.units.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            found = self.text(r, c)
             if found == code:
-                col_units[c] = code
+                out[c] = code
                 continue
-            same_row = [k for k in range(1, width + 1) if k != c and _text(value(r, k)) == code]
-            same_col = [k for k in grid if k != r and _text(value(k, c)) == code]
-            if found == "" or same_row or same_col or found in all_units:
-                if same_col:
-                    where_vi = f"mã này nay nằm ở ô {ref(same_col[0], c)}: đã chèn hoặc xóa dòng phía trên"
-                    where_en = f"it is now in {ref(same_col[0], c)}: rows were inserted or deleted above"
-                elif same_row:
-                    where_vi = f"mã này nay nằm ở ô {ref(r, same_row[0])}: đã chèn, xóa hoặc di chuyển cột"
-                    where_en = f"it is now in {ref(r, same_row[0])}: columns were inserted, deleted or moved"
-                elif found == "":
-                    where_vi, where_en = "ô để trống", "the cell is empty"
-                else:
-                    where_vi = f"ô chứa {found!r} (mã của cột khác): các cột đã bị di chuyển"
-                    where_en = f"it holds {found!r} (another column's code): columns were moved"
-                raise _problem(
-                    shown, ref(r, c),
-                    f"ô {ref(r, c)} phải chứa mã đơn vị {code!r}; {where_vi}; {redo[0]}",
-                    f"cell {ref(r, c)} should hold unit code {code!r}; {where_en}; {redo[1]}")
-            col_units[c] = found        # an edited code: the loader reports it if unknown
+            same_col = [k for k in sorted(self.grid) if k != r and self.text(k, c) == code]
+            same_row = [k for k in range(1, self.width + 1) if k != c and self.text(r, k) == code]
+            if same_col:
+                vi = f"mã này nay nằm ở ô {self.ref(same_col[0], c)}: đã chèn hoặc xóa dòng phía trên"
+                en = f"it is now in {self.ref(same_col[0], c)}: rows were inserted or deleted above"
+            elif same_row:
+                vi = f"mã này nay nằm ở ô {self.ref(r, same_row[0])}: đã chèn, xóa hoặc di chuyển cột"
+                en = f"it is now in {self.ref(r, same_row[0])}: columns were inserted, deleted or moved"
+            elif found == "":
+                vi, en = "ô để trống (đã xóa mã, hoặc chèn, xóa, di chuyển cột?)", \
+                    "the cell is empty (code deleted, or columns inserted, deleted or moved?)"
+            elif found in every:
+                vi = f"ô chứa {found!r} (mã của cột khác): các cột đã bị di chuyển"
+                en = f"it holds {found!r} (another column's code): columns were moved"
+            else:
+                out[c] = found      # an edited code: the loader names it if it is unknown
+                continue
+            here = self.ref(r, c)
+            raise self.fail(r, c, f"ô {here} phải chứa mã đơn vị {code!r}; {vi}",
+                            f"cell {here} should hold unit code {code!r}; {en}")
+        return out
 
-        # the figures
-        for r in range(r0, r1 + 1):
-            code = row_codes.get(r)
+    # -- the figures ----------------------------------------------------------------------
+    def rows(self) -> list[tuple]:
+        codes = self.row_codes()
+        units = self.column_units()
+        out = []
+        for r in range(self.spec["first_data_row"], self.spec["last_data_row"] + 1):
+            code = codes.get(r)
             if code is None:
                 continue
-            for c in range(c0, c1 + 1):
-                unit = col_units.get(c)
-                if unit is None:
-                    continue
-                cell = grid[r][c - 1]
+            for c in range(self.spec["first_unit_column"], self.spec["last_unit_column"] + 1):
+                unit = units.get(c)
+                cell = self.cell(r, c)
                 raw = getattr(cell, "value", None)
-                if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+                if unit is None or raw is None or (isinstance(raw, str) and raw.strip() == ""):
                     continue
                 if _percent_typed(cell):
                     raw = f"{Decimal(str(raw)) * 100:f}".rstrip("0").rstrip(".") + "%"
-                out.append((r, unit, code, raw, None, ref(r, c)))
-    return out
+                out.append((r, unit, code, raw, None, self.ref(r, c)))
+        return out
 
 
 # =====================================================================================
