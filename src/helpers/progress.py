@@ -55,7 +55,7 @@ class Progress:
                 table.add_row(o.period, o.unit, o.report, STATUS_VI[o.status], str(o.folder))
             self.console.print(table)
             self.console.print(self._counts())
-        err = Console(stderr=True, highlight=False)
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
         for o in failed:
             err.print(f"[red]LỖI[/red] {o.period} {o.unit} {o.report}: {o.error}"
                       + (f"\n  notebook lỗi: {o.failed_notebook}" if o.failed_notebook else ""))

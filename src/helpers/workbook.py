@@ -10,9 +10,10 @@ Layout (one workbook per month):
   ``080``); from row 5 one row per *input* indicator (aggregation ``sum``/``last``): column A the
   code, B the name, C the unit of measure, then one column per reporting unit.
   Input cells (the unit's level is in the indicator's ``levels``) are light yellow, unlocked and
-  validated (a number >= 0; a whole number for counts, đồng and ranks); other cells are grey and
-  locked. Sheets are protected without a password, the workbook structure too (no renaming or
-  moving sheets by accident). Last month's value is a cell comment on that cell.
+  validated (a number >= 0; whole for counts, >= 1 for ranks; đồng amounts get a decimal rule
+  with a whole-number message, see ``_validation``); other cells are grey and locked. Sheets are
+  protected without a password, the workbook structure too (no renaming or moving sheets by
+  accident). Last month's value is a cell comment on that cell.
 - ``_cchc`` (hidden): format version, period, generation time and the layout (for each area sheet
   the header row, first/last data row, code column, unit columns, and every expected code cell),
   so that the reader can tell a re-arranged workbook from a filled one.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -56,6 +58,7 @@ CADENCE_LABELS = {
     "en": {"quarterly": "[quarterly]", "annual": "[annual]", "yearly": "[annual]"},
 }
 INTEGER_UNITS = {"count", "vnd", "rank"}
+_CODE_LIKE = re.compile(r"^[a-z0-9_]+$")
 
 TITLE_ROW, LEGEND_ROW, NAME_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5
 CODE_COL, NAME_COL, UOM_COL, FIRST_UNIT_COL = 1, 2, 3, 4
@@ -668,8 +671,8 @@ class _SheetReader:
         from openpyxl.utils import get_column_letter
         return f"{self.name}!{get_column_letter(c)}{r}"
 
-    def fail(self, r, c, vi, en):
-        return _problem(self.shown, self.ref(r, c), f"{vi}; {self.redo[0]}", f"{en}; {self.redo[1]}")
+    def fail(self, r, c, vi, en, join="; "):
+        return _problem(self.shown, self.ref(r, c), f"{vi}{join}{self.redo[0]}", f"{en}{join}{self.redo[1]}")
 
     # -- the indicator-code column ------------------------------------------------------
     def row_codes(self) -> dict:
@@ -688,6 +691,14 @@ class _SheetReader:
                                 f"{there}; không chèn, xóa hay di chuyển cột",
                                 f"the indicator-code column was moved: code {code!r} belongs in {here} but "
                                 f"is in {there}; do not insert, delete or move columns")
+            moved = [k for k in sorted(self.grid) if k != r and self.text(k, c) == code]
+            if moved:
+                there = self.ref(moved[0], c)
+                raise self.fail(r, c,
+                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng mã này nằm ở {there}: các "
+                                "dòng đã bị chèn, xóa hoặc di chuyển",
+                                f"cell {here} should hold indicator code {code!r} but the code is in "
+                                f"{there}: rows were inserted, deleted or moved")
             if found == "":
                 raise self.fail(r, c,
                                 f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng để trống (có thể đã chèn, "
@@ -700,11 +711,17 @@ class _SheetReader:
                                 "bị chèn, xóa hoặc sắp xếp lại",
                                 f"cell {here} should hold indicator code {code!r} but holds {found!r}: rows "
                                 "were inserted, deleted or re-ordered")
+            if not _CODE_LIKE.match(found):
+                raise self.fail(r, c,
+                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng là {found!r}: cột mã chỉ "
+                                "tiêu (cột A) đã bị xóa hoặc di chuyển, hoặc dòng đã bị chèn, xóa",
+                                f"cell {here} should hold indicator code {code!r} but holds {found!r}: the "
+                                "indicator-code column was deleted or moved, or rows were inserted or deleted")
             raise self.fail(r, c,
                             f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng đã bị sửa thành {found!r}; sửa "
                             f"lại thành {code!r} hoặc",
                             f"cell {here} should hold indicator code {code!r} but was changed to "
-                            f"{found!r}; change it back to {code!r} or")
+                            f"{found!r}; change it back to {code!r} or", join=" ")
         return out
 
     # -- the unit-code header row -------------------------------------------------------

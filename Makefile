@@ -1,0 +1,31 @@
+# Two commands: `make` installs everything and renders the sample reports; `make test` runs the tests.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: all setup sample test lint clean
+
+all: sample
+
+$(BIN)/cchc-report: pyproject.toml
+	bash scripts/install-system-packages.sh
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+setup: $(BIN)/cchc-report
+
+sample: setup
+	$(BIN)/cchc-report validate
+	$(BIN)/cchc-report run --period 2023-10
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks scripts
+
+clean:
+	rm -rf $(VENV) reports/*/

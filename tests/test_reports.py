@@ -1,0 +1,206 @@
+"""The notebooks run through papermill into HTML, PDF and metrics.json, checked
+for what a reader gets: Vietnamese figures, no code, no CDN, escaped input."""
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from helpers.params import check_params
+from helpers.run import run_report
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def render(out, period, language="vi", report="progress_report", formats=("html", "pdf"), root=ROOT):
+    params = check_params({"period": period, "unit": "10", "data_dir": str(root / "data"), "language": language},
+                          root)
+    run_report(params, report, out, formats, root)
+    return Path(out) / params.period / "10"
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    return render(tmp_path_factory.mktemp("out"), "2023-10")
+
+
+def assert_clean_html(html: str):
+    assert "<script src=" not in html and "<script" not in html
+    assert not re.search(r'<link[^>]+href="https?:', html)
+    assert not re.search(r"(?i)https?://[^\s\"')]*(cdn|unpkg|jsdelivr|mathjax)", html)
+    assert "open_report(" not in html and "report.section" not in html     # no code
+    assert "injected" not in html.lower()
+
+
+def _rows(month):
+    path = ROOT / "data" / "periods" / f"{month}.csv"
+    with open(path, encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _ratio(months, num, den):
+    n = sum(int(r["value"]) for m in months for r in _rows(m) if r["indicator"] == num and r["value"])
+    d = sum(int(r["value"]) for m in months for r in _rows(m) if r["indicator"] == den and r["value"])
+    return float((Decimal(n) * 100 / Decimal(d)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def test_month_report_pdf_shows_article_figures_in_vietnamese(month):
+    text = pdf_text(month / "progress_report.pdf")
+    for needle in ("BÁO CÁO TIẾN ĐỘ CẢI CÁCH HÀNH CHÍNH", "Tỉnh Lào Cai", "tháng 10/2023", "10 tháng năm 2023",
+                   "1.989", "1.277", "90,35%", "143,84%", "105,62%", "60.000", "35 tỷ đồng", "Mục lục",
+                   "Cải cách thủ tục hành chính", "Đề án 06", "Trang 1/"):
+        assert needle in text, needle
+    flat = " ".join(text.split())
+    assert "1.989 ≠ 1.473 + 294 + 132 = 1.899" in flat          # the parts-don't-add-up warning
+    assert "Kết quả nổi bật" in flat                              # the analysts' narrative
+
+
+def test_month_report_html_is_self_contained_without_code(month):
+    html = (month / "progress_report.html").read_text(encoding="utf-8")
+    assert_clean_html(html)
+    assert "data:image/svg+xml" in html or "<svg" in html
+    assert "1.989" in html and 'lang="vi"' in html
+
+
+def test_metrics_json_against_hand_computed_figures(month):
+    m = json.loads((month / "metrics.json").read_text(encoding="utf-8"))
+    assert (m["period"], m["unit"]) == ("2023-10", "10")
+    ind = m["indicators"]
+    assert ind["tthc_published_total"]["value"] == 1989
+    assert ind["dvctt_coverage_rate"]["value"] == 90.35                   # 1797 / 1989
+    assert ind["online_submission_rate"]["value"] == _ratio(["2023-10"], "dossiers_received_online",
+                                                             "dossiers_received")
+    assert ind["online_submission_rate"]["previous"] == _ratio(["2023-09"], "dossiers_received_online",
+                                                                "dossiers_received")
+    assert ind["online_submission_rate"]["same_period_last_year"] == _ratio(
+        ["2022-10"], "dossiers_received_online", "dossiers_received")
+    assert ind["eid_collection_vs_target"]["ytd"] == 143.84
+    assert ind["online_submission_rate"]["target"] == 50 and ind["online_submission_rate"]["status"] == "met"
+    assert ind["par_index_score"]["value"] is None
+    assert any(f["indicator"] == "tthc_published_total" and f["severity"] == "warning" for f in m["findings"])
+    assert all(len(h) == 64 for h in m["inputs"].values()) and "data/periods/2023-10.csv" in m["inputs"]
+
+
+def test_quarter_report_in_english(tmp_path):
+    folder = render(tmp_path, "2023-Q3", "en")
+    text = pdf_text(folder / "progress_report.pdf")
+    assert "Q3 2023" in text and "Administrative procedure reform" in text and "Page 1 of" in text
+    assert "1,989" in text or "1,9" in text
+    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    assert_clean_html(html)
+    assert 'lang="en"' in html
+    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    months = ["2023-07", "2023-08", "2023-09"]
+    assert m["indicators"]["online_submission_rate"]["value"] == _ratio(months, "dossiers_received_online",
+                                                                         "dossiers_received")
+    received = sum(int(r["value"]) for mo in months for r in _rows(mo) if r["indicator"] == "dossiers_received")
+    assert m["indicators"]["dossiers_received"]["value"] == received          # flows sum
+    assert m["indicators"]["tthc_published_total"]["value"] == next(
+        int(r["value"]) for r in _rows("2023-09") if r["unit"] == "10" and r["indicator"] == "tthc_published_total")
+
+
+def test_year_report_and_data_quality_notebook(tmp_path):
+    folder = render(tmp_path, "2023", formats=("html",))
+    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    assert_clean_html(html)
+    assert "năm 2023" in html and "năm 2022" in html
+    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert m["indicators"]["eid_collection_vs_target"]["value"] == m["indicators"]["eid_collection_vs_target"]["ytd"]
+    render(tmp_path, "2023-10", report="data_quality", formats=("html", "pdf"))
+    dq = tmp_path / "2023-10" / "10"
+    text = " ".join(pdf_text(dq / "data_quality.pdf").split())
+    assert "CHẤT LƯỢNG SỐ LIỆU" in text and "1.989 ≠ 1.473 + 294 + 132 = 1.899" in text
+
+
+def _project_copy(tmp_path) -> Path:
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", proj)
+    shutil.copytree(ROOT / "notebooks", proj / "notebooks")
+    shutil.copytree(ROOT / "data", proj / "data")
+    shutil.copytree(ROOT / "params", proj / "params")
+    return proj
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("content,needle", [
+    ('period: "2023-10"\nunit: "10"\nfoo: 1\n', "foo"),
+    ('period: "2023-13"\nunit: "10"\n', "2023-13"),
+    ('period: "2023-10"\nunit: "999"\n', "999"),
+    ('period: "2023-10"\nunit: "10"\ndata_dir: "khong_co"\n', "khong_co"),
+    ('period: "2023-10"\nlanguage: "fr"\n', "language"),
+])
+def test_bad_parameters_are_rejected_before_any_kernel(tmp_path, content, needle):
+    proj = _project_copy(tmp_path)
+    (proj / "params" / "bad.yaml").write_text(content, encoding="utf-8")
+    r = _cli("run", "--params", "params/bad.yaml", "--out", str(tmp_path / "out"), cwd=proj)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert needle in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists()          # nothing ran, nothing written
+
+
+def test_data_errors_stop_the_run_with_exit_1(tmp_path):
+    proj = _project_copy(tmp_path)
+    path = proj / "data" / "periods" / "2023-10.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "080,dossiers_received,\"1.989\",\n", encoding="utf-8")
+    r = _cli("run", "--period", "2023-10", "--out", str(tmp_path / "out"), "--formats", "html", cwd=proj)
+    assert r.returncode == 1 and "1.989" in r.stderr + r.stdout and "Traceback" not in r.stderr
+
+
+def test_failing_cell_keeps_the_good_report_and_the_failed_notebook(tmp_path):
+    import nbformat
+    proj = _project_copy(tmp_path)
+    out = tmp_path / "out"
+    folder = render(out, "2023-10", formats=("html",), root=proj)
+    good = (folder / "progress_report.html").read_bytes()
+    metrics = (folder / "metrics.json").read_bytes()
+    nb = nbformat.read(proj / "notebooks/progress_report.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("ô bị lỗi")'))
+    nbformat.write(nb, proj / "notebooks/progress_report.ipynb")
+    r = _cli("run", "--period", "2023-10", "--report", "progress_report", "--formats", "html", "--force",
+             "--out", str(out), cwd=proj)
+    assert r.returncode == 1
+    assert "ô bị lỗi" in r.stderr and "progress_report.failed.ipynb" in r.stderr
+    assert (folder / "progress_report.html").read_bytes() == good
+    assert (folder / "metrics.json").read_bytes() == metrics
+    failed = nbformat.read(folder / "progress_report.failed.ipynb", as_version=4)
+    assert any("An Exception was encountered" in "".join(c.source) for c in failed.cells)
+    assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
+
+
+def test_script_in_unit_name_and_note_is_escaped(tmp_path):
+    proj = _project_copy(tmp_path)
+    units = proj / "data" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "Tỉnh Lào Cai,", "Tỉnh <script>alert(1)</script> Lào Cai,", 1), encoding="utf-8")
+    (proj / "data/notes/2023-10.md").write_text("## Kết quả\n\n<script>alert(2)</script>\n\n- **đạt** <b>x</b>\n",
+                                                 encoding="utf-8")
+    folder = render(tmp_path / "out", "2023-10", formats=("html",), root=proj)
+    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("cwd", ["", "notebooks"])
+def test_plain_papermill_with_params_file(tmp_path, cwd):
+    papermill = Path(sys.executable).with_name("papermill")
+    nb = "notebooks/progress_report.ipynb" if not cwd else "progress_report.ipynb"
+    params = "params/2023-10.yaml" if not cwd else "../params/2023-10.yaml"
+    out = tmp_path / "out.ipynb"
+    r = subprocess.run([str(papermill), nb, str(out), "-f", params, "--no-progress-bar"], cwd=ROOT / cwd,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "1.989" in out.read_text(encoding="utf-8")
