@@ -204,3 +204,22 @@ def test_plain_papermill_with_params_file(tmp_path, cwd):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "1.989" in out.read_text(encoding="utf-8")
+
+
+def test_month_report_in_english(tmp_path):
+    folder = render(tmp_path, "2023-10", "en", formats=("html",))
+    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    assert_clean_html(html)
+    for needle in ("ADMINISTRATIVE REFORM PROGRESS REPORT", "October 2023", "January–October 2023",
+                   "Lào Cai Province", "1,989", "90.35%", "143.84%", "Headline indicators"):
+        assert needle in html, needle
+    assert "Tóm tắt" not in html
+
+
+def test_unit_report_lists_only_its_own_findings(tmp_path):
+    params = check_params({"period": "2023-10", "unit": "080", "data_dir": str(ROOT / "data")}, ROOT)
+    run_report(params, "progress_report", tmp_path, ("html",), ROOT)
+    m = json.loads((tmp_path / "2023-10" / "080" / "metrics.json").read_text(encoding="utf-8"))
+    assert all(f["unit"] in (None, "080") for f in m["findings"])
+    assert m["indicators"]["dossiers_received"]["value"] == next(
+        int(r["value"]) for r in _rows("2023-10") if r["unit"] == "080" and r["indicator"] == "dossiers_received")

@@ -74,7 +74,9 @@ class Report:
 
     @cached_property
     def findings(self) -> list[Finding]:
-        return check(self.ds, [self.period.code])
+        """The period's findings about this unit, its sub-units, or the whole data set."""
+        mine = {self.unit, *(u.code for u in self.ds.units.descendants(self.unit))}
+        return [f for f in check(self.ds, [self.period.code]) if f.unit is None or f.unit in mine]
 
     @cached_property
     def figures(self) -> dict[str, Figure]:

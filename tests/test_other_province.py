@@ -1,0 +1,88 @@
+"""Nothing is Lào Cai-specific: a post-2025 province with communes only, its own
+catalogue extension and targets, in a data folder outside the project."""
+
+import json
+
+from conftest import ROOT, csv_rows, write_data
+
+from helpers.catalogue import load_catalogue
+from helpers.errors import CatalogueError
+from helpers.params import check_params
+from helpers.run import run_report
+
+UNITS = """code,name_vi,name_en,level,parent,valid_from,valid_to
+15,Tỉnh Lào Cai (mới),Lào Cai Province (new),province,,2025-07-01,
+02647,Phường Yên Bái,Yên Bái Ward,commune,15,2025-07-01,
+02680,Xã Mường Lai,Mường Lai Commune,commune,15,2025-07-01,
+"""
+
+
+def _data(tmp_path):
+    periods = {}
+    for month, (a, b) in {"2025-07": (300, 200), "2025-08": (320, 210), "2025-09": (340, 230)}.items():
+        periods[f"{month}.csv"] = csv_rows(
+            f"02647,dossiers_received,{a},", f"02647,dossiers_received_online,{a // 2},",
+            f"02680,dossiers_received,{b},", f"02680,dossiers_received_online,{b // 4},",
+            "15,tthc_published_total,1500,", "15,so_mo_hinh_moi,7,")
+    extra = {"indicators.csv": "code,area,name_vi,name_en,unit,direction,kind,aggregation,level\n"
+                               "so_mo_hinh_moi,chinh_phu_so,Số mô hình chuyển đổi số mới,New digital models,"
+                               "count,higher_better,count,last,province\n",
+             "targets.csv": "indicator,unit,year,target\nonline_submission_rate,15,2025,40\n",
+             "notes/2025-09.md": "## Kết quả\n\nSau sáp nhập, xã/phường vận hành ổn định.\n"}
+    return write_data(tmp_path, periods, units=UNITS, extra=extra)
+
+
+def test_post_merger_province_renders(tmp_path):
+    data = _data(tmp_path / "elsewhere")
+    params = check_params({"period": "2025-Q3", "unit": "15", "data_dir": str(data)}, ROOT)
+    run_report(params, "progress_report", tmp_path / "out", ("html",), ROOT)
+    folder = tmp_path / "out" / "2025-Q3" / "15"
+    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    assert "Tỉnh Lào Cai (mới)" in html and "quý III/2025" in html and "Số mô hình chuyển đổi số mới" in html
+    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    # (150 + 160 + 170 + 50 + 52 + 57) / (960 + 640) = 639 / 1600 = 39.94% against the province's own 40%
+    rate = m["indicators"]["online_submission_rate"]
+    assert rate["value"] == 39.94 and rate["target"] == 40 and rate["status"] == "not_met" and rate["computed"]
+    assert m["indicators"]["so_mo_hinh_moi"]["value"] == 7
+
+
+def test_broken_catalogue_row_is_a_clear_error(tmp_path):
+    data = write_data(tmp_path, {}, extra={
+        "indicators.csv": "code,area,name_vi,name_en,unit,direction,kind,aggregation,numerator,denominator\n"
+                          "ty_le_moi,tthc,Tỷ lệ mới,New rate,percent,higher_better,ratio,ratio,,\n"})
+    try:
+        load_catalogue(data)
+    except CatalogueError as exc:
+        text = str(exc)
+        assert "indicators.csv" in text and "dòng 2" in text and "numerator" in text
+    else:
+        raise AssertionError("a ratio without parts must be rejected")
+
+
+def test_catalogue_reference_to_unknown_code(tmp_path):
+    data = write_data(tmp_path, {}, extra={
+        "indicators.csv": "code,area,name_vi,name_en,unit,direction,kind,aggregation,numerator,denominator\n"
+                          "ty_le_moi,tthc,Tỷ lệ mới,New rate,percent,higher_better,ratio,ratio,ho_so_moi,dossiers_received\n"})
+    try:
+        load_catalogue(data)
+    except CatalogueError as exc:
+        assert "ho_so_moi" in str(exc) and "ty_le_moi" in str(exc)
+    else:
+        raise AssertionError("an unknown numerator must be rejected")
+
+
+def test_shipped_catalogue_keeps_the_draft_vocabulary():
+    import csv
+    draft = ROOT.parent / "shared" / "domain" / "indicator-catalogue-draft.csv"
+    cat = load_catalogue()
+    if draft.is_file():
+        with open(draft, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                assert row["code"] in cat
+                for part in (row["numerator"] + "+" + row["denominator"]).split("+"):
+                    assert not part or part in cat, part
+    assert cat["online_submission_rate"].capped and not cat["eid_collection_vs_target"].capped
+    assert cat.parts("tthc_published_total") == ["tthc_published_province", "tthc_published_district",
+                                                 "tthc_published_commune"]
+    assert {cat[c].aggregation for c in ("dossiers_received", "tthc_published_total", "idx766_total_score")} == \
+        {"sum", "last"}
