@@ -221,19 +221,6 @@ def test_progress_in_english_and_without_target():
     assert {"35.5% / no target", "143.84% / target 100%"} <= set(texts(fig))
 
 
-# -- coverage --------------------------------------------------------------------
-def test_coverage_heatmap_cells():
-    indicators = ["Tỷ lệ hồ sơ nộp trực tuyến", "Số hồ sơ tiếp nhận", "Kế hoạch CCHC"]
-    reported = [[True, False, None]] * len(DISTRICTS)
-    fig = charts.coverage_heatmap(DISTRICTS, indicators, reported,
-                                  title="Tình hình báo cáo số liệu tháng 10/2023")
-    cells = fig.axes[0].images[0].get_array()
-    assert cells.shape == (len(DISTRICTS), len(indicators))
-    assert cells[0, 0] == 1 and cells[0, 1] == 0 and cells.mask[0, 2]
-    assert legend_labels(fig) == ["Đã báo cáo", "Chưa báo cáo", "Không yêu cầu"]
-    assert fig.axes[0].get_title() == "Tình hình báo cáo số liệu tháng 10/2023"
-
-
 # -- findings --------------------------------------------------------------------
 def test_findings_stacked_by_severity_most_first():
     counts = {"Thị xã Sa Pa": {"error": 4}, "Tỷ lệ hồ sơ nộp trực tuyến": {"error": 3, "warning": 5},
@@ -256,8 +243,6 @@ def test_all_missing_data_draws_an_empty_chart_with_a_note(lang, note):
         charts.comparison_chart(DISTRICTS, [None] * 9, title="T", lang=lang, target=50),
         charts.target_progress_chart([dict(PROGRESS[0], value=None)], title="T", lang=lang),
         charts.target_progress_chart([], title="T", lang=lang),
-        charts.coverage_heatmap(DISTRICTS, ["A"], [[None]] * 9, title="T", lang=lang),
-        charts.coverage_heatmap([], [], [], title="T", lang=lang),
         charts.findings_bar({}, title="T", lang=lang),
     ]
     for fig in figures:

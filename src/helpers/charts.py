@@ -20,7 +20,6 @@ import matplotlib
 import numpy as np
 from IPython.display import SVG, display
 from matplotlib import pyplot
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -39,7 +38,6 @@ COLORS = {
     "met": "#2E8B57",
     "not_met": "#E4572E",
     "neutral": "#1F5FA8",
-    "not_expected": "#EEEEEE",
     "error": "#D62728",
     "warning": "#F2A900",
     "other": "#7F7F7F",
@@ -91,9 +89,6 @@ WORDS = {
         "not_met": "Chưa đạt chỉ tiêu",
         "value": "Kết quả",
         "computed": "(*) Tổng hợp từ số liệu đơn vị trực thuộc",
-        "reported": "Đã báo cáo",
-        "missing": "Chưa báo cáo",
-        "not_expected": "Không yêu cầu",
         "error": "Lỗi",
         "warning": "Cảnh báo",
         "info": "Thông tin",
@@ -110,9 +105,6 @@ WORDS = {
         "not_met": "Target not met",
         "value": "Result",
         "computed": "(*) Computed from sub-units' figures",
-        "reported": "Reported",
-        "missing": "Not reported",
-        "not_expected": "Not expected",
         "error": "Errors",
         "warning": "Warnings",
         "info": "Info",
@@ -192,15 +184,6 @@ def _status_color(met: bool | None) -> str:
 
 def _wrap(text, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
-
-
-def _wrap_in_lines(text, lines: int, width: int = 24) -> str:
-    """Wrap ``text`` at ``width``, or wider if it would take more than ``lines`` lines."""
-    text = str(text)
-    width = max(width, math.ceil(len(text) / lines))
-    while len(textwrap.wrap(text, width)) > lines:
-        width += 1
-    return _wrap(text, width)
 
 
 def _text_width(text: str, size: float = TICK_SIZE) -> float:
@@ -464,42 +447,6 @@ def _progress_text(item: dict, lang: str) -> str:
         return f"{value} / {words['no_target']}"
     bound = "≤ " if item["direction"] == "lower_better" else ""
     return f"{value} / {words['target'].lower()} {bound}{_format(item['target'], unit, lang, decimals)}"
-
-
-@_styled
-def coverage_heatmap(units, indicators, reported, *, title, lang="vi") -> Figure:
-    """Which unit reported which indicator: ``reported[i][j]`` is True (reported,
-    green), False (missing, red-orange) or None (not expected of that unit, grey)."""
-    words = _words(lang)
-    rows = [_wrap(name, 30) for name in units]
-    column_width = (PAGE_WIDTH - 2.2) / max(1, len(indicators))
-    columns = [_wrap_in_lines(name, max(1, int(column_width / 0.15))) for name in indicators]
-    header = max((_text_width(line) for c in columns for line in c.split("\n")), default=0)
-    fig, ax = _figure(1.4 + header + _bar_height(rows, per_line=0.12, per_bar=0.05), title)
-    grid = np.array([[math.nan if cell is None else float(bool(cell)) for cell in row]
-                     for row in reported], dtype=float).reshape(len(rows), len(columns))
-    if np.isnan(grid).all():
-        return _no_data(fig, ax, lang)
-
-    cmap = ListedColormap([COLORS["not_met"], COLORS["met"]]).with_extremes(
-        bad=COLORS["not_expected"])
-    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto",
-              interpolation="nearest")
-    ax.set_xticks(range(len(columns)), columns, rotation=90)
-    ax.set_yticks(range(len(rows)), rows)
-    ax.xaxis.tick_top()
-    ax.tick_params(length=0)
-    ax.grid(False)
-    ax.set_xticks(np.arange(len(columns) + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.5)
-    ax.tick_params(which="minor", length=0)
-    ax.spines[:].set_visible(False)
-    _legend(fig, [Patch(color=COLORS["met"], label=words["reported"]),
-                  Patch(color=COLORS["not_met"], label=words["missing"]),
-                  Patch(facecolor=COLORS["not_expected"], edgecolor="#BBBBBB",
-                        label=words["not_expected"])])
-    return fig
 
 
 @_styled

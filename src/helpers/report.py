@@ -9,6 +9,7 @@ import datetime as _dt
 import html
 import os
 import subprocess
+from decimal import Decimal
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -316,25 +317,29 @@ class Report:
 
     # -- data-quality notebook ---------------------------------------------------------------------
     def coverage(self):
-        """Which units reported which indicators in the period (a heatmap)."""
+        """Which units reported the monthly indicators expected of their level, and what is missing."""
         L = self.lang
         units = [self.ds.units[self.unit], *self.ds.units.descendants(self.unit)]
-        inputs = [i for i in self.ds.catalogue if not i.is_ratio]
         months = self.period.month_codes()
-        reported = []
+        rows, shares = [], []
         for u in units:
-            row = []
-            for ind in inputs:
-                has = any(self.ds.value(m, u.code, ind.code) is not None for m in months)
-                expected = u.level in ind.levels
-                row.append(True if has else (False if expected else None))
-            reported.append(row)
-        keep = [j for j, _ in enumerate(inputs) if any(r[j] is not None for r in reported)]
+            expected = [i for i in self.ds.catalogue
+                        if not i.is_ratio and i.cadence == "monthly" and u.level in i.levels]
+            missing = [i.code for i in expected      # a sum of the sub-units' rows counts as reported
+                       if not any(self.calc.month_value(u.code, i.code, m).value is not None for m in months)]
+            share = None if not expected else Decimal(len(expected) - len(missing)) * 100 / len(expected)
+            shares.append(share)
+            shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+            rows.append(f"<tr><td>{esc(u.name(L))} <span class='muted'>({esc(u.code)})</span></td>"
+                        f"<td class='num'>{len(expected) - len(missing)}/{len(expected)}</td>"
+                        f"<td>{esc(shown) or '—'}</td></tr>")
         display(HTML(f"<h2>{esc(t(L, 'coverage'))}</h2>"))
-        charts.show(charts.coverage_heatmap(
-            [u.name(L) for u in units], [inputs[j].code for j in keep],
-            [[r[j] for j in keep] for r in reported], title=t(L, "coverage_title", period=self.period.label(L)),
-            lang=L))
+        charts.show(charts.comparison_chart(
+            [u.name(L) for u in units], shares, title=t(L, "coverage_title", period=self.period.label(L)),
+            unit="percent", lang=L, target=Decimal(100), decimals=0))
+        display(HTML(f"<table class='cchc-table'><thead><tr><th>{esc(t(L, 'unit'))}</th>"
+                     f"<th>{esc(t(L, 'units_reporting'))}</th><th>{esc(t(L, 'missing_codes'))}</th></tr></thead>"
+                     f"<tbody>{''.join(rows)}</tbody></table>"))
 
     def jumps(self):
         L = self.lang
