@@ -51,8 +51,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import re
 import random
+import re
 import shutil
 import sys
 import zipfile

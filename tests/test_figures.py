@@ -20,7 +20,7 @@ def _quarter_data(tmp_path):
     files = {}
     for name, (rec, onl, total, full) in months.items():
         files[name] = csv_rows(f"080,dossiers_received,{rec},", f"080,dossiers_received_online,{onl},",
-                               f"082,dossiers_received,50,", f"082,dossiers_received_online,25,",
+                               "082,dossiers_received,50,", "082,dossiers_received_online,25,",
                                f"10,tthc_published_total,{total},", f"10,dvctt_full_count,{full},",
                                "10,dvctt_partial_count,520,")
     return load_data(write_data(tmp_path, files))

@@ -6,4 +6,4 @@ unit and a period, and run a report notebook.
 
 __version__ = "0.1.0"
 
-from .errors import CchcError, DataError, ParameterError, CatalogueError, ReportError  # noqa: F401
+from .errors import CatalogueError, CchcError, DataError, ParameterError, ReportError  # noqa: F401

@@ -47,8 +47,8 @@ def code_files() -> list[Path]:
 def fingerprint(job: Job) -> str:
     """Everything a report reads: notebook, parameters, data files, helpers' code, catalogue."""
     from .load import period_files
-    from .report import months_read
     from .periods import Period
+    from .report import months_read
 
     root = Path(job.root)
     data_dir = resolve_data_dir(job.params.data_dir, root)
@@ -111,8 +111,9 @@ def run_job(job: Job) -> Outcome:
 def _worker_init():
     """Warm the expensive, reusable pieces once per worker process."""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    from . import render  # noqa: F401  (nbconvert exporter, WeasyPrint fonts)
     import papermill  # noqa: F401
+
+    from . import render  # noqa: F401  (nbconvert exporter, WeasyPrint fonts)
 
 
 # -- executors ----------------------------------------------------------------------------------
@@ -148,7 +149,8 @@ def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", schedule
 
 
 def _run_dask(jobs, scheduler, on_done) -> list[Outcome]:
-    from dask.distributed import Client, as_completed as dask_completed
+    from dask.distributed import Client
+    from dask.distributed import as_completed as dask_completed
     client = Client(scheduler) if isinstance(scheduler, str) else scheduler
     try:
         futures = client.map(run_job, jobs, pure=False)

@@ -201,7 +201,7 @@ def _parse_target(val: str):
     try:
         return Decimal(val.rstrip("%").strip())
     except InvalidOperation:
-        raise ValueError(f"chỉ tiêu (target) {val!r} phải là một số ở dạng chuẩn, ví dụ 50 hoặc 98.5")
+        raise ValueError(f"chỉ tiêu (target) {val!r} phải là một số ở dạng chuẩn, ví dụ 50 hoặc 98.5") from None
 
 
 def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
@@ -211,7 +211,7 @@ def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
             text = path_or_text.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise CatalogueError("danh mục chỉ tiêu không phải UTF-8", file=source,
-                             hint="lưu lại tệp với mã hóa UTF-8")
+                             hint="lưu lại tệp với mã hóa UTF-8") from None
     reader = csv.DictReader(text.splitlines())
     required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
     missing = required - set(reader.fieldnames or [])

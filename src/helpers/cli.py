@@ -29,13 +29,13 @@ def _periods(values):
 
 def cmd_validate(args) -> int:
     from .findings import errors as only_errors
-    from .params import resolve_data_dir
+    from .params import cli_path
     from .periods import Period
     from .validate import validate
 
     for p in _periods(args.period):
         Period.parse(p)
-    data_dir = resolve_data_dir(args.data_dir)
+    data_dir = cli_path(args.data_dir, "data")
     found = validate(data_dir, _periods(args.period) or None)
     lang = args.lang
     for f in found:
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     v = sub.add_parser("validate", help="kiểm tra thư mục dữ liệu")
-    v.add_argument("--data-dir", default="data")
+    v.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
     v.add_argument("--period", action="append", help="kỳ cần kiểm tra (lặp lại hoặc phân cách bằng dấu phẩy)")
     v.add_argument("--strict", action="store_true", help="cảnh báo cũng làm lệnh thất bại")
     v.add_argument("--lang", choices=["vi", "en"], default="vi")

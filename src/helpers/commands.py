@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from .errors import DataError, ParameterError
-from .params import check_params, project_root, read_params_file, resolve_data_dir
+from .params import check_params, cli_path, project_root, read_params_file
 from .periods import Period
 
 
@@ -15,6 +15,11 @@ def _split(values) -> list[str]:
     for v in values or []:
         out.extend(x.strip() for x in v.split(",") if x.strip())
     return out
+
+
+def cli_out(arg) -> Path:
+    """``--out``: as given (relative to the working folder), default the project's reports/."""
+    return Path(arg).resolve() if arg else project_root() / "reports"
 
 
 # -- run ---------------------------------------------------------------------------------------------
@@ -43,7 +48,7 @@ def _units_for(arg_units, data_dir: Path) -> list[str]:
 def param_sets(args, root: Path) -> list:
     """Every (validated) parameter set the command asks for. Nothing runs before this passes."""
     raw = []
-    data_override = {"data_dir": args.data_dir} if args.data_dir else {}
+    data_override = {"data_dir": str(cli_path(args.data_dir, "data"))} if args.data_dir else {}
     lang = {"language": args.lang} if args.lang else {}
     if args.params:
         for f in args.params:
@@ -52,7 +57,7 @@ def param_sets(args, root: Path) -> list:
             for u in (units or [values.get("unit", "10")]):
                 raw.append(({**values, "unit": u}, f))
     else:
-        data_dir = resolve_data_dir(args.data_dir or "data", root)
+        data_dir = cli_path(args.data_dir, "data")
         if not data_dir.is_dir():
             raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(data_dir)!r}", hint="dùng --data-dir")
         periods = _split(args.period)
@@ -81,7 +86,7 @@ def cmd_run(args) -> int:
     bad = [f for f in formats if f not in {"html", "pdf"}]
     if bad:
         raise ParameterError(f"định dạng không hỗ trợ: {', '.join(bad)}", hint="dùng --formats html,pdf")
-    out_dir = Path(args.out).resolve()
+    out_dir = cli_out(args.out)
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force) for p in sets for r in reports]
     n_jobs = args.jobs or os.cpu_count() or 1
     with Progress(len(jobs), quiet=args.quiet) as progress:
@@ -136,7 +141,7 @@ def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
 def _write_template(period: Period, data_dir, unit, force) -> Path:
     from .load import load_data
     from .workbook import previous_values, write_entry_workbook
-    data_path = resolve_data_dir(data_dir, project_root())
+    data_path = cli_path(data_dir, "data")
     target = data_path / "periods" / f"{period.code}.xlsx"
     if (target.exists() or target.with_suffix(".csv").exists()) and not force:
         raise ParameterError(f"{target} (hoặc .csv) đã tồn tại", hint="dùng --force để ghi đè")
@@ -157,7 +162,7 @@ def cmd_template(args) -> int:
 def cmd_index(args) -> int:
     from .cli import console
     from .index import write_index
-    console.print(f"đã cập nhật {write_index(Path(args.out))}")
+    console.print(f"đã cập nhật {write_index(cli_out(args.out))}")
     return 0
 
 
@@ -168,7 +173,7 @@ def add_subcommands(sub) -> None:
     r.add_argument("--unit", action="append", help="mã đơn vị (lặp lại được) hoặc 'all'")
     r.add_argument("--all", action="store_true", help="mọi tháng có số liệu")
     r.add_argument("--data-dir", default=None)
-    r.add_argument("--out", default="reports")
+    r.add_argument("--out", default=None, help="thư mục báo cáo (mặc định: reports/ của dự án)")
     r.add_argument("--report", action="append", help="progress_report, data_quality (mặc định: cả hai)")
     r.add_argument("--formats", default="html,pdf")
     r.add_argument("--lang", choices=["vi", "en"], default=None)
@@ -182,7 +187,7 @@ def add_subcommands(sub) -> None:
     n = sub.add_parser("new-period", help="tạo params/<kỳ>.yaml (và mẫu Excel nếu cần)")
     n.add_argument("period")
     n.add_argument("--unit", default="10")
-    n.add_argument("--data-dir", default="data")
+    n.add_argument("--data-dir", default="data", help="ghi vào tham số data_dir (tương đối so với dự án)")
     n.add_argument("--workbook", action="store_true", help="tạo cả mẫu nhập liệu Excel")
     n.add_argument("--force", action="store_true")
     n.set_defaults(func=cmd_new_period)
@@ -190,10 +195,10 @@ def add_subcommands(sub) -> None:
     t = sub.add_parser("template", help="tạo mẫu nhập liệu Excel data/periods/<tháng>.xlsx")
     t.add_argument("period")
     t.add_argument("--unit", default=None)
-    t.add_argument("--data-dir", default="data")
+    t.add_argument("--data-dir", default=None)
     t.add_argument("--force", action="store_true")
     t.set_defaults(func=cmd_template)
 
     i = sub.add_parser("index", help="cập nhật reports/index.html")
-    i.add_argument("--out", default="reports")
+    i.add_argument("--out", default=None)
     i.set_defaults(func=cmd_index)

@@ -26,7 +26,7 @@ def _period_key(code: str):
         p = Period.parse(code)
     except Exception:
         return (0, 0, 0)
-    return (p.year, p.last, -p.length)
+    return (p.year, p.last, p.length)   # ties: the longer report (quarter) before the month
 
 
 def collect(out_dir: Path) -> list[dict]:

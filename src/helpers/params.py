@@ -58,6 +58,17 @@ def resolve_data_dir(data_dir, root=None) -> Path:
     return p if p.is_absolute() else (Path(root) if root else project_root()) / p
 
 
+def cli_path(arg, default: str) -> Path:
+    """A folder named on the command line: relative to the working folder when it
+    exists there, else to the project root (where the defaults live)."""
+    if arg:
+        p = Path(arg).expanduser()
+        if p.is_absolute() or (Path.cwd() / p).exists():
+            return (Path.cwd() / p).resolve()
+        return project_root() / p
+    return project_root() / default
+
+
 def read_params_file(path) -> dict:
     path = Path(path)
     if not path.is_file():
@@ -86,8 +97,8 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
                              hint="sửa data_dir hoặc dùng --data-dir")
     units_csv = data_dir / "units.csv"
     if units_csv.is_file():
-        from .units import read_units
         from .errors import DataError
+        from .units import read_units
         try:
             units = read_units(units_csv)
         except DataError:

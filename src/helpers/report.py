@@ -9,8 +9,8 @@ import datetime as _dt
 import html
 import os
 import subprocess
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -20,7 +20,8 @@ from . import __version__, charts, fmt
 from .catalogue import AREAS, Indicator
 from .errors import DataError
 from .figures import STATUS_LABELS, Calculator, Figure
-from .findings import Finding, errors as only_errors
+from .findings import Finding
+from .findings import errors as only_errors
 from .load import DataSet, load_data, sha256
 from .params import check_params, project_root, resolve_data_dir
 from .periods import Period

@@ -1,13 +1,23 @@
 """One report: parameters -> papermill -> HTML, PDF, metrics.json, with atomic
 writes. A failed run keeps the previous good files and leaves the executed
-notebook beside them as ``<report>.failed.ipynb``."""
+notebook beside them as ``<report>.failed.ipynb``.
+
+Kernels: every report runs in a kernel of its own, started by :class:`KernelSupply`
+rather than by papermill, so that a worker can start (and warm up) the next
+report's kernel while the current report renders, and kill a used kernel at
+once instead of waiting for it to exit (papermill's graceful shutdown waits up
+to seconds for a slow exit)."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import fcntl
 import json
 import os
-import shutil
+import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +25,18 @@ from .errors import DataError, ReportError
 from .findings import errors as only_errors
 from .params import ReportParams, project_root, resolve_data_dir
 
+# ``import jsonschema`` (done by nbformat) also imports the optional format
+# checkers; ``rfc3987_syntax`` (installed with the jupyter metapackage and with
+# JupyterLab's dependencies) builds a grammar at import: about a second or more
+# per process, for a check nothing here uses. Keep it out of the runner.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)
+
 DEFAULT_REPORTS = ("progress_report", "data_quality")
+KERNEL_NAME = "python3"
+# Run by the kernel as it starts, before it serves any request: imports only, so the
+# notebook's namespace stays empty and its first cell finds the modules loaded.
+KERNEL_WARM_UP = "if 1: __import__('helpers.report')"
 
 
 @dataclass
@@ -44,6 +65,21 @@ def output_folder(out_dir: Path, params: ReportParams) -> Path:
     return Path(out_dir) / params.period / params.unit
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
+def _publish(tmp, path: Path) -> None:
+    """Give a temporary file ordinary permissions and rename it over ``path``."""
+    os.chmod(tmp, 0o666 & ~_UMASK)     # mkstemp makes 0600 files
+    os.replace(tmp, path)
+
+
 def atomic_write(path: Path, data, mode="w"):
     """Write beside the target, then rename over it (never a half-written file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,87 +87,257 @@ def atomic_write(path: Path, data, mode="w"):
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
             fh.write(data)
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+@contextlib.contextmanager
+def folder_lock(folder: Path, name: str):
+    """An exclusive lock (``<folder>/.<name>.lock``, fcntl) held across processes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f".{name}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def check_data(params: ReportParams, root: Path):
-    """Load and check the data before any kernel starts; errors raise DataError."""
+    """Load and check the data before any kernel starts; errors raise DataError.
+    Returns the data set and the findings for the period."""
     from .load import load_data
     from .validate import check
     ds = load_data(resolve_data_dir(params.data_dir, root))
-    errs = only_errors(check(ds, [params.period]))
+    findings = check(ds, [params.period])
+    errs = only_errors(findings)
     if errs:
         raise DataError(f"số liệu có {len(errs)} lỗi: " + errs[0].line(), findings=errs)
-    return ds
+    return ds, findings
 
 
-def execute(nb_path: Path, params: ReportParams, root: Path, output_path: Path):
+# -- kernels ------------------------------------------------------------------------------------
+class KernelSupply:
+    """Fresh kernels for one process, one per report, with at most one spare.
+
+    ``take`` hands out the spare when it was started for the same working folder
+    (else starts one); ``prestart`` starts the spare, which boots and imports the
+    helpers in its own process while this one renders HTML and PDF; ``discard``
+    kills a used kernel (its outputs are already in the notebook). Kernels use
+    IPC sockets (no TCP ports to race for, nothing listening on the network) and
+    an in-memory IPython history."""
+
+    def __init__(self, kernel_name: str = KERNEL_NAME, warm_up: str | None = KERNEL_WARM_UP):
+        self.kernel_name = kernel_name
+        self.warm_up = warm_up
+        self._local = threading.local()     # the spare: (cwd, kernel manager), per thread (asyncio loops are)
+        self._spares = []                   # every spare, for close()
+        self._lock = threading.Lock()
+        self._hooked_pid = None
+
+    def _start(self, cwd: str):
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+        self._exit_hooks()
+        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc" if os.name == "posix" else "tcp")
+        args = ["--HistoryManager.hist_file=:memory:"]
+        if self.warm_up:
+            args.append(f"--IPKernelApp.exec_lines={self.warm_up}")
+        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=args)
+        return km
+
+    def take(self, cwd):
+        """A kernel running in ``cwd`` that nothing has used yet."""
+        cwd = str(cwd)
+        spare = getattr(self._local, "spare", None)
+        self._local.spare = None
+        if spare is not None:
+            with self._lock:
+                if spare in self._spares:
+                    self._spares.remove(spare)
+            if spare[0] == cwd and _alive(spare[1]):
+                return spare[1]
+            self.discard(spare[1])
+        return self._start(cwd)
+
+    def prestart(self, cwd) -> None:
+        """Start the next kernel now (it boots while this process does other work)."""
+        if getattr(self._local, "spare", None) is not None:
+            return
+        spare = (str(cwd), self._start(str(cwd)))
+        self._local.spare = spare
+        with self._lock:
+            self._spares.append(spare)
+
+    @staticmethod
+    def discard(km) -> None:
+        """Kill the kernel now and remove its connection and socket files."""
+        from jupyter_core.utils import run_sync
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:                      # already gone
+            with contextlib.suppress(Exception):
+                run_sync(km.cleanup_resources)()
+
+    def close(self) -> None:
+        """Kill the spare kernels (at exit, and when a batch ends)."""
+        with self._lock:
+            spares, self._spares = self._spares, []
+        self._local.spare = None
+        for _cwd, km in spares:
+            self.discard(km)
+
+    def _exit_hooks(self) -> None:
+        """Kill the spares when this process ends: atexit for ordinary processes, a
+        multiprocessing finalizer for pool workers (they leave by os._exit)."""
+        if self._hooked_pid == os.getpid():
+            return
+        self._hooked_pid = os.getpid()
+        atexit.register(self.close)
+        with contextlib.suppress(ImportError):
+            from multiprocessing.util import Finalize
+            Finalize(self, self.close, exitpriority=100)
+
+
+def _alive(km) -> bool:
+    from jupyter_core.utils import run_sync
+    try:
+        return bool(run_sync(km.is_alive)())
+    except Exception:
+        return False
+
+
+KERNELS = KernelSupply()
+
+
+_ENGINE = "cchc"
+
+
+def _register_engine():
+    """A papermill engine that runs the notebook in a kernel we provide (``km``)
+    and closes the client's channels afterwards (papermill leaves that to the
+    owner of the kernel manager)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            import logging
+            kwargs.pop("input_path", None)
+            kwargs.pop("startup_timeout", None)
+            timeout = execution_timeout or kwargs.pop("timeout", None)
+            client = PapermillNotebookClient(nb_man, timeout=timeout, startup_timeout=start_timeout,
+                                             kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                                             log_output=log_output, stdout_file=stdout_file,
+                                             stderr_file=stderr_file, **kwargs)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                    client.kc = None
+
+    papermill_engines.register(_ENGINE, Engine)
+
+
+def execute(nb_path: Path, params: ReportParams, root: Path, output_path: Path, *, prestart: bool = False,
+            kernels: KernelSupply | None = None):
     """Run the notebook with papermill into ``output_path``; returns the executed
     NotebookNode. On a failing cell papermill writes the notebook with its error
-    banner to ``output_path`` and raises PapermillExecutionError."""
+    banner to ``output_path`` and raises PapermillExecutionError. The kernel runs
+    in ``root`` and is killed as soon as the notebook is done; with ``prestart``
+    the next report's kernel is started then."""
     import papermill as pm
+    kernels = kernels or KERNELS
+    _register_engine()
     parameters = params.model_dump()
     parameters["data_dir"] = str(resolve_data_dir(params.data_dir, root))
-    return pm.execute_notebook(str(nb_path), str(output_path), parameters=parameters, cwd=str(root),
-                               progress_bar=False, log_output=False, kernel_name="python3")
+    km = kernels.take(root)
+    stopping = False
+    try:
+        return pm.execute_notebook(str(nb_path), str(output_path), parameters=parameters, engine_name=_ENGINE,
+                                   km=km, kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                                   request_save_on_cell_execute=False)
+    except (KeyboardInterrupt, SystemExit):
+        stopping = True
+        raise
+    finally:
+        kernels.discard(km)
+        if prestart and not stopping:
+            kernels.prestart(root)
 
 
+# -- one report -----------------------------------------------------------------------------------
 def run_report(params: ReportParams, report: str = "progress_report", out_dir="reports",
-               formats=("html", "pdf"), root=None, fingerprint: str | None = None) -> Outcome:
+               formats=("html", "pdf"), root=None, fingerprint: str | None = None, *,
+               prestart: bool = False) -> Outcome:
     """Render one report. Raises DataError/ReportError; writes nothing on failure
-    except the ``.failed.ipynb`` notebook."""
+    except the ``.failed.ipynb`` notebook. ``prestart``: more reports follow in
+    this process, so start the next kernel while this one renders."""
     import time
 
-    import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     from . import render
+    from .periods import Period
     from .report import Report
 
     started = time.perf_counter()
     root = Path(root) if root else project_root()
     nb_path = notebook_path(report, root)
     folder = output_folder(Path(out_dir), params)
-    check_data(params, root)
+    ds, findings = check_data(params, root)
     failed = folder / f"{report}.failed.ipynb"
     with tempfile.TemporaryDirectory(prefix="cchc-") as tmp:
         executed = Path(tmp) / f"{report}.ipynb"
         try:
-            nb = execute(nb_path, params, root, executed)
+            nb = execute(nb_path, params, root, executed, prestart=prestart)
         except PapermillExecutionError as exc:
-            folder.mkdir(parents=True, exist_ok=True)
             if executed.is_file():
-                shutil.move(str(executed), failed)
+                atomic_write(failed, executed.read_bytes(), "wb")
             raise _failure(report, params, failed, f"{exc.ename}: {exc.evalue}") from None
-    rpt = Report.open(params.period, params.unit, resolve_data_dir(params.data_dir, root), params.language, root)
-    files = {}
-    files[folder / f"{report}.ipynb"] = nbformat.writes(nb)
+        notebook_text = executed.read_text(encoding="utf-8")   # papermill wrote it once, at the end
+    # the same data the kernel read: no second load and check
+    rpt = Report(Period.parse(params.period), params.unit, resolve_data_dir(params.data_dir, root),
+                 params.language, ds)
+    rpt.__dict__["findings"] = findings          # functools.cached_property: the checks just run
+    files = {folder / f"{report}.ipynb": notebook_text}
     if "html" in formats or "pdf" in formats:
         html = render.notebook_to_html(nb, title=rpt.title, header=rpt.header, lang=params.language)
         if "html" in formats:
             files[folder / f"{report}.html"] = html
-    files[folder / "metrics.json"] = json.dumps(_merged_metrics(folder, rpt.metrics(), report, fingerprint),
-                                                ensure_ascii=False, indent=1)
     folder.mkdir(parents=True, exist_ok=True)
     pdf_tmp = None
-    if "pdf" in formats:
-        fd, pdf_tmp = tempfile.mkstemp(prefix=f".{report}.pdf.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        try:
-            render.html_to_pdf(html, pdf_tmp, base_url=str(folder))
-        except Exception as exc:
+    try:
+        if "pdf" in formats:
+            fd, pdf_tmp = tempfile.mkstemp(prefix=f".{report}.pdf.", suffix=".tmp", dir=folder)
+            os.close(fd)
+            try:
+                render.html_to_pdf(html, pdf_tmp, base_url=str(folder))
+            except Exception as exc:
+                raise ReportError(f"không tạo được PDF: {exc}") from exc
+        for path, text in files.items():
+            atomic_write(path, text)
+        if pdf_tmp:
+            _publish(pdf_tmp, folder / f"{report}.pdf")
+            pdf_tmp = None
+        # metrics.json is shared by the folder's reports: read, merge and write it under one lock
+        with folder_lock(folder, "metrics.json"):
+            metrics = folder / "metrics.json"
+            atomic_write(metrics, json.dumps(_merged_metrics(folder, rpt.metrics(), report, fingerprint),
+                                             ensure_ascii=False, indent=1))
+    finally:
+        if pdf_tmp:
             Path(pdf_tmp).unlink(missing_ok=True)
-            raise ReportError(f"không tạo được PDF: {exc}") from exc
-    for path, text in files.items():
-        atomic_write(path, text)
-    if pdf_tmp:
-        os.replace(pdf_tmp, folder / f"{report}.pdf")
     failed.unlink(missing_ok=True)
-    return Outcome(report, params.period, params.unit, "ok", folder,
-                   sorted(str(p) for p in files) + ([str(folder / f"{report}.pdf")] if pdf_tmp else []),
+    written = sorted(str(p) for p in files) + [str(folder / "metrics.json")]
+    if "pdf" in formats:
+        written.append(str(folder / f"{report}.pdf"))
+    return Outcome(report, params.period, params.unit, "ok", folder, written,
                    seconds=time.perf_counter() - started)
 
 
