@@ -176,17 +176,19 @@ class Report:
             if ind.target_text and (fig.target is None or L == "vi"):
                 name += f'<span class="target-text">{esc(ind.target_text)}</span>'
             cells = [f"<td>{name}</td>", self._value_cell(fig, fig.current),
-                     f'<td class="num">{esc(self._change(fig, fig.previous))}</td>',
-                     f'<td class="num">{esc(self._change(fig, fig.last_year))}</td>']
+                     f'<td class="num change">{esc(self._change(fig, fig.previous))}</td>',
+                     f'<td class="num change">{esc(self._change(fig, fig.last_year))}</td>']
             if self.shows_ytd:
                 cells.append(self._value_cell(fig, ref))
             cells += [f'<td class="num">{target}</td>', f"<td>{self._status(status)}</td>"]
             body.append("<tr>" + "".join(cells) + "</tr>")
+        widths = [28, 11, 14, 14, 11, 9, 13] if self.shows_ytd else [34, 12, 15, 15, 10, 14]
+        cols = "".join(f'<col style="width:{w}%">' for w in widths)
         head = "".join(f"<th>{h}</th>" for h in heads)
         note = ""
         if any(f.current.computed or f.ytd.computed for f in figs):
             note = f'<p class="muted">{esc(t(L, "computed_note"))}</p>'
-        return (f'<table class="cchc-table cchc-kpi"><thead><tr>{head}</tr></thead>'
+        return (f'<table class="cchc-table cchc-kpi"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table>{note}')
 
     def summary(self):

@@ -18,6 +18,7 @@ import os
 import sys
 import tempfile
 import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,7 +142,11 @@ class KernelSupply:
         from jupyter_client import AsyncKernelManager
         from jupyter_core.utils import run_sync
         self._exit_hooks()
-        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc" if os.name == "posix" else "tcp")
+        if os.name == "posix":   # IPC sockets in a private folder (absolute: the kernel runs in ``cwd``)
+            km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
+                                    ip=os.path.join(self._ipc_dir(), uuid.uuid4().hex[:12]))
+        else:
+            km = AsyncKernelManager(kernel_name=self.kernel_name)
         args = ["--HistoryManager.hist_file=:memory:"]
         if self.warm_up:
             args.append(f"--IPKernelApp.exec_lines={self.warm_up}")
@@ -188,6 +193,15 @@ class KernelSupply:
         self._local.spare = None
         for _cwd, km in spares:
             self.discard(km)
+        ipc = getattr(self, "_ipc", None)
+        if ipc and ipc[0] == os.getpid():
+            with contextlib.suppress(OSError):
+                os.rmdir(ipc[1])              # empty unless a kernel is still running
+
+    def _ipc_dir(self) -> str:
+        if getattr(self, "_ipc", None) is None or self._ipc[0] != os.getpid():
+            self._ipc = (os.getpid(), tempfile.mkdtemp(prefix="cchc-kernels-"))
+        return self._ipc[1]
 
     def _exit_hooks(self) -> None:
         """Kill the spares when this process ends: atexit for ordinary processes, a
