@@ -86,3 +86,35 @@ def test_shipped_catalogue_keeps_the_draft_vocabulary():
                                                  "tthc_published_commune"]
     assert {cat[c].aggregation for c in ("dossiers_received", "tthc_published_total", "idx766_total_score")} == \
         {"sum", "last"}
+
+
+def test_merged_province_compares_with_its_predecessors_last_year(tmp_path):
+    """July 2025: two provinces merge. The new province's same-period-last-year figure
+    for an additive indicator is the sum of the old provinces' figures (units.csv ``successor``)."""
+    units = ("code,name_vi,name_en,level,parent,valid_from,valid_to,successor\n"
+             "15,Tỉnh Lào Cai (mới),Lào Cai (new),province,,2025-07-01,,\n"
+             "10,Tỉnh Lào Cai (cũ),Lào Cai (old),province,,,2025-06-30,15\n"
+             "13,Tỉnh Yên Bái,Yên Bái,province,,,2025-06-30,15\n"
+             "02647,Phường Yên Bái,Yên Bái Ward,commune,15,2025-07-01,,\n")
+    data = write_data(tmp_path, {
+        "2024-07.csv": csv_rows("10,dossiers_received,1000,", "10,dossiers_received_online,400,",
+                                "13,dossiers_received,600,", "13,dossiers_received_online,200,"),
+        "2025-07.csv": csv_rows("02647,dossiers_received,2000,", "02647,dossiers_received_online,1200,"),
+    }, units=units)
+    from helpers.figures import compute_figures
+    from helpers.load import load_data
+    f = compute_figures(load_data(data), "15", "2025-07")["online_submission_rate"]
+    assert f.value == 60 and f.last_year.value == 37.5 and f.last_year.computed      # 600 / 1600
+
+
+def test_unknown_successor_is_an_error(tmp_path):
+    from helpers.errors import DataError
+    from helpers.units import read_units
+    path = tmp_path / "units.csv"
+    path.write_text("code,name_vi,name_en,level,parent,successor\n10,A,A,province,,99\n", encoding="utf-8")
+    try:
+        read_units(path)
+    except DataError as exc:
+        assert exc.column == "successor" and exc.row == 2 and "99" in str(exc)
+    else:
+        raise AssertionError("unknown successor must be rejected")

@@ -128,11 +128,19 @@ class Calculator:
         ind = self.catalogue.get(code)
         if ind is None or not ind.additive:
             return NONE
-        parts = [self.month_value(c.code, code, month) for c in self.units.children(unit)]
+        parts = [self.month_value(c.code, code, month) for c in self._contributors(unit, month)]
         parts = [p for p in parts if p.value is not None]
         if not parts:
             return NONE
         return Value(sum(p.value for p in parts), True, 1)
+
+    def _contributors(self, unit: str, month: str) -> list:
+        """Whose rows add up to ``unit``'s figure in ``month``: its children, or, before
+        the unit existed (a merger), the units that merged into it."""
+        u = self.units.get(unit)
+        if u is not None and u.valid_from is not None and month < f"{u.valid_from:%Y-%m}":
+            return self.units.predecessors(unit)
+        return self.units.children(unit)
 
     # -- a window -------------------------------------------------------------------
     def value(self, unit: str, code: str, period: Period) -> Value:

@@ -24,6 +24,7 @@ class Unit:
     parent: Optional[str] = None
     valid_from: Optional[_dt.date] = None
     valid_to: Optional[_dt.date] = None
+    successor: Optional[str] = None     # the unit this one merged into (e.g. July 2025)
 
     def name(self, lang: str = "vi") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_vi
@@ -36,9 +37,12 @@ class Units:
         self.source = source
         self._by_code = {u.code: u for u in units}
         self._children: dict[str, list[str]] = {}
+        self._predecessors: dict[str, list[str]] = {}
         for u in units:
             if u.parent:
                 self._children.setdefault(u.parent, []).append(u.code)
+            if u.successor:
+                self._predecessors.setdefault(u.successor, []).append(u.code)
 
     def __contains__(self, code) -> bool:
         return str(code) in self._by_code
@@ -61,6 +65,10 @@ class Units:
 
     def children(self, code) -> list[Unit]:
         return [self._by_code[c] for c in self._children.get(str(code), [])]
+
+    def predecessors(self, code) -> list[Unit]:
+        """Units that merged into ``code`` (their ``successor`` column names it)."""
+        return [self._by_code[c] for c in self._predecessors.get(str(code), [])]
 
     def descendants(self, code) -> list[Unit]:
         out = []
@@ -125,7 +133,8 @@ def read_units(path) -> Units:
                           name_en=(row.get("name_en") or "").strip(), level=level,
                           parent=(row.get("parent") or "").strip() or None,
                           valid_from=_date(row.get("valid_from"), path, line, "valid_from"),
-                          valid_to=_date(row.get("valid_to"), path, line, "valid_to")))
+                          valid_to=_date(row.get("valid_to"), path, line, "valid_to"),
+                          successor=(row.get("successor") or "").strip() or None))
     if not units:
         raise DataError("danh sách đơn vị trống", file=path)
     for line, u in enumerate(units, start=2):
@@ -133,4 +142,8 @@ def read_units(path) -> Units:
             raise DataError(f"đơn vị {u.code} có đơn vị cấp trên {u.parent!r} không tồn tại",
                             file=path, row=line, column="parent", unit=u.code,
                             hint="thêm đơn vị cấp trên vào units.csv hoặc sửa cột parent")
+        if u.successor and u.successor not in seen:
+            raise DataError(f"đơn vị {u.code} được sáp nhập vào {u.successor!r} không tồn tại",
+                            file=path, row=line, column="successor", unit=u.code,
+                            hint="thêm đơn vị mới vào units.csv hoặc sửa cột successor")
     return Units(units, source=str(path))
