@@ -71,7 +71,7 @@ def test_trend_draws_this_year_last_year_and_target():
     fig = charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="Tỷ lệ hồ sơ nộp trực tuyến",
                              unit="percent", target=50)
     ax = fig.axes[0]
-    assert ax.get_title() == "Tỷ lệ hồ sơ nộp trực tuyến"
+    assert ax.figure.get_suptitle() == "Tỷ lệ hồ sơ nộp trực tuyến"
     assert len(ax.lines) == 3
     assert legend_labels(fig) == ["Năm nay", "Cùng kỳ năm trước", "Chỉ tiêu 50%"]
     assert tick_labels(ax.xaxis) == MONTHS
@@ -142,7 +142,7 @@ def test_comparison_one_bar_per_unit_sorted_descending_with_missing_last():
 def test_comparison_writes_values_and_no_data():
     fig = comparison()
     assert {"62,35%", "38,75%", "không có số liệu"} <= set(texts(fig))
-    assert fig.axes[0].get_title() == "Tỷ lệ hồ sơ nộp trực tuyến theo huyện"
+    assert fig.get_suptitle() == "Tỷ lệ hồ sơ nộp trực tuyến theo huyện"
     assert all(label.endswith("%") for label in tick_labels(fig.axes[0].xaxis))
 
 
@@ -195,7 +195,7 @@ def test_progress_bars_are_percent_of_target_capped_at_150():
     assert len(widths) == len(PROGRESS)
     assert widths[:4] == pytest.approx([143.84, 82.1, 46.0, 150.0])
     assert np.isnan(widths[4])
-    assert ax.get_title() == "Tiến độ thực hiện các chỉ tiêu năm 2023"
+    assert ax.figure.get_suptitle() == "Tiến độ thực hiện các chỉ tiêu năm 2023"
 
 
 def test_progress_writes_real_figures_and_wraps_long_labels():

@@ -220,10 +220,12 @@ def _value_axis(axis, unit: str, lang: str) -> None:
 
 
 def _figure(height: float, title: str):
-    """A page-wide figure with one axes and a (wrapped) bold title."""
+    """A page-wide figure with one axes and a (wrapped) bold title centred on the
+    figure, not on the axes, so long unit names on the left cannot push it off the page."""
     fig = Figure(figsize=(PAGE_WIDTH, height), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(_wrap(title, 72))
+    fig.suptitle(_wrap(title, 64), fontsize=matplotlib.rcParams["axes.titlesize"],
+                 fontweight=matplotlib.rcParams["axes.titleweight"])
     return fig, ax
 
 
