@@ -1,13 +1,19 @@
-"""Many reports: a process pool (or Dask), incremental skipping, per-folder
-locks, failure isolation and a progress bar."""
+"""Many reports: a process pool (or Dask), incremental skipping, per-report
+locks, failure isolation and a progress bar.
+
+Each worker process keeps what is expensive for its lifetime: the nbconvert
+exporter, WeasyPrint's font set-up, the imported libraries, and a spare kernel
+that boots (and imports the helpers) while the previous report renders."""
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
+import dataclasses
+import functools
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -15,7 +21,12 @@ from pathlib import Path
 
 from .errors import CchcError
 from .params import ReportParams, project_root, resolve_data_dir
-from .run import Outcome, notebook_path, output_folder
+from .run import KERNELS, Outcome, folder_lock, notebook_path, output_folder
+
+__all__ = ["Job", "fingerprint", "up_to_date", "folder_lock", "run_job", "run_jobs", "default_root"]
+
+# Libraries whose version changes what a report looks like: part of the fingerprint.
+RENDERING_PACKAGES = ("papermill", "nbconvert", "weasyprint", "matplotlib", "babel", "ipykernel")
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,7 @@ class Job:
     formats: tuple
     root: str
     force: bool = False
+    prestart: bool = False            # more jobs follow in the same worker: start the next kernel early
 
     @property
     def label(self) -> str:
@@ -33,10 +45,24 @@ class Job:
 
 
 # -- fingerprints -----------------------------------------------------------------------
+_DIGESTS: dict = {}     # (path, mtime, size) -> sha256: a batch of many units hashes each file once
+
+
+def _digest(path: Path) -> bytes:
+    try:
+        st = path.stat()
+    except OSError:
+        return b"<missing>"
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = hashlib.sha256(path.read_bytes()).digest()
+    return _DIGESTS[key]
+
+
 def _hash_files(h, paths):
     for p in sorted(paths, key=str):
         h.update(str(p).encode())
-        h.update(Path(p).read_bytes() if Path(p).is_file() else b"<missing>")
+        h.update(_digest(Path(p)))
 
 
 def code_files() -> list[Path]:
@@ -44,8 +70,22 @@ def code_files() -> list[Path]:
     return sorted(p for p in pkg.rglob("*") if p.is_file() and p.suffix in {".py", ".csv", ".j2", ".css", ".json"})
 
 
-def fingerprint(job: Job) -> str:
-    """Everything a report reads: notebook, parameters, data files, helpers' code, catalogue."""
+@functools.cache
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    out = []
+    for name in RENDERING_PACKAGES:
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=-")
+    return ";".join(out)
+
+
+def input_files(job: Job) -> list[Path]:
+    """The files a report reads: its notebook, units, catalogue, targets, its notes,
+    and the month files of every window it shows (the month, previous month, same
+    month last year, year to date and last year's, the trailing twelve months)."""
     from .load import period_files
     from .periods import Period
     from .report import months_read
@@ -53,12 +93,18 @@ def fingerprint(job: Job) -> str:
     root = Path(job.root)
     data_dir = resolve_data_dir(job.params.data_dir, root)
     months = set(months_read(Period.parse(job.params.period)))
-    h = hashlib.sha256()
-    h.update(json.dumps([job.params.model_dump(), job.report, sorted(job.formats)]).encode())
     files = [notebook_path(job.report, root), data_dir / "units.csv", data_dir / "indicators.csv",
              data_dir / "targets.csv", data_dir / "notes" / f"{job.params.period}.md"]
     files += [p for period, p in period_files(data_dir) if period is None or period.code in months]
-    _hash_files(h, files)
+    return files
+
+
+def fingerprint(job: Job) -> str:
+    """Everything a report reads: notebook, parameters, data files, helpers' code,
+    catalogue, and the versions of the rendering libraries."""
+    h = hashlib.sha256()
+    h.update(json.dumps([job.params.model_dump(), job.report, sorted(job.formats), _versions()]).encode())
+    _hash_files(h, input_files(job))
     _hash_files(h, code_files())
     return h.hexdigest()
 
@@ -70,70 +116,148 @@ def up_to_date(job: Job, fp: str) -> bool:
         recorded = json.loads(metrics.read_text(encoding="utf-8")).get("fingerprints", {}).get(job.report)
     except (OSError, ValueError):
         return False
-    outputs = [folder / f"{job.report}.{ext}" for ext in job.formats]
+    outputs = [folder / f"{job.report}.{ext}" for ext in ("ipynb", *job.formats)]
     return recorded == fp and all(p.is_file() for p in outputs)
 
 
-@contextlib.contextmanager
-def folder_lock(folder: Path, name: str):
-    """An exclusive lock on one report's folder, so two runs never interleave writes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f".{name}.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _skipped(job: Job) -> Outcome:
+    return Outcome(job.report, job.params.period, job.params.unit, "skipped",
+                   output_folder(Path(job.out_dir), job.params))
 
 
 # -- one job (runs in a worker) ---------------------------------------------------------------
+_STOPPING = threading.Event()         # set by Ctrl-C in a worker: take no further job
+
+
 def run_job(job: Job) -> Outcome:
+    """Run one report unless it is up to date; never raises for a report's failure
+    (the outcome says ``failed``, why, and where the failed notebook is)."""
     from .run import run_report
 
+    if _STOPPING.is_set():
+        raise KeyboardInterrupt
     started = time.perf_counter()
     folder = output_folder(Path(job.out_dir), job.params)
     try:
         fp = fingerprint(job)
-        with folder_lock(folder, job.report):
+        with folder_lock(folder, job.report):          # a concurrent run of the same report waits here
             if not job.force and up_to_date(job, fp):
-                return Outcome(job.report, job.params.period, job.params.unit, "skipped", folder)
-            outcome = run_report(job.params, job.report, job.out_dir, job.formats, job.root, fingerprint=fp)
+                return _skipped(job)
+            outcome = run_report(job.params, job.report, job.out_dir, job.formats, job.root, fingerprint=fp,
+                                 prestart=job.prestart)
     except CchcError as exc:
-        return Outcome(job.report, job.params.period, job.params.unit, "failed", folder, error=str(exc),
-                       failed_notebook=getattr(exc, "failed_notebook", "") or "",
-                       seconds=time.perf_counter() - started)
+        outcome = Outcome(job.report, job.params.period, job.params.unit, "failed", folder, error=str(exc),
+                          failed_notebook=getattr(exc, "failed_notebook", "") or "",
+                          seconds=time.perf_counter() - started)
     except Exception as exc:  # one report's unexpected failure must not stop the others
-        return Outcome(job.report, job.params.period, job.params.unit, "failed", folder,
-                       error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
+        outcome = Outcome(job.report, job.params.period, job.params.unit, "failed", folder,
+                          error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
+    return _with_memory(outcome)
+
+
+def _with_memory(outcome: Outcome) -> Outcome:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover
+        return outcome
+    outcome.worker = os.getpid()
+    outcome.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    outcome.kernel_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return outcome
 
 
-def _worker_init():
+def _on_sigint(signum, frame):
+    """In a worker: the first Ctrl-C stops the current report (its clean-up kills
+    the kernel and removes temporary files); later ones must not cut that short."""
+    if _STOPPING.is_set():
+        return
+    _STOPPING.set()
+    raise KeyboardInterrupt
+
+
+def _worker_init(root: str | None = None):
     """Warm the expensive, reusable pieces once per worker process."""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    signal.signal(signal.SIGINT, _on_sigint)
+    if root:
+        try:
+            KERNELS.prestart(root)    # boots while the libraries below load
+        except Exception:             # reported by the first report that needs a kernel
+            pass
+    import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
-    from . import render  # noqa: F401  (nbconvert exporter, WeasyPrint fonts)
+    from . import render
+    from .run import _register_engine
+    render.report_exporter()
+    render.font_configuration()
+    _register_engine()
 
 
 # -- executors ----------------------------------------------------------------------------------
-def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-             on_done=None) -> list[Outcome]:
-    """Run every job; ``on_done(outcome)`` is called as each finishes."""
-    if executor == "dask":
-        return _run_dask(jobs, scheduler, on_done)
-    if n_jobs <= 1 or len(jobs) <= 1:
-        out = []
-        for job in jobs:
-            outcome = run_job(job)
-            out.append(outcome)
+_PERIOD_WEIGHT = {"year": 4, "half": 3, "quarter": 2, "month": 1}
+
+
+def _cost(job: Job) -> tuple:
+    """Rough relative cost, to start the longest reports first (fewer idle workers at the end)."""
+    from .periods import Period
+    return (2 if job.report == "progress_report" else 1, _PERIOD_WEIGHT.get(Period.parse(job.params.period).kind, 1))
+
+
+def plan(jobs: list[Job], n_workers: int) -> list[Job]:
+    """Longest first; every job but the last one per worker pre-starts its next kernel."""
+    ordered = sorted(jobs, key=_cost, reverse=True)
+    return [dataclasses.replace(j, prestart=i < len(ordered) - n_workers) for i, j in enumerate(ordered)]
+
+
+def pending(jobs: list[Job], on_done=None) -> tuple[list[Job], list[Outcome]]:
+    """Split off the jobs already up to date (checked here, cheaply, so that an
+    unchanged batch starts no worker; a worker checks again under the lock)."""
+    todo, skipped = [], []
+    for job in jobs:
+        try:
+            fresh = not job.force and up_to_date(job, fingerprint(job))
+        except Exception:      # let the worker report it
+            fresh = False
+        if fresh:
+            skipped.append(_skipped(job))
             if on_done:
-                on_done(outcome)
+                on_done(skipped[-1])
+        else:
+            todo.append(job)
+    return todo, skipped
+
+
+def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", scheduler=None,
+             on_done=None) -> list[Outcome]:
+    """Run every job; ``on_done(outcome)`` is called as each finishes. ``scheduler``
+    (Dask): an address such as ``tcp://10.0.0.5:8786``, or a ``Client``/cluster."""
+    todo, out = pending(jobs, on_done)
+    if not todo:
         return out
+    if executor == "dask":
+        return out + _run_dask(todo, scheduler, on_done)
+    n_workers = max(1, min(n_jobs, len(todo)))
+    todo = plan(todo, n_workers)
+    if n_workers == 1:
+        try:
+            for job in todo:
+                outcome = run_job(job)
+                out.append(outcome)
+                if on_done:
+                    on_done(outcome)
+        finally:
+            KERNELS.close()
+        return out
+    return out + _run_pool(todo, n_workers, on_done)
+
+
+def _run_pool(jobs: list[Job], n_workers: int, on_done) -> list[Outcome]:
     import multiprocessing as mp
     out = []
-    pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=mp.get_context("forkserver"),
-                               initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=mp.get_context("forkserver"),
+                               initializer=_worker_init, initargs=(jobs[0].root,))
+    futures = {}
     try:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for fut in as_completed(futures):
@@ -141,19 +265,63 @@ def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", schedule
             out.append(outcome)
             if on_done:
                 on_done(outcome)
-    except KeyboardInterrupt:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:            # Ctrl-C above all
+        _interrupt(pool, futures)
         raise
     pool.shutdown(wait=True)
     return out
 
 
-def _run_dask(jobs, scheduler, on_done) -> list[Outcome]:
+def _interrupt(pool: ProcessPoolExecutor, futures) -> None:
+    """Stop the workers' current reports (each cleans up: kernel killed, temporary
+    files removed, previous good files kept) and start no other."""
+    for fut in futures:
+        fut.cancel()
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            os.kill(proc.pid, signal.SIGINT)      # a worker that got the terminal's Ctrl-C ignores it
+        except (ProcessLookupError, OSError):
+            pass
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- Dask -----------------------------------------------------------------------------------------
+_DASK_LOCK = threading.Lock()
+_DASK_READY = threading.Event()
+
+
+def _dask_task(job: Job) -> Outcome:
+    """One job on a Dask worker. Reports in one worker process run one at a time
+    (papermill, nbconvert and WeasyPrint keep per-process state): give each worker
+    one thread and as many worker processes as cores (``--nworkers N --nthreads 1``)."""
+    with _DASK_LOCK:
+        if not _DASK_READY.is_set():
+            from . import render
+            from .run import _register_engine
+            render.report_exporter()
+            render.font_configuration()
+            _register_engine()
+            _DASK_READY.set()
+        return run_job(job)
+
+
+def _dask_close_kernels() -> None:
+    with _DASK_LOCK:
+        KERNELS.close()
+
+
+def _run_dask(jobs: list[Job], scheduler, on_done) -> list[Outcome]:
     from dask.distributed import Client
     from dask.distributed import as_completed as dask_completed
-    client = Client(scheduler) if isinstance(scheduler, str) else scheduler
+
+    own = scheduler is None or isinstance(scheduler, str)
+    client = Client(scheduler) if own else (scheduler if isinstance(scheduler, Client) else Client(scheduler))
+    created = own or not isinstance(scheduler, Client)
+    futures = []
     try:
-        futures = client.map(run_job, jobs, pure=False)
+        slots = max(1, sum(client.nthreads().values()))
+        jobs = plan(jobs, slots)
+        futures = [client.submit(_dask_task, job, pure=False, priority=len(jobs) - i) for i, job in enumerate(jobs)]
         out = []
         for fut in dask_completed(futures):
             outcome = fut.result()
@@ -161,8 +329,15 @@ def _run_dask(jobs, scheduler, on_done) -> list[Outcome]:
             if on_done:
                 on_done(outcome)
         return out
+    except BaseException:
+        client.cancel(futures)
+        raise
     finally:
-        if isinstance(scheduler, str):
+        try:
+            client.run(_dask_close_kernels)          # no idle spare kernel left on the workers
+        except Exception:
+            pass
+        if created:
             client.close()
 
 

@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -51,6 +52,9 @@ class Outcome:
     error: str = ""
     failed_notebook: str = ""
     seconds: float = 0.0
+    worker: int = 0                   # process id of the runner
+    peak_mb: float = 0.0              # the runner's peak resident memory so far
+    kernel_peak_mb: float = 0.0       # the largest of its finished kernels
 
 
 def notebook_path(report: str, root: Path) -> Path:
@@ -107,16 +111,14 @@ def folder_lock(folder: Path, name: str):
 
 
 def check_data(params: ReportParams, root: Path):
-    """Load and check the data before any kernel starts; errors raise DataError.
-    Returns the data set and the findings for the period."""
+    """Load and check the data before any kernel starts; errors raise DataError."""
     from .load import load_data
     from .validate import check
     ds = load_data(resolve_data_dir(params.data_dir, root))
-    findings = check(ds, [params.period])
-    errs = only_errors(findings)
+    errs = only_errors(check(ds, [params.period]))
     if errs:
         raise DataError(f"số liệu có {len(errs)} lỗi: " + errs[0].line(), findings=errs)
-    return ds, findings
+    return ds
 
 
 # -- kernels ------------------------------------------------------------------------------------
@@ -135,6 +137,7 @@ class KernelSupply:
         self.warm_up = warm_up
         self._local = threading.local()     # the spare: (cwd, kernel manager), per thread (asyncio loops are)
         self._spares = []                   # every spare, for close()
+        self._running = set()               # every kernel started and not yet discarded
         self._lock = threading.Lock()
         self._hooked_pid = None
 
@@ -150,7 +153,13 @@ class KernelSupply:
         args = ["--HistoryManager.hist_file=:memory:"]
         if self.warm_up:
             args.append(f"--IPKernelApp.exec_lines={self.warm_up}")
-        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=args)
+        with self._lock:
+            self._running.add(km)
+        try:
+            run_sync(km.start_kernel)(cwd=cwd, extra_arguments=args)
+        except BaseException:
+            self.discard(km)
+            raise
         return km
 
     def take(self, cwd):
@@ -176,10 +185,11 @@ class KernelSupply:
         with self._lock:
             self._spares.append(spare)
 
-    @staticmethod
-    def discard(km) -> None:
+    def discard(self, km) -> None:
         """Kill the kernel now and remove its connection and socket files."""
         from jupyter_core.utils import run_sync
+        with self._lock:
+            self._running.discard(km)
         try:
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:                      # already gone
@@ -187,20 +197,28 @@ class KernelSupply:
                 run_sync(km.cleanup_resources)()
 
     def close(self) -> None:
-        """Kill the spare kernels (at exit, and when a batch ends)."""
+        """Kill the spare kernels, and at exit any kernel still running."""
         with self._lock:
             spares, self._spares = self._spares, []
         self._local.spare = None
         for _cwd, km in spares:
             self.discard(km)
         ipc = getattr(self, "_ipc", None)
-        if ipc and ipc[0] == os.getpid():
-            with contextlib.suppress(OSError):
-                os.rmdir(ipc[1])              # empty unless a kernel is still running
+        if ipc and ipc[0] == os.getpid() and not self._running:
+            shutil.rmtree(ipc[1], ignore_errors=True)
+            self._ipc = None
+
+    def _at_exit(self) -> None:
+        with self._lock:
+            running = list(self._running)
+        for km in running:
+            self.discard(km)
+        self.close()
 
     def _ipc_dir(self) -> str:
         if getattr(self, "_ipc", None) is None or self._ipc[0] != os.getpid():
-            self._ipc = (os.getpid(), tempfile.mkdtemp(prefix="cchc-kernels-"))
+            _sweep_ipc_dirs()
+            self._ipc = (os.getpid(), tempfile.mkdtemp(prefix=f"{_IPC_PREFIX}{os.getpid()}-"))
         return self._ipc[1]
 
     def _exit_hooks(self) -> None:
@@ -209,10 +227,27 @@ class KernelSupply:
         if self._hooked_pid == os.getpid():
             return
         self._hooked_pid = os.getpid()
-        atexit.register(self.close)
+        atexit.register(self._at_exit)
         with contextlib.suppress(ImportError):
             from multiprocessing.util import Finalize
-            Finalize(self, self.close, exitpriority=100)
+            Finalize(self, self._at_exit, exitpriority=100)
+
+
+_IPC_PREFIX = "cchc-kernels-"
+
+
+def _sweep_ipc_dirs() -> None:
+    """Remove socket folders left by processes that were killed outright."""
+    for d in Path(tempfile.gettempdir()).glob(f"{_IPC_PREFIX}*-*"):
+        try:
+            pid = int(d.name[len(_IPC_PREFIX):].split("-", 1)[0])
+            if d.stat().st_uid != os.getuid():
+                continue
+            os.kill(pid, 0)                  # raises if no such process
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (ValueError, OSError):
+            continue
 
 
 def _alive(km) -> bool:
@@ -243,7 +278,8 @@ def _register_engine():
             import logging
             kwargs.pop("input_path", None)
             kwargs.pop("startup_timeout", None)
-            timeout = execution_timeout or kwargs.pop("timeout", None)
+            timeout = kwargs.pop("timeout", None)
+            timeout = execution_timeout or timeout
             client = PapermillNotebookClient(nb_man, timeout=timeout, startup_timeout=start_timeout,
                                              kernel_name=kernel_name, log=logging.getLogger("papermill"),
                                              log_output=log_output, stdout_file=stdout_file,
@@ -278,6 +314,9 @@ def execute(nb_path: Path, params: ReportParams, root: Path, output_path: Path, 
                                    request_save_on_cell_execute=False)
     except (KeyboardInterrupt, SystemExit):
         stopping = True
+        # the client's pending reads end with "Kernel died" once the kernel is killed: not news
+        import logging
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         raise
     finally:
         kernels.discard(km)
@@ -304,7 +343,7 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
     root = Path(root) if root else project_root()
     nb_path = notebook_path(report, root)
     folder = output_folder(Path(out_dir), params)
-    ds, findings = check_data(params, root)
+    ds = check_data(params, root)
     failed = folder / f"{report}.failed.ipynb"
     with tempfile.TemporaryDirectory(prefix="cchc-") as tmp:
         executed = Path(tmp) / f"{report}.ipynb"
@@ -315,10 +354,9 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
                 atomic_write(failed, executed.read_bytes(), "wb")
             raise _failure(report, params, failed, f"{exc.ename}: {exc.evalue}") from None
         notebook_text = executed.read_text(encoding="utf-8")   # papermill wrote it once, at the end
-    # the same data the kernel read: no second load and check
+    # title, header and metrics.json from the data just loaded and checked (no second load)
     rpt = Report(Period.parse(params.period), params.unit, resolve_data_dir(params.data_dir, root),
                  params.language, ds)
-    rpt.__dict__["findings"] = findings          # functools.cached_property: the checks just run
     files = {folder / f"{report}.ipynb": notebook_text}
     if "html" in formats or "pdf" in formats:
         html = render.notebook_to_html(nb, title=rpt.title, header=rpt.header, lang=params.language)
@@ -339,11 +377,13 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
         if pdf_tmp:
             _publish(pdf_tmp, folder / f"{report}.pdf")
             pdf_tmp = None
-        # metrics.json is shared by the folder's reports: read, merge and write it under one lock
+        # metrics.json is shared by the folder's reports: read, merge and write it under one lock;
+        # written last, so that its fingerprint never vouches for files not yet in place
+        metrics = rpt.metrics()
         with folder_lock(folder, "metrics.json"):
-            metrics = folder / "metrics.json"
-            atomic_write(metrics, json.dumps(_merged_metrics(folder, rpt.metrics(), report, fingerprint),
-                                             ensure_ascii=False, indent=1))
+            atomic_write(folder / "metrics.json",
+                         json.dumps(_merged_metrics(folder, metrics, report, fingerprint), ensure_ascii=False,
+                                    indent=1))
     finally:
         if pdf_tmp:
             Path(pdf_tmp).unlink(missing_ok=True)

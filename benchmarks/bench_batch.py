@@ -1,0 +1,260 @@
+"""Time the naive per-report chain against ``cchc-report run`` on the same reports.
+
+    python benchmarks/bench_batch.py                 # 24 reports: 12 months x 2 notebooks
+    python benchmarks/bench_batch.py --reports 6     # quicker
+    python benchmarks/bench_batch.py --notebooks progress_report --reports 24   # 24 months
+
+(a) what a user would script, one report after the other: the ``papermill`` CLI,
+    ``jupyter-nbconvert --to html --no-input``, then ``python -m weasyprint`` for the PDF;
+(b) ``cchc-report run`` on the same periods and notebooks (a process pool, ``--jobs``);
+floor: a bare kernel start plus the helpers' imports (what any fresh kernel pays).
+
+Everything goes to a temporary folder, removed at the end (``--keep`` keeps it).
+The result is printed as a compact table; nothing is asserted (benchmarks are not tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOKS = ("progress_report", "data_quality")
+
+
+def months_in(data_dir: Path) -> list[str]:
+    names = {p.stem for p in (data_dir / "periods").iterdir() if p.suffix in {".csv", ".xlsx"}}
+    return sorted(n for n in names if len(n) == 7 and n[4] == "-")
+
+
+def plan(n_reports: int, notebooks: tuple[str, ...], data_dir: Path) -> tuple[list[str], tuple[str, ...]]:
+    """The newest months, enough for ``n_reports`` = months x notebooks."""
+    months = months_in(data_dir)
+    n_months = math.ceil(n_reports / len(notebooks))
+    if n_months > len(months):
+        sys.exit(f"only {len(months)} months of data: at most {len(months) * len(notebooks)} reports")
+    if n_months * len(notebooks) != n_reports:
+        print(f"note: {n_reports} reports rounded up to {n_months} months x {len(notebooks)} notebooks")
+    return months[-n_months:], notebooks
+
+
+# -- memory: sample the process tree ----------------------------------------------------------------
+class TreeSampler(threading.Thread):
+    """Peak resident memory of a process's descendants, sampled every ``interval``
+    seconds, grouped per worker lane: a process that starts kernels plus its kernels."""
+
+    def __init__(self, pid: int, interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.stop = threading.Event()
+        self.lane_peak: dict[int, float] = {}     # runner pid -> peak MB of runner + its kernels
+        self.runner_peak: dict[int, float] = {}
+        self.kernel_peak = 0.0
+        self.process_peak = 0.0                   # any single process (for the naive chain)
+        self.cpu: dict[int, float] = {}            # pid -> user + system seconds, as last seen
+        self.cpu_reaped: dict[int, float] = {}     # runner pid -> CPU of its finished kernels
+        self.kernels: set[int] = set()
+
+    def run(self):
+        try:
+            import psutil
+        except ImportError:
+            return
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self.stop.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                break
+            rss, kernels_of = {}, {}
+            for p in procs:
+                try:
+                    rss[p.pid] = p.memory_info().rss / 2**20
+                    t = p.cpu_times()
+                    self.cpu[p.pid] = max(self.cpu.get(p.pid, 0.0), t.user + t.system)
+                    if any("ipykernel_launcher" in part for part in p.cmdline()):
+                        kernels_of.setdefault(p.ppid(), []).append(p.pid)
+                        self.kernels.add(p.pid)
+                    elif p.pid in self.lane_peak:
+                        self.cpu_reaped[p.pid] = t.children_user + t.children_system
+                except psutil.Error:
+                    continue
+            if rss:
+                self.process_peak = max(self.process_peak, max(rss.values()))
+            for runner, kernels in kernels_of.items():
+                k = sum(rss.get(x, 0.0) for x in kernels)
+                self.kernel_peak = max(self.kernel_peak, max((rss.get(x, 0.0) for x in kernels), default=0.0))
+                self.runner_peak[runner] = max(self.runner_peak.get(runner, 0.0), rss.get(runner, 0.0))
+                self.lane_peak[runner] = max(self.lane_peak.get(runner, 0.0), rss.get(runner, 0.0) + k)
+            self.stop.wait(self.interval)
+
+    def cpu_seconds(self) -> float:
+        """CPU of the tree: every process as last seen, kernels as their runner counted them
+        once reaped (exact), or as last seen if never reaped."""
+        reaped = sum(self.cpu_reaped.values())
+        kernels = sum(v for pid, v in self.cpu.items() if pid in self.kernels)
+        others = sum(v for pid, v in self.cpu.items() if pid not in self.kernels)
+        return others + max(reaped, kernels)
+
+
+def children_cpu() -> float:
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_sampled(cmd, **kw) -> tuple[float, subprocess.CompletedProcess, TreeSampler]:
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    sampler.stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err[-3000:]}")
+    return seconds, subprocess.CompletedProcess(cmd, proc.returncode, out, err), sampler
+
+
+# -- (a) the naive chain -----------------------------------------------------------------------
+def naive(months, notebooks, data_dir: Path, out: Path, sample: int | None):
+    steps = {"papermill": [], "nbconvert": [], "weasyprint": []}
+    peak, cpu = 0.0, 0.0
+    pairs = [(m, nb) for m in months for nb in notebooks]
+    if sample:
+        pairs = pairs[:: max(1, len(pairs) // sample)][:sample]
+    for month, nb in pairs:
+        folder = out / month
+        folder.mkdir(parents=True, exist_ok=True)
+        ipynb, html, pdf = folder / f"{nb}.ipynb", folder / f"{nb}.html", folder / f"{nb}.pdf"
+        cmds = {
+            "papermill": [BIN / "papermill", ROOT / "notebooks" / f"{nb}.ipynb", ipynb, "-r", "period", month,
+                          "-r", "unit", "10", "-r", "data_dir", data_dir, "--cwd", ROOT],
+            "nbconvert": [BIN / "jupyter-nbconvert", "--to", "html", "--no-input", ipynb, "--output", html.name],
+            "weasyprint": [sys.executable, "-m", "weasyprint", html, pdf],
+        }
+        for step, cmd in cmds.items():
+            before = children_cpu()               # exact: each process waits for its kernel
+            seconds, _, sampler = run_sampled([str(c) for c in cmd], cwd=ROOT)
+            cpu += children_cpu() - before
+            steps[step].append(seconds)
+            peak = max(peak, sampler.process_peak, *sampler.lane_peak.values(), 0.0)
+        if not pdf.is_file() or pdf.read_bytes()[:4] != b"%PDF":
+            sys.exit(f"naive chain wrote no PDF for {month} {nb}")
+    return steps, len(pairs), peak, cpu
+
+
+# -- (b) cchc-report run -------------------------------------------------------------------------
+def batch(months, notebooks, data_dir: Path, out: Path, jobs: int):
+    cmd = [str(BIN / "cchc-report"), "run", "--unit", "10", "--data-dir", str(data_dir), "--out", str(out),
+           "--jobs", str(jobs), "--quiet", "--formats", "html,pdf"]
+    for m in months:
+        cmd += ["--period", m]
+    for nb in notebooks:
+        cmd += ["--report", nb]
+    seconds, _, sampler = run_sampled(cmd, cwd=ROOT)
+    pdfs = list(out.glob("*/10/*.pdf"))
+    if len(pdfs) != len(months) * len(notebooks):
+        sys.exit(f"cchc-report run wrote {len(pdfs)} PDFs, expected {len(months) * len(notebooks)}")
+    return seconds, sampler
+
+
+# -- floor ----------------------------------------------------------------------------------------------
+FLOOR_SCRIPT = r"""
+import sys, time
+from jupyter_client import KernelManager
+t = time.perf_counter()
+km = KernelManager(kernel_name="python3")
+km.start_kernel(cwd=sys.argv[1], extra_arguments=["--HistoryManager.hist_file=:memory:"])
+kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
+kc.execute_interactive("import helpers.report", timeout=60)
+print(time.perf_counter() - t)
+kc.stop_channels(); km.shutdown_kernel(now=True)
+"""
+
+
+def floor(repeat: int = 3) -> float:
+    """Wall time from asking for a kernel to having it ready with the helpers (and
+    matplotlib, IPython, pydantic...) imported: the least any fresh kernel costs."""
+    times = []
+    for _ in range(repeat):
+        r = subprocess.run([sys.executable, "-c", FLOOR_SCRIPT, str(ROOT)], capture_output=True, text=True,
+                           check=True)
+        times.append(float(r.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reports", type=int, default=24, help="number of reports (months x notebooks); default 24")
+    ap.add_argument("--notebooks", default=",".join(NOTEBOOKS), help="comma-separated; default both")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cchc-report run --jobs (default: cores)")
+    ap.add_argument("--naive-sample", type=int, default=None,
+                    help="time only this many reports of the naive chain and scale up (default: all)")
+    ap.add_argument("--data-dir", default=str(ROOT / "data"))
+    ap.add_argument("--keep", action="store_true", help="keep the temporary output folder")
+    args = ap.parse_args(argv)
+
+    data_dir = Path(args.data_dir).resolve()
+    notebooks = tuple(n.strip() for n in args.notebooks.split(",") if n.strip())
+    months, notebooks = plan(args.reports, notebooks, data_dir)
+    n = len(months) * len(notebooks)
+    tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
+    try:
+        print(f"{n} reports: {months[0]}..{months[-1]} x {', '.join(notebooks)}; {os.cpu_count()} CPUs; "
+              f"jobs={args.jobs}; output in {tmp}", flush=True)
+        fl = floor()
+        print(f"floor measured: {fl:.2f} s", flush=True)
+        b_wall, sampler = batch(months, notebooks, data_dir, tmp / "b", args.jobs)
+        print(f"(b) done: {b_wall:.1f} s", flush=True)
+        steps, n_naive, naive_peak, naive_cpu = naive(months, notebooks, data_dir, tmp / "a", args.naive_sample)
+        a_per = sum(sum(v) for v in steps.values()) / n_naive
+        a_wall = a_per * n
+        print(f"(a) done: {a_per * n_naive:.1f} s for {n_naive} reports", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    workers = max(1, min(args.jobs, n))
+    b_per = b_wall / n
+    lanes = sorted(sampler.lane_peak.values(), reverse=True)
+    split = " · ".join(f"{k} {statistics.mean(v):.2f}" for k, v in steps.items())
+    scaled = "" if n_naive == n else f" (timed {n_naive}, scaled)"
+    b_cpu = sampler.cpu_seconds() / n
+    rows = [
+        ("(a) naive chain, serial" + scaled, f"{a_wall:8.1f}", f"{a_per:7.2f}",
+         f"CPU {naive_cpu / n_naive:.2f} s/report: {split}"),
+        (f"(b) cchc-report run --jobs {args.jobs}", f"{b_wall:8.1f}", f"{b_per:7.2f}",
+         f"CPU {b_cpu:.2f} s/report; {b_wall * workers / n:.2f} worker-s/report"),
+        ("floor: kernel start + imports", "", f"{fl:7.2f}", f"(b) per report = {b_per / fl:.1f}x floor"),
+    ]
+    print()
+    print(f"{'':40} {'wall s':>8} {'s/report':>8}")
+    for name, wall, per, note in rows:
+        print(f"{name:40} {wall:>8} {per:>8}  {note}")
+    print(f"{'speed-up (a)/(b)':40} {a_wall / b_wall:7.2f}x")
+    if lanes:
+        runner = max(sampler.runner_peak.values())
+        print(f"{'peak RSS per worker (runner + kernel)':40} {lanes[0]:7.0f} MB  "
+              f"(runner {runner:.0f}, kernel {sampler.kernel_peak:.0f}; {len(lanes)} runner processes; "
+              f"whole run {sampler.process_peak:.0f} MB max process)")
+    print(f"{'peak RSS, naive chain (largest process)':40} {naive_peak:7.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""Many reports at once: incremental skipping, failure isolation, the Dask
+executor, concurrent runs on one output folder, Ctrl-C, and the kernel supply.
+
+Each test works on a copy of the project (notebooks + sample data) in tmp_path
+and renders HTML only where the PDF is not the point, to stay quick."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import run
+from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, up_to_date
+from helpers.params import check_params
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- a project copy ---------------------------------------------------------------------------------
+def make_project(tmp_path: Path, boom: bool = False) -> Path:
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", proj)
+    shutil.copytree(ROOT / "notebooks", proj / "notebooks")
+    shutil.copytree(ROOT / "data", proj / "data")
+    if boom:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [
+            nbformat.v4.new_code_cell('period = "2023-10"\nunit = "10"\ndata_dir = "data"\nlanguage = "vi"',
+                                      metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_code_cell('raise RuntimeError("boom")'),
+        ]
+        nbformat.write(nb, proj / "notebooks" / "boom.ipynb")
+    return proj
+
+
+def job(proj: Path, out: Path, period: str, report: str = "data_quality", formats=("html",), force=False) -> Job:
+    params = check_params({"period": period, "unit": "10", "data_dir": str(proj / "data")}, proj)
+    return Job(params, report, str(out), tuple(formats), str(proj), force)
+
+
+def status(outcomes) -> dict:
+    return {(o.period, o.report): o.status for o in outcomes}
+
+
+def touch_month(proj: Path, month: str) -> None:
+    """Change a month's file without making it invalid (a note on its first row)."""
+    path = proj / "data" / "periods" / f"{month}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rstrip(",") + ",đã sửa " + uuid.uuid4().hex[:6]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def no_temporary_files(out: Path) -> bool:
+    return not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def cli(*args, cwd, env=None, **kw):
+    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, **kw)
+
+
+# -- (i) incremental -------------------------------------------------------------------------------
+def test_inputs_of_a_month_report_include_ytd_and_last_year(tmp_path):
+    proj = make_project(tmp_path)
+    names = {p.name for p in input_files(job(proj, tmp_path / "out", "2023-10"))}
+    assert {"2023-10.csv", "2023-09.csv", "2023-01.csv", "2022-10.csv", "2022-01.csv", "units.csv",
+            "data_quality.ipynb"} <= names
+    assert "2023-11.csv" not in names and "2023-12.csv" not in names
+    assert "2023-10.csv" not in {p.name for p in input_files(job(proj, tmp_path / "out", "2023-09"))}
+
+
+def test_unchanged_reports_are_skipped_and_a_changed_month_rerenders_its_readers(tmp_path):
+    proj = make_project(tmp_path)
+    out = tmp_path / "out"
+    jobs = [job(proj, out, "2023-09"), job(proj, out, "2023-10")]
+    html = {p: out / p / "10" / "data_quality.html" for p in ("2023-09", "2023-10")}
+
+    first = run_jobs(jobs, n_jobs=2)                     # the process pool
+    assert status(first) == {("2023-09", "data_quality"): "ok", ("2023-10", "data_quality"): "ok"}, first
+    metrics = json.loads((out / "2023-10" / "10" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["fingerprints"]["data_quality"] == fingerprint(jobs[1])
+
+    again = run_jobs(jobs, n_jobs=2)
+    assert set(status(again).values()) == {"skipped"}
+    assert run_job(jobs[1]).status == "skipped"          # the worker's own check, under the lock
+
+    before = {p: h.stat().st_mtime_ns for p, h in html.items()}
+    touch_month(proj, "2023-10")                         # read by 2023-10 only
+    after_oct = run_jobs(jobs, n_jobs=1)
+    assert status(after_oct) == {("2023-09", "data_quality"): "skipped", ("2023-10", "data_quality"): "ok"}
+    assert html["2023-09"].stat().st_mtime_ns == before["2023-09"]
+    assert html["2023-10"].stat().st_mtime_ns != before["2023-10"]
+
+    touch_month(proj, "2023-09")                         # 2023-10's previous month and year to date
+    assert set(status(run_jobs(jobs, n_jobs=1)).values()) == {"ok"}
+
+    forced = [Job(j.params, j.report, j.out_dir, j.formats, j.root, True) for j in jobs]
+    assert set(status(run_jobs(forced, n_jobs=1)).values()) == {"ok"}
+    assert no_temporary_files(out)
+    assert not run.KERNELS._spares and not run.KERNELS._running      # no kernel left behind
+
+
+def test_changed_notebook_or_other_formats_rerender(tmp_path):
+    proj = make_project(tmp_path)
+    out = tmp_path / "out"
+    j = job(proj, out, "2023-10")
+    fp = fingerprint(j)
+    assert fingerprint(job(proj, out, "2023-10", formats=("html", "pdf"))) != fp
+    nb = proj / "notebooks" / "data_quality.ipynb"
+    nb.write_text(nb.read_text(encoding="utf-8").replace("report.jumps()", "report.jumps()\n"), encoding="utf-8")
+    assert fingerprint(j) != fp
+    assert not up_to_date(j, fingerprint(j))             # nothing rendered yet
+
+
+# -- (ii) failure isolation ---------------------------------------------------------------------
+def test_one_failing_report_does_not_stop_the_others(tmp_path):
+    proj = make_project(tmp_path, boom=True)
+    out = tmp_path / "out"
+    folder = out / "2023-10" / "10"
+    folder.mkdir(parents=True)
+    (folder / "boom.html").write_text("<p>báo cáo tốt lần trước</p>", encoding="utf-8")
+    good = (folder / "boom.html").read_bytes()
+
+    outcomes = run_jobs([job(proj, out, "2023-10", "boom"), job(proj, out, "2023-10"),
+                         job(proj, out, "2023-09")], n_jobs=2)
+    by = {(o.period, o.report): o for o in outcomes}
+    failed = by[("2023-10", "boom")]
+    assert failed.status == "failed"
+    assert "RuntimeError: boom" in failed.error
+    assert failed.failed_notebook == str(folder / "boom.failed.ipynb")
+    nb = nbformat.read(failed.failed_notebook, as_version=4)
+    assert any("RuntimeError" in str(c.get("outputs", "")) for c in nb.cells)
+    assert by[("2023-10", "data_quality")].status == "ok" and by[("2023-09", "data_quality")].status == "ok"
+    assert (folder / "boom.html").read_bytes() == good   # the previous good file is untouched
+    assert not (folder / "boom.ipynb").exists()
+    assert "boom" not in json.loads((folder / "metrics.json").read_text(encoding="utf-8"))["fingerprints"]
+    assert no_temporary_files(out)
+
+
+def test_cli_exits_1_and_names_each_failure(tmp_path):
+    proj = make_project(tmp_path, boom=True)
+    out = tmp_path / "out"
+    r = cli("run", "--period", "2023-10", "--report", "boom", "--report", "data_quality", "--formats", "html",
+            "--out", str(out), "--jobs", "1", cwd=proj)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "boom" in r.stderr and "RuntimeError" in r.stderr
+    assert str(out / "2023-10" / "10" / "boom.failed.ipynb") in r.stderr.replace("\n", "")
+    assert (out / "2023-10" / "10" / "data_quality.html").is_file()
+    assert "Traceback" not in r.stderr
+
+
+# -- (iii) Dask -----------------------------------------------------------------------------------------
+def test_dask_executor_gives_the_same_results_as_the_pool(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    proj = make_project(tmp_path)
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    periods = ("2023-09", "2023-10")
+    assert set(status(run_jobs([job(proj, local, p) for p in periods], n_jobs=1)).values()) == {"ok"}
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        seen = []
+        outcomes = run_jobs([job(proj, remote, p) for p in periods], executor="dask", scheduler=client,
+                            on_done=seen.append)
+    assert set(status(outcomes).values()) == {"ok"} and len(seen) == 2
+    for p in periods:
+        a = json.loads((local / p / "10" / "metrics.json").read_text(encoding="utf-8"))
+        b = json.loads((remote / p / "10" / "metrics.json").read_text(encoding="utf-8"))
+        assert a["indicators"] == b["indicators"] and a["findings"] == b["findings"]
+        assert a["fingerprints"] == b["fingerprints"]
+        assert (remote / p / "10" / "data_quality.html").is_file()
+    assert not run.KERNELS._spares and not run.KERNELS._running
+
+
+# -- (iv) two runs on one output folder ----------------------------------------------------------------
+def test_concurrent_runs_on_the_same_folder(tmp_path):
+    proj = make_project(tmp_path)
+    out = tmp_path / "out"
+    same = ["run", "--period", "2023-10", "--report", "data_quality", "--formats", "html,pdf", "--force",
+            "--jobs", "1", "--quiet", "--out", str(out)]
+    other = ["run", "--period", "2023-10", "--report", "progress_report", "--formats", "html",
+             "--jobs", "1", "--quiet", "--out", str(out)]
+    procs = [subprocess.Popen([sys.executable, "-m", "helpers.cli", *args], cwd=proj, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for args in (same, same, other)]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    for code, stdout, stderr in results:
+        assert code == 0, stdout + stderr
+    folder = out / "2023-10" / "10"
+    assert (folder / "data_quality.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (folder / "data_quality.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert set(metrics["fingerprints"]) == {"data_quality", "progress_report"}   # neither write lost
+    assert "</html>" in (folder / "progress_report.html").read_text(encoding="utf-8")
+    nbformat.read(folder / "data_quality.ipynb", as_version=4)
+    assert no_temporary_files(out)
+
+
+def test_writes_are_atomic_and_readable(tmp_path):
+    target = tmp_path / "a" / "x.html"
+    run.atomic_write(target, "một")
+    run.atomic_write(target, "hai")
+    assert target.read_text(encoding="utf-8") == "hai"
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~run._UMASK)      # not mkstemp's 0600
+    assert [p.name for p in target.parent.iterdir()] == ["x.html"]
+
+
+# -- Ctrl-C -----------------------------------------------------------------------------------------------
+def _kernels_with(token: str) -> list:
+    psutil = pytest.importorskip("psutil")
+    found = []
+    for p in psutil.process_iter(["cmdline"]):
+        try:
+            if any("ipykernel_launcher" in c for c in (p.info["cmdline"] or [])) and \
+                    p.environ().get("CCHC_TEST_TOKEN") == token:
+                found.append(p)
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    proj = make_project(tmp_path)
+    out = tmp_path / "out"
+    token = uuid.uuid4().hex
+    env = {**os.environ, "CCHC_TEST_TOKEN": token}
+    proc = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", "--period", "2023-09", "--period",
+                             "2023-10", "--report", "progress_report", "--jobs", "2", "--out", str(out)],
+                            cwd=proj, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)                  # its own process group, like a terminal's
+    deadline = time.monotonic() + 60
+    while not _kernels_with(token) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    time.sleep(1.5)                                                  # mid-report
+    os.killpg(proc.pid, signal.SIGINT)                               # Ctrl-C reaches the whole group
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stdout + stderr
+    deadline = time.monotonic() + 5
+    while _kernels_with(token) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _kernels_with(token)                                  # no orphan kernel
+    assert no_temporary_files(out)
+    for pdf in out.rglob("*.pdf"):                                   # whatever exists is whole
+        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
+    for html in out.rglob("*.html"):
+        assert "</html>" in html.read_text(encoding="utf-8")
+
+
+# -- kernels and start-up cost ----------------------------------------------------------------------------
+def test_each_report_gets_a_fresh_kernel_namespace(tmp_path):
+    proj = make_project(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import os, sys\nassert 'leak' not in globals()\nleak = 1\n"
+                                          "print(os.getcwd(), 'helpers.report' in sys.modules, "
+                                          "sorted(k for k in globals() if not k.startswith('_')))")]
+    path = proj / "notebooks" / "ns.ipynb"
+    nbformat.write(nb, path)
+    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
+    seen = []
+    try:
+        for i in range(2):
+            done = run.execute(path, params, proj, tmp_path / f"ns{i}.ipynb", prestart=i == 0)
+            seen.append(done.cells[-1].outputs[0]["text"])
+    finally:
+        run.KERNELS.close()
+    assert seen[0] == seen[1]
+    cwd, warm, names = seen[0].split(" ", 2)
+    assert cwd == str(proj) and warm == "True"                       # warm, and run from the project
+    assert "helpers" not in names                                    # the warm-up binds no name
+    assert [c.execution_count for c in done.cells] == [1, 2, 3]
+
+
+def test_runner_does_not_import_rfc3987_syntax(tmp_path):
+    fake = tmp_path / "site" / "rfc3987_syntax"
+    fake.mkdir(parents=True)
+    marker = tmp_path / "imported"
+    (fake / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n"
+                                      "def is_valid_syntax(*a): return True\n", encoding="utf-8")
+    code = ("import sys, helpers.batch as b; b._worker_init(); import nbformat, papermill, helpers.render;"
+            "assert 'jsonschema' in sys.modules")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert not marker.exists()
+    # the check is meaningful: plain jsonschema would import it
+    r = subprocess.run([sys.executable, "-c", "import jsonschema"], env=env, capture_output=True, text=True)
+    assert marker.exists(), r.stderr
