@@ -53,10 +53,10 @@ def legend_labels(fig) -> list[str]:
 
 
 # -- style ---------------------------------------------------------------------
-def test_report_style_sets_fonts_and_svg_paths_only_inside_the_block():
+def test_report_style_sets_fonts_and_svg_text_only_inside_the_block():
     with charts.report_style():
         assert matplotlib.rcParams["font.family"][0] == "Noto Sans"
-        assert matplotlib.rcParams["svg.fonttype"] == "path"
+        assert matplotlib.rcParams["svg.fonttype"] == "none"
         assert not matplotlib.rcParams["axes.spines.top"]
     assert matplotlib.rcParams["font.family"] != charts.STYLE["font.family"]
 
@@ -251,11 +251,13 @@ def test_all_missing_data_draws_an_empty_chart_with_a_note(lang, note):
 
 
 # -- output --------------------------------------------------------------------
-def test_to_svg_is_svg_with_glyphs_as_paths():
-    fig = charts.trend_chart(MONTHS, ONLINE, title="Tỷ lệ hồ sơ nộp trực tuyến", unit="percent")
-    svg = charts.to_svg(fig)
-    assert svg.startswith("<?xml") and "<svg" in svg
-    assert "<text" not in svg
+def test_to_svg_keeps_vietnamese_text_and_is_repeatable():
+    def svg():
+        return charts.to_svg(charts.trend_chart(MONTHS, ONLINE, title="Tỷ lệ hồ sơ nộp trực tuyến", unit="percent"))
+    first = svg()
+    assert first.startswith("<?xml") and "<svg" in first
+    assert "<text" in first and "Tỷ lệ hồ sơ nộp trực tuyến" in first      # searchable in the PDF
+    assert "<dc:date>" not in first and svg() == first
 
 
 def test_show_displays_svg_and_closes_the_figure(monkeypatch):

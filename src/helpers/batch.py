@@ -87,8 +87,7 @@ def input_files(job: Job) -> list[Path]:
     and the month files of every window it shows (the month, previous month, same
     month last year, year to date and last year's, the trailing twelve months)."""
     from .load import period_files
-    from .periods import Period
-    from .report import months_read
+    from .periods import Period, months_read
 
     root = Path(job.root)
     data_dir = resolve_data_dir(job.params.data_dir, root)

@@ -168,3 +168,16 @@ def month_of_file(name: str) -> Period | None:
     except ParameterError:
         return None
     return p if p.kind == "month" and stem == p.code else None
+
+
+def months_read(period: Period) -> list[str]:
+    """Every month a report over ``period`` reads: the period, the previous one, the
+    same period last year, both year-to-date windows and the 12-month trends (for
+    provenance and for deciding which reports a changed month affects)."""
+    windows = [period, period.previous(), period.same_period_last_year(), period.ytd(),
+               period.ytd().same_period_last_year()]
+    months = {m.code for w in windows for m in w.months()}
+    trailing = period.trailing_months(12)
+    months.update(m.code for m in trailing)
+    months.update(m.same_period_last_year().code for m in trailing)
+    return sorted(months)

@@ -24,23 +24,12 @@ from .findings import Finding
 from .findings import errors as only_errors
 from .load import DataSet, load_data, sha256
 from .params import check_params, project_root, resolve_data_dir
-from .periods import Period
+from .periods import Period, months_read
 from .text import t
 from .validate import check
 
 STATUS_MARK = {"met": "✔", "not_met": "✘", "no_target": "–", "no_data": "…"}
-MAX_TREND_CHARTS = 2
-
-
-def months_read(period: Period) -> list[str]:
-    """Every month a report over ``period`` reads (for provenance and skipping)."""
-    windows = [period, period.previous(), period.same_period_last_year(), period.ytd(),
-               period.ytd().same_period_last_year()]
-    months = {m.code for w in windows for m in w.months()}
-    trailing = period.trailing_months(12)
-    months.update(m.code for m in trailing)
-    months.update(m.same_period_last_year().code for m in trailing)
-    return sorted(months)
+MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
 
 
 def esc(value) -> str:
