@@ -180,3 +180,15 @@ def test_validation_never_modifies_data_files(tmp_path):
     before = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
     validate(data)
     assert before == {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+
+
+def test_semicolon_separated_csv_gets_a_hint(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": "unit;indicator;value\n080;dossiers_received;100\n"})
+    f = only(validate(data), "missing_column")
+    assert "chấm phẩy" in f.message_vi and "semicolons" in f.message_en
+
+
+def test_a_data_folder_without_months_is_an_error(tmp_path):
+    data = write_data(tmp_path, {})
+    f = only(validate(data), "no_data")
+    assert f.is_error and "periods" in f.file

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CchcError
-from .params import ReportParams, project_root, resolve_data_dir
+from .params import ReportParams, resolve_data_dir
 from .run import KERNELS, Outcome, folder_lock, notebook_path, output_folder
 
-__all__ = ["Job", "fingerprint", "up_to_date", "folder_lock", "run_job", "run_jobs", "default_root"]
+__all__ = ["Job", "fingerprint", "up_to_date", "folder_lock", "run_job", "run_jobs"]
 
 # Libraries whose version changes what a report looks like: part of the fingerprint.
 RENDERING_PACKAGES = ("papermill", "nbconvert", "weasyprint", "matplotlib", "babel", "ipykernel")
@@ -338,7 +338,3 @@ def _run_dask(jobs: list[Job], scheduler, on_done) -> list[Outcome]:
             pass
         if created:
             client.close()
-
-
-def default_root() -> str:
-    return str(project_root())

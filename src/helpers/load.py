@@ -167,12 +167,18 @@ def read_csv_rows(path: Path, shown: str):
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     missing = [c for c in REQUIRED if c not in header]
+    if missing and len(header) == 1 and ";" in header[0]:
+        raise FileProblem(_error("missing_column",
+                                 "các cột được phân cách bằng dấu chấm phẩy (;); lưu lại tệp dạng "
+                                 "'CSV UTF-8 (Comma delimited)' để dùng dấu phẩy",
+                                 "columns are separated by semicolons; re-save as 'CSV UTF-8 (Comma delimited)'",
+                                 file=shown, row=1))
     if missing:
         raise FileProblem(_error("missing_column",
                           f"thiếu cột {', '.join(missing)}; dòng tiêu đề phải là unit,indicator,value[,note]",
                           f"missing column {', '.join(missing)}; the header must be unit,indicator,value[,note]",
                           file=shown, row=1, column=", ".join(missing)))
-    rows = [(i, r) for i, r in enumerate(reader, start=2) if any((v or "").strip() for v in r.values() if isinstance(v, str))]
+    rows = [(i, r) for i, r in enumerate(reader, start=2) if not _blank(r)]
     if not rows:
         raise FileProblem(_error("empty_file", "tệp chỉ có dòng tiêu đề, không có số liệu",
                           "the file has a header but no figures", file=shown))
@@ -231,6 +237,10 @@ def _long_form_sheet(wb, shown):
 def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
     return get_column_letter(index + 1)
+
+
+def _blank(row: dict) -> bool:
+    return not any(v.strip() for v in row.values() if isinstance(v, str))
 
 
 class FileProblem(Exception):

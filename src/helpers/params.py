@@ -34,9 +34,6 @@ class ReportParams(BaseModel):
     def _unit(cls, v):
         return str(v).strip()
 
-    def as_papermill(self) -> dict:
-        return self.model_dump()
-
 
 def _is_root(p: Path) -> bool:
     return all((p / m).is_file() for m in PROJECT_ROOT_MARKERS) and (p / "notebooks").is_dir()

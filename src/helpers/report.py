@@ -185,7 +185,8 @@ class Report:
         L = self.lang
         lead = t(L, "summary_lead", period=self.period.label(L), unit=self.unit_name,
                  ytd=self.period.ytd().label(L), ly=self.period.same_period_last_year().label(L))
-        display(HTML(f"<h2 class='page-break'>{esc(t(L, 'summary'))}</h2><p>{esc(lead)}</p>" + self.table(self.headline())))
+        head = f"<h2 class='page-break'>{esc(t(L, 'summary'))}</h2><p>{esc(lead)}</p>"
+        display(HTML(head + self.table(self.headline())))
         items = [dict(label=f.indicator.name(L), value=(f.ytd.value if self.shows_ytd else f.current.value),
                       target=f.target, unit=f.indicator.unit, direction=f.indicator.direction)
                  for f in self.headline() if f.target is not None]

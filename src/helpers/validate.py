@@ -46,6 +46,10 @@ def check(ds: DataSet, periods=None) -> list[Finding]:
         out += jumps(ds, calc, month)
         out += silent_units(ds, month)
     out += missing_months(ds, periods or ([ds.latest_month()] if ds.latest_month() else []))
+    if not ds.files and not any(f.check == "bad_file_name" for f in out):
+        out.append(Finding(ERROR, "no_data", "thư mục periods/ không có tệp số liệu tháng nào (YYYY-MM.csv hoặc .xlsx)",
+                           "periods/ holds no monthly data file (YYYY-MM.csv or .xlsx)",
+                           file=str(ds.data_dir / "periods")))
     return sorted(out, key=sort_key)
 
 
