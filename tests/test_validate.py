@@ -192,3 +192,19 @@ def test_a_data_folder_without_months_is_an_error(tmp_path):
     data = write_data(tmp_path, {})
     f = only(validate(data), "no_data")
     assert f.is_error and "periods" in f.file
+
+
+def test_parent_cycle_is_an_error_not_a_hang(tmp_path):
+    units = "code,name_vi,name_en,level,parent\n10,A,A,province,082\n080,B,B,district,10\n082,C,C,district,080\n"
+    data = write_data(tmp_path, {"2023-10.csv": GOOD}, units=units)
+    with pytest.raises(DataError) as exc:
+        validate(data)
+    assert exc.value.findings[0].column == "parent" and "vòng" in exc.value.findings[0].message_vi
+
+
+def test_narrative_in_windows_1258_is_an_error(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / "notes").mkdir()
+    (data / "notes" / "2023-10.md").write_bytes("## Kết quả\nBát Xát tăng\n".encode("utf-8")[:4] + "Bát".encode("cp1258"))
+    f = only(validate(data), "encoding")
+    assert f.is_error and f.file.endswith("notes/2023-10.md")

@@ -146,4 +146,19 @@ def read_units(path) -> Units:
             raise DataError(f"đơn vị {u.code} được sáp nhập vào {u.successor!r} không tồn tại",
                             file=path, row=line, column="successor", unit=u.code,
                             hint="thêm đơn vị mới vào units.csv hoặc sửa cột successor")
+    _refuse_cycles(units, path)
     return Units(units, source=str(path))
+
+
+def _refuse_cycles(units: list[Unit], path) -> None:
+    """A unit that is its own ancestor would make every sum go round forever."""
+    parent = {u.code: u.parent for u in units}
+    for line, u in enumerate(units, start=2):
+        seen, code = set(), u.code
+        while code is not None:
+            if code in seen:
+                raise DataError(f"đơn vị {u.code} nằm trong một vòng cấp trên ({' → '.join(sorted(seen))})",
+                                file=path, row=line, column="parent", unit=u.code,
+                                hint="sửa cột parent để mỗi đơn vị có một chuỗi cấp trên kết thúc ở cấp tỉnh")
+            seen.add(code)
+            code = parent.get(code)
