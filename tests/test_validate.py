@@ -208,3 +208,10 @@ def test_narrative_in_windows_1258_is_an_error(tmp_path):
     (data / "notes" / "2023-10.md").write_bytes("## Kết quả\nBát Xát tăng\n".encode("utf-8")[:4] + "Bát".encode("cp1258"))
     f = only(validate(data), "encoding")
     assert f.is_error and f.file.endswith("notes/2023-10.md")
+
+
+def test_a_period_without_any_data_is_an_error(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    f = only(validate(data, ["2030-01"]), "no_data")
+    assert f.is_error and "tháng 1/2030" in f.message_vi
+    assert not [f for f in validate(data, ["2023-Q4"]) if f.is_error]      # one month of the quarter is enough

@@ -73,7 +73,10 @@ def read_params_file(path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"tệp tham số không đọc được ({type(exc).__name__})", file=path) from None
+        mark = getattr(exc, "problem_mark", None)
+        raise ParameterError(f"tệp tham số không đọc được ({getattr(exc, 'problem', None) or type(exc).__name__})",
+                             file=path, row=None if mark is None else mark.line + 1,
+                             hint='viết dạng YAML, ví dụ: period: "2023-10"') from None
     if not isinstance(data, dict):
         raise ParameterError("tệp tham số phải là các cặp khóa: giá trị", file=path)
     return data

@@ -46,6 +46,13 @@ def check(ds: DataSet, periods=None) -> list[Finding]:
         out += jumps(ds, calc, month)
         out += silent_units(ds, month)
     out += missing_months(ds, periods or ([ds.latest_month()] if ds.latest_month() else []))
+    for p in periods or []:
+        period = Period.parse(p)
+        if ds.files and not any(m in ds.files for m in period.month_codes()):
+            out.append(Finding(ERROR, "no_data", f"không có tệp số liệu nào cho {period.label('vi')}; "
+                               f"thêm periods/{period.end.code}.csv hoặc chọn kỳ khác",
+                               f"no data file for {period.label('en')}; add periods/{period.end.code}.csv "
+                               "or choose another period", period=period.code))
     if not ds.files and not any(f.check == "bad_file_name" for f in out):
         out.append(Finding(ERROR, "no_data", "thư mục periods/ không có tệp số liệu tháng nào (YYYY-MM.csv hoặc .xlsx)",
                            "periods/ holds no monthly data file (YYYY-MM.csv or .xlsx)",
