@@ -110,11 +110,25 @@ def folder_lock(folder: Path, name: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+_LOADED: dict = {}
+
+
+def _load_once(data_dir: Path):
+    """The data folder, read once per process while no file in it changes (a worker
+    renders many reports from the same folder)."""
+    from .load import load_data
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    key = (str(data_dir), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load_data(data_dir)
+    return _LOADED[key]
+
+
 def check_data(params: ReportParams, root: Path):
     """Load and check the data before any kernel starts; errors raise DataError."""
-    from .load import load_data
     from .validate import check
-    ds = load_data(resolve_data_dir(params.data_dir, root))
+    ds = _load_once(resolve_data_dir(params.data_dir, root))
     errs = only_errors(check(ds, [params.period]))
     if errs:
         raise DataError(f"số liệu có {len(errs)} lỗi: " + errs[0].line(), findings=errs)
