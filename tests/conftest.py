@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,21 @@ def write_data(base: Path, periods: dict[str, str | bytes], units: str = UNITS, 
 
 def csv_rows(*rows: str) -> str:
     return "unit,indicator,value,note\n" + "\n".join(rows) + "\n"
+
+
+def cli(*args, cwd) -> subprocess.CompletedProcess:
+    """``cchc-report ARGS`` run as a user runs it, from ``cwd``."""
+    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project (pyproject, notebooks, data, params) to change freely."""
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", proj)
+    for folder in ("notebooks", "data", "params"):
+        shutil.copytree(ROOT / folder, proj / folder)
+    return proj
 
 
 @pytest.fixture

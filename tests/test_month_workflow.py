@@ -1,23 +1,13 @@
 """An analyst's month: new-period, template, fill, validate, run, read the PDF."""
 
-import shutil
 import subprocess
-import sys
 
 import openpyxl
-from conftest import ROOT
-
-
-def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
+from conftest import cli, project_copy
 
 
 def _project(tmp_path):
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", proj)
-    for d in ("notebooks", "data", "params"):
-        shutil.copytree(ROOT / d, proj / d)
+    proj = project_copy(tmp_path)
     for month in ("2023-11", "2023-12"):
         (proj / "data/periods" / f"{month}.csv").unlink()
     return proj
@@ -39,23 +29,23 @@ def _fill(path, values: dict):
 
 def test_new_period_writes_params_and_refuses_to_overwrite(tmp_path):
     proj = _project(tmp_path)
-    r = _cli("new-period", "2023-12", cwd=proj)
+    r = cli("new-period", "2023-12", cwd=proj)
     assert r.returncode == 0 and (proj / "params/2023-12.yaml").is_file()
     assert "2023-Q4" in r.stdout and "cchc-report run --period 2023" in r.stdout      # a quarter and a year close
     before = (proj / "params/2023-12.yaml").read_bytes()
-    r = _cli("new-period", "2023-12", cwd=proj)
+    r = cli("new-period", "2023-12", cwd=proj)
     assert r.returncode == 2 and "--force" in r.stderr and "Traceback" not in r.stderr
     assert (proj / "params/2023-12.yaml").read_bytes() == before
-    assert _cli("new-period", "2023-12", "--force", cwd=proj).returncode == 0
+    assert cli("new-period", "2023-12", "--force", cwd=proj).returncode == 0
 
 
 def test_template_fill_validate_run_pdf(tmp_path):
     proj = _project(tmp_path)
-    r = _cli("new-period", "2023-11", "--workbook", cwd=proj)
+    r = cli("new-period", "2023-11", "--workbook", cwd=proj)
     assert r.returncode == 0, r.stderr
     book = proj / "data/periods/2023-11.xlsx"
     assert book.is_file()
-    assert _cli("template", "2023-11", cwd=proj).returncode == 2          # refuses to overwrite
+    assert cli("template", "2023-11", cwd=proj).returncode == 2          # refuses to overwrite
     filled = {("10", "tthc_published_total"): 2024, ("10", "tthc_published_province"): 1500,
               ("10", "tthc_published_district"): 390, ("10", "tthc_published_commune"): 134,
               ("10", "dvctt_full_count"): 1313, ("10", "dvctt_partial_count"): 522}
@@ -63,9 +53,9 @@ def test_template_fill_validate_run_pdf(tmp_path):
         filled[(unit, "dossiers_received")] = 4000
         filled[(unit, "dossiers_received_online")] = 2468
     _fill(book, filled)
-    r = _cli("validate", "--period", "2023-11", cwd=proj)
+    r = cli("validate", "--period", "2023-11", cwd=proj)
     assert r.returncode == 0, r.stdout + r.stderr
-    r = _cli("run", "--period", "2023-11", "--report", "progress_report", "--out", "reports", cwd=proj)
+    r = cli("run", "--period", "2023-11", "--report", "progress_report", "--out", "reports", cwd=proj)
     assert r.returncode == 0, r.stdout + r.stderr
     pdf = proj / "reports/2023-11/10/progress_report.pdf"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
@@ -75,10 +65,10 @@ def test_template_fill_validate_run_pdf(tmp_path):
 
 def test_rearranged_workbook_is_a_clear_error(tmp_path):
     proj = _project(tmp_path)
-    assert _cli("template", "2023-11", cwd=proj).returncode == 0
+    assert cli("template", "2023-11", cwd=proj).returncode == 0
     book = proj / "data/periods/2023-11.xlsx"
     wb = openpyxl.load_workbook(book)
     wb["TTHC"].title = "Thu tuc"
     wb.save(book)
-    r = _cli("validate", "--period", "2023-11", cwd=proj)
+    r = cli("validate", "--period", "2023-11", cwd=proj)
     assert r.returncode == 1 and "TTHC" in r.stdout and "Traceback" not in r.stderr

@@ -4,14 +4,13 @@ for what a reader gets: Vietnamese figures, no code, no CDN, escaped input."""
 import csv
 import json
 import re
-import shutil
 import subprocess
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, cli, project_copy
 
 from helpers.params import check_params
 from helpers.run import run_report
@@ -122,20 +121,6 @@ def test_year_report_and_data_quality_notebook(tmp_path):
     assert "CHẤT LƯỢNG SỐ LIỆU" in text and "1.989 ≠ 1.473 + 294 + 132 = 1.899" in text
 
 
-def _project_copy(tmp_path) -> Path:
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", proj)
-    shutil.copytree(ROOT / "notebooks", proj / "notebooks")
-    shutil.copytree(ROOT / "data", proj / "data")
-    shutil.copytree(ROOT / "params", proj / "params")
-    return proj
-
-
-def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
-
-
 @pytest.mark.parametrize("content,needle", [
     ('period: "2023-10"\nunit: "10"\nfoo: 1\n', "foo"),
     ('period: "2023-13"\nunit: "10"\n', "2023-13"),
@@ -144,25 +129,25 @@ def _cli(*args, cwd):
     ('period: "2023-10"\nlanguage: "fr"\n', "language"),
 ])
 def test_bad_parameters_are_rejected_before_any_kernel(tmp_path, content, needle):
-    proj = _project_copy(tmp_path)
+    proj = project_copy(tmp_path)
     (proj / "params" / "bad.yaml").write_text(content, encoding="utf-8")
-    r = _cli("run", "--params", "params/bad.yaml", "--out", str(tmp_path / "out"), cwd=proj)
+    r = cli("run", "--params", "params/bad.yaml", "--out", str(tmp_path / "out"), cwd=proj)
     assert r.returncode == 2, r.stdout + r.stderr
     assert needle in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out").exists()          # nothing ran, nothing written
 
 
 def test_data_errors_stop_the_run_with_exit_1(tmp_path):
-    proj = _project_copy(tmp_path)
+    proj = project_copy(tmp_path)
     path = proj / "data" / "periods" / "2023-10.csv"
     path.write_text(path.read_text(encoding="utf-8") + "080,dossiers_received,\"1.989\",\n", encoding="utf-8")
-    r = _cli("run", "--period", "2023-10", "--out", str(tmp_path / "out"), "--formats", "html", cwd=proj)
+    r = cli("run", "--period", "2023-10", "--out", str(tmp_path / "out"), "--formats", "html", cwd=proj)
     assert r.returncode == 1 and "1.989" in r.stderr + r.stdout and "Traceback" not in r.stderr
 
 
 def test_failing_cell_keeps_the_good_report_and_the_failed_notebook(tmp_path):
     import nbformat
-    proj = _project_copy(tmp_path)
+    proj = project_copy(tmp_path)
     out = tmp_path / "out"
     folder = render(out, "2023-10", formats=("html",), root=proj)
     good = (folder / "progress_report.html").read_bytes()
@@ -170,7 +155,7 @@ def test_failing_cell_keeps_the_good_report_and_the_failed_notebook(tmp_path):
     nb = nbformat.read(proj / "notebooks/progress_report.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("ô bị lỗi")'))
     nbformat.write(nb, proj / "notebooks/progress_report.ipynb")
-    r = _cli("run", "--period", "2023-10", "--report", "progress_report", "--formats", "html", "--force",
+    r = cli("run", "--period", "2023-10", "--report", "progress_report", "--formats", "html", "--force",
              "--out", str(out), cwd=proj)
     assert r.returncode == 1
     assert "ô bị lỗi" in r.stderr and "progress_report.failed.ipynb" in r.stderr
@@ -182,7 +167,7 @@ def test_failing_cell_keeps_the_good_report_and_the_failed_notebook(tmp_path):
 
 
 def test_script_in_unit_name_and_note_is_escaped(tmp_path):
-    proj = _project_copy(tmp_path)
+    proj = project_copy(tmp_path)
     units = proj / "data" / "units.csv"
     units.write_text(units.read_text(encoding="utf-8").replace(
         "Tỉnh Lào Cai,", "Tỉnh <script>alert(1)</script> Lào Cai,", 1), encoding="utf-8")

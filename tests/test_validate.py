@@ -1,11 +1,9 @@
 """Every error and warning of the data checks, each triggered by a file, with
 the message naming the file, row/cell, unit and indicator."""
 
-import subprocess
-import sys
 
 import pytest
-from conftest import UNITS, csv_rows, write_data
+from conftest import UNITS, cli, csv_rows, write_data
 
 from helpers.errors import DataError
 from helpers.validate import validate
@@ -153,25 +151,21 @@ def test_excel_long_form_names_the_cell(tmp_path):
     assert f.row == "so_lieu!C3" and f.unit == "080"
 
 
-def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
-
-
 def test_cli_exit_codes_and_languages(tmp_path):
     bad = write_data(tmp_path / "bad", {"2023-10.csv": csv_rows("080,dossiers_received,1.989,")})
-    r = _cli("validate", "--data-dir", str(bad), cwd=tmp_path)
+    r = cli("validate", "--data-dir", str(bad), cwd=tmp_path)
     assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
     assert "LỖI" in r.stdout and "dòng 2" in r.stdout and "1.989" in r.stdout
-    r = _cli("validate", "--data-dir", str(bad), "--lang", "en", cwd=tmp_path)
+    r = cli("validate", "--data-dir", str(bad), "--lang", "en", cwd=tmp_path)
     assert r.returncode == 1 and "ERROR" in r.stdout and "row 2" in r.stdout and "ambiguous" in r.stdout
 
     warn = write_data(tmp_path / "warn", {"2023-07.csv": csv_rows("080,dossiers_received,100,"),
                                           "2023-08.csv": csv_rows("080,dossiers_received,420,")})
-    assert _cli("validate", "--data-dir", str(warn), cwd=tmp_path).returncode == 0
-    assert _cli("validate", "--data-dir", str(warn), "--strict", cwd=tmp_path).returncode == 1
-    r = _cli("validate", "--data-dir", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert cli("validate", "--data-dir", str(warn), cwd=tmp_path).returncode == 0
+    assert cli("validate", "--data-dir", str(warn), "--strict", cwd=tmp_path).returncode == 1
+    r = cli("validate", "--data-dir", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert r.returncode == 2 and "Traceback" not in r.stderr and "nowhere" in r.stderr
-    r = _cli("validate", "--data-dir", str(warn), "--period", "2023-13", cwd=tmp_path)
+    r = cli("validate", "--data-dir", str(warn), "--period", "2023-13", cwd=tmp_path)
     assert r.returncode == 2 and "2023-13" in r.stderr
 
 
