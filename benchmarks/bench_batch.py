@@ -50,20 +50,30 @@ def plan(n_reports: int, notebooks: tuple[str, ...], data_dir: Path) -> tuple[li
 
 # -- memory: sample the process tree ----------------------------------------------------------------
 class TreeSampler(threading.Thread):
-    """Peak resident memory of a process's descendants, sampled every ``interval``
-    seconds, grouped per worker lane: a process that starts kernels plus its kernels."""
+    """Peak memory and CPU of a process's descendants, sampled every ``interval``
+    seconds. Memory is proportional set size (PSS: pages shared between processes,
+    such as a kernel server's with the kernels it forks, are split between them),
+    grouped per worker lane: a process that starts kernels, its kernel server, and
+    their kernels."""
 
     def __init__(self, pid: int, interval: float = 0.25):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.stop = threading.Event()
-        self.lane_peak: dict[int, float] = {}     # runner pid -> peak MB of runner + its kernels
+        self.lane_peak: dict[int, float] = {}     # runner pid -> peak MB of runner + server + kernels
         self.runner_peak: dict[int, float] = {}
         self.kernel_peak = 0.0
         self.process_peak = 0.0                   # any single process (for the naive chain)
-        self.cpu: dict[int, float] = {}            # pid -> user + system seconds, as last seen
-        self.cpu_reaped: dict[int, float] = {}     # runner pid -> CPU of its finished kernels
-        self.kernels: set[int] = set()
+        self.cpu: dict[int, float] = {}            # pid -> own user + system seconds, as last seen
+        self.reaped: dict[int, float] = {}         # pid -> CPU of its children it has waited for
+        self.kernel_parent: dict[int, int] = {}    # kernel pid -> the process that started or forked it
+
+    @staticmethod
+    def _memory(p) -> float:
+        try:
+            return p.memory_full_info().pss / 2**20
+        except Exception:
+            return p.memory_info().rss / 2**20
 
     def run(self):
         try:
@@ -79,35 +89,45 @@ class TreeSampler(threading.Thread):
                 procs = [root, *root.children(recursive=True)]
             except psutil.Error:
                 break
-            rss, kernels_of = {}, {}
+            mem, info = {}, {}
             for p in procs:
                 try:
-                    rss[p.pid] = p.memory_info().rss / 2**20
+                    mem[p.pid] = self._memory(p)
                     t = p.cpu_times()
                     self.cpu[p.pid] = max(self.cpu.get(p.pid, 0.0), t.user + t.system)
-                    if any("ipykernel_launcher" in part for part in p.cmdline()):
-                        kernels_of.setdefault(p.ppid(), []).append(p.pid)
-                        self.kernels.add(p.pid)
-                    elif p.pid in self.lane_peak:
-                        self.cpu_reaped[p.pid] = t.children_user + t.children_system
+                    self.reaped[p.pid] = max(self.reaped.get(p.pid, 0.0), t.children_user + t.children_system)
+                    info[p.pid] = (p.ppid(), " ".join(p.cmdline()))
                 except psutil.Error:
                     continue
-            if rss:
-                self.process_peak = max(self.process_peak, max(rss.values()))
-            for runner, kernels in kernels_of.items():
-                k = sum(rss.get(x, 0.0) for x in kernels)
-                self.kernel_peak = max(self.kernel_peak, max((rss.get(x, 0.0) for x in kernels), default=0.0))
-                self.runner_peak[runner] = max(self.runner_peak.get(runner, 0.0), rss.get(runner, 0.0))
-                self.lane_peak[runner] = max(self.lane_peak.get(runner, 0.0), rss.get(runner, 0.0) + k)
+            lanes: dict[int, list[int]] = {}           # runner -> its server and kernels
+            for pid, (ppid, cmd) in info.items():
+                if "ipykernel_launcher" in cmd or (ppid in info and "helpers.zygote" in info[ppid][1]
+                                                   and "helpers.zygote" in cmd):
+                    self.kernel_parent[pid] = ppid
+                    runner = info[ppid][0] if "helpers.zygote" in info.get(ppid, (0, ""))[1] else ppid
+                    lanes.setdefault(runner, []).append(pid)
+                    self.kernel_peak = max(self.kernel_peak, mem.get(pid, 0.0))
+                elif "helpers.zygote" in cmd:
+                    lanes.setdefault(ppid, []).append(pid)
+            if mem:
+                self.process_peak = max(self.process_peak, max(mem.values()))
+            for runner, members in lanes.items():
+                self.runner_peak[runner] = max(self.runner_peak.get(runner, 0.0), mem.get(runner, 0.0))
+                lane = mem.get(runner, 0.0) + sum(mem.get(x, 0.0) for x in members)
+                self.lane_peak[runner] = max(self.lane_peak.get(runner, 0.0), lane)
             self.stop.wait(self.interval)
 
     def cpu_seconds(self) -> float:
-        """CPU of the tree: every process as last seen, kernels as their runner counted them
-        once reaped (exact), or as last seen if never reaped."""
-        reaped = sum(self.cpu_reaped.values())
-        kernels = sum(v for pid, v in self.cpu.items() if pid in self.kernels)
-        others = sum(v for pid, v in self.cpu.items() if pid not in self.kernels)
-        return others + max(reaped, kernels)
+        """CPU of the tree: each process as last seen, except kernels, counted by the
+        process that started or forked them once it has waited for them (exact), or
+        as last seen if it never did."""
+        kernels_of: dict[int, list[int]] = {}
+        for k, parent in self.kernel_parent.items():
+            kernels_of.setdefault(parent, []).append(k)
+        total = sum(v for pid, v in self.cpu.items() if pid not in self.kernel_parent)
+        for parent, kernels in kernels_of.items():
+            total += max(self.reaped.get(parent, 0.0), sum(self.cpu.get(k, 0.0) for k in kernels))
+        return total
 
 
 def children_cpu() -> float:
@@ -249,10 +269,10 @@ def main(argv=None) -> int:
     print(f"{'speed-up (a)/(b)':40} {a_wall / b_wall:7.2f}x")
     if lanes:
         runner = max(sampler.runner_peak.values())
-        print(f"{'peak RSS per worker (runner + kernel)':40} {lanes[0]:7.0f} MB  "
+        print(f"{'peak PSS per worker (runner+server+kernel)':40} {lanes[0]:7.0f} MB  "
               f"(runner {runner:.0f}, kernel {sampler.kernel_peak:.0f}; {len(lanes)} runner processes; "
               f"whole run {sampler.process_peak:.0f} MB max process)")
-    print(f"{'peak RSS, naive chain (largest process)':40} {naive_peak:7.0f} MB")
+    print(f"{'peak PSS, naive chain (largest process)':40} {naive_peak:7.0f} MB")
     return 0
 
 

@@ -218,12 +218,14 @@ def test_writes_are_atomic_and_readable(tmp_path):
 
 # -- Ctrl-C -----------------------------------------------------------------------------------------------
 def _kernels_with(token: str) -> list:
+    """Kernels (started by ipykernel_launcher, or forked by a kernel server) and kernel
+    servers of the run whose environment carries ``token``."""
     psutil = pytest.importorskip("psutil")
     found = []
     for p in psutil.process_iter(["cmdline"]):
         try:
-            if any("ipykernel_launcher" in c for c in (p.info["cmdline"] or [])) and \
-                    p.environ().get("CCHC_TEST_TOKEN") == token:
+            if any(m in c for c in (p.info["cmdline"] or []) for m in ("ipykernel_launcher", "helpers.zygote")) \
+                    and p.environ().get("CCHC_TEST_TOKEN") == token:
                 found.append(p)
         except psutil.Error:
             continue

@@ -199,7 +199,8 @@ def test_parent_cycle_is_an_error_not_a_hang(tmp_path):
 def test_narrative_in_windows_1258_is_an_error(tmp_path):
     data = write_data(tmp_path, {"2023-10.csv": GOOD})
     (data / "notes").mkdir()
-    (data / "notes" / "2023-10.md").write_bytes("## Kết quả\nBát Xát tăng\n".encode("utf-8")[:4] + "Bát".encode("cp1258"))
+    not_utf8 = "## Kết quả\nBát Xát tăng\n".encode("utf-8")[:4] + "Bát".encode("cp1258")
+    (data / "notes" / "2023-10.md").write_bytes(not_utf8)
     f = only(validate(data), "encoding")
     assert f.is_error and f.file.endswith("notes/2023-10.md")
 

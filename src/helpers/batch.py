@@ -7,6 +7,7 @@ that boots (and imports the helpers) while the previous report renders."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -174,15 +175,13 @@ def _on_sigint(signum, frame):
     raise KeyboardInterrupt
 
 
-def _worker_init(root: str | None = None):
+def _worker_init(root: str | None = None, data_dir: str | None = None):
     """Warm the expensive, reusable pieces once per worker process."""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     signal.signal(signal.SIGINT, _on_sigint)
     if root:
-        try:
-            KERNELS.prestart(root)    # boots while the libraries below load
-        except Exception:             # reported by the first report that needs a kernel
-            pass
+        with contextlib.suppress(Exception):
+            KERNELS.start_server()    # the kernel server imports while the libraries below load
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
@@ -191,6 +190,11 @@ def _worker_init(root: str | None = None):
     render.report_exporter()
     render.font_configuration()
     _register_engine()
+    if root:
+        try:
+            KERNELS.prestart(root, data_dir)
+        except Exception:             # reported by the first report that needs a kernel
+            pass
 
 
 # -- executors ----------------------------------------------------------------------------------
@@ -255,7 +259,8 @@ def _run_pool(jobs: list[Job], n_workers: int, on_done) -> list[Outcome]:
     import multiprocessing as mp
     out = []
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=mp.get_context("forkserver"),
-                               initializer=_worker_init, initargs=(jobs[0].root,))
+                               initializer=_worker_init,
+                               initargs=(jobs[0].root, str(resolve_data_dir(jobs[0].params.data_dir, jobs[0].root))))
     futures = {}
     try:
         futures = {pool.submit(run_job, job): job for job in jobs}

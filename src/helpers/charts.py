@@ -126,14 +126,18 @@ def report_style():
 
 
 def _styled(build):
-    """Build a chart under the report style and lay it out before leaving it,
-    so that ticks (which matplotlib creates lazily) get the style too."""
+    """Build a chart under the report style, and create its ticks before leaving
+    it: matplotlib makes them lazily, and later ones copy the first one's style.
+    (No draw: the figure is laid out once, when it is saved.)"""
 
     @functools.wraps(build)
     def wrapper(*args, **kwargs):
         with report_style():
             fig = build(*args, **kwargs)
-            fig.draw_without_rendering()
+            for ax in fig.axes:
+                for axis in (ax.xaxis, ax.yaxis):
+                    axis.get_major_ticks()
+                    axis.get_minor_ticks()
         return fig
 
     return wrapper

@@ -265,6 +265,29 @@ def period_files(data_dir: Path):
     return out
 
 
+_CACHE: dict = {}
+
+
+def folder_state(data_dir) -> tuple:
+    """Every file under the folder with its size and modification time."""
+    data_dir = Path(data_dir)
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    return (str(data_dir.resolve()), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+def load_data_cached(data_dir) -> DataSet:
+    """``load_data(data_dir)``, read once per process while no file in the folder
+    changes (a batch worker renders many reports from the same folder, and the
+    kernels it forks inherit what it read). Treat the result as read-only."""
+    if not Path(data_dir).is_dir():
+        return load_data(data_dir)            # raises the usual error
+    key = folder_state(data_dir)
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = load_data(data_dir)
+    return _CACHE[key]
+
+
 def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> DataSet:
     """Read the folder. ``months`` limits which monthly files are read (codes)."""
     data_dir = Path(data_dir)
@@ -292,7 +315,8 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         if period is None:
             findings.append(_error(
                 "bad_file_name",
-                f"tên tệp {path.name!r} không phải một tháng; đặt tên theo dạng YYYY-MM.csv hoặc YYYY-MM.xlsx, ví dụ 2023-10.csv",
+                f"tên tệp {path.name!r} không phải một tháng; đặt tên theo dạng YYYY-MM.csv hoặc YYYY-MM.xlsx, "
+                "ví dụ 2023-10.csv",
                 f"file name {path.name!r} is not a month; name it YYYY-MM.csv or YYYY-MM.xlsx, e.g. 2023-10.csv",
                 file=shown))
             continue
@@ -368,7 +392,8 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown) -> Optiona
     code = "" if code is None else str(code).strip()
     if not unit:
         ds.findings.append(_error("unknown_unit", "thiếu mã đơn vị", "the unit code is missing",
-                                  file=shown, row=row, column=None if column is None else "unit", indicator=code or None))
+                                  file=shown, row=row, column=None if column is None else "unit",
+                                  indicator=code or None))
         return None
     if unit not in ds.units:
         ds.findings.append(_unknown_unit(ds.units, unit, code, shown, row, column))

@@ -22,7 +22,7 @@ from .errors import DataError
 from .figures import STATUS_LABELS, Calculator, Figure
 from .findings import Finding
 from .findings import errors as only_errors
-from .load import DataSet, load_data, sha256
+from .load import DataSet, load_data_cached, sha256
 from .params import check_params, project_root, resolve_data_dir
 from .periods import Period, months_read
 from .text import t
@@ -51,7 +51,7 @@ class Report:
         root = Path(root) if root else project_root()
         params = check_params(dict(period=period, unit=unit, data_dir=str(data_dir), language=language), root)
         data_path = resolve_data_dir(params.data_dir, root)
-        ds = load_data(data_path)
+        ds = load_data_cached(data_path)
         report = cls(Period.parse(params.period), params.unit, data_path, params.language, ds)
         errs = only_errors(report.findings)
         if errs:
@@ -293,7 +293,8 @@ class Report:
             f"<p><strong>{esc(t(L, 'parameters'))}:</strong> {esc(params)}<br>"
             f"<strong>{esc(t(L, 'code_version'))}:</strong> {esc(code_version())}<br>"
             f"<strong>{esc(t(L, 'generated_at'))}:</strong> {esc(fmt.datetime(self.generated_at, L))}</p>"
-            f"<table class='cchc-table'><thead><tr><th>{esc(t(L, 'inputs'))}</th><th>sha256</th></tr></thead>"
+            f"<table class='cchc-table cchc-provenance'><thead><tr><th>{esc(t(L, 'inputs'))}</th>"
+            f"<th>sha256</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></div>")
 
     # -- metrics.json -------------------------------------------------------------------------
@@ -330,9 +331,8 @@ class Report:
         charts.show(charts.comparison_chart(
             [u.name(L) for u in units], shares, title=t(L, "coverage_title", period=self.period.label(L)),
             unit="percent", lang=L, target=Decimal(100), decimals=0))
-        display(HTML(f"<table class='cchc-table'><thead><tr><th>{esc(t(L, 'unit'))}</th>"
-                     f"<th>{esc(t(L, 'units_reporting'))}</th><th>{esc(t(L, 'missing_codes'))}</th></tr></thead>"
-                     f"<tbody>{''.join(rows)}</tbody></table>"))
+        display(HTML(fixed_table([t(L, "unit"), t(L, "units_reporting"), t(L, "missing_codes")], rows,
+                                 widths=(40, 14, 46))))
 
     def jumps(self):
         L = self.lang
@@ -344,11 +344,9 @@ class Report:
 
     def _findings_table(self, found) -> str:
         L = self.lang
-        rows = "".join(f'<tr><td>{esc(t(L, f.severity))}</td><td>{esc(f.where(L))}</td>'
-                       f"<td>{esc(f.message(L))}</td></tr>" for f in found)
-        return (f"<table class='cchc-table'><thead><tr><th>{esc(t(L, 'severity'))}</th>"
-                f"<th>{esc(t(L, 'location'))}</th><th>{esc(t(L, 'message'))}</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table>")
+        rows = [f'<tr><td>{esc(t(L, f.severity))}</td><td>{esc(f.where(L))}</td>'
+                f"<td>{esc(f.message(L))}</td></tr>" for f in found]
+        return fixed_table([t(L, "severity"), t(L, "location"), t(L, "message")], rows, widths=(13, 32, 55))
 
     def findings_overview(self):
         L = self.lang
@@ -363,6 +361,15 @@ class Report:
             counts[key][f.severity] += 1
         charts.show(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L))
         display(HTML(self._findings_table(self.findings)))
+
+
+def fixed_table(head: list[str], rows, widths: tuple[int, ...]) -> str:
+    """A full-width table with fixed column widths (percent): it lays out in one
+    pass, where an automatic layout measures every cell's text first."""
+    cols = "".join(f'<col style="width: {w}%">' for w in widths)
+    heads = "".join(f"<th>{esc(h)}</th>" for h in head)
+    return (f'<table class="cchc-table cchc-fixed"><colgroup>{cols}</colgroup><thead><tr>{heads}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def _shown(path: Path) -> str:

@@ -10,21 +10,19 @@ to seconds for a slow exit)."""
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import fcntl
 import json
 import os
-import shutil
 import sys
 import tempfile
-import threading
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, ReportError
 from .findings import errors as only_errors
+from .kernels import KERNEL_NAME, KERNELS, KernelSupply
+from .load import load_data_cached
 from .params import ReportParams, project_root, resolve_data_dir
 
 # ``import jsonschema`` (done by nbformat) also imports the optional format
@@ -35,10 +33,6 @@ if "jsonschema" not in sys.modules:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 DEFAULT_REPORTS = ("progress_report", "data_quality")
-KERNEL_NAME = "python3"
-# Run by the kernel as it starts, before it serves any request: imports only, so the
-# notebook's namespace stays empty and its first cell finds the modules loaded.
-KERNEL_WARM_UP = "if 1: __import__('helpers.report')"
 
 
 @dataclass
@@ -110,180 +104,53 @@ def folder_lock(folder: Path, name: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-_LOADED: dict = {}
-
-
-def _load_once(data_dir: Path):
-    """The data folder, read once per process while no file in it changes (a worker
-    renders many reports from the same folder)."""
-    from .load import load_data
-    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
-    key = (str(data_dir), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
-    if key not in _LOADED:
-        _LOADED.clear()
-        _LOADED[key] = load_data(data_dir)
-    return _LOADED[key]
-
-
 def check_data(params: ReportParams, root: Path):
     """Load and check the data before any kernel starts; errors raise DataError."""
     from .validate import check
-    ds = _load_once(resolve_data_dir(params.data_dir, root))
+    ds = load_data_cached(resolve_data_dir(params.data_dir, root))
     errs = only_errors(check(ds, [params.period]))
     if errs:
         raise DataError(f"số liệu có {len(errs)} lỗi: " + errs[0].line(), findings=errs)
     return ds
 
 
-# -- kernels ------------------------------------------------------------------------------------
-class KernelSupply:
-    """Fresh kernels for one process, one per report, with at most one spare.
-
-    ``take`` hands out the spare when it was started for the same working folder
-    (else starts one); ``prestart`` starts the spare, which boots and imports the
-    helpers in its own process while this one renders HTML and PDF; ``discard``
-    kills a used kernel (its outputs are already in the notebook). Kernels use
-    IPC sockets (no TCP ports to race for, nothing listening on the network) and
-    an in-memory IPython history."""
-
-    def __init__(self, kernel_name: str = KERNEL_NAME, warm_up: str | None = KERNEL_WARM_UP):
-        self.kernel_name = kernel_name
-        self.warm_up = warm_up
-        self._local = threading.local()     # the spare: (cwd, kernel manager), per thread (asyncio loops are)
-        self._spares = []                   # every spare, for close()
-        self._running = set()               # every kernel started and not yet discarded
-        self._lock = threading.Lock()
-        self._hooked_pid = None
-
-    def _start(self, cwd: str):
-        from jupyter_client import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-        self._exit_hooks()
-        if os.name == "posix":   # IPC sockets in a private folder (absolute: the kernel runs in ``cwd``)
-            km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
-                                    ip=os.path.join(self._ipc_dir(), uuid.uuid4().hex[:12]))
-        else:
-            km = AsyncKernelManager(kernel_name=self.kernel_name)
-        args = ["--HistoryManager.hist_file=:memory:"]
-        if self.warm_up:
-            args.append(f"--IPKernelApp.exec_lines={self.warm_up}")
-        with self._lock:
-            self._running.add(km)
-        try:
-            run_sync(km.start_kernel)(cwd=cwd, extra_arguments=args)
-        except BaseException:
-            self.discard(km)
-            raise
-        return km
-
-    def take(self, cwd):
-        """A kernel running in ``cwd`` that nothing has used yet."""
-        cwd = str(cwd)
-        spare = getattr(self._local, "spare", None)
-        self._local.spare = None
-        if spare is not None:
-            with self._lock:
-                if spare in self._spares:
-                    self._spares.remove(spare)
-            if spare[0] == cwd and _alive(spare[1]):
-                return spare[1]
-            self.discard(spare[1])
-        return self._start(cwd)
-
-    def prestart(self, cwd) -> None:
-        """Start the next kernel now (it boots while this process does other work)."""
-        if getattr(self._local, "spare", None) is not None:
-            return
-        spare = (str(cwd), self._start(str(cwd)))
-        self._local.spare = spare
-        with self._lock:
-            self._spares.append(spare)
-
-    def discard(self, km) -> None:
-        """Kill the kernel now and remove its connection and socket files."""
-        from jupyter_core.utils import run_sync
-        with self._lock:
-            self._running.discard(km)
-        try:
-            run_sync(km.shutdown_kernel)(now=True)
-        except Exception:                      # already gone
-            with contextlib.suppress(Exception):
-                run_sync(km.cleanup_resources)()
-
-    def close(self) -> None:
-        """Kill the spare kernels, and at exit any kernel still running."""
-        with self._lock:
-            spares, self._spares = self._spares, []
-        self._local.spare = None
-        for _cwd, km in spares:
-            self.discard(km)
-        ipc = getattr(self, "_ipc", None)
-        if ipc and ipc[0] == os.getpid() and not self._running:
-            shutil.rmtree(ipc[1], ignore_errors=True)
-            self._ipc = None
-
-    def _at_exit(self) -> None:
-        with self._lock:
-            running = list(self._running)
-        for km in running:
-            self.discard(km)
-        self.close()
-
-    def _ipc_dir(self) -> str:
-        if getattr(self, "_ipc", None) is None or self._ipc[0] != os.getpid():
-            _sweep_ipc_dirs()
-            self._ipc = (os.getpid(), tempfile.mkdtemp(prefix=f"{_IPC_PREFIX}{os.getpid()}-"))
-        return self._ipc[1]
-
-    def _exit_hooks(self) -> None:
-        """Kill the spares when this process ends: atexit for ordinary processes, a
-        multiprocessing finalizer for pool workers (they leave by os._exit)."""
-        if self._hooked_pid == os.getpid():
-            return
-        self._hooked_pid = os.getpid()
-        atexit.register(self._at_exit)
-        with contextlib.suppress(ImportError):
-            from multiprocessing.util import Finalize
-            Finalize(self, self._at_exit, exitpriority=100)
-
-
-_IPC_PREFIX = "cchc-kernels-"
-
-
-def _sweep_ipc_dirs() -> None:
-    """Remove socket folders left by processes that were killed outright."""
-    for d in Path(tempfile.gettempdir()).glob(f"{_IPC_PREFIX}*-*"):
-        try:
-            pid = int(d.name[len(_IPC_PREFIX):].split("-", 1)[0])
-            if d.stat().st_uid != os.getuid():
-                continue
-            os.kill(pid, 0)                  # raises if no such process
-        except ProcessLookupError:
-            shutil.rmtree(d, ignore_errors=True)
-        except (ValueError, OSError):
-            continue
-
-
-def _alive(km) -> bool:
-    from jupyter_core.utils import run_sync
-    try:
-        return bool(run_sync(km.is_alive)())
-    except Exception:
-        return False
-
-
-KERNELS = KernelSupply()
 
 
 _ENGINE = "cchc"
 
 
 def _register_engine():
-    """A papermill engine that runs the notebook in a kernel we provide (``km``)
+    """A papermill engine that runs the notebook in a kernel we provide (``km``),
+    through a client already connected to it when there is one (``kc``: it was
+    connected while the kernel started, so the readiness handshake is immediate),
     and closes the client's channels afterwards (papermill leaves that to the
     owner of the kernel manager)."""
+    from jupyter_core.utils import run_sync
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
+
+    class Client(PapermillNotebookClient):
+        connected = None
+
+        async def async_start_new_kernel_client(self):
+            from nbclient.util import run_hook
+
+            from .kernels import wait_until_ready
+            kc, self.connected = self.connected, None
+            if kc is None:
+                kc = self.km.client()
+                kc.start_channels()
+            self.kc = kc
+            try:
+                await wait_until_ready(kc, self.startup_timeout)
+            except Exception:
+                await self._async_cleanup_kernel()
+                raise
+            kc.allow_stdin = False
+            await run_hook(self.on_notebook_start, notebook=self.nb)
+            return kc
+
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)   # the sync twin calls ours
 
     class Engine(NBClientEngine):
         @classmethod
@@ -292,17 +159,19 @@ def _register_engine():
             import logging
             kwargs.pop("input_path", None)
             kwargs.pop("startup_timeout", None)
+            connected = kwargs.pop("kc", None)
             timeout = kwargs.pop("timeout", None)
             timeout = execution_timeout or timeout
-            client = PapermillNotebookClient(nb_man, timeout=timeout, startup_timeout=start_timeout,
-                                             kernel_name=kernel_name, log=logging.getLogger("papermill"),
-                                             log_output=log_output, stdout_file=stdout_file,
-                                             stderr_file=stderr_file, **kwargs)
+            client = Client(nb_man, timeout=timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                            log=logging.getLogger("papermill"), log_output=log_output, stdout_file=stdout_file,
+                            stderr_file=stderr_file, **kwargs)
+            client.connected = connected
             try:
                 return client.execute()
             finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
+                kc = client.kc or connected
+                if kc is not None:
+                    kc.stop_channels()
                     client.kc = None
 
     papermill_engines.register(_ENGINE, Engine)
@@ -319,12 +188,14 @@ def execute(nb_path: Path, params: ReportParams, root: Path, output_path: Path, 
     kernels = kernels or KERNELS
     _register_engine()
     parameters = params.model_dump()
-    parameters["data_dir"] = str(resolve_data_dir(params.data_dir, root))
-    km = kernels.take(root)
+    data_dir = resolve_data_dir(params.data_dir, root)
+    parameters["data_dir"] = str(data_dir)
+    km = kernels.take(root, data_dir)
+    kc = kernels.connected_client(km)
     stopping = False
     try:
         return pm.execute_notebook(str(nb_path), str(output_path), parameters=parameters, engine_name=_ENGINE,
-                                   km=km, kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                                   km=km, kc=kc, kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
                                    request_save_on_cell_execute=False)
     except (KeyboardInterrupt, SystemExit):
         stopping = True
@@ -335,7 +206,7 @@ def execute(nb_path: Path, params: ReportParams, root: Path, output_path: Path, 
     finally:
         kernels.discard(km)
         if prestart and not stopping:
-            kernels.prestart(root)
+            kernels.prestart(root, data_dir)
 
 
 # -- one report -----------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ TEXT = {
         "data_status": "Data status",
         "data_status_value": "{have}/{need} months with data; {errors} errors, {warnings} warnings",
         "summary": "Headline indicators",
-        "summary_lead": "Results for {period}, {unit}; year to date {ytd}; compared with the previous period and the same period last year ({ly}).",
+        "summary_lead": ("Results for {period}, {unit}; year to date {ytd}; compared with the previous period "
+                         "and the same period last year ({ly})."),
         "indicator": "Indicator", "value": "This period", "previous": "Previous period",
         "last_year": "Same period last year", "target": "Target", "status": "Assessment",
         "change_prev": "vs previous", "change_ly": "vs last year",

@@ -1,0 +1,181 @@
+"""A kernel fork server: a process that imports the kernel and the helpers once,
+then forks a fresh kernel process for each report.
+
+Every report still runs in a kernel process of its own (nothing a notebook does
+reaches the next one), but the child starts with IPython, ipykernel, matplotlib
+and the helpers already imported, and with the data folder already read, so a
+kernel is ready in a fraction of the time of ``python -m ipykernel_launcher``.
+
+    python -m helpers.zygote          # started by helpers.kernels, not by hand
+
+Protocol, one JSON object per line: the parent writes ``{"args": [...], "cwd":
+..., "env": {...}, "data_dir": ...}`` on our stdin, we answer ``{"pid": N}`` (or
+``{"error": ...}``) on stdout. At end of input (the parent has exited, however
+it exited) every kernel still running is killed and the server exits. Each
+kernel is told our pid as its parent (``IPKernelApp.parent_handle``), so that it
+exits by itself if this process is killed outright.
+
+Only for Linux and macOS (``os.fork``); :mod:`helpers.kernels` starts kernels
+the ordinary way elsewhere, and for kernel specs that are not this Python.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+
+# What a kernel would set before matplotlib is imported (ipykernel does it in
+# IPKernelApp.init_gui_pylab when the variable is unset).
+os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+
+_children: set[int] = set()
+
+
+def _reap(*_):
+    """Collect every kernel that has exited (SIGCHLD): no zombies, so that the
+    parent sees at once that a killed kernel is gone."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        _children.discard(pid)
+
+
+def preload() -> None:
+    """Import what every kernel and every report imports."""
+    import importlib
+    for name in ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+                 "IPython.core.debugger", "IPython.core.completerlib", "IPython.core.oinspect",
+                 "IPython.extensions.storemagic", "matplotlib_inline.backend_inline", "sqlite3",
+                 "tornado.queues", "ipykernel_launcher"):
+        try:
+            importlib.import_module(name)
+        except ImportError:                          # optional (debugpy): the kernel imports it if it can
+            pass
+
+    import helpers.report  # noqa: F401
+
+
+def read_data(data_dir: str | None) -> None:
+    """Read the data folder once; forked kernels find it in the helpers' cache
+    (which checks that no file has changed since). Errors are the kernel's to report."""
+    if not data_dir:
+        return
+    try:
+        from helpers.load import load_data_cached
+        load_data_cached(data_dir)
+    except Exception:
+        pass
+
+
+def _child(request: dict, channel_fds: tuple[int, int]) -> None:
+    """In the forked process: become an ordinary kernel process, then run the kernel."""
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.setsid()                                  # its own process group, as jupyter_client starts kernels
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 0)                             # (fd 0 was the request channel)
+        for fd in (*channel_fds, null):
+            if fd > 2:
+                os.close(fd)
+        sys.stdin = open(0, closefd=False)
+        sys.stdout = open(1, "w", closefd=False)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        _reseed()
+        from ipykernel import kernelapp
+        # exit by itself when this server is gone (as a kernel of a dead parent would)
+        args = [*request["args"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv = [_launcher_path(), *args]
+        kernelapp.launch_new_instance(argv=args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _launcher_path() -> str:
+    import ipykernel_launcher
+    return ipykernel_launcher.__file__
+
+
+def _reseed() -> None:
+    """Each kernel its own random state, as a new process would have (``random``
+    reseeds itself after a fork, numpy's global generator does not)."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+
+
+def serve(inp, out) -> None:
+    for line in inp:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            continue
+        read_data(request.get("data_dir"))
+        if threading.active_count() != 1:          # a fork must not copy a thread's half-done work
+            out.write(json.dumps({"error": "the kernel server has threads; cannot fork"}) + "\n")
+            out.flush()
+            continue
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+        try:
+            pid = os.fork()
+            if pid == 0:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+                _child(request, (inp.fileno(), out.fileno()))
+            _children.add(pid)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        out.write(json.dumps({"pid": pid}) + "\n")
+        out.flush()
+
+
+def kill_children() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    _reap()
+    for pid in list(_children):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def main() -> None:
+    # ipykernel_launcher takes the working folder off sys.path while it imports; so do we
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is for the parent; it ends us by closing stdin
+    inp = os.fdopen(0, "r", encoding="utf-8")
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)                                  # nothing imported may write into the channel
+    preload()
+    signal.signal(signal.SIGCHLD, _reap)
+    out.write(json.dumps({"ready": os.getpid()}) + "\n")
+    out.flush()
+    try:
+        serve(inp, out)
+    finally:
+        kill_children()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Kernels forked from a kernel server: each report still gets a process of its
+own, sees the data as it is now, and nothing is left running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from conftest import project_copy
+
+from helpers import run
+from helpers.kernels import KernelServer, KernelSupply
+from helpers.params import check_params
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kernels are forked only where os.fork exists")
+
+PROBE = """\
+import os, sys, numpy
+from helpers.load import load_data_cached
+ds = load_data_cached(data_dir)
+print(os.getpid(), os.getppid(), ds.value("2023-10", "10", "cchc_plan_tasks_done"), numpy.random.randint(1 << 30),
+      'leak' in globals())
+leak = 1
+"""
+
+
+def probe_notebook(proj: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"\ndata_dir = "data"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(PROBE)]
+    path = proj / "notebooks" / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def run_probe(proj: Path, path: Path, out: Path, kernels: KernelSupply, prestart=True) -> list[str]:
+    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
+    done = run.execute(path, params, proj, out, prestart=prestart, kernels=kernels)
+    return done.cells[-1].outputs[0]["text"].split()
+
+
+def set_value(proj: Path, month: str, unit: str, code: str, value: str) -> None:
+    path = proj / "data" / "periods" / f"{month}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        cells = line.split(",")
+        if cells[:2] == [unit, code]:
+            cells[2] = value
+            lines[i] = ",".join(cells)
+            break
+    else:
+        raise AssertionError(f"no row {unit},{code} in {path}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is gone for our purposes
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def wait_gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not alive(pid)
+
+
+def test_forked_kernels_are_fresh_processes_that_see_data_changes(tmp_path):
+    proj = project_copy(tmp_path)
+    path = probe_notebook(proj)
+    kernels = KernelSupply()
+    try:
+        first = run_probe(proj, path, tmp_path / "a.ipynb", kernels)
+        server = kernels.server.pid
+        assert server is not None                                    # the kernel was forked by the server
+        set_value(proj, "2023-10", "10", "cchc_plan_tasks_done", "7")  # the server read the old value
+        second = run_probe(proj, path, tmp_path / "b.ipynb", kernels)
+        third = run_probe(proj, path, tmp_path / "c.ipynb", kernels, prestart=False)
+    finally:
+        kernels.close()
+    pids = {first[0], second[0], third[0]}
+    assert len(pids) == 3 and first[1] == second[1] == str(server)  # a new process each time, the server's child
+    assert first[2] == "520" and second[2] == third[2] == "7"       # the changed file is read again
+    assert len({first[3], second[3], third[3]}) == 3                  # its own random state, as a new process
+    assert [first[4], second[4], third[4]] == ["False"] * 3           # and an empty namespace
+    assert all(wait_gone(int(p)) for p in pids)                       # killed once its report was done
+    assert wait_gone(server)                                          # close() ends the server
+
+
+def test_kernels_of_a_killed_server_exit_by_themselves(tmp_path):
+    proj = project_copy(tmp_path)
+    kernels = KernelSupply()
+    try:
+        kernels.prestart(proj, proj / "data")
+        (_cwd, km), = kernels._spares
+        kernel, server = km.provisioner.pid, kernels.server.pid
+        assert alive(kernel) and server
+        os.kill(server, signal.SIGKILL)
+        assert wait_gone(kernel, 15)                                   # ipykernel's parent poller
+    finally:
+        kernels.close()
+
+
+def test_the_server_ends_its_kernels_when_its_parent_dies(tmp_path):
+    """A worker killed outright (no clean-up of its own) leaves no kernel behind."""
+    proj = project_copy(tmp_path)
+    script = (
+        "import sys, time\n"
+        "from helpers.kernels import KernelSupply\n"
+        "k = KernelSupply(); k.prestart(sys.argv[1], None)\n"
+        "(_, km), = k._spares\n"
+        "print(km.provisioner.pid, k.server.pid, flush=True)\n"
+        "time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(proj)], stdout=subprocess.PIPE, text=True)
+    try:
+        kernel, server = map(int, proc.stdout.readline().split())
+        assert alive(kernel) and alive(server)
+        proc.kill()
+        proc.wait()
+        assert wait_gone(server) and wait_gone(kernel)
+    finally:
+        proc.kill()
+
+
+def test_a_failing_cell_in_a_forked_kernel_is_reported(tmp_path):
+    proj = project_copy(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import os\nos._exit(3)")]           # the kernel dies mid-report
+    path = proj / "notebooks" / "die.ipynb"
+    nbformat.write(nb, path)
+    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
+    kernels = KernelSupply()
+    try:
+        with pytest.raises(Exception, match="(?i)dead|died"):
+            run.execute(path, params, proj, tmp_path / "die.out.ipynb", kernels=kernels)
+        # the next report still gets a kernel
+        assert run_probe(proj, probe_notebook(proj), tmp_path / "p.ipynb", kernels)[2] == "520"
+    finally:
+        kernels.close()
+
+
+@pytest.mark.parametrize(("argv", "forked"), [
+    (["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], True),
+    ([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"], True),
+    (["/nonexistent/python3.9", "-m", "ipykernel_launcher", "-f", "{connection_file}"], False),
+    ([sys.executable, "-O", "-m", "ipykernel_launcher", "-f", "{connection_file}"], False),
+    (["R", "--slave", "-e", "IRkernel::main()", "--args", "{connection_file}"], False),
+])
+def test_only_kernels_of_this_python_are_forked(argv, forked):
+    assert (KernelServer.launch_prefix(SimpleNamespace(argv=argv)) is not None) == forked
+
+
+def test_forking_can_be_turned_off(monkeypatch, tmp_path):
+    monkeypatch.setenv("CCHC_FORK_KERNELS", "0")
+    proj = project_copy(tmp_path)
+    kernels = KernelSupply()
+    try:
+        out = run_probe(proj, probe_notebook(proj), tmp_path / "p.ipynb", kernels, prestart=False)
+        assert kernels.server.pid is None and out[1] == str(os.getpid())   # started by us, the usual way
+    finally:
+        kernels.close()
