@@ -262,11 +262,13 @@ def test_to_svg_keeps_vietnamese_text_and_is_repeatable():
 
 def test_show_displays_svg_and_closes_the_figure(monkeypatch):
     shown = []
-    monkeypatch.setattr(charts, "display", shown.append)
+    monkeypatch.setattr(charts, "display", lambda data, raw=False: shown.append((data, raw)))
     fig = pyplot.figure()
     fig.add_subplot().plot([1, 2])
     charts.show(fig)
-    assert len(shown) == 1 and "<svg" in shown[0]._repr_svg_()
+    (data, raw), = shown
+    assert raw and list(data) == ["image/svg+xml"]                    # one image, no PNG copy
+    assert data["image/svg+xml"].startswith("<svg") and data["image/svg+xml"].rstrip().endswith("</svg>")
     assert not pyplot.fignum_exists(fig.number)
 
 

@@ -255,10 +255,16 @@ def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", schedule
     return out + _run_pool(todo, n_workers, on_done)
 
 
+# Imported once by the fork server that starts the workers, instead of once by each worker.
+WORKER_MODULES = ("helpers.run", "helpers.batch", "helpers.render", "papermill", "nbformat", "nbconvert")
+
+
 def _run_pool(jobs: list[Job], n_workers: int, on_done) -> list[Outcome]:
     import multiprocessing as mp
     out = []
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=mp.get_context("forkserver"),
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(list(WORKER_MODULES))
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
                                initializer=_worker_init,
                                initargs=(jobs[0].root, str(resolve_data_dir(jobs[0].params.data_dir, jobs[0].root))))
     futures = {}

@@ -18,7 +18,7 @@ import textwrap
 
 import matplotlib
 import numpy as np
-from IPython.display import SVG, display
+from IPython.display import display
 from matplotlib import pyplot
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -503,7 +503,9 @@ def to_svg(fig: Figure) -> str:
 
 def show(fig: Figure) -> None:
     """Display the figure inline as SVG and close it: one image, no PNG copy."""
-    display(SVG(to_svg(fig)))
+    svg = to_svg(fig)
+    # the <svg> element itself, as IPython's SVG() keeps it, without its DOM round trip
+    display({"image/svg+xml": svg[svg.index("<svg"):]}, raw=True)
     pyplot.close(fig)
 
 

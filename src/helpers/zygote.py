@@ -62,6 +62,28 @@ def preload() -> None:
     import helpers.report  # noqa: F401
 
 
+def warm_up() -> None:
+    """Load what every report loads on its first number and its first chart:
+    Babel's locale data (Vietnamese and English) and the chart fonts."""
+    import datetime
+    from decimal import Decimal
+
+    from matplotlib.figure import Figure
+
+    from helpers import charts, fmt
+    for lang in ("vi", "en"):
+        fmt.number(Decimal("1234.5"), lang, 1)
+        fmt.percent(Decimal("12.5"), lang)
+        fmt.datetime(datetime.datetime(2023, 10, 31, 8, 30), lang)
+    with charts.report_style():
+        fig = Figure(figsize=(2, 1))
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, 1], label="Năm nay")
+        ax.set_title("Tỷ lệ hồ sơ", fontweight="bold")
+        ax.legend()
+    charts.to_svg(fig)
+
+
 def read_data(data_dir: str | None) -> None:
     """Read the data folder once; forked kernels find it in the helpers' cache
     (which checks that no file has changed since). Errors are the kernel's to report."""
@@ -168,6 +190,10 @@ def main() -> None:
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)                                  # nothing imported may write into the channel
     preload()
+    try:
+        warm_up()
+    except Exception:                            # a warm-up, nothing more: the kernel will do it all again
+        pass
     signal.signal(signal.SIGCHLD, _reap)
     out.write(json.dumps({"ready": os.getpid()}) + "\n")
     out.flush()
