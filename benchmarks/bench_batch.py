@@ -50,20 +50,19 @@ def plan(n_reports: int, notebooks: tuple[str, ...], data_dir: Path) -> tuple[li
 
 # -- memory: sample the process tree ----------------------------------------------------------------
 class TreeSampler(threading.Thread):
-    """Peak memory and CPU of a process's descendants, sampled every ``interval``
-    seconds. Memory is proportional set size (PSS: pages shared between processes,
-    such as a kernel server's with the kernels it forks, are split between them),
-    grouped per worker lane: a process that starts kernels, its kernel server, and
-    their kernels."""
+    """Peak memory and CPU of a process and its descendants, sampled every
+    ``interval`` seconds. Memory is proportional set size (PSS: pages shared between
+    processes, such as a kernel server's with the kernels it forks, are split
+    between them, so that the sum over processes is what the run really uses)."""
 
     def __init__(self, pid: int, interval: float = 0.25):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.stop = threading.Event()
-        self.lane_peak: dict[int, float] = {}     # runner pid -> peak MB of runner + server + kernels
-        self.runner_peak: dict[int, float] = {}
-        self.kernel_peak = 0.0
-        self.process_peak = 0.0                   # any single process (for the naive chain)
+        self.total_peak = 0.0                     # the whole tree at its largest
+        self.runner_peak = 0.0                    # the largest process that is not a kernel
+        self.kernel_peak = 0.0                    # the largest kernel
+        self.process_peak = 0.0                   # the largest process of any kind
         self.cpu: dict[int, float] = {}            # pid -> own user + system seconds, as last seen
         self.reaped: dict[int, float] = {}         # pid -> CPU of its children it has waited for
         self.kernel_parent: dict[int, int] = {}    # kernel pid -> the process that started or forked it
@@ -99,22 +98,16 @@ class TreeSampler(threading.Thread):
                     info[p.pid] = (p.ppid(), " ".join(p.cmdline()))
                 except psutil.Error:
                     continue
-            lanes: dict[int, list[int]] = {}           # runner -> its server and kernels
             for pid, (ppid, cmd) in info.items():
-                if "ipykernel_launcher" in cmd or (ppid in info and "helpers.zygote" in info[ppid][1]
-                                                   and "helpers.zygote" in cmd):
+                forked = "helpers.zygote" in cmd and "helpers.zygote" in info.get(ppid, (0, ""))[1]
+                if "ipykernel_launcher" in cmd or forked:
                     self.kernel_parent[pid] = ppid
-                    runner = info[ppid][0] if "helpers.zygote" in info.get(ppid, (0, ""))[1] else ppid
-                    lanes.setdefault(runner, []).append(pid)
                     self.kernel_peak = max(self.kernel_peak, mem.get(pid, 0.0))
-                elif "helpers.zygote" in cmd:
-                    lanes.setdefault(ppid, []).append(pid)
+                elif "helpers.zygote" not in cmd:
+                    self.runner_peak = max(self.runner_peak, mem.get(pid, 0.0))
             if mem:
                 self.process_peak = max(self.process_peak, max(mem.values()))
-            for runner, members in lanes.items():
-                self.runner_peak[runner] = max(self.runner_peak.get(runner, 0.0), mem.get(runner, 0.0))
-                lane = mem.get(runner, 0.0) + sum(mem.get(x, 0.0) for x in members)
-                self.lane_peak[runner] = max(self.lane_peak.get(runner, 0.0), lane)
+                self.total_peak = max(self.total_peak, sum(mem.values()))
             self.stop.wait(self.interval)
 
     def cpu_seconds(self) -> float:
@@ -172,7 +165,7 @@ def naive(months, notebooks, data_dir: Path, out: Path, sample: int | None):
             seconds, _, sampler = run_sampled([str(c) for c in cmd], cwd=ROOT)
             cpu += children_cpu() - before
             steps[step].append(seconds)
-            peak = max(peak, sampler.process_peak, *sampler.lane_peak.values(), 0.0)
+            peak = max(peak, sampler.total_peak)
         if not pdf.is_file() or pdf.read_bytes()[:4] != b"%PDF":
             sys.exit(f"naive chain wrote no PDF for {month} {nb}")
     return steps, len(pairs), peak, cpu
@@ -251,7 +244,6 @@ def main(argv=None) -> int:
 
     workers = max(1, min(args.jobs, n))
     b_per = b_wall / n
-    lanes = sorted(sampler.lane_peak.values(), reverse=True)
     split = " · ".join(f"{k} {statistics.mean(v):.2f}" for k, v in steps.items())
     scaled = "" if n_naive == n else f" (timed {n_naive}, scaled)"
     b_cpu = sampler.cpu_seconds() / n
@@ -267,12 +259,10 @@ def main(argv=None) -> int:
     for name, wall, per, note in rows:
         print(f"{name:40} {wall:>8} {per:>8}  {note}")
     print(f"{'speed-up (a)/(b)':40} {a_wall / b_wall:7.2f}x")
-    if lanes:
-        runner = max(sampler.runner_peak.values())
-        print(f"{'peak PSS per worker (runner+server+kernel)':40} {lanes[0]:7.0f} MB  "
-              f"(runner {runner:.0f}, kernel {sampler.kernel_peak:.0f}; {len(lanes)} runner processes; "
-              f"whole run {sampler.process_peak:.0f} MB max process)")
-    print(f"{'peak PSS, naive chain (largest process)':40} {naive_peak:7.0f} MB")
+    print(f"{'peak memory per worker (PSS)':40} {sampler.total_peak / workers:7.0f} MB  "
+          f"(whole run {sampler.total_peak:.0f} MB over {workers} workers, one kernel server and their kernels; "
+          f"largest runner {sampler.runner_peak:.0f}, kernel {sampler.kernel_peak:.0f})")
+    print(f"{'peak memory, naive chain (PSS)':40} {naive_peak:7.0f} MB  (one report's processes at their largest)")
     return 0
 
 

@@ -256,13 +256,20 @@ def _alive(km) -> bool:
 
 # -- forked kernels --------------------------------------------------------------------------------
 class KernelServer:
-    """This process's kernel server (:mod:`helpers.zygote`), started on first use.
-    Thread-safe; a process forked from this one starts its own."""
+    """This process's way to a kernel server (:mod:`helpers.zygote`): a server of
+    its own, started on first use and talked to over its stdin/stdout; or, when
+    ``address`` is set, a server shared by the workers of a run, on a Unix socket
+    (see :func:`start_shared_server`). Thread-safe; a process forked from this one
+    starts afresh."""
 
-    def __init__(self):
-        self._proc = None
-        self._pid = None                     # the process that started it
+    def __init__(self, address: str | None = None):
+        self.address = address
+        self._proc = None                    # our own server
+        self._sock = None                    # or our connection to a shared one
+        self._rx = self._tx = None
+        self._owner = None                   # the process that started or connected it
         self._prefix = None
+        self._server_pid = None
         self._lock = threading.Lock()
 
     @staticmethod
@@ -291,72 +298,133 @@ class KernelServer:
 
     @property
     def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None and self._pid == os.getpid() else None
+        """The server's process id, once it has said it is ready."""
+        return self._server_pid if self._owner == os.getpid() and self._rx is not None else None
 
     def start(self, prefix: list[str] | None = None) -> None:
-        """Start the server (it imports in the background until the first fork);
-        ``prefix``: the interpreter and its options, as the kernel spec has them."""
+        """Start the server, or connect to the shared one (it imports in the
+        background until the first fork); ``prefix``: the interpreter and its
+        options, as the kernel spec has them."""
         with self._lock:
             self._start(prefix)
 
     def _start(self, prefix: list[str] | None = None) -> None:
         prefix = prefix or [sys.executable]
-        if self._proc is not None and self._pid == os.getpid() and self._proc.poll() is None:
-            if prefix == self._prefix:
+        if self._rx is not None and self._owner == os.getpid():
+            if self._sock is not None or (prefix == self._prefix and self._proc.poll() is None):
                 return
             self._stop()
+        self._owner, self._server_pid = os.getpid(), None
+        if self.address and self._connect():
+            return
         self._prefix = prefix
         self._proc = subprocess.Popen([*prefix, "-m", "helpers.zygote"], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, text=True, encoding="utf-8",
                                       start_new_session=True)   # Ctrl-C is ours to handle, not its
-        self._pid = os.getpid()
-        self._ready = False
+        self._tx, self._rx = self._proc.stdin, self._proc.stdout
+
+    def _connect(self, seconds: float = 10) -> bool:
+        """Connect to the shared server (it may not be listening yet); False if it
+        never answers, and this process starts a server of its own instead."""
+        import socket
+        import time
+        deadline = time.monotonic() + seconds
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.address)
+            except OSError:
+                sock.close()
+                if time.monotonic() > deadline:
+                    self.address = None
+                    return False
+                time.sleep(0.05)
+                continue
+            self._sock = sock
+            self._rx = sock.makefile("r", encoding="utf-8")
+            self._tx = sock.makefile("w", encoding="utf-8")
+            return True
 
     def fork(self, prefix: list[str], args: list[str], cwd: str, env: dict, data_dir=None) -> int:
         """A new kernel process, as ``prefix -m ipykernel_launcher args`` would start; its pid."""
         with self._lock:
             self._start(prefix)
-            proc = self._proc
             try:
-                if not self._ready:
-                    self._answer(proc)
-                    self._ready = True
-                proc.stdin.write(json.dumps({"args": args, "cwd": cwd, "env": env,
-                                             "data_dir": str(data_dir) if data_dir else None}) + "\n")
-                proc.stdin.flush()
-                answer = self._answer(proc)
-            except (OSError, ValueError) as exc:
+                if self._server_pid is None:
+                    self._server_pid = self._answer()["ready"]
+                self._tx.write(json.dumps({"args": args, "cwd": cwd, "env": env,
+                                           "data_dir": str(data_dir) if data_dir else None}) + "\n")
+                self._tx.flush()
+                answer = self._answer()
+            except (OSError, ValueError, KeyError) as exc:
                 self._stop()
                 raise RuntimeError(f"kernel server failed: {exc}") from None
         if "pid" not in answer:
             raise RuntimeError(f"kernel server: {answer.get('error', answer)}")
         return answer["pid"]
 
-    @staticmethod
-    def _answer(proc) -> dict:
-        line = proc.stdout.readline()
+    def _answer(self) -> dict:
+        line = self._rx.readline()
         if not line:
-            raise OSError(f"the kernel server exited (status {proc.wait()})")
+            status = f" (status {self._proc.wait()})" if self._proc is not None else ""
+            raise OSError(f"the kernel server has gone{status}")
         return json.loads(line)
 
     def stop(self) -> None:
-        """End the server (it kills any kernel of its still running)."""
+        """Leave the server: our own ends (killing any kernel of ours still
+        running); a shared one kills the kernels it forked for us."""
         with self._lock:
             self._stop()
 
     def _stop(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None or self._pid != os.getpid():
+        proc, sock, rx, tx = self._proc, self._sock, self._rx, self._tx
+        self._proc = self._sock = self._rx = self._tx = None
+        self._server_pid = None
+        if self._owner != os.getpid():
             return
-        with contextlib.suppress(OSError):
-            proc.stdin.close()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        with contextlib.suppress(OSError):
-            proc.stdout.close()
+        for f in (tx, rx, sock):
+            if f is not None:
+                with contextlib.suppress(OSError):
+                    f.close()
+        if proc is not None:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def start_shared_server(kernel_name: str = KERNEL_NAME, folder: str | None = None):
+    """Start one kernel server for the workers of a run: ``(process, address)``, or
+    ``(None, None)`` where kernels are not forked. End it with :func:`stop_shared_server`
+    (it also ends when this process does, however it ends)."""
+    if os.environ.get("CCHC_FORK_KERNELS", "1") == "0":
+        return None, None
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+        prefix = KernelServer.launch_prefix(KernelSpecManager().get_kernel_spec(kernel_name))
+    except Exception:
+        prefix = None
+    if not prefix:
+        return None, None
+    address = os.path.join(folder or tempfile.mkdtemp(prefix=_IPC_PREFIX + f"{os.getpid()}-"), "server.sock")
+    proc = subprocess.Popen([*prefix, "-m", "helpers.zygote", "--listen", address], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, start_new_session=True)
+    return proc, address
+
+
+def stop_shared_server(proc, address) -> None:
+    if proc is None:
+        return
+    with contextlib.suppress(OSError):
+        proc.stdin.close()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if address:
+        shutil.rmtree(os.path.dirname(address), ignore_errors=True)
 
 
 class _ForkedProcess:

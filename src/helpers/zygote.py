@@ -6,14 +6,17 @@ reaches the next one), but the child starts with IPython, ipykernel, matplotlib
 and the helpers already imported, and with the data folder already read, so a
 kernel is ready in a fraction of the time of ``python -m ipykernel_launcher``.
 
-    python -m helpers.zygote          # started by helpers.kernels, not by hand
+    python -m helpers.zygote [--listen SOCKET]   # started by helpers.kernels, not by hand
 
-Protocol, one JSON object per line: the parent writes ``{"args": [...], "cwd":
-..., "env": {...}, "data_dir": ...}`` on our stdin, we answer ``{"pid": N}`` (or
-``{"error": ...}``) on stdout. At end of input (the parent has exited, however
-it exited) every kernel still running is killed and the server exits. Each
-kernel is told our pid as its parent (``IPKernelApp.parent_handle``), so that it
-exits by itself if this process is killed outright.
+Protocol, one JSON object per line: we first say ``{"ready": <our pid>}``; the
+client writes ``{"args": [...], "cwd": ..., "env": {...}, "data_dir": ...}``, we
+answer ``{"pid": N}`` (or ``{"error": ...}``). The client is our parent, on
+stdin/stdout; or, with ``--listen SOCKET``, any number of clients (the workers
+of one run) on a Unix socket. When a client goes away, the kernels forked for it
+are killed; at end of stdin (our parent has exited, however it exited) every
+kernel is killed and the server exits. Each kernel is told our pid as its parent
+(``IPKernelApp.parent_handle``), so that it exits by itself if this process is
+killed outright.
 
 Only for Linux and macOS (``os.fork``); :mod:`helpers.kernels` starts kernels
 the ordinary way elsewhere, and for kernel specs that are not this Python.
@@ -21,6 +24,7 @@ the ordinary way elsewhere, and for kernel specs that are not this Python.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -96,7 +100,7 @@ def read_data(data_dir: str | None) -> None:
         pass
 
 
-def _child(request: dict, channel_fds: tuple[int, int]) -> None:
+def _child(request: dict, channel_fds) -> None:
     """In the forked process: become an ordinary kernel process, then run the kernel."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -144,34 +148,100 @@ def _reseed() -> None:
         numpy.random.seed()
 
 
-def serve(inp, out) -> None:
-    for line in inp:
+class Channel:
+    """One client: requests come in as lines, answers go out as lines; the kernels
+    forked for it are killed when it goes away."""
+
+    def __init__(self, rfile, wfile, fds):
+        self.rfile, self.wfile, self.fds = rfile, wfile, tuple(fds)
+        self.kernels: set[int] = set()
+
+    def send(self, answer: dict) -> None:
+        self.wfile.write(json.dumps(answer) + "\n")
+        self.wfile.flush()
+
+    def kill_kernels(self) -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
         try:
-            request = json.loads(line)
-        except ValueError:
-            continue
-        read_data(request.get("data_dir"))
-        if threading.active_count() != 1:          # a fork must not copy a thread's half-done work
-            out.write(json.dumps({"error": "the kernel server has threads; cannot fork"}) + "\n")
-            out.flush()
-            continue
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
-        try:
-            pid = os.fork()
-            if pid == 0:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old)
-                _child(request, (inp.fileno(), out.fileno()))
-            _children.add(pid)
+            _reap()
+            _kill(self.kernels & _children)      # only pids not yet reaped: never somebody else's
         finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+
+
+def handle(line: str, channel: Channel, inherited: list[int]) -> None:
+    """Fork a kernel for one request; ``inherited``: every descriptor of ours,
+    closed in the kernel."""
+    try:
+        request = json.loads(line)
+    except ValueError:
+        channel.send({"error": "not a JSON request"})
+        return
+    read_data(request.get("data_dir"))
+    # what is loaded now stays for every kernel: keep the garbage collector off it, so that
+    # kernels neither scan it nor copy the pages it would touch (copy-on-write)
+    gc.freeze()
+    if threading.active_count() != 1:          # a fork must not copy a thread's half-done work
+        channel.send({"error": "the kernel server has threads; cannot fork"})
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    try:
+        pid = os.fork()
+        if pid == 0:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        out.write(json.dumps({"pid": pid}) + "\n")
-        out.flush()
+            _child(request, inherited)
+        _children.add(pid)
+        channel.kernels.add(pid)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    channel.send({"pid": pid})
 
 
-def kill_children() -> None:
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
-    _reap()
-    for pid in list(_children):
+def serve_pipe(inp, out) -> None:
+    """One client, our parent: requests on stdin, answers on stdout."""
+    channel = Channel(inp, out, (inp.fileno(), out.fileno()))
+    channel.send({"ready": os.getpid()})
+    for line in inp:
+        handle(line, channel, list(channel.fds))
+
+
+def serve_socket(listener, parent_fd: int) -> None:
+    """Any number of clients on a Unix socket (the workers of one run); ends when
+    our parent closes our stdin, or dies."""
+    import selectors
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ, "accept")
+    sel.register(parent_fd, selectors.EVENT_READ, "parent")
+    channels: dict[int, Channel] = {}
+    while True:
+        for key, _ in sel.select():
+            if key.data == "parent":
+                if not os.read(parent_fd, 4096):
+                    return
+            elif key.data == "accept":
+                conn, _addr = listener.accept()
+                conn.setblocking(True)
+                channel = Channel(conn.makefile("r", encoding="utf-8"), conn.makefile("w", encoding="utf-8"),
+                                  [conn.fileno()])
+                channel.conn = conn
+                channels[conn.fileno()] = channel
+                sel.register(conn, selectors.EVENT_READ, channel)
+                channel.send({"ready": os.getpid()})
+            else:
+                channel = key.data
+                line = channel.rfile.readline()
+                if line:
+                    fds = [listener.fileno(), parent_fd, *(c.conn.fileno() for c in channels.values())]
+                    handle(line, channel, fds)
+                else:                              # the worker is gone: so are its kernels
+                    channel.kill_kernels()
+                    sel.unregister(channel.conn)
+                    channels.pop(channel.conn.fileno(), None)
+                    channel.conn.close()
+
+
+def _kill(pids) -> None:
+    for pid in list(pids):
         try:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
@@ -181,11 +251,27 @@ def kill_children() -> None:
                 pass
 
 
-def main() -> None:
+def kill_children() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    _reap()
+    _kill(_children)
+
+
+def main(argv=None) -> None:
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m helpers.zygote", description="kernel fork server")
+    ap.add_argument("--listen", metavar="SOCKET", help="serve clients on this Unix socket (else stdin/stdout)")
+    args = ap.parse_args(argv)
     # ipykernel_launcher takes the working folder off sys.path while it imports; so do we
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is for the parent; it ends us by closing stdin
+    listener = None
+    if args.listen:                                # bound before the imports: clients may connect and wait
+        import socket
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(args.listen)
+        listener.listen(64)
     inp = os.fdopen(0, "r", encoding="utf-8")
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)                                  # nothing imported may write into the channel
@@ -195,10 +281,11 @@ def main() -> None:
     except Exception:                            # a warm-up, nothing more: the kernel will do it all again
         pass
     signal.signal(signal.SIGCHLD, _reap)
-    out.write(json.dumps({"ready": os.getpid()}) + "\n")
-    out.flush()
     try:
-        serve(inp, out)
+        if listener is None:
+            serve_pipe(inp, out)
+        else:
+            serve_socket(listener, inp.fileno())
     finally:
         kill_children()
 
