@@ -300,3 +300,12 @@ def test_runner_does_not_import_rfc3987_syntax(tmp_path):
     # the check is meaningful: plain jsonschema would import it
     r = subprocess.run([sys.executable, "-c", "import jsonschema"], env=env, capture_output=True, text=True)
     assert marker.exists(), r.stderr
+
+
+def test_a_serial_run_leaves_the_callers_garbage_collector_as_it_was(tmp_path):
+    import gc
+    proj = make_project(tmp_path)
+    before = gc.get_threshold()
+    outcomes = run_jobs([job(proj, tmp_path / "out", "2023-10")], 1)
+    assert [o.status for o in outcomes] == ["ok"]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

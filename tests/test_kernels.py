@@ -16,7 +16,8 @@ import pytest
 from conftest import project_copy
 
 from helpers import run
-from helpers.kernels import KernelServer, KernelSupply
+from helpers.batch import Job, run_jobs
+from helpers.kernels import KernelServer, KernelSupply, start_shared_server, stop_shared_server
 from helpers.params import check_params
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kernels are forked only where os.fork exists")
@@ -177,3 +178,67 @@ def test_forking_can_be_turned_off(monkeypatch, tmp_path):
         assert kernels.server.pid is None and out[1] == str(os.getpid())   # started by us, the usual way
     finally:
         kernels.close()
+
+
+def parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as fh:
+        return int(fh.read().rsplit(")", 1)[1].split()[1])
+
+
+def test_a_shared_server_serves_several_workers_and_cleans_up_after_each(tmp_path):
+    proj = project_copy(tmp_path)
+    server, address = start_shared_server()
+    assert server is not None                      # (it binds its socket as it starts; clients wait for it)
+    a, b = KernelSupply(), KernelSupply()
+    try:
+        for supply in (a, b):
+            supply.server.address = address
+            supply.prestart(proj, proj / "data")
+        (_, km_a), = a._spares
+        (_, km_b), = b._spares
+        ka, kb = km_a.provisioner.pid, km_b.provisioner.pid
+        assert parent_of(ka) == parent_of(kb) == server.pid == a.server.pid   # one server forked both
+        a.close()                                      # worker a is done: its kernel goes, b's stays
+        assert wait_gone(ka) and alive(kb) and server.poll() is None
+        # a worker that dies without a word: its kernels go too
+        script = ("import sys, time\nfrom helpers.kernels import KernelSupply\n"
+                  "k = KernelSupply(); k.server.address = sys.argv[2]; k.prestart(sys.argv[1], None)\n"
+                  "(_, km), = k._spares\nprint(km.provisioner.pid, flush=True)\ntime.sleep(60)\n")
+        worker = subprocess.Popen([sys.executable, "-c", script, str(proj), address], stdout=subprocess.PIPE,
+                                  text=True)
+        kc = int(worker.stdout.readline())
+        assert parent_of(kc) == server.pid
+        worker.kill()
+        worker.wait()
+        assert wait_gone(kc) and alive(kb)
+    finally:
+        stop_shared_server(server, address)           # the run is over: everything goes
+        b.close()
+    assert server.poll() is not None and wait_gone(kb) and not os.path.exists(os.path.dirname(address))
+
+
+def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
+    """Two workers, four reports: the kernels are all children of the run's one
+    kernel server, and neither the server nor a kernel outlives the run."""
+    psutil = pytest.importorskip("psutil")
+    proj = project_copy(tmp_path)
+    me = psutil.Process()
+    seen_servers, seen_kernels = set(), set()
+
+    def look(_outcome):
+        for p in me.children(recursive=True):
+            try:
+                if "helpers.zygote" in " ".join(p.cmdline()):
+                    (seen_kernels if p.ppid() != me.pid else seen_servers).add(p.pid)
+            except psutil.Error:
+                continue
+
+    jobs = []
+    for period in ("2023-09", "2023-10"):
+        params = check_params({"period": period, "unit": "10", "data_dir": str(proj / "data")}, proj)
+        jobs += [Job(params, report, str(tmp_path / "out"), ("html",), str(proj)) for report in
+                 ("data_quality", "progress_report")]
+    outcomes = run_jobs(jobs, 2, on_done=look)
+    assert [o.status for o in outcomes] == ["ok"] * 4
+    assert len(seen_servers) == 1 and seen_kernels                     # one server, started by this process
+    assert not [p for p in me.children(recursive=True) if "helpers.zygote" in " ".join(p.cmdline())]

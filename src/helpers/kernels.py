@@ -479,6 +479,7 @@ def forked_provisioner_class():
         async def launch_kernel(self, cmd: list[str], **kwargs):
             cwd = str(kwargs.get("cwd") or os.getcwd())
             env = dict(kwargs.get("env") or os.environ)
+            env.setdefault("JPY_PARENT_PID", str(os.getpid()))      # as jupyter_client's launcher sets it
             m = cmd.index("-m")                 # cmd: python [-X...] -m ipykernel_launcher -f ...
             pid = self.server.fork(cmd[:m], cmd[m + 2:], cwd, env, self.data_dir)
             self.process = _ForkedProcess(pid)

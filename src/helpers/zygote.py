@@ -36,6 +36,7 @@ import threading
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
 _children: set[int] = set()
+_IMPORT_ENV: dict[str, str] = {}   # variables that the preloaded modules set as they were imported
 
 
 def _reap(*_):
@@ -117,6 +118,8 @@ def _child(request: dict, channel_fds) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        for key, value in _IMPORT_ENV.items():      # a new kernel would have set them while importing
+            os.environ.setdefault(key, value)
         _reseed()
         from ipykernel import kernelapp
         # exit by itself when this server is gone (as a kernel of a dead parent would)
@@ -275,11 +278,13 @@ def main(argv=None) -> None:
     inp = os.fdopen(0, "r", encoding="utf-8")
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)                                  # nothing imported may write into the channel
+    before = dict(os.environ)
     preload()
     try:
         warm_up()
     except Exception:                            # a warm-up, nothing more: the kernel will do it all again
         pass
+    _IMPORT_ENV.update((k, v) for k, v in os.environ.items() if before.get(k) != v)
     signal.signal(signal.SIGCHLD, _reap)
     try:
         if listener is None:
