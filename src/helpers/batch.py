@@ -2,8 +2,9 @@
 locks, failure isolation and a progress bar.
 
 Each worker process keeps what is expensive for its lifetime: the nbconvert
-exporter, WeasyPrint's font set-up, the imported libraries, and a spare kernel
-that boots (and imports the helpers) while the previous report renders."""
+exporter, WeasyPrint's font set-up, the imported libraries (preloaded by the fork
+server that starts the workers), and a spare kernel, forked by the run's kernel
+server while the previous report renders."""
 
 from __future__ import annotations
 

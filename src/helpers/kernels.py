@@ -35,11 +35,11 @@ class KernelSupply:
     """Fresh kernels for one process, one per report, with at most one spare.
 
     ``take`` hands out the spare when it was started for the same working folder
-    (else starts one); ``prestart`` starts the spare, which boots and imports the
-    helpers in its own process while this one renders HTML and PDF; ``discard``
-    kills a used kernel (its outputs are already in the notebook). Kernels use
-    IPC sockets (no TCP ports to race for, nothing listening on the network) and
-    an in-memory IPython history."""
+    (else starts one); ``prestart`` starts the spare and connects a client to it
+    while this process renders HTML and PDF; ``discard`` kills a used kernel (its
+    outputs are already in the notebook). Kernels are forked by a
+    :class:`KernelServer` where they can be, use IPC sockets (no TCP ports to race
+    for, nothing listening on the network) and an in-memory IPython history."""
 
     def __init__(self, kernel_name: str = KERNEL_NAME, warm_up: str | None = KERNEL_WARM_UP, fork: bool = True):
         self.kernel_name = kernel_name

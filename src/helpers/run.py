@@ -2,11 +2,11 @@
 writes. A failed run keeps the previous good files and leaves the executed
 notebook beside them as ``<report>.failed.ipynb``.
 
-Kernels: every report runs in a kernel of its own, started by :class:`KernelSupply`
-rather than by papermill, so that a worker can start (and warm up) the next
-report's kernel while the current report renders, and kill a used kernel at
-once instead of waiting for it to exit (papermill's graceful shutdown waits up
-to seconds for a slow exit)."""
+Kernels: every report runs in a kernel of its own, from
+:class:`helpers.kernels.KernelSupply` rather than papermill, so that a worker can
+fork the next report's kernel while the current report renders, and kill a used
+kernel at once instead of waiting for it to exit (papermill's graceful shutdown
+waits up to seconds for a slow exit)."""
 
 from __future__ import annotations
 
