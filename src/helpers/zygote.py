@@ -30,6 +30,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 
 # What a kernel would set before matplotlib is imported (ipykernel does it in
 # IPKernelApp.init_gui_pylab when the variable is unset).
@@ -189,7 +190,9 @@ def handle(line: str, channel: Channel, inherited: list[int]) -> None:
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
     try:
-        pid = os.fork()
+        with warnings.catch_warnings():    # Python 3.12+ counts native threads (a BLAS pool) as a risk
+            warnings.filterwarnings("ignore", message=".*fork", category=DeprecationWarning)
+            pid = os.fork()
         if pid == 0:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
             _child(request, inherited)
