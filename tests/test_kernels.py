@@ -242,3 +242,16 @@ def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
     assert [o.status for o in outcomes] == ["ok"] * 4
     assert len(seen_servers) == 1 and seen_kernels                     # one server, started by this process
     assert not [p for p in me.children(recursive=True) if "helpers.zygote" in " ".join(p.cmdline())]
+
+
+def test_without_a_working_server_kernels_start_the_ordinary_way(tmp_path, monkeypatch):
+    def broken(*_a, **_k):
+        raise RuntimeError("kernel server failed: gone")
+    monkeypatch.setattr(KernelServer, "fork", broken)
+    proj = project_copy(tmp_path)
+    kernels = KernelSupply()
+    try:
+        out = run_probe(proj, probe_notebook(proj), tmp_path / "p.ipynb", kernels, prestart=False)
+    finally:
+        kernels.close()
+    assert out[1] == str(os.getpid()) and out[2] == "520"           # our own child, and it works

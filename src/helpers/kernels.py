@@ -481,7 +481,11 @@ def forked_provisioner_class():
             env = dict(kwargs.get("env") or os.environ)
             env.setdefault("JPY_PARENT_PID", str(os.getpid()))      # as jupyter_client's launcher sets it
             m = cmd.index("-m")                 # cmd: python [-X...] -m ipykernel_launcher -f ...
-            pid = self.server.fork(cmd[:m], cmd[m + 2:], cwd, env, self.data_dir)
+            try:
+                pid = self.server.fork(cmd[:m], cmd[m + 2:], cwd, env, self.data_dir)
+            except (RuntimeError, OSError) as exc:  # no server: start this kernel the ordinary way
+                self.log.warning("kernel server unavailable (%s); starting the kernel directly", exc)
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = _ForkedProcess(pid)
             self.pid = self.pgid = pid       # the server puts each kernel in a session of its own
             self.cwd = cwd
