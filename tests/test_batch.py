@@ -309,3 +309,11 @@ def test_a_serial_run_leaves_the_callers_garbage_collector_as_it_was(tmp_path):
     outcomes = run_jobs([job(proj, tmp_path / "out", "2023-10")], 1)
     assert [o.status for o in outcomes] == ["ok"]
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2", "two"])
+def test_jobs_must_be_a_whole_number_of_at_least_one(tmp_path, jobs):
+    r = subprocess.run([sys.executable, "-m", "helpers.cli", "run", "--period", "2023-10", "--jobs", jobs,
+                        "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 2 and "--jobs" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists()

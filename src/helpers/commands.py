@@ -10,6 +10,18 @@ from .params import check_params, cli_path, project_root, read_params_file
 from .periods import Period
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    import argparse
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1 (a whole number ≥ 1), không phải {text!r}")
+    return n
+
+
 def _split(values) -> list[str]:
     out = []
     for v in values or []:
@@ -177,7 +189,7 @@ def add_subcommands(sub) -> None:
     r.add_argument("--report", action="append", help="progress_report, data_quality (mặc định: cả hai)")
     r.add_argument("--formats", default="html,pdf")
     r.add_argument("--lang", choices=["vi", "en"], default=None)
-    r.add_argument("--jobs", type=int, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
+    r.add_argument("--jobs", type=_positive, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
     r.add_argument("--force", action="store_true", help="lập lại cả báo cáo không thay đổi")
     r.add_argument("--quiet", action="store_true", help="không in tiến độ (cho cron)")
     r.add_argument("--executor", choices=["local", "dask"], default="local")

@@ -2,11 +2,13 @@
 
 :class:`KernelSupply` hands out kernels one per report and can start the next
 one while the current report renders. On Linux and macOS the kernels are forked
-from a kernel server of this process (:mod:`helpers.zygote`), which has imported
-IPython, ipykernel, matplotlib and the helpers and read the data folder once: a
-forked kernel is ready in a fraction of the time a new interpreter needs, and is
-still a process of its own that is killed when its report is done. Elsewhere, or
-for a kernel spec that is not this Python, kernels start the ordinary way."""
+from a kernel server (:mod:`helpers.zygote`): the process's own, or one per run
+shared by the run's workers (:func:`start_shared_server`). The server has
+imported IPython, ipykernel, matplotlib and the helpers and read the data folder
+once: a forked kernel is ready in a fraction of the time a new interpreter
+needs, and is still a process of its own that is killed when its report is done.
+Elsewhere, for a kernel spec that is not this Python, with ``CCHC_FORK_KERNELS=0``
+or when the server fails, kernels start the ordinary way."""
 
 from __future__ import annotations
 
