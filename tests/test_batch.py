@@ -317,3 +317,33 @@ def test_jobs_must_be_a_whole_number_of_at_least_one(tmp_path, jobs):
                         "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2 and "--jobs" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+# -- mistakes with Dask: one line each, no traceback ----------------------------------------------------
+def run_cli(monkeypatch, capsys, *args) -> tuple[int, str]:
+    from helpers import cli
+    monkeypatch.chdir(ROOT)
+    code = cli.main(["run", "--period", "2023-10", *args])
+    return code, capsys.readouterr().err
+
+
+def test_a_scheduler_with_the_local_executor_is_a_mistake(monkeypatch, capsys, tmp_path):
+    code, err = run_cli(monkeypatch, capsys, "--executor", "local", "--scheduler", "tcp://127.0.0.1:1",
+                        "--out", str(tmp_path / "out"))
+    assert code == 2 and "--scheduler" in err and not (tmp_path / "out").exists()
+
+
+def test_an_unreachable_scheduler_is_named_in_one_line(monkeypatch, capsys, tmp_path):
+    pytest.importorskip("dask.distributed")
+    from helpers import batch
+    monkeypatch.setattr(batch, "DASK_CONNECT_TIMEOUT", "1s")
+    code, err = run_cli(monkeypatch, capsys, "--scheduler", "tcp://127.0.0.1:1", "--force", "--quiet",
+                        "--out", str(tmp_path / "out"))
+    assert code == 1 and "tcp://127.0.0.1:1" in err and "dask scheduler" in err and "Traceback" not in err
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_dask_not_installed_says_how_to_install_it(monkeypatch, capsys, tmp_path):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    code, err = run_cli(monkeypatch, capsys, "--executor", "dask", "--out", str(tmp_path / "out"))
+    assert code == 2 and ".[dask]" in err

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -92,6 +93,9 @@ def test_forked_kernels_are_fresh_processes_that_see_data_changes(tmp_path):
         assert server is not None                                    # the kernel was forked by the server
         set_value(proj, "2023-10", "10", "cchc_plan_tasks_done", "7")  # the server read the old value
         second = run_probe(proj, path, tmp_path / "b.ipynb", kernels)
+        # the spare's client is connected without a heartbeat thread (jupyter_client's can spin
+        # forever when stopped just after it starts; liveness comes from the kernel manager)
+        assert kernels._spares and not [t for t in threading.enumerate() if type(t).__name__ == "HBChannel"]
         third = run_probe(proj, path, tmp_path / "c.ipynb", kernels, prestart=False)
     finally:
         kernels.close()

@@ -210,3 +210,13 @@ def test_a_period_without_any_data_is_an_error(tmp_path):
     f = only(validate(data, ["2030-01"]), "no_data")
     assert f.is_error and "tháng 1/2030" in f.message_vi
     assert not [f for f in validate(data, ["2023-Q4"]) if f.is_error]      # one month of the quarter is enough
+
+
+def test_names_with_brackets_are_printed_as_they_are(tmp_path):
+    """The terminal output uses rich: a name such as "[red]" must not be read as its markup."""
+    data = write_data(tmp_path, {"2023-10.csv": GOOD, "2023-10 [red] bản cũ.csv": GOOD})
+    r = cli("validate", "--data-dir", str(data), cwd=tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "2023-10 [red] bản cũ.csv" in r.stdout
+    r = cli("run", "--period", "2023-10", "--data-dir", str(data), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "[red] bản cũ" in r.stderr

@@ -354,12 +354,22 @@ def _dask_close_kernels() -> None:
         KERNELS.close()
 
 
+DASK_CONNECT_TIMEOUT = "10s"
+
+
 def _run_dask(jobs: list[Job], scheduler, on_done) -> list[Outcome]:
     from dask.distributed import Client
     from dask.distributed import as_completed as dask_completed
 
     own = scheduler is None or isinstance(scheduler, str)
-    client = Client(scheduler) if own else (scheduler if isinstance(scheduler, Client) else Client(scheduler))
+    try:
+        client = (Client(scheduler, timeout=DASK_CONNECT_TIMEOUT) if own
+                  else scheduler if isinstance(scheduler, Client) else Client(scheduler))
+    except (OSError, TimeoutError) as exc:
+        from .errors import ReportError
+        raise ReportError(f"không kết nối được Dask scheduler {scheduler}: {exc}",
+                          hint="kiểm tra địa chỉ và cổng, và rằng `dask scheduler` đang chạy "
+                               "(xem benchmarks/README.md)") from None
     created = own or not isinstance(scheduler, Client)
     futures = []
     try:

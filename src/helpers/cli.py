@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import CchcError, ParameterError
 
@@ -16,7 +17,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # usage errors exit 2, without a traceback
         self.print_usage(sys.stderr)
-        err_console.print(f"cchc-report: {message}")
+        err_console.print(f"cchc-report: {message}", markup=False)
         raise SystemExit(2)
 
 
@@ -40,7 +41,7 @@ def cmd_validate(args) -> int:
     lang = args.lang
     for f in found:
         style = "red" if f.is_error else "yellow"
-        console.print(f"[{style}]{f.line(lang)}[/{style}]", markup=True, highlight=False)
+        console.print(f"[{style}]{escape(f.line(lang))}[/{style}]", highlight=False)   # names may hold [brackets]
     n_err, n_warn = len(only_errors(found)), len(found) - len(only_errors(found))
     ok = n_err == 0 and not (args.strict and n_warn)
     if lang == "en":
@@ -49,7 +50,7 @@ def cmd_validate(args) -> int:
     else:
         summary = f"{n_err} lỗi, {n_warn} cảnh báo trong {data_dir}"
         verdict = "số liệu hợp lệ" if ok and not found else ("dùng được" if ok else "KHÔNG dùng được")
-    console.print(f"{summary} — {verdict}")
+    console.print(f"{summary} — {verdict}", markup=False)
     return 0 if ok else 1
 
 
@@ -74,15 +75,15 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except ParameterError as exc:
-        err_console.print(f"[red]Lỗi tham số:[/red] {exc}", markup=True)
+        err_console.print(f"[red]Lỗi tham số:[/red] {escape(str(exc))}")
         return 2
     except CchcError as exc:
-        err_console.print(f"[red]Lỗi:[/red] {exc}", markup=True)
+        err_console.print(f"[red]Lỗi:[/red] {escape(str(exc))}")
         for f in getattr(exc, "findings", [])[1:]:
-            err_console.print(f.line())
+            err_console.print(f.line(), markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
-        err_console.print("Đã dừng (Ctrl-C).")
+        err_console.print("Đã dừng (Ctrl-C).", markup=False)
         return 130
 
 

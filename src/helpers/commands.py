@@ -22,6 +22,20 @@ def _positive(text: str) -> int:
     return n
 
 
+def _executor(executor: str | None, scheduler: str | None) -> str:
+    """``--scheduler`` means Dask; with ``--executor local`` it is a mistake."""
+    if scheduler and executor == "local":
+        raise ParameterError("--scheduler chỉ dùng với --executor dask",
+                             hint="bỏ --executor local, hoặc bỏ --scheduler để chạy trên máy này")
+    executor = executor or ("dask" if scheduler else "local")
+    if executor == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise ParameterError("chưa cài Dask", hint='pip install -e ".[dask]"') from None
+    return executor
+
+
 def _split(values) -> list[str]:
     out = []
     for v in values or []:
@@ -98,11 +112,12 @@ def cmd_run(args) -> int:
     bad = [f for f in formats if f not in {"html", "pdf"}]
     if bad:
         raise ParameterError(f"định dạng không hỗ trợ: {', '.join(bad)}", hint="dùng --formats html,pdf")
+    executor = _executor(args.executor, args.scheduler)
     out_dir = cli_out(args.out)
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force) for p in sets for r in reports]
     n_jobs = args.jobs or os.cpu_count() or 1
     with Progress(len(jobs), quiet=args.quiet) as progress:
-        outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=args.executor, scheduler=args.scheduler,
+        outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
                             on_done=progress.advance)
     write_index(out_dir)
     progress.summary(outcomes)
@@ -119,7 +134,7 @@ def cmd_new_period(args) -> int:
     if args.workbook and period.kind == "month":
         written.append(_write_template(period, args.data_dir, args.unit, args.force))
     for p in written:
-        console.print(f"đã tạo {p}")
+        console.print(f"đã tạo {p}", markup=False)
     for closing in closing_periods(period):
         console.print(f"tháng {period.first}/{period.year} khép lại {closing.label('vi')}: "
                       f"cchc-report new-period {closing.code}  ·  cchc-report run --period {closing.code}")
@@ -167,14 +182,14 @@ def cmd_template(args) -> int:
     period = Period.parse(args.period)
     if period.kind != "month":
         raise ParameterError("mẫu nhập liệu lập theo tháng", hint="ví dụ: cchc-report template 2023-11")
-    console.print(f"đã tạo {_write_template(period, args.data_dir, args.unit, args.force)}")
+    console.print(f"đã tạo {_write_template(period, args.data_dir, args.unit, args.force)}", markup=False)
     return 0
 
 
 def cmd_index(args) -> int:
     from .cli import console
     from .index import write_index
-    console.print(f"đã cập nhật {write_index(cli_out(args.out))}")
+    console.print(f"đã cập nhật {write_index(cli_out(args.out))}", markup=False)
     return 0
 
 
@@ -192,7 +207,8 @@ def add_subcommands(sub) -> None:
     r.add_argument("--jobs", type=_positive, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
     r.add_argument("--force", action="store_true", help="lập lại cả báo cáo không thay đổi")
     r.add_argument("--quiet", action="store_true", help="không in tiến độ (cho cron)")
-    r.add_argument("--executor", choices=["local", "dask"], default="local")
+    r.add_argument("--executor", choices=["local", "dask"], default=None,
+                   help="local (mặc định) hoặc dask; --scheduler ngụ ý dask")
     r.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786")
     r.set_defaults(func=cmd_run)
 

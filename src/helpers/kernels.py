@@ -112,7 +112,7 @@ class KernelSupply:
         km = self._start(str(cwd), data_dir)
         with contextlib.suppress(Exception):       # connect now: the sockets are ready when the report starts
             kc = km.client()
-            kc.start_channels()
+            kc.start_channels(hb=False)   # liveness comes from the kernel manager; no heartbeat thread
             with self._lock:
                 self._clients[km] = kc
         spare = (str(cwd), km)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as _RichProgress
 from rich.table import Table
@@ -41,7 +42,7 @@ class Progress:
         if self._bar:
             where = f"{outcome.period} {outcome.unit} {outcome.report}"
             style = {"ok": "green", "failed": "red", "skipped": "dim"}[outcome.status]
-            self._bar.console.print(f"[{style}]{STATUS_VI[outcome.status]:>6}[/{style}] {where}"
+            self._bar.console.print(f"[{style}]{STATUS_VI[outcome.status]:>6}[/{style}] {escape(where)}"
                                     + (f" ({outcome.seconds:.1f} s)" if outcome.seconds else ""))
             self._bar.update(self._task, advance=1, counts=self._counts())
 
@@ -52,10 +53,10 @@ class Progress:
             for col in ("Kỳ", "Đơn vị", "Báo cáo", "Kết quả", "Thư mục"):
                 table.add_column(col)
             for o in sorted(outcomes, key=lambda o: (o.period, o.unit, o.report)):
-                table.add_row(o.period, o.unit, o.report, STATUS_VI[o.status], str(o.folder))
+                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, STATUS_VI[o.status], o.folder)))
             self.console.print(table)
             self.console.print(self._counts())
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         for o in failed:
-            err.print(f"[red]LỖI[/red] {o.period} {o.unit} {o.report}: {o.error}"
-                      + (f"\n  notebook lỗi: {o.failed_notebook}" if o.failed_notebook else ""))
+            err.print(f"[red]LỖI[/red] {escape(f'{o.period} {o.unit} {o.report}: {o.error}')}"
+                      + (f"\n  notebook lỗi: {escape(str(o.failed_notebook))}" if o.failed_notebook else ""))

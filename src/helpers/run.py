@@ -139,7 +139,7 @@ def _register_engine():
             kc, self.connected = self.connected, None
             if kc is None:
                 kc = self.km.client()
-                kc.start_channels()
+                kc.start_channels(hb=False)
             self.kc = kc
             try:
                 await wait_until_ready(kc, self.startup_timeout)
