@@ -259,3 +259,41 @@ def test_without_a_working_server_kernels_start_the_ordinary_way(tmp_path, monke
     finally:
         kernels.close()
     assert out[1] == str(os.getpid()) and out[2] == "520"           # our own child, and it works
+
+
+PARITY = """\
+import os, sys, signal, __main__, multiprocessing as mp
+import matplotlib, matplotlib.pyplot as plt
+print(repr([os.getcwd(), sys.argv[0].rsplit("/", 1)[-1], sys.path[:3], __main__.__name__, mp.current_process().name,
+            str(signal.getsignal(signal.SIGINT)), str(signal.getsignal(signal.SIGCHLD)), matplotlib.get_backend(),
+            sorted(k for k in os.environ if k.startswith(("JPY", "MPL", "PYDEVD", "CCHC_PARITY")))]))
+plt.plot([1, 2])
+plt.show()
+"""
+
+
+def test_a_forked_kernel_looks_like_a_fresh_one(tmp_path, monkeypatch):
+    """What a notebook can see of its kernel is the same whether it was forked or
+    started the ordinary way: working folder, argv, sys.path, signals, environment,
+    and matplotlib's inline pictures."""
+    monkeypatch.setenv("CCHC_PARITY", "1")
+    proj = project_copy(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(PARITY)]
+    path = proj / "notebooks" / "parity.ipynb"
+    nbformat.write(nb, path)
+    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
+    seen = {}
+    for fork in (True, False):
+        kernels = KernelSupply(fork=fork)
+        try:
+            done = run.execute(path, params, proj, tmp_path / f"parity-{fork}.ipynb", kernels=kernels)
+            assert (kernels.server.pid is not None) == fork
+        finally:
+            kernels.close()
+        outputs = done.cells[-1].outputs
+        seen[fork] = (outputs[0]["text"], [sorted(o.get("data", {})) for o in outputs[1:]])
+    assert seen[True] == seen[False]
+    assert seen[True][1] == [["image/png", "text/plain"]]

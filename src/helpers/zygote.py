@@ -32,10 +32,6 @@ import sys
 import threading
 import warnings
 
-# What a kernel would set before matplotlib is imported (ipykernel does it in
-# IPKernelApp.init_gui_pylab when the variable is unset).
-os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-
 _children: set[int] = set()
 _IMPORT_ENV: dict[str, str] = {}   # variables that the preloaded modules set as they were imported
 
@@ -58,8 +54,9 @@ def preload() -> None:
     import importlib
     for name in ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
                  "IPython.core.debugger", "IPython.core.completerlib", "IPython.core.oinspect",
-                 "IPython.extensions.storemagic", "matplotlib_inline.backend_inline", "sqlite3",
-                 "tornado.queues", "ipykernel_launcher"):
+                 "IPython.extensions.storemagic", "sqlite3", "tornado.queues", "ipykernel_launcher"):
+        # not matplotlib_inline.backend_inline: imported without a shell, it would not hook
+        # itself into the kernel's display (plt.show() would show no picture)
         try:
             importlib.import_module(name)
         except ImportError:                          # optional (debugpy): the kernel imports it if it can
@@ -281,6 +278,8 @@ def main(argv=None) -> None:
     inp = os.fdopen(0, "r", encoding="utf-8")
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)                                  # nothing imported may write into the channel
+    # what a kernel sets before matplotlib is imported (IPKernelApp.init_gui_pylab, when unset)
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     before = dict(os.environ)
     preload()
     try:
