@@ -33,14 +33,19 @@ leak = 1
 """
 
 
-def probe_notebook(proj: Path) -> Path:
+def write_notebook(proj: Path, name: str, code: str, parameters: str = 'period = "2023-10"') -> Path:
+    """``notebooks/<name>.ipynb``: a parameters cell, then ``code``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"\ndata_dir = "data"', metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell(PROBE)]
-    path = proj / "notebooks" / "probe.ipynb"
+    nb.cells = [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(code)]
+    path = proj / "notebooks" / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def probe_notebook(proj: Path) -> Path:
+    return write_notebook(proj, "probe", PROBE, 'period = "2023-10"\ndata_dir = "data"')
 
 
 def run_probe(proj: Path, path: Path, out: Path, kernels: KernelSupply, prestart=True) -> list[str]:
@@ -145,12 +150,7 @@ def test_the_server_ends_its_kernels_when_its_parent_dies(tmp_path):
 
 def test_a_failing_cell_in_a_forked_kernel_is_reported(tmp_path):
     proj = project_copy(tmp_path)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"', metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("import os\nos._exit(3)")]           # the kernel dies mid-report
-    path = proj / "notebooks" / "die.ipynb"
-    nbformat.write(nb, path)
+    path = write_notebook(proj, "die", "import os\nos._exit(3)")          # the kernel dies mid-report
     params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
     kernels = KernelSupply()
     try:
@@ -278,12 +278,7 @@ def test_a_forked_kernel_looks_like_a_fresh_one(tmp_path, monkeypatch):
     and matplotlib's inline pictures."""
     monkeypatch.setenv("CCHC_PARITY", "1")
     proj = project_copy(tmp_path)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"', metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell(PARITY)]
-    path = proj / "notebooks" / "parity.ipynb"
-    nbformat.write(nb, path)
+    path = write_notebook(proj, "parity", PARITY)
     params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
     seen = {}
     for fork in (True, False):
