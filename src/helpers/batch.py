@@ -201,10 +201,11 @@ def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_se
     tune_gc()
 
 
-def tune_gc() -> None:
+def tune_gc() -> tuple:
     """For a process that renders report after report: leave what is loaded by now
     out of garbage collection, and collect young objects less often (WeasyPrint
-    allocates millions; this alone makes a PDF about 15 % cheaper)."""
+    allocates millions; this alone makes a PDF about 15 % cheaper). Returns the
+    thresholds it replaced, for :func:`untune_gc`."""
     import gc
     before = gc.get_threshold()
     gc.collect()
@@ -288,7 +289,7 @@ def _run_pool(jobs: list[Job], n_workers: int, on_done) -> list[Outcome]:
 
     from .kernels import start_shared_server, stop_shared_server
     # one kernel server for all workers: it imports while the fork server below does
-    server, address = start_shared_server() if KERNELS.fork else (None, None)
+    server, address = start_shared_server(KERNELS.kernel_name) if KERNELS.fork else (None, None)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(list(WORKER_MODULES))
     data_dir = str(resolve_data_dir(jobs[0].params.data_dir, jobs[0].root))

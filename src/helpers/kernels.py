@@ -98,10 +98,7 @@ class KernelSupply:
     def start_server(self) -> None:
         """Start the kernel server now, if kernels are forked (it imports in the
         background while this process does other work)."""
-        if not self.fork:
-            return
-        from jupyter_client.kernelspec import KernelSpecManager
-        prefix = self.server.launch_prefix(KernelSpecManager().get_kernel_spec(self.kernel_name))
+        prefix = fork_prefix(self.kernel_name) if self.fork else None
         if prefix:
             self.server.start(prefix)
 
@@ -389,24 +386,37 @@ class KernelServer:
                 with contextlib.suppress(OSError):
                     f.close()
         if proc is not None:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _end(proc, 5)
+
+
+def fork_prefix(kernel_name: str = KERNEL_NAME) -> list[str] | None:
+    """The interpreter (and its options) of the kernel spec, when its kernels can be
+    forked here and ``CCHC_FORK_KERNELS`` does not say 0; else None."""
+    if os.environ.get("CCHC_FORK_KERNELS", "1") == "0":
+        return None
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+        return KernelServer.launch_prefix(KernelSpecManager().get_kernel_spec(kernel_name))
+    except Exception:                       # no such kernel spec: the kernel start will say so
+        return None
+
+
+def _end(proc, seconds: float) -> None:
+    """A server ends when its stdin closes; kill it if it takes longer than ``seconds``."""
+    with contextlib.suppress(OSError):
+        proc.stdin.close()
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def start_shared_server(kernel_name: str = KERNEL_NAME, folder: str | None = None):
     """Start one kernel server for the workers of a run: ``(process, address)``, or
     ``(None, None)`` where kernels are not forked. End it with :func:`stop_shared_server`
     (it also ends when this process does, however it ends)."""
-    if os.environ.get("CCHC_FORK_KERNELS", "1") == "0":
-        return None, None
-    try:
-        from jupyter_client.kernelspec import KernelSpecManager
-        prefix = KernelServer.launch_prefix(KernelSpecManager().get_kernel_spec(kernel_name))
-    except Exception:
-        prefix = None
+    prefix = fork_prefix(kernel_name)
     if not prefix:
         return None, None
     address = os.path.join(folder or tempfile.mkdtemp(prefix=_IPC_PREFIX + f"{os.getpid()}-"), "server.sock")
@@ -418,13 +428,7 @@ def start_shared_server(kernel_name: str = KERNEL_NAME, folder: str | None = Non
 def stop_shared_server(proc, address) -> None:
     if proc is None:
         return
-    with contextlib.suppress(OSError):
-        proc.stdin.close()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    _end(proc, 10)
     if address:
         shutil.rmtree(os.path.dirname(address), ignore_errors=True)
 
@@ -442,9 +446,7 @@ class _ForkedProcess:
         if self.returncode is None:
             try:
                 os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = -signal.SIGKILL
-            except PermissionError:          # the pid is somebody else's now: ours is gone
+            except (ProcessLookupError, PermissionError):   # gone (or the pid is somebody else's now)
                 self.returncode = -signal.SIGKILL
         return self.returncode
 

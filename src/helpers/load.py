@@ -271,8 +271,8 @@ _CACHE: dict = {}
 def folder_state(data_dir) -> tuple:
     """Every file under the folder with its size and modification time."""
     data_dir = Path(data_dir)
-    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
-    return (str(data_dir.resolve()), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    stats = sorted((str(p), p.stat()) for p in data_dir.rglob("*") if p.is_file())
+    return (str(data_dir.resolve()), tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats))
 
 
 def load_data_cached(data_dir) -> DataSet:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import sys
@@ -114,17 +115,16 @@ def check_data(params: ReportParams, root: Path):
     return ds
 
 
-
-
 _ENGINE = "cchc"
 
 
+@functools.cache
 def _register_engine():
     """A papermill engine that runs the notebook in a kernel we provide (``km``),
     through a client already connected to it when there is one (``kc``: it was
     connected while the kernel started, so the readiness handshake is immediate),
     and closes the client's channels afterwards (papermill leaves that to the
-    owner of the kernel manager)."""
+    owner of the kernel manager). Once per process."""
     from jupyter_core.utils import run_sync
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
