@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import findings as F
+from . import notes
 from .catalogue import Catalogue, load_catalogue
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
@@ -333,23 +334,8 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         before = len(findings)
         _read_period_file(ds, period, path, shown)
         findings[before:] = [replace(f, period=period.code) for f in findings[before:]]
-    findings.extend(_unreadable_notes(data_dir))
+    findings.extend(notes.check_folder(data_dir, shown=lambda p: _rel(p, data_dir)))
     return ds
-
-
-def _unreadable_notes(data_dir: Path) -> list[Finding]:
-    """Narratives must be UTF-8 text: a report would fail on them half-way."""
-    out = []
-    for path in sorted((data_dir / "notes").glob("*.md")):
-        try:
-            path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes()[:exc.start].count(b"\n") + 1
-            out.append(_error("encoding", "tệp nhận xét không phải UTF-8; lưu lại với mã hóa UTF-8",
-                              "the narrative is not UTF-8; re-save it as UTF-8",
-                              file=_rel(path, data_dir), row=line,
-                              period=path.stem if month_of_file(path.name.replace(".md", ".csv")) else None))
-    return out
 
 
 def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):

@@ -249,17 +249,14 @@ class Report:
         charts.show(fig)
 
     def narrative(self):
-        """The analysts' notes/<period>.md, as Markdown with raw HTML escaped."""
-        from markdown_it import MarkdownIt
+        """The analysts' commentary for this unit, period and language (see ``helpers.notes``)."""
+        from . import notes
         L = self.lang
-        path = self.data_dir / "notes" / f"{self.period.code}.md"
+        note = notes.for_report(self.data_dir, self.period, self.unit, self.ds.units, L)
         head = f"<h2>{esc(t(L, 'narrative'))}</h2>"
-        if not path.is_file():
-            return HTML(head + f"<p class='muted'>{esc(t(L, 'no_narrative', period=self.period.code))}</p>")
-        md = MarkdownIt("commonmark", {"html": False}).enable("table")
-        body = md.render(path.read_text(encoding="utf-8-sig"))
-        body = body.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h3>").replace("</h2>", "</h3>")
-        return HTML(head + f'<div class="cchc-note">{body}</div>')
+        if note.text is None:
+            return HTML(head + f"<p class='muted'>{esc(note.missing_sentence)}</p>")
+        return HTML(head + f'<div class="cchc-note">{notes.to_html(note)}</div>')
 
     def findings_block(self, title_key: str = "findings"):
         L = self.lang
