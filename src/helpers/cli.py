@@ -42,7 +42,8 @@ def cmd_validate(args) -> int:
     for f in found:
         style = "red" if f.is_error else "yellow"
         console.print(f"[{style}]{escape(f.line(lang))}[/{style}]", highlight=False)   # names may hold [brackets]
-    n_err, n_warn = len(only_errors(found)), len(found) - len(only_errors(found))
+    n_err = sum(f.count for f in only_errors(found))
+    n_warn = sum(f.count for f in found) - n_err
     ok = n_err == 0 and not (args.strict and n_warn)
     if lang == "en":
         summary = f"{n_err} error(s), {n_warn} warning(s) in {data_dir}"

@@ -204,8 +204,8 @@ def _jump(rec, before, ind) -> Finding:
 def silent_units(ds: DataSet, month: str) -> list[Finding]:
     """Units that reported last month but have no row at all this month."""
     prev = _previous_month(month)
-    if prev not in ds.files or month not in ds.files:
-        return []
+    if prev not in ds.files or month not in ds.files or month in ds.unreadable:
+        return []             # a file that cannot be read is one error, not one warning per unit
     now = {u for (m, u, _c) in ds.records if m == month}
     before = {u for (m, u, _c) in ds.records if m == prev}
     shown = str(ds.files[month][0])

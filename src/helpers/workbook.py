@@ -523,8 +523,9 @@ def _redo(period_code) -> tuple[str, str]:
 
 def _read_meta(wb, shown):
     from openpyxl.utils import column_index_from_string
+    from .load import bounded_rows
     ws = wb[META_SHEET]
-    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    rows = [tuple(r) for r in bounded_rows(ws, max_col=12)]
     redo = _redo(None)
     bad = _problem(shown, f"{META_SHEET}!A1",
                    f"trang tính ẩn {META_SHEET!r} (thông tin bố cục của mẫu) bị sửa hoặc hỏng; {redo[0]}",
@@ -612,8 +613,10 @@ def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
     _check_period(meta, shown)
     redo = _redo(meta.get("period"))
     _check_sheets(wb, meta, shown, redo)
+    from .load import check_sheet
     out = []
     for spec in meta["sheets"]:
+        check_sheet(wb, wb[spec["sheet"]], shown)
         out.extend(_SheetReader(wb[spec["sheet"]], spec, meta["cells"].get(spec["sheet"], []),
                                 shown, redo).rows())
     return out
