@@ -524,9 +524,10 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     try:
         units = read_units(data_dir / "units.csv")
     except DataError as exc:
-        finding = _error("unknown_parent" if exc.column == "parent" else "units", exc.message,
-                         exc.message, file=_rel(Path(exc.file), data_dir), row=exc.row,
-                         column=exc.column, unit=exc.unit)
+        vi = exc.message + (f" — {exc.hint}" if exc.hint else "")
+        en = (exc.message_en + (f" — {exc.hint_en}" if exc.hint_en else "")) if exc.message_en else vi
+        finding = _error("unknown_parent" if exc.column == "parent" else "units", vi, en,
+                         file=_rel(Path(exc.file), data_dir), row=exc.row, column=exc.column, unit=exc.unit)
         raise DataError(finding.line(), findings=[finding]) from None
     ds = DataSet(data_dir=data_dir, catalogue=catalogue, units=units, findings=findings)
     ds.targets = _read_targets(data_dir, ds)
