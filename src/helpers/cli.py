@@ -45,11 +45,12 @@ def cmd_validate(args) -> int:
     n_err = sum(f.count for f in only_errors(found))
     n_warn = sum(f.count for f in found) - n_err
     ok = n_err == 0 and not (args.strict and n_warn)
+    from . import fmt
     if lang == "en":
-        summary = f"{n_err} error(s), {n_warn} warning(s) in {data_dir}"
+        summary = f"{fmt.number(n_err, 'en')} error(s), {fmt.number(n_warn, 'en')} warning(s) in {data_dir}"
         verdict = "all good" if ok and not found else ("usable" if ok else "NOT usable")
     else:
-        summary = f"{n_err} lỗi, {n_warn} cảnh báo trong {data_dir}"
+        summary = f"{fmt.number(n_err)} lỗi, {fmt.number(n_warn)} cảnh báo trong {data_dir}"
         verdict = "số liệu hợp lệ" if ok and not found else ("dùng được" if ok else "KHÔNG dùng được")
     console.print(f"{summary} — {verdict}", markup=False)
     return 0 if ok else 1

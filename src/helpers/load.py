@@ -390,7 +390,8 @@ def sheet_facts(wb, ws) -> tuple[list[str], list[str]]:
     with src:
         for _event, el in iterparse(src):
             if el.tag == ns + "c":
-                if el.find(ns + "f") is not None and el.find(ns + "v") is None:
+                value = el.find(ns + "v")
+                if el.find(ns + "f") is not None and (value is None or (not value.text and el.get("t") != "str")):
                     uncached.append(el.get("r") or "?")
                 el.clear()
             elif el.tag == ns + "row":
