@@ -317,7 +317,8 @@ class Report:
     def coverage(self):
         """Which units reported the monthly indicators expected of their level, and what is missing."""
         L = self.lang
-        units = [self.ds.units[self.unit], *self.ds.units.descendants(self.unit)]
+        at = self.period.end.code             # the units that exist at the period's end
+        units = [self.ds.units.get(self.unit, at) or self.ds.units[self.unit], *self.ds.units.descendants(self.unit, at)]
         months = self.period.month_codes()
         rows, shares = [], []
         for u in units:
