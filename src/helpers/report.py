@@ -47,7 +47,7 @@ class Report:
 
     # -- construction ----------------------------------------------------------------
     @classmethod
-    def open(cls, period="2023-10", unit="10", data_dir="data", language="vi", root=None) -> "Report":
+    def open(cls, period="2026-10", unit="15", data_dir="data-2026", language="vi", root=None) -> "Report":
         root = Path(root) if root else project_root()
         params = check_params(dict(period=period, unit=unit, data_dir=str(data_dir), language=language), root)
         data_path = resolve_data_dir(params.data_dir, root)
@@ -399,6 +399,6 @@ def code_version() -> str:
     return f"{__version__}" + (f" ({rev})" if rev else "")
 
 
-def open_report(period="2023-10", unit="10", data_dir="data", language="vi") -> Report:
+def open_report(period="2026-10", unit="15", data_dir="data-2026", language="vi") -> Report:
     """Called by the notebooks' first cell after the parameters."""
     return Report.open(period, unit, data_dir, language)
