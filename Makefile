@@ -18,8 +18,8 @@ $(BIN)/cchc-report: pyproject.toml
 setup: $(BIN)/cchc-report
 
 sample: setup
-	$(BIN)/cchc-report validate
-	$(BIN)/cchc-report run --period 2023-10
+	$(BIN)/cchc-report validate --data-dir data-2026 --period 2026-10
+	$(BIN)/cchc-report run --params params/2026-10.yaml
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -1,4 +1,4 @@
-"""``cchc-report``: run, validate, template, new-period, index."""
+"""``cchc-report``: run, validate, template, new-period, units, index."""
 
 from __future__ import annotations
 
@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ của thông báo: vi (mặc định) hoặc en")
     v.set_defaults(func=cmd_validate)
 
+    from . import official
     commands.add_subcommands(sub)
+    official.add_subcommand(sub)
     return p
 
 

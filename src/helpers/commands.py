@@ -58,7 +58,9 @@ def _default_period(data_dir: Path) -> str:
     return months[-1]
 
 
-def _units_for(arg_units, data_dir: Path) -> list[str]:
+def _units_for(arg_units, data_dir: Path, period: str) -> list[str]:
+    """The units asked for; by default the top units, and only those that exist in
+    the period (old provinces and districts end with June 2025)."""
     from .units import read_units
     if arg_units and arg_units != ["all"]:
         return arg_units
@@ -66,9 +68,11 @@ def _units_for(arg_units, data_dir: Path) -> list[str]:
         units = read_units(data_dir / "units.csv")
     except DataError as exc:
         raise ParameterError(str(exc)) from None
+    months = Period.parse(period).month_codes()
+    exists = [u for u in units.all_versions() if any(u.valid_in(m) for m in months)]
     if arg_units == ["all"]:
-        return units.codes
-    return [u.code for u in units.roots()]
+        return list(dict.fromkeys(u.code for u in exists))
+    return list(dict.fromkeys(u.code for u in exists if not u.parent or u.parent not in units))
 
 
 def param_sets(args, root: Path) -> list:
@@ -92,7 +96,7 @@ def param_sets(args, root: Path) -> list:
             periods = sorted({p.code for p, _ in period_files(data_dir) if p is not None})
         periods = periods or [_default_period(data_dir)]
         for p in periods:
-            for u in _units_for(_split(args.unit), data_dir):
+            for u in _units_for(_split(args.unit), data_dir, p):
                 raw.append(({"period": p, "unit": u, "data_dir": str(data_dir), **lang}, None))
     return [check_params(values, root, source) for values, source in raw]
 
@@ -236,6 +240,9 @@ EXAMPLES = {
   cchc-report template 2026-11                  mẫu nhập liệu data/periods/2026-11.xlsx
   cchc-report template 2026-11 --unit 15-SNV    chỉ cột của một đơn vị và các đơn vị trực thuộc
   cchc-report template 2026-11 --force          tạo lại; tệp cũ được sao lưu vào data/backups/""",
+    "units": """ví dụ (examples):
+  cchc-report units --province 15                       units.csv của tỉnh Lào Cai (mới, từ 1/7/2025)
+  cchc-report units --province 15 --legacy --out data/units.csv   kèm các đơn vị trước sáp nhập""",
     "index": """ví dụ (examples):
   cchc-report index --out reports""",
     "validate": """ví dụ (examples):

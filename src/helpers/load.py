@@ -642,6 +642,9 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
     if unit not in ds.units:
         report(_unknown_unit(ds.units, unit, code, shown, row, column))
         return None
+    if ds.units.get(unit, period) is None:
+        ds.findings.append(_not_valid_then(ds.units, unit, code, period, shown, row, column))
+        return None
     indicator = ds.catalogue.get(code)
     if indicator is None:
         hint = ds.catalogue.suggest(code)
@@ -705,6 +708,18 @@ def _unknown_unit(units: Units, unit, code, shown, row, column) -> Finding:
         (f"; did you mean {hint!r}?" if hint else "; add the unit to units.csv")
     return _error("unknown_unit", f"mã đơn vị {unit!r} không có trong units.csv{extra_vi}",
                   f"unit code {unit!r} is not in units.csv{extra_en}",
+                  file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
+
+
+def _not_valid_then(units: Units, unit, code, period, shown, row, column) -> Finding:
+    spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in units.versions(unit))
+    then = [v.successor for v in units.versions(unit) if v.successor]
+    hint_vi = f"; số liệu từ đó thuộc về {', '.join(then)}" if then else ""
+    hint_en = f"; from then on its figures belong to {', '.join(then)}" if then else ""
+    return _error("unit_not_valid", f"đơn vị {unit} không có hiệu lực trong tháng {period} "
+                  f"(hiệu lực: {spans}){hint_vi}; sửa mã đơn vị hoặc valid_from/valid_to trong units.csv",
+                  f"unit {unit} does not exist in {period} (valid: {spans}){hint_en}; fix the unit code "
+                  "or valid_from/valid_to in units.csv",
                   file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
 
 

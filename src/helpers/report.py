@@ -19,7 +19,7 @@ from IPython.display import HTML, display
 from . import __version__, charts, fmt
 from .catalogue import AREAS, Indicator
 from .errors import DataError
-from .figures import STATUS_LABELS, Calculator, Figure
+from .figures import NOT_COMPARABLE_LABEL, STATUS_LABELS, Calculator, Figure
 from .findings import Finding
 from .findings import errors as only_errors
 from .load import DataSet, load_data_cached, sha256
@@ -47,7 +47,7 @@ class Report:
 
     # -- construction ----------------------------------------------------------------
     @classmethod
-    def open(cls, period="2023-10", unit="10", data_dir="data", language="vi", root=None) -> "Report":
+    def open(cls, period="2026-10", unit="15", data_dir="data-2026", language="vi", root=None) -> "Report":
         root = Path(root) if root else project_root()
         params = check_params(dict(period=period, unit=unit, data_dir=str(data_dir), language=language), root)
         data_path = resolve_data_dir(params.data_dir, root)
@@ -75,7 +75,7 @@ class Report:
 
     @property
     def unit_name(self) -> str:
-        return self.ds.units.name(self.unit, self.lang)
+        return self.ds.units.name(self.unit, self.lang, self.period.end.code)   # the version of the period
 
     @property
     def title(self) -> str:
@@ -122,9 +122,10 @@ class Report:
         rows += [(t(self.lang, "generated"), fmt.date(self.generated_at.date(), self.lang)),
                  (t(self.lang, "data_status"), status)]
         facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+        merger = self.ds.units.merger_note(self.unit, self.period, self.lang)
         return HTML(f'<div class="cchc-cover"><h1>{esc(t(self.lang, title_key))}</h1>'
                     f'<p class="subtitle">{esc(self.unit_name)} — {esc(self.period.label(self.lang))}</p>'
-                    f"<dl>{facts}</dl></div>")
+                    f"<dl>{facts}</dl>" + (f'<p class="merger-note">{esc(merger)}</p>' if merger else "") + "</div>")
 
     def toc(self):
         return HTML('<div class="cchc-toc"></div>')
@@ -134,6 +135,8 @@ class Report:
         return f'<span class="status-{status.replace("_", "-")}">{STATUS_MARK[status]} {esc(label)}</span>'
 
     def _change(self, fig: Figure, other) -> str:
+        if not other.comparable:      # before a merger, for what does not add up
+            return NOT_COMPARABLE_LABEL["en" if self.lang == "en" else "vi"]
         delta = fig.change(other)
         if delta is None:
             return fmt.NA["vi"]
@@ -230,8 +233,9 @@ class Report:
         L = self.lang
         months = self.period.trailing_months(12)
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
-        values = self.calc.series(self.unit, ind.code, windows)
-        last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows])
+        at = self.period.end.code             # the unit as it is in the period (after a merger: its predecessors' sums)
+        values = self.calc.series(self.unit, ind.code, windows, at)
+        last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows], at)
         fig = charts.trend_chart([m.short_label(L) for m in months], values, last_year,
                                  title=t(L, "trend_title", name=ind.name(L)), unit=ind.unit, lang=L,
                                  target=self.calc.target(self.unit, ind.code, self.period.year))
@@ -310,7 +314,8 @@ class Report:
     def coverage(self):
         """Which units reported the monthly indicators expected of their level, and what is missing."""
         L = self.lang
-        units = [self.ds.units[self.unit], *self.ds.units.descendants(self.unit)]
+        at = self.period.end.code             # the units that exist at the period's end
+        units = [self.ds.units.get(self.unit, at) or self.ds.units[self.unit], *self.ds.units.descendants(self.unit, at)]
         months = self.period.month_codes()
         rows, shares = [], []
         for u in units:
@@ -391,6 +396,6 @@ def code_version() -> str:
     return f"{__version__}" + (f" ({rev})" if rev else "")
 
 
-def open_report(period="2023-10", unit="10", data_dir="data", language="vi") -> Report:
+def open_report(period="2026-10", unit="15", data_dir="data-2026", language="vi") -> Report:
     """Called by the notebooks' first cell after the parameters."""
     return Report.open(period, unit, data_dir, language)
