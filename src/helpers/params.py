@@ -130,7 +130,8 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
     data_dir = resolve_data_dir(params.data_dir, root)
     if not data_dir.is_dir():
         raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(data_dir)!r}", file=source,
-                             hint="sửa data_dir hoặc dùng --data-dir")
+                             hint="sửa data_dir hoặc dùng --data-dir",
+                             en=f"data folder {str(data_dir)!r} not found", hint_en="correct data_dir or use --data-dir")
     units_csv = data_dir / "units.csv"
     if units_csv.is_file():
         from .errors import DataError
@@ -143,7 +144,9 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
             hint = units.suggest(params.unit)
             raise ParameterError(
                 f"đơn vị {params.unit!r} không có trong {units_csv}", file=source,
-                hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv")
+                hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv",
+                en=f"unit {params.unit!r} is not in {units_csv}",
+                hint_en=f"did you mean {hint!r}?" if hint else "see the codes in units.csv")
     return params
 
 
