@@ -167,8 +167,10 @@ OPTIONAL = ("note",)
 MAX_NOTE_CHARS = 2000               # a remark on a figure, not the commentary (that is notes/*.md)
 
 
-def decode_text(data: bytes, shown: str, what_vi: str = "tệp", what_en: str = "the file") -> str:
-    """UTF-8 (with or without BOM) text, or a FileProblem that says what the file is and what to do."""
+def decode_text(data: bytes, shown: str, what_vi: str = "tệp", what_en: str = "the file",
+                partial: bool = False) -> str:
+    """UTF-8 (with or without BOM) text, or a FileProblem that says what the file is and what to do.
+    ``partial``: ``data`` is the start of a file (a character cut at its end is not an error)."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 3 and data[1:4:2] == b"\x00\x00"):
         raise FileProblem(_error(
             "encoding", f"{what_vi} được lưu dạng UTF-16 (Unicode); mở bằng Excel và lưu lại dạng "
@@ -178,6 +180,8 @@ def decode_text(data: bytes, shown: str, what_vi: str = "tệp", what_en: str = 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if partial and exc.start >= len(data) - 4:
+            return data[:exc.start].decode("utf-8-sig")
         line = data[:exc.start].count(b"\n") + 1
         raise FileProblem(_error(
             "encoding",
@@ -193,18 +197,19 @@ def decode_text(data: bytes, shown: str, what_vi: str = "tệp", what_en: str = 
     return text
 
 
-def csv_records(text: str, shown: str, required, optional=(), strict: bool = True):
+def csv_records(source, shown: str, required, optional=(), strict: bool = True):
     """``(header, [(physical line, {column: value} | Finding)])``.
 
     Line numbers are the file's physical lines (a quoted value spanning lines, or holding U+2028,
     does not shift later rows). A header without a required column, or with a column twice, is a
     FileProblem; an unknown column too when ``strict`` (it would be dropped silently); a row with more
     values than the header is a Finding for that row."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    stream = io.StringIO(source, newline="") if isinstance(source, str) else source
+    reader = csv.reader(stream)
     try:
         raw_header = next(reader, [])
-    except csv.Error as exc:
-        raise _csv_problem(exc, reader, shown) from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise _csv_problem(exc, reader, shown, stream) from None
     header = [h.strip().lower() for h in raw_header]
     missing = [c for c in required if c not in header]
     if missing and len(header) == 1 and ";" in header[0]:
@@ -220,18 +225,18 @@ def csv_records(text: str, shown: str, required, optional=(), strict: bool = Tru
                           f"missing column {', '.join(missing)}; the header must be {wanted}",
                           file=shown, row=1, column=", ".join(missing)))
     check_header(header, shown, required, optional, strict)
-    return header, _csv_rows(reader, header, shown)
+    return header, _csv_rows(reader, header, shown, stream)
 
 
-def _csv_rows(reader, header, shown):
+def _csv_rows(reader, header, shown, stream):
     while True:
         line = reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            raise _csv_problem(exc, reader, shown) from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise _csv_problem(exc, reader, shown, stream) from None
         if not any(v.strip() for v in values):
             continue
         extra = [v for v in values[len(header):] if v.strip()]
@@ -268,7 +273,16 @@ def check_header(header, shown, required, optional=(), strict=True, sheet=None) 
                                  column=", ".join(unknown)))
 
 
-def _csv_problem(exc: csv.Error, reader, shown) -> "FileProblem":
+def _csv_problem(exc, reader, shown, stream=None) -> "FileProblem":
+    if isinstance(exc, UnicodeDecodeError):       # the stream decodes ahead: find the byte's own line
+        try:
+            with open(stream.name, "rb") as fh:
+                decode_text(fh.read(), shown)
+        except (FileProblem, AttributeError, OSError, TypeError) as bad:
+            if isinstance(bad, FileProblem):
+                return bad
+        return FileProblem(_error("encoding", "tệp không phải UTF-8; lưu lại dạng 'CSV UTF-8'",
+                                  "the file is not UTF-8; re-save it as 'CSV UTF-8'", file=shown))
     line = reader.line_num or 1
     if "field larger than field limit" in str(exc):
         limit = csv.field_size_limit()
@@ -284,21 +298,29 @@ def _csv_problem(exc: csv.Error, reader, shown) -> "FileProblem":
 
 def read_csv_rows(path: Path, shown: str):
     """Yield ``(line, unit, indicator, value, note, "value")`` per row (or ``(line, Finding)`` for a
-    bad row); a file that cannot be read at all raises FileProblem."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise FileProblem(_error("empty_file", "tệp trống, không có dòng tiêu đề và số liệu",
-                          "the file is empty (no header, no figures)", file=shown))
-    _, rows = csv_records(decode_text(data, shown), shown, REQUIRED, OPTIONAL)
-    del data
-    empty = True
-    for i, r in rows:
-        empty = False
-        yield (i, r) if isinstance(r, Finding) else \
-            (i, r.get("unit"), r.get("indicator"), r.get("value"), r.get("note"), "value")
+    bad row), streaming the file; a file that cannot be read at all raises FileProblem."""
+    with open_csv(path, shown) as stream:
+        _, rows = csv_records(stream, shown, REQUIRED, OPTIONAL)
+        empty = True
+        for i, r in rows:
+            empty = False
+            yield (i, r) if isinstance(r, Finding) else \
+                (i, r.get("unit"), r.get("indicator"), r.get("value"), r.get("note"), "value")
     if empty:
         raise FileProblem(_error("empty_file", "tệp chỉ có dòng tiêu đề, không có số liệu",
                           "the file has a header but no figures", file=shown))
+
+
+def open_csv(path: Path, shown: str):
+    """The file as a UTF-8 text stream (BOM or not) for ``csv``; an empty, UTF-16 or binary file
+    is a FileProblem now, and a byte that is not UTF-8 one when the reader gets to it."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head.strip():
+        raise FileProblem(_error("empty_file", "tệp trống, không có dòng tiêu đề và số liệu",
+                          "the file is empty (no header, no figures)", file=shown))
+    decode_text(head[:4000] if len(head) == 4096 else head, shown, partial=len(head) == 4096)
+    return open(path, encoding="utf-8-sig", newline="")
 
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -733,6 +755,7 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         header, rows = csv_records(decode_text(path.read_bytes(), shown), shown,
                                    ("indicator", "unit", "year", "target"), ("month", "note", "source"),
                                    strict=False)
+        rows = list(rows)
     except FileProblem as bad:
         ds.findings.append(bad.finding)
         return out

@@ -70,10 +70,20 @@ def _missing(lang: str) -> str:
 
 
 # -- which file ----------------------------------------------------------------------------
-def is_top_unit(unit: str, units) -> bool:
-    """The unit without a parent in the report's data (the province, in the sample)."""
-    u = units.get(unit)
+def is_top_unit(unit: str, units, period=None) -> bool:
+    """The unit without a parent in the report's data (the province, in the sample), as it is in
+    the period's last month."""
+    month = None if period is None else _end_month(period)
+    u = (units.get(unit, month) if month else None) or units.get(unit)
     return u is None or not u.parent or u.parent not in units
+
+
+def _end_month(period) -> str | None:
+    from .periods import Period
+    try:
+        return Period.parse(getattr(period, "code", str(period))).end.code
+    except Exception:
+        return None
 
 
 def note_path(data_dir, period, unit: str, units, lang: str = "vi") -> Path:
@@ -81,7 +91,7 @@ def note_path(data_dir, period, unit: str, units, lang: str = "vi") -> Path:
     code = getattr(period, "code", str(period))
     suffix = ".en.md" if lang == "en" else ".md"
     folder = Path(data_dir) / "notes"
-    if is_top_unit(unit, units):
+    if is_top_unit(unit, units, period):
         return folder / f"{code}{suffix}"
     return folder / code / f"{unit}{suffix}"
 
@@ -99,7 +109,7 @@ def for_report(data_dir, period, unit: str, units, lang: str = "vi") -> Note:
             return Note(None, missing_sentence=t("en", "narrative_in_vietnamese"), lang=lang)
         return Note(None, missing_sentence=_missing(lang), lang=lang)
     note = read_note(path, data_dir, period=getattr(period, "code", str(period)),
-                     unit=None if is_top_unit(unit, units) else unit)
+                     unit=None if is_top_unit(unit, units, period) else unit)
     note.lang = lang
     if note.text is None:
         note.missing_sentence = _missing(lang)
