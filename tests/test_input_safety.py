@@ -113,11 +113,12 @@ def test_vs_quota_ratio_may_exceed_100(tmp_path):
 
 
 def test_catalogue_min_max_columns_override(tmp_path):
-    from conftest import UNITS
     import csv
+
+    from conftest import UNITS
     base = (ROOT / "src/helpers/data/indicators.csv").read_text(encoding="utf-8").splitlines()
     header = next(csv.reader([base[0]]))
-    row = dict(zip(header, next(csv.reader([l for l in base if l.startswith("dossiers_received,")]))))
+    row = dict(zip(header, next(csv.reader([line for line in base if line.startswith("dossiers_received,")]))))
     row.update(min="0", max="5000")
     extra = ",".join(header + ["min", "max"]) + "\n" + ",".join(f'"{row.get(h, "")}"' for h in header + ["min", "max"])
     data = write_data(tmp_path, {"2023-10.csv": csv_rows("080,dossiers_received,6000,")}, units=UNITS,
@@ -287,8 +288,9 @@ def test_fmt_formats_any_size_exactly():
 
 
 def test_a_200000_character_note_in_csv(tmp_path):
-    data = write_data(tmp_path, {"2023-10.csv": csv_rows("080,dossiers_received,100,", "080,dossiers_received_online,60,"
-                                                         + "x" * 200_000, "082,dossiers_received,5,")})
+    long_note = "080,dossiers_received_online,60," + "x" * 200_000
+    data = write_data(tmp_path, {"2023-10.csv": csv_rows("080,dossiers_received,100,", long_note,
+                                                         "082,dossiers_received,5,")})
     f = only(validate(data), "csv_syntax")
     assert f.is_error and f.row == 3 and "ký tự" in f.message_vi
     data = write_data(tmp_path / "b", {"2023-10.csv": csv_rows("080,dossiers_received,100," + "y" * 3000)})
@@ -345,20 +347,45 @@ def test_merged_cells_are_named(tmp_path):
     assert not [x for x in found if x.check == "unknown_unit"]
 
 
-@pytest.mark.parametrize("content", [GOOD.encode("utf-8"), b"cut"])
+@pytest.mark.parametrize("content", [GOOD.encode("utf-8"), b"cut", b"corrupt"])
 def test_broken_or_renamed_xlsx_is_one_error(tmp_path, content):
     book_rows = "".join(f"{u},dossiers_received,10,\n" for u in ("10", "080", "082"))
     data = write_data(tmp_path, {"2023-09.csv": "unit,indicator,value,note\n" + book_rows})
-    if content == b"cut":                                  # a real workbook cut short
+    if content in (b"cut", b"corrupt"):                    # a real workbook cut short, or damaged inside
         wb = openpyxl.Workbook()
         wb.active.append(["unit", "indicator", "value"])
+        for u in ("10", "080", "082"):
+            wb.active.append([u, "dossiers_received", 10])
         wb.save(tmp_path / "full.xlsx")
-        content = (tmp_path / "full.xlsx").read_bytes()[:-200]
+        full = (tmp_path / "full.xlsx").read_bytes()
+        if content == b"cut":
+            content = full[:-200]
+        else:
+            import zipfile
+            info = zipfile.ZipFile(tmp_path / "full.xlsx").getinfo("xl/worksheets/sheet1.xml")
+            start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+            content = full[:start + 20] + bytes(40) + full[start + 60:]
     (data / "periods" / "2023-10.xlsx").write_bytes(content)
     found = validate(data, ["2023-10"])
     about = [f for f in found if f.period == "2023-10" or (f.file or "").endswith("2023-10.xlsx")]
     assert len(about) == 1 and about[0].is_error, [f.line() for f in found]
     assert ("CSV" in about[0].message_vi) == (content.startswith(b"unit"))
+
+
+def test_merged_cells_in_the_entry_workbook(tmp_path):
+    from helpers.catalogue import load_catalogue
+    from helpers.units import read_units
+    from helpers.workbook import write_entry_workbook
+    data = write_data(tmp_path, {})
+    book = write_entry_workbook(data / "periods" / "2023-10.xlsx", "2023-10", load_catalogue(),
+                                read_units(data / "units.csv"))
+    wb = openpyxl.load_workbook(book)
+    wb["TTHC"].merge_cells("D6:D8")
+    wb.save(book)
+    found = validate(data)
+    f = only(found, "merged_cells")
+    assert "TTHC!D6:D8" in f.message_vi and f.row == "TTHC!D6:D8"
+    assert len([x for x in found if x.is_error]) == 1
 
 
 def test_units_csv_errors_honour_lang_en(tmp_path):
@@ -374,6 +401,7 @@ def test_units_csv_errors_honour_lang_en(tmp_path):
 # -- help ---------------------------------------------------------------------------------------------
 def test_every_option_has_help_and_every_command_an_example():
     import argparse
+
     from helpers.cli import build_parser
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

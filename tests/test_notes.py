@@ -6,7 +6,6 @@ import socket
 import struct
 import subprocess
 import zlib
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, cli, csv_rows, write_data

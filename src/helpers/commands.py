@@ -67,7 +67,8 @@ def _units_for(arg_units, data_dir: Path, period: str) -> list[str]:
     try:
         units = read_units(data_dir / "units.csv")
     except DataError as exc:
-        raise ParameterError(str(exc)) from None
+        raise ParameterError(exc.message, file=exc.file, row=exc.row, column=exc.column, unit=exc.unit,
+                             hint=exc.hint, en=exc.message_en, hint_en=exc.hint_en) from None
     months = Period.parse(period).month_codes()
     exists = [u for u in units.all_versions() if any(u.valid_in(m) for m in months)]
     if arg_units == ["all"]:

@@ -9,8 +9,9 @@ import csv
 import hashlib
 import io
 import re
+import zlib
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -324,6 +325,7 @@ def open_csv(path: Path, shown: str):
 
 
 XLSX_MAGIC = b"PK\x03\x04"
+MAX_XLSX_UNPACKED = 500_000_000      # a month's workbook is well under 10 MB unpacked
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -347,7 +349,7 @@ def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
         return _long_form_sheet(wb, shown)
     except FileProblem:
         raise
-    except (KeyError, OSError, ValueError, EOFError, zipfile_error()) as exc:    # a part missing or cut short
+    except (KeyError, OSError, ValueError, EOFError, zlib.error, zipfile_error()) as exc:    # a part broken
         raise FileProblem(_error("unreadable",
                                  f"tệp Excel bị hỏng hoặc chép chưa hết ({type(exc).__name__}); chép lại tệp, "
                                  "hoặc mở bằng Excel và lưu lại dạng .xlsx",
@@ -384,15 +386,21 @@ def _check_xlsx_container(path: Path, shown: str) -> None:
                                  + "; or open it in Excel and save it as .xlsx", file=shown))
     try:
         with zipfile.ZipFile(path) as z:
-            broken = z.testzip()
+            unpacked = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError, EOFError):
-        broken = "?"
-    if broken is not None:
         raise FileProblem(_error("unreadable",
                                  "tệp Excel bị hỏng hoặc chép chưa hết (tệp bị cắt ngắn); chép lại tệp từ máy gốc, "
                                  "hoặc mở bằng Excel và lưu lại",
                                  "the Excel file is broken or incomplete (cut short); copy it again from its source, "
-                                 "or open it in Excel and save it again", file=shown))
+                                 "or open it in Excel and save it again", file=shown)) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise FileProblem(_error("too_large",
+                                 f"tệp Excel giải nén ra {unpacked // 1_000_000:,} MB (tối đa "
+                                 f"{MAX_XLSX_UNPACKED // 1_000_000} MB): không phải một tháng số liệu; kiểm tra lại "
+                                 "tệp".replace(",", "."),
+                                 f"the Excel file unpacks to {unpacked // 1_000_000:,} MB (at most "
+                                 f"{MAX_XLSX_UNPACKED // 1_000_000} MB): not a month of figures; check the file",
+                                 file=shown))
 
 
 def _is_entry_workbook(wb) -> bool:

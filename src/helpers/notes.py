@@ -35,11 +35,13 @@ MAX_IMAGE_SIDE = 4000               # pixels, each side
 MAX_IMAGES = 30
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
-_INLINE_IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*(?P<ref><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+_INLINE_IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*(?P<ref><[^>\n]*>|[^)\s]+)"
+                           r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
 _REF_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<ref><[^>\n]*>|\S+)(?P<rest>.*)$", re.M)
 _HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe|video|audio|source|link)\b[^>]*>", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]+)(?P<params>(?:;[\w=.+-]+)*?);base64,(?P<data>[A-Za-z0-9+/=\s]*)$", re.S)
+_DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]+)(?P<params>(?:;[\w=.+-]+)*?);base64,"
+                       r"(?P<data>[A-Za-z0-9+/=\s]*)$", re.S)
 
 
 @dataclass
@@ -366,7 +368,8 @@ def _last_guard(text: str, images: dict) -> str:
         for child in tok.children or []:
             if child.type == "image":
                 src = child.attrGet("src") or ""
-                if src not in _normalized(images) and not (src.lower().startswith("data:") and _judge_data_uri(src) is None):
+                data_ok = src.lower().startswith("data:") and _judge_data_uri(src) is None
+                if src not in _normalized(images) and not data_ok:
                     return text.replace("![", "[")
     return text
 

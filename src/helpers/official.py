@@ -235,6 +235,7 @@ def cmd_units(args) -> int:
 
 def add_subcommand(sub) -> None:
     import argparse
+
     from .commands import EXAMPLES
     u = sub.add_parser("units", help="tạo units.csv từ danh mục đơn vị hành chính chính thức",
                        epilog=EXAMPLES["units"], formatter_class=argparse.RawDescriptionHelpFormatter)

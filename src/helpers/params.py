@@ -81,7 +81,8 @@ def read_params_file(path) -> dict:
         raise ParameterError(f"tệp tham số quá lớn ({size // 1024} KB; tối đa {MAX_PARAMS_BYTES // 1024} KB)",
                              file=path, hint='tệp tham số chỉ gồm vài dòng, ví dụ: period: "2023-10"',
                              en=f"the parameters file is too large ({size // 1024} KB; at most "
-                                f"{MAX_PARAMS_BYTES // 1024} KB)", hint_en='it holds a few lines, e.g. period: "2023-10"')
+                                f"{MAX_PARAMS_BYTES // 1024} KB)",
+                             hint_en='it holds a few lines, e.g. period: "2023-10"')
     try:
         text = path.read_bytes().decode("utf-8-sig")
         _refuse_references(text, path)
@@ -131,7 +132,8 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
     if not data_dir.is_dir():
         raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(data_dir)!r}", file=source,
                              hint="sửa data_dir hoặc dùng --data-dir",
-                             en=f"data folder {str(data_dir)!r} not found", hint_en="correct data_dir or use --data-dir")
+                             en=f"data folder {str(data_dir)!r} not found",
+                             hint_en="correct data_dir or use --data-dir")
     units_csv = data_dir / "units.csv"
     if units_csv.is_file():
         from .errors import DataError

@@ -270,7 +270,8 @@ def read_units(path) -> Units:
     if missing:
         raise DataError(f"thiếu cột {', '.join(missing)}", file=path, row=1,
                         hint="tiêu đề cần có: " + ",".join(REQUIRED_COLUMNS),
-                        en=f"missing column {', '.join(missing)}", hint_en="the header needs: " + ",".join(REQUIRED_COLUMNS))
+                        en=f"missing column {', '.join(missing)}",
+                        hint_en="the header needs: " + ",".join(REQUIRED_COLUMNS))
     rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
     if not rows:
         raise DataError("danh sách đơn vị trống", file=path, en="the list of units is empty")

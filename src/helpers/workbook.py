@@ -11,9 +11,9 @@ Layout (one workbook per month):
   code, B the name, C the unit of measure, then one column per reporting unit.
   Input cells (the unit's level is in the indicator's ``levels``) are light yellow, unlocked and
   validated by the catalogue's valid range (shares 0–100; whole for counts, >= 1 for ranks; đồng
-  amounts get a decimal rule with a whole-number message, see ``_validation``); other cells are grey and locked. Sheets are
-  protected without a password, the workbook structure too (no renaming or moving sheets by
-  accident). Last month's value is a cell comment on that cell.
+  amounts get a decimal rule with a whole-number message, see ``_validation``); other cells are
+  grey and locked. Sheets are protected without a password, the workbook structure too (no renaming
+  or moving sheets by accident). Last month's value is a cell comment on that cell.
 - ``_cchc`` (hidden): format version, period, generation time and the layout (for each area sheet
   the header row, first/last data row, code column, unit columns, and every expected code cell),
   so that the reader can tell a re-arranged workbook from a filled one.
@@ -533,6 +533,7 @@ def _redo(period_code) -> tuple[str, str]:
 
 def _read_meta(wb, shown):
     from openpyxl.utils import column_index_from_string
+
     from .load import bounded_rows
     ws = wb[META_SHEET]
     rows = [tuple(r) for r in bounded_rows(ws, max_col=12)]
