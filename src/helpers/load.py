@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import findings as F
-from . import notes
+from . import notes, textfile
 from .catalogue import Catalogue, load_catalogue
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
@@ -168,33 +168,12 @@ OPTIONAL = ("note",)
 MAX_NOTE_CHARS = 2000               # a remark on a figure, not the commentary (that is notes/*.md)
 
 
-def decode_text(data: bytes, shown: str, what_vi: str = "tệp", what_en: str = "the file",
-                partial: bool = False) -> str:
-    """UTF-8 (with or without BOM) text, or a FileProblem that says what the file is and what to do.
-    ``partial``: ``data`` is the start of a file (a character cut at its end is not an error)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 3 and data[1:4:2] == b"\x00\x00"):
-        raise FileProblem(_error(
-            "encoding", f"{what_vi} được lưu dạng UTF-16 (Unicode); mở bằng Excel và lưu lại dạng "
-            "'CSV UTF-8 (Comma delimited)' (Notepad: Lưu thành → Mã hóa: UTF-8)",
-            f"{what_en} is saved as UTF-16 (Unicode); open it in Excel and save it as 'CSV UTF-8 (Comma "
-            "delimited)' (Notepad: Save As → Encoding: UTF-8)", file=shown, row=1))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if partial and exc.start >= len(data) - 4:
-            return data[:exc.start].decode("utf-8-sig")
-        line = data[:exc.start].count(b"\n") + 1
-        raise FileProblem(_error(
-            "encoding",
-            f"{what_vi} không phải UTF-8 (có thể là Windows-1258/TCVN3); mở bằng Excel và lưu lại dạng "
-            "'CSV UTF-8 (Comma delimited)'",
-            f"{what_en} is not UTF-8 (perhaps Windows-1258); re-save it as 'CSV UTF-8'",
-            file=shown, row=line)) from None
-    if "\x00" in text:
-        line = text[:text.index("\x00")].count("\n") + 1
-        raise FileProblem(_error("encoding", f"{what_vi} chứa ký tự NUL (tệp nhị phân?); lưu lại dạng 'CSV UTF-8'",
-                                 f"{what_en} holds NUL characters (a binary file?); re-save it as 'CSV UTF-8'",
-                                 file=shown, row=line))
+def decode_text(data: bytes, shown: str, partial: bool = False) -> str:
+    """UTF-8 text (see ``helpers.textfile``), or a FileProblem naming the encoding and the line."""
+    text, problem = textfile.decode(data, "csv", partial)
+    if problem:
+        vi, en, line = problem
+        raise FileProblem(_error("encoding", vi, en, file=shown, row=line))
     return text
 
 
@@ -277,13 +256,11 @@ def check_header(header, shown, required, optional=(), strict=True, sheet=None) 
 def _csv_problem(exc, reader, shown, stream=None) -> "FileProblem":
     if isinstance(exc, UnicodeDecodeError):       # the stream decodes ahead: find the byte's own line
         try:
-            with open(stream.name, "rb") as fh:
-                decode_text(fh.read(), shown)
-        except (FileProblem, AttributeError, OSError, TypeError) as bad:
-            if isinstance(bad, FileProblem):
-                return bad
-        return FileProblem(_error("encoding", "tệp không phải UTF-8; lưu lại dạng 'CSV UTF-8'",
-                                  "the file is not UTF-8; re-save it as 'CSV UTF-8'", file=shown))
+            _, problem = textfile.decode(Path(stream.name).read_bytes(), "csv")
+        except (AttributeError, OSError, TypeError):
+            problem = None
+        vi, en, line = problem or textfile.not_utf8("csv", reader.line_num + 1)
+        return FileProblem(_error("encoding", vi, en, file=shown, row=line))
     line = reader.line_num or 1
     if "field larger than field limit" in str(exc):
         limit = csv.field_size_limit()
@@ -320,7 +297,7 @@ def open_csv(path: Path, shown: str):
     if not head.strip():
         raise FileProblem(_error("empty_file", "tệp trống, không có dòng tiêu đề và số liệu",
                           "the file is empty (no header, no figures)", file=shown))
-    decode_text(head[:4000] if len(head) == 4096 else head, shown, partial=len(head) == 4096)
+    decode_text(head, shown, partial=len(head) == 4096)
     return open(path, encoding="utf-8-sig", newline="")
 
 
@@ -369,6 +346,9 @@ def _check_xlsx_container(path: Path, shown: str) -> None:
     import zipfile
     with open(path, "rb") as fh:
         head = fh.read(8)
+    if not head:
+        raise FileProblem(_error("empty_file", "tệp Excel trống (0 byte); chép lại tệp",
+                                 "the Excel file is empty (0 bytes); copy it again", file=shown))
     if head.startswith(OLE_MAGIC):
         raise FileProblem(_error("unreadable",
                                  "tệp là định dạng Excel 97-2003 (.xls) hoặc có mật khẩu; mở bằng Excel, bỏ mật "

@@ -179,21 +179,8 @@ def _file_problem(path: Path, root: Path):
 
 def _decode(raw: bytes):
     """``(text, None)`` or ``(None, (vi, en, line))``."""
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return None, ("tệp được lưu dạng UTF-16; lưu lại với mã hóa UTF-8 (Notepad: Lưu thành → "
-                      "Mã hóa: UTF-8)", "the file is saved as UTF-16; re-save it as UTF-8 "
-                      "(Notepad: Save As → Encoding: UTF-8)", 1)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        return None, ("tệp nhận xét không phải UTF-8; lưu lại với mã hóa UTF-8",
-                      "the notes file is not UTF-8; re-save it as UTF-8", line)
-    if "\x00" in text:
-        return None, ("tệp nhận xét chứa ký tự NUL (có thể là UTF-16 hoặc tệp nhị phân); lưu lại dạng văn "
-                      "bản UTF-8", "the notes file holds NUL characters (UTF-16 or a binary file?); "
-                      "re-save it as UTF-8 text", text[:text.index("\x00")].count("\n") + 1)
-    return text, None
+    from . import textfile
+    return textfile.decode(raw, "text")
 
 
 def sanitise(text: str, base: Path, root: Path):

@@ -223,12 +223,12 @@ def _read_text(path: Path) -> str:
                         en="the list of units is missing",
                         hint_en="write units.csv with the columns code,name_vi,name_en,level,parent "
                                 "(or: cchc-report units --province CODE)")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError("tệp không phải UTF-8", file=path,
-                        hint="mở bằng Excel và lưu dạng 'CSV UTF-8'", en="the file is not UTF-8",
-                        hint_en="open it in Excel and save it as 'CSV UTF-8'") from None
+    from . import textfile
+    text, problem = textfile.decode(path.read_bytes(), "csv")
+    if problem:
+        vi, en, line = problem
+        raise DataError(vi, file=path, row=line, en=en)
+    return text
 
 
 def _unit_from_row(row: dict, path, line: int) -> Unit:
