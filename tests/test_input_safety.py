@@ -315,11 +315,25 @@ def test_target_outside_the_range(tmp_path):
     assert f.file.endswith("targets.csv") and f.row == 2
 
 
-def test_utf16_file_is_called_utf16(tmp_path):
-    data = write_data(tmp_path, {"2023-10.csv": GOOD.encode("utf-16")})
-    f = only(validate(data), "encoding")
-    assert "UTF-16" in f.message_vi and "UTF-8" in f.message_vi and "UTF-16" in f.message_en
-    assert "1258" not in f.message_vi
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_file_is_called_utf16(tmp_path, codec):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD.encode(codec)},
+                      extra={"targets.csv": "indicator,unit,year,target\n"})
+    (data / "targets.csv").write_bytes("indicator,unit,year,target\n".encode(codec))
+    found = [f for f in validate(data) if f.check == "encoding"]
+    assert {f.file.rsplit("/", 1)[-1] for f in found} == {"2023-10.csv", "targets.csv"}
+    for f in found:
+        assert "UTF-16" in f.message_vi and "UTF-8" in f.message_vi and "UTF-16" in f.message_en
+        assert "1258" not in f.message_vi
+
+
+def test_utf16_units_csv_in_both_languages(tmp_path):
+    from conftest import UNITS
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / "units.csv").write_bytes(UNITS.encode("utf-16"))
+    r = cli("validate", "--data-dir", str(data), "--lang", "en", cwd=tmp_path)
+    assert r.returncode == 1 and "UTF-16" in r.stdout + r.stderr and "units.csv" in r.stdout + r.stderr
+    no_traceback(r)
 
 
 @pytest.mark.parametrize("note", ['"dòng một\ndòng hai\ndòng ba"', '"có\u2028ký tự U+2028"', '"a\r\nb"'])

@@ -58,8 +58,9 @@ def cmd_validate(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cchc-report", description="Báo cáo tiến độ cải cách hành chính (CCHC) hằng tháng",
-                epilog="ví dụ (example): cchc-report template 2026-11 · cchc-report validate --period 2026-11 · "
-                       "cchc-report run --period 2026-11;  cchc-report <lệnh> --help: chi tiết từng lệnh")
+                epilog="ví dụ (example): cchc-report template 2026-11 --data-dir data-2026 · cchc-report validate "
+                       "--data-dir data-2026 --period 2026-11 · cchc-report run --data-dir data-2026 --period "
+                       "2026-11;  cchc-report <lệnh> --help: chi tiết từng lệnh (each command's options)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     from . import commands

@@ -230,24 +230,25 @@ def cmd_index(args) -> int:
 
 EXAMPLES = {
     "run": """ví dụ (examples):
-  cchc-report run --period 2026-10                      báo cáo tháng của đơn vị cấp trên cùng
-  cchc-report run --period 2026-Q3 --unit all --jobs 2  báo cáo quý của mọi đơn vị
-  cchc-report run --params params/2026-10.yaml --lang en
+  cchc-report run --data-dir data-2026 --period 2026-10      báo cáo tháng của đơn vị cấp trên cùng
+  cchc-report run --data-dir data-2026 --period 2026-Q3 --unit all --jobs 2   mọi đơn vị, một quý
+  cchc-report run --params params/2026-10.yaml --lang en     bản tiếng Anh, bên cạnh bản tiếng Việt
   cchc-report run --all --formats html --out /srv/bao-cao""",
     "new-period": """ví dụ (examples):
-  cchc-report new-period 2026-11 --workbook     params/2026-11.yaml và data/periods/2026-11.xlsx
-  cchc-report new-period 2026-Q4                params/2026-Q4.yaml (báo cáo quý)""",
+  cchc-report new-period 2026-11 --unit 15 --data-dir data-2026 --workbook
+        params/2026-11.yaml và mẫu nhập liệu data-2026/periods/2026-11.xlsx
+  cchc-report new-period 2026-Q4 --unit 15 --data-dir data-2026    params/2026-Q4.yaml (báo cáo quý)""",
     "template": """ví dụ (examples):
-  cchc-report template 2026-11                  mẫu nhập liệu data/periods/2026-11.xlsx
-  cchc-report template 2026-11 --unit 15-SNV    chỉ cột của một đơn vị và các đơn vị trực thuộc
-  cchc-report template 2026-11 --force          tạo lại; tệp cũ được sao lưu vào data/backups/""",
+  cchc-report template 2026-11 --data-dir data-2026           mẫu nhập liệu data-2026/periods/2026-11.xlsx
+  cchc-report template 2026-11 --data-dir data-2026 --unit 15-SNV   chỉ cột của một đơn vị (và đơn vị trực thuộc)
+  cchc-report template 2026-11 --data-dir data-2026 --force   tạo lại; tệp cũ được sao lưu vào backups/""",
     "units": """ví dụ (examples):
   cchc-report units --province 15                       units.csv của tỉnh Lào Cai (mới, từ 1/7/2025)
-  cchc-report units --province 15 --legacy --out data/units.csv   kèm các đơn vị trước sáp nhập""",
+  cchc-report units --province 15 --legacy --out data-2026/units.csv   kèm các đơn vị trước sáp nhập""",
     "index": """ví dụ (examples):
   cchc-report index --out reports""",
     "validate": """ví dụ (examples):
-  cchc-report validate --period 2026-11
+  cchc-report validate --data-dir data-2026 --period 2026-10
   cchc-report validate --data-dir /srv/so-lieu --lang en --strict""",
 }
 

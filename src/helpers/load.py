@@ -455,6 +455,8 @@ def _long_form_sheet(wb, shown):
             col_letter = _column_letter(idx["value"])
             out = []
             for i, row in enumerate(rows, start=2):
+                if not row:
+                    continue                  # a row absent from the file
                 cells = list(row[:len(names)]) + [None] * (len(names) - len(row))
                 if all(c is None or str(c).strip() == "" for c in cells):
                     continue
