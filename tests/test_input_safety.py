@@ -426,3 +426,21 @@ def test_every_option_has_help_and_every_command_an_example():
             assert action.help, f"{name} {action.option_strings or action.dest} has no description"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "cchc-report template" in readme
+
+
+# -- a data error leaves the last good report as it was -------------------------------------------------
+def test_bad_input_keeps_the_last_good_report(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    out = tmp_path / "out"
+    args = ("run", "--period", "2023-10", "--unit", "080", "--report", "progress_report", "--formats", "html",
+            "--data-dir", str(data), "--out", str(out))
+    r = cli(*args, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    good = {p: p.read_bytes() for p in (out / "2023-10" / "080").iterdir() if p.is_file()}
+    assert any(p.name == "progress_report.html" for p in good)
+    (data / "periods" / "2023-10.csv").write_text("unit,indicator,value,value\n080,dossiers_received,1,2\n",
+                                                  encoding="utf-8")
+    r = cli(*args, "--force", "--lang", "en", cwd=tmp_path)
+    assert r.returncode == 1 and "appears twice" in r.stderr
+    no_traceback(r)
+    assert {p: p.read_bytes() for p in good} == good

@@ -56,7 +56,7 @@ class Report:
         errs = only_errors(report.findings)
         if errs:
             raise DataError(f"số liệu có {len(errs)} lỗi, không lập được báo cáo: " + errs[0].line(),
-                            findings=errs)
+                            findings=errs, en=f"{len(errs)} data error(s), no report: " + errs[0].line("en"))
         return report
 
     @cached_property
