@@ -66,6 +66,17 @@ def cli_path(arg, default: str) -> Path:
     return project_root() / default
 
 
+def _refuse_references(text: str, path: Path) -> None:
+    """Anchors, aliases and tags have no place in a parameters file (an alias bomb is 511 bytes)."""
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
+            mark = token.start_mark
+            raise ParameterError("tệp tham số không được dùng neo, tham chiếu hay thẻ YAML (&, *, !)", file=path,
+                                 row=mark.line + 1, hint='chỉ ghi các dòng dạng khóa: giá trị, ví dụ period: "2023-10"',
+                                 en="the parameters file must not use YAML anchors, aliases or tags (&, *, !)",
+                                 hint_en='write only key: value lines, e.g. period: "2023-10"')
+
+
 MAX_PARAMS_BYTES = 64 * 1024         # four lines of YAML; anything near this is not a parameters file
 
 
@@ -108,17 +119,6 @@ def read_params_file(path) -> dict:
     return data
 
 
-def _refuse_references(text: str, path: Path) -> None:
-    """Anchors, aliases and tags have no place in a parameters file (an alias bomb is 511 bytes)."""
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
-        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
-            mark = token.start_mark
-            raise ParameterError("tệp tham số không được dùng neo, tham chiếu hay thẻ YAML (&, *, !)", file=path,
-                                 row=mark.line + 1, hint='chỉ ghi các dòng dạng khóa: giá trị, ví dụ period: "2023-10"',
-                                 en="the parameters file must not use YAML anchors, aliases or tags (&, *, !)",
-                                 hint_en='write only key: value lines, e.g. period: "2023-10"')
-
-
 def check_params(values: dict, root=None, source=None) -> ReportParams:
     """Validate names and types, the period, the data folder and the unit."""
     try:
@@ -131,9 +131,7 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
     data_dir = resolve_data_dir(params.data_dir, root)
     if not data_dir.is_dir():
         raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(data_dir)!r}", file=source,
-                             hint="sửa data_dir hoặc dùng --data-dir",
-                             en=f"data folder {str(data_dir)!r} not found",
-                             hint_en="correct data_dir or use --data-dir")
+                             hint="sửa data_dir hoặc dùng --data-dir")
     units_csv = data_dir / "units.csv"
     if units_csv.is_file():
         from .errors import DataError
@@ -146,9 +144,7 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
             hint = units.suggest(params.unit)
             raise ParameterError(
                 f"đơn vị {params.unit!r} không có trong {units_csv}", file=source,
-                hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv",
-                en=f"unit {params.unit!r} is not in {units_csv}",
-                hint_en=f"did you mean {hint!r}?" if hint else "see the codes in units.csv")
+                hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv")
     return params
 
 

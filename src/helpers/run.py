@@ -111,8 +111,7 @@ def check_data(params: ReportParams, root: Path):
     ds = load_data_cached(resolve_data_dir(params.data_dir, root))
     errs = only_errors(check(ds, [params.period]))
     if errs:
-        raise DataError(f"số liệu có {len(errs)} lỗi: " + errs[0].line(), findings=errs,
-                        en=f"{len(errs)} data error(s): " + errs[0].line("en"))
+        raise DataError(f"số liệu có {len(errs)} lỗi: " + errs[0].line(), findings=errs)
     return ds
 
 
