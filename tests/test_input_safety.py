@@ -444,3 +444,14 @@ def test_bad_input_keeps_the_last_good_report(tmp_path):
     assert r.returncode == 1 and "xuất hiện hai lần" in r.stderr and "2023-10.csv" in r.stderr
     no_traceback(r)
     assert {p: p.read_bytes() for p in good} == good
+
+
+def test_target_milestone_month_is_checked(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD},
+                      extra={"targets.csv": "indicator,unit,year,target,month\nonline_submission_rate,10,2023,50,\n"
+                                            "online_submission_rate,10,2023,30,6\nonline_submission_rate,10,2023,40,13\n"})
+    f = only(validate(data), "bad_value")
+    assert f.row == 4 and f.column == "month"
+    ds = load.load_data(data)
+    assert ds.target("online_submission_rate", "10", 2023) == 50
+    assert ds.milestones_of("online_submission_rate", "10", 2023) == {6: Decimal(30)}

@@ -51,6 +51,7 @@ class DataSet:
     records: dict = field(default_factory=dict)        # (period, unit, indicator) -> Record
     files: dict = field(default_factory=dict)          # period -> [Path]
     targets: dict = field(default_factory=dict)        # (indicator, unit, year) -> Decimal
+    milestones: dict = field(default_factory=dict)     # (indicator, unit, year) -> {month: Decimal}
     findings: list = field(default_factory=list)
     unreadable: set = field(default_factory=set)       # months whose file could not be read at all
 
@@ -80,6 +81,10 @@ class DataSet:
 
     def target(self, indicator: str, unit: str, year: int):
         return self.targets.get((indicator, unit, year))
+
+    def milestones_of(self, indicator: str, unit: str, year: int) -> dict:
+        """``{month: value}`` milestones of a year-end target (targets.csv rows with a month)."""
+        return self.milestones.get((indicator, unit, year), {})
 
 
 def sha256(path) -> str:
@@ -762,15 +767,18 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
             ds.findings.append(_unknown_unit(ds.units, unit, code, shown, line, "unit"))
             continue
         year_text, target_text = (row["year"] or "").strip(), (row["target"] or "").strip()
+        month_text = (row.get("month") or "").strip() or "12"
         bad_column = "year" if not re.fullmatch(r"\d{4}", year_text) else \
-            ("target" if not _CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None)
+            ("month" if not re.fullmatch(r"0?[1-9]|1[0-2]", month_text) else
+             ("target" if not _CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None))
         if bad_column:
-            shown_value = year_text if bad_column == "year" else target_text
+            shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
             ds.findings.append(_error(
-                "bad_value", f"{bad_column} {shown_value!r} không phải số ở dạng chuẩn (năm: 2023; chỉ tiêu: 50 "
-                "hoặc 98.5; không dùng NaN, Infinity, dấu % hay dấu phẩy)",
-                f"{bad_column} {shown_value!r} is not a canonical number (year: 2023; target: 50 or 98.5; no NaN, "
-                "Infinity, % sign or comma)", file=shown, row=line, column=bad_column, unit=unit, indicator=code))
+                "bad_value", f"{bad_column} {shown_value!r} không phải số ở dạng chuẩn (năm: 2023; tháng: 1 đến 12; "
+                "chỉ tiêu: 50 hoặc 98.5; không dùng NaN, Infinity, dấu % hay dấu phẩy)",
+                f"{bad_column} {shown_value!r} is not a canonical number (year: 2023; month: 1 to 12; target: 50 or "
+                "98.5; no NaN, Infinity, % sign or comma)", file=shown, row=line, column=bad_column, unit=unit,
+                indicator=code))
             continue
         target = Decimal(target_text)
         problem = out_of_range(target, ds.catalogue[code])
@@ -778,5 +786,9 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
             ds.findings.append(_error(problem[0], *problem[1:], file=shown, row=line, column="target", unit=unit,
                                       indicator=code))
             continue
-        out[(code, unit, int(year_text))] = target
+        year, month = int(year_text), int(month_text)
+        if month == 12:
+            out[(code, unit, year)] = target
+        else:
+            ds.milestones.setdefault((code, unit, year), {})[month] = target
     return out
