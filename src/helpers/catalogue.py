@@ -204,7 +204,7 @@ def _row_to_fields(row: dict) -> dict:
             out[key] = _parse_target(val)
         elif key in {"min", "max"}:
             if val:
-                out[key] = _parse_target(val)
+                out[key] = _parse_bound(key, val)
         elif key == "decimals":
             out[key] = int(val) if val else 0
         elif val or key in {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}:
@@ -219,6 +219,16 @@ def _parse_target(val: str):
         return Decimal(val.rstrip("%").strip())
     except InvalidOperation:
         raise ValueError(f"chỉ tiêu (target) {val!r} phải là một số ở dạng chuẩn, ví dụ 50 hoặc 98.5") from None
+
+
+def _parse_bound(key: str, val: str) -> Decimal:
+    try:
+        d = Decimal(val)
+    except InvalidOperation:
+        d = None
+    if d is None or not d.is_finite():
+        raise ValueError(f"{key} {val!r} phải là một số ở dạng chuẩn, ví dụ 0 hoặc 100")
+    return d
 
 
 def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:

@@ -50,7 +50,8 @@ class Note:
 
     ``text``: Markdown safe to render (``None``: no commentary for this report); ``images``: every
     image reference left in ``text`` that is a file, mapped to its resolved path inside the data
-    folder (``data:`` URIs stay in the text as they are); ``source``: the file read, relative to the
+    folder, under its name as written and as a Markdown parser spells it (``a b.png`` and
+    ``a%20b.png``; ``data:`` URIs stay in the text as they are); ``source``: the file read, relative to the
     data folder; ``findings``: what was refused (warnings) or made the note unusable (errors);
     ``missing_sentence``: the one sentence to print instead when ``text`` is ``None``."""
 
@@ -144,7 +145,7 @@ def read_note(path: Path, data_dir: Path, *, period=None, unit=None,
         return Note(None, source=source, findings=[Finding(ERROR, "encoding", vi, en, row=line, **where)])
     text, images, refused = sanitise(text, path.resolve().parent, root)
     findings = [Finding(WARNING, "note_reference", vi, en, row=line, **where) for vi, en, line in refused]
-    return Note(text if text.strip() else None, images=images, source=source, findings=findings)
+    return Note(text if text.strip() else None, images=_normalized(images), source=source, findings=findings)
 
 
 def _relative(path: Path, data_dir: Path) -> str:
