@@ -109,7 +109,7 @@ def province_rows(rng, data, months, unit, size, rank_field, state):
     """A province's own rows: procedures, services, scores and a 766 rank out of ``rank_field``."""
     for (y, m) in months:
         mo, t = (y, m), t_index(y, m)
-        put = lambda code, value: data.put(mo, unit, code, value)  # noqa: E731
+        put = lambda code, value, mo=mo: data.put(mo, unit, code, value)  # noqa: E731
         st = state.setdefault((unit, rank_field), {"total": round(1900 * size), "full": round(1250 * size),
                                      "partial": round(500 * size), "cut": round(950 * size), "models": 40})
         st["total"] += rng.randint(0, 4)

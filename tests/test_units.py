@@ -98,8 +98,8 @@ def test_merged_commune_compares_with_its_predecessors_and_a_split_one_does_not(
 
 
 def test_data_for_a_unit_where_no_version_is_valid_is_an_error(tmp_path):
-    ds = load_data(write_data(tmp_path, {"2025-09.csv": csv_rows("15,dossiers_received,5,", "080,dossiers_received,7,")},
-                              units=UNITS))
+    rows = csv_rows("15,dossiers_received,5,", "080,dossiers_received,7,")
+    ds = load_data(write_data(tmp_path, {"2025-09.csv": rows}, units=UNITS))
     bad = [f for f in ds.findings if f.check == "unit_not_valid"]
     assert len(bad) == 1 and bad[0].unit == "080" and bad[0].row == 3 and bad[0].file.endswith("2025-09.csv")
     assert "2025-09" in bad[0].message("vi") and bad[0].is_error
@@ -210,3 +210,33 @@ def test_current_sample_reports_the_new_province_with_comparable_last_year():
     reporting = {u for (m, u, _c) in ds.records if m == "2026-10"}
     communes = [u.code for u in ds.units.children("15", "2026-10") if u.level == "commune"]
     assert len(communes) == 99 and 0 < len(reporting & set(communes)) < 99
+
+
+def test_report_across_the_merger_says_so_and_marks_what_does_not_compare(tmp_path):
+    from helpers.params import check_params
+    from helpers.run import run_report
+    params = check_params({"period": "2025-09", "unit": "15", "data_dir": str(ROOT / "data-2026")}, ROOT)
+    run_report(params, "progress_report", tmp_path, ("html",), ROOT)
+    folder = tmp_path / "2025-09" / "15"
+    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    assert "Tỉnh Lào Cai" in html and "Tỉnh Yên Bái (mã 15)" in html
+    assert "Số liệu trước tháng 7/2025 là tổng số liệu của các đơn vị hợp nhất" in html
+    assert "không so sánh được" in html
+    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert m["unit_name"] == "Tỉnh Lào Cai"
+    published = m["indicators"]["tthc_published_total"]
+    assert published["same_period_last_year"] is None and published["not_comparable"]["same_period_last_year"]
+    received = m["indicators"]["dossiers_received"]
+    ds = load_data(ROOT / "data-2026")
+    old = sum(compute_figures(ds, c, "2024-09")["dossiers_received"].value for c in ("10", "15"))
+    assert received["same_period_last_year"] == old and "not_comparable" not in received
+
+
+def test_district_reports_end_with_june_2025():
+    from helpers.errors import ParameterError
+    from helpers.params import check_params
+    data = str(ROOT / "data-2026")
+    assert check_params({"period": "2025-06", "unit": "080", "data_dir": data}, ROOT).unit == "080"
+    with pytest.raises(ParameterError) as exc:
+        check_params({"period": "2025-09", "unit": "080", "data_dir": data}, ROOT)
+    assert "080" in str(exc.value) and "2025-06-30" in str(exc.value)

@@ -108,7 +108,21 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
             raise ParameterError(
                 f"đơn vị {params.unit!r} không có trong {units_csv}", file=source,
                 hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv")
+        _exists_in_period(units, params, source)
     return params
+
+
+def _exists_in_period(units, params, source) -> None:
+    """A unit that ended (a district after June 2025) has no report for a later period."""
+    from .periods import Period
+    months = Period.parse(params.period).month_codes()
+    versions = units.versions(params.unit)
+    if any(v.valid_in(m) for v in versions for m in months):
+        return
+    spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in versions)
+    raise ParameterError(f"đơn vị {params.unit} không có hiệu lực trong kỳ {params.period} (hiệu lực: {spans})",
+                         file=source, hint="chọn một kỳ trong thời gian hiệu lực của đơn vị; báo cáo cấp huyện "
+                                           "kết thúc ở tháng 6/2025")
 
 
 def _summary(exc: ValidationError) -> str:

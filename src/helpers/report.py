@@ -318,7 +318,8 @@ class Report:
         """Which units reported the monthly indicators expected of their level, and what is missing."""
         L = self.lang
         at = self.period.end.code             # the units that exist at the period's end
-        units = [self.ds.units.get(self.unit, at) or self.ds.units[self.unit], *self.ds.units.descendants(self.unit, at)]
+        top = self.ds.units.get(self.unit, at) or self.ds.units[self.unit]
+        units = [top, *self.ds.units.descendants(self.unit, at)]
         months = self.period.month_codes()
         rows, shares = [], []
         for u in units:

@@ -139,7 +139,8 @@ def workbook_units(units, period, unit: str | None = None) -> list:
         if str(unit) not in units:
             raise ParameterError(f"mã đơn vị {str(unit)!r} không có trong units.csv",
                                  hint="dùng một mã trong cột code của units.csv")
-        chosen = [units[str(unit)]] + list(units.children(str(unit)))
+        month = p.end.code                  # the version of the unit (and its children) in the month
+        chosen = [units.get(str(unit), month) or units[str(unit)]] + list(units.children(str(unit), month))
     out = [u for u in chosen if _valid_in(u, first, last)]
     if not out:
         raise ParameterError(f"không có đơn vị nào còn hoạt động trong {p.label('vi')} "
