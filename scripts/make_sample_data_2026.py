@@ -23,7 +23,6 @@ checks find an error."""
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from decimal import Decimal
@@ -223,13 +222,7 @@ NOTE_2026_10 = """## Kết quả nổi bật
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=REPO / "data-2026",
-                    help="data folder to write into (default: data-2026/ in the repository)")
-    args = ap.parse_args(argv)
-    out: Path = args.out
-    (out / "periods").mkdir(parents=True, exist_ok=True)
-    (out / "notes").mkdir(parents=True, exist_ok=True)
+    out = base.output_folder(argv, __doc__, "data-2026")
     from helpers import official
     from helpers.units import read_units
     if not (out / "units.csv").exists():
