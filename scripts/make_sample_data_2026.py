@@ -31,7 +31,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_sample_data as base  # noqa: E402  (shared helpers: allocate, write_csv, …)
 
-REPO = Path(__file__).resolve().parent.parent
 SEED = 20261031
 NEW, OLD = "15", ("10", "15")
 OLD_MONTHS = [(y, m) for y in (2024, 2025) for m in range(1, 13) if (y, m) <= (2025, 6)]
