@@ -19,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import run
+from helpers import kernel, run
+from helpers.kernel.supply import KERNELS
 from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, up_to_date
 from helpers.params import check_params
 
@@ -110,7 +111,7 @@ def test_unchanged_reports_are_skipped_and_a_changed_month_rerenders_its_readers
     forced = [Job(j.params, j.report, j.out_dir, j.formats, j.root, True) for j in jobs]
     assert set(status(run_jobs(forced, n_jobs=1)).values()) == {"ok"}
     assert no_temporary_files(out)
-    assert not run.KERNELS._spares and not run.KERNELS._running      # no kernel left behind
+    assert not KERNELS._spares and not KERNELS._running      # no kernel left behind
 
 
 def test_changed_notebook_or_other_formats_rerender(tmp_path):
@@ -181,7 +182,7 @@ def test_dask_executor_gives_the_same_results_as_the_pool(tmp_path):
         assert a["indicators"] == b["indicators"] and a["findings"] == b["findings"]
         assert a["fingerprints"] == b["fingerprints"]
         assert (remote / p / "10" / "data_quality.html").is_file()
-    assert not run.KERNELS._spares and not run.KERNELS._running
+    assert not KERNELS._spares and not KERNELS._running
 
 
 # -- (iv) two runs on one output folder ----------------------------------------------------------------
@@ -224,7 +225,7 @@ def _kernels_with(token: str) -> list:
     found = []
     for p in psutil.process_iter(["cmdline"]):
         try:
-            if any(m in c for c in (p.info["cmdline"] or []) for m in ("ipykernel_launcher", "helpers.zygote")) \
+            if any(m in c for c in (p.info["cmdline"] or []) for m in ("ipykernel_launcher", "helpers.kernel.server")) \
                     and p.environ().get("CCHC_TEST_TOKEN") == token:
                 found.append(p)
         except psutil.Error:
@@ -277,7 +278,7 @@ def test_each_report_gets_a_fresh_kernel_namespace(tmp_path):
             done = run.execute(path, params, proj, tmp_path / f"ns{i}.ipynb", prestart=i == 0)
             seen.append(done.cells[-1].outputs[0]["text"])
     finally:
-        run.KERNELS.close()
+        KERNELS.close()
     assert seen[0] == seen[1]
     cwd, warm, names = seen[0].split(" ", 2)
     assert cwd == str(proj) and warm == "True"                       # warm, and run from the project

@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CchcError
+from .kernel import DEFAULT_CELL_TIMEOUT
+from .kernel.lifetime import exit_with
+from .kernel.supply import KERNELS
 from .params import ReportParams, resolve_data_dir
-from .run import KERNELS, Outcome, folder_lock, notebook_path, output_folder
+from .run import Outcome, folder_lock, notebook_path, output_folder
 
 __all__ = ["Job", "fingerprint", "up_to_date", "folder_lock", "run_job", "run_jobs"]
 
@@ -40,6 +43,7 @@ class Job:
     root: str
     force: bool = False
     prestart: bool = False            # more jobs follow in the same worker: start the next kernel early
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT   # seconds one notebook cell may run
 
     @property
     def label(self) -> str:
@@ -142,10 +146,11 @@ def run_job(job: Job) -> Outcome:
     try:
         fp = fingerprint(job)
         with folder_lock(folder, job.report):          # a concurrent run of the same report waits here
+            remove_leftovers(folder, job.report)
             if not job.force and up_to_date(job, fp):
                 return _skipped(job)
             outcome = run_report(job.params, job.report, job.out_dir, job.formats, job.root, fingerprint=fp,
-                                 prestart=job.prestart)
+                                 prestart=job.prestart, cell_timeout=job.cell_timeout)
     except CchcError as exc:
         outcome = Outcome(job.report, job.params.period, job.params.unit, "failed", folder, error=str(exc),
                           failed_notebook=getattr(exc, "failed_notebook", "") or "",
@@ -154,6 +159,18 @@ def run_job(job: Job) -> Outcome:
         outcome = Outcome(job.report, job.params.period, job.params.unit, "failed", folder,
                           error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
     return _with_memory(outcome)
+
+
+def remove_leftovers(folder: Path, report: str) -> None:
+    """Remove the temporary files of a run that was killed while writing this
+    report (``.<report>.<ext>.*.tmp``; called under the report's lock, so no live
+    run is writing them) and of metrics.json (under its own lock)."""
+    stale = list(folder.glob(f".{report}.*.tmp"))
+    if list(folder.glob(".metrics.json.*.tmp")):
+        with folder_lock(folder, "metrics.json"):
+            stale += folder.glob(".metrics.json.*.tmp")
+    for path in stale:
+        path.unlink(missing_ok=True)
 
 
 def _with_memory(outcome: Outcome) -> Outcome:
@@ -176,23 +193,24 @@ def _on_sigint(signum, frame):
     raise KeyboardInterrupt
 
 
-def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_server: str | None = None):
+def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_server: str | None = None,
+                 run_pid: int | None = None):
     """Warm the expensive, reusable pieces once per worker process; ``kernel_server``:
-    the address of the run's shared kernel server."""
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    the address of the run's shared kernel server; ``run_pid``: the run's process,
+    which this worker does not outlive (a killed run's workers write nothing more)."""
+    if run_pid:
+        exit_with(run_pid)
     signal.signal(signal.SIGINT, _on_sigint)
     KERNELS.server.address = kernel_server
     if root:
         with contextlib.suppress(Exception):
             KERNELS.start_server()    # the kernel server imports while the libraries below load
     import nbformat  # noqa: F401
-    import papermill  # noqa: F401
+    import papermill.engines  # noqa: F401  (loads the engines, ours among them)
 
     from . import render
-    from .run import _register_engine
     render.report_exporter()
     render.font_configuration()
-    _register_engine()
     if root:
         try:
             KERNELS.prestart(root, data_dir)
@@ -281,27 +299,27 @@ def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", schedule
 
 
 # Imported once by the fork server that starts the workers, instead of once by each worker.
-WORKER_MODULES = ("helpers.run", "helpers.batch", "helpers.render", "papermill", "nbformat", "nbconvert")
+WORKER_MODULES = ("helpers.run", "helpers.batch", "helpers.render", "papermill.engines", "nbformat", "nbconvert")
 
 
 def _run_pool(jobs: list[Job], n_workers: int, on_done) -> list[Outcome]:
     import multiprocessing as mp
 
-    from .kernels import start_shared_server, stop_shared_server
+    from .kernel.fork import start_shared_server, stop_shared_server
     # one kernel server for all workers: it imports while the fork server below does
     server, address = start_shared_server(KERNELS.kernel_name) if KERNELS.fork else (None, None)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(list(WORKER_MODULES))
     data_dir = str(resolve_data_dir(jobs[0].params.data_dir, jobs[0].root))
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_worker_init,
-                               initargs=(jobs[0].root, data_dir, address))
+                               initargs=(jobs[0].root, data_dir, address, os.getpid()))
     try:
-        return _collect(pool, jobs, on_done, [])
+        return _collect(pool, ctx, jobs, on_done, [])
     finally:
         stop_shared_server(server, address)
 
 
-def _collect(pool: ProcessPoolExecutor, jobs: list[Job], on_done, out: list) -> list[Outcome]:
+def _collect(pool: ProcessPoolExecutor, ctx, jobs: list[Job], on_done, out: list) -> list[Outcome]:
     futures = {}
     try:
         futures = {pool.submit(run_job, job): job for job in jobs}
@@ -311,18 +329,19 @@ def _collect(pool: ProcessPoolExecutor, jobs: list[Job], on_done, out: list) -> 
             if on_done:
                 on_done(outcome)
     except BaseException:            # Ctrl-C above all
-        _interrupt(pool, futures)
+        _interrupt(pool, ctx, futures)
         raise
     pool.shutdown(wait=True)
     return out
 
 
-def _interrupt(pool: ProcessPoolExecutor, futures) -> None:
+def _interrupt(pool: ProcessPoolExecutor, ctx, futures) -> None:
     """Stop the workers' current reports (each cleans up: kernel killed, temporary
-    files removed, previous good files kept) and start no other."""
+    files removed, previous good files kept) and start no other. ``ctx``: the
+    pool's multiprocessing context, whose children are the workers."""
     for fut in futures:
         fut.cancel()
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    for proc in ctx.active_children():
         try:
             os.kill(proc.pid, signal.SIGINT)      # a worker that got the terminal's Ctrl-C ignores it
         except (ProcessLookupError, OSError):
@@ -342,10 +361,8 @@ def _dask_task(job: Job) -> Outcome:
     with _DASK_LOCK:
         if not _DASK_READY.is_set():
             from . import render
-            from .run import _register_engine
             render.report_exporter()
             render.font_configuration()
-            _register_engine()
             _DASK_READY.set()
         return run_job(job)
 
