@@ -271,11 +271,11 @@ def test_each_report_gets_a_fresh_kernel_namespace(tmp_path):
                                           "sorted(k for k in globals() if not k.startswith('_')))")]
     path = proj / "notebooks" / "ns.ipynb"
     nbformat.write(nb, path)
-    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
     seen = []
     try:
         for i in range(2):
-            done = run.execute(path, params, proj, tmp_path / f"ns{i}.ipynb", prestart=i == 0)
+            done = kernel.execute(path, tmp_path / f"ns{i}.ipynb", {"period": "2023-10"}, proj, proj / "data",
+                                  prestart=i == 0)
             seen.append(done.cells[-1].outputs[0]["text"])
     finally:
         KERNELS.close()

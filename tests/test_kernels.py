@@ -3,6 +3,7 @@ own, sees the data as it is now, and nothing is left running."""
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -336,3 +337,44 @@ def test_a_forked_kernel_looks_like_a_fresh_one(tmp_path, monkeypatch):
         seen[fork] = (outputs[0]["text"], [sorted(o.get("data", {})) for o in outputs[1:]])
     assert seen[True] == seen[False]
     assert seen[True][1] == [["image/png", "text/plain"]]
+
+
+FROZEN_PROBE = """\
+import sys
+from jupyter_core.utils import run_sync
+from helpers.kernel.supply import KernelSupply
+kernels = KernelSupply(kernel_name="plain", fork=sys.argv[1] == "fork")
+km = kernels.take(sys.argv[2])
+kc = km.client()
+kc.start_channels()
+run_sync(kc.wait_for_ready)(60)
+reply = run_sync(kc.execute_interactive)("import debugpy, os; print(os.environ['PYDEVD_DISABLE_FILE_VALIDATION'])",
+                                          timeout=60)
+print(reply["content"]["status"], kernels.server.pid is not None)
+kc.stop_channels()
+kernels.discard(km)
+kernels.close()
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_no_debugger_warning_about_frozen_modules(tmp_path, fork):
+    """A kernel spec without ``-Xfrozen_modules=off`` (a system-wide one) still starts
+    kernels that do not warn about the debugger: the warning is switched off in the
+    kernel's (and the kernel server's) environment."""
+    spec = tmp_path / "jupyter" / "kernels" / "plain"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "plain", "language": "python"}), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYDEVD_DISABLE_FILE_VALIDATION"}
+    env["JUPYTER_PATH"] = str(tmp_path / "jupyter")
+    # this Python does warn when nothing switches the warning off
+    control = subprocess.run([sys.executable, "-c", "import ipykernel.debugger"], env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert "frozen modules" in control.stderr
+    r = subprocess.run([sys.executable, "-c", FROZEN_PROBE, "fork" if fork else "plain", str(tmp_path)], env=env,
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["1", "ok", str(fork)]          # the kernel printed, then we did
+    assert "frozen modules" not in r.stderr

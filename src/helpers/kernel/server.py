@@ -15,8 +15,8 @@ stdin/stdout; or, with ``--listen SOCKET``, any number of clients (the workers
 of one run) on a Unix socket. When a client goes away, the kernels forked for it
 are killed; at end of stdin (our parent has exited, however it exited) every
 kernel is killed and the server exits. Each kernel is killed by the system when
-this process ends, even by ``kill -9`` (Linux: :func:`helpers.kernel.lifetime.die_with_parent`;
-macOS: ipykernel's poll of its parent, ``IPKernelApp.parent_handle``).
+this process ends, even by ``kill -9`` (Linux: :func:`helpers.kernel.lifetime.die_with_parent`),
+or exits by itself within a second (ipykernel's poll of its parent, ``IPKernelApp.parent_handle``).
 
 Only for Linux and macOS (``os.fork``); :mod:`helpers.kernel.supply` starts kernels
 the ordinary way elsewhere, and for kernel specs that are not this Python.
@@ -103,7 +103,7 @@ def _child(request: dict, channel_fds, server: int) -> None:
     """In the forked process: become an ordinary kernel process, then run the kernel."""
     try:
         from .lifetime import die_with_parent
-        watched = die_with_parent(server)
+        die_with_parent(server)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -122,9 +122,9 @@ def _child(request: dict, channel_fds, server: int) -> None:
             os.environ.setdefault(key, value)
         _reseed()
         from ipykernel import kernelapp
-        args = list(request["args"])
-        if not watched:      # ipykernel polls its parent once a second, and exits when it has gone
-            args.append(f"--IPKernelApp.parent_handle={server}")
+        # our pid as the kernel's parent, as jupyter_client's launcher passes it: ipykernel then
+        # prints no console banner, and polls its parent (the only watch where prctl is missing)
+        args = [*request["args"], f"--IPKernelApp.parent_handle={server}"]
         sys.argv = [_launcher_path(), *args]
         kernelapp.launch_new_instance(argv=args)
         code = 0
