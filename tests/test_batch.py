@@ -6,6 +6,7 @@ and renders HTML only where the PDF is not the point, to stay quick."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -348,3 +349,77 @@ def test_dask_not_installed_says_how_to_install_it(monkeypatch, capsys, tmp_path
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     code, err = run_cli(monkeypatch, capsys, "--executor", "dask", "--out", str(tmp_path / "out"))
     assert code == 2 and ".[dask]" in err
+
+
+# -- cells that never end, kernels that die, runs killed outright ----------------------------------------
+@pytest.mark.parametrize(("code", "message"), [
+    ("while True:\n    pass", "ô số 2 (while True:) chạy quá 5 giây"),
+    ("import os\nos._exit(3)", "kernel dừng đột ngột khi chạy ô số 2 (import os)"),
+])
+def test_a_cell_that_hangs_or_kills_its_kernel_fails_the_report_naming_the_cell(tmp_path, code, message):
+    proj = make_project(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"\nunit = "10"\ndata_dir = "data"\nlanguage = "vi"',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(code)]
+    nbformat.write(nb, proj / "notebooks" / "bad.ipynb")
+    out = tmp_path / "out"
+    folder = out / "2023-10" / "10"
+    folder.mkdir(parents=True)
+    (folder / "bad.html").write_text("<p>báo cáo tốt lần trước</p>", encoding="utf-8")
+    r = cli("run", "--period", "2023-10", "--report", "bad", "--formats", "html", "--cell-timeout", "5",
+            "--jobs", "1", "--out", str(out), cwd=proj)
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and message in err and "Traceback" not in r.stderr, r.stderr
+    failed = folder / "bad.failed.ipynb"
+    assert str(failed) in r.stderr.replace("\n", "")
+    cells = nbformat.read(failed, as_version=4).cells
+    assert [o.ename for c in cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"] \
+        in (["CellTimeout"], ["DeadKernel"])
+    assert (folder / "bad.html").read_text(encoding="utf-8") == "<p>báo cáo tốt lần trước</p>"
+
+
+def test_a_run_killed_outright_takes_every_process_with_it_and_the_next_run_cleans_up(tmp_path):
+    """``kill -9`` of a ``--jobs 2`` run: the fork server, the workers, the kernel
+    server, the kernels and the resource tracker all end with it; the next run
+    removes the temporary files such a run leaves."""
+    import tempfile
+
+    psutil = pytest.importorskip("psutil")
+    proj = make_project(tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", "--period", "2023-09", "--period",
+                             "2023-10", "--report", "progress_report", "--jobs", "2", "--quiet", "--out", str(out)],
+                            cwd=proj, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    run_process = psutil.Process(proc.pid)
+
+    def started() -> list:
+        found = []
+        for p in run_process.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                found.append((p, " ".join(p.cmdline())))
+        return found
+
+    deadline = time.monotonic() + 120                  # until the kernels are running (they start last)
+    while time.monotonic() < deadline and proc.poll() is None and \
+            sum("helpers.kernel.server" in cmd and p.ppid() != proc.pid for p, cmd in started()) < 2:
+        time.sleep(0.1)
+    processes = started()
+    kinds = {kind for _p, cmd in processes for kind in ("forkserver", "resource_tracker", "helpers.kernel.server")
+             if kind in cmd}
+    assert kinds == {"forkserver", "resource_tracker", "helpers.kernel.server"}, processes
+    proc.kill()
+    proc.wait()
+    _gone, alive = psutil.wait_procs([p for p, _cmd in processes], timeout=20)
+    assert not alive, [cmd for p, cmd in processes if p in alive]
+
+    folder = out / "2023-10" / "10"                     # what a run killed while writing leaves
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (".progress_report.pdf.x1.tmp", ".progress_report.html.x2.tmp", ".metrics.json.x3.tmp"):
+        (folder / name).write_text("half", encoding="utf-8")
+    r = cli("run", "--period", "2023-10", "--report", "progress_report", "--formats", "html", "--jobs", "1",
+            "--quiet", "--out", str(out), cwd=proj)
+    assert r.returncode == 0, r.stderr
+    assert not list(folder.glob(".*.tmp"))
+    assert not list(Path(tempfile.gettempdir()).glob(f"cchc-kernels-{proc.pid}-*"))   # its socket folders
