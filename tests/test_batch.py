@@ -21,8 +21,8 @@ import nbformat
 import pytest
 
 from helpers import kernel, run
-from helpers.kernel.supply import KERNELS
 from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, up_to_date
+from helpers.kernel.supply import KERNELS
 from helpers.params import check_params
 
 ROOT = Path(__file__).resolve().parents[1]

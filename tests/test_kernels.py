@@ -10,14 +10,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
 import pytest
-from papermill.exceptions import PapermillExecutionError
 from conftest import project_copy
+from papermill.exceptions import PapermillExecutionError
 
 from helpers import kernel
 from helpers.batch import Job, run_jobs
@@ -378,3 +377,18 @@ def test_no_debugger_warning_about_frozen_modules(tmp_path, fork):
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["1", "ok", str(fork)]          # the kernel printed, then we did
     assert "frozen modules" not in r.stderr
+
+
+def test_papermill_itself_runs_notebooks_with_our_engine(tmp_path):
+    """The engine is registered by entry point: plain ``papermill --engine cchc``
+    runs the notebook in a kernel forked by our kernel server."""
+    proj = project_copy(tmp_path)
+    path = write_notebook(proj, "who", "import os\nprint(open(f'/proc/{os.getppid()}/cmdline').read().split('\\0'))")
+    out = tmp_path / "who.out.ipynb"
+    papermill = Path(sys.executable).with_name("papermill")
+    r = subprocess.run([str(papermill), "--engine", "cchc", str(path), str(out), "-p", "period", "2023-11"],
+                       cwd=proj, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    done = nbformat.read(out, as_version=4)
+    assert "helpers.kernel.server" in done.cells[-1].outputs[0]["text"]     # the kernel's parent: our server
+    assert 'period = "2023-11"' in done.cells[1].source                     # papermill's parameters, injected

@@ -108,6 +108,7 @@ def fail_running_cell(nb_man, exc: Exception, timeout) -> None:
         evalue = (f"kernel dừng đột ngột khi chạy {where} (the kernel died in this cell) — ô này làm kernel thoát "
                   "hoặc hết bộ nhớ")
     if cell.cell_type == "code":
-        cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+        cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue,
+                                                   traceback=[f"{ename}: {evalue}"]))
     nb_man.cell_exception(cell, cell_index=index, exception=exc)
     raise _CellFailed(nb) from None
