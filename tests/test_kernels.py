@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
-from conftest import project_copy
+from conftest import FORKING, forks, project_copy
 from papermill.exceptions import PapermillExecutionError
 
 from helpers import kernel
@@ -24,7 +24,7 @@ from helpers.kernel.fork import KernelServer, start_shared_server, stop_shared_s
 from helpers.kernel.supply import KernelSupply
 from helpers.params import check_params
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kernels are forked only where os.fork exists")
+pytestmark = pytest.mark.e2e
 
 PROBE = """\
 import os, sys, numpy
@@ -97,6 +97,7 @@ def wait_gone(pid: int, seconds: float = 10) -> bool:
     return not alive(pid)
 
 
+@forks
 def test_forked_kernels_are_fresh_processes_that_see_data_changes(tmp_path):
     proj = project_copy(tmp_path)
     path = probe_notebook(proj)
@@ -122,6 +123,7 @@ def test_forked_kernels_are_fresh_processes_that_see_data_changes(tmp_path):
     assert wait_gone(server)                                          # close() ends the server
 
 
+@forks
 def test_kernels_of_a_killed_server_exit_by_themselves(tmp_path):
     proj = project_copy(tmp_path)
     kernels = KernelSupply()
@@ -136,6 +138,7 @@ def test_kernels_of_a_killed_server_exit_by_themselves(tmp_path):
         kernels.close()
 
 
+@forks
 def test_the_server_ends_its_kernels_when_its_parent_dies(tmp_path):
     """A worker killed outright (no clean-up of its own) leaves no kernel behind."""
     proj = project_copy(tmp_path)
@@ -234,6 +237,7 @@ def parent_of(pid: int) -> int:
         return int(fh.read().rsplit(")", 1)[1].split()[1])
 
 
+@forks
 def test_a_shared_server_serves_several_workers_and_cleans_up_after_each(tmp_path):
     proj = project_copy(tmp_path)
     server, address = start_shared_server()
@@ -266,6 +270,7 @@ def test_a_shared_server_serves_several_workers_and_cleans_up_after_each(tmp_pat
     assert server.poll() is not None and wait_gone(kb) and not os.path.exists(os.path.dirname(address))
 
 
+@forks
 def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
     """Two workers, four reports: the kernels are all children of the run's one
     kernel server, and neither the server nor a kernel outlives the run."""
@@ -293,6 +298,7 @@ def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
     assert not [p for p in me.children(recursive=True) if "helpers.kernel.server" in " ".join(p.cmdline())]
 
 
+@forks
 def test_without_a_working_server_kernels_start_the_ordinary_way(tmp_path, monkeypatch):
     def broken(*_a, **_k):
         raise RuntimeError("kernel server failed: gone")
@@ -317,6 +323,7 @@ plt.show()
 """
 
 
+@forks
 def test_a_forked_kernel_looks_like_a_fresh_one(tmp_path, monkeypatch):
     """What a notebook can see of its kernel is the same whether it was forked or
     started the ordinary way: working folder, argv, sys.path, signals, environment,
@@ -375,10 +382,11 @@ def test_no_debugger_warning_about_frozen_modules(tmp_path, fork):
     r = subprocess.run([sys.executable, "-c", FROZEN_PROBE, "fork" if fork else "plain", str(tmp_path)], env=env,
                        capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["1", "ok", str(fork)]          # the kernel printed, then we did
+    assert r.stdout.split() == ["1", "ok", str(fork and FORKING)]          # the kernel printed, then we did
     assert "frozen modules" not in r.stderr
 
 
+@forks
 def test_papermill_itself_runs_notebooks_with_our_engine(tmp_path):
     """The engine is registered by entry point: plain ``papermill --engine cchc``
     runs the notebook in a kernel forked by our kernel server."""
