@@ -31,9 +31,24 @@ def execute(nb_path: Path, output_path: Path, parameters: dict, cwd: Path, data_
     import papermill as pm
 
     from .fork import KERNEL_NAME
+    _check_engine()
     return pm.execute_notebook(str(nb_path), str(output_path), parameters=parameters, engine_name=ENGINE_NAME,
                                kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
                                request_save_on_cell_execute=False, final_output_path=str(output_path),
                                execution_timeout=cell_timeout,
                                kernel_cwd=str(cwd), data_dir=str(data_dir) if data_dir else None,
                                prestart=prestart, kernels=kernels)
+
+
+def _check_engine() -> None:
+    """The engine comes from the package's entry points: an install made before it
+    was declared lacks it (one line saying what to do, not papermill's traceback)."""
+    from papermill.engines import papermill_engines
+    from papermill.exceptions import PapermillException
+
+    from ..errors import ReportError
+    try:
+        papermill_engines.get_engine(ENGINE_NAME)
+    except PapermillException:
+        raise ReportError(f"papermill không có engine {ENGINE_NAME!r} (the package's entry points are not installed)",
+                          hint='cài lại gói: pip install -e ".[dev]"') from None

@@ -9,6 +9,7 @@ parent poller for kernels, a poll of the parent's pid for workers."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import select
 import signal
@@ -23,7 +24,6 @@ def die_with_parent(parent: int) -> bool:
     ended, end now. False where the platform cannot do it (the caller falls back)."""
     if not sys.platform.startswith("linux"):
         return False
-    import ctypes
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:

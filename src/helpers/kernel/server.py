@@ -32,6 +32,8 @@ import sys
 import threading
 import warnings
 
+from .lifetime import die_with_parent
+
 _children: set[int] = set()
 _IMPORT_ENV: dict[str, str] = {}   # variables that the preloaded modules set as they were imported
 
@@ -102,7 +104,6 @@ def read_data(data_dir: str | None) -> None:
 def _child(request: dict, channel_fds, server: int) -> None:
     """In the forked process: become an ordinary kernel process, then run the kernel."""
     try:
-        from .lifetime import die_with_parent
         die_with_parent(server)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
