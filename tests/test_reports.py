@@ -87,7 +87,7 @@ def test_metrics_json_against_hand_computed_figures(month):
     assert ind["online_submission_rate"]["target"] == 50 and ind["online_submission_rate"]["status"] == "met"
     assert ind["par_index_score"]["value"] is None
     assert any(f["indicator"] == "tthc_published_total" and f["severity"] == "warning" for f in m["findings"])
-    assert all(len(h) == 64 for h in m["inputs"].values()) and "data/periods/2023-10.csv" in m["inputs"]
+    assert all(len(h) == 64 for h in m["inputs"].values()) and "periods/2023-10.csv" in m["inputs"]
 
 
 def test_quarter_report_in_english(tmp_path):
