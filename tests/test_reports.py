@@ -25,7 +25,7 @@ def render(out, period, language="vi", report="progress_report", formats=("html"
     params = check_params({"period": period, "unit": "10", "data_dir": str(root / "data"), "language": language},
                           root)
     run_report(params, report, out, formats, root)
-    return Path(out) / params.period / "10"
+    return Path(out) / params.period.code / "10"
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +92,10 @@ def test_metrics_json_against_hand_computed_figures(month):
 
 def test_quarter_report_in_english(tmp_path):
     folder = render(tmp_path, "2023-Q3", "en")
-    text = pdf_text(folder / "progress_report.pdf")
+    text = pdf_text(folder / "progress_report.en.pdf")
     assert "Q3 2023" in text and "Administrative procedure reform" in text and "Page 1 of" in text
     assert "1,989" in text or "1,9" in text
-    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    html = (folder / "progress_report.en.html").read_text(encoding="utf-8")
     assert_clean_html(html)
     assert 'lang="en"' in html
     m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
@@ -193,7 +193,7 @@ def test_plain_papermill_with_params_file(tmp_path, cwd):
 
 def test_month_report_in_english(tmp_path):
     folder = render(tmp_path, "2023-10", "en", formats=("html",))
-    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    html = (folder / "progress_report.en.html").read_text(encoding="utf-8")
     assert_clean_html(html)
     for needle in ("ADMINISTRATIVE REFORM PROGRESS REPORT", "October 2023", "January–October 2023",
                    "Lào Cai Province", "1,989", "90.35%", "143.84%", "Headline indicators"):
