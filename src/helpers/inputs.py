@@ -13,6 +13,7 @@ from pathlib import Path
 from .periods import Period, months_read
 
 _DIGESTS: dict = {}     # (path, mtime_ns, size) -> hex digest: many reports hash each file once
+_LISTINGS: dict = {}    # (periods folder, its mtime_ns) -> period_files(): many reports list it once
 
 
 def sha256(path) -> str:
@@ -47,14 +48,25 @@ def input_files(data_dir: Path, period: Period, unit: str, language: str = "vi")
     (the period, previous, same period last year, year to date and last year's, the
     trailing twelve months), plus files in ``periods/`` whose names are not a month
     (the data checks report them)."""
-    from .load import period_files
-
     data_dir = Path(data_dir)
     months = set(months_read(period))
     files = [data_dir / "units.csv", data_dir / "indicators.csv", data_dir / "targets.csv",
              *note_files(data_dir, period, unit, language)]
-    files += [p for month, p in period_files(data_dir) if month is None or month.code in months]
+    files += [p for month, p in _period_files(data_dir) if month is None or month.code in months]
     return files
+
+
+def _period_files(data_dir: Path) -> list:
+    """``load.period_files``, listed again only when the folder's entries change."""
+    from .load import period_files
+    try:
+        key = (str(data_dir), (data_dir / "periods").stat().st_mtime_ns)
+    except OSError:
+        return period_files(data_dir)
+    if key not in _LISTINGS:
+        _LISTINGS.clear()
+        _LISTINGS[key] = period_files(data_dir)
+    return _LISTINGS[key]
 
 
 def shown(path: Path, data_dir: Path) -> str:
