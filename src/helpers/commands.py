@@ -118,7 +118,7 @@ def param_sets(args, root: Path, folders: DataFolders | None = None) -> list[Rep
     return out
 
 
-def check_data(sets: list[ReportParams], folders: DataFolders) -> list:
+def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None = None) -> list:
     """The data checks of every period asked for, once per data folder, before any
     report starts: errors stop the run (DataError), warnings are returned."""
     from .findings import errors as only_errors
@@ -131,7 +131,8 @@ def check_data(sets: list[ReportParams], folders: DataFolders) -> list:
         found = check(folders(data_dir), sorted(wanted))
         errs = only_errors(found)
         if errs:
-            raise DataError(f"số liệu có {len(errs)} lỗi: " + errs[0].line(), findings=errs)
+            head = f"the data has {len(errs)} error(s): " if lang == "en" else f"số liệu có {len(errs)} lỗi: "
+            raise DataError(head + errs[0].line(lang or "vi"), findings=errs)
         warnings += found
     return warnings
 
@@ -165,7 +166,7 @@ def cmd_run(args) -> int:
         raise ParameterError(f"định dạng không hỗ trợ: {', '.join(bad)}", hint="dùng --formats html,pdf")
     executor = _executor(args.executor, args.scheduler)
     out_dir = files.check_output_folder(cli_out(args.out))
-    warnings = check_data(sets, folders)
+    warnings = check_data(sets, folders, args.lang)
     if warnings:
         console.print(warnings_line(warnings, sets, args.lang), markup=False)
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force) for p in sets for r in reports]
