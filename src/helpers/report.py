@@ -328,8 +328,9 @@ class Report:
             "generated_at": self.generated_at.isoformat(), "inputs": self.inputs(),
             "code_version": code_version(),
             "indicators": {code: f.to_dict() for code, f in self.figures.items()},
-            "findings": [{"severity": f.severity, "kind": f.check, "indicator": f.indicator, "unit": f.unit,
-                          "file": f.file, "row": f.row, "message": f.message("vi")} for f in self.findings],
+            "findings": [{"severity": f.severity, "kind": f.check, "check": f.check, "indicator": f.indicator,
+                          "unit": f.unit, "period": f.period, "file": f.file, "row": f.row,
+                          "message": f.message("vi")} for f in self.findings],
         }
 
     # -- the result the runner reads back -------------------------------------------------------
