@@ -187,7 +187,8 @@ def test_the_runner_neither_checks_the_data_nor_builds_a_report(tmp_path, monkey
     metrics = json.loads((tmp_path / "2023-10" / "10" / "metrics.json").read_text(encoding="utf-8"))
     assert glued["metrics"]["indicators"] == metrics["indicators"]       # metrics.json is the glued result
     assert glued["title"] in (tmp_path / "2023-10" / "10" / "data_quality.html").read_text(encoding="utf-8")
-    assert glue.MIME_TYPE not in (tmp_path / "2023-10" / "10" / "data_quality.html").read_text(encoding="utf-8")
+    html = (tmp_path / "2023-10" / "10" / "data_quality.html").read_text(encoding="utf-8")
+    assert glue.MIME_TYPE not in html and "kết quả gắn" not in html          # the glue cell is not rendered
 
 
 def test_a_notebook_that_glues_nothing_is_a_clear_failure(tmp_path):
