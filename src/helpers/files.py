@@ -136,7 +136,7 @@ def check_output_folder(folder: Path, option: str = "--out") -> Path:
     return folder
 
 
-def write_error(path: Path, exc: OSError) -> ReportError:
-    """An OSError while writing an output, as one line naming the file."""
-    return ReportError(f"không ghi được tệp ({exc.strerror or exc})", file=path,
+def write_error(folder: Path, exc: OSError) -> ReportError:
+    """An OSError while writing into ``folder``, as one line naming it."""
+    return ReportError(f"không ghi được vào thư mục ({exc.strerror or exc})", file=folder,
                        hint="kiểm tra quyền ghi và dung lượng đĩa của thư mục báo cáo")

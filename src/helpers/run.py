@@ -208,7 +208,10 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
             if exc.ename in _KERNEL_INPUT_ERRORS:
                 raise _KERNEL_INPUT_ERRORS[exc.ename](exc.evalue) from None
             if executed.is_file():
-                _write(out_dir, failed, executed.read_bytes(), "wb")
+                try:
+                    _write(out_dir, failed, executed.read_bytes(), "wb")
+                except OSError as write_exc:
+                    raise files.write_error(folder, write_exc) from None
             raise _failure(report, params, failed, f"{exc.ename}: {exc.evalue}") from None
         notebook_text = executed.read_text(encoding="utf-8")   # papermill wrote it once, at the end
     result = _checked_result(glue.read(nb, str(nb_path)), params, nb_path)
@@ -239,7 +242,7 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
                    json.dumps(_merged_metrics(folder, result["metrics"], stem, fingerprint), ensure_ascii=False,
                               indent=1))
     except OSError as exc:
-        raise files.write_error(Path(exc.filename or folder), exc) from None
+        raise files.write_error(folder, exc) from None
     failed.unlink(missing_ok=True)
     written = sorted(str(p) for p in outputs) + [str(folder / "metrics.json")]
     return Outcome(report, params.period.code, params.unit, "ok", folder, written,
