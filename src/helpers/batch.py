@@ -23,8 +23,11 @@ from pathlib import Path
 
 from . import inputs
 from .errors import CchcError
+from .kernel import DEFAULT_CELL_TIMEOUT
+from .kernel.lifetime import exit_with
+from .kernel.supply import KERNELS
 from .params import ReportParams
-from .run import KERNELS, Outcome, notebook_path, output_folder, output_stem, report_lock, start_up
+from .run import Outcome, notebook_path, output_folder, output_stem, report_lock, start_up
 
 __all__ = ["Job", "fingerprint", "up_to_date", "run_job", "run_jobs"]
 
@@ -41,6 +44,7 @@ class Job:
     root: str
     force: bool = False
     prestart: bool = False            # more jobs follow in the same worker: start the next kernel early
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT   # seconds one notebook cell may run
 
     @property
     def label(self) -> str:
@@ -133,10 +137,11 @@ def run_job(job: Job) -> Outcome:
         folder = output_folder(Path(job.out_dir), job.params)
         fp = fingerprint(job)
         with report_lock(job.out_dir, job.params, job.stem):   # a concurrent run of the same report waits here
+            remove_leftovers(job)
             if not job.force and up_to_date(job, fp):
                 return _skipped(job)
             outcome = run_report(job.params, job.report, job.out_dir, job.formats, job.root, fingerprint=fp,
-                                 prestart=job.prestart)
+                                 prestart=job.prestart, cell_timeout=job.cell_timeout)
     except CchcError as exc:
         outcome = Outcome(job.report, job.params.period.code, job.params.unit, "failed", folder, error=str(exc),
                           failed_notebook=getattr(exc, "failed_notebook", "") or "",
@@ -145,6 +150,22 @@ def run_job(job: Job) -> Outcome:
         outcome = Outcome(job.report, job.params.period.code, job.params.unit, "failed", folder,
                           error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
     return _with_memory(outcome)
+
+
+def remove_leftovers(job: Job) -> None:
+    """Remove the temporary files of a run that was killed while writing this
+    report's edition (``.<stem>.<ext>.*.tmp``; called under the edition's lock, so no
+    live run is writing them) and of metrics.json (under its own lock)."""
+    folder = output_folder(Path(job.out_dir), job.params)
+    if not folder.is_dir():
+        return
+    names = [f"{job.stem}.{ext}" for ext in ("html", "pdf", "ipynb", "failed.ipynb")]
+    stale = [p for name in names for p in folder.glob(f".{name}.*.tmp")]
+    if list(folder.glob(".metrics.json.*.tmp")):
+        with report_lock(job.out_dir, job.params, "metrics.json"):
+            stale += folder.glob(".metrics.json.*.tmp")
+    for path in stale:
+        path.unlink(missing_ok=True)
 
 
 def _with_memory(outcome: Outcome) -> Outcome:
@@ -167,24 +188,25 @@ def _on_sigint(signum, frame):
     raise KeyboardInterrupt
 
 
-def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_server: str | None = None):
+def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_server: str | None = None,
+                 run_pid: int | None = None):
     """Warm the expensive, reusable pieces once per worker process; ``kernel_server``:
-    the address of the run's shared kernel server."""
+    the address of the run's shared kernel server; ``run_pid``: the run's process,
+    which this worker does not outlive (a killed run's workers write nothing more)."""
     start_up()
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    if run_pid:
+        exit_with(run_pid)
     signal.signal(signal.SIGINT, _on_sigint)
     KERNELS.server.address = kernel_server
     if root:
         with contextlib.suppress(Exception):
             KERNELS.start_server()    # the kernel server imports while the libraries below load
     import nbformat  # noqa: F401
-    import papermill  # noqa: F401
+    import papermill.engines  # noqa: F401  (loads the engines, ours among them)
 
     from . import render
-    from .run import _register_engine
     render.report_exporter()
     render.font_configuration()
-    _register_engine()
     if root:
         try:
             KERNELS.prestart(root, data_dir)
@@ -274,28 +296,28 @@ def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", schedule
 
 # Imported once by the fork server that starts the workers, instead of once by each worker;
 # helpers.runner_start first: the runner's start-up, before the libraries load.
-WORKER_MODULES = ("helpers.runner_start", "helpers.run", "helpers.batch", "helpers.render", "papermill", "nbformat",
-                  "nbconvert")
+WORKER_MODULES = ("helpers.runner_start", "helpers.run", "helpers.batch", "helpers.render", "papermill.engines",
+                  "nbformat", "nbconvert")
 
 
 def _run_pool(jobs: list[Job], n_workers: int, on_done) -> list[Outcome]:
     import multiprocessing as mp
 
-    from .kernels import start_shared_server, stop_shared_server
+    from .kernel.fork import start_shared_server, stop_shared_server
     # one kernel server for all workers: it imports while the fork server below does
     server, address = start_shared_server(KERNELS.kernel_name) if KERNELS.fork else (None, None)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(list(WORKER_MODULES))
     data_dir = str(jobs[0].params.data_dir)
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_worker_init,
-                               initargs=(jobs[0].root, data_dir, address))
+                               initargs=(jobs[0].root, data_dir, address, os.getpid()))
     try:
-        return _collect(pool, jobs, on_done, [])
+        return _collect(pool, ctx, jobs, on_done, [])
     finally:
         stop_shared_server(server, address)
 
 
-def _collect(pool: ProcessPoolExecutor, jobs: list[Job], on_done, out: list) -> list[Outcome]:
+def _collect(pool: ProcessPoolExecutor, ctx, jobs: list[Job], on_done, out: list) -> list[Outcome]:
     futures = {}
     try:
         futures = {pool.submit(run_job, job): job for job in jobs}
@@ -305,18 +327,19 @@ def _collect(pool: ProcessPoolExecutor, jobs: list[Job], on_done, out: list) -> 
             if on_done:
                 on_done(outcome)
     except BaseException:            # Ctrl-C above all
-        _interrupt(pool, futures)
+        _interrupt(pool, ctx, futures)
         raise
     pool.shutdown(wait=True)
     return out
 
 
-def _interrupt(pool: ProcessPoolExecutor, futures) -> None:
+def _interrupt(pool: ProcessPoolExecutor, ctx, futures) -> None:
     """Stop the workers' current reports (each cleans up: kernel killed, temporary
-    files removed, previous good files kept) and start no other."""
+    files removed, previous good files kept) and start no other. ``ctx``: the
+    pool's multiprocessing context, whose children are the workers."""
     for fut in futures:
         fut.cancel()
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    for proc in ctx.active_children():
         try:
             os.kill(proc.pid, signal.SIGINT)      # a worker that got the terminal's Ctrl-C ignores it
         except (ProcessLookupError, OSError):
@@ -337,10 +360,8 @@ def _dask_task(job: Job) -> Outcome:
         if not _DASK_READY.is_set():
             start_up()
             from . import render
-            from .run import _register_engine
             render.report_exporter()
             render.font_configuration()
-            _register_engine()
             _DASK_READY.set()
         return run_job(job)
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from .errors import DataError, ParameterError
+from .kernel import DEFAULT_CELL_TIMEOUT
 from .params import ReportParams, check_unit, cli_path, project_root, read_params_file, resolve, resolve_data_dir
 from .periods import Period
 
@@ -19,6 +20,19 @@ def _positive(text: str) -> int:
         n = 0
     if n < 1:
         raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1 (a whole number ≥ 1), không phải {text!r}")
+    return n
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a number of seconds above 0."""
+    import argparse
+    import math
+    try:
+        n = float(text)
+    except ValueError:
+        n = 0
+    if not (n > 0 and math.isfinite(n)):
+        raise argparse.ArgumentTypeError(f"cần số giây > 0 (seconds above 0), không phải {text!r}")
     return n
 
 
@@ -169,7 +183,8 @@ def cmd_run(args) -> int:
     warnings = check_data(sets, folders, args.lang)
     if warnings:
         console.print(warnings_line(warnings, sets, args.lang), markup=False)
-    jobs = [Job(p, r, str(out_dir), formats, str(root), args.force) for p in sets for r in reports]
+    jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
+            for p in sets for r in reports]
     n_jobs = args.jobs or os.cpu_count() or 1
     with Progress(len(jobs), quiet=args.quiet) as progress:
         outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
@@ -265,6 +280,9 @@ def add_subcommands(sub) -> None:
     r.add_argument("--executor", choices=["local", "dask"], default=None,
                    help="local (mặc định) hoặc dask; --scheduler ngụ ý dask")
     r.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786")
+    r.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar="GIÂY",
+                   help=f"một ô notebook chạy quá số giây này thì báo cáo dừng, giữ notebook lỗi "
+                        f"<báo cáo>.failed.ipynb (mặc định: {DEFAULT_CELL_TIMEOUT})")
     r.set_defaults(func=cmd_run)
 
     n = sub.add_parser("new-period", help="tạo params/<kỳ>.yaml (và mẫu Excel nếu cần)")

@@ -7,15 +7,11 @@ back and never rebuilds a ``Report`` or checks the data again. A failed run keep
 the previous good files and leaves the executed notebook beside them as
 ``<report>.failed.ipynb``; a data error leaves nothing new.
 
-Kernels: every report runs in a kernel of its own, from
-:class:`helpers.kernels.KernelSupply` rather than papermill, so that a worker can
-fork the next report's kernel while the current report renders, and kill a used
-kernel at once instead of waiting for it to exit (papermill's graceful shutdown
-waits up to seconds for a slow exit)."""
+The notebook runs through :func:`helpers.kernel.execute` (a kernel of its own per
+report, from :mod:`helpers.kernel`)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import tempfile
@@ -24,8 +20,8 @@ from pathlib import Path
 
 from . import files
 from .errors import CatalogueError, DataError, ParameterError, ReportError
-from .kernels import KERNEL_NAME, KERNELS, KernelSupply
-from .params import ReportParams, project_root, resolve_data_dir
+from .kernel import DEFAULT_CELL_TIMEOUT, execute
+from .params import ReportParams, project_root
 
 DEFAULT_REPORTS = ("progress_report", "data_quality")
 LOCKS_FOLDER = ".locks"               # under --out: never inside a report folder
@@ -82,100 +78,6 @@ def report_lock(out_dir: Path, params: ReportParams, name: str):
     return files.lock(files.inside(out_dir, path))
 
 
-_ENGINE = "cchc"
-
-
-@functools.cache
-def _register_engine():
-    """A papermill engine that runs the notebook in a kernel we provide (``km``),
-    through a client already connected to it when there is one (``kc``: it was
-    connected while the kernel started, so the readiness handshake is immediate),
-    and closes the client's channels afterwards (papermill leaves that to the
-    owner of the kernel manager). Once per process."""
-    from jupyter_core.utils import run_sync
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    class Client(PapermillNotebookClient):
-        connected = None
-
-        async def async_start_new_kernel_client(self):
-            from nbclient.util import run_hook
-
-            from .kernels import wait_until_ready
-            kc, self.connected = self.connected, None
-            if kc is None:
-                kc = self.km.client()
-                kc.start_channels(hb=False)
-            self.kc = kc
-            try:
-                await wait_until_ready(kc, self.startup_timeout)
-            except Exception:
-                await self._async_cleanup_kernel()
-                raise
-            kc.allow_stdin = False
-            await run_hook(self.on_notebook_start, notebook=self.nb)
-            return kc
-
-        start_new_kernel_client = run_sync(async_start_new_kernel_client)   # the sync twin calls ours
-
-    class Engine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-            import logging
-            kwargs.pop("input_path", None)
-            kwargs.pop("startup_timeout", None)
-            connected = kwargs.pop("kc", None)
-            timeout = kwargs.pop("timeout", None)
-            timeout = execution_timeout or timeout
-            client = Client(nb_man, timeout=timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-                            log=logging.getLogger("papermill"), log_output=log_output, stdout_file=stdout_file,
-                            stderr_file=stderr_file, **kwargs)
-            client.connected = connected
-            try:
-                return client.execute()
-            finally:
-                kc = client.kc or connected
-                if kc is not None:
-                    kc.stop_channels()
-                    client.kc = None
-
-    papermill_engines.register(_ENGINE, Engine)
-
-
-def execute(nb_path: Path, params: ReportParams, root: Path, output_path: Path, *, prestart: bool = False,
-            kernels: KernelSupply | None = None):
-    """Run the notebook with papermill into ``output_path``; returns the executed
-    NotebookNode. On a failing cell papermill writes the notebook with its error
-    banner to ``output_path`` and raises PapermillExecutionError. The kernel runs
-    in ``root`` and is killed as soon as the notebook is done; with ``prestart``
-    the next report's kernel is started then."""
-    import papermill as pm
-    kernels = kernels or KERNELS
-    _register_engine()
-    parameters = params.model_dump()
-    data_dir = resolve_data_dir(params.data_dir, root)
-    parameters["data_dir"] = str(data_dir)
-    km = kernels.take(root, data_dir)
-    kc = kernels.connected_client(km)
-    stopping = False
-    try:
-        return pm.execute_notebook(str(nb_path), str(output_path), parameters=parameters, engine_name=_ENGINE,
-                                   km=km, kc=kc, kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-                                   request_save_on_cell_execute=False)
-    except (KeyboardInterrupt, SystemExit):
-        stopping = True
-        # the client's pending reads end with "Kernel died" once the kernel is killed: not news
-        import logging
-        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-        raise
-    finally:
-        kernels.discard(km)
-        if prestart and not stopping:
-            kernels.prestart(root, data_dir)
-
-
 # -- one report -----------------------------------------------------------------------------------
 # Errors a notebook's first cell raises for its parameters or data: the same errors as ours, no failed notebook.
 _KERNEL_INPUT_ERRORS = {"DataError": DataError, "ParameterError": ParameterError, "CatalogueError": CatalogueError}
@@ -183,10 +85,11 @@ _KERNEL_INPUT_ERRORS = {"DataError": DataError, "ParameterError": ParameterError
 
 def run_report(params: ReportParams, report: str = "progress_report", out_dir="reports",
                formats=("html", "pdf"), root=None, fingerprint: str | None = None, *,
-               prestart: bool = False) -> Outcome:
+               prestart: bool = False, cell_timeout: float | None = DEFAULT_CELL_TIMEOUT) -> Outcome:
     """Render one report. Raises DataError/ReportError; writes nothing on failure
     except the ``.failed.ipynb`` notebook of a failing cell. ``prestart``: more reports
-    follow in this process, so start the next kernel while this one renders."""
+    follow in this process, so start the next kernel while this one renders;
+    ``cell_timeout``: seconds one cell may run."""
     import time
 
     from papermill.exceptions import PapermillExecutionError
@@ -203,7 +106,8 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
     with tempfile.TemporaryDirectory(prefix="cchc-") as tmp:
         executed = Path(tmp) / f"{stem}.ipynb"
         try:
-            nb = execute(nb_path, params, root, executed, prestart=prestart)
+            nb = execute(nb_path, executed, params.model_dump(), root, params.data_dir, prestart=prestart,
+                         cell_timeout=cell_timeout)
         except PapermillExecutionError as exc:
             if exc.ename in _KERNEL_INPUT_ERRORS:
                 raise _KERNEL_INPUT_ERRORS[exc.ename](exc.evalue) from None
