@@ -64,6 +64,7 @@ def test_generator_is_deterministic_and_matches_the_shipped_sample(tmp_path):
         assert (tmp_path / "periods" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
+@pytest.mark.e2e
 def test_2026_generator_matches_the_shipped_current_sample(tmp_path):
     """The current sample regenerates byte for byte (units.csv from the official lists included)."""
     r = subprocess.run([sys.executable, str(ROOT / "scripts/make_sample_data_2026.py"), "--out", str(tmp_path)],

@@ -21,7 +21,7 @@ from .errors import DataError
 LEVELS = ("province", "department", "district", "commune")
 REQUIRED_COLUMNS = ("code", "name_vi", "name_en", "level", "parent")
 COLUMNS = REQUIRED_COLUMNS + ("valid_from", "valid_to", "successor", "source")
-CODE_PATTERN = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+CODE_PATTERN = re.compile(r"[\w-][\w.-]*")     # letters, digits, _ - and . (not first)
 _FAR_PAST, _FAR_FUTURE = _dt.date.min, _dt.date.max
 
 
@@ -89,7 +89,7 @@ def month_bounds(month: str) -> tuple[_dt.date, _dt.date]:
 
 def valid_code(code: str) -> bool:
     """Letters, digits, ``-``, ``_`` and ``.`` (not first): a name, never a path."""
-    return bool(CODE_PATTERN.fullmatch(code)) and code not in {".", ".."}
+    return bool(CODE_PATTERN.fullmatch(code))
 
 
 class Units:
