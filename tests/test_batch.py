@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from conftest import FORKING
 
-from helpers import kernel, run
+from helpers import kernel
 from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, up_to_date
 from helpers.kernel.supply import KERNELS
 from helpers.params import check_params
@@ -211,11 +211,12 @@ def test_concurrent_runs_on_the_same_folder(tmp_path):
 
 
 def test_writes_are_atomic_and_readable(tmp_path):
+    from helpers import files
     target = tmp_path / "a" / "x.html"
-    run.atomic_write(target, "một")
-    run.atomic_write(target, "hai")
+    files.atomic_write(target, "một")
+    files.atomic_write(target, "hai")
     assert target.read_text(encoding="utf-8") == "hai"
-    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~run._UMASK)      # not mkstemp's 0600
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~files.UMASK)      # not mkstemp's 0600
     assert [p.name for p in target.parent.iterdir()] == ["x.html"]
 
 
