@@ -82,3 +82,29 @@ def test_cell_timeout_must_be_a_number_of_seconds(value, capsys, tmp_path):
     assert info.value.code == 2 and "--cell-timeout" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
+
+
+PUBLISH = """\
+import sys
+from pathlib import Path
+from helpers import files
+from helpers.kernel import lifetime
+target = Path(sys.argv[1])
+tmp = files.temporary_beside(target)
+Path(tmp).write_text("new", encoding="utf-8")
+lifetime.RUN_PID = int(sys.argv[2])          # as exit_with sets it, without the watch that would kill us first
+files.publish(tmp, target)
+"""
+
+
+def test_a_worker_whose_run_has_died_publishes_nothing(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(ended.stdout)
+    target = tmp_path / "report.html"
+    target.write_text("good", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-c", PUBLISH, str(target), str(dead)], capture_output=True, text=True)
+    assert r.returncode == -9, r.stderr                         # ended by SIGKILL before the rename
+    assert target.read_text(encoding="utf-8") == "good"
+    alive = subprocess.run([sys.executable, "-c", PUBLISH, str(target), str(os.getpid())], capture_output=True,
+                           text=True)
+    assert alive.returncode == 0 and target.read_text(encoding="utf-8") == "new"

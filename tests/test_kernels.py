@@ -24,8 +24,6 @@ from helpers.kernel.fork import KernelServer, start_shared_server, stop_shared_s
 from helpers.kernel.supply import KernelSupply
 from helpers.params import check_params
 
-pytestmark = pytest.mark.e2e
-
 PROBE = """\
 import os, sys, numpy
 from helpers.load import load_data_cached
@@ -200,9 +198,9 @@ def test_a_cell_that_never_ends_is_stopped_at_the_cell_timeout(tmp_path):
 @pytest.mark.parametrize("fork", [True, False])
 def test_a_kernel_slower_than_a_second_to_answer_is_ready_when_it_answers(tmp_path, fork):
     """The readiness wait takes the reply to any of its kernel_info requests (it asks
-    again every second): a kernel that answers after 2.5 s still counts as ready."""
+    again every second): a kernel that answers after 2 s still counts as ready."""
     proj = project_copy(tmp_path)
-    kernels = KernelSupply(fork=fork, warm_up="import time; time.sleep(2.5)")   # before any request is served
+    kernels = KernelSupply(fork=fork, warm_up="import time; time.sleep(2)")   # before any request is served
     try:
         out = run_probe(proj, probe_notebook(proj), tmp_path / "p.ipynb", kernels, prestart=False)
     finally:

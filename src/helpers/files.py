@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from .errors import ParameterError, ReportError
+from .kernel.lifetime import end_if_orphaned
 
 LOCK_WAIT_SECONDS = 3600.0       # a concurrent run of the same report may take this long
 _LOCK_POLL_SECONDS = 0.1
@@ -39,7 +40,9 @@ FILE_MODE = 0o666 & ~UMASK        # what open(path, "w") gives
 
 
 def publish(tmp, path: Path) -> None:
-    """Give a finished temporary file ordinary permissions and rename it over ``path``."""
+    """Give a finished temporary file ordinary permissions and rename it over ``path``
+    (unless this is a worker whose run has died: then nothing more is written)."""
+    end_if_orphaned()
     os.chmod(tmp, FILE_MODE)
     os.replace(tmp, path)
 

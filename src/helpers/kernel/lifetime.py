@@ -35,10 +35,15 @@ def die_with_parent(parent: int) -> bool:
     return True
 
 
+RUN_PID: int | None = None      # the process this one ends with (set by exit_with)
+
+
 def exit_with(pid: int) -> None:
     """Kill this process (SIGKILL: no clean-up that could still write a file) as
     soon as process ``pid`` ends. A daemon thread waits on a pidfd (Linux), or
-    polls the pid twice a second elsewhere."""
+    polls the pid twice a second elsewhere; :func:`end_if_orphaned` checks too."""
+    global RUN_PID
+    RUN_PID = pid
     try:
         fd = os.pidfd_open(pid)
     except (AttributeError, OSError):
@@ -55,6 +60,13 @@ def exit_with(pid: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=watch, name=f"exit-with-{pid}", daemon=True).start()
+
+
+def end_if_orphaned() -> None:
+    """Called before a file is put in place: if the process this one ends with has
+    ended (and the watch has not killed us yet), end now, writing nothing."""
+    if RUN_PID is not None and not _exists(RUN_PID):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _exists(pid: int) -> bool:
