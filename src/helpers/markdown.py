@@ -28,9 +28,9 @@ def _note_level(tag: str) -> int:
     return 3 if int(tag[1]) <= 2 else 4
 
 
-def parse(text: str) -> list[Token]:
+def parse(text: str, shift_headings: bool = True) -> list[Token]:
     tokens = _parser().parse(text or "")
-    for token in tokens:
+    for token in tokens if shift_headings else ():
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{_note_level(token.tag)}"
     return tokens
@@ -78,7 +78,8 @@ class _TypstWriter:
             return self.inline(node.children)
         if kind == "heading":
             level = int(node.tag[1])
-            return f"#heading(level: {level}, outlined: false)[{self.inline(node.children)}]"
+            outlined = typst_value(level <= 2)          # a notebook's own sections; a note's are h3/h4
+            return f"#heading(level: {level}, outlined: {outlined})[{self.inline(node.children)}]"
         if kind in ("bullet_list", "ordered_list"):
             return self.list(node)
         if kind in ("fence", "code_block"):
