@@ -152,7 +152,7 @@ def test_html_keeps_outputs_and_inline_images(html):
     assert "Cải cách thủ tục hành chính" in html
     assert 'class="cchc-table' in html
     assert "1.989" in html and "90,35%" in html
-    assert "<svg" in html and "Tháng 10" in html
+    assert "data:image/svg+xml;base64," in html
     assert "data:image/png;base64," in html           # the reviewer's own plain matplotlib figure
 
 
@@ -306,3 +306,29 @@ def test_typst_error_is_one_report_error():
     from helpers.errors import ReportError
     with pytest.raises(ReportError, match="Typst"):
         render.compile_typst("#let x = (")
+
+
+def test_contents_of_a_blocks_only_report_link_every_section():
+    from nbformat.v4 import new_output
+
+    from helpers import blocks
+
+    def cell(*items):
+        outputs = []
+        for item in items:
+            bundle = item._repr_mimebundle_()
+            data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+            outputs.append(new_output("display_data", data=data, metadata=metadata))
+        code = new_code_cell("blocks.show(...)")
+        code.outputs = outputs
+        return code
+
+    nb = new_notebook(cells=[cell(blocks.Cover("BÁO CÁO", HEADER), blocks.Contents("Mục lục")),
+                             cell(blocks.Heading("Tóm tắt", 1), blocks.Paragraph("…")),
+                             cell(blocks.Group([blocks.Heading("Lĩnh vực <1>", 2), blocks.Paragraph("x")])),
+                             cell(blocks.Heading("Tóm tắt", 2), blocks.Heading("Chi tiết", 3))])
+    soup = BeautifulSoup(render.notebook_to_html(nb, title=TITLE, header=HEADER), "html.parser")
+    links = soup.select(".cchc-toc > nav.toc a")
+    assert [a.get_text() for a in links] == ["Tóm tắt", "Lĩnh vực <1>", "Tóm tắt"]       # h3 not listed
+    targets = [soup.find(id=a["href"][1:]) for a in links]
+    assert [t.name for t in targets] == ["h1", "h2", "h2"] and len({id(t) for t in targets}) == 3

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence, Union
@@ -28,6 +29,15 @@ HTML_MIME = "text/html"
 TYPST_MIME = "text/x-typst"
 STATUSES = ("met", "not_met", "on_track", "behind", "no_target", "no_data")
 PARAGRAPH_STYLES = ("body", "lead", "muted", "small", "warning")
+TOC_KEY = "cchc_toc"                 # output metadata: [[level, text, anchor], ...] for the HTML contents
+_ANCHORS: dict[str, int] = {}        # anchors given out in this kernel (one report per kernel)
+
+
+def unique_anchor(text: str) -> str:
+    """Jupyter's heading anchor (spaces -> ``-``), numbered when the text repeats."""
+    base = re.sub(r"\s+", "-", str(text).strip()) or "section"
+    count = _ANCHORS[base] = _ANCHORS.get(base, 0) + 1
+    return base if count == 1 else f"{base}-{count}"
 
 
 # -- the two encoders ---------------------------------------------------------------------------------
@@ -38,8 +48,12 @@ def _macros():
     return env.get_template("blocks.html.j2").module
 
 
-def _html(macro: str, **fields) -> str:
+def html_macro(macro: str, **fields) -> str:
+    """One macro of ``templates/blocks.html.j2`` rendered (autoescaped)."""
     return str(getattr(_macros(), macro)(**fields)).strip()
+
+
+_html = html_macro
 
 
 _TYPST_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -112,8 +126,14 @@ class Block:
         """A plain-text stand-in (``text/plain``) for consoles."""
         return f"<{type(self).__name__}>"
 
+    def headings(self) -> list["Heading"]:
+        """The headings inside (for the HTML table of contents)."""
+        return []
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {HTML_MIME: self.html(), TYPST_MIME: self.typst() + "\n", "text/plain": self.plain()}
+        data = {HTML_MIME: self.html(), TYPST_MIME: self.typst() + "\n", "text/plain": self.plain()}
+        toc = [[h.level, h.text, h.anchor] for h in self.headings() if h.outlined and h.level <= 2]
+        return (data, {TOC_KEY: toc}) if toc else data
 
     def __html__(self) -> str:          # lets a block sit inside a Jinja template unescaped
         return self.html()
@@ -125,9 +145,16 @@ class Heading(Block):
     text: str
     level: int = 2
     outlined: bool = True            # listed in the table of contents (levels 1-2)
+    anchor: str = ""                 # the HTML id; by default from the text, unique in the process
+
+    def __post_init__(self):
+        self.anchor = self.anchor or unique_anchor(self.text)
+
+    def headings(self):
+        return [self]
 
     def html(self):
-        return _html("heading", text=self.text, level=min(max(self.level, 1), 4))
+        return _html("heading", text=self.text, level=min(max(self.level, 1), 4), anchor=self.anchor)
 
     def typst(self):
         return typst_call("cchc-heading", self.text, level=min(max(self.level, 1), 4), outlined=self.outlined)
@@ -260,7 +287,9 @@ class Chart(Block):
         return cls(charts.svg(fig), alt=alt)
 
     def html(self):
-        return _html("chart", svg=Markup(self.svg), alt=self.alt)   # matplotlib's own markup, not data
+        # an <img> of the SVG: one element for the HTML exporter's parsers instead of thousands
+        uri = "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        return _html("chart", src=uri, alt=self.alt)
 
     def typst(self):
         return typst_call("cchc-chart", self.svg, alt=self.alt)
@@ -390,6 +419,9 @@ class Group(Block):
     items: Sequence[Block]
     keep_together: bool = True
     style: str | None = None         # "small": an annex in small type
+
+    def headings(self):
+        return [h for b in self.items for h in b.headings()]
 
     def html(self):
         return _html("group", items=[Markup(b.html()) for b in self.items], style=self.style)

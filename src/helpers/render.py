@@ -37,6 +37,7 @@ from .errors import ReportError
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
 TOC_TITLES = {"vi": "Mục lục", "en": "Contents"}
+TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
 TYPST_PRIORITY = [blocks.TYPST_MIME, "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"]
 
 
@@ -51,6 +52,27 @@ class StripStderrPreprocessor(Preprocessor):
 
 def _is_stderr(output) -> bool:
     return output.get("output_type") == "stream" and output.get("name") == "stderr"
+
+
+class ContentsPreprocessor(Preprocessor):
+    """Collect the report's h1/h2 headings for the HTML table of contents: the blocks'
+    (their outputs' metadata says them) and Markdown cells' (anchors as nbconvert makes them)."""
+
+    def preprocess(self, nb, resources):
+        entries = []
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and _has_section_heading(cell.source):
+                entries = None           # nbconvert gives these no id: add_table_of_contents does
+                break
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else ():
+                entries += output.get("metadata", {}).get(blocks.TOC_KEY, [])
+        resources.setdefault("cchc", {})["toc"] = entries
+        return nb, resources
+
+
+def _has_section_heading(source: str) -> bool:
+    from .markdown import parse
+    return any(t.type == "heading_open" and t.tag in ("h1", "h2") for t in parse(source, shift_headings=False))
 
 
 def _report_config(extra: dict | None = None) -> Config:
@@ -107,12 +129,18 @@ class ReportHTMLExporter(HTMLExporter):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.register_preprocessor(StripStderrPreprocessor, enabled=True)
+        self.register_preprocessor(ContentsPreprocessor, enabled=True)
 
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
         meta = report_meta(nb, resources)
         resources["cchc"] = meta
         html, resources = super().from_notebook_node(nb, resources, **kw)
+        entries = resources["cchc"].get("toc") or []
+        if entries and TOC_PLACEHOLDER in html:       # the Contents block's place, filled without a parse
+            title = TOC_TITLES.get(meta["lang"], TOC_TITLES["vi"])
+            nav = str(blocks.html_macro("contents_nav", title=title, entries=entries))
+            return html.replace(TOC_PLACEHOLDER, TOC_PLACEHOLDER.replace("></", f">{nav}</"), 1), resources
         return add_table_of_contents(html, meta["lang"]), resources
 
 
