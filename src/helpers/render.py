@@ -103,15 +103,11 @@ def report_meta(nb, resources: dict | None) -> dict:
             "header": given.get("header") or ""}
 
 
-# -- HTML -----------------------------------------------------------------------------------------------
-class ReportHTMLExporter(HTMLExporter):
-    """The report as one self-contained HTML page (template ``cchc``)."""
+class ReportTemplates(TemplateExporter):
+    """What both report exporters share: the package's template folder (which also holds
+    the files the templates include) and the preprocessors that drop stderr."""
 
-    export_from_notebook = "CCHC report HTML"
-
-    @default("template_name")
-    def _template_name_default(self):
-        return "cchc"
+    preprocessors_added = (StripStderrPreprocessor,)
 
     @default("extra_template_basedirs")
     def _default_extra_template_basedirs(self):
@@ -119,17 +115,29 @@ class ReportHTMLExporter(HTMLExporter):
 
     @default("extra_template_paths")
     def _default_extra_template_paths(self):
-        return [str(TEMPLATES_DIR)]           # lets the template include report.css
+        return [str(TEMPLATES_DIR)]           # lets a template include report.css or cchc.typ
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for preprocessor in self.preprocessors_added:
+            self.register_preprocessor(preprocessor, enabled=True)
+
+
+# -- HTML -----------------------------------------------------------------------------------------------
+class ReportHTMLExporter(ReportTemplates, HTMLExporter):
+    """The report as one self-contained HTML page (template ``cchc``)."""
+
+    export_from_notebook = "CCHC report HTML"
+    preprocessors_added = (StripStderrPreprocessor, ContentsPreprocessor)
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "cchc"
 
     @property
     def default_config(self):
         return _merged(super().default_config,
                        _report_config({"HTMLExporter": {"exclude_anchor_links": True, "embed_images": True}}))
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.register_preprocessor(StripStderrPreprocessor, enabled=True)
-        self.register_preprocessor(ContentsPreprocessor, enabled=True)
 
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
@@ -251,7 +259,7 @@ def _plain_to_typst(text: str) -> str:
     return f"#cchc-raw({blocks.typst_str(text)})"
 
 
-class TypstExporter(TemplateExporter):
+class TypstExporter(ReportTemplates):
     """The report as a Typst document (``.typ``, template ``cchc_typst``): each output's
     ``text/x-typst`` first, then SVG/PNG/JPEG images, Markdown and plain text."""
 
@@ -270,20 +278,12 @@ class TypstExporter(TemplateExporter):
     def _template_extension_default(self):
         return ".typ.j2"
 
-    @default("extra_template_basedirs")
-    def _default_extra_template_basedirs(self):
-        return [str(TEMPLATES_DIR)]
-
     @property
     def default_config(self):
         return _merged(super().default_config, _report_config({
             "NbConvertBase": {"display_data_priority": TYPST_PRIORITY},
             "ExtractOutputPreprocessor": {"enabled": True, "extract_output_types": {"image/png", "image/jpeg"}},
         }))
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.register_preprocessor(StripStderrPreprocessor, enabled=True)
 
     def default_filters(self):
         yield from super().default_filters()
