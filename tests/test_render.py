@@ -332,3 +332,20 @@ def test_contents_of_a_blocks_only_report_link_every_section():
     assert [a.get_text() for a in links] == ["Tóm tắt", "Lĩnh vực <1>", "Tóm tắt"]       # h3 not listed
     targets = [soup.find(id=a["href"][1:]) for a in links]
     assert [t.name for t in targets] == ["h1", "h2", "h2"] and len({id(t) for t in targets}) == 3
+
+
+def test_pdf_headings_stay_with_what_follows(tmp_path):
+    from helpers import blocks
+    items = []
+    for i in range(30):
+        items += [blocks.Paragraph(" ".join(["Câu văn mẫu để lấp đầy trang."] * (5 + (i * 7) % 23))),
+                  blocks.Heading(f"Mục-{i:02d}", 2),
+                  blocks.Table([blocks.Column("Hàng", 0.5), blocks.Column("Giá trị", 0.5)],
+                               [[f"hàng-{i:02d}-{r}", str(r)] for r in range(4)])]
+    path = tmp_path / "headings.pdf"
+    path.write_bytes(render.compile_typst(render.typst_document(items)))
+    pages = [p for p in pdftotext(path).split("\f") if p.strip()]
+    assert len(pages) >= 4
+    for i in range(30):
+        heading = next(n for n, p in enumerate(pages) if f"Mục-{i:02d}" in p)
+        assert f"hàng-{i:02d}-0" in pages[heading], f"heading {i} left alone at the foot of page {heading + 1}"
