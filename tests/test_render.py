@@ -349,3 +349,12 @@ def test_pdf_headings_stay_with_what_follows(tmp_path):
     for i in range(30):
         heading = next(n for n, p in enumerate(pages) if f"Mục-{i:02d}" in p)
         assert f"hàng-{i:02d}-0" in pages[heading], f"heading {i} left alone at the foot of page {heading + 1}"
+
+
+def test_pdf_text_uses_only_the_shipped_be_vietnam_pro(pdf_path):
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    listing = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    fonts = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]
+    assert fonts and all("BeVietnamPro" in name for name in fonts), fonts
+    assert {"BeVietnamPro-Regular", "BeVietnamPro-Bold"} <= {name.split("+")[-1] for name in fonts}
