@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Kernels are forked from a kernel server unless the platform cannot (no os.fork) or
+# CCHC_FORK_KERNELS=0 says not to (`make test` runs the kernel and batch tests both ways).
+FORKING = hasattr(os, "fork") and os.environ.get("CCHC_FORK_KERNELS", "1") != "0"
+forks = pytest.mark.skipif(not FORKING, reason="kernels are not forked here (no os.fork, or CCHC_FORK_KERNELS=0)")
 
 UNITS = """code,name_vi,name_en,level,parent
 10,Tỉnh Thử,Test Province,province,

@@ -15,6 +15,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import render
 
+pytestmark = pytest.mark.e2e
+
 HEADER = "Tỉnh Lào Cai — tháng 10/2023"
 TITLE = "Báo cáo CCHC tháng 10/2023"
 INJECTED_SECRET = "injected-value-7f3a"
@@ -275,6 +277,8 @@ def test_nbconvert_command_line_makes_the_same_pdf(executed_nb, tmp_path):
 RENDER_IN_A_FRESH_PROCESS = """
 import json, sys, nbformat
 from helpers import render
+
+pytestmark = pytest.mark.e2e
 nb = nbformat.read(sys.argv[1], as_version=4)
 render.notebook_to_pdf(nb, sys.argv[2], header="x", lang="vi")
 render.notebook_to_html(nb, title="x", header="x", lang="vi")

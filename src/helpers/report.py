@@ -8,20 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import __version__, blocks, charts, fmt
 from .catalogue import AREAS, Indicator
-from .errors import DataError
+from .errors import DataError, ParameterError
 from .figures import STATUS_LABELS, Calculator, Figure
 from .findings import Finding
 from .findings import errors as only_errors
-from .load import DataSet, load_data_cached, sha256
-from .params import check_params, project_root, resolve_data_dir
-from .periods import Period, months_read
+from .inputs import input_files, sha256, shown
+from .load import DataSet, load_data_cached
+from .params import ReportParams, project_root, resolve
+from .periods import Period
 from .text import t
 from .validate import check
 
@@ -40,11 +41,21 @@ class Report:
     # -- construction ----------------------------------------------------------------
     @classmethod
     def open(cls, period="2023-10", unit="10", data_dir="data", language="vi", root=None) -> "Report":
-        root = Path(root) if root else project_root()
-        params = check_params(dict(period=period, unit=unit, data_dir=str(data_dir), language=language), root)
-        data_path = resolve_data_dir(params.data_dir, root)
-        ds = load_data_cached(data_path)
-        report = cls(Period.parse(params.period), params.unit, data_path, params.language, ds)
+        """The notebook's parameters (strings) resolved once, here at the kernel's edge:
+        from ``cchc-report run`` ``data_dir`` arrives absolute and nothing is resolved."""
+        params = resolve(dict(period=period, unit=unit, data_dir=data_dir, language=language),
+                         root or project_root())
+        return cls.from_params(params)
+
+    @classmethod
+    def from_params(cls, params: ReportParams) -> "Report":
+        """Load (once per process while the folder is unchanged), check the unit against
+        the units just loaded, and check the data once: this report's findings."""
+        ds = load_data_cached(params.data_dir)
+        if params.unit not in ds.units:
+            raise ParameterError(f"đơn vị {params.unit!r} không có trong units.csv",
+                                 file=params.data_dir / "units.csv", hint="xem danh sách mã trong units.csv")
+        report = cls(params.period, params.unit, params.data_dir, params.language, ds)
         errs = only_errors(report.findings)
         if errs:
             raise DataError(f"số liệu có {len(errs)} lỗi, không lập được báo cáo: " + errs[0].line(),
@@ -59,7 +70,13 @@ class Report:
     def findings(self) -> list[Finding]:
         """The period's findings about this unit, its sub-units, or the whole data set."""
         mine = {self.unit, *(u.code for u in self.ds.units.descendants(self.unit))}
-        return [f for f in check(self.ds, [self.period.code]) if f.unit is None or f.unit in mine]
+        return [replace(f, file=self._shown_file(f.file)) if f.file else f
+                for f in check(self.ds, [self.period]) if f.unit is None or f.unit in mine]
+
+    def _shown_file(self, name: str) -> str:
+        """A finding's file as the report shows it: relative to the data folder."""
+        path = Path(name)
+        return shown(path if path.is_absolute() else Path.cwd() / path, self.data_dir)
 
     @cached_property
     def figures(self) -> dict[str, Figure]:
@@ -253,13 +270,17 @@ class Report:
 
     # -- provenance ------------------------------------------------------------------------
     def input_files(self) -> list[Path]:
-        return self.ds.input_files(months_read(self.period))
+        """The files this report reads (the one list; see :mod:`helpers.inputs`)."""
+        return input_files(self.data_dir, self.period, self.unit, self.lang)
 
     def inputs(self) -> dict[str, str]:
-        return {_shown(p): sha256(p) for p in self.input_files() if p.is_file()}
+        """``{path relative to the data folder: sha256}`` of the input files that exist."""
+        return {shown(p, self.data_dir): sha256(p) for p in self.input_files() if p.is_file()}
 
     def parameters(self) -> dict:
-        return {"period": self.period.code, "unit": self.unit, "data_dir": str(self.data_dir),
+        """The parameters as the appendix shows them: the data folder by its name, never
+        an absolute machine path."""
+        return {"period": self.period.code, "unit": self.unit, "data_dir": self.data_dir.name,
                 "language": self.lang}
 
     def provenance(self):
@@ -275,15 +296,29 @@ class Report:
 
     # -- metrics.json -------------------------------------------------------------------------
     def metrics(self) -> dict:
+        """metrics.json: the same values whatever the language of the edition (labels and
+        messages in Vietnamese; each finding's ``kind`` is a stable code)."""
         return {
-            "period": self.period.code, "unit": self.unit, "unit_name": self.unit_name,
-            "period_label": self.period.label(self.lang), "language": self.lang,
+            "period": self.period.code, "unit": self.unit, "unit_name": self.ds.units.name(self.unit, "vi"),
+            "period_label": self.period.label("vi"),
             "generated_at": self.generated_at.isoformat(), "inputs": self.inputs(),
             "code_version": code_version(),
             "indicators": {code: f.to_dict() for code, f in self.figures.items()},
-            "findings": [{"severity": f.severity, "check": f.check, "indicator": f.indicator, "unit": f.unit,
-                          "file": f.file, "row": f.row, "message": f.message(self.lang)} for f in self.findings],
+            "findings": [{"severity": f.severity, "kind": f.check, "check": f.check, "indicator": f.indicator,
+                          "unit": f.unit, "period": f.period, "file": f.file, "row": f.row,
+                          "message": f.message("vi")} for f in self.findings],
         }
+
+    # -- the result the runner reads back -------------------------------------------------------
+    def result(self) -> dict:
+        """What ``cchc-report run`` needs from this one computation: the title and running
+        header of the HTML and PDF, the edition's language, and metrics.json."""
+        return {"title": self.title, "header": self.header, "language": self.lang, "metrics": self.metrics()}
+
+    def glue(self) -> None:
+        """The notebook's last cell: hand :meth:`result` to the runner inside the notebook."""
+        from . import glue
+        glue.glue(self.result())
 
     # -- data-quality notebook ---------------------------------------------------------------------
     def coverage(self):
@@ -335,14 +370,6 @@ class Report:
             counts[key][f.severity] += 1
         blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L)),
                     self._findings_table(self.findings))
-
-
-def _shown(path: Path) -> str:
-    """Input paths relative to the project when inside it (``data/periods/2023-10.csv``)."""
-    try:
-        return str(Path(path).resolve().relative_to(project_root()))
-    except ValueError:
-        return str(path)
 
 
 @lru_cache(maxsize=1)

@@ -22,9 +22,7 @@ Layout (one workbook per month):
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -393,15 +391,9 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     wb.properties.title = T["title"].format(period=p.label(lang), area="").rstrip(" —")
     wb.properties.creator = "cchc-report"
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    from .files import replacing
+    with replacing(path) as tmp:             # whole or not at all, with ordinary permissions
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
