@@ -277,8 +277,6 @@ def test_nbconvert_command_line_makes_the_same_pdf(executed_nb, tmp_path):
 RENDER_IN_A_FRESH_PROCESS = """
 import json, sys, nbformat
 from helpers import render
-
-pytestmark = pytest.mark.e2e
 nb = nbformat.read(sys.argv[1], as_version=4)
 render.notebook_to_pdf(nb, sys.argv[2], header="x", lang="vi")
 render.notebook_to_html(nb, title="x", header="x", lang="vi")
