@@ -352,7 +352,8 @@ class Contents(Block):
 @dataclass
 class Markdown(Block):
     """An analyst's note (Markdown already sanitized by ``helpers.notes``): raw HTML is
-    shown as text, images only those named in ``images`` (name -> file bytes or path)."""
+    shown as text; images only those named in ``images`` (reference -> file path or bytes)
+    and ``data:`` URIs of PNG, JPEG or GIF (which ``helpers.notes`` leaves in the text)."""
     text: str
     images: dict = field(default_factory=dict)
 
@@ -369,8 +370,17 @@ class Markdown(Block):
         return "#cchc-note[" + to_typst(self._tokens(), self._image_names()) + "]"
 
     def _image_bytes(self) -> dict[str, bytes]:
-        return {name: (Path(v).read_bytes() if isinstance(v, (str, Path)) else bytes(v))
-                for name, v in self.images.items()}
+        found = {name: (Path(v).read_bytes() if isinstance(v, (str, Path)) else bytes(v))
+                 for name, v in self.images.items()}
+        from .markdown import image_sources
+        for src in image_sources(self._tokens()):
+            match = _DATA_URI.match(src)
+            if match and src not in found:
+                try:
+                    found[src] = base64.b64decode(re.sub(r"\s+", "", match["data"]), validate=True)
+                except ValueError:
+                    continue                  # not base64: shown as its alt text
+        return found
 
     def _image_uris(self) -> dict[str, str]:
         return {name: f"data:{_image_type(data)};base64,{base64.b64encode(data).decode()}"
@@ -389,6 +399,9 @@ class Markdown(Block):
 
     def plain(self):
         return self.text
+
+
+_DATA_URI = re.compile(r"^data:image/(?:png|jpeg|gif);base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
 
 
 def _image_type(data: bytes) -> str:
