@@ -32,7 +32,8 @@ from .run import Outcome, notebook_path, output_folder, output_stem, report_lock
 __all__ = ["Job", "fingerprint", "up_to_date", "run_job", "run_jobs"]
 
 # Libraries whose version changes what a report looks like: part of the fingerprint.
-RENDERING_PACKAGES = ("papermill", "nbconvert", "weasyprint", "matplotlib", "babel", "ipykernel")
+RENDERING_PACKAGES = ("papermill", "nbconvert", "typst", "fontpkg-be-vietnam-pro", "matplotlib", "babel",
+                      "ipykernel")
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_se
 
     from . import render
     render.report_exporter()
-    render.font_configuration()
+    render.pdf_exporter()
+    render.typst_compiler()
     if root:
         try:
             KERNELS.prestart(root, data_dir)
@@ -354,14 +356,15 @@ _DASK_READY = threading.Event()
 
 def _dask_task(job: Job) -> Outcome:
     """One job on a Dask worker. Reports in one worker process run one at a time
-    (papermill, nbconvert and WeasyPrint keep per-process state): give each worker
+    (papermill, nbconvert and the Typst compiler keep per-process state): give each worker
     one thread and as many worker processes as cores (``--nworkers N --nthreads 1``)."""
     with _DASK_LOCK:
         if not _DASK_READY.is_set():
             start_up()
             from . import render
             render.report_exporter()
-            render.font_configuration()
+            render.pdf_exporter()
+            render.typst_compiler()
             _DASK_READY.set()
         return run_job(job)
 

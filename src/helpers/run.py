@@ -120,17 +120,19 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
         notebook_text = executed.read_text(encoding="utf-8")   # papermill wrote it once, at the end
     result = _checked_result(glue.read(nb, str(nb_path)), params, nb_path)
     outputs = {folder / f"{stem}.ipynb": notebook_text}
-    if "html" in formats or "pdf" in formats:
-        html = render.notebook_to_html(nb, title=result["title"], header=result["header"], lang=params.language)
-        if "html" in formats:
-            outputs[folder / f"{stem}.html"] = html
+    if "html" in formats:
+        outputs[folder / f"{stem}.html"] = render.notebook_to_html(nb, title=result["title"],
+                                                                   header=result["header"], lang=params.language)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if "pdf" in formats:
             pdf = files.inside(out_dir, folder / f"{stem}.pdf")
             with files.replacing(pdf) as pdf_tmp:
                 try:
-                    render.html_to_pdf(html, pdf_tmp, base_url=str(folder))
+                    render.notebook_to_pdf(nb, pdf_tmp, title=result["title"], header=result["header"],
+                                           lang=params.language)
+                except ReportError:
+                    raise
                 except Exception as exc:
                     raise ReportError(f"không tạo được PDF: {exc}") from exc
                 for path, text in outputs.items():
