@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the reports need: Pango for WeasyPrint (PDF), HarfBuzz subsetting
-# (3x faster PDF fonts), fonts with Vietnamese glyphs, poppler-utils (pdftotext for tests).
+# Debian packages the tests need: poppler-utils (pdftotext/pdftoppm read the PDFs back).
+# Rendering needs none: the PDF is typeset by the `typst` wheel with the Be Vietnam Pro
+# fonts of the `fontpkg-be-vietnam-pro` wheel. Other packages can be named as arguments
+# (scripts/install-bench-packages.sh does, for the benchmark's WeasyPrint chain).
 set -euo pipefail
-PKGS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core poppler-utils"
+PKGS="${*:-poppler-utils}"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || echo "$p"; done)
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then

@@ -23,7 +23,6 @@ checks find an error."""
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from decimal import Decimal
@@ -32,7 +31,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_sample_data as base  # noqa: E402  (shared helpers: allocate, write_csv, …)
 
-REPO = Path(__file__).resolve().parent.parent
 SEED = 20261031
 NEW, OLD = "15", ("10", "15")
 OLD_MONTHS = [(y, m) for y in (2024, 2025) for m in range(1, 13) if (y, m) <= (2025, 6)]
@@ -109,7 +107,7 @@ def province_rows(rng, data, months, unit, size, rank_field, state):
     """A province's own rows: procedures, services, scores and a 766 rank out of ``rank_field``."""
     for (y, m) in months:
         mo, t = (y, m), t_index(y, m)
-        put = lambda code, value: data.put(mo, unit, code, value)  # noqa: E731
+        put = lambda code, value, mo=mo: data.put(mo, unit, code, value)  # noqa: E731
         st = state.setdefault((unit, rank_field), {"total": round(1900 * size), "full": round(1250 * size),
                                      "partial": round(500 * size), "cut": round(950 * size), "models": 40})
         st["total"] += rng.randint(0, 4)
@@ -223,13 +221,7 @@ NOTE_2026_10 = """## Kết quả nổi bật
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=REPO / "data-2026",
-                    help="data folder to write into (default: data-2026/ in the repository)")
-    args = ap.parse_args(argv)
-    out: Path = args.out
-    (out / "periods").mkdir(parents=True, exist_ok=True)
-    (out / "notes").mkdir(parents=True, exist_ok=True)
+    out = base.output_folder(argv, __doc__, "data-2026")
     from helpers import official
     from helpers.units import read_units
     if not (out / "units.csv").exists():

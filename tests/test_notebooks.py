@@ -54,6 +54,7 @@ def test_run_all_from_the_notebooks_folder_as_in_jupyterlab():
     assert "Tỉnh Lào Cai" in text and "tháng 10/2026" in text and "Phường Lào Cai" in text
 
 
+@pytest.mark.e2e
 def test_run_all_with_the_article_sample_typed_into_the_parameters_cell():
     text = _run_in_notebooks_folder("data_quality.ipynb", 'period = "2023-10"\nunit = "10"\ndata_dir = "data"\n'
                                                           'language = "vi"\n')

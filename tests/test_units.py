@@ -98,8 +98,8 @@ def test_merged_commune_compares_with_its_predecessors_and_a_split_one_does_not(
 
 
 def test_data_for_a_unit_where_no_version_is_valid_is_an_error(tmp_path):
-    ds = load_data(write_data(tmp_path, {"2025-09.csv": csv_rows("15,dossiers_received,5,", "080,dossiers_received,7,")},
-                              units=UNITS))
+    rows = csv_rows("15,dossiers_received,5,", "080,dossiers_received,7,")
+    ds = load_data(write_data(tmp_path, {"2025-09.csv": rows}, units=UNITS))
     bad = [f for f in ds.findings if f.check == "unit_not_valid"]
     assert len(bad) == 1 and bad[0].unit == "080" and bad[0].row == 3 and bad[0].file.endswith("2025-09.csv")
     assert "2025-09" in bad[0].message("vi") and bad[0].is_error
@@ -123,6 +123,7 @@ def test_bad_units_are_errors_naming_file_and_row(tmp_path, rows, row, column, n
     assert needle in str(exc.value)
 
 
+@pytest.mark.e2e
 def test_path_like_unit_code_stops_validate_and_run(tmp_path):
     units = "code,name_vi,name_en,level,parent\n10,Tỉnh,Province,province,\n../2023-09/10,X,X,district,10\n"
     data = write_data(tmp_path, {"2023-10.csv": csv_rows("10,dossiers_received,5,")}, units=units)
@@ -136,6 +137,7 @@ def _official_communes(province: int) -> dict:
     return {f"{w.code.value:05d}": w.name for w in Ward.iter_by_province(ProvinceCode(province))}
 
 
+@pytest.mark.e2e
 def test_units_command_for_new_lao_cai_with_legacy_is_accepted_by_validate(tmp_path):
     data = tmp_path / "data"
     r = cli("units", "--province", "15", "--legacy", "--out", str(data / "units.csv"), cwd=tmp_path)
@@ -162,6 +164,7 @@ def test_units_command_for_new_lao_cai_with_legacy_is_accepted_by_validate(tmp_p
     assert compute_figures(ds, "15", "2025-07")["dossiers_received"].previous.value == 15      # 10 + 5 in June
 
 
+@pytest.mark.e2e
 def test_units_command_never_overwrites_an_edited_file(tmp_path):
     out = tmp_path / "units.csv"
     assert cli("units", "--province", "14", "--out", str(out), cwd=tmp_path).returncode == 0
@@ -173,12 +176,14 @@ def test_units_command_never_overwrites_an_edited_file(tmp_path):
     assert "Sở Nội vụ tỉnh Sơn La" not in (tmp_path / "units.new.csv").read_text(encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_unknown_province_is_one_line_naming_the_valid_codes(tmp_path):
     r = cli("units", "--province", "63", "--out", str(tmp_path / "u.csv"), cwd=tmp_path)
     assert r.returncode == 2 and "'63'" in r.stderr and "15 Tỉnh Lào Cai" in r.stderr and "14 Tỉnh Sơn La" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "u.csv").exists()
 
 
+@pytest.mark.e2e
 def test_province_that_did_not_merge_works_without_legacy_rows(tmp_path):
     data = tmp_path / "data"
     assert cli("units", "--province", "14", "--out", str(data / "units.csv"), cwd=tmp_path).returncode == 0
@@ -210,3 +215,34 @@ def test_current_sample_reports_the_new_province_with_comparable_last_year():
     reporting = {u for (m, u, _c) in ds.records if m == "2026-10"}
     communes = [u.code for u in ds.units.children("15", "2026-10") if u.level == "commune"]
     assert len(communes) == 99 and 0 < len(reporting & set(communes)) < 99
+
+
+@pytest.mark.e2e
+def test_report_across_the_merger_says_so_and_marks_what_does_not_compare(tmp_path):
+    from helpers.params import check_params
+    from helpers.run import run_report
+    params = check_params({"period": "2025-09", "unit": "15", "data_dir": str(ROOT / "data-2026")}, ROOT)
+    run_report(params, "progress_report", tmp_path, ("html",), ROOT)
+    folder = tmp_path / "2025-09" / "15"
+    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    assert "Tỉnh Lào Cai" in html and "Tỉnh Yên Bái (mã 15)" in html
+    assert "Số liệu trước tháng 7/2025 là tổng số liệu của các đơn vị hợp nhất" in html
+    assert "không so sánh được" in html
+    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert m["unit_name"] == "Tỉnh Lào Cai"
+    published = m["indicators"]["tthc_published_total"]
+    assert published["same_period_last_year"] is None and published["not_comparable"]["same_period_last_year"]
+    received = m["indicators"]["dossiers_received"]
+    ds = load_data(ROOT / "data-2026")
+    old = sum(compute_figures(ds, c, "2024-09")["dossiers_received"].value for c in ("10", "15"))
+    assert received["same_period_last_year"] == old and "not_comparable" not in received
+
+
+def test_district_reports_end_with_june_2025():
+    from helpers.errors import ParameterError
+    from helpers.params import check_params
+    data = str(ROOT / "data-2026")
+    assert check_params({"period": "2025-06", "unit": "080", "data_dir": data}, ROOT).unit == "080"
+    with pytest.raises(ParameterError) as exc:
+        check_params({"period": "2025-09", "unit": "080", "data_dir": data}, ROOT)
+    assert "080" in str(exc.value) and "2025-06-30" in str(exc.value)

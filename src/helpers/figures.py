@@ -152,13 +152,17 @@ class Calculator:
     def _month_value(self, unit: str, code: str, month: str) -> Value:
         """``unit``'s figure in ``month``, for the version of the unit valid in that month."""
         version = self.units.get(unit, month)
-        return NONE if version is None else self.version_month(version, code, month)
+        return NONE if version is None else self._own_or_children(version, code, month)
 
     def _at(self, unit: str, code: str, month: str, at: str) -> Value:
         """The figure in ``month`` of the version of ``unit`` valid in ``at`` (the
         report's month): before that version began, its predecessors' figures."""
         version = self.units.get(unit, at) or self.units.get(unit, month)
-        return NONE if version is None else self.version_month(version, code, month)
+        if version is None:
+            return NONE
+        if version.valid_in(month):
+            return self.month_value(unit, code, month)
+        return self.version_month(version, code, month)
 
     def _version_month_value(self, version, code: str, month: str) -> Value:
         if version.valid_in(month):

@@ -1,4 +1,6 @@
-"""``reports/index.html``: every rendered report, newest period first."""
+"""``reports/index.html``: every rendered report, newest period first, with links to
+both editions (``<report>.*`` in Vietnamese, ``<report>.en.*`` in English) and to
+the folder's metrics.json."""
 
 from __future__ import annotations
 
@@ -6,8 +8,8 @@ import html
 import json
 from pathlib import Path
 
+from .files import atomic_write
 from .periods import Period
-from .run import atomic_write
 
 PAGE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>Báo cáo CCHC — danh mục</title>
@@ -38,15 +40,29 @@ def collect(out_dir: Path) -> list[dict]:
             meta = json.loads(metrics.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             meta = {}
-        reports = sorted({p.stem for p in folder.glob("*.html")} | {p.stem for p in folder.glob("*.pdf")})
-        for report in reports:
+        stems = {p.stem for p in folder.glob("*.html")} | {p.stem for p in folder.glob("*.pdf")}
+        for report in sorted({s.removesuffix(".en") for s in stems}):
             out.append({"period": folder.parent.name, "unit": folder.name, "report": report,
                         "unit_name": meta.get("unit_name", folder.name),
                         "generated_at": meta.get("generated_at", ""),
-                        "files": sorted(p.name for p in folder.glob(f"{report}.*")
-                                        if p.suffix in {".html", ".pdf", ".ipynb"} and ".failed" not in p.name)})
+                        "files": sorted((p.name for p in folder.glob(f"{report}.*")
+                                         if p.suffix in {".html", ".pdf", ".ipynb"} and ".failed" not in p.name
+                                         and p.name.count(".") <= 2), key=_edition_order) + ["metrics.json"]})
     out.sort(key=lambda e: (_period_key(e["period"]), e["unit"], e["report"]), reverse=True)
     return out
+
+
+def _edition_order(name: str) -> tuple:
+    """Vietnamese before English; HTML, PDF, notebook within an edition."""
+    return (".en." in name, [".html", ".pdf", ".ipynb"].index(Path(name).suffix))
+
+
+def _link_label(name: str) -> str:
+    """``HTML``, ``PDF``, ``IPYNB`` of the Vietnamese edition; ``HTML (EN)`` … of the English."""
+    if name == "metrics.json":
+        return "metrics.json"
+    label = name.rsplit(".", 1)[-1].upper()
+    return f"{label} (EN)" if ".en." in name else label
 
 
 def write_index(out_dir) -> Path:
@@ -55,7 +71,7 @@ def write_index(out_dir) -> Path:
     rows = []
     for e in entries:
         links = " · ".join(f'<a href="{html.escape(e["period"])}/{html.escape(e["unit"])}/{html.escape(f)}">'
-                           f'{html.escape(f.rsplit(".", 1)[-1].upper())}</a>' for f in e["files"])
+                           f'{html.escape(_link_label(f))}</a>' for f in e["files"])
         rows.append(f"<tr><td>{html.escape(e['period'])}</td><td>{html.escape(e['unit_name'])} "
                     f"<span class='muted'>({html.escape(e['unit'])})</span></td><td>{html.escape(e['report'])}</td>"
                     f"<td>{links}</td><td>{html.escape(e['generated_at'])}</td></tr>")

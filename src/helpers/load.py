@@ -6,7 +6,6 @@ here modifies a data file."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import zlib
@@ -69,30 +68,12 @@ class DataSet:
     def latest_month(self) -> Optional[str]:
         return self.months[-1] if self.months else None
 
-    def input_files(self, months) -> list[Path]:
-        """The files a report over ``months`` reads (for provenance and skipping)."""
-        out = [self.data_dir / "units.csv"]
-        for extra in ("indicators.csv", "targets.csv"):
-            if (self.data_dir / extra).is_file():
-                out.append(self.data_dir / extra)
-        for m in sorted(set(months)):
-            out.extend(self.files.get(m, []))
-        return out
-
     def target(self, indicator: str, unit: str, year: int):
         return self.targets.get((indicator, unit, year))
 
     def milestones_of(self, indicator: str, unit: str, year: int) -> dict:
         """``{month: value}`` milestones of a year-end target (targets.csv rows with a month)."""
         return self.milestones.get((indicator, unit, year), {})
-
-
-def sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # -- values -----------------------------------------------------------------------

@@ -122,8 +122,7 @@ def _legacy_provinces(province: str) -> list[dict]:
 
 def _new_commune_by_old(province: str) -> dict[str, list[str]]:
     """``{old province_district_ward key: [new ward name, …]}``: a list of several when split."""
-    from vietnamadminunits.converter.converter_2025 import (DICT_PROVINCE_WARD_DIVIDED,
-                                                             DICT_PROVINCE_WARD_NO_DIVIDED)
+    from vietnamadminunits.converter.converter_2025 import DICT_PROVINCE_WARD_DIVIDED, DICT_PROVINCE_WARD_NO_DIVIDED
     key = _vau_query(f"SELECT DISTINCT provinceKey FROM admin_units WHERE provinceCode = '{province}'")[0]
     names = {r["wardKey"]: r["ward"] for r in
              _vau_query(f"SELECT wardKey, ward FROM admin_units WHERE provinceCode = '{province}'")}

@@ -6,34 +6,27 @@ data-quality appendix and the provenance block. Every number comes from
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from IPython.display import HTML, display
-
-from . import __version__, charts, fmt
+from . import __version__, blocks, charts, fmt
 from .catalogue import AREAS, Indicator
 from .errors import DataError
 from .figures import NOT_COMPARABLE_LABEL, STATUS_LABELS, Calculator, Figure
 from .findings import Finding
 from .findings import errors as only_errors
-from .load import DataSet, load_data_cached, sha256
-from .params import check_params, project_root, resolve_data_dir
-from .periods import Period, months_read
+from .inputs import input_files, sha256, shown
+from .load import DataSet, load_data_cached
+from .params import ReportParams, check_unit, project_root, resolve
+from .periods import Period
 from .text import t
 from .validate import check
 
-STATUS_MARK = {"met": "✔", "not_met": "✘", "no_target": "–", "no_data": "…"}
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 @dataclass
@@ -48,11 +41,19 @@ class Report:
     # -- construction ----------------------------------------------------------------
     @classmethod
     def open(cls, period="2026-10", unit="15", data_dir="data-2026", language="vi", root=None) -> "Report":
-        root = Path(root) if root else project_root()
-        params = check_params(dict(period=period, unit=unit, data_dir=str(data_dir), language=language), root)
-        data_path = resolve_data_dir(params.data_dir, root)
-        ds = load_data_cached(data_path)
-        report = cls(Period.parse(params.period), params.unit, data_path, params.language, ds)
+        """The notebook's parameters (strings) resolved once, here at the kernel's edge:
+        from ``cchc-report run`` ``data_dir`` arrives absolute and nothing is resolved."""
+        params = resolve(dict(period=period, unit=unit, data_dir=data_dir, language=language),
+                         root or project_root())
+        return cls.from_params(params)
+
+    @classmethod
+    def from_params(cls, params: ReportParams) -> "Report":
+        """Load (once per process while the folder is unchanged), check the unit against
+        the units just loaded, and check the data once: this report's findings."""
+        ds = load_data_cached(params.data_dir)
+        check_unit(params, ds.units, params.data_dir / "units.csv")      # known, and existing in the period
+        report = cls(params.period, params.unit, params.data_dir, params.language, ds)
         errs = only_errors(report.findings)
         if errs:
             raise DataError(f"số liệu có {len(errs)} lỗi, không lập được báo cáo: " + errs[0].line(),
@@ -67,7 +68,13 @@ class Report:
     def findings(self) -> list[Finding]:
         """The period's findings about this unit, its sub-units, or the whole data set."""
         mine = {self.unit, *(u.code for u in self.ds.units.descendants(self.unit))}
-        return [f for f in check(self.ds, [self.period.code]) if f.unit is None or f.unit in mine]
+        return [replace(f, file=self._shown_file(f.file)) if f.file else f
+                for f in check(self.ds, [self.period]) if f.unit is None or f.unit in mine]
+
+    def _shown_file(self, name: str) -> str:
+        """A finding's file as the report shows it: relative to the data folder."""
+        path = Path(name)
+        return shown(path if path.is_absolute() else Path.cwd() / path, self.data_dir)
 
     @cached_property
     def figures(self) -> dict[str, Figure]:
@@ -121,18 +128,15 @@ class Report:
             rows.append((t(self.lang, "ytd"), self.period.ytd().label(self.lang)))
         rows += [(t(self.lang, "generated"), fmt.date(self.generated_at.date(), self.lang)),
                  (t(self.lang, "data_status"), status)]
-        facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
         merger = self.ds.units.merger_note(self.unit, self.period, self.lang)
-        return HTML(f'<div class="cchc-cover"><h1>{esc(t(self.lang, title_key))}</h1>'
-                    f'<p class="subtitle">{esc(self.unit_name)} — {esc(self.period.label(self.lang))}</p>'
-                    f"<dl>{facts}</dl>" + (f'<p class="merger-note">{esc(merger)}</p>' if merger else "") + "</div>")
+        blocks.show(blocks.Cover(t(self.lang, title_key), self.header, rows, running_header=self.header,
+                                 note=merger))
 
     def toc(self):
-        return HTML('<div class="cchc-toc"></div>')
+        blocks.show(blocks.Contents(t(self.lang, "toc")))
 
-    def _status(self, status: str) -> str:
-        label = STATUS_LABELS["en" if self.lang == "en" else "vi"][status]
-        return f'<span class="status-{status.replace("_", "-")}">{STATUS_MARK[status]} {esc(label)}</span>'
+    def _status(self, status: str) -> blocks.Cell:
+        return blocks.Cell(STATUS_LABELS["en" if self.lang == "en" else "vi"][status], status=status)
 
     def _change(self, fig: Figure, other) -> str:
         if not other.comparable:      # before a merger, for what does not add up
@@ -146,56 +150,51 @@ class Report:
             text += f" ({fmt.signed(pct, self.lang, 1, '%')})"
         return text
 
-    def _value_cell(self, fig: Figure, value) -> str:
-        mark = '<span class="computed">*</span>' if value.computed else ""
-        return f'<td class="num">{esc(self._f(value.value, fig.indicator))}{mark}</td>'
+    def _value_cell(self, fig: Figure, value) -> blocks.Cell:
+        return blocks.Cell(self._f(value.value, fig.indicator), mark="*" if value.computed else None)
 
-    def table(self, figs: list[Figure]) -> str:
+    def table(self, figs: list[Figure]) -> blocks.Table:
         """The standard figures table: value, comparisons, YTD, target, status."""
         L = self.lang
-        heads = [t(L, "indicator"), f"{t(L, 'value')}<br><small>{esc(self.period.label(L))}</small>",
-                 t(L, "change_prev"), t(L, "change_ly")]
+        C = blocks.Column
+        columns = [C(t(L, "indicator"), 0.28 if self.shows_ytd else 0.34),
+                   C(t(L, "value"), 0.11 if self.shows_ytd else 0.12, "right", subtitle=self.period.label(L)),
+                   C(t(L, "change_prev"), 0.14 if self.shows_ytd else 0.15, "right"),
+                   C(t(L, "change_ly"), 0.14 if self.shows_ytd else 0.15, "right")]
         if self.shows_ytd:
-            heads.append(f"{t(L, 'ytd')}<br><small>{esc(self.period.ytd().label(L))}</small>")
-        heads += [t(L, "target"), t(L, "status")]
-        body = []
+            columns.append(C(t(L, "ytd"), 0.11, "right", subtitle=self.period.ytd().label(L)))
+        columns += [C(t(L, "target"), 0.09 if self.shows_ytd else 0.10, "right"),
+                    C(t(L, "status"), 0.13 if self.shows_ytd else 0.14)]
+        rows = []
         for fig in figs:
             ind = fig.indicator
             ref = fig.ytd if self.shows_ytd else fig.current
             status = fig.ytd_status if self.shows_ytd else fig.status
-            target = esc(self._f(fig.target, ind)) if fig.target is not None else "—"
-            name = esc(ind.name(L))
-            if ind.target_text and (fig.target is None or L == "vi"):
-                name += f'<span class="target-text">{esc(ind.target_text)}</span>'
-            cells = [f"<td>{name}</td>", self._value_cell(fig, fig.current),
-                     f'<td class="num change">{esc(self._change(fig, fig.previous))}</td>',
-                     f'<td class="num change">{esc(self._change(fig, fig.last_year))}</td>']
+            target = self._f(fig.target, ind) if fig.target is not None else "—"
+            note = ind.target_text if ind.target_text and (fig.target is None or L == "vi") else None
+            row = [blocks.Cell(ind.name(L), note=note), self._value_cell(fig, fig.current),
+                   self._change(fig, fig.previous), self._change(fig, fig.last_year)]
             if self.shows_ytd:
-                cells.append(self._value_cell(fig, ref))
-            cells += [f'<td class="num">{target}</td>', f"<td>{self._status(status)}</td>"]
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        widths = [28, 11, 14, 14, 11, 9, 13] if self.shows_ytd else [34, 12, 15, 15, 10, 14]
-        cols = "".join(f'<col style="width:{w}%">' for w in widths)
-        head = "".join(f"<th>{h}</th>" for h in heads)
-        note = ""
-        if any(f.current.computed or f.ytd.computed for f in figs):
-            note = f'<p class="muted">{esc(t(L, "computed_note"))}</p>'
-        return (f'<table class="cchc-table cchc-kpi"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(body)}</tbody></table>{note}')
+                row.append(self._value_cell(fig, ref))
+            row += [target, self._status(status)]
+            rows.append(row)
+        notes = [t(L, "computed_note")] if any(f.current.computed or f.ytd.computed for f in figs) else []
+        return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
 
     def summary(self):
         """The one-page summary of headline indicators with a progress chart."""
         L = self.lang
         lead = t(L, "summary_lead", period=self.period.label(L), unit=self.unit_name,
                  ytd=self.period.ytd().label(L), ly=self.period.same_period_last_year().label(L))
-        head = f"<h2 class='page-break'>{esc(t(L, 'summary'))}</h2><p>{esc(lead)}</p>"
-        display(HTML(head + self.table(self.headline())))
+        shown = [blocks.Heading(t(L, "summary"), level=1), blocks.Paragraph(lead, "lead"),
+                 self.table(self.headline())]
         items = [dict(label=f.indicator.name(L), value=(f.ytd.value if self.shows_ytd else f.current.value),
                       target=f.target, unit=f.indicator.unit, direction=f.indicator.direction)
                  for f in self.headline() if f.target is not None]
         if items:
-            charts.show(charts.target_progress_chart(
-                items, title=t(L, "progress_title", ytd=self.period.ytd().label(L)), lang=L))
+            shown.append(blocks.Chart.from_figure(charts.target_progress_chart(
+                items, title=t(L, "progress_title", ytd=self.period.ytd().label(L)), lang=L)))
+        blocks.show(*shown)
 
     def section(self, area: str):
         """One reform area: heading, table, trend and comparison charts."""
@@ -203,14 +202,14 @@ class Report:
         name = AREAS[area][1 if L == "en" else 0]
         figs = self.displayed(area)
         if not figs:
-            display(HTML(f"<h2>{esc(name)}</h2><p class='muted'>{esc(t(L, 'no_figures'))}</p>"))
+            blocks.show(blocks.Heading(name, 2), blocks.Paragraph(t(L, "no_figures"), "muted"))
             return
-        display(HTML(f"<h2>{esc(name)}</h2>" + self.table(figs)))
-        for fig in self._chart_indicators(figs):
-            self.trend(fig.indicator)
+        shown = [blocks.Heading(name, 2), self.table(figs)]
+        shown += [self.trend(fig.indicator) for fig in self._chart_indicators(figs)]
         compared = next((f for f in figs if self._has_children_data(f.indicator)), None)
         if compared is not None:
-            self.compare(compared.indicator)
+            shown.append(self.compare(compared.indicator))
+        blocks.show(*shown)
 
     def _chart_indicators(self, figs: list[Figure]) -> list[Figure]:
         figs = [f for f in figs if f.indicator.cadence == "monthly"]
@@ -229,7 +228,7 @@ class Report:
         return ind.is_ratio and self.ds.catalogue[ind.denominator].aggregation == "last" and \
             any(self.ds.catalogue[c].aggregation == "sum" for c in ind.numerator)
 
-    def trend(self, ind: Indicator):
+    def trend(self, ind: Indicator) -> blocks.Chart:
         L = self.lang
         months = self.period.trailing_months(12)
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
@@ -239,9 +238,9 @@ class Report:
         fig = charts.trend_chart([m.short_label(L) for m in months], values, last_year,
                                  title=t(L, "trend_title", name=ind.name(L)), unit=ind.unit, lang=L,
                                  target=self.calc.target(self.unit, ind.code, self.period.year))
-        charts.show(fig)
+        return blocks.Chart.from_figure(fig)
 
-    def compare(self, ind: Indicator):
+    def compare(self, ind: Indicator) -> blocks.Chart:
         L = self.lang
         window = self.period.ytd() if self.shows_ytd else self.period
         rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
@@ -250,72 +249,90 @@ class Report:
             title=t(L, "compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
             target=self.calc.target(self.unit, ind.code, self.period.year),
             direction=ind.direction, decimals=ind.decimals)
-        charts.show(fig)
+        return blocks.Chart.from_figure(fig)
 
     def narrative(self):
-        """The analysts' commentary for this unit, period and language (see ``helpers.notes``)."""
+        """The analysts' commentary for this unit, period and language, resolved and sanitised
+        by ``helpers.notes`` (images only from inside the data folder, nothing fetched)."""
         from . import notes
         L = self.lang
         note = notes.for_report(self.data_dir, self.period, self.unit, self.ds.units, L)
-        head = f"<h2>{esc(t(L, 'narrative'))}</h2>"
+        head = blocks.Heading(t(L, "narrative"), 2)
         if note.text is None:
-            return HTML(head + f"<p class='muted'>{esc(note.missing_sentence)}</p>")
-        return HTML(head + f'<div class="cchc-note">{notes.to_html(note)}</div>')
+            blocks.show(head, blocks.Paragraph(note.missing_sentence, "muted"))
+            return
+        blocks.show(head, blocks.Markdown(note.text, note.images))
 
     def findings_block(self, title_key: str = "findings"):
         L = self.lang
-        head = f"<h2>{esc(t(L, title_key))}</h2>"
+        head = blocks.Heading(t(L, title_key), 2)
         if not self.findings:
-            return HTML(head + f"<p>{esc(t(L, 'no_findings'))}</p>")
+            blocks.show(head, blocks.Paragraph(t(L, "no_findings")))
+            return
         errs = only_errors(self.findings)
         lead = t(L, "findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
-        items = "".join(f'<li class="{f.severity}"><strong>{esc(t(L, f.severity))}</strong> '
-                        f"{esc(f.where(L))}: {esc(f.message(L))}</li>" for f in self.findings)
-        return HTML(head + f'<p>{esc(lead)}</p><ul class="cchc-findings">{items}</ul>')
+        blocks.show(head, blocks.Paragraph(lead), self._findings_table(self.findings))
 
     # -- provenance ------------------------------------------------------------------------
     def input_files(self) -> list[Path]:
-        return self.ds.input_files(months_read(self.period))
+        """The files this report reads (the one list; see :mod:`helpers.inputs`)."""
+        return input_files(self.data_dir, self.period, self.unit, self.lang)
 
     def inputs(self) -> dict[str, str]:
-        return {_shown(p): sha256(p) for p in self.input_files() if p.is_file()}
+        """``{path relative to the data folder: sha256}`` of the input files that exist."""
+        return {shown(p, self.data_dir): sha256(p) for p in self.input_files() if p.is_file()}
 
     def parameters(self) -> dict:
-        return {"period": self.period.code, "unit": self.unit, "data_dir": str(self.data_dir),
+        """The parameters as the appendix shows them: the data folder by its name, never
+        an absolute machine path."""
+        return {"period": self.period.code, "unit": self.unit, "data_dir": self.data_dir.name,
                 "language": self.lang}
 
     def provenance(self):
+        """The technical annex: parameters, code version and one sha256 per input file."""
         L = self.lang
-        rows = "".join(f"<tr><td>{esc(p)}</td><td><code>{esc(h)}</code></td></tr>"
-                       for p, h in self.inputs().items())
         params = ", ".join(f"{k}={v}" for k, v in self.parameters().items())
-        return HTML(
-            f"<h2>{esc(t(L, 'provenance'))}</h2><div class='cchc-provenance'>"
-            f"<p><strong>{esc(t(L, 'parameters'))}:</strong> {esc(params)}<br>"
-            f"<strong>{esc(t(L, 'code_version'))}:</strong> {esc(code_version())}<br>"
-            f"<strong>{esc(t(L, 'generated_at'))}:</strong> {esc(fmt.datetime(self.generated_at, L))}</p>"
-            f"<table class='cchc-table cchc-provenance'><thead><tr><th>{esc(t(L, 'inputs'))}</th>"
-            f"<th>sha256</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table></div>")
+        facts = blocks.Facts([(t(L, "parameters"), params), (t(L, "code_version"), code_version()),
+                              (t(L, "generated_at"), fmt.datetime(self.generated_at, L))])
+        hashes = blocks.Table([blocks.Column(t(L, "inputs"), 0.3), blocks.Column("sha256", 0.7)],
+                              [[p, h] for p, h in self.inputs().items()], css_class="cchc-provenance")
+        blocks.show(blocks.Heading(t(L, "provenance"), 1),
+                    blocks.Group([facts, hashes], keep_together=False, style="small"))
 
     # -- metrics.json -------------------------------------------------------------------------
     def metrics(self) -> dict:
+        """metrics.json: the same values whatever the language of the edition (labels and
+        messages in Vietnamese; each finding's ``kind`` is a stable code)."""
         return {
-            "period": self.period.code, "unit": self.unit, "unit_name": self.unit_name,
-            "period_label": self.period.label(self.lang), "language": self.lang,
+            "period": self.period.code, "unit": self.unit,
+            "unit_name": self.ds.units.name(self.unit, "vi", self.period.end.code),
+            "period_label": self.period.label("vi"),
             "generated_at": self.generated_at.isoformat(), "inputs": self.inputs(),
             "code_version": code_version(),
             "indicators": {code: f.to_dict() for code, f in self.figures.items()},
-            "findings": [{"severity": f.severity, "check": f.check, "indicator": f.indicator, "unit": f.unit,
-                          "file": f.file, "row": f.row, "message": f.message(self.lang)} for f in self.findings],
+            "findings": [{"severity": f.severity, "kind": f.check, "check": f.check, "indicator": f.indicator,
+                          "unit": f.unit, "period": f.period, "file": f.file, "row": f.row,
+                          "message": f.message("vi")} for f in self.findings],
         }
+
+    # -- the result the runner reads back -------------------------------------------------------
+    def result(self) -> dict:
+        """What ``cchc-report run`` needs from this one computation: the title and running
+        header of the HTML and PDF, the edition's language, and metrics.json."""
+        return {"title": self.title, "header": self.header, "language": self.lang, "metrics": self.metrics()}
+
+    def glue(self) -> None:
+        """The notebook's last cell: hand :meth:`result` to the runner inside the notebook."""
+        from . import glue
+        glue.glue(self.result())
 
     # -- data-quality notebook ---------------------------------------------------------------------
     def coverage(self):
         """Which units reported the monthly indicators expected of their level, and what is missing."""
         L = self.lang
         at = self.period.end.code             # the units that exist at the period's end
-        units = [self.ds.units.get(self.unit, at) or self.ds.units[self.unit], *self.ds.units.descendants(self.unit, at)]
+        top = self.ds.units.get(self.unit, at) or self.ds.units[self.unit]
+        units = [top, *self.ds.units.descendants(self.unit, at)]
         months = self.period.month_codes()
         rows, shares = [], []
         for u in units:
@@ -326,60 +343,41 @@ class Report:
             share = None if not expected else Decimal(len(expected) - len(missing)) * 100 / len(expected)
             shares.append(share)
             shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
-            rows.append(f"<tr><td>{esc(u.name(L))} <span class='muted'>({esc(u.code)})</span></td>"
-                        f"<td class='num'>{len(expected) - len(missing)}/{len(expected)}</td>"
-                        f"<td>{esc(shown) or '—'}</td></tr>")
-        display(HTML(f"<h2>{esc(t(L, 'coverage'))}</h2>"))
-        charts.show(charts.comparison_chart(
+            rows.append([blocks.Cell(u.name(L), note=f"({u.code})"),
+                         f"{len(expected) - len(missing)}/{len(expected)}", shown or "—"])
+        chart = blocks.Chart.from_figure(charts.comparison_chart(
             [u.name(L) for u in units], shares, title=t(L, "coverage_title", period=self.period.label(L)),
             unit="percent", lang=L, target=Decimal(100), decimals=0))
-        display(HTML(fixed_table([t(L, "unit"), t(L, "units_reporting"), t(L, "missing_codes")], rows,
-                                 widths=(40, 14, 46))))
+        table = blocks.Table([blocks.Column(t(L, "unit"), 0.4), blocks.Column(t(L, "units_reporting"), 0.14, "right"),
+                              blocks.Column(t(L, "missing_codes"), 0.46)], rows)
+        blocks.show(blocks.Heading(t(L, "coverage"), 2), chart, table)
 
     def jumps(self):
         L = self.lang
         found = [f for f in self.findings if f.check == "jump"]
-        head = f"<h2>{esc(t(L, 'jumps'))}</h2>"
-        if not found:
-            return HTML(head + f"<p>{esc(t(L, 'no_jumps'))}</p>")
-        return HTML(head + self._findings_table(found))
+        head = blocks.Heading(t(L, "jumps"), 2)
+        blocks.show(head, self._findings_table(found) if found else blocks.Paragraph(t(L, "no_jumps")))
 
-    def _findings_table(self, found) -> str:
+    def _findings_table(self, found) -> blocks.Table:
         L = self.lang
-        rows = [f'<tr><td>{esc(t(L, f.severity))}</td><td>{esc(f.where(L))}</td>'
-                f"<td>{esc(f.message(L))}</td></tr>" for f in found]
-        return fixed_table([t(L, "severity"), t(L, "location"), t(L, "message")], rows, widths=(13, 32, 55))
+        rows = [[blocks.Cell(t(L, f.severity), bold=f.severity == "error"), f.where(L), f.message(L)]
+                for f in found]
+        return blocks.Table([blocks.Column(t(L, "severity"), 0.13), blocks.Column(t(L, "location"), 0.32),
+                             blocks.Column(t(L, "message"), 0.55)], rows)
 
     def findings_overview(self):
         L = self.lang
-        display(HTML(f"<h2>{esc(t(L, 'all_findings'))}</h2>"))
+        head = blocks.Heading(t(L, "all_findings"), 2)
         if not self.findings:
-            display(HTML(f"<p>{esc(t(L, 'no_findings'))}</p>"))
+            blocks.show(head, blocks.Paragraph(t(L, "no_findings")))
             return
         counts: dict = {}
         for f in self.findings:
             key = f.indicator or f.check
             counts.setdefault(key, {}).setdefault(f.severity, 0)
             counts[key][f.severity] += 1
-        charts.show(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L))
-        display(HTML(self._findings_table(self.findings)))
-
-
-def fixed_table(head: list[str], rows, widths: tuple[int, ...]) -> str:
-    """A full-width table with fixed column widths (percent): it lays out in one
-    pass, where an automatic layout measures every cell's text first."""
-    cols = "".join(f'<col style="width: {w}%">' for w in widths)
-    heads = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return (f'<table class="cchc-table cchc-fixed"><colgroup>{cols}</colgroup><thead><tr>{heads}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
-
-
-def _shown(path: Path) -> str:
-    """Input paths relative to the project when inside it (``data/periods/2023-10.csv``)."""
-    try:
-        return str(Path(path).resolve().relative_to(project_root()))
-    except ValueError:
-        return str(path)
+        blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L)),
+                    self._findings_table(self.findings))
 
 
 @lru_cache(maxsize=1)

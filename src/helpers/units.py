@@ -12,6 +12,7 @@ import csv
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -20,7 +21,7 @@ from .errors import DataError
 LEVELS = ("province", "department", "district", "commune")
 REQUIRED_COLUMNS = ("code", "name_vi", "name_en", "level", "parent")
 COLUMNS = REQUIRED_COLUMNS + ("valid_from", "valid_to", "successor", "source")
-CODE_PATTERN = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+CODE_PATTERN = re.compile(r"[\w-][\w.-]*")     # letters, digits, _ - and . (not first)
 _FAR_PAST, _FAR_FUTURE = _dt.date.min, _dt.date.max
 
 
@@ -35,6 +36,9 @@ class Unit:
     valid_to: Optional[_dt.date] = None
     successor: Optional[str] = None     # the unit(s) this one continues into, ";"-separated
     source: str = ""                    # which official list (or file) the row came from
+
+    def __hash__(self):            # a version is one code from one date (cheap: used as a cache key)
+        return hash((self.code, self.valid_from))
 
     def name(self, lang: str = "vi") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_vi
@@ -54,10 +58,16 @@ class Unit:
     def valid_on(self, day: _dt.date) -> bool:
         return self.start <= day <= self.end
 
+    @cached_property
+    def months(self) -> tuple[str, str]:
+        """First and last month (``YYYY-MM``) of the validity."""
+        return (f"{self.valid_from:%Y-%m}" if self.valid_from else "0000-00",
+                f"{self.valid_to:%Y-%m}" if self.valid_to else "9999-99")
+
     def valid_in(self, month: str) -> bool:
         """Whether the unit exists during any day of ``month`` (``YYYY-MM``)."""
-        first, last = month_bounds(month)
-        return self.start <= last and self.end >= first
+        first, last = self.months
+        return first <= month <= last
 
 
 def _month_label(day: _dt.date, lang: str) -> str:
@@ -65,6 +75,12 @@ def _month_label(day: _dt.date, lang: str) -> str:
     return f"{EN_MONTHS[day.month - 1]} {day.year}" if lang == "en" else f"tháng {day.month}/{day.year}"
 
 
+def provinces_ranked(month: str) -> int:
+    """How many provinces a national rank is out of in ``month``: 63 before July 2025, 34 after."""
+    return 34 if month >= "2025-07" else 63
+
+
+@lru_cache(maxsize=4096)
 def month_bounds(month: str) -> tuple[_dt.date, _dt.date]:
     y, m = int(month[:4]), int(month[5:7])
     nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
@@ -73,7 +89,7 @@ def month_bounds(month: str) -> tuple[_dt.date, _dt.date]:
 
 def valid_code(code: str) -> bool:
     """Letters, digits, ``-``, ``_`` and ``.`` (not first): a name, never a path."""
-    return bool(CODE_PATTERN.fullmatch(code)) and code not in {".", ".."}
+    return bool(CODE_PATTERN.fullmatch(code))
 
 
 class Units:
@@ -90,6 +106,8 @@ class Units:
             versions.sort(key=lambda u: u.start)
         self._children: dict[str, list[Unit]] = {}
         self._predecessors: dict[str, list[Unit]] = {}
+        self._memo: dict = {}                # (look-up, code, month) -> result; the list never changes
+        self._valid: dict = {}               # (code, month) -> the version valid then
         for u in units:
             if u.parent:
                 self._children.setdefault(u.parent, []).append(u)
@@ -117,13 +135,19 @@ class Units:
 
     def get(self, code, month: str | None = None) -> Optional[Unit]:
         """The version of ``code`` valid in ``month`` (``YYYY-MM``), or the newest one."""
+        if month is not None:
+            try:
+                return self._valid[code, month]
+            except KeyError:
+                pass
         versions = self._versions.get(str(code))
         if not versions:
             return None
         if month is None:
             return versions[-1]
         valid = [u for u in versions if u.valid_in(month)]
-        return valid[-1] if valid else None
+        self._valid[code, month] = valid[-1] if valid else None
+        return self._valid[code, month]
 
     @property
     def codes(self) -> list[str]:
@@ -143,7 +167,10 @@ class Units:
                     seen.add(u.code)
                     out.append(self[u.code] if self[u.code].parent == str(code) else u)
             return out
-        return [u for u in kids if u.valid_in(month)]
+        key = ("children", str(code), month)
+        if key not in self._memo:
+            self._memo[key] = [u for u in kids if u.valid_in(month)]
+        return list(self._memo[key])
 
     def predecessors(self, code, before: Unit | None = None) -> list[Unit]:
         """Versions whose ``successor`` names ``code`` (and, given the version
