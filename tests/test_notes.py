@@ -76,14 +76,23 @@ def test_english_edition_uses_en_file_or_says_where_the_commentary_is(data):
     assert "no commentary" in for_report(data, "082", lang="en").missing_sentence
 
 
-def test_district_report_never_shows_the_province_note(data):
+def narrative(data, unit, monkeypatch, lang="vi") -> tuple[str, str]:
+    """The report's narrative section as its blocks render it: (HTML, Typst)."""
+    from helpers import blocks
     from helpers.report import Report
+    shown = []
+    monkeypatch.setattr(blocks, "show", lambda *items: shown.extend(items))
+    Report.open("2023-10", unit, data, lang, root=ROOT).narrative()
+    return "".join(str(b.html()) for b in shown), "".join(str(b.typst()) for b in shown)
+
+
+def test_district_report_never_shows_the_province_note(data, monkeypatch):
     note(data, "2023-10.md", "Nhận xét của tỉnh: BÍ MẬT CẤP TỈNH.")
     note(data, "2023-10/082.md", "Nhận xét của huyện Bát Xát.")
-    html = Report.open("2023-10", "082", data, root=ROOT).narrative().data
-    assert "huyện Bát Xát" in html and "BÍ MẬT CẤP TỈNH" not in html
-    html = Report.open("2023-10", "080", data, root=ROOT).narrative().data
-    assert "BÍ MẬT CẤP TỈNH" not in html and "chưa có nhận xét" in html
+    html, typst = narrative(data, "082", monkeypatch)
+    assert "huyện Bát Xát" in html and "BÍ MẬT CẤP TỈNH" not in html + typst
+    html, typst = narrative(data, "080", monkeypatch)
+    assert "BÍ MẬT CẤP TỈNH" not in html + typst and "chưa có nhận xét" in html
 
 
 # -- what a note may reach ----------------------------------------------------------------------
@@ -103,15 +112,14 @@ def test_absolute_image_path_is_removed_with_a_warning(data, tmp_path):
 @pytest.mark.parametrize("ref", ["http://10.255.255.1/x.png", "https://example.invalid/a.png",
                                  "//example.invalid/a.png", "file:///etc/hosts", "../units.csv",
                                  "hinh/../../../x.png", "~/x.png", "C:\\Users\\a\\x.png"])
-def test_remote_and_escaping_references_are_removed_without_network(data, no_network, ref):
+def test_remote_and_escaping_references_are_removed_without_network(data, no_network, ref, monkeypatch):
     note(data, "2023-10.md", f"A ![s]({ref}) B\n\n![ref][r]\n\n[r]: {ref}\n\n<img src=\"{ref}\">\n")
     n = for_report(data)
     assert ref not in n.text and n.images == {}
     assert "<img" not in notes.to_html(n)
     assert len(n.findings) == 3 and all(ref in f.message_en or "HTML" in f.message_en for f in n.findings)
-    from helpers.report import Report
-    html = Report.open("2023-10", "10", data, root=ROOT).narrative().data
-    assert ref not in html and "A  B" in html
+    html, typst = narrative(data, "10", monkeypatch)
+    assert ref not in html and ref not in typst and "A  B" in html
 
 
 def test_image_inside_the_data_folder_is_inlined(data):
