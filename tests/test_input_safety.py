@@ -443,7 +443,11 @@ def test_bad_input_keeps_the_last_good_report(tmp_path):
     r = cli(*args, "--force", cwd=tmp_path)
     assert r.returncode == 1 and "xuất hiện hai lần" in r.stderr and "2023-10.csv" in r.stderr
     no_traceback(r)
+    r = cli(*args, "--force", "--lang", "en", cwd=tmp_path)
+    assert r.returncode == 1 and "appears twice" in r.stderr and "xuất hiện" not in r.stderr
+    no_traceback(r)
     assert {p: p.read_bytes() for p in good} == good
+    assert sorted(p.name for p in (out / "2023-10" / "080").iterdir()) == sorted(p.name for p in good)
 
 
 def test_target_milestone_month_is_checked(tmp_path):
@@ -455,3 +459,12 @@ def test_target_milestone_month_is_checked(tmp_path):
     ds = load.load_data(data)
     assert ds.target("online_submission_rate", "10", 2023) == 50
     assert ds.milestones_of("online_submission_rate", "10", 2023) == {6: Decimal(30)}
+
+
+def test_a_data_error_writes_nothing(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": "unit,indicator,value,value\n080,dossiers_received,1,2\n"})
+    out = tmp_path / "out"
+    r = cli("run", "--period", "2023-10", "--data-dir", str(data), "--out", str(out), "--lang", "en", cwd=tmp_path)
+    assert r.returncode == 1 and "appears twice" in r.stderr and "2023-10.csv" in r.stderr
+    no_traceback(r)
+    assert not out.exists()
