@@ -23,6 +23,8 @@ from .units import LEVELS, Unit
 
 SEVERITY = {NOT_MET: 4, BEHIND: 3, ON_TRACK: 1, MET: 0}
 MAX_MESSAGES = 6
+MAX_FLAGS = 2                       # footnotes per figure; the appendix lists every finding
+SUB_UNIT_CHECKS = {"children_sum", "missing_unit_month", "part_exceeds_whole"}
 RANK_CODE = "idx766_rank"
 SCORE_CODE = "idx766_total_score"
 SCORE_GROUPS = ("idx766_ckmb", "idx766_tdgq", "idx766_dvtt", "idx766_mdsh", "idx766_mdhl")
@@ -128,10 +130,11 @@ def flags(figs: dict[str, Figure], findings: list[Finding], calc: Calculator, un
         ind = fig.indicator
         codes = {code, *ind.inputs}
         for f in findings:
-            if f.indicator not in codes or f.severity not in ("warning", "error"):
+            if f.indicator not in codes:
                 continue
-            if f.unit not in (None, unit) and not (fig.current.computed or fig.ytd.computed):
-                continue
+            if f.unit not in (None, unit) and not (f.check in SUB_UNIT_CHECKS and (fig.current.computed or
+                                                                                  fig.ytd.computed)):
+                continue          # a sub-unit's jump does not make its parent's sum doubtful
             text = leader_message(f, calc, lang)
             if f.unit not in (None, unit):
                 text = f"{units.name(f.unit, lang)}: {text}"
@@ -144,7 +147,7 @@ def flags(figs: dict[str, Figure], findings: list[Finding], calc: Calculator, un
 
 def _add(out: dict, code: str, text: str) -> None:
     lst = out.setdefault(code, [])
-    if all(f.text != text for f in lst):
+    if len(lst) < MAX_FLAGS and all(f.text != text for f in lst):
         lst.append(Flag(code, text))
 
 
