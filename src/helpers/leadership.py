@@ -388,8 +388,8 @@ def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang
     met = [f for f in judged if status_shown(f, ytd) in (MET, ON_TRACK) and f.indicator.headline][:3]
     if met:
         items = [f"{f.indicator.name(lang)} {show(value_shown(f, ytd), f.indicator, lang)} "
-                 f"({t(lang, 'msg_target', target=target_text(f, lang, False))}{_ly(f, ytd, period, lang)})"
-                 for f in met]
+                 f"({t(lang, 'msg_target', target=target_text(f, lang, False))}"
+                 f"{_ly(f, ytd, period, lang) if i == 0 else ''})" for i, f in enumerate(met)]
         out.append(t(lang, "msg_met", items="; ".join(items)) + ".")
     mover = _biggest_mover(shown, ytd)
     if mover is not None:
@@ -450,5 +450,15 @@ def lagging_units(leagues_: list[League], lang: str, limit: int = 2) -> str:
                 misses.setdefault(r.unit.code, []).append(lg.indicator.name(lang))
                 names[r.unit.code] = r.unit.name(lang)
     worst = sorted(misses, key=lambda c: (-len(misses[c]), names[c]))[:limit]
-    return "; ".join(f"{names[c]} ({', '.join(misses[c])})" for c in worst)
+    total = len({lg.indicator.code for lg in leagues_ if lg.target is not None})
+    return "; ".join(t(lang, "msg_lagging_unit", unit=names[c], n=len(misses[c]), total=total,
+                       names=", ".join(_short(n) for n in misses[c])) for c in worst)
+
+
+def _short(name: str) -> str:
+    """``Tỷ lệ hồ sơ nộp trực tuyến`` -> ``hồ sơ nộp trực tuyến`` (a list of names reads shorter)."""
+    for prefix in ("Tỷ lệ ", "Share of ", "Số "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name[:1].lower() + name[1:] if not name[:2].isupper() else name
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from IPython.display import HTML, display
 
-from . import __version__, charts, fmt
+from . import __version__, blocks, charts, fmt, leadership
 from .catalogue import AREAS, Indicator
 from .errors import DataError
 from .figures import STATUS_LABELS, Calculator, Figure
@@ -87,7 +87,34 @@ class Report:
 
     @property
     def shows_ytd(self) -> bool:
-        return self.period.ytd() != self.period and self.period.kind != "year"
+        """A year-to-date column only where it differs from the period (not for Q1, H1, January, a year)."""
+        return self.period.first != 1
+
+    @property
+    def is_year(self) -> bool:
+        return self.period.kind == "year"
+
+    @property
+    def window(self):
+        """The window the page judges: year to date where it differs from the period."""
+        return self.period.ytd() if self.shows_ytd else self.period
+
+    @property
+    def previous_window(self):
+        return self.period.previous().ytd() if self.shows_ytd else self.period.previous()
+
+    @cached_property
+    def flags(self) -> dict:
+        """``{code: [Flag]}``: figures with a data-quality finding or a sum missing sub-units."""
+        return leadership.flags(self.figures, self.findings, self.calc, self.unit, self.lang, self.shows_ytd)
+
+    @cached_property
+    def leagues(self) -> list:
+        return leadership.leagues(self.calc, self.unit, self.window, self.previous_window, self.period.year)
+
+    @cached_property
+    def overdue_rows(self):
+        return leadership.overdue(self.calc, self.unit, self.period)
 
     def _f(self, value, ind: Indicator) -> str:
         return fmt.value(value, ind.unit, self.lang, ind.decimals)
@@ -129,85 +156,227 @@ class Report:
     def toc(self):
         return HTML('<div class="cchc-toc"></div>')
 
-    def _status(self, status: str) -> str:
-        label = STATUS_LABELS["en" if self.lang == "en" else "vi"][status]
-        return f'<span class="status-{status.replace("_", "-")}">{STATUS_MARK[status]} {esc(label)}</span>'
+    # -- figures tables ----------------------------------------------------------------------------
+    def _status_cell(self, status: str) -> blocks.Cell:
+        return blocks.Cell(STATUS_LABELS["en" if self.lang == "en" else "vi"][status], status=status)
 
-    def _change(self, fig: Figure, other) -> str:
-        delta = fig.change(other)
-        if delta is None:
-            return fmt.NA["vi"]
-        text = fmt.change(delta, fig.indicator.unit, self.lang, fig.indicator.decimals)
-        pct = fig.change_pct(other)
-        if pct is not None:
-            text += f" ({fmt.signed(pct, self.lang, 1, '%')})"
-        return text
+    def _show(self, value, ind: Indicator, fig: Figure | None = None) -> str:
+        if ind.kind == "rank" and fig is not None and value is not None:
+            return leadership.rank_text(value, fig.rank_field)
+        return leadership.show(value, ind, self.lang)
 
-    def _value_cell(self, fig: Figure, value) -> str:
-        mark = '<span class="computed">*</span>' if value.computed else ""
-        return f'<td class="num">{esc(self._f(value.value, fig.indicator))}{mark}</td>'
+    def _value_cell(self, fig: Figure, value, mark: str | None = None) -> blocks.Cell:
+        marks = ("*" if value.computed else "") + (mark or "")
+        return blocks.Cell(self._show(value.value, fig.indicator, fig), mark=marks or None)
 
-    def table(self, figs: list[Figure]) -> str:
-        """The standard figures table: value, comparisons, YTD, target, status."""
-        L = self.lang
-        heads = [t(L, "indicator"), f"{t(L, 'value')}<br><small>{esc(self.period.label(L))}</small>",
-                 t(L, "change_prev"), t(L, "change_ly")]
-        if self.shows_ytd:
-            heads.append(f"{t(L, 'ytd')}<br><small>{esc(self.period.ytd().label(L))}</small>")
-        heads += [t(L, "target"), t(L, "status")]
-        body = []
+    def _name_cell(self, fig: Figure) -> blocks.Cell:
+        return blocks.Cell(fig.indicator.name(self.lang), note=fig.indicator.target_label(self.lang) or None)
+
+    def _flag_marks(self, figs: list[Figure]) -> tuple[dict, list[str]]:
+        """``{code: "⚠1"}`` and the footnotes under the table."""
+        marks, notes = {}, []
         for fig in figs:
-            ind = fig.indicator
-            ref = fig.ytd if self.shows_ytd else fig.current
-            status = fig.ytd_status if self.shows_ytd else fig.status
-            target = esc(self._f(fig.target, ind)) if fig.target is not None else "—"
-            name = esc(ind.name(L))
-            if ind.target_text and (fig.target is None or L == "vi"):
-                name += f'<span class="target-text">{esc(ind.target_text)}</span>'
-            cells = [f"<td>{name}</td>", self._value_cell(fig, fig.current),
-                     f'<td class="num change">{esc(self._change(fig, fig.previous))}</td>',
-                     f'<td class="num change">{esc(self._change(fig, fig.last_year))}</td>']
-            if self.shows_ytd:
-                cells.append(self._value_cell(fig, ref))
-            cells += [f'<td class="num">{target}</td>', f"<td>{self._status(status)}</td>"]
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        widths = [28, 11, 14, 14, 11, 9, 13] if self.shows_ytd else [34, 12, 15, 15, 10, 14]
-        cols = "".join(f'<col style="width:{w}%">' for w in widths)
-        head = "".join(f"<th>{h}</th>" for h in heads)
-        note = ""
+            for flag in self.flags.get(fig.code, []):
+                notes.append(f"⚠{len(notes) + 1} {flag.text}")
+                marks[fig.code] = (marks.get(fig.code, "") + f" ⚠{len(notes)}").strip()
+        return marks, notes
+
+    def _value_columns(self) -> list:
+        """This period, vs previous, vs same period last year, year to date and vs last year to date
+        (a year: the year and vs the previous year only)."""
+        L, C = self.lang, blocks.Column
+        if self.is_year:
+            return [C(t(L, "value"), 0.13, "right", self.period.label(L)), C(t(L, "change_year"), 0.15, "right")]
+        cols = [C(t(L, "value"), 0.11, "right", self.period.label(L)), C(t(L, "change_prev"), 0.12, "right"),
+                C(t(L, "change_ly"), 0.12, "right")]
+        if self.shows_ytd:
+            cols += [C(t(L, "ytd"), 0.11, "right", self.period.ytd().label(L)), C(t(L, "ytd_change"), 0.12, "right")]
+        return cols
+
+    def _value_cells(self, fig: Figure, mark: str | None) -> list:
+        L = self.lang
+        cells = [self._value_cell(fig, fig.current, None if self.shows_ytd else mark)]
+        if self.is_year:
+            return cells + [leadership.change_text(fig, fig.previous, L)]
+        cells += [leadership.change_text(fig, fig.previous, L), leadership.change_text(fig, fig.last_year, L)]
+        if self.shows_ytd:
+            cells += [self._value_cell(fig, fig.ytd, mark), leadership.ytd_change_text(fig, L)]
+        return cells
+
+    def table(self, figs: list[Figure]) -> blocks.Table:
+        """Indicators with a target: value, comparisons, year to date, target, judgement; a doubtful
+        figure carries ⚠ and its footnote."""
+        L, C = self.lang, blocks.Column
+        figs = leadership.targeted(figs)
+        marks, notes = self._flag_marks(figs)
+        columns = [C(t(L, "indicator"), 0.22)] + self._value_columns() + \
+            [C(t(L, "target"), 0.09, "right"), C(t(L, "status"), 0.11)]
+        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code))
+                + [leadership.target_text(f, L), self._status_cell(leadership.status_shown(f, self.shows_ytd))]
+                for f in figs]
         if any(f.current.computed or f.ytd.computed for f in figs):
-            note = f'<p class="muted">{esc(t(L, "computed_note"))}</p>'
-        return (f'<table class="cchc-table cchc-kpi"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(body)}</tbody></table>{note}')
+            notes.append(t(L, "computed_note"))
+        return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
+
+    def reference_table(self, figs: list[Figure]) -> blocks.Table:
+        """Figures without a target ("số liệu tham khảo"): no judgement column."""
+        L, C = self.lang, blocks.Column
+        figs = leadership.reference(figs)
+        marks, notes = self._flag_marks(figs)
+        columns = [C(t(L, "indicator"), 0.3)] + self._value_columns()
+        rows = [[blocks.Cell(f.indicator.name(L), note=f.indicator.target_label(L) or None)]
+                + self._value_cells(f, marks.get(f.code)) for f in figs]
+        if any(f.current.computed or f.ytd.computed for f in figs):
+            notes.append(t(L, "computed_note"))
+        return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
+
+    def _tables(self, figs: list[Figure], heading=None) -> list:
+        out = []
+        if leadership.targeted(figs):
+            out.append(self.table(figs))
+        if leadership.reference(figs):
+            ref = [blocks.Paragraph(t(self.lang, "reference"), "muted"), self.reference_table(figs)]
+            out.append(blocks.Group(ref) if len(leadership.reference(figs)) <= 8 else ref[0])
+            if len(leadership.reference(figs)) > 8:
+                out.append(ref[1])
+        if heading is not None and out:        # a heading never ends a page
+            out[0] = blocks.Group([heading, out[0]])
+        elif heading is not None:
+            out = [heading]
+        return out
+
+    # -- page one -------------------------------------------------------------------------------------
+    def _figures_by_area(self) -> dict[str, list[Figure]]:
+        return {area: self.displayed(area) for area in AREAS}
+
+    def key_messages(self) -> list[str]:
+        return leadership.key_messages(self.calc, self.figures, self.period, self.lang, self.shows_ytd,
+                                       self.flags, self.leagues)
+
+    def area_lights(self) -> list:
+        return leadership.area_lights(self._figures_by_area(), self.lang, self.shows_ytd)
+
+    def conclusions(self):
+        """Page one, "Kết luận chung": the verdict, 3–6 key messages, the 766 rank with its field and
+        movement, and a traffic light per reform area."""
+        L, C = self.lang, blocks.Column
+        shown = [f for figs in self._figures_by_area().values() for f in figs]
+        verdict = leadership.verdict(shown, L, self.shows_ytd)
+        items = [blocks.Heading(t(L, "conclusions"), level=1),
+                 blocks.Paragraph(t(L, "summary_lead", period=self.period.label(L), unit=self.unit_name,
+                                    ytd=self.window.label(L),
+                                    ly=self.window.same_period_last_year().label(L)), "muted"),
+                 blocks.Paragraph(verdict, "lead")]
+        rank = leadership.rank_line(self.figures, L)
+        if rank:
+            items.append(blocks.Paragraph(rank, "lead"))
+        items.append(blocks.Bullets(self.key_messages()))
+        rows = [[blocks.Cell(a.name, bold=True), self._status_cell(a.status), a.detail] for a in self.area_lights()]
+        grid = blocks.Table([C(t(L, "area"), 0.34), C(t(L, "status"), 0.16), C(t(L, "detail"), 0.5)], rows,
+                            keep_together=True)
+        blocks.show(*items, blocks.Group([blocks.Heading(t(L, "areas_grid"), level=3), grid]))
 
     def summary(self):
-        """The one-page summary of headline indicators with a progress chart."""
+        """The headline indicators: those with a target judged, the others as reference figures."""
         L = self.lang
-        lead = t(L, "summary_lead", period=self.period.label(L), unit=self.unit_name,
-                 ytd=self.period.ytd().label(L), ly=self.period.same_period_last_year().label(L))
-        head = f"<h2 class='page-break'>{esc(t(L, 'summary'))}</h2><p>{esc(lead)}</p>"
-        display(HTML(head + self.table(self.headline())))
-        items = [dict(label=f.indicator.name(L), value=(f.ytd.value if self.shows_ytd else f.current.value),
+        heading = blocks.Heading(t(L, "summary"), level=1)
+        shown = self._tables(self.headline(), heading)
+        items = [dict(label=f.indicator.name(L), value=leadership.value_shown(f, self.shows_ytd),
                       target=f.target, unit=f.indicator.unit, direction=f.indicator.direction)
                  for f in self.headline() if f.target is not None]
         if items:
-            charts.show(charts.target_progress_chart(
-                items, title=t(L, "progress_title", ytd=self.period.ytd().label(L)), lang=L))
+            shown.append(blocks.Chart.from_figure(charts.target_progress_chart(
+                items, title=t(L, "progress_title", ytd=self.window.label(L)), lang=L)))
+        blocks.show(*shown)
 
     def section(self, area: str):
-        """One reform area: heading, table, trend and comparison charts."""
+        """One reform area: its figures (judged, then reference), a trend and a comparison chart."""
         L = self.lang
         name = AREAS[area][1 if L == "en" else 0]
         figs = self.displayed(area)
         if not figs:
-            display(HTML(f"<h2>{esc(name)}</h2><p class='muted'>{esc(t(L, 'no_figures'))}</p>"))
+            blocks.show(blocks.Group([blocks.Heading(name, 2), blocks.Paragraph(t(L, "no_figures"), "muted")]))
             return
-        display(HTML(f"<h2>{esc(name)}</h2>" + self.table(figs)))
-        for fig in self._chart_indicators(figs):
-            self.trend(fig.indicator)
+        shown = self._tables(figs, blocks.Heading(name, 2))
+        shown += [blocks.Chart.from_figure(self.trend(f.indicator)) for f in self._chart_indicators(figs)]
         compared = next((f for f in figs if self._has_children_data(f.indicator)), None)
         if compared is not None:
-            self.compare(compared.indicator)
+            shown.append(blocks.Chart.from_figure(self.compare(compared.indicator)))
+        blocks.show(*shown)
+
+    # -- league tables and overdue dossiers --------------------------------------------------------------
+    def league_table(self, lg) -> blocks.Table:
+        L, C = self.lang, blocks.Column
+        ind = lg.indicator
+        cols = [C(t(L, "rank"), 0.07, "right"), C(t(L, "unit"), 0.3),
+                C(t(L, "score_total") if lg.extra_columns else ind.name(L), 0.12, "right", lg.window.label(L))]
+        cols += [C(e.name(L).split("(")[0].replace("Điểm nhóm ", "").strip() if L == "vi" else
+                   e.name(L).replace("766 group: ", ""), 0.09, "right") for e in lg.extra_columns]
+        cols += [C(t(L, "rank_change"), 0.12, "right")]
+        judged = lg.target is not None or any(r.status not in ("no_target", "no_data") for r in lg.rows)
+        if judged:
+            cols.append(C(t(L, "status"), 0.13))
+        rows = []
+        for r in lg.rows:
+            row = [str(r.rank), blocks.Cell(r.unit.name(L), note=r.incomplete and
+                                            t(L, "flag_incomplete", n=r.incomplete.split("/")[0],
+                                              total=r.incomplete.split("/")[1])),
+                   leadership.show(r.value, ind, L)]
+            row += [leadership.show(v, e, L) for v, e in zip(r.extra, lg.extra_columns)]
+            row.append(leadership.places_text(r.rank_change, L))
+            if judged:
+                row.append(self._status_cell(r.status))
+            rows.append(row)
+        notes = []
+        if lg.target is not None:
+            fig = self.figures.get(ind.code)
+            notes.append(f"{t(L, 'target')}: {leadership.target_text(fig, L, False)}" if fig else "")
+        return blocks.Table(cols, rows, notes=[n for n in notes if n], pdf_rows=5)
+
+    def league_tables(self):
+        """Sub-units ranked on the indicators leadership steers by; top and bottom five in the PDF,
+        every unit in the HTML."""
+        L = self.lang
+        if not self.leagues:
+            return
+        shown = [blocks.Heading(t(L, "leagues"), level=1),
+                 blocks.Paragraph(t(L, "leagues_lead", window=self.window.label(L),
+                                    previous=self.previous_window.label(L)), "muted")]
+        for lg in self.leagues:
+            title = t(L, "league_title", name=lg.indicator.name(L), level=t(L, "level_" + lg.level))
+            shown.append(blocks.Group([blocks.Heading(title, level=3), self.league_table(lg)]))
+        blocks.show(*shown)
+
+    def overdue(self):
+        """Dossiers resolved late (resolved − on time) and, where reported, pending past their deadline:
+        for the period and the year to date, by unit, worst first."""
+        L, C = self.lang, blocks.Column
+        own, rows = self.overdue_rows
+        head = blocks.Heading(t(L, "overdue"), level=2)
+        if own is None and not rows:
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "no_overdue"), "muted")]))
+            return
+        pending = any(r.pending is not None for r in rows + ([own] if own else []))
+        cols = [C(t(L, "unit"), 0.34), C(t(L, "late_period"), 0.15, "right", self.period.label(L))]
+        if self.shows_ytd:
+            cols += [C(t(L, "late_ytd"), 0.15, "right", self.period.ytd().label(L))]
+        cols += [C(t(L, "late_rate"), 0.15, "right")]
+        if pending:
+            cols.append(C(t(L, "pending_overdue"), 0.15, "right"))
+
+        def cells(r, name, bold=False):
+            out = [blocks.Cell(name, bold=bold), blocks.Cell(fmt.number(r.late, L), bold=bold)]
+            if self.shows_ytd:
+                out.append(blocks.Cell(fmt.number(r.late_ytd, L), bold=bold))
+            out.append(blocks.Cell(fmt.percent(r.late_rate_ytd, L, 2), bold=bold))
+            if pending:
+                out.append(blocks.Cell(fmt.number(r.pending, L), bold=bold))
+            return out
+
+        body = ([cells(own, t(L, "whole_unit"), True)] if own else []) + [cells(r, r.unit.name(L)) for r in rows]
+        lead = t(L, "overdue_lead", pending=t(L, "overdue_pending_lead") if pending else "")
+        blocks.show(blocks.Group([head, blocks.Paragraph(lead, "muted")]),
+                    blocks.Table(cols, body, pdf_rows=(6, 5) if own else 5))
 
     def _chart_indicators(self, figs: list[Figure]) -> list[Figure]:
         figs = [f for f in figs if f.indicator.cadence == "monthly"]
@@ -235,7 +404,7 @@ class Report:
         fig = charts.trend_chart([m.short_label(L) for m in months], values, last_year,
                                  title=t(L, "trend_title", name=ind.name(L)), unit=ind.unit, lang=L,
                                  target=self.calc.target(self.unit, ind.code, self.period.year))
-        charts.show(fig)
+        return fig
 
     def compare(self, ind: Indicator):
         L = self.lang
@@ -246,7 +415,7 @@ class Report:
             title=t(L, "compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
             target=self.calc.target(self.unit, ind.code, self.period.year),
             direction=ind.direction, decimals=ind.decimals)
-        charts.show(fig)
+        return fig
 
     def narrative(self):
         """The analysts' notes/<period>.md, as Markdown with raw HTML escaped."""
@@ -261,16 +430,36 @@ class Report:
         body = body.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h3>").replace("</h2>", "</h3>")
         return HTML(head + f'<div class="cchc-note">{body}</div>')
 
-    def findings_block(self, title_key: str = "findings"):
+    def leader_where(self, f: Finding) -> str:
+        """Where a finding is, as a leader reads it: unit, indicator and month names (no file, row or code)."""
         L = self.lang
-        head = f"<h2>{esc(t(L, title_key))}</h2>"
+        parts = []
+        if f.unit:
+            parts.append(self.ds.units.name(f.unit, L))
+        if f.indicator and f.indicator in self.ds.catalogue:
+            parts.append(self.ds.catalogue[f.indicator].name(L))
+        if f.period:
+            try:
+                parts.append(Period.parse(f.period).label(L))
+            except Exception:
+                pass
+        return ", ".join(parts)
+
+    def findings_block(self, title_key: str = "findings"):
+        """The data-quality appendix of the leaders' report, in their words (the data-quality
+        report lists the same findings with files and rows for the analysts)."""
+        L = self.lang
+        head = blocks.Heading(t(L, title_key), 2)
         if not self.findings:
-            return HTML(head + f"<p>{esc(t(L, 'no_findings'))}</p>")
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "no_findings"))]))
+            return
         errs = only_errors(self.findings)
         lead = t(L, "findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
-        items = "".join(f'<li class="{f.severity}"><strong>{esc(t(L, f.severity))}</strong> '
-                        f"{esc(f.where(L))}: {esc(f.message(L))}</li>" for f in self.findings)
-        return HTML(head + f'<p>{esc(lead)}</p><ul class="cchc-findings">{items}</ul>')
+        rows = [[blocks.Cell(t(L, f.severity), bold=f.is_error), self.leader_where(f),
+                 leadership.leader_message(f, self.calc, L)] for f in self.findings]
+        table = blocks.Table([blocks.Column(t(L, "severity"), 0.12), blocks.Column(t(L, "location"), 0.3),
+                              blocks.Column(t(L, "message"), 0.58)], rows)
+        blocks.show(blocks.Group([head, blocks.Paragraph(lead)]), table)
 
     # -- provenance ------------------------------------------------------------------------
     def input_files(self) -> list[Path]:
@@ -305,8 +494,30 @@ class Report:
             "generated_at": self.generated_at.isoformat(), "inputs": self.inputs(),
             "code_version": code_version(),
             "indicators": {code: f.to_dict() for code, f in self.figures.items()},
-            "findings": [{"severity": f.severity, "check": f.check, "indicator": f.indicator, "unit": f.unit,
-                          "file": f.file, "row": f.row, "message": f.message(self.lang)} for f in self.findings],
+            "findings": [{"severity": f.severity, "kind": f.check, "check": f.check, "indicator": f.indicator,
+                          "unit": f.unit, "period": f.period, "file": f.file, "row": f.row,
+                          "message": f.message(self.lang)} for f in self.findings],
+            **self.leadership_metrics(),
+        }
+
+    def leadership_metrics(self) -> dict:
+        """The judgements of page one and the league tables, language-neutral (codes, numbers, statuses)."""
+        own, rows = self.overdue_rows
+
+        def overdue_row(r):
+            return {"unit": r.unit.code, "late": _num(r.late), "late_ytd": _num(r.late_ytd),
+                    "late_rate_ytd": _num(r.late_rate_ytd), "pending_overdue": _num(r.pending)}
+
+        return {
+            "areas": {a.area: a.status for a in leadership.area_lights(self._figures_by_area(), "en",
+                                                                       self.shows_ytd)},
+            "leagues": [{"indicator": lg.indicator.code, "level": lg.level, "window": lg.window.code,
+                         "target": _num(lg.target),
+                         "rows": [{"unit": r.unit.code, "value": _num(r.value), "rank": r.rank,
+                                   "previous_rank": r.previous_rank, "rank_change_places": r.rank_change,
+                                   "status": r.status} for r in lg.rows]} for lg in self.leagues],
+            "overdue": {"unit": overdue_row(own) if own else None, "sub_units": [overdue_row(r) for r in rows]},
+            "flagged": {code: len(fl) for code, fl in self.flags.items()},
         }
 
     # -- data-quality notebook ---------------------------------------------------------------------
@@ -361,6 +572,13 @@ class Report:
             counts[key][f.severity] += 1
         charts.show(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L))
         display(HTML(self._findings_table(self.findings)))
+
+
+def _num(v):
+    """Exact numbers for metrics.json (Decimal -> int or float, unrounded)."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() and v.as_tuple().exponent >= 0 else float(v)
+    return v
 
 
 def fixed_table(head: list[str], rows, widths: tuple[int, ...]) -> str:
