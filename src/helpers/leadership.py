@@ -216,9 +216,13 @@ def rank_line(figs: dict[str, Figure], lang: str) -> Optional[str]:
     fig = figs.get(RANK_CODE)
     if fig is None or fig.current.value is None:
         return None
-    text = t(lang, "rank_line", rank=rank_text(fig.current.value, fig.rank_field),
-             prev=places_text(fig.rank_change(fig.previous), lang),
-             ly=places_text(fig.rank_change(fig.last_year), lang))
+    if fig.period.previous() == fig.period.same_period_last_year():      # a year: one comparison
+        text = t(lang, "rank_line_year", rank=rank_text(fig.current.value, fig.rank_field),
+                 ly=places_text(fig.rank_change(fig.last_year), lang))
+    else:
+        text = t(lang, "rank_line", rank=rank_text(fig.current.value, fig.rank_field),
+                 prev=places_text(fig.rank_change(fig.previous), lang),
+                 ly=places_text(fig.rank_change(fig.last_year), lang))
     score = figs.get(SCORE_CODE)
     if score is not None and score.current.value is not None:
         text += t(lang, "rank_score", score=show(score.current.value, score.indicator, lang))
@@ -385,7 +389,12 @@ def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang
                  pace=show(f.pace, ind, lang) if f.pace is not None else "")
         worst = _worst_unit(calc, f, period, ytd, lang)
         out.append(text + (f"; {worst}" if worst else "") + ".")
-    met = [f for f in judged if status_shown(f, ytd) in (MET, ON_TRACK) and f.indicator.headline][:3]
+    met = [f for f in judged if status_shown(f, ytd) == MET and f.indicator.headline][:3]
+    on_track = [f for f in judged if status_shown(f, ytd) == ON_TRACK and f.indicator.headline][:3]
+    if on_track and len(met) < 2:
+        items = [f"{f.indicator.name(lang)} {show(value_shown(f, ytd), f.indicator, lang)} "
+                 f"({t(lang, 'pace', pace=show(f.pace, f.indicator, lang))})" for f in on_track]
+        out.append(t(lang, "msg_on_track", items="; ".join(items)) + ".")
     if met:
         items = [f"{f.indicator.name(lang)} {show(value_shown(f, ytd), f.indicator, lang)} "
                  f"({t(lang, 'msg_target', target=target_text(f, lang, False))}"

@@ -169,6 +169,12 @@ class Report:
         marks = ("*" if value.computed else "") + (mark or "")
         return blocks.Cell(self._show(value.value, fig.indicator, fig), mark=marks or None)
 
+    def _target_cell(self, fig: Figure) -> blocks.Cell:
+        """The target; a year-end target before December shows its pace on a second line."""
+        pace = t(self.lang, "pace", pace=leadership.show(fig.pace, fig.indicator, self.lang)) \
+            if fig.pace is not None else None
+        return blocks.Cell(leadership.target_text(fig, self.lang, with_pace=False), note=pace)
+
     def _name_cell(self, fig: Figure) -> blocks.Cell:
         return blocks.Cell(fig.indicator.name(self.lang), note=fig.indicator.target_label(self.lang) or None)
 
@@ -209,10 +215,10 @@ class Report:
         L, C = self.lang, blocks.Column
         figs = leadership.targeted(figs)
         marks, notes = self._flag_marks(figs)
-        columns = [C(t(L, "indicator"), 0.22)] + self._value_columns() + \
-            [C(t(L, "target"), 0.09, "right"), C(t(L, "status"), 0.11)]
+        columns = [C(t(L, "indicator"), 0.2)] + self._value_columns() + \
+            [C(t(L, "target"), 0.1, "right"), C(t(L, "status"), 0.12)]
         rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code))
-                + [leadership.target_text(f, L), self._status_cell(leadership.status_shown(f, self.shows_ytd))]
+                + [self._target_cell(f), self._status_cell(leadership.status_shown(f, self.shows_ytd))]
                 for f in figs]
         if any(f.current.computed or f.ytd.computed for f in figs):
             notes.append(t(L, "computed_note"))
@@ -249,6 +255,14 @@ class Report:
     def _figures_by_area(self) -> dict[str, list[Figure]]:
         return {area: self.displayed(area) for area in AREAS}
 
+    def lead(self) -> str:
+        """What the page compares: a year with the previous year; a period with its predecessor and the
+        same period last year, and, where it differs, year to date with last year to date."""
+        L = self.lang
+        key = "lead_year" if self.is_year else ("lead_ytd" if self.shows_ytd else "lead_period")
+        return t(L, key, period=self.period.label(L), unit=self.unit_name, ytd=self.window.label(L),
+                 ly=self.window.same_period_last_year().label(L))
+
     def key_messages(self) -> list[str]:
         return leadership.key_messages(self.calc, self.figures, self.period, self.lang, self.shows_ytd,
                                        self.flags, self.leagues)
@@ -263,9 +277,7 @@ class Report:
         shown = [f for figs in self._figures_by_area().values() for f in figs]
         verdict = leadership.verdict(shown, L, self.shows_ytd)
         items = [blocks.Heading(t(L, "conclusions"), level=1),
-                 blocks.Paragraph(t(L, "summary_lead", period=self.period.label(L), unit=self.unit_name,
-                                    ytd=self.window.label(L),
-                                    ly=self.window.same_period_last_year().label(L)), "muted"),
+                 blocks.Paragraph(self.lead(), "muted"),
                  blocks.Paragraph(verdict, "lead")]
         rank = leadership.rank_line(self.figures, L)
         if rank:

@@ -43,6 +43,12 @@ TEXT = {
         "area_no_data": "chưa có số liệu trong kỳ",
         "rank_line": "Xếp hạng Bộ chỉ số 766: {rank} ({prev} so với kỳ trước; {ly} so với cùng kỳ)",
         "rank_score": "; tổng điểm {score}/100",
+        "rank_line_year": "Xếp hạng Bộ chỉ số 766: {rank} ({ly} so với năm trước)",
+        "msg_on_track": "Đúng tiến độ: {items}",
+        "lead_ytd": "Kết quả {period} của {unit}; lũy kế {ytd}; so sánh với kỳ trước, cùng kỳ năm trước và "
+                    "lũy kế cùng kỳ ({ly}).",
+        "lead_year": "Kết quả {period} của {unit}; so sánh với {ly}.",
+        "lead_period": "Kết quả {period} của {unit}; so sánh với kỳ trước và cùng kỳ năm trước ({ly}).",
         "msg_not_met": "{name} ({period}): {value}, chưa đạt mục tiêu {target}",
         "msg_behind": "{name} ({period}): {value}, chậm so với tiến độ {pace} (mục tiêu {target})",
         "msg_lowest": "thấp nhất: {unit} ({value})",
@@ -119,6 +125,13 @@ TEXT = {
         "area_no_data": "no figures in the period",
         "rank_line": "Decision 766 index rank: {rank} ({prev} on the previous period; {ly} on a year earlier)",
         "rank_score": "; total score {score}/100",
+        "rank_line_year": "Decision 766 index rank: {rank} ({ly} on the previous year)",
+        "msg_on_track": "On track: {items}",
+        "lead_ytd": "Results for {period}, {unit}; year to date {ytd}; compared with the previous period, the "
+                    "same period last year and last year to date ({ly}).",
+        "lead_year": "Results for {period}, {unit}; compared with {ly}.",
+        "lead_period": "Results for {period}, {unit}; compared with the previous period and the same period "
+                       "last year ({ly}).",
         "msg_not_met": "{name}, {period}: {value}, short of the target {target}",
         "msg_behind": "{name}, {period}: {value}, behind the pace of {pace} (target {target})",
         "msg_lowest": "lowest: {unit} ({value})",
