@@ -28,7 +28,8 @@ from .run import KERNELS, Outcome, folder_lock, notebook_path, output_folder
 __all__ = ["Job", "fingerprint", "up_to_date", "folder_lock", "run_job", "run_jobs"]
 
 # Libraries whose version changes what a report looks like: part of the fingerprint.
-RENDERING_PACKAGES = ("papermill", "nbconvert", "weasyprint", "matplotlib", "babel", "ipykernel")
+RENDERING_PACKAGES = ("papermill", "nbconvert", "typst", "fontpkg-be-vietnam-pro", "matplotlib", "babel",
+                      "ipykernel")
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_se
     from . import render
     from .run import _register_engine
     render.report_exporter()
-    render.font_configuration()
+    render.pdf_exporter()
+    render.typst_compiler()
     _register_engine()
     if root:
         try:
@@ -337,14 +339,15 @@ _DASK_READY = threading.Event()
 
 def _dask_task(job: Job) -> Outcome:
     """One job on a Dask worker. Reports in one worker process run one at a time
-    (papermill, nbconvert and WeasyPrint keep per-process state): give each worker
+    (papermill, nbconvert and the Typst compiler keep per-process state): give each worker
     one thread and as many worker processes as cores (``--nworkers N --nthreads 1``)."""
     with _DASK_LOCK:
         if not _DASK_READY.is_set():
             from . import render
             from .run import _register_engine
             render.report_exporter()
-            render.font_configuration()
+            render.pdf_exporter()
+            render.typst_compiler()
             _register_engine()
             _DASK_READY.set()
         return run_job(job)

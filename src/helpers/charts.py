@@ -501,6 +501,14 @@ def to_svg(fig: Figure) -> str:
     return buffer.getvalue()
 
 
+def svg(fig: Figure) -> str:
+    """The figure's SVG markup, serialised once; the figure is closed."""
+    try:
+        return to_svg(fig)
+    finally:
+        pyplot.close(fig)
+
+
 def show(fig: Figure) -> None:
     """Display the figure inline as SVG and close it: one image, no PNG copy."""
     svg = to_svg(fig)

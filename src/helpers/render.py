@@ -1,31 +1,42 @@
-"""Executed notebook -> self-contained HTML report -> A4 PDF.
+"""Executed notebook -> self-contained HTML report, and -> A4 PDF through Typst.
 
-The HTML comes from nbconvert's ``HTMLExporter`` with the package's ``cchc``
-template: no code, no prompts, no parameter cells, no stderr, no scripts or
-CDN links, the report CSS inlined and a table of contents added. The PDF is
-printed from that HTML by WeasyPrint using the same CSS (paged media rules).
+Two nbconvert formats, each an exporter with its own template directory, both
+registered under the ``nbconvert.exporters`` entry point (``jupyter nbconvert
+--to cchc_html|cchc_typst|cchc_pdf``):
 
-The exporter and WeasyPrint's font configuration are built once per process,
-so rendering a batch of reports only pays for that once.
+- :class:`ReportHTMLExporter` (``templates/cchc``): no code, prompts, parameter
+  cells or stderr; no scripts or CDN; the report CSS inlined; a table of contents
+  filled in. Each report cell's ``text/html`` output is rendered.
+- :class:`TypstExporter` (``templates/cchc_typst``): the same cells' ``text/x-typst``
+  outputs (both MIME types come from one :mod:`helpers.blocks` object), inside the
+  page setup of ``cchc.typ``; :class:`TypstPDFExporter` compiles that in-process
+  with the ``typst`` package, using only the Be Vietnam Pro fonts of
+  ``fontpkg-be-vietnam-pro`` (system fonts ignored), so the PDF is the same on
+  every machine and no system library is needed.
+
+The exporters and the Typst compiler are built once per process.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from nbconvert import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Unicode, default
 from traitlets.config import Config
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
+
+from . import blocks
+from .errors import ReportError
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-TEMPLATE_NAME = "cchc"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
 TOC_TITLES = {"vi": "Mục lục", "en": "Contents"}
+TYPST_PRIORITY = [blocks.TYPST_MIME, "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"]
 
 
 class StripStderrPreprocessor(Preprocessor):
@@ -41,37 +52,84 @@ def _is_stderr(output) -> bool:
     return output.get("output_type") == "stream" and output.get("name") == "stderr"
 
 
+def _report_config(extra: dict | None = None) -> Config:
+    """What both report formats drop: tagged cells (parameters, injected parameters,
+    ``remove``), code inputs and prompts."""
+    return Config({
+        "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": set(REMOVED_CELL_TAGS)},
+        "TemplateExporter": {"exclude_input": True, "exclude_input_prompt": True,
+                             "exclude_output_prompt": True},
+        **(extra or {}),
+    })
+
+
+def _merged(base: Config, extra: Config) -> Config:
+    merged = base.copy()
+    merged.merge(extra)
+    return merged
+
+
+def report_meta(nb, resources: dict | None) -> dict:
+    """``lang``, ``title`` and ``header`` of a report: from ``resources["cchc"]`` when the
+    caller gives them, else the language from papermill's parameters in the notebook."""
+    given = dict((resources or {}).get("cchc") or {})
+    params = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
+    lang = given.get("lang") or params.get("language") or "vi"
+    name = (resources or {}).get("metadata", {}).get("name") or ""
+    return {"lang": "en" if lang == "en" else "vi", "title": given.get("title") or name,
+            "header": given.get("header") or ""}
+
+
+# -- HTML -----------------------------------------------------------------------------------------------
+class ReportHTMLExporter(HTMLExporter):
+    """The report as one self-contained HTML page (template ``cchc``)."""
+
+    export_from_notebook = "CCHC report HTML"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "cchc"
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self):
+        return [str(TEMPLATES_DIR)]
+
+    @default("extra_template_paths")
+    def _default_extra_template_paths(self):
+        return [str(TEMPLATES_DIR)]           # lets the template include report.css
+
+    @property
+    def default_config(self):
+        return _merged(super().default_config,
+                       _report_config({"HTMLExporter": {"exclude_anchor_links": True, "embed_images": True}}))
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.register_preprocessor(StripStderrPreprocessor, enabled=True)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        meta = report_meta(nb, resources)
+        resources["cchc"] = meta
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return add_table_of_contents(html, meta["lang"]), resources
+
+
 @functools.cache
-def report_exporter() -> HTMLExporter:
+def report_exporter() -> ReportHTMLExporter:
     """The configured HTML exporter, built once per process."""
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_CELL_TAGS)
-    exporter = HTMLExporter(
-        config=config,
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],  # finds templates/cchc
-        extra_template_paths=[str(TEMPLATES_DIR)],  # lets it include report.css
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-        embed_images=True,
-    )
-    exporter.register_preprocessor(StripStderrPreprocessor, enabled=True)
-    return exporter
+    return ReportHTMLExporter()
 
 
 def notebook_to_html(nb, *, title: str, header: str, lang: str = "vi") -> str:
     """Render an executed notebook as one self-contained HTML document.
 
-    ``title`` becomes ``<title>``, ``header`` the running header of the PDF
-    pages, ``lang`` (``vi`` or ``en``) the ``<html lang>`` and the wording of
-    the table of contents and page footer.
+    ``title`` becomes ``<title>``, ``header`` the line above the report, ``lang``
+    (``vi`` or ``en``) the ``<html lang>`` and the wording of the table of contents.
     """
     resources = {"cchc": {"lang": lang, "title": title, "header": header}}
     html, _ = report_exporter().from_notebook_node(nb, resources=resources)
-    return add_table_of_contents(html, lang)
+    return html
 
 
 def add_table_of_contents(html: str, lang: str = "vi") -> str:
@@ -146,23 +204,137 @@ def _place_toc(content, nav) -> None:
         content.insert(0, nav)
 
 
+# -- Typst ------------------------------------------------------------------------------------------------
+def _markdown_to_typst(text: str) -> str:
+    """A Markdown cell of the notebook (a reviewer's own text) in Typst, headings kept."""
+    from .markdown import parse, to_typst
+    return to_typst(parse(text, shift_headings=False), {})
+
+
+class TypstExporter(TemplateExporter):
+    """The report as a Typst document (``.typ``, template ``cchc_typst``): each output's
+    ``text/x-typst`` first, then SVG/PNG/JPEG images, Markdown and plain text."""
+
+    export_from_notebook = "CCHC report Typst"
+    output_mimetype = Unicode("text/x-typst")
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".typ"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "cchc_typst"
+
+    @default("template_extension")
+    def _template_extension_default(self):
+        return ".typ.j2"
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self):
+        return [str(TEMPLATES_DIR)]
+
+    @property
+    def default_config(self):
+        return _merged(super().default_config, _report_config({
+            "NbConvertBase": {"display_data_priority": TYPST_PRIORITY},
+            "ExtractOutputPreprocessor": {"enabled": True, "extract_output_types": {"image/png", "image/jpeg"}},
+        }))
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.register_preprocessor(StripStderrPreprocessor, enabled=True)
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield "typst_str", blocks.typst_str
+        yield "typst_value", blocks.typst_value
+        yield "markdown2typst", _markdown_to_typst
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        resources["cchc"] = report_meta(nb, resources)
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+class TypstPDFExporter(TypstExporter):
+    """The report as an A4 PDF: the Typst document compiled in-process by ``typst``."""
+
+    export_from_notebook = "CCHC report PDF (Typst)"
+    output_mimetype = Unicode("application/pdf")
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".pdf"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        source, resources = super().from_notebook_node(nb, resources, **kw)
+        files = {name: data for name, data in (resources.get("outputs") or {}).items()}
+        pdf = compile_typst(source, files)
+        resources["outputs"] = {}             # the images are inside the PDF
+        resources["output_extension"] = ".pdf"
+        return pdf, resources
+
+
 @functools.cache
-def font_configuration():
-    """WeasyPrint's font configuration, built once per process."""
-    return FontConfiguration()
+def typst_exporter() -> TypstExporter:
+    return TypstExporter()
 
 
-def html_to_pdf(html: str, pdf_path, *, base_url=None) -> None:
-    """Print report HTML to an A4 PDF with WeasyPrint (text stays searchable).
-
-    The page setup (size, margins, running header, "Trang x/y" footer) comes
-    from the CSS inlined in the HTML. ``base_url`` resolves relative links.
-    """
-    HTML(string=html, base_url=base_url).write_pdf(str(pdf_path), font_config=font_configuration())
+@functools.cache
+def pdf_exporter() -> TypstPDFExporter:
+    return TypstPDFExporter()
 
 
-def write_html_and_pdf(nb, html_path, pdf_path, *, title: str, header: str, lang: str = "vi") -> None:
-    """Render ``nb`` once and write both the HTML and the PDF report."""
-    html = notebook_to_html(nb, title=title, header=header, lang=lang)
-    Path(html_path).write_text(html, encoding="utf-8")
-    html_to_pdf(html, pdf_path, base_url=str(html_path))
+def notebook_to_typst(nb, *, title: str = "", header: str = "", lang: str = "vi") -> str:
+    source, _ = typst_exporter().from_notebook_node(
+        nb, resources={"cchc": {"lang": lang, "title": title, "header": header}})
+    return source
+
+
+def notebook_to_pdf(nb, pdf_path=None, *, title: str = "", header: str = "", lang: str = "vi") -> bytes:
+    """Render an executed notebook as an A4 PDF (and write it to ``pdf_path`` if given)."""
+    pdf, _ = pdf_exporter().from_notebook_node(nb, resources={"cchc": {"lang": lang, "title": title,
+                                                                       "header": header}})
+    if pdf_path is not None:
+        Path(pdf_path).write_bytes(pdf)
+    return pdf
+
+
+# -- the compiler -------------------------------------------------------------------------------------------
+def font_paths() -> list[str]:
+    """The report font: Be Vietnam Pro (OFL), the folder of the ``fontpkg-be-vietnam-pro`` package."""
+    import fontpkg_be_vietnam_pro
+    return [str(Path(fontpkg_be_vietnam_pro.ROOT) / "files")]
+
+
+_COMPILING = threading.Lock()
+
+
+@functools.cache
+def typst_compiler():
+    """One Typst compiler per process (fonts loaded once), seeing no system font."""
+    import typst
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=font_paths())
+    return typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
+
+
+def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
+    """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes."""
+    import typst
+    main = source.encode("utf-8")
+    document = {"main.typ": main, **(files or {})} if files else main
+    try:
+        with _COMPILING:
+            return typst_compiler().compile(input=document, format="pdf")
+    except typst.TypstError as exc:
+        where = (exc.diagnostic or "").strip().splitlines()[:8]
+        raise ReportError(f"không tạo được PDF (Typst): {exc.message}", hint="\n".join(where)) from None
+
+
+def typst_document(items, *, lang: str = "vi", title: str | None = None) -> str:
+    """A whole Typst document of blocks, in the report's page setup (tests, previews)."""
+    body = "\n".join(item.typst() for item in items)
+    preamble = (TEMPLATES_DIR / "cchc_typst" / "cchc.typ").read_text(encoding="utf-8")
+    setup = blocks.typst_call("show: cchc-report.with", lang=lang, title=title)
+    return f"{preamble}\n{setup}\n{body}\n"

@@ -6,15 +6,12 @@ data-quality appendix and the provenance block. Every number comes from
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import os
 import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
-
-from IPython.display import HTML, display
 
 from . import __version__, blocks, charts, fmt, leadership
 from .catalogue import AREAS, Indicator
@@ -28,12 +25,7 @@ from .periods import Period, months_read
 from .text import t
 from .validate import check
 
-STATUS_MARK = {"met": "✔", "not_met": "✘", "no_target": "–", "no_data": "…"}
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 @dataclass
@@ -148,13 +140,10 @@ class Report:
             rows.append((t(self.lang, "ytd"), self.period.ytd().label(self.lang)))
         rows += [(t(self.lang, "generated"), fmt.date(self.generated_at.date(), self.lang)),
                  (t(self.lang, "data_status"), status)]
-        facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
-        return HTML(f'<div class="cchc-cover"><h1>{esc(t(self.lang, title_key))}</h1>'
-                    f'<p class="subtitle">{esc(self.unit_name)} — {esc(self.period.label(self.lang))}</p>'
-                    f"<dl>{facts}</dl></div>")
+        blocks.show(blocks.Cover(t(self.lang, title_key), self.header, rows, running_header=self.header))
 
     def toc(self):
-        return HTML('<div class="cchc-toc"></div>')
+        blocks.show(blocks.Contents(t(self.lang, "toc")))
 
     # -- figures tables ----------------------------------------------------------------------------
     def _status_cell(self, status: str) -> blocks.Cell:
@@ -310,10 +299,10 @@ class Report:
             blocks.show(blocks.Group([blocks.Heading(name, 2), blocks.Paragraph(t(L, "no_figures"), "muted")]))
             return
         shown = self._tables(figs, blocks.Heading(name, 2))
-        shown += [blocks.Chart.from_figure(self.trend(f.indicator)) for f in self._chart_indicators(figs)]
+        shown += [self.trend(f.indicator) for f in self._chart_indicators(figs)]
         compared = next((f for f in figs if self._has_children_data(f.indicator)), None)
         if compared is not None:
-            shown.append(blocks.Chart.from_figure(self.compare(compared.indicator)))
+            shown.append(self.compare(compared.indicator))
         blocks.show(*shown)
 
     # -- league tables and overdue dossiers --------------------------------------------------------------
@@ -407,7 +396,7 @@ class Report:
         return ind.is_ratio and self.ds.catalogue[ind.denominator].aggregation == "last" and \
             any(self.ds.catalogue[c].aggregation == "sum" for c in ind.numerator)
 
-    def trend(self, ind: Indicator):
+    def trend(self, ind: Indicator) -> blocks.Chart:
         L = self.lang
         months = self.period.trailing_months(12)
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
@@ -416,9 +405,9 @@ class Report:
         fig = charts.trend_chart([m.short_label(L) for m in months], values, last_year,
                                  title=t(L, "trend_title", name=ind.name(L)), unit=ind.unit, lang=L,
                                  target=self.calc.target(self.unit, ind.code, self.period.year))
-        return fig
+        return blocks.Chart.from_figure(fig)
 
-    def compare(self, ind: Indicator):
+    def compare(self, ind: Indicator) -> blocks.Chart:
         L = self.lang
         window = self.period.ytd() if self.shows_ytd else self.period
         rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
@@ -427,20 +416,17 @@ class Report:
             title=t(L, "compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
             target=self.calc.target(self.unit, ind.code, self.period.year),
             direction=ind.direction, decimals=ind.decimals)
-        return fig
+        return blocks.Chart.from_figure(fig)
 
     def narrative(self):
-        """The analysts' notes/<period>.md, as Markdown with raw HTML escaped."""
-        from markdown_it import MarkdownIt
+        """The analysts' notes/<period>.md, as Markdown (raw HTML shown as text)."""
         L = self.lang
         path = self.data_dir / "notes" / f"{self.period.code}.md"
-        head = f"<h2>{esc(t(L, 'narrative'))}</h2>"
+        head = blocks.Heading(t(L, "narrative"), 2)
         if not path.is_file():
-            return HTML(head + f"<p class='muted'>{esc(t(L, 'no_narrative', period=self.period.code))}</p>")
-        md = MarkdownIt("commonmark", {"html": False}).enable("table")
-        body = md.render(path.read_text(encoding="utf-8-sig"))
-        body = body.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h3>").replace("</h2>", "</h3>")
-        return HTML(head + f'<div class="cchc-note">{body}</div>')
+            blocks.show(head, blocks.Paragraph(t(L, "no_narrative", period=self.period.code), "muted"))
+            return
+        blocks.show(head, blocks.Markdown(path.read_text(encoding="utf-8-sig")))
 
     def leader_where(self, f: Finding) -> str:
         """Where a finding is, as a leader reads it: unit, indicator and month names (no file, row or code)."""
@@ -485,18 +471,15 @@ class Report:
                 "language": self.lang}
 
     def provenance(self):
+        """The technical annex: parameters, code version and one sha256 per input file."""
         L = self.lang
-        rows = "".join(f"<tr><td>{esc(p)}</td><td><code>{esc(h)}</code></td></tr>"
-                       for p, h in self.inputs().items())
         params = ", ".join(f"{k}={v}" for k, v in self.parameters().items())
-        return HTML(
-            f"<h2>{esc(t(L, 'provenance'))}</h2><div class='cchc-provenance'>"
-            f"<p><strong>{esc(t(L, 'parameters'))}:</strong> {esc(params)}<br>"
-            f"<strong>{esc(t(L, 'code_version'))}:</strong> {esc(code_version())}<br>"
-            f"<strong>{esc(t(L, 'generated_at'))}:</strong> {esc(fmt.datetime(self.generated_at, L))}</p>"
-            f"<table class='cchc-table cchc-provenance'><thead><tr><th>{esc(t(L, 'inputs'))}</th>"
-            f"<th>sha256</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table></div>")
+        facts = blocks.Facts([(t(L, "parameters"), params), (t(L, "code_version"), code_version()),
+                              (t(L, "generated_at"), fmt.datetime(self.generated_at, L))])
+        hashes = blocks.Table([blocks.Column(t(L, "inputs"), 0.3), blocks.Column("sha256", 0.7)],
+                              [[p, h] for p, h in self.inputs().items()], css_class="cchc-provenance")
+        blocks.show(blocks.Heading(t(L, "provenance"), 1),
+                    blocks.Group([facts, hashes], keep_together=False, style="small"))
 
     # -- metrics.json -------------------------------------------------------------------------
     def metrics(self) -> dict:
@@ -547,43 +530,41 @@ class Report:
             share = None if not expected else Decimal(len(expected) - len(missing)) * 100 / len(expected)
             shares.append(share)
             shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
-            rows.append(f"<tr><td>{esc(u.name(L))} <span class='muted'>({esc(u.code)})</span></td>"
-                        f"<td class='num'>{len(expected) - len(missing)}/{len(expected)}</td>"
-                        f"<td>{esc(shown) or '—'}</td></tr>")
-        display(HTML(f"<h2>{esc(t(L, 'coverage'))}</h2>"))
-        charts.show(charts.comparison_chart(
+            rows.append([blocks.Cell(u.name(L), note=f"({u.code})"),
+                         f"{len(expected) - len(missing)}/{len(expected)}", shown or "—"])
+        chart = blocks.Chart.from_figure(charts.comparison_chart(
             [u.name(L) for u in units], shares, title=t(L, "coverage_title", period=self.period.label(L)),
             unit="percent", lang=L, target=Decimal(100), decimals=0))
-        display(HTML(fixed_table([t(L, "unit"), t(L, "units_reporting"), t(L, "missing_codes")], rows,
-                                 widths=(40, 14, 46))))
+        table = blocks.Table([blocks.Column(t(L, "unit"), 0.4), blocks.Column(t(L, "units_reporting"), 0.14, "right"),
+                              blocks.Column(t(L, "missing_codes"), 0.46)], rows)
+        blocks.show(blocks.Heading(t(L, "coverage"), 2), chart, table)
 
     def jumps(self):
         L = self.lang
         found = [f for f in self.findings if f.check == "jump"]
-        head = f"<h2>{esc(t(L, 'jumps'))}</h2>"
-        if not found:
-            return HTML(head + f"<p>{esc(t(L, 'no_jumps'))}</p>")
-        return HTML(head + self._findings_table(found))
+        head = blocks.Heading(t(L, "jumps"), 2)
+        blocks.show(head, self._findings_table(found) if found else blocks.Paragraph(t(L, "no_jumps")))
 
-    def _findings_table(self, found) -> str:
+    def _findings_table(self, found) -> blocks.Table:
         L = self.lang
-        rows = [f'<tr><td>{esc(t(L, f.severity))}</td><td>{esc(f.where(L))}</td>'
-                f"<td>{esc(f.message(L))}</td></tr>" for f in found]
-        return fixed_table([t(L, "severity"), t(L, "location"), t(L, "message")], rows, widths=(13, 32, 55))
+        rows = [[blocks.Cell(t(L, f.severity), bold=f.severity == "error"), f.where(L), f.message(L)]
+                for f in found]
+        return blocks.Table([blocks.Column(t(L, "severity"), 0.13), blocks.Column(t(L, "location"), 0.32),
+                             blocks.Column(t(L, "message"), 0.55)], rows)
 
     def findings_overview(self):
         L = self.lang
-        display(HTML(f"<h2>{esc(t(L, 'all_findings'))}</h2>"))
+        head = blocks.Heading(t(L, "all_findings"), 2)
         if not self.findings:
-            display(HTML(f"<p>{esc(t(L, 'no_findings'))}</p>"))
+            blocks.show(head, blocks.Paragraph(t(L, "no_findings")))
             return
         counts: dict = {}
         for f in self.findings:
             key = f.indicator or f.check
             counts.setdefault(key, {}).setdefault(f.severity, 0)
             counts[key][f.severity] += 1
-        charts.show(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L))
-        display(HTML(self._findings_table(self.findings)))
+        blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L)),
+                    self._findings_table(self.findings))
 
 
 def _num(v):
@@ -591,15 +572,6 @@ def _num(v):
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() and v.as_tuple().exponent >= 0 else float(v)
     return v
-
-
-def fixed_table(head: list[str], rows, widths: tuple[int, ...]) -> str:
-    """A full-width table with fixed column widths (percent): it lays out in one
-    pass, where an automatic layout measures every cell's text first."""
-    cols = "".join(f'<col style="width: {w}%">' for w in widths)
-    heads = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return (f'<table class="cchc-table cchc-fixed"><colgroup>{cols}</colgroup><thead><tr>{heads}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def _shown(path: Path) -> str:

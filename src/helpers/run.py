@@ -243,10 +243,9 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
     rpt = Report(Period.parse(params.period), params.unit, resolve_data_dir(params.data_dir, root),
                  params.language, ds)
     files = {folder / f"{report}.ipynb": notebook_text}
-    if "html" in formats or "pdf" in formats:
-        html = render.notebook_to_html(nb, title=rpt.title, header=rpt.header, lang=params.language)
-        if "html" in formats:
-            files[folder / f"{report}.html"] = html
+    if "html" in formats:
+        files[folder / f"{report}.html"] = render.notebook_to_html(nb, title=rpt.title, header=rpt.header,
+                                                                   lang=params.language)
     folder.mkdir(parents=True, exist_ok=True)
     pdf_tmp = None
     try:
@@ -254,7 +253,9 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
             fd, pdf_tmp = tempfile.mkstemp(prefix=f".{report}.pdf.", suffix=".tmp", dir=folder)
             os.close(fd)
             try:
-                render.html_to_pdf(html, pdf_tmp, base_url=str(folder))
+                render.notebook_to_pdf(nb, pdf_tmp, title=rpt.title, header=rpt.header, lang=params.language)
+            except ReportError:
+                raise
             except Exception as exc:
                 raise ReportError(f"không tạo được PDF: {exc}") from exc
         for path, text in files.items():

@@ -1,0 +1,409 @@
+"""The neutral report structure: what a report says, not how a format draws it.
+
+A report cell builds blocks (headings, paragraphs, tables, charts, facts,
+bullets, Markdown notes, groups) and shows them with :func:`show`. Each block
+displays with two MIME types rendered from the same fields: ``text/html``
+(Jinja macros in ``templates/blocks.html.j2``, autoescaped) for the HTML report
+and ``text/x-typst`` (calls of the functions that ``templates/cchc_typst``
+defines, every text passed as an escaped Typst string) for the PDF. The two
+can therefore never say different things.
+
+>>> from helpers import blocks
+>>> blocks.show(blocks.Heading("Kết quả"), blocks.Paragraph("1.989 hồ sơ"))
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence, Union
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).parent / "templates"
+HTML_MIME = "text/html"
+TYPST_MIME = "text/x-typst"
+STATUSES = ("met", "not_met", "on_track", "behind", "no_target", "no_data")
+PARAGRAPH_STYLES = ("body", "lead", "muted", "small", "warning")
+
+
+# -- the two encoders ---------------------------------------------------------------------------------
+@functools.cache
+def _macros():
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("blocks.html.j2").module
+
+
+def _html(macro: str, **fields) -> str:
+    return str(getattr(_macros(), macro)(**fields)).strip()
+
+
+_TYPST_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def typst_str(value) -> str:
+    """A Typst string literal holding ``value`` verbatim: inside it nothing is markup
+    (``#``, ``*``, ``_``, ``$``, ``@``, ``<``, ``[`` are just characters)."""
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if ch in _TYPST_ESCAPES:
+            out.append(_TYPST_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{{{ord(ch):x}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def typst_value(value) -> str:
+    """Python data as a Typst expression: str, bool, None, numbers, lists (arrays),
+    dicts (dictionaries with string keys) and blocks (content)."""
+    if isinstance(value, Block):
+        return "[" + value.typst() + "]"
+    if isinstance(value, TypstCode):
+        return value.code
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return typst_str(value)
+    if isinstance(value, dict):
+        if not value:
+            return "(:)"
+        return "(" + ", ".join(f"{typst_str(k)}: {typst_value(v)}" for k, v in value.items()) + ")"
+    if isinstance(value, (list, tuple)):
+        items = [typst_value(v) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    raise TypeError(f"no Typst form for {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class TypstCode:
+    """Typst code made here (never from data): passed through ``typst_value`` as is."""
+    code: str
+
+
+def typst_call(function: str, *args, **kwargs) -> str:
+    """``#function(arg, key: value)`` with every value encoded by ``typst_value``."""
+    parts = [typst_value(a) for a in args]
+    parts += [f"{k.replace('_', '-')}: {typst_value(v)}" for k, v in kwargs.items()]
+    return f"#{function}({', '.join(parts)})"
+
+
+# -- blocks ---------------------------------------------------------------------------------------------
+class Block:
+    """A piece of report content with an HTML and a Typst rendering of the same fields."""
+
+    def html(self) -> str:
+        raise NotImplementedError
+
+    def typst(self) -> str:
+        raise NotImplementedError
+
+    def plain(self) -> str:
+        """A plain-text stand-in (``text/plain``) for consoles."""
+        return f"<{type(self).__name__}>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {HTML_MIME: self.html(), TYPST_MIME: self.typst() + "\n", "text/plain": self.plain()}
+
+    def __html__(self) -> str:          # lets a block sit inside a Jinja template unescaped
+        return self.html()
+
+
+@dataclass
+class Heading(Block):
+    """``level`` 1 is a chapter (a new page in the PDF), 2 a section, 3 a sub-section."""
+    text: str
+    level: int = 2
+    outlined: bool = True            # listed in the table of contents (levels 1-2)
+
+    def html(self):
+        return _html("heading", text=self.text, level=min(max(self.level, 1), 4))
+
+    def typst(self):
+        return typst_call("cchc-heading", self.text, level=min(max(self.level, 1), 4), outlined=self.outlined)
+
+    def plain(self):
+        return self.text
+
+
+@dataclass
+class Paragraph(Block):
+    text: str
+    style: str = "body"
+
+    def __post_init__(self):
+        if self.style not in PARAGRAPH_STYLES:
+            raise ValueError(f"Paragraph style {self.style!r} is not one of {', '.join(PARAGRAPH_STYLES)}")
+
+    def html(self):
+        return _html("paragraph", text=self.text, style=self.style)
+
+    def typst(self):
+        return typst_call("cchc-paragraph", self.text, style=self.style)
+
+    def plain(self):
+        return self.text
+
+
+@dataclass
+class Column:
+    """A table column: ``width`` is a fraction of the text width."""
+    title: str
+    width: float = 0.2
+    align: str = "left"              # left | right | center
+    subtitle: str | None = None
+
+
+@dataclass
+class Cell:
+    """A table cell with an optional status (coloured mark), mark (e.g. ``*`` computed),
+    bold text and a note (a second, smaller line)."""
+    text: str
+    status: str | None = None
+    mark: str | None = None
+    bold: bool = False
+    note: str | None = None
+
+    def __post_init__(self):
+        if self.status is not None and self.status not in STATUSES:
+            raise ValueError(f"Cell status {self.status!r} is not one of {', '.join(STATUSES)}")
+        self.text = "" if self.text is None else str(self.text)
+
+    def fields(self) -> dict:
+        return {"text": self.text, "status": self.status, "mark": self.mark, "bold": self.bold,
+                "note": self.note}
+
+
+CellLike = Union[str, Cell]
+
+
+def as_cell(value) -> Cell:
+    return value if isinstance(value, Cell) else Cell("" if value is None else str(value))
+
+
+@dataclass
+class Table(Block):
+    """A data table. Rows of at most 8 are kept on one page (``keep_together``); a
+    longer table may continue on the next page, its header repeated. ``pdf_rows``
+    (n or (top, bottom)) shows only the first/last rows in the PDF, the HTML has all."""
+    columns: list[Column]
+    rows: list[list[CellLike]]
+    notes: list[str] = field(default_factory=list)
+    keep_together: bool | None = None
+    pdf_rows: int | tuple[int, int] | None = None
+    css_class: str = ""              # extra HTML class (e.g. cchc-kpi), no effect in the PDF
+
+    def __post_init__(self):
+        self.rows = [[as_cell(c) for c in row] for row in self.rows]
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.columns):
+                raise ValueError(f"table row {number} has {len(row)} cells for {len(self.columns)} columns")
+        if self.keep_together is None:
+            self.keep_together = len(self.rows) <= 8
+
+    def html(self):
+        total = sum(c.width for c in self.columns) or 1
+        widths = [round(c.width * 100 / total, 2) for c in self.columns]
+        return _html("table", columns=self.columns, widths=widths, rows=self.rows, notes=self.notes,
+                     css_class=self.css_class)
+
+    def _pdf_rows(self) -> list:
+        if not self.pdf_rows:
+            return self.rows
+        top, bottom = (self.pdf_rows, self.pdf_rows) if isinstance(self.pdf_rows, int) else self.pdf_rows
+        if top + bottom >= len(self.rows):
+            return self.rows
+        gap = [Cell("…") for _ in self.columns]
+        return self.rows[:top] + [gap] + (self.rows[-bottom:] if bottom else [])
+
+    def typst(self):
+        columns = [{"title": c.title, "width": float(c.width), "align": c.align, "subtitle": c.subtitle}
+                   for c in self.columns]
+        rows = [[cell.fields() for cell in row] for row in self._pdf_rows()]
+        return typst_call("cchc-table", columns=columns, rows=rows, notes=list(self.notes),
+                          keep=bool(self.keep_together))
+
+    def plain(self):
+        return "\n".join(" | ".join(c.text for c in row) for row in self.rows)
+
+
+@dataclass
+class Chart(Block):
+    """An SVG chart (matplotlib's, text kept as text so PDF search finds labels)."""
+    svg: str
+    alt: str = ""
+
+    def __post_init__(self):
+        start = self.svg.find("<svg")
+        if start < 0:
+            raise ValueError("Chart needs SVG markup (an <svg> element)")
+        self.svg = self.svg[start:]          # drop the XML prolog and doctype
+
+    @classmethod
+    def from_figure(cls, fig, alt: str = "") -> "Chart":
+        """Serialise a matplotlib Figure once (``charts.svg``) and close it."""
+        from . import charts
+        if not alt:
+            titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
+            titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
+            alt = " — ".join(titles)
+        return cls(charts.svg(fig), alt=alt)
+
+    def html(self):
+        return _html("chart", svg=Markup(self.svg), alt=self.alt)   # matplotlib's own markup, not data
+
+    def typst(self):
+        return typst_call("cchc-chart", self.svg, alt=self.alt)
+
+    def plain(self):
+        return f"[chart: {self.alt}]"
+
+
+@dataclass
+class Facts(Block):
+    """Label/value pairs: a definition list (cover, page one)."""
+    items: list[tuple[str, str]]
+
+    def html(self):
+        return _html("facts", items=[(str(k), str(v)) for k, v in self.items])
+
+    def typst(self):
+        return typst_call("cchc-facts", [[str(k), str(v)] for k, v in self.items])
+
+    def plain(self):
+        return "\n".join(f"{k}: {v}" for k, v in self.items)
+
+
+@dataclass
+class Bullets(Block):
+    items: list[str]
+
+    def html(self):
+        return _html("bullets", items=[str(i) for i in self.items])
+
+    def typst(self):
+        return typst_call("cchc-bullets", [str(i) for i in self.items])
+
+    def plain(self):
+        return "\n".join(f"• {i}" for i in self.items)
+
+
+@dataclass
+class Cover(Block):
+    """The title page: title, subtitle and the report's facts."""
+    title: str
+    subtitle: str = ""
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    running_header: str = ""         # "unit — period" at the top of every later PDF page
+
+    def html(self):
+        return _html("cover", title=self.title, subtitle=self.subtitle,
+                     facts=[(str(k), str(v)) for k, v in self.facts])
+
+    def typst(self):
+        return typst_call("cchc-cover", self.title, subtitle=self.subtitle,
+                          facts=[[str(k), str(v)] for k, v in self.facts], running_header=self.running_header)
+
+    def plain(self):
+        return f"{self.title}\n{self.subtitle}"
+
+
+@dataclass
+class Contents(Block):
+    """The table of contents: filled from the headings (HTML) or ``outline()`` (PDF)."""
+    title: str = ""
+
+    def html(self):
+        return _html("contents")
+
+    def typst(self):
+        return typst_call("cchc-contents", self.title)
+
+
+@dataclass
+class Markdown(Block):
+    """An analyst's note (Markdown already sanitized by ``helpers.notes``): raw HTML is
+    shown as text, images only those named in ``images`` (name -> file bytes or path)."""
+    text: str
+    images: dict = field(default_factory=dict)
+
+    def _tokens(self):
+        from .markdown import parse
+        return parse(self.text)
+
+    def html(self):
+        from .markdown import to_html
+        return _html("note", body=Markup(to_html(self.text, self._image_uris())))
+
+    def typst(self):
+        from .markdown import to_typst
+        return "#cchc-note[" + to_typst(self._tokens(), self._image_names()) + "]"
+
+    def _image_bytes(self) -> dict[str, bytes]:
+        return {name: (Path(v).read_bytes() if isinstance(v, (str, Path)) else bytes(v))
+                for name, v in self.images.items()}
+
+    def _image_uris(self) -> dict[str, str]:
+        return {name: f"data:{_image_type(data)};base64,{base64.b64encode(data).decode()}"
+                for name, data in self._image_bytes().items()}
+
+    def _image_names(self) -> dict[str, TypstCode]:
+        """Typst expressions decoding each allowed image (SVG as text, others as bytes)."""
+        out = {}
+        for name, data in self._image_bytes().items():
+            kind = _image_type(data)
+            if kind == "image/svg+xml":
+                out[name] = TypstCode(f"bytes({typst_str(data.decode('utf-8'))})")
+            else:
+                out[name] = TypstCode("bytes((" + ",".join(str(b) for b in data) + ",))")
+        return out
+
+    def plain(self):
+        return self.text
+
+
+def _image_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if data.startswith(b"GIF8"):
+        return "image/gif"
+    if b"<svg" in data[:2048]:
+        return "image/svg+xml"
+    raise ValueError("an image of the note is not PNG, JPEG, GIF or SVG")
+
+
+@dataclass
+class Group(Block):
+    """Blocks that stay together on one page (heading + short table, chart + caption)."""
+    items: Sequence[Block]
+    keep_together: bool = True
+    style: str | None = None         # "small": an annex in small type
+
+    def html(self):
+        return _html("group", items=[Markup(b.html()) for b in self.items], style=self.style)
+
+    def typst(self):
+        body = "\n".join(b.typst() for b in self.items)
+        return (f"#cchc-group(keep: {typst_value(bool(self.keep_together))}, style: {typst_value(self.style)})"
+                f"[\n{body}\n]")
+
+    def plain(self):
+        return "\n".join(b.plain() for b in self.items)
+
+
+def show(*items: Block) -> None:
+    """Display each block in the notebook (both MIME types)."""
+    from IPython.display import display
+    display(*items)
