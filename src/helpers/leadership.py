@@ -205,7 +205,7 @@ def area_lights(figs_by_area: dict[str, list[Figure]], lang: str, ytd: bool) -> 
         detail = ", ".join(counts)
         if status in (NOT_MET, BEHIND):
             detail += f" — {worst.indicator.name(lang)}: {show(value_shown(worst, ytd), worst.indicator, lang)}"
-            pace = f"{t(lang, 'pace', pace=show(worst.pace, worst.indicator, lang))}; " if worst.pace is not None else ""
+            pace = "" if worst.pace is None else f"{t(lang, 'pace', pace=show(worst.pace, worst.indicator, lang))}; "
             detail += f" ({pace}{t(lang, 'msg_target', target=target_text(worst, lang, False))})"
         out.append(AreaLight(area, name, status, detail))
     return out

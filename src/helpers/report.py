@@ -169,12 +169,12 @@ class Report:
 
     def _flag_marks(self, figs: list[Figure]) -> tuple[dict, list[str]]:
         """``{code: "⚠1"}`` and the footnotes under the table."""
-        marks, notes = {}, []
+        marks, numbers = {}, {}
         for fig in figs:
             for flag in self.flags.get(fig.code, []):
-                notes.append(f"⚠{len(notes) + 1} {flag.text}")
-                marks[fig.code] = (marks.get(fig.code, "") + f" ⚠{len(notes)}").strip()
-        return marks, notes
+                n = numbers.setdefault(flag.text, len(numbers) + 1)     # one footnote per finding
+                marks[fig.code] = (marks.get(fig.code, "") + f" ⚠{n}").strip()
+        return marks, [f"⚠{n} {text}" for text, n in numbers.items()]
 
     def _value_columns(self) -> list:
         """This period, vs previous, vs same period last year, year to date and vs last year to date
@@ -234,7 +234,9 @@ class Report:
             out.append(blocks.Group(ref) if len(leadership.reference(figs)) <= 8 else ref[0])
             if len(leadership.reference(figs)) > 8:
                 out.append(ref[1])
-        if heading is not None and out:        # a heading never ends a page
+        if heading is not None and heading.level == 1:     # a chapter starts a page: nothing to keep with
+            out = [heading] + out
+        elif heading is not None and out:                  # a heading never ends a page
             out[0] = blocks.Group([heading, out[0]])
         elif heading is not None:
             out = [heading]
