@@ -3,12 +3,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all setup sample test lint clean
+.PHONY: all setup sample test bench lint clean
 
 all: sample
 
 $(BIN)/cchc-report: pyproject.toml
-	bash scripts/install-system-packages.sh
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
@@ -22,7 +21,12 @@ sample: setup
 	$(BIN)/cchc-report run --period 2023-10
 
 test: setup
+	bash scripts/install-system-packages.sh
 	$(BIN)/python -m pytest -q
+
+bench: setup
+	bash scripts/install-bench-packages.sh
+	$(BIN)/python benchmarks/bench_batch.py
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -1,9 +1,13 @@
-"""Executed notebook -> HTML -> PDF (helpers.render)."""
+"""Executed notebook -> HTML and -> PDF through Typst (helpers.render)."""
 
+import json
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from nbclient import NotebookClient
@@ -15,61 +19,71 @@ HEADER = "Tỉnh Lào Cai — tháng 10/2023"
 TITLE = "Báo cáo CCHC tháng 10/2023"
 INJECTED_SECRET = "injected-value-7f3a"
 CODE_MARKER = "code_source_marker_91c2"
+NARRATIVE = " ".join(["Cải cách thủ tục hành chính được triển khai đồng bộ ở các cấp."] * 12)
+SHORT_TABLES = 14          # tables of 8 rows, enough of them to reach across page ends
 
-TABLE_HTML = """
-<table class="cchc-table">
-  <thead><tr>
-    <th>Chỉ tiêu</th><th class="num">Số hồ sơ</th><th class="num">Tỷ lệ</th><th>Đánh giá</th>
-  </tr></thead>
-  <tbody>
-    <tr><td>Hồ sơ giải quyết đúng hạn</td><td class="num">1.989</td><td class="num">90,35%</td>
-        <td><span class="status-met">✔ Đạt</span></td></tr>
-    <tr><td>Hồ sơ trực tuyến</td><td class="num">712</td><td class="num">32,34%</td>
-        <td><span class="status-not-met">✘ Không đạt</span></td></tr>
-  </tbody>
-</table>
+KPI_TABLE = """
+from helpers import blocks
+C = blocks.Column
+blocks.show(blocks.Table(
+    [C("Chỉ tiêu", 0.4), C("Số hồ sơ", 0.2, "right"), C("Tỷ lệ", 0.2, "right"), C("Đánh giá", 0.2)],
+    [["Hồ sơ giải quyết đúng hạn", "1.989", "90,35%", blocks.Cell("Đạt", status="met")],
+     ["Hồ sơ trực tuyến", "712", "32,34%", blocks.Cell("Không đạt", status="not_met")]]))
 """
 
-NARRATIVE = " ".join(["Cải cách thủ tục hành chính được triển khai đồng bộ ở các cấp."] * 12)
+SHORT_TABLES_CELL = f"""
+from helpers import blocks
+C = blocks.Column
+for t in range({SHORT_TABLES}):
+    blocks.show(blocks.Table([C("Bảng", 0.3), C("Dòng", 0.7)],
+                             [[f"bảng-{{t:02d}}", f"dòng-{{t:02d}}-{{r}}"] for r in range(8)]))
+"""
+
+CHART_CELL = """
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+from helpers import blocks
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.bar(['Tháng 8', 'Tháng 9', 'Tháng 10'], [1702, 1850, 1989])
+ax.set_title('Hồ sơ giải quyết đúng hạn')
+blocks.show(blocks.Chart.from_figure(fig))
+"""
+
+PLAIN_MATPLOTLIB = """
+%matplotlib inline
+import matplotlib.pyplot as plt
+plt.figure(figsize=(3, 2)); plt.plot([1, 2, 3]); plt.title('reviewer-png'); plt.show()
+"""
 
 
-def build_notebook():
-    """A small report notebook covering what the renderer must handle."""
-    parameters = new_code_cell("unit = 'LC'\nperiod = '2023-10'")
+def build_notebook(language="vi"):
+    """A small report notebook covering what the renderers must handle."""
+    parameters = new_code_cell(f"unit = 'LC'\nperiod = '2023-10'\nlanguage = '{language}'")
     parameters.metadata["tags"] = ["parameters"]
     injected = new_code_cell(f"unit = '{INJECTED_SECRET}'")
     injected.metadata["tags"] = ["injected-parameters"]
     removed = new_code_cell("print('removed-cell-output')")
     removed.metadata["tags"] = ["remove"]
+    cover = ("from helpers import blocks\n"
+             f"blocks.show(blocks.Cover('BÁO CÁO TIẾN ĐỘ', '{HEADER}', [('Đơn vị', 'Tỉnh Lào Cai')],"
+             f" running_header='{HEADER}'), blocks.Contents('Mục lục'))")
     return new_notebook(
         cells=[
-            parameters,
-            injected,
-            removed,
-            new_markdown_cell("# Báo cáo tiến độ CCHC"),
-            new_code_cell(
-                f"# {CODE_MARKER}\n"
-                "from IPython.display import HTML, display\n"
-                "display(HTML('<div class=\"cchc-toc\"></div>'))"
-            ),
-            new_markdown_cell(f"## Cải cách thủ tục hành chính\n\n{NARRATIVE}"),
-            new_code_cell(
-                "import sys, warnings\n"
-                "warnings.warn('noisy warning')\n"
-                "print('stderr-noise', file=sys.stderr)\n"
-                f"display(HTML('''{TABLE_HTML}'''))"
-            ),
-            new_markdown_cell(f"## Kết quả giải quyết hồ sơ\n\n{NARRATIVE}\n\n{NARRATIVE}"),
-            new_code_cell(
-                "import matplotlib\n"
-                "matplotlib.use('Agg')\n"
-                "import matplotlib.pyplot as plt\n"
-                "%matplotlib inline\n"
-                "fig, ax = plt.subplots(figsize=(7, 4))\n"
-                "ax.bar(['Tháng 8', 'Tháng 9', 'Tháng 10'], [1702, 1850, 1989])\n"
-                "ax.set_title('Hồ sơ giải quyết đúng hạn')\n"
-                "plt.show()"
-            ),
+            parameters, injected, removed,
+            new_code_cell(f"# {CODE_MARKER}\n{cover}"),
+            new_code_cell("from helpers import blocks\n"
+                          "blocks.show(blocks.Heading('Cải cách thủ tục hành chính', 1),"
+                          f" blocks.Paragraph('''{NARRATIVE}'''))"),
+            new_code_cell("import sys, warnings\nwarnings.warn('noisy warning')\n"
+                          "print('stderr-noise', file=sys.stderr)\n" + KPI_TABLE),
+            new_code_cell("from helpers import blocks\n"
+                          "blocks.show(blocks.Heading('Kết quả giải quyết hồ sơ', 2),"
+                          f" blocks.Paragraph('''{NARRATIVE}'''))"),
+            new_code_cell(CHART_CELL),
+            new_code_cell(SHORT_TABLES_CELL),
+            new_markdown_cell("## Ghi chú của người xem\n\nMột đoạn *Markdown* trong sổ."),
+            new_code_cell(PLAIN_MATPLOTLIB),
         ],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
@@ -87,23 +101,28 @@ def html(executed_nb):
     return render.notebook_to_html(executed_nb, title=TITLE, header=HEADER, lang="vi")
 
 
-def pdftotext(pdf_path) -> str:
+def pdftotext(pdf_path, *extra) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    result = subprocess.run(
-        ["pdftotext", "-layout", str(pdf_path), "-"], check=True, capture_output=True, text=True
-    )
+    result = subprocess.run(["pdftotext", *extra, str(pdf_path), "-"], check=True, capture_output=True, text=True)
     return result.stdout
 
 
 @pytest.fixture(scope="module")
-def pdf_text(html, tmp_path_factory):
-    pdf_path = tmp_path_factory.mktemp("pdf") / "report.pdf"
-    render.html_to_pdf(html, pdf_path)
-    return pdftotext(pdf_path)
+def pdf_path(executed_nb, tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    render.notebook_to_pdf(executed_nb, path, title=TITLE, header=HEADER, lang="vi")
+    return path
 
 
+@pytest.fixture(scope="module")
+def pages(pdf_path) -> list[str]:
+    return [page for page in pdftotext(pdf_path, "-layout").split("\f") if page.strip()]
+
+
+# -- HTML ------------------------------------------------------------------------------------------------
 def test_html_is_self_contained(html):
+    html = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", html)       # random letters
     assert "<script" not in html
     assert not re.search(r"<link[^>]+href=[\"']?http", html)
     assert "cdn" not in html.lower()
@@ -119,20 +138,22 @@ def test_html_page_shell(html):
 
 def test_html_drops_code_prompts_parameters_and_stderr(html):
     assert CODE_MARKER not in html
-    assert "display(HTML" not in html
+    assert "blocks.show" not in html
     assert "period = " not in html
     assert INJECTED_SECRET not in html
     assert "removed-cell-output" not in html
     assert "stderr-noise" not in html
     assert "noisy warning" not in html
     assert "In&nbsp;[" not in html and "Out[" not in html
+    assert "text/x-typst" not in html and "#cchc-" not in html
 
 
 def test_html_keeps_outputs_and_inline_images(html):
     assert "Cải cách thủ tục hành chính" in html
-    assert 'class="cchc-table"' in html
+    assert 'class="cchc-table' in html
     assert "1.989" in html and "90,35%" in html
-    assert "data:image/png;base64," in html
+    assert "<svg" in html and "Tháng 10" in html
+    assert "data:image/png;base64," in html           # the reviewer's own plain matplotlib figure
 
 
 def test_toc_replaces_placeholder_and_links_sections(html):
@@ -140,10 +161,10 @@ def test_toc_replaces_placeholder_and_links_sections(html):
     nav = soup.select_one(".cchc-toc > nav.toc")
     assert nav is not None
     assert nav.find(class_="toc-title").get_text() == "Mục lục"
-    links = nav.find_all("a")
-    assert [a.get_text() for a in links] == ["Cải cách thủ tục hành chính", "Kết quả giải quyết hồ sơ"]
-    for link in links:
-        assert soup.find(id=link["href"][1:]).name == "h2"
+    links = [a.get_text() for a in nav.find_all("a")]
+    assert links == ["Cải cách thủ tục hành chính", "Kết quả giải quyết hồ sơ", "Ghi chú của người xem"]
+    for link in nav.find_all("a"):
+        assert soup.find(id=link["href"][1:]).name in ("h1", "h2")
 
 
 def test_toc_falls_back_to_after_first_h1_and_uses_english():
@@ -157,28 +178,131 @@ def test_toc_falls_back_to_after_first_h1_and_uses_english():
     assert [a["href"] for a in soup.nav.find_all("a")] == ["#Same", "#Same-2"]
 
 
-def test_pdf_text_is_searchable_vietnamese(pdf_text):
-    for expected in ("Cải cách thủ tục hành chính", "1.989", "90,35%", "Mục lục", HEADER):
-        assert expected in pdf_text
+# -- PDF ---------------------------------------------------------------------------------------------------
+def test_pdf_is_a4(pdf_path):
+    from pypdf import PdfReader
+    reader = PdfReader(str(pdf_path))
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 595.28) < 1 and abs(height - 841.89) < 1        # 210 x 297 mm
 
 
-def test_pdf_footer_and_toc_page_numbers(pdf_text):
-    pages = pdf_text.split("\f")
-    page_count = len([page for page in pages if page.strip()])
-    assert page_count >= 2
-    assert f"Trang 1/{page_count}" in pdf_text
-    assert re.search(r"Kết quả giải quyết hồ sơ\s*\.{5,}\s*\d+", pdf_text)
-
-
-def test_english_report_files(executed_nb, tmp_path):
-    html_path, pdf_path = tmp_path / "report.html", tmp_path / "report.pdf"
-    render.write_html_and_pdf(executed_nb, html_path, pdf_path, title=TITLE, header=HEADER, lang="en")
-    assert '<html lang="en">' in html_path.read_text(encoding="utf-8")
+def test_pdf_text_is_searchable_vietnamese_with_chart_labels(pdf_path):
     text = pdftotext(pdf_path)
-    assert "Contents" in text and "Mục lục" not in text
-    assert re.search(r"Page 1 of \d+", text)
+    for expected in ("Cải cách thủ tục hành chính", "Hồ sơ giải quyết đúng hạn", "1.989", "90,35%", "Mục lục",
+                     "Đạt", "Không đạt", "Ghi chú của người xem", "Markdown"):
+        assert expected in text, expected
+    # the chart's title and tick labels are text inside the PDF (matplotlib SVG, text as text)
+    assert "Tháng 8" in text and "Tháng 10" in text
 
 
-def test_exporter_is_built_once():
+def test_pdf_drops_code_parameters_and_stderr(pdf_path):
+    text = pdftotext(pdf_path)
+    for unwanted in (CODE_MARKER, INJECTED_SECRET, "removed-cell-output", "stderr-noise", "noisy warning",
+                     "blocks.show", "object>"):
+        assert unwanted not in text, unwanted
+
+
+def test_pdf_running_header_on_every_page_but_the_cover(pages):
+    assert HEADER not in pages[0].split("BÁO CÁO TIẾN ĐỘ")[0]        # no header above the cover title
+    for page in pages[1:]:
+        assert page.lstrip().startswith(HEADER), page[:200]
+
+
+def test_pdf_footer_page_numbers(pages):
+    total = len(pages)
+    assert total >= 3
+    for number, page in enumerate(pages, start=1):
+        assert f"Trang {number}/{total}" in page
+
+
+def test_pdf_contents_lists_sections_with_their_pages(pages):
+    contents = pages[0]
+    for title in ("Cải cách thủ tục hành chính", "Kết quả giải quyết hồ sơ"):
+        match = re.search(re.escape(title) + r"\s*\.{5,}\s*(\d+)", contents)
+        assert match, title
+        page = int(match.group(1))
+        assert title in pages[page - 1]
+    assert "Cải cách thủ tục hành chính" in pages[1]            # a chapter (h1) starts a new page
+
+
+def test_pdf_short_tables_are_never_split(pages):
+    for t in range(SHORT_TABLES):
+        holding = {n for n, page in enumerate(pages) for r in range(8) if f"dòng-{t:02d}-{r}" in page}
+        assert len(holding) == 1, f"table {t} spans pages {sorted(holding)}"
+
+
+def test_pdf_long_table_repeats_its_header(tmp_path):
+    from helpers import blocks
+    table = blocks.Table([blocks.Column("Đơn vị", 0.5), blocks.Column("Giá trị", 0.5, "right")],
+                         [[f"đơn-vị-{i:03d}", str(i)] for i in range(150)])
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render.compile_typst(render.typst_document([table])))
+    pages = [p for p in pdftotext(path).split("\f") if p.strip()]
+    assert len(pages) >= 3 and all("Đơn vị" in p and "Giá trị" in p for p in pages)
+
+
+def test_english_report_files(tmp_path):
+    nb = build_notebook("en")
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    nb.metadata["papermill"] = {"parameters": {"language": "en"}}
+    html = render.notebook_to_html(nb, title=TITLE, header=HEADER, lang="en")
+    assert '<html lang="en">' in html
+    pdf = tmp_path / "report.pdf"
+    render.notebook_to_pdf(nb, pdf, title=TITLE, header=HEADER, lang="en")
+    text = pdftotext(pdf)
+    assert re.search(r"Page 1/\d+", text) and "Trang" not in text
+    # without resources the language comes from papermill's parameters in the notebook
+    source, _ = render.TypstExporter().from_notebook_node(nb)
+    assert 'lang: "en"' in source
+
+
+def test_nbconvert_command_line_makes_the_same_pdf(executed_nb, tmp_path):
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(executed_nb, path)
+    jupyter = Path(sys.executable).with_name("jupyter")
+    r = subprocess.run([str(jupyter), "nbconvert", "--to", "cchc_pdf", str(path), "--output-dir", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    text = pdftotext(tmp_path / "executed.pdf")
+    assert "Kết quả giải quyết hồ sơ" in text and "Trang 1/" in text and CODE_MARKER not in text
+    r = subprocess.run([str(jupyter), "nbconvert", "--to", "cchc_html", str(path), "--output-dir", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "1.989" in (tmp_path / "executed.html").read_text(encoding="utf-8")
+
+
+RENDER_IN_A_FRESH_PROCESS = """
+import json, sys, nbformat
+from helpers import render
+nb = nbformat.read(sys.argv[1], as_version=4)
+render.notebook_to_pdf(nb, sys.argv[2], header="x", lang="vi")
+render.notebook_to_html(nb, title="x", header="x", lang="vi")
+maps = open("/proc/self/maps").read()
+print(json.dumps({"modules": sorted(m for m in sys.modules if "weasy" in m or "pango" in m or "cairo" in m),
+                  "libraries": sorted({line.split()[-1] for line in maps.splitlines()
+                                       if "pango" in line or "harfbuzz" in line or "fontconfig" in line})}))
+"""
+
+
+def test_rendering_loads_no_weasyprint_or_pango(executed_nb, tmp_path):
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(executed_nb, path)
+    r = subprocess.run([sys.executable, "-c", RENDER_IN_A_FRESH_PROCESS, str(path), str(tmp_path / "r.pdf")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    loaded = json.loads(r.stdout.strip().splitlines()[-1])
+    assert loaded == {"modules": [], "libraries": []}
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_exporters_and_compiler_are_built_once():
     assert render.report_exporter() is render.report_exporter()
-    assert render.font_configuration() is render.font_configuration()
+    assert render.pdf_exporter() is render.pdf_exporter()
+    assert render.typst_compiler() is render.typst_compiler()
+
+
+def test_typst_error_is_one_report_error():
+    from helpers.errors import ReportError
+    with pytest.raises(ReportError, match="Typst"):
+        render.compile_typst("#let x = (")

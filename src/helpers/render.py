@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import tempfile
 import threading
 from pathlib import Path
 
@@ -211,6 +212,17 @@ def _markdown_to_typst(text: str) -> str:
     return to_typst(parse(text, shift_headings=False), {})
 
 
+_OBJECT_REPR = re.compile(r"<[\w.]+ object(?: at 0x[0-9a-f]+)?>")
+
+
+def _plain_to_typst(text: str) -> str:
+    """Plain text output as a preformatted block; an object's bare repr (what an
+    HTML-only display leaves in text/plain) is no content and is dropped."""
+    if not text.strip() or _OBJECT_REPR.fullmatch(text.strip()):
+        return ""
+    return f"#cchc-raw({blocks.typst_str(text)})"
+
+
 class TypstExporter(TemplateExporter):
     """The report as a Typst document (``.typ``, template ``cchc_typst``): each output's
     ``text/x-typst`` first, then SVG/PNG/JPEG images, Markdown and plain text."""
@@ -250,6 +262,7 @@ class TypstExporter(TemplateExporter):
         yield "typst_str", blocks.typst_str
         yield "typst_value", blocks.typst_value
         yield "markdown2typst", _markdown_to_typst
+        yield "typst_plain", _plain_to_typst
 
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
@@ -325,11 +338,20 @@ def typst_compiler():
 def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
     """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes."""
     import typst
-    main = source.encode("utf-8")
-    document = {"main.typ": main, **(files or {})} if files else main
     try:
         with _COMPILING:
-            return typst_compiler().compile(input=document, format="pdf")
+            if not files:
+                return typst_compiler().compile(input=source.encode("utf-8"), format="pdf")
+            with tempfile.TemporaryDirectory(prefix="cchc-typst-") as tmp:   # images are read as files
+                for name, data in files.items():
+                    path = Path(tmp, name)
+                    if not path.resolve().is_relative_to(Path(tmp).resolve()):
+                        raise ReportError(f"tên tệp ảnh không hợp lệ: {name!r}")
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data if isinstance(data, bytes) else str(data).encode("utf-8"))
+                main = Path(tmp, "main.typ")
+                main.write_text(source, encoding="utf-8")
+                return typst_compiler().compile(input=str(main), root=tmp, format="pdf")
     except typst.TypstError as exc:
         where = (exc.diagnostic or "").strip().splitlines()[:8]
         raise ReportError(f"không tạo được PDF (Typst): {exc.message}", hint="\n".join(where)) from None
