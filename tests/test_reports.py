@@ -261,3 +261,19 @@ def test_league_table_pdf_keeps_top_and_bottom_five_html_all(month):
     assert first in section and last in section and middle not in section
     html_section = html[html.index("Tỷ lệ hồ sơ nộp trực tuyến — các sở"):]
     assert middle in html_section[:html_section.index("Tỷ lệ hồ sơ thanh toán trực tuyến — các sở")]
+
+
+def test_english_month_report_is_english(tmp_path):
+    """Every label, target text, finding and status of the English edition is English (the analysts'
+    commentary is resolved by helpers.notes and checked there)."""
+    folder = render(tmp_path, "2023-10", "en")
+    pdf = sorted(folder.glob("progress_report*.pdf"))[-1]
+    text = _flat_pdf(pdf)
+    start = text.rindex("Analysts' assessment")
+    end = text.index("Appendix: Data quality", start)
+    leader = text[:start] + text[end:]
+    for word in ("Đạt", "Chưa đạt", "chỉ tiêu", "tối đa", "kỳ trước", "mục tiêu", "Lũy kế", "điểm %", "bậc"):
+        assert word not in leader, word
+    for needle in ("Key conclusions", "11/63", "↑15 places", "Behind pace", "On track", "Units ranked",
+                   "Overdue dossiers", "Reference figures", "1,989 ≠ 1,473 + 294 + 132 = 1,899", "49.12%"):
+        assert needle in text, needle
