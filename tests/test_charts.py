@@ -55,7 +55,8 @@ def legend_labels(fig) -> list[str]:
 # -- style ---------------------------------------------------------------------
 def test_report_style_sets_fonts_and_svg_text_only_inside_the_block():
     with charts.report_style():
-        assert matplotlib.rcParams["font.family"][0] == "Noto Sans"
+        assert matplotlib.rcParams["font.family"] == ["Be Vietnam Pro"]
+        assert not matplotlib.rcParams["text.parse_math"]
         assert matplotlib.rcParams["svg.fonttype"] == "none"
         assert not matplotlib.rcParams["axes.spines.top"]
     assert matplotlib.rcParams["font.family"] != charts.STYLE["font.family"]
@@ -74,7 +75,7 @@ def test_trend_draws_this_year_last_year_and_target():
     assert ax.figure.get_suptitle() == "Tỷ lệ hồ sơ nộp trực tuyến"
     assert len(ax.lines) == 3
     assert legend_labels(fig) == ["Năm nay", "Cùng kỳ năm trước", "Chỉ tiêu 50%"]
-    assert tick_labels(ax.xaxis) == MONTHS
+    assert charts.category_labels(ax) == MONTHS
     assert "51,35%" in texts(fig)  # the latest reported value is written
 
 
@@ -135,8 +136,8 @@ def test_comparison_one_bar_per_unit_sorted_descending_with_missing_last():
     assert len(widths) == len(DISTRICTS)
     assert widths[:-1] == sorted(widths[:-1], reverse=True)
     assert np.isnan(widths[-1])
-    assert tick_labels(ax.yaxis)[0] == "Thành phố Lào Cai"
-    assert tick_labels(ax.yaxis)[-1] == "Huyện Si Ma Cai"
+    assert charts.category_labels(ax)[0] == "Thành phố Lào Cai"
+    assert charts.category_labels(ax)[-1] == "Huyện Si Ma Cai"
 
 
 def test_comparison_writes_values_and_no_data():
@@ -171,9 +172,9 @@ def test_comparison_lower_better_target():
 def test_comparison_highlight_and_computed():
     fig = comparison(highlight="Huyện Mường Khương", computed=["Thị xã Sa Pa"])
     ax = fig.axes[0]
-    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    bold = [t.get_text() for t in ax.texts if t.get_gid() == "category" and t.get_fontweight() == "bold"]
     assert bold == ["Huyện Mường Khương"]
-    assert "Thị xã Sa Pa (*)" in tick_labels(ax.yaxis)
+    assert "Thị xã Sa Pa (*)" in charts.category_labels(ax)
     assert [bar.get_hatch() for bar in ax.patches].count("////") == 1
     assert any(label.startswith("(*)") for label in legend_labels(fig))
 
@@ -203,7 +204,7 @@ def test_progress_writes_real_figures_and_wraps_long_labels():
     written = texts(fig)
     assert {"143,84% / chỉ tiêu 100%", "2,3% / chỉ tiêu ≤ 5%", "18 / chỉ tiêu 10",
             "không có số liệu"} <= set(written)
-    first = tick_labels(fig.axes[0].yaxis)[0]
+    first = charts.category_labels(fig.axes[0])[0]
     assert "\n" in first and first.replace("\n", " ") == PROGRESS[0]["label"]
 
 
@@ -229,7 +230,7 @@ def test_findings_stacked_by_severity_most_first():
     ax = fig.axes[0]
     assert [len(c) for c in ax.containers] == [3, 3, 3]
     assert legend_labels(fig) == ["Lỗi", "Cảnh báo", "Thông tin"]
-    assert tick_labels(ax.yaxis)[0] == "Tỷ lệ hồ sơ nộp trực tuyến"
+    assert charts.category_labels(ax)[0] == "Tỷ lệ hồ sơ nộp trực tuyến"
     assert {"8", "4", "3"} <= set(texts(fig))
     warnings = ax.containers[1]
     assert [bar.get_x() for bar in warnings] == [3, 4, 0]  # stacked after the errors

@@ -19,7 +19,7 @@ from IPython.display import HTML, display
 from . import __version__, charts, fmt
 from .catalogue import AREAS, Indicator
 from .errors import DataError
-from .figures import STATUS_LABELS, Calculator, Figure
+from .figures import STATUS_LABELS, Calculator, Figure, status_of
 from .findings import Finding
 from .findings import errors as only_errors
 from .load import DataSet, load_data_cached, sha256
@@ -188,7 +188,8 @@ class Report:
         head = f"<h2 class='page-break'>{esc(t(L, 'summary'))}</h2><p>{esc(lead)}</p>"
         display(HTML(head + self.table(self.headline())))
         items = [dict(label=f.indicator.name(L), value=(f.ytd.value if self.shows_ytd else f.current.value),
-                      target=f.target, unit=f.indicator.unit, direction=f.indicator.direction)
+                      target=f.target, unit=f.indicator.unit, direction=f.indicator.direction,
+                      status=f.ytd_status if self.shows_ytd else f.status)
                  for f in self.headline() if f.target is not None]
         if items:
             charts.show(charts.target_progress_chart(
@@ -227,25 +228,39 @@ class Report:
             any(self.ds.catalogue[c].aggregation == "sum" for c in ind.numerator)
 
     def trend(self, ind: Indicator):
+        """This year's months (January to the period's end) against all of last year's.
+
+        Calendar years, not the last 12 months: many figures run from January
+        against a yearly plan or quota (plan tasks done, disbursement, e-ID) and
+        restart each January, so a 12-month window would show a fall from 96 % to
+        8 % that is only the new year. Indicators measured year to date
+        (``_cumulative``) plot each month's year-to-date value, the figure the
+        report judges; the others plot each month's own value. Months after the
+        period are empty, months without figures are gaps."""
         L = self.lang
-        months = self.period.trailing_months(12)
+        year = self.period.year
+        months = [Period.month(year, m) for m in range(1, 13)]
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
-        values = self.calc.series(self.unit, ind.code, windows)
+        values = [v if m.last <= self.period.last else None
+                  for m, v in zip(windows, self.calc.series(self.unit, ind.code, windows))]
         last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows])
-        fig = charts.trend_chart([m.short_label(L) for m in months], values, last_year,
-                                 title=t(L, "trend_title", name=ind.name(L)), unit=ind.unit, lang=L,
-                                 target=self.calc.target(self.unit, ind.code, self.period.year))
+        key = "trend_ytd_title" if self._cumulative(ind) else "trend_title"
+        fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
+                                 title=t(L, key, name=ind.name(L), year=year, last=year - 1),
+                                 unit=ind.unit, lang=L, year=year,
+                                 target=self.calc.target(self.unit, ind.code, year))
         charts.show(fig)
 
     def compare(self, ind: Indicator):
         L = self.lang
         window = self.period.ytd() if self.shows_ytd else self.period
         rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
+        target = self.calc.target(self.unit, ind.code, self.period.year)
         fig = charts.comparison_chart(
             [u.name(L) for u, _v in rows], [v.value for _u, v in rows],
             title=t(L, "compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
-            target=self.calc.target(self.unit, ind.code, self.period.year),
-            direction=ind.direction, decimals=ind.decimals)
+            target=target, direction=ind.target_op or ind.direction, decimals=ind.decimals,
+            statuses=[status_of(v.value, target, ind.target_op) for _u, v in rows])
         charts.show(fig)
 
     def narrative(self):
