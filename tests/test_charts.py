@@ -279,3 +279,194 @@ def test_save_writes_by_suffix(tmp_path):
     charts.save(fig, tmp_path / "a.svg")
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     assert "<svg" in (tmp_path / "a.svg").read_text()
+
+
+# -- issue 12: honest marks ---------------------------------------------------------
+def hex_colors(patches) -> list[str]:
+    return [matplotlib.colors.to_hex(p.get_facecolor()).upper() for p in patches]
+
+
+@pytest.mark.parametrize("target", [50, 500, 5000])
+def test_trend_target_inside_the_axis_even_far_above_the_data(target):
+    fig = charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="count", target=target)
+    lo, hi = fig.axes[0].get_ylim()
+    assert lo <= target < hi
+    assert max(v for v in ONLINE if v is not None) < hi
+
+
+@pytest.mark.parametrize("target, direction", [(400, "higher_better"), (1, "lower_better"),
+                                               (-30, "higher_better")])
+def test_comparison_target_inside_the_axis(target, direction):
+    fig = charts.comparison_chart(DISTRICTS, DISTRICT_RATES, title="T", unit="percent",
+                                  target=target, direction=direction)
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo <= target <= hi
+
+
+def test_comparison_bars_have_their_own_status_and_the_legend_only_those_drawn():
+    # every district below a 100% target: all bars not met, and no "met" entry in the legend
+    ax = comparison(target=100).axes[0]
+    assert set(hex_colors(ax.patches[:-1])) == {charts.COLORS["not_met"]}
+    labels = legend_labels(ax.figure)
+    assert "Chưa đạt chỉ tiêu" in labels and "Đạt chỉ tiêu" not in labels
+
+
+def test_comparison_colours_follow_given_statuses_and_the_legend_lists_them():
+    statuses = ["on_track", "behind", "met", "behind", None, "on_track", "behind", "behind", "behind"]
+    ax = comparison(target=60, statuses=statuses).axes[0]
+    by_name = dict(zip(charts.category_labels(ax), hex_colors(ax.patches)))
+    expected = dict(zip(DISTRICTS, statuses))
+    for name, color in by_name.items():
+        if expected[name] is not None:
+            assert color == charts.COLORS[expected[name]], name
+    assert legend_labels(ax.figure) == ["Chỉ tiêu 60%", "Đạt chỉ tiêu", "Đúng tiến độ", "Chậm tiến độ"]
+
+
+def test_comparison_neutral_indicator_with_a_target_is_judged_as_a_floor():
+    fig = charts.comparison_chart(["A", "B"], [30, 70], title="T", unit="percent", target=50,
+                                  direction="neutral")
+    assert hex_colors(fig.axes[0].patches) == [charts.COLORS["met"], charts.COLORS["not_met"]]
+    assert legend_labels(fig) == ["Chỉ tiêu 50%", "Đạt chỉ tiêu", "Chưa đạt chỉ tiêu"]
+
+
+def test_progress_legend_lists_only_statuses_drawn_and_uses_given_statuses():
+    items = [dict(PROGRESS[0], status="on_track"), dict(PROGRESS[1], status="behind")]
+    fig = charts.target_progress_chart(items, title="Tiến độ")
+    assert hex_colors(fig.axes[0].containers[0]) == [charts.COLORS["on_track"], charts.COLORS["behind"]]
+    assert legend_labels(fig) == ["Chỉ tiêu", "Đúng tiến độ", "Chậm tiến độ"]
+    only_met = charts.target_progress_chart(PROGRESS[:1], title="Tiến độ")
+    assert legend_labels(only_met) == ["Chỉ tiêu", "Đạt chỉ tiêu"]
+
+
+def test_trend_last_year_is_a_distinct_line_drawn_over_this_year():
+    fig = charts.trend_chart(MONTHS, ONLINE, ONLINE, title="T", unit="percent")
+    this_year, last_year = fig.axes[0].lines[:2]
+    assert this_year.get_linestyle() == "-" and last_year.get_linestyle() == "--"
+    assert this_year.get_color() != last_year.get_color()
+    assert last_year.get_marker() == "o" and last_year.get_markerfacecolor() == "white"
+    assert last_year.get_zorder() > this_year.get_zorder()   # visible even where the values are equal
+    assert legend_labels(fig) == ["Năm nay", "Cùng kỳ năm trước"]
+
+
+def test_trend_without_last_year_figures_has_no_last_year_legend():
+    fig = charts.trend_chart(MONTHS, ONLINE, [None] * 12, title="T", unit="percent", year=2023)
+    assert legend_labels(fig) == ["Năm 2023"]
+    assert len(fig.axes[0].lines) == 1
+
+
+def test_trend_named_by_year():
+    fig = charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="percent", year=2023, lang="en")
+    assert legend_labels(fig) == ["2023", "2022"]
+
+
+# -- mathtext: names are text -------------------------------------------------------
+@pytest.mark.parametrize("name", [r"$\undefinedmacro$", "50%_$x$", r"Huyện $\frac{1}{2}$ & <b>"])
+def test_names_that_look_like_tex_are_drawn_as_typed(name):
+    import html
+    figures = [
+        charts.comparison_chart([name, "B"], [1, 2], title=name, unit="percent", target=1),
+        charts.trend_chart([name, "T2"], [1, 2], [None, 1], title=name, this_year_label=name),
+        charts.target_progress_chart([dict(PROGRESS[0], label=name)], title=name),
+        charts.findings_bar({name: {"error": 1}}, title=name),
+    ]
+    for fig in figures:
+        svg = charts.svg(fig)
+        assert html.escape(name, quote=False) in svg
+
+
+# -- fonts ------------------------------------------------------------------------------
+def test_charts_use_be_vietnam_pro_from_the_package():
+    from matplotlib import font_manager
+    charts.register_fonts()
+    fig = charts.comparison_chart(DISTRICTS, DISTRICT_RATES, title="Tỷ lệ", unit="percent")
+    with charts.report_style():
+        path = font_manager.findfont(font_manager.FontProperties(family=charts.FONT_FAMILY),
+                                     fallback_to_default=False)
+    assert "fontpkg_be_vietnam_pro" in path and path.endswith("BeVietnamPro-Regular.ttf")
+    svg = charts.svg(fig)
+    assert "Be Vietnam Pro" in svg and "DejaVu" not in svg
+
+
+def test_vietnamese_labels_are_svg_text():
+    fig = charts.comparison_chart(DISTRICTS, DISTRICT_RATES, unit="percent", target=50,
+                                  title="Tỷ lệ hồ sơ nộp trực tuyến theo huyện")
+    svg = charts.svg(fig)
+    assert svg.startswith("<svg")
+    for text in ["Huyện Mường Khương", "Thị xã Sa Pa", "Tỷ lệ hồ sơ nộp trực tuyến theo huyện",
+                 "62,35%", "không có số liệu", "Chưa đạt chỉ tiêu", "Chỉ tiêu 50%"]:
+        assert text in svg, text
+    import re
+    assert re.search(r"<text[^>]*>Huyện Mường Khương</text>", svg)   # a text element, not glyph paths
+    assert "Be Vietnam Pro" in svg
+
+
+# -- layout ------------------------------------------------------------------------------
+def _drawn_text_boxes(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    canvas = FigureCanvasAgg(fig)
+    with charts.report_style():
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        return [(t.get_text(), t.get_window_extent(renderer)) for t in fig.findobj(Text)
+                if t.get_visible() and t.get_text()], fig.bbox
+
+
+@pytest.mark.parametrize("build", [
+    lambda: charts.comparison_chart(DISTRICTS, DISTRICT_RATES, title="Tỷ lệ hồ sơ nộp trực tuyến theo huyện "
+                                    "trong mười tháng đầu năm 2023 so với chỉ tiêu", unit="percent", target=50),
+    lambda: charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="percent", target=50),
+    lambda: charts.target_progress_chart(PROGRESS, title="Tiến độ"),
+    lambda: charts.findings_bar({"Thị xã Sa Pa": {"error": 4}, "Kế hoạch CCHC": {"warning": 2}}, title="F"),
+])
+def test_every_text_lies_inside_the_figure(build):
+    boxes, frame = _drawn_text_boxes(build())
+    for text, box in boxes:
+        assert box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1, text
+        assert box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1, text
+
+
+# -- the report's trend windows -----------------------------------------------------------
+def report_trends(monkeypatch, period, areas=("chi_dao_dieu_hanh", "tai_chinh_cong", "de_an_06")):
+    """The trend charts a sample report asks for: (title, labels, values, last year, kwargs)."""
+    from helpers import report as report_module
+    calls = []
+    real = charts.trend_chart
+
+    def record(labels, values, last_year=None, **kwargs):
+        calls.append((kwargs["title"], list(labels), list(values), list(last_year), kwargs))
+        return real(labels, values, last_year, **kwargs)
+
+    monkeypatch.setattr(charts, "trend_chart", record)
+    monkeypatch.setattr(charts, "show", lambda fig: None)
+    monkeypatch.setattr(report_module, "display", lambda *a, **k: None)
+    rep = report_module.open_report(period, "10", "data", "vi")
+    for area in areas:
+        rep.section(area)
+    return rep, calls
+
+
+@pytest.mark.parametrize("period, last_month", [("2023-10", 10), ("2023-01", 1), ("2023-Q3", 9)])
+def test_report_trends_are_this_calendar_year_against_last(monkeypatch, period, last_month):
+    rep, calls = report_trends(monkeypatch, period)
+    assert calls
+    for title, labels, values, last_year, kwargs in calls:
+        assert labels == [f"T{m}" for m in range(1, 13)], title
+        assert all(v is None for v in values[last_month:]), title     # no month after the period
+        assert any(v is not None for v in values[:last_month]), title
+        assert sum(v is not None for v in last_year) > last_month or last_month == 12, title
+        assert kwargs["year"] == 2023
+
+
+def test_report_trend_of_a_year_to_date_indicator_does_not_fall_in_january(monkeypatch):
+    from helpers.periods import Period
+    rep, calls = report_trends(monkeypatch, "2023-10")
+    eid = rep.ds.catalogue["eid_collection_vs_target"]
+    assert rep._cumulative(eid)
+    (title, labels, values, last_year, _kw), = [c for c in calls if c[0].startswith(eid.name("vi"))]
+    assert "lũy kế từ đầu năm" in title
+    # each point is the year to date the report judges, and it only grows through the year
+    expected = [rep.calc.value("10", eid.code, Period.ytd_until(2023, m)).value for m in range(1, 11)]
+    assert values[:10] == expected
+    reported = [float(v) for v in values if v is not None]
+    assert reported == sorted(reported) and len(reported) == 10
+    assert [float(v) for v in last_year if v is not None] == sorted(float(v) for v in last_year if v is not None)
