@@ -470,3 +470,10 @@ def test_report_trend_of_a_year_to_date_indicator_does_not_fall_in_january(monke
     reported = [float(v) for v in values if v is not None]
     assert reported == sorted(reported) and len(reported) == 10
     assert [float(v) for v in last_year if v is not None] == sorted(float(v) for v in last_year if v is not None)
+
+
+def test_only_notes_that_cross_the_target_line_get_a_white_backing():
+    fig = charts.comparison_chart(["A", "B", "C"], [10, 49.5, 90], title="T", unit="percent", target=50)
+    backed = {t.get_text(): t.get_bbox_patch() is not None for t in fig.axes[0].texts
+              if t.get_gid() != "category"}
+    assert backed == {"10,0%": False, "49,5%": True, "90,0%": False}

@@ -384,12 +384,20 @@ def _no_data(title: str, lang: str) -> Figure:
     return fig
 
 
-def _bar_note(ax, text: str, x: float, y: float, **style) -> None:
-    """A small label just past the end of a horizontal bar (left of it if negative)."""
-    offset = transforms.offset_copy(ax.transData, ax.figure, x=-3 if x < 0 else 3, y=0, units="points")
+def _bar_note(ax, text: str, x: float, y: float, *, over=None, scale: float = 0.0, **style) -> None:
+    """A small label just past the end of a horizontal bar (left of it if negative).
+    Where it crosses the line at ``over`` (``scale``: data units per inch), it gets
+    a white backing so the line does not strike it through (only there: a backing
+    is one more artist to lay out)."""
+    gap = 3 / 72
+    offset = transforms.offset_copy(ax.transData, ax.figure, x=-gap if x < 0 else gap, y=0, units="inches")
+    if over is not None:
+        reach = (text_width(text, NOTE_SIZE) + gap) * scale
+        start, end = (x - reach, x) if x < 0 else (x, x + reach)
+        if start <= float(over) <= end:
+            style["bbox"] = {"facecolor": "white", "edgecolor": "none", "pad": 0.6}
     ax.text(x, y, text, transform=offset, ha="right" if x < 0 else "left", va="center",
-            fontsize=NOTE_SIZE, zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-            **style)
+            fontsize=NOTE_SIZE, zorder=4, **style)
 
 
 def _category_axis(ax, labels, bold=frozenset()) -> None:
@@ -606,6 +614,8 @@ def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=N
 
     colors = [_status_color(s) if target is not None or statuses is not None else COLORS["this_year"]
               for s in states]
+    lo, hi = _bar_limits(numbers, notes, axes_width, () if target is None else (target,))
+    scale = (hi - lo) / axes_width
     bars = _hbars(ax, numbers, height=0.7, colors=colors)
     for y, (bar, name, v, note) in enumerate(zip(bars, names, numbers, notes)):
         if name in computed:
@@ -613,14 +623,13 @@ def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=N
         if name in highlight:
             bar.set(edgecolor=COLORS["text"], linewidth=1.2)
         if math.isnan(v):
-            _bar_note(ax, note, 0, y, color=COLORS["muted"], style="italic")
+            _bar_note(ax, note, 0, y, over=target, scale=scale, color=COLORS["muted"], style="italic")
         else:
-            _bar_note(ax, note, v, y)
+            _bar_note(ax, note, v, y, over=target, scale=scale)
     if target is not None:
         ax.axvline(float(target), color=COLORS["target"], linestyle="--", linewidth=1.2, zorder=3)
 
     _category_axis(ax, shown, bold=bold)
-    lo, hi = _bar_limits(numbers, notes, axes_width, () if target is None else (target,))
     ax.set_xlim(lo, hi)
     ax.set_xticks(*_value_ticks(lo, hi, unit, lang))
     _legend(fig, handles)
