@@ -32,6 +32,8 @@ import matplotlib
 import numpy as np
 from IPython.display import display
 from matplotlib import font_manager, pyplot, transforms
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -68,7 +70,7 @@ COLORS = {
     "other": "#7F7F7F",
     "text": "#222222",
     "muted": "#6B6B6B",
-    "grid": "#E3E3E3",
+    "grid": "#DDDDDD",
 }
 STATUS_ORDER = ("met", "on_track", "behind", "not_met", "no_target")
 
@@ -86,12 +88,12 @@ STYLE = {
     "axes.linewidth": 0.8,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.grid": True,
+    "axes.grid": False,         # value axes draw their own grid lines
     "axes.axisbelow": True,
     "axes.prop_cycle": matplotlib.cycler(color=[COLORS["this_year"], COLORS["last_year"]]),
     "axes.unicode_minus": True,
     "grid.color": COLORS["grid"],
-    "grid.linewidth": 0.6,
+    "grid.linewidth": 0.7,
     "xtick.labelsize": TICK_SIZE,
     "ytick.labelsize": TICK_SIZE,
     "xtick.color": COLORS["text"],
@@ -194,12 +196,46 @@ def _styled(build):
 
 
 # -- measuring text ------------------------------------------------------------------
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=16384)
+def _metrics(text: str, family: tuple, style: str, weight, stretch, size: float, file) -> tuple:
+    """Width, height and descent in points of one line, from the font file (the
+    SVG writer's own measure), once per process for each text and font."""
+    prop = FontProperties(family=list(family), style=style, weight=weight, stretch=stretch, size=size,
+                          fname=file)
+    return text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+
+
 def _line_width(text: str, size: float, weight: str) -> float:
-    """Width in inches of one line in the chart font (the SVG writer's own metrics)."""
-    prop = FontProperties(family=FONT_FAMILY, size=size, weight=weight)
-    width, _height, _descent = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
-    return width / 72
+    """Width in inches of one line in the chart font."""
+    return _metrics(text, (FONT_FAMILY,), "normal", weight, "normal", float(size), None)[0] / 72
+
+
+class _Renderer(RendererSVG):
+    """matplotlib's SVG renderer, measuring text through the per-process cache
+    (matplotlib's own cache lives as long as one renderer, i.e. one figure)."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        return _metrics(s, tuple(prop.get_family()), prop.get_style(), prop.get_weight(), prop.get_stretch(),
+                        prop.get_size_in_points(), prop.get_file())
+
+
+class _Canvas(FigureCanvasSVG):
+    """Writes a chart's SVG in one drawing pass, with :class:`_Renderer`."""
+
+    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_colors_and_orientation):
+        # FigureCanvasSVG.print_svg (matplotlib 3.8-3.11) with our renderer, to a text stream only
+        # (savefig passes facecolor/edgecolor/orientation to third-party canvases; the figure has its own)
+        fh = filename
+        dpi = self.figure.dpi
+        self.figure.dpi = 72
+        width, height = self.figure.get_size_inches()
+        renderer = MixedModeRenderer(self.figure, width, height, dpi,
+                                     _Renderer(width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata),
+                                     bbox_inches_restore=bbox_inches_restore)
+        self.figure.draw(renderer)
+        renderer.finalize()
 
 
 def text_width(text, size: float = TICK_SIZE, weight: str = "normal") -> float:
@@ -277,14 +313,30 @@ def _wrap(text, width: int) -> str:
 
 
 def _fit(text, width: float, size: float, weight: str = "normal") -> str:
-    """``text`` broken into lines no wider than ``width`` inches (word by word)."""
+    """``text`` in as few lines no wider than ``width`` inches as it needs, the
+    lines of even length (no single word left alone on the last line)."""
+    lines = _lines(str(text), width, size, weight)
+    if len(lines) > 1:
+        narrow, wide = width / len(lines), width
+        for _ in range(12):  # the narrowest width that still needs no more lines
+            middle = (narrow + wide) / 2
+            if len(_lines(str(text), middle, size, weight)) == len(lines):
+                wide = middle
+            else:
+                narrow = middle
+        lines = _lines(str(text), wide, size, weight)
+    return "\n".join(lines) or str(text)
+
+
+def _lines(text: str, width: float, size: float, weight: str) -> list[str]:
+    """Greedy line breaking, word by word (a word longer than a line stays whole)."""
     lines: list[str] = []
-    for word in str(text).split():
+    for word in text.split():
         if lines and text_width(f"{lines[-1]} {word}", size, weight) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
-    return "\n".join(lines) or str(text)
+    return lines
 
 
 def _as_set(labels) -> set:
@@ -318,6 +370,33 @@ def _value_ticks(lo: float, hi: float, unit: str, lang: str) -> tuple[list[float
     formatter = _ValueFormatter(unit, lang)
     formatter.set_locs(locs)
     return locs, [formatter(v) for v in locs]
+
+
+def _value_axis(ax, which: str, locs, labels) -> None:
+    """A value axis drawn as what it shows: one set of grid lines and a label per
+    value (gid ``value``). matplotlib's ticks are five artists each (two marks,
+    two labels, a grid line), made and laid out one by one."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    if which == "x":
+        ax.vlines(locs, 0, 1, transform=ax.get_xaxis_transform(), color=COLORS["grid"],
+                  linewidth=STYLE["grid.linewidth"], zorder=0.5)
+        place = transforms.offset_copy(ax.get_xaxis_transform(), ax.figure, x=0, y=-TICK_GAP / 2, units="inches")
+        style = {"ha": "center", "va": "top"}
+    else:
+        ax.hlines(locs, 0, 1, transform=ax.get_yaxis_transform(), color=COLORS["grid"],
+                  linewidth=STYLE["grid.linewidth"], zorder=0.5)
+        place = transforms.offset_copy(ax.get_yaxis_transform(), ax.figure, x=-TICK_GAP / 2, y=0, units="inches")
+        style = {"ha": "right", "va": "center"}
+    for loc, label in zip(locs, labels):
+        position = (loc, 0) if which == "x" else (0, loc)
+        ax.text(*position, label, transform=place, fontsize=TICK_SIZE, gid="value", clip_on=False, **style)
+
+
+def value_labels(ax) -> list[str]:
+    """The labels of a chart's value axis, in order."""
+    return [t.get_text() for t in ax.texts if t.get_gid() == "value"]
 
 
 def _span(values, *extra) -> tuple[float, float]:
@@ -384,20 +463,24 @@ def _no_data(title: str, lang: str) -> Figure:
     return fig
 
 
-def _bar_note(ax, text: str, x: float, y: float, *, over=None, scale: float = 0.0, **style) -> None:
-    """A small label just past the end of a horizontal bar (left of it if negative).
-    Where it crosses the line at ``over`` (``scale``: data units per inch), it gets
-    a white backing so the line does not strike it through (only there: a backing
-    is one more artist to lay out)."""
+def _bar_notes(ax, xs, notes, *, over=None, scale: float = 0.0, muted=()) -> None:
+    """A small label just past the end of each horizontal bar (left of it if
+    negative); rows listed in ``muted`` are grey italics ("no data"). A label that
+    crosses the line at ``over`` (``scale``: data units per inch) gets a white
+    backing so the line does not strike it through (only there: a backing is one
+    more artist to lay out)."""
     gap = 3 / 72
-    offset = transforms.offset_copy(ax.transData, ax.figure, x=-gap if x < 0 else gap, y=0, units="inches")
-    if over is not None:
-        reach = (text_width(text, NOTE_SIZE) + gap) * scale
-        start, end = (x - reach, x) if x < 0 else (x, x + reach)
-        if start <= float(over) <= end:
-            style["bbox"] = {"facecolor": "white", "edgecolor": "none", "pad": 0.6}
-    ax.text(x, y, text, transform=offset, ha="right" if x < 0 else "left", va="center",
-            fontsize=NOTE_SIZE, zorder=4, **style)
+    right = transforms.offset_copy(ax.transData, ax.figure, x=gap, y=0, units="inches")
+    left = transforms.offset_copy(ax.transData, ax.figure, x=-gap, y=0, units="inches")
+    for y, (x, text) in enumerate(zip(xs, notes)):
+        style = {"color": COLORS["muted"], "style": "italic"} if y in muted else {}
+        if over is not None:
+            reach = (text_width(text, NOTE_SIZE) + gap) * scale
+            start, end = (x - reach, x) if x < 0 else (x, x + reach)
+            if start <= float(over) <= end:
+                style["bbox"] = {"facecolor": "white", "edgecolor": "none", "pad": 0.6}
+        ax.text(x, y, text, transform=left if x < 0 else right, ha="right" if x < 0 else "left",
+                va="center", fontsize=NOTE_SIZE, zorder=4, **style)
 
 
 def _category_axis(ax, labels, bold=frozenset()) -> None:
@@ -513,7 +596,7 @@ def trend_chart(labels, values, last_year_values=None, *, title, unit="count", l
 
     ax.set_xlim(-0.5, len(labels) - 0.5)
     ax.set_ylim(lo, hi)
-    ax.set_yticks(locs, tick_texts)
+    _value_axis(ax, "y", locs, tick_texts)
     _month_axis(ax, label_texts, crowded)
     _legend(fig, handles)
     return fig
@@ -617,21 +700,19 @@ def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=N
     lo, hi = _bar_limits(numbers, notes, axes_width, () if target is None else (target,))
     scale = (hi - lo) / axes_width
     bars = _hbars(ax, numbers, height=0.7, colors=colors)
-    for y, (bar, name, v, note) in enumerate(zip(bars, names, numbers, notes)):
+    for bar, name in zip(bars, names):
         if name in computed:
             bar.set(hatch="////", edgecolor="white", linewidth=0)
         if name in highlight:
             bar.set(edgecolor=COLORS["text"], linewidth=1.2)
-        if math.isnan(v):
-            _bar_note(ax, note, 0, y, over=target, scale=scale, color=COLORS["muted"], style="italic")
-        else:
-            _bar_note(ax, note, v, y, over=target, scale=scale)
+    _bar_notes(ax, np.nan_to_num(numbers, nan=0.0), notes, over=target, scale=scale,
+               muted={y for y, v in enumerate(numbers) if math.isnan(v)})
     if target is not None:
         ax.axvline(float(target), color=COLORS["target"], linestyle="--", linewidth=1.2, zorder=3)
 
     _category_axis(ax, shown, bold=bold)
     ax.set_xlim(lo, hi)
-    ax.set_xticks(*_value_ticks(lo, hi, unit, lang))
+    _value_axis(ax, "x", *_value_ticks(lo, hi, unit, lang))
     _legend(fig, handles)
     return fig
 
@@ -687,8 +768,10 @@ def target_progress_chart(items, *, title, lang="vi") -> Figure:
 
     _category_axis(ax, labels)
     ax.set_xlim(0, PROGRESS_CAP)
-    ax.set_xticks(PROGRESS_TICKS, [fmt.percent(v, lang, 0) for v in PROGRESS_TICKS])
-    ax.set_xlabel(words["percent_of_target"], fontsize=TICK_SIZE, color=COLORS["muted"], labelpad=2)
+    _value_axis(ax, "x", PROGRESS_TICKS, [fmt.percent(v, lang, 0) for v in PROGRESS_TICKS])
+    below = transforms.offset_copy(ax.transAxes, fig, x=0, y=-(TICK_GAP + text_height("0")), units="inches")
+    ax.text(0.5, 0, words["percent_of_target"], transform=below, ha="center", va="top", fontsize=TICK_SIZE,
+            color=COLORS["muted"], clip_on=False)
     _legend(fig, handles)
     return fig
 
@@ -739,13 +822,12 @@ def findings_bar(counts_by_label, *, title, lang="vi") -> Figure:
                colors=[COLORS.get(severity, COLORS["other"])] * len(names))
         left_edge += counts
     notes = [fmt.number(total, lang) for total in left_edge]
-    for y, (total, note) in enumerate(zip(left_edge, notes)):
-        _bar_note(ax, note, total, y)
+    _bar_notes(ax, left_edge, notes)
 
     _category_axis(ax, shown)
     lo, hi = _bar_limits(left_edge, notes, PAGE_WIDTH - left - 0.12)
     ax.set_xlim(lo, hi)
-    ax.set_xticks(*_value_ticks(lo, hi, "count", lang))
+    _value_axis(ax, "x", *_value_ticks(lo, hi, "count", lang))
     _legend(fig, handles)
     return fig
 
@@ -769,6 +851,7 @@ def svg(fig: Figure) -> str:
 def to_svg(fig: Figure) -> str:
     """The figure as a standalone SVG document (XML declaration and doctype)."""
     buffer = io.StringIO()
+    _Canvas(fig)
     with report_style():
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
