@@ -20,8 +20,8 @@ Nothing is asserted: benchmarks are not tests.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import contextlib
+import cProfile
 import importlib.util
 import inspect
 import pstats
@@ -80,6 +80,7 @@ def _patched(module, attributes: dict):
 def _quiet_display(report_module):
     """No output while recording: whatever the report displays is dropped."""
     from IPython import display as ipy_display
+
     from helpers import charts
     noop = {"display": lambda *a, **k: None}
     with contextlib.ExitStack() as stack:
