@@ -78,13 +78,14 @@ def _patched(module, attributes: dict):
 
 @contextlib.contextmanager
 def _quiet_display(report_module):
-    """No output while recording: whatever the report displays is dropped."""
+    """No output while recording: ``display`` is a no-op in IPython and in every
+    helpers module that imported it (report, charts, blocks…)."""
     from IPython import display as ipy_display
-
-    from helpers import charts
     noop = {"display": lambda *a, **k: None}
+    modules = [ipy_display, report_module] + [m for name, m in list(sys.modules.items())
+                                              if name.startswith("helpers.") and m is not None]
     with contextlib.ExitStack() as stack:
-        for module in (report_module, charts, ipy_display):
+        for module in dict.fromkeys(modules):
             if hasattr(module, "display"):
                 stack.enter_context(_patched(module, noop))
         yield
