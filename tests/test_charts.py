@@ -477,3 +477,25 @@ def test_only_notes_that_cross_the_target_line_get_a_white_backing():
     backed = {t.get_text(): t.get_bbox_patch() is not None for t in fig.axes[0].texts
               if t.get_gid() is None}
     assert backed == {"10,0%": False, "49,5%": True, "90,0%": False}
+
+
+# -- cost: what is done, not how long it takes ----------------------------------------------
+def test_a_chart_is_drawn_once_when_its_svg_is_written(monkeypatch):
+    from matplotlib.figure import Figure
+    draws = []
+    real = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(self) or real(self, renderer))
+    built = [charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="percent", target=50),
+             comparison(target=50), charts.target_progress_chart(PROGRESS, title="P"),
+             charts.findings_bar({"A": {"error": 1}}, title="F")]
+    assert draws == []                       # building lays nothing out
+    for fig in built:
+        charts.svg(fig)
+    assert draws == built                    # one drawing pass each, the one that writes the SVG
+
+
+def test_charts_make_no_matplotlib_ticks():
+    from matplotlib.axis import Tick
+    fig = comparison(target=50)
+    charts.svg(fig)
+    assert not fig.findobj(Tick)
