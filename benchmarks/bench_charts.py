@@ -109,10 +109,13 @@ def serialiser(module):
     return getattr(module, "svg", None) or module.to_svg
 
 
-def replay(module, calls) -> tuple[float, float]:
-    """One round: build every chart, then its SVG. Returns (build s, SVG s)."""
+def replay(module, calls) -> tuple[float, float, float]:
+    """One round: build every chart, then its SVG. Returns (build s, SVG s, CPU s):
+    wall-clock seconds of each part, and the process's CPU seconds for both (on a
+    loaded machine wall time includes waiting for a core; CPU time does not)."""
     to_svg = serialiser(module)
     build = write = 0.0
+    cpu = time.process_time()
     for name, args, kwargs in calls:
         fn = getattr(module, name)
         known = inspect.signature(fn).parameters
@@ -124,7 +127,7 @@ def replay(module, calls) -> tuple[float, float]:
         t2 = time.perf_counter()
         build += t1 - t0
         write += t2 - t1
-    return build, write
+    return build, write, time.process_time() - cpu
 
 
 def main(argv=None) -> None:
@@ -156,17 +159,20 @@ def main(argv=None) -> None:
     kinds = ", ".join(f"{names.count(name)}× {name}" for name in dict.fromkeys(names))
     print(f"{n} charts of a progress report ({args.period}, unit {args.unit}): {kinds}")
     print(f"import helpers.charts: {imported * 1000:.0f} ms; {args.rounds} rounds after a first one")
-    print(f"{'code':<22} {'first round':>12} {'build':>9} {'SVG':>9} {'total':>9} {'per chart':>10}")
+    print(f"{'code':<22} {'first round':>12} {'build':>9} {'SVG':>9} {'total':>9} {'per chart':>10} "
+          f"{'CPU/chart':>10}")
     medians = {}
     for label, rounds in times.items():
-        build = statistics.median(b for b, _ in rounds)
-        write = statistics.median(w for _, w in rounds)
-        medians[label] = build + write
-        print(f"{label:<22} {sum(first[label]) * 1000:>9.0f} ms {build * 1000:>6.0f} ms {write * 1000:>6.0f} ms "
-              f"{(build + write) * 1000:>6.0f} ms {(build + write) / n * 1000:>7.1f} ms")
+        build = statistics.median(r[0] for r in rounds)
+        write = statistics.median(r[1] for r in rounds)
+        cpu = statistics.median(r[2] for r in rounds)
+        medians[label] = (build + write, cpu)
+        print(f"{label:<22} {sum(first[label][:2]) * 1000:>9.0f} ms {build * 1000:>6.0f} ms {write * 1000:>6.0f} ms "
+              f"{(build + write) * 1000:>6.0f} ms {(build + write) / n * 1000:>7.1f} ms {cpu / n * 1000:>7.1f} ms")
     if len(medians) == 2:
-        before, after = medians.values()
-        print(f"current / before: {after / before:.2f} ({before / after:.2f}x faster)")
+        (before, before_cpu), (after, after_cpu) = medians.values()
+        print(f"current / before: {after / before:.2f} wall ({before / after:.2f}x faster), "
+              f"{after_cpu / before_cpu:.2f} CPU ({before_cpu / after_cpu:.2f}x)")
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(replay, charts, calls)
