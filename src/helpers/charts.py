@@ -46,6 +46,7 @@ from matplotlib.textpath import text_to_path
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from . import fmt
+from .figures import status_of
 
 PAGE_WIDTH = 16 / 2.54  # inches: A4 minus 2.5 cm margins
 FONT_FAMILY = "Be Vietnam Pro"
@@ -280,18 +281,16 @@ def _format(value, unit: str, lang: str, decimals: int | None = None) -> str:
     return fmt.value(value, unit, lang, decimals)
 
 
-def status(value, target, direction: str = "higher_better") -> str | None:
-    """``met``/``not_met`` of ``value`` against ``target``; ``no_target`` without
-    a target, ``None`` without a value. ``direction`` is ``higher_better``,
-    ``lower_better`` or ``neutral``, or the target's operator ``>=``/``<=``; a
-    target of a neutral indicator is a floor, as in the catalogue."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _status(value, target, direction: str = "higher_better") -> str | None:
+    """The status of ``value`` against ``target`` as the report judges it
+    (:func:`helpers.figures.status_of`), ``None`` without a value. ``direction``
+    is the indicator's (``higher_better``, ``lower_better``, ``neutral``) or the
+    target's operator (``>=``, ``<=``); a neutral indicator's target is a floor,
+    as in the catalogue."""
+    if value is None or math.isnan(float(value)):
         return None
-    if target is None:
-        return "no_target"
-    if direction in ("lower_better", "<="):
-        return "met" if float(value) <= float(target) else "not_met"
-    return "met" if float(value) >= float(target) else "not_met"
+    op = "<=" if direction in ("lower_better", "<=") else ">="
+    return status_of(float(value), None if target is None else float(target), op)
 
 
 def _status_color(state: str | None) -> str:
@@ -683,7 +682,7 @@ def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=N
     if statuses is not None:
         states = [statuses[i] if math.isfinite(numbers[k]) else None for k, i in enumerate(order)]
     elif target is not None:
-        states = [status(None if math.isnan(v) else v, target, direction) for v in numbers]
+        states = [_status(v, target, direction) for v in numbers]
     else:
         states = [None] * len(names)
     computed, highlight = _as_set(computed), _as_set(highlight)
@@ -749,7 +748,7 @@ def target_progress_chart(items, *, title, lang="vi") -> Figure:
         return _no_data(title, lang)
     labels = [_wrap(item["label"], 36) for item in items]
     ratios = _floats([_percent_of_target(item.get("value"), item.get("target")) for item in items])
-    states = [item.get("status") or status(item.get("value"), item.get("target"), item["direction"])
+    states = [item.get("status") or _status(item.get("value"), item.get("target"), item["direction"])
               for item in items]
     notes = [_progress_text(item, lang) for item in items]
     drawn = [s for s, r in zip(states, ratios) if s and (math.isfinite(r) or r == math.inf)]
