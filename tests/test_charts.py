@@ -1,5 +1,5 @@
 """Charts: what is drawn (bars, lines, gaps), how numbers read (Vietnamese
-format), and how a figure leaves the module (SVG with glyphs as paths)."""
+format), and how a figure leaves the module (SVG, text as text, drawn once)."""
 
 from decimal import Decimal
 
@@ -499,3 +499,10 @@ def test_charts_make_no_matplotlib_ticks():
     fig = comparison(target=50)
     charts.svg(fig)
     assert not fig.findobj(Tick)
+
+
+def test_rates_keep_the_indicators_decimals_targets_their_own():
+    fig = charts.target_progress_chart([dict(PROGRESS[0], value=109.2, decimals=2)], title="P")
+    assert "109,20% / chỉ tiêu 100%" in texts(fig)
+    trend = charts.trend_chart(MONTHS, ONLINE[:9] + [51.3, None, None], title="T", unit="percent", decimals=2)
+    assert "51,30%" in texts(trend)

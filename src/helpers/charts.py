@@ -554,7 +554,8 @@ def _bar_limits(numbers: np.ndarray, notes: list[str], axes_width: float, extra=
 # -- trend --------------------------------------------------------------------------------
 @_styled
 def trend_chart(labels, values, last_year_values=None, *, title, unit="count", lang="vi",
-                target=None, this_year_label=None, last_year_label=None, year=None) -> Figure:
+                target=None, this_year_label=None, last_year_label=None, year=None,
+                decimals=None) -> Figure:
     """Monthly trend: this year's line (solid, blue, markers), the same months of
     last year as a grey dashed line with hollow markers, an optional red dashed
     target (always inside the axis); the latest value is written. A month without
@@ -562,7 +563,8 @@ def trend_chart(labels, values, last_year_values=None, *, title, unit="count", l
 
     The caller chooses the months (the report: January..December of its year
     against last year's, see ``Report.trend``); with ``year`` the lines are
-    named "Năm 2023" and "Năm 2022" instead of "this year" and "last year"."""
+    named "Năm 2023" and "Năm 2022" instead of "this year" and "last year";
+    ``decimals`` is the written value's (fewest needed by default)."""
     words = _words(lang)
     if year is not None:
         this_year_label = this_year_label or words["year"].format(year=year)
@@ -594,7 +596,7 @@ def trend_chart(labels, values, last_year_values=None, *, title, unit="count", l
                 marker="o", markersize=3.5, markerfacecolor="white", markeredgewidth=1.0, zorder=3.5)
     if target is not None:
         ax.axhline(float(target), color=COLORS["target"], linestyle="--", linewidth=1.2, zorder=2.5)
-    _write_latest(ax, x, this_year, unit, lang)
+    _write_latest(ax, x, this_year, unit, lang, decimals)
 
     ax.set_xlim(-0.5, len(labels) - 0.5)
     ax.set_ylim(lo, hi)
@@ -645,13 +647,13 @@ def _trend_handles(this_year, last_year, target, unit, lang, words, this_label, 
     return handles
 
 
-def _write_latest(ax, x, values: np.ndarray, unit: str, lang: str) -> None:
+def _write_latest(ax, x, values: np.ndarray, unit: str, lang: str, decimals: int | None = None) -> None:
     """Write the last reported value of a line above its marker."""
     reported = np.flatnonzero(~np.isnan(values))
     if reported.size:
         i = reported[-1]
         offset = transforms.offset_copy(ax.transData, ax.figure, x=0, y=7, units="points")
-        ax.text(x[i], values[i], _format(values[i], unit, lang), transform=offset, ha="center",
+        ax.text(x[i], values[i], _format(values[i], unit, lang, decimals), transform=offset, ha="center",
                 va="bottom", fontsize=NOTE_SIZE, fontweight="bold", color=COLORS["this_year"], zorder=4)
 
 
@@ -797,7 +799,7 @@ def _progress_text(item: dict, lang: str) -> str:
     if item.get("target") is None:
         return f"{value} / {words['no_target']}"
     bound = "≤ " if item["direction"] == "lower_better" else ""
-    return f"{value} / {words['target'].lower()} {bound}{_format(item['target'], unit, lang, decimals)}"
+    return f"{value} / {words['target'].lower()} {bound}{_format(item['target'], unit, lang)}"
 
 
 # -- data-quality findings -------------------------------------------------------------

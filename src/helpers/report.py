@@ -189,7 +189,7 @@ class Report:
         display(HTML(head + self.table(self.headline())))
         items = [dict(label=f.indicator.name(L), value=(f.ytd.value if self.shows_ytd else f.current.value),
                       target=f.target, unit=f.indicator.unit, direction=f.indicator.direction,
-                      status=f.ytd_status if self.shows_ytd else f.status)
+                      status=f.ytd_status if self.shows_ytd else f.status, decimals=f.indicator.decimals)
                  for f in self.headline() if f.target is not None]
         if items:
             charts.show(charts.target_progress_chart(
@@ -247,7 +247,7 @@ class Report:
         key = "trend_ytd_title" if self._cumulative(ind) else "trend_title"
         fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
                                  title=t(L, key, name=ind.name(L), year=year, last=year - 1),
-                                 unit=ind.unit, lang=L, year=year,
+                                 unit=ind.unit, lang=L, year=year, decimals=ind.decimals,
                                  target=self.calc.target(self.unit, ind.code, year))
         charts.show(fig)
 
