@@ -844,14 +844,6 @@ def _severities(counts_by_label) -> list[str]:
 
 
 # -- output -------------------------------------------------------------------
-def svg(fig: Figure) -> str:
-    """The figure as an ``<svg>`` element, drawn and written once: text as text
-    (Be Vietnam Pro), no date, so an unchanged chart gives the same bytes. Fit
-    to embed in HTML or to hand to Typst."""
-    document = to_svg(fig)
-    return document[document.index("<svg"):]
-
-
 def to_svg(fig: Figure) -> str:
     """The figure as a standalone SVG document (XML declaration and doctype)."""
     buffer = io.StringIO()
@@ -861,10 +853,20 @@ def to_svg(fig: Figure) -> str:
     return buffer.getvalue()
 
 
+def svg(fig: Figure) -> str:
+    """The figure as an ``<svg>`` element, drawn and written once (text as text,
+    Be Vietnam Pro, no date: an unchanged chart gives the same bytes), fit to
+    embed in HTML or to hand to Typst; the figure is closed (if pyplot knew it)."""
+    try:
+        document = to_svg(fig)
+    finally:
+        pyplot.close(fig)
+    return document[document.index("<svg"):]
+
+
 def show(fig: Figure) -> None:
     """Display the figure inline as SVG and close it: one image, no PNG copy."""
     display({"image/svg+xml": svg(fig)}, raw=True)
-    pyplot.close(fig)
 
 
 def save(fig: Figure, path, dpi: int | None = None) -> None:
