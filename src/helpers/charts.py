@@ -43,7 +43,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.textpath import text_to_path
-from matplotlib.ticker import Formatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from . import fmt
 from .figures import status_of
@@ -347,21 +347,6 @@ def _as_set(labels) -> set:
     return {labels} if isinstance(labels, str) else set(labels)
 
 
-class _ValueFormatter(Formatter):
-    """Axis tick labels through :func:`helpers.fmt.value` in the report language,
-    with the fewest decimals that tell the ticks apart."""
-
-    def __init__(self, unit: str, lang: str):
-        self.unit, self.lang, self.decimals = unit, lang, 0
-
-    def set_locs(self, locs):
-        super().set_locs(locs)
-        self.decimals = _decimals_needed(locs)
-
-    def __call__(self, x, pos=None):
-        return fmt.value(x, self.unit, self.lang, self.decimals)
-
-
 def _value_ticks(lo: float, hi: float, unit: str, lang: str) -> tuple[list[float], list[str]]:
     """Tick positions between ``lo`` and ``hi`` (whole numbers for counts and
     ranks) and their labels in the report language, with the fewest decimals
@@ -369,9 +354,8 @@ def _value_ticks(lo: float, hi: float, unit: str, lang: str) -> tuple[list[float
     locator = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=unit in ("count", "rank"))
     slack = 1e-9 * abs(hi - lo)
     locs = [float(v) for v in locator.tick_values(lo, hi) if lo - slack <= v <= hi + slack]
-    formatter = _ValueFormatter(unit, lang)
-    formatter.set_locs(locs)
-    return locs, [formatter(v) for v in locs]
+    decimals = _decimals_needed(locs)
+    return locs, [fmt.value(v, unit, lang, decimals) for v in locs]
 
 
 def _value_axis(ax, which: str, locs, labels) -> None:
