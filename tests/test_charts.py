@@ -354,6 +354,11 @@ def test_trend_without_last_year_figures_has_no_last_year_legend():
     assert len(fig.axes[0].lines) == 1
 
 
+def test_trend_without_this_years_figures_lists_only_what_is_drawn():
+    fig = charts.trend_chart(MONTHS, [None] * 12, ONLINE_2022, title="T", unit="percent", year=2023, target=50)
+    assert legend_labels(fig) == ["Năm 2022", "Chỉ tiêu 50%"]
+
+
 def test_trend_named_by_year():
     fig = charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="percent", year=2023, lang="en")
     assert legend_labels(fig) == ["2023", "2022"]

@@ -620,8 +620,10 @@ def _trend_limits(lo: float, hi: float) -> tuple[float, float]:
 
 def _trend_handles(this_year, last_year, target, unit, lang, words, this_label, last_label) -> list:
     """Legend entries for what is drawn: no entry for a line with no value."""
-    handles = [Line2D([], [], color=COLORS["this_year"], marker="o", markersize=4.5, linewidth=2.2,
-                      label=this_label or words["this_year"])]
+    handles = []
+    if not np.isnan(this_year).all():
+        handles.append(Line2D([], [], color=COLORS["this_year"], marker="o", markersize=4.5, linewidth=2.2,
+                              label=this_label or words["this_year"]))
     if last_year is not None and not np.isnan(last_year).all():
         handles.append(Line2D([], [], color=COLORS["last_year"], linestyle=(0, (4, 2)), linewidth=1.4,
                               marker="o", markersize=3.5, markerfacecolor="white",
