@@ -322,6 +322,13 @@ def test_comparison_colours_follow_given_statuses_and_the_legend_lists_them():
     assert legend_labels(ax.figure) == ["Chỉ tiêu 60%", "Đạt chỉ tiêu", "Đúng tiến độ", "Chậm tiến độ"]
 
 
+def test_comparison_without_target_has_no_status_legend_even_with_statuses():
+    fig = charts.comparison_chart(["A", "B"], [30, 70], title="T", unit="percent",
+                                  statuses=["no_target", "no_target"])
+    assert set(hex_colors(fig.axes[0].patches)) == {charts.COLORS["no_target"]}
+    assert not fig.legends
+
+
 def test_comparison_neutral_indicator_with_a_target_is_judged_as_a_floor():
     fig = charts.comparison_chart(["A", "B"], [30, 70], title="T", unit="percent", target=50,
                                   direction="neutral")

@@ -298,9 +298,10 @@ def _status_color(state: str | None) -> str:
 
 
 def _status_handles(states, lang: str) -> list:
-    """Legend entries for the statuses that occur, in a fixed order."""
+    """Legend entries for the judged statuses that occur, in a fixed order (a bar
+    without a target has the plain colour and needs no entry)."""
     words = _words(lang)
-    present = set(states)
+    present = set(states) - {"no_target"}
     return [Patch(color=COLORS[s], label=words[f"status_{s}"]) for s in STATUS_ORDER if s in present]
 
 
