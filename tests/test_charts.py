@@ -518,3 +518,19 @@ def test_rates_keep_the_indicators_decimals_targets_their_own():
     assert "109,20% / chỉ tiêu 100%" in texts(fig)
     trend = charts.trend_chart(MONTHS, ONLINE[:9] + [51.3, None, None], title="T", unit="percent", decimals=2)
     assert "51,30%" in texts(trend)
+
+
+@pytest.mark.parametrize("period", ["2023-Q3", "2023-01"])
+def test_report_trends_read_only_the_months_the_report_declares(monkeypatch, period):
+    """Provenance lists months_read(period); a trend reads nothing else (no month after the period)."""
+    from helpers import report as report_module
+    from helpers.periods import Period, months_read
+    monkeypatch.setattr(charts, "show", lambda fig: None)
+    rep = report_module.open_report(period, "10", "data", "vi")
+    read = set()
+    month_value = rep.calc.month_value
+    monkeypatch.setattr(rep.calc, "month_value", lambda unit, code, month: read.add(month) or
+                        month_value(unit, code, month))
+    for code in ("eid_collection_vs_target", "online_submission_rate", "cchc_plan_completion_rate"):
+        rep.trend(rep.ds.catalogue[code])
+    assert read and read <= set(months_read(Period.parse(period)))

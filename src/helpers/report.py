@@ -241,8 +241,8 @@ class Report:
         year = self.period.year
         months = [Period.month(year, m) for m in range(1, 13)]
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
-        values = [v if m.last <= self.period.last else None
-                  for m, v in zip(windows, self.calc.series(self.unit, ind.code, windows))]
+        shown = windows[:self.period.last]          # nothing after the period is read
+        values = self.calc.series(self.unit, ind.code, shown) + [None] * (12 - len(shown))
         last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows])
         key = "trend_ytd_title" if self._cumulative(ind) else "trend_title"
         fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
