@@ -285,7 +285,8 @@ class Report:
         heading = blocks.Heading(t(L, "summary"), level=1)
         shown = self._tables(self.headline(), heading)
         items = [dict(label=f.indicator.name(L), value=leadership.value_shown(f, self.shows_ytd),
-                      target=f.target, unit=f.indicator.unit, direction=f.indicator.direction)
+                      target=f.target, unit=f.indicator.unit, direction=f.indicator.direction,
+                      status=leadership.status_shown(f, self.shows_ytd), decimals=leadership.decimals_of(f.indicator))
                  for f in self.headline() if f.target is not None]
         if items:
             shown.append(blocks.Chart.from_figure(charts.target_progress_chart(
@@ -399,25 +400,40 @@ class Report:
             any(self.ds.catalogue[c].aggregation == "sum" for c in ind.numerator)
 
     def trend(self, ind: Indicator) -> blocks.Chart:
+        """This year's months (January to the period's end) against all of last year's.
+
+        Calendar years, not the last 12 months: many figures run from January
+        against a yearly plan or quota (plan tasks done, disbursement, e-ID) and
+        restart each January, so a 12-month window would show a fall from 96 % to
+        8 % that is only the new year. Indicators measured year to date
+        (``_cumulative``) plot each month's year-to-date value, the figure the
+        report judges; the others plot each month's own value. Months after the
+        period are empty, months without figures are gaps."""
         L = self.lang
-        months = self.period.trailing_months(12)
+        year = self.period.year
+        months = [Period.month(year, m) for m in range(1, 13)]
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
-        values = self.calc.series(self.unit, ind.code, windows)
+        shown = windows[:self.period.last]          # nothing after the period is read
+        values = self.calc.series(self.unit, ind.code, shown) + [None] * (12 - len(shown))
         last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows])
-        fig = charts.trend_chart([m.short_label(L) for m in months], values, last_year,
-                                 title=t(L, "trend_title", name=ind.name(L)), unit=ind.unit, lang=L,
-                                 target=self.calc.target(self.unit, ind.code, self.period.year))
+        key = "trend_ytd_title" if self._cumulative(ind) else "trend_title"
+        fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
+                                 title=t(L, key, name=ind.name(L), year=year, last=year - 1),
+                                 unit=ind.unit, lang=L, year=year, decimals=leadership.decimals_of(ind),
+                                 target=self.calc.target(self.unit, ind.code, year))
         return blocks.Chart.from_figure(fig)
 
     def compare(self, ind: Indicator) -> blocks.Chart:
         L = self.lang
         window = self.period.ytd() if self.shows_ytd else self.period
         rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
+        target = self.calc.target(self.unit, ind.code, self.period.year)
         fig = charts.comparison_chart(
             [u.name(L) for u, _v in rows], [v.value for _u, v in rows],
             title=t(L, "compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
-            target=self.calc.target(self.unit, ind.code, self.period.year),
-            direction=ind.direction, decimals=ind.decimals)
+            target=target, direction=ind.target_op or ind.direction, decimals=leadership.decimals_of(ind),
+            statuses=[self.calc.judge(u.code, ind, v.value, self.calc.target(u.code, ind.code, self.period.year),
+                                      window)[0] for u, v in rows])
         return blocks.Chart.from_figure(fig)
 
     def narrative(self):
