@@ -449,8 +449,7 @@ def report_trends(monkeypatch, period, areas=("chi_dao_dieu_hanh", "tai_chinh_co
         return real(labels, values, last_year, **kwargs)
 
     monkeypatch.setattr(charts, "trend_chart", record)
-    monkeypatch.setattr(charts, "show", lambda fig: None)
-    monkeypatch.setattr(report_module, "display", lambda *a, **k: None)
+    monkeypatch.setattr(report_module.blocks, "show", lambda *shown: None)
     rep = report_module.open_report(period, "10", "data", "vi")
     for area in areas:
         rep.section(area)
