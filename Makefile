@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all setup sample test bench lint clean
+.PHONY: all setup sample test test-fast bench lint clean
 
 all: sample
 
@@ -17,12 +17,19 @@ $(BIN)/cchc-report: pyproject.toml
 setup: $(BIN)/cchc-report
 
 sample: setup
-	$(BIN)/cchc-report validate
-	$(BIN)/cchc-report run --period 2023-10
+	$(BIN)/cchc-report validate --data-dir data-2026 --period 2026-10
+	$(BIN)/cchc-report run --params params/2026-10.yaml
 
+# every test, then the kernel and batch tests again with kernels started the ordinary way
+# (no kernel server: the path of platforms without os.fork, and the fallback when the server fails)
 test: setup
 	bash scripts/install-system-packages.sh
 	$(BIN)/python -m pytest -q
+	CCHC_FORK_KERNELS=0 $(BIN)/python -m pytest -q tests/test_kernels.py tests/test_batch.py
+
+# the unit tests only (no notebook run, no report rendered): under a minute
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not e2e"
 
 bench: setup
 	bash scripts/install-bench-packages.sh

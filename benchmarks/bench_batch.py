@@ -102,11 +102,11 @@ class TreeSampler(threading.Thread):
                 except psutil.Error:
                     continue
             for pid, (ppid, cmd) in info.items():
-                forked = "helpers.zygote" in cmd and "helpers.zygote" in info.get(ppid, (0, ""))[1]
+                forked = "helpers.kernel.server" in cmd and "helpers.kernel.server" in info.get(ppid, (0, ""))[1]
                 if "ipykernel_launcher" in cmd or forked:
                     self.kernel_parent[pid] = ppid
                     self.kernel_peak = max(self.kernel_peak, mem.get(pid, 0.0))
-                elif "helpers.zygote" not in cmd:
+                elif "helpers.kernel.server" not in cmd:
                     self.runner_peak = max(self.runner_peak, mem.get(pid, 0.0))
             if mem:
                 self.process_peak = max(self.process_peak, max(mem.values()))

@@ -931,14 +931,19 @@ def write_notes(notes_dir: Path, data: Data):
 
 
 # ---------------------------------------------------------------- main
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=REPO / "data",
-                    help="data folder to write into (default: data/ in the repository)")
-    args = ap.parse_args(argv)
-    out: Path = args.out
+def output_folder(argv, doc: str, default: str) -> Path:
+    """``--out`` (default: ``default`` in the repository) with its periods/ and notes/."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=REPO / default,
+                    help=f"data folder to write into (default: {default}/ in the repository)")
+    out: Path = ap.parse_args(argv).out
     (out / "periods").mkdir(parents=True, exist_ok=True)
     (out / "notes").mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def main(argv=None) -> int:
+    out = output_folder(argv, __doc__, "data")
 
     cat, units = load_catalogue(), load_units()
     unit_order = {c: i for i, c in enumerate(units)}

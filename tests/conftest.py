@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Kernels are forked from a kernel server unless the platform cannot (no os.fork) or
+# CCHC_FORK_KERNELS=0 says not to (`make test` runs the kernel and batch tests both ways).
+FORKING = hasattr(os, "fork") and os.environ.get("CCHC_FORK_KERNELS", "1") != "0"
+forks = pytest.mark.skipif(not FORKING, reason="kernels are not forked here (no os.fork, or CCHC_FORK_KERNELS=0)")
+
+# Modules whose tests run notebooks in kernels, render reports or run `cchc-report run`: marked
+# ``e2e`` (a test elsewhere that does so carries ``@pytest.mark.e2e`` itself). `make test-fast`
+# (pytest -m "not e2e") runs the rest.
+E2E_MODULES = {"test_batch", "test_kernels", "test_month_workflow", "test_notebooks", "test_other_province",
+               "test_outputs", "test_reports", "test_sample_data"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__ in E2E_MODULES:
+            item.add_marker(pytest.mark.e2e)
 
 UNITS = """code,name_vi,name_en,level,parent
 10,Tỉnh Thử,Test Province,province,

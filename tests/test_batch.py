@@ -6,6 +6,7 @@ and renders HTML only where the PDF is not the point, to stay quick."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,9 +19,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import FORKING
 
-from helpers import run
+from helpers import kernel
 from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, up_to_date
+from helpers.kernel.supply import KERNELS
 from helpers.params import check_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,7 +113,7 @@ def test_unchanged_reports_are_skipped_and_a_changed_month_rerenders_its_readers
     forced = [Job(j.params, j.report, j.out_dir, j.formats, j.root, True) for j in jobs]
     assert set(status(run_jobs(forced, n_jobs=1)).values()) == {"ok"}
     assert no_temporary_files(out)
-    assert not run.KERNELS._spares and not run.KERNELS._running      # no kernel left behind
+    assert not KERNELS._spares and not KERNELS._running      # no kernel left behind
 
 
 def test_changed_notebook_or_other_formats_rerender(tmp_path):
@@ -181,7 +184,7 @@ def test_dask_executor_gives_the_same_results_as_the_pool(tmp_path):
         assert a["indicators"] == b["indicators"] and a["findings"] == b["findings"]
         assert a["fingerprints"] == b["fingerprints"]
         assert (remote / p / "10" / "data_quality.html").is_file()
-    assert not run.KERNELS._spares and not run.KERNELS._running
+    assert not KERNELS._spares and not KERNELS._running
 
 
 # -- (iv) two runs on one output folder ----------------------------------------------------------------
@@ -208,11 +211,12 @@ def test_concurrent_runs_on_the_same_folder(tmp_path):
 
 
 def test_writes_are_atomic_and_readable(tmp_path):
+    from helpers import files
     target = tmp_path / "a" / "x.html"
-    run.atomic_write(target, "một")
-    run.atomic_write(target, "hai")
+    files.atomic_write(target, "một")
+    files.atomic_write(target, "hai")
     assert target.read_text(encoding="utf-8") == "hai"
-    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~run._UMASK)      # not mkstemp's 0600
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~files.UMASK)      # not mkstemp's 0600
     assert [p.name for p in target.parent.iterdir()] == ["x.html"]
 
 
@@ -224,12 +228,26 @@ def _kernels_with(token: str) -> list:
     found = []
     for p in psutil.process_iter(["cmdline"]):
         try:
-            if any(m in c for c in (p.info["cmdline"] or []) for m in ("ipykernel_launcher", "helpers.zygote")) \
+            if any(m in c for c in (p.info["cmdline"] or []) for m in ("ipykernel_launcher", "helpers.kernel.server")) \
                     and p.environ().get("CCHC_TEST_TOKEN") == token:
                 found.append(p)
         except psutil.Error:
             continue
     return found
+
+
+def _busy_kernel(token: str) -> bool:
+    """A kernel of the run (not a kernel server) has spent CPU time on cells or imports."""
+    psutil = pytest.importorskip("psutil")
+    for p in _kernels_with(token):
+        try:
+            parent = " ".join(p.parent().cmdline())
+            kernel = "ipykernel_launcher" in " ".join(p.cmdline()) or "helpers.kernel.server" in parent
+            if kernel and sum(p.cpu_times()[:2]) >= 0.3:
+                return True
+        except psutil.Error:
+            continue
+    return False
 
 
 def test_ctrl_c_stops_cleanly(tmp_path):
@@ -241,17 +259,15 @@ def test_ctrl_c_stops_cleanly(tmp_path):
                              "2023-10", "--report", "progress_report", "--jobs", "2", "--out", str(out)],
                             cwd=proj, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)                  # its own process group, like a terminal's
-    deadline = time.monotonic() + 60
-    while not _kernels_with(token) and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.2)
-    time.sleep(1.5)                                                  # mid-report
+    deadline = time.monotonic() + 120                                # until a kernel runs a report's cells
+    while time.monotonic() < deadline and proc.poll() is None and not _busy_kernel(token):
+        time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGINT)                               # Ctrl-C reaches the whole group
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stdout + stderr
-    deadline = time.monotonic() + 5
-    while _kernels_with(token) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not _kernels_with(token)                                  # no orphan kernel
+    psutil = pytest.importorskip("psutil")
+    _gone, alive = psutil.wait_procs(_kernels_with(token), timeout=10)
+    assert not alive                                                 # no orphan kernel
     assert no_temporary_files(out)
     for pdf in out.rglob("*.pdf"):                                   # whatever exists is whole
         assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
@@ -270,14 +286,14 @@ def test_each_report_gets_a_fresh_kernel_namespace(tmp_path):
                                           "sorted(k for k in globals() if not k.startswith('_')))")]
     path = proj / "notebooks" / "ns.ipynb"
     nbformat.write(nb, path)
-    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
     seen = []
     try:
         for i in range(2):
-            done = run.execute(path, params, proj, tmp_path / f"ns{i}.ipynb", prestart=i == 0)
+            done = kernel.execute(path, tmp_path / f"ns{i}.ipynb", {"period": "2023-10"}, proj, proj / "data",
+                                  prestart=i == 0)
             seen.append(done.cells[-1].outputs[0]["text"])
     finally:
-        run.KERNELS.close()
+        KERNELS.close()
     assert seen[0] == seen[1]
     cwd, warm, names = seen[0].split(" ", 2)
     assert cwd == str(proj) and warm == "True"                       # warm, and run from the project
@@ -347,3 +363,80 @@ def test_dask_not_installed_says_how_to_install_it(monkeypatch, capsys, tmp_path
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     code, err = run_cli(monkeypatch, capsys, "--executor", "dask", "--out", str(tmp_path / "out"))
     assert code == 2 and ".[dask]" in err
+
+
+# -- cells that never end, kernels that die, runs killed outright ----------------------------------------
+@pytest.mark.parametrize(("code", "message"), [
+    ("while True:\n    pass", "ô số 2 (while True:) chạy quá 5 giây"),
+    ("import os\nos._exit(3)", "kernel dừng đột ngột khi chạy ô số 2 (import os)"),
+])
+def test_a_cell_that_hangs_or_kills_its_kernel_fails_the_report_naming_the_cell(tmp_path, code, message):
+    proj = make_project(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"\nunit = "10"\ndata_dir = "data"\nlanguage = "vi"',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(code)]
+    nbformat.write(nb, proj / "notebooks" / "bad.ipynb")
+    out = tmp_path / "out"
+    folder = out / "2023-10" / "10"
+    folder.mkdir(parents=True)
+    (folder / "bad.html").write_text("<p>báo cáo tốt lần trước</p>", encoding="utf-8")
+    r = cli("run", "--period", "2023-10", "--report", "bad", "--formats", "html", "--cell-timeout", "5",
+            "--jobs", "1", "--out", str(out), cwd=proj)
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and message in err and "Traceback" not in r.stderr, r.stderr
+    failed = folder / "bad.failed.ipynb"
+    assert str(failed) in r.stderr.replace("\n", "")
+    cells = nbformat.read(failed, as_version=4).cells
+    assert [o.ename for c in cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"] \
+        in (["CellTimeout"], ["DeadKernel"])
+    assert (folder / "bad.html").read_text(encoding="utf-8") == "<p>báo cáo tốt lần trước</p>"
+
+
+def test_a_run_killed_outright_takes_every_process_with_it_and_the_next_run_cleans_up(tmp_path):
+    """``kill -9`` of a ``--jobs 2`` run: the fork server, the workers, the kernel
+    server, the kernels and the resource tracker all end with it; the next run
+    removes the temporary files such a run leaves."""
+    import tempfile
+
+    psutil = pytest.importorskip("psutil")
+    proj = make_project(tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", "--period", "2023-09", "--period",
+                             "2023-10", "--report", "progress_report", "--jobs", "2", "--quiet", "--out", str(out)],
+                            cwd=proj, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    run_process = psutil.Process(proc.pid)
+
+    def started() -> list:
+        found = []
+        for p in run_process.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                found.append((p, " ".join(p.cmdline())))
+        return found
+
+    def kernels(found) -> int:          # forked by the run's kernel server, or started by the workers
+        return sum(("helpers.kernel.server" in cmd and p.ppid() != proc.pid) or "ipykernel_launcher" in cmd
+                   for p, cmd in found)
+
+    deadline = time.monotonic() + 120                  # until the kernels are running (they start last)
+    while time.monotonic() < deadline and proc.poll() is None and kernels(started()) < 2:
+        time.sleep(0.1)
+    processes = started()
+    expected = {"forkserver", "resource_tracker", "helpers.kernel.server" if FORKING else "ipykernel_launcher"}
+    assert {kind for _p, cmd in processes for kind in expected if kind in cmd} == expected, processes
+    assert kernels(processes) >= 2
+    proc.kill()
+    proc.wait()
+    _gone, alive = psutil.wait_procs([p for p, _cmd in processes], timeout=20)
+    assert not alive, [cmd for p, cmd in processes if p in alive]
+
+    folder = out / "2023-10" / "10"                     # what a run killed while writing leaves
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (".progress_report.pdf.x1.tmp", ".progress_report.html.x2.tmp", ".metrics.json.x3.tmp"):
+        (folder / name).write_text("half", encoding="utf-8")
+    r = cli("run", "--period", "2023-10", "--report", "progress_report", "--formats", "html", "--jobs", "1",
+            "--quiet", "--out", str(out), cwd=proj)
+    assert r.returncode == 0, r.stderr
+    assert not list(folder.glob(".*.tmp"))
+    assert not list(Path(tempfile.gettempdir()).glob(f"cchc-kernels-{proc.pid}-*"))   # its socket folders

@@ -91,3 +91,21 @@ def test_bad_fields_are_refused():
         blocks.Paragraph("x", style="huge")
     with pytest.raises(ValueError):
         blocks.Table([blocks.Column("a")], [["1", "2"]])
+
+
+def test_markdown_data_uri_images_of_the_note_are_shown():
+    import base64
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(1, 1))
+    fig.add_subplot().plot([0, 1])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    uri = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    md = blocks.Markdown(f"![biểu đồ]({uri})\n\n![khác](data:image/png;base64,@@@)")
+    assert md.html().count("<img") == 1 and "khác" in md.html()
+    assert md.typst().count("#cchc-note-image(") == 1
+    typst_text(md)               # compiles

@@ -212,7 +212,8 @@ def test_key_messages_and_area_lights(tmp_path):
 
 def test_a_milestone_month_outside_1_to_12_is_a_clear_error(tmp_path):
     data = write_data(tmp_path, {"2023-05.csv": csv_rows("10,cchc_plan_tasks_done,45,")},
-                      extra={"targets.csv": "indicator,unit,year,target,month\ncchc_plan_completion_rate,10,2023,60,13\n"})
+                      extra={"targets.csv": "indicator,unit,year,target,month\n"
+                                             "cchc_plan_completion_rate,10,2023,60,13\n"})
     ds = load_data(data)
     (err,) = [f for f in ds.findings if f.is_error]
     assert err.file.endswith("targets.csv") and err.row == 2 and err.indicator == "cchc_plan_completion_rate"

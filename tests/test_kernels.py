@@ -3,25 +3,26 @@ own, sees the data as it is now, and nothing is left running."""
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
 import pytest
-from conftest import project_copy
+from conftest import FORKING, forks, project_copy
+from papermill.exceptions import PapermillExecutionError
 
-from helpers import run
+from helpers import kernel
 from helpers.batch import Job, run_jobs
-from helpers.kernels import KernelServer, KernelSupply, start_shared_server, stop_shared_server
+from helpers.kernel.fork import KernelServer, start_shared_server, stop_shared_server
+from helpers.kernel.supply import KernelSupply
 from helpers.params import check_params
-
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kernels are forked only where os.fork exists")
 
 PROBE = """\
 import os, sys, numpy
@@ -49,8 +50,8 @@ def probe_notebook(proj: Path) -> Path:
 
 
 def run_probe(proj: Path, path: Path, out: Path, kernels: KernelSupply, prestart=True) -> list[str]:
-    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
-    done = run.execute(path, params, proj, out, prestart=prestart, kernels=kernels)
+    done = kernel.execute(path, out, {"period": "2023-10", "data_dir": str(proj / "data")}, proj, proj / "data",
+                          prestart=prestart, kernels=kernels)
     return done.cells[-1].outputs[0]["text"].split()
 
 
@@ -82,12 +83,19 @@ def alive(pid: int) -> bool:
 
 
 def wait_gone(pid: int, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    """Wait for the process to end (the event itself, through a pidfd), at most ``seconds``."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        select.select([fd], [], [], seconds)
+    finally:
+        os.close(fd)
     return not alive(pid)
 
 
+@forks
 def test_forked_kernels_are_fresh_processes_that_see_data_changes(tmp_path):
     proj = project_copy(tmp_path)
     path = probe_notebook(proj)
@@ -113,6 +121,7 @@ def test_forked_kernels_are_fresh_processes_that_see_data_changes(tmp_path):
     assert wait_gone(server)                                          # close() ends the server
 
 
+@forks
 def test_kernels_of_a_killed_server_exit_by_themselves(tmp_path):
     proj = project_copy(tmp_path)
     kernels = KernelSupply()
@@ -122,17 +131,18 @@ def test_kernels_of_a_killed_server_exit_by_themselves(tmp_path):
         kernel, server = km.provisioner.pid, kernels.server.pid
         assert alive(kernel) and server
         os.kill(server, signal.SIGKILL)
-        assert wait_gone(kernel, 15)                                   # ipykernel's parent poller
+        assert wait_gone(kernel)              # the system kills it with its server (PR_SET_PDEATHSIG)
     finally:
         kernels.close()
 
 
+@forks
 def test_the_server_ends_its_kernels_when_its_parent_dies(tmp_path):
     """A worker killed outright (no clean-up of its own) leaves no kernel behind."""
     proj = project_copy(tmp_path)
     script = (
         "import sys, time\n"
-        "from helpers.kernels import KernelSupply\n"
+        "from helpers.kernel.supply import KernelSupply\n"
         "k = KernelSupply(); k.prestart(sys.argv[1], None)\n"
         "(_, km), = k._spares\n"
         "print(km.provisioner.pid, k.server.pid, flush=True)\n"
@@ -148,18 +158,54 @@ def test_the_server_ends_its_kernels_when_its_parent_dies(tmp_path):
         proc.kill()
 
 
-def test_a_failing_cell_in_a_forked_kernel_is_reported(tmp_path):
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_kernel_that_dies_names_its_cell_and_leaves_the_notebook(tmp_path, fork):
     proj = project_copy(tmp_path)
     path = write_notebook(proj, "die", "import os\nos._exit(3)")          # the kernel dies mid-report
-    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
-    kernels = KernelSupply()
+    out = tmp_path / "die.out.ipynb"
+    kernels = KernelSupply(fork=fork)
     try:
-        with pytest.raises(Exception, match="(?i)dead|died"):
-            run.execute(path, params, proj, tmp_path / "die.out.ipynb", kernels=kernels)
+        with pytest.raises(PapermillExecutionError) as info:
+            kernel.execute(path, out, {}, proj, proj / "data", kernels=kernels)
         # the next report still gets a kernel
         assert run_probe(proj, probe_notebook(proj), tmp_path / "p.ipynb", kernels)[2] == "520"
     finally:
         kernels.close()
+    exc = info.value
+    assert exc.ename == "DeadKernel" and "ô số 2 (import os)" in exc.evalue      # its place in the notebook
+    failed = nbformat.read(out, as_version=4)
+    errors = [o for c in failed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert [e.ename for e in errors] == ["DeadKernel"] and "os._exit" in failed.cells[-1].source
+
+
+def test_a_cell_that_never_ends_is_stopped_at_the_cell_timeout(tmp_path):
+    proj = project_copy(tmp_path)
+    path = write_notebook(proj, "loop", "while True:\n    pass")
+    out = tmp_path / "loop.out.ipynb"
+    kernels = KernelSupply()
+    try:
+        with pytest.raises(PapermillExecutionError) as info:
+            kernel.execute(path, out, {}, proj, proj / "data", kernels=kernels, cell_timeout=5)
+        assert not kernels._running                                   # its kernel is killed, not left spinning
+    finally:
+        kernels.close()
+    assert info.value.ename == "CellTimeout" and "ô số 2 (while True:)" in info.value.evalue
+    assert "5 giây" in info.value.evalue and "--cell-timeout" in info.value.evalue
+    failed = nbformat.read(out, as_version=4)
+    assert failed.cells[-1].outputs[-1].ename == "CellTimeout"
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_kernel_slower_than_a_second_to_answer_is_ready_when_it_answers(tmp_path, fork):
+    """The readiness wait takes the reply to any of its kernel_info requests (it asks
+    again every second): a kernel that answers after 2 s still counts as ready."""
+    proj = project_copy(tmp_path)
+    kernels = KernelSupply(fork=fork, warm_up="import time; time.sleep(2)")   # before any request is served
+    try:
+        out = run_probe(proj, probe_notebook(proj), tmp_path / "p.ipynb", kernels, prestart=False)
+    finally:
+        kernels.close()
+    assert out[2] == "520"
 
 
 @pytest.mark.parametrize(("argv", "forked"), [
@@ -189,6 +235,7 @@ def parent_of(pid: int) -> int:
         return int(fh.read().rsplit(")", 1)[1].split()[1])
 
 
+@forks
 def test_a_shared_server_serves_several_workers_and_cleans_up_after_each(tmp_path):
     proj = project_copy(tmp_path)
     server, address = start_shared_server()
@@ -205,7 +252,7 @@ def test_a_shared_server_serves_several_workers_and_cleans_up_after_each(tmp_pat
         a.close()                                      # worker a is done: its kernel goes, b's stays
         assert wait_gone(ka) and alive(kb) and server.poll() is None
         # a worker that dies without a word: its kernels go too
-        script = ("import sys, time\nfrom helpers.kernels import KernelSupply\n"
+        script = ("import sys, time\nfrom helpers.kernel.supply import KernelSupply\n"
                   "k = KernelSupply(); k.server.address = sys.argv[2]; k.prestart(sys.argv[1], None)\n"
                   "(_, km), = k._spares\nprint(km.provisioner.pid, flush=True)\ntime.sleep(60)\n")
         worker = subprocess.Popen([sys.executable, "-c", script, str(proj), address], stdout=subprocess.PIPE,
@@ -221,6 +268,7 @@ def test_a_shared_server_serves_several_workers_and_cleans_up_after_each(tmp_pat
     assert server.poll() is not None and wait_gone(kb) and not os.path.exists(os.path.dirname(address))
 
 
+@forks
 def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
     """Two workers, four reports: the kernels are all children of the run's one
     kernel server, and neither the server nor a kernel outlives the run."""
@@ -232,7 +280,7 @@ def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
     def look(_outcome):
         for p in me.children(recursive=True):
             try:
-                if "helpers.zygote" in " ".join(p.cmdline()):
+                if "helpers.kernel.server" in " ".join(p.cmdline()):
                     (seen_kernels if p.ppid() != me.pid else seen_servers).add(p.pid)
             except psutil.Error:
                 continue
@@ -245,9 +293,10 @@ def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
     outcomes = run_jobs(jobs, 2, on_done=look)
     assert [o.status for o in outcomes] == ["ok"] * 4
     assert len(seen_servers) == 1 and seen_kernels                     # one server, started by this process
-    assert not [p for p in me.children(recursive=True) if "helpers.zygote" in " ".join(p.cmdline())]
+    assert not [p for p in me.children(recursive=True) if "helpers.kernel.server" in " ".join(p.cmdline())]
 
 
+@forks
 def test_without_a_working_server_kernels_start_the_ordinary_way(tmp_path, monkeypatch):
     def broken(*_a, **_k):
         raise RuntimeError("kernel server failed: gone")
@@ -272,6 +321,7 @@ plt.show()
 """
 
 
+@forks
 def test_a_forked_kernel_looks_like_a_fresh_one(tmp_path, monkeypatch):
     """What a notebook can see of its kernel is the same whether it was forked or
     started the ordinary way: working folder, argv, sys.path, signals, environment,
@@ -279,12 +329,11 @@ def test_a_forked_kernel_looks_like_a_fresh_one(tmp_path, monkeypatch):
     monkeypatch.setenv("CCHC_PARITY", "1")
     proj = project_copy(tmp_path)
     path = write_notebook(proj, "parity", PARITY)
-    params = check_params({"period": "2023-10", "unit": "10", "data_dir": str(proj / "data")}, proj)
     seen = {}
     for fork in (True, False):
         kernels = KernelSupply(fork=fork)
         try:
-            done = run.execute(path, params, proj, tmp_path / f"parity-{fork}.ipynb", kernels=kernels)
+            done = kernel.execute(path, tmp_path / f"parity-{fork}.ipynb", {}, proj, proj / "data", kernels=kernels)
             assert (kernels.server.pid is not None) == fork
         finally:
             kernels.close()
@@ -292,3 +341,60 @@ def test_a_forked_kernel_looks_like_a_fresh_one(tmp_path, monkeypatch):
         seen[fork] = (outputs[0]["text"], [sorted(o.get("data", {})) for o in outputs[1:]])
     assert seen[True] == seen[False]
     assert seen[True][1] == [["image/png", "text/plain"]]
+
+
+FROZEN_PROBE = """\
+import sys
+from jupyter_core.utils import run_sync
+from helpers.kernel.supply import KernelSupply
+kernels = KernelSupply(kernel_name="plain", fork=sys.argv[1] == "fork")
+km = kernels.take(sys.argv[2])
+kc = km.client()
+kc.start_channels()
+run_sync(kc.wait_for_ready)(60)
+reply = run_sync(kc.execute_interactive)("import debugpy, os; print(os.environ['PYDEVD_DISABLE_FILE_VALIDATION'])",
+                                          timeout=60)
+print(reply["content"]["status"], kernels.server.pid is not None)
+kc.stop_channels()
+kernels.discard(km)
+kernels.close()
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_no_debugger_warning_about_frozen_modules(tmp_path, fork):
+    """A kernel spec without ``-Xfrozen_modules=off`` (a system-wide one) still starts
+    kernels that do not warn about the debugger: the warning is switched off in the
+    kernel's (and the kernel server's) environment."""
+    spec = tmp_path / "jupyter" / "kernels" / "plain"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "plain", "language": "python"}), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYDEVD_DISABLE_FILE_VALIDATION"}
+    env["JUPYTER_PATH"] = str(tmp_path / "jupyter")
+    # this Python does warn when nothing switches the warning off
+    control = subprocess.run([sys.executable, "-c", "import ipykernel.debugger"], env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert "frozen modules" in control.stderr
+    r = subprocess.run([sys.executable, "-c", FROZEN_PROBE, "fork" if fork else "plain", str(tmp_path)], env=env,
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["1", "ok", str(fork and FORKING)]          # the kernel printed, then we did
+    assert "frozen modules" not in r.stderr
+
+
+@forks
+def test_papermill_itself_runs_notebooks_with_our_engine(tmp_path):
+    """The engine is registered by entry point: plain ``papermill --engine cchc``
+    runs the notebook in a kernel forked by our kernel server."""
+    proj = project_copy(tmp_path)
+    path = write_notebook(proj, "who", "import os\nprint(open(f'/proc/{os.getppid()}/cmdline').read().split('\\0'))")
+    out = tmp_path / "who.out.ipynb"
+    papermill = Path(sys.executable).with_name("papermill")
+    r = subprocess.run([str(papermill), "--engine", "cchc", str(path), str(out), "-p", "period", "2023-11"],
+                       cwd=proj, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    done = nbformat.read(out, as_version=4)
+    assert "helpers.kernel.server" in done.cells[-1].outputs[0]["text"]     # the kernel's parent: our server
+    assert 'period = "2023-11"' in done.cells[1].source                     # papermill's parameters, injected

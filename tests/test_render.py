@@ -15,6 +15,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import render
 
+pytestmark = pytest.mark.e2e
+
 HEADER = "Tỉnh Lào Cai — tháng 10/2023"
 TITLE = "Báo cáo CCHC tháng 10/2023"
 INJECTED_SECRET = "injected-value-7f3a"
@@ -152,7 +154,7 @@ def test_html_keeps_outputs_and_inline_images(html):
     assert "Cải cách thủ tục hành chính" in html
     assert 'class="cchc-table' in html
     assert "1.989" in html and "90,35%" in html
-    assert "<svg" in html and "Tháng 10" in html
+    assert "data:image/svg+xml;base64," in html
     assert "data:image/png;base64," in html           # the reviewer's own plain matplotlib figure
 
 
@@ -306,3 +308,55 @@ def test_typst_error_is_one_report_error():
     from helpers.errors import ReportError
     with pytest.raises(ReportError, match="Typst"):
         render.compile_typst("#let x = (")
+
+
+def test_contents_of_a_blocks_only_report_link_every_section():
+    from nbformat.v4 import new_output
+
+    from helpers import blocks
+
+    def cell(*items):
+        outputs = []
+        for item in items:
+            bundle = item._repr_mimebundle_()
+            data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+            outputs.append(new_output("display_data", data=data, metadata=metadata))
+        code = new_code_cell("blocks.show(...)")
+        code.outputs = outputs
+        return code
+
+    nb = new_notebook(cells=[cell(blocks.Cover("BÁO CÁO", HEADER), blocks.Contents("Mục lục")),
+                             cell(blocks.Heading("Tóm tắt", 1), blocks.Paragraph("…")),
+                             cell(blocks.Group([blocks.Heading("Lĩnh vực <1>", 2), blocks.Paragraph("x")])),
+                             cell(blocks.Heading("Tóm tắt", 2), blocks.Heading("Chi tiết", 3))])
+    soup = BeautifulSoup(render.notebook_to_html(nb, title=TITLE, header=HEADER), "html.parser")
+    links = soup.select(".cchc-toc > nav.toc a")
+    assert [a.get_text() for a in links] == ["Tóm tắt", "Lĩnh vực <1>", "Tóm tắt"]       # h3 not listed
+    targets = [soup.find(id=a["href"][1:]) for a in links]
+    assert [t.name for t in targets] == ["h1", "h2", "h2"] and len({id(t) for t in targets}) == 3
+
+
+def test_pdf_headings_stay_with_what_follows(tmp_path):
+    from helpers import blocks
+    items = []
+    for i in range(30):
+        items += [blocks.Paragraph(" ".join(["Câu văn mẫu để lấp đầy trang."] * (5 + (i * 7) % 23))),
+                  blocks.Heading(f"Mục-{i:02d}", 2),
+                  blocks.Table([blocks.Column("Hàng", 0.5), blocks.Column("Giá trị", 0.5)],
+                               [[f"hàng-{i:02d}-{r}", str(r)] for r in range(4)])]
+    path = tmp_path / "headings.pdf"
+    path.write_bytes(render.compile_typst(render.typst_document(items)))
+    pages = [p for p in pdftotext(path).split("\f") if p.strip()]
+    assert len(pages) >= 4
+    for i in range(30):
+        heading = next(n for n, p in enumerate(pages) if f"Mục-{i:02d}" in p)
+        assert f"hàng-{i:02d}-0" in pages[heading], f"heading {i} left alone at the foot of page {heading + 1}"
+
+
+def test_pdf_text_uses_only_the_shipped_be_vietnam_pro(pdf_path):
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    listing = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    fonts = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]
+    assert fonts and all("BeVietnamPro" in name for name in fonts), fonts
+    assert {"BeVietnamPro-Regular", "BeVietnamPro-Bold"} <= {name.split("+")[-1] for name in fonts}

@@ -25,7 +25,7 @@ def render(out, period, language="vi", report="progress_report", formats=("html"
     params = check_params({"period": period, "unit": "10", "data_dir": str(root / "data"), "language": language},
                           root)
     run_report(params, report, out, formats, root)
-    return Path(out) / params.period / "10"
+    return Path(out) / params.period.code / "10"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,8 @@ def test_month_report_pdf_shows_article_figures_in_vietnamese(month):
 def test_month_report_html_is_self_contained_without_code(month):
     html = (month / "progress_report.html").read_text(encoding="utf-8")
     assert_clean_html(html)
-    assert "data:image/svg+xml" in html or "<svg" in html
+    charts = len(re.findall(r'<img[^>]+src="data:image/svg\+xml|<svg\b', html))   # embedded, not linked
+    assert charts >= 9, charts                                               # the report's nine charts at least
     assert "1.989" in html and 'lang="vi"' in html
 
 
@@ -89,15 +90,17 @@ def test_metrics_json_against_hand_computed_figures(month):
     assert any(f["indicator"] == "tthc_published_total" and f["severity"] == "warning" and f["kind"] == "parts_sum"
                for f in m["findings"])
     assert all(f["kind"] for f in m["findings"])
-    assert all(len(h) == 64 for h in m["inputs"].values()) and "data/periods/2023-10.csv" in m["inputs"]
+    assert all(len(h) == 64 for h in m["inputs"].values()) and "periods/2023-10.csv" in m["inputs"]
 
 
 def test_quarter_report_in_english(tmp_path):
     folder = render(tmp_path, "2023-Q3", "en")
-    text = pdf_text(folder / "progress_report.pdf")
+    text = pdf_text(folder / "progress_report.en.pdf")
     assert "Q3 2023" in text and "Administrative procedure reform" in text and "Page 1/" in text and "Trang" not in text
-    assert "1,989" in text or "1,9" in text
-    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    stock = next(int(r["value"]) for r in _rows("2023-09")
+                 if r["unit"] == "10" and r["indicator"] == "tthc_published_total")
+    assert f"{stock:,}" in text                      # a stock at the quarter's last month, English digits (1,982)
+    html = (folder / "progress_report.en.html").read_text(encoding="utf-8")
     assert_clean_html(html)
     assert 'lang="en"' in html
     m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
@@ -195,7 +198,7 @@ def test_plain_papermill_with_params_file(tmp_path, cwd):
 
 def test_month_report_in_english(tmp_path):
     folder = render(tmp_path, "2023-10", "en", formats=("html",))
-    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    html = (folder / "progress_report.en.html").read_text(encoding="utf-8")
     assert_clean_html(html)
     for needle in ("ADMINISTRATIVE REFORM PROGRESS REPORT", "October 2023", "January–October 2023",
                    "Lào Cai Province", "1,989", "90.35%", "143.84%", "Headline indicators"):

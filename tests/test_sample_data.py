@@ -62,3 +62,23 @@ def test_generator_is_deterministic_and_matches_the_shipped_sample(tmp_path):
     assert r.returncode == 0, r.stderr
     for path in sorted((ROOT / "data/periods").glob("*.csv")):
         assert (tmp_path / "periods" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.e2e
+def test_2026_generator_matches_the_shipped_current_sample(tmp_path):
+    """The current sample regenerates byte for byte (units.csv from the official lists included)."""
+    r = subprocess.run([sys.executable, str(ROOT / "scripts/make_sample_data_2026.py"), "--out", str(tmp_path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    shipped = sorted(p.relative_to(ROOT / "data-2026") for p in (ROOT / "data-2026").rglob("*") if p.is_file())
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert made == shipped and len(shipped) == 34 + 3
+    for rel in shipped:
+        if rel.name == "units.csv":      # the source column names the installed package version
+            def rows(path):
+                import csv
+                with open(path, encoding="utf-8") as fh:
+                    return [{k: v for k, v in r.items() if k != "source"} for r in csv.DictReader(fh)]
+            assert rows(tmp_path / rel) == rows(ROOT / "data-2026" / rel)
+            continue
+        assert (tmp_path / rel).read_bytes() == (ROOT / "data-2026" / rel).read_bytes(), rel

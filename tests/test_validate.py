@@ -212,6 +212,7 @@ def test_a_period_without_any_data_is_an_error(tmp_path):
     assert not [f for f in validate(data, ["2023-Q4"]) if f.is_error]      # one month of the quarter is enough
 
 
+@pytest.mark.e2e                     # runs `cchc-report run`
 def test_names_with_brackets_are_printed_as_they_are(tmp_path):
     """The terminal output uses rich: a name such as "[red]" must not be read as its markup."""
     data = write_data(tmp_path, {"2023-10.csv": GOOD, "2023-10 [red] bản cũ.csv": GOOD})

@@ -21,11 +21,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import inputs
 from .errors import CchcError
-from .params import ReportParams, resolve_data_dir
-from .run import KERNELS, Outcome, folder_lock, notebook_path, output_folder
+from .kernel import DEFAULT_CELL_TIMEOUT
+from .kernel.lifetime import exit_with
+from .kernel.supply import KERNELS
+from .params import ReportParams
+from .run import Outcome, notebook_path, output_folder, output_stem, report_lock, start_up
 
-__all__ = ["Job", "fingerprint", "up_to_date", "folder_lock", "run_job", "run_jobs"]
+__all__ = ["Job", "fingerprint", "up_to_date", "run_job", "run_jobs"]
 
 # Libraries whose version changes what a report looks like: part of the fingerprint.
 RENDERING_PACKAGES = ("papermill", "nbconvert", "typst", "fontpkg-be-vietnam-pro", "matplotlib", "babel",
@@ -41,31 +45,22 @@ class Job:
     root: str
     force: bool = False
     prestart: bool = False            # more jobs follow in the same worker: start the next kernel early
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT   # seconds one notebook cell may run
 
     @property
     def label(self) -> str:
-        return f"{self.params.period} · {self.params.unit} · {self.report}"
+        return f"{self.params.period.code} · {self.params.unit} · {output_stem(self.report, self.params)}"
+
+    @property
+    def stem(self) -> str:
+        return output_stem(self.report, self.params)
 
 
 # -- fingerprints -----------------------------------------------------------------------
-_DIGESTS: dict = {}     # (path, mtime, size) -> sha256: a batch of many units hashes each file once
-
-
-def _digest(path: Path) -> bytes:
-    try:
-        st = path.stat()
-    except OSError:
-        return b"<missing>"
-    key = (str(path), st.st_mtime_ns, st.st_size)
-    if key not in _DIGESTS:
-        _DIGESTS[key] = hashlib.sha256(path.read_bytes()).digest()
-    return _DIGESTS[key]
-
-
 def _hash_files(h, paths):
     for p in sorted(paths, key=str):
         h.update(str(p).encode())
-        h.update(_digest(Path(p)))
+        h.update((inputs.sha256(p) or "<missing>").encode())
 
 
 def code_files() -> list[Path]:
@@ -86,28 +81,27 @@ def _versions() -> str:
 
 
 def input_files(job: Job) -> list[Path]:
-    """The files a report reads: its notebook, units, catalogue, targets, its notes,
-    and the month files of every window it shows (the month, previous month, same
-    month last year, year to date and last year's, the trailing twelve months)."""
-    from .load import period_files
-    from .periods import Period, months_read
+    """The files a report reads: its notebook and its data files (the one list of
+    :func:`helpers.inputs.input_files`, which the provenance appendix shows too)."""
+    p = job.params
+    return [notebook_path(job.report, Path(job.root)),
+            *inputs.input_files(p.data_dir, p.period, p.unit, p.language)]
 
-    root = Path(job.root)
-    data_dir = resolve_data_dir(job.params.data_dir, root)
-    months = set(months_read(Period.parse(job.params.period)))
-    files = [notebook_path(job.report, root), data_dir / "units.csv", data_dir / "indicators.csv",
-             data_dir / "targets.csv", data_dir / "notes" / f"{job.params.period}.md"]
-    files += [p for period, p in period_files(data_dir) if period is None or period.code in months]
-    return files
+
+@functools.cache
+def _code_digest() -> str:
+    """The helpers' code and the rendering libraries' versions: fixed for a process."""
+    h = hashlib.sha256(_versions().encode())
+    _hash_files(h, code_files())
+    return h.hexdigest()
 
 
 def fingerprint(job: Job) -> str:
     """Everything a report reads: notebook, parameters, data files, helpers' code,
     catalogue, and the versions of the rendering libraries."""
     h = hashlib.sha256()
-    h.update(json.dumps([job.params.model_dump(), job.report, sorted(job.formats), _versions()]).encode())
+    h.update(json.dumps([job.params.model_dump(), job.report, sorted(job.formats), _code_digest()]).encode())
     _hash_files(h, input_files(job))
-    _hash_files(h, code_files())
     return h.hexdigest()
 
 
@@ -115,15 +109,15 @@ def up_to_date(job: Job, fp: str) -> bool:
     folder = output_folder(Path(job.out_dir), job.params)
     metrics = folder / "metrics.json"
     try:
-        recorded = json.loads(metrics.read_text(encoding="utf-8")).get("fingerprints", {}).get(job.report)
+        recorded = json.loads(metrics.read_text(encoding="utf-8")).get("fingerprints", {}).get(job.stem)
     except (OSError, ValueError):
         return False
-    outputs = [folder / f"{job.report}.{ext}" for ext in ("ipynb", *job.formats)]
+    outputs = [folder / f"{job.stem}.{ext}" for ext in ("ipynb", *job.formats)]
     return recorded == fp and all(p.is_file() for p in outputs)
 
 
 def _skipped(job: Job) -> Outcome:
-    return Outcome(job.report, job.params.period, job.params.unit, "skipped",
+    return Outcome(job.report, job.params.period.code, job.params.unit, "skipped",
                    output_folder(Path(job.out_dir), job.params))
 
 
@@ -139,22 +133,40 @@ def run_job(job: Job) -> Outcome:
     if _STOPPING.is_set():
         raise KeyboardInterrupt
     started = time.perf_counter()
-    folder = output_folder(Path(job.out_dir), job.params)
+    folder = Path(job.out_dir) / job.params.period.code / job.params.unit
     try:
+        folder = output_folder(Path(job.out_dir), job.params)
         fp = fingerprint(job)
-        with folder_lock(folder, job.report):          # a concurrent run of the same report waits here
+        with report_lock(job.out_dir, job.params, job.stem):   # a concurrent run of the same report waits here
+            remove_leftovers(job)
             if not job.force and up_to_date(job, fp):
                 return _skipped(job)
             outcome = run_report(job.params, job.report, job.out_dir, job.formats, job.root, fingerprint=fp,
-                                 prestart=job.prestart)
+                                 prestart=job.prestart, cell_timeout=job.cell_timeout)
     except CchcError as exc:
-        outcome = Outcome(job.report, job.params.period, job.params.unit, "failed", folder, error=str(exc),
+        outcome = Outcome(job.report, job.params.period.code, job.params.unit, "failed", folder, error=str(exc),
                           failed_notebook=getattr(exc, "failed_notebook", "") or "",
                           seconds=time.perf_counter() - started)
     except Exception as exc:  # one report's unexpected failure must not stop the others
-        outcome = Outcome(job.report, job.params.period, job.params.unit, "failed", folder,
+        outcome = Outcome(job.report, job.params.period.code, job.params.unit, "failed", folder,
                           error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
     return _with_memory(outcome)
+
+
+def remove_leftovers(job: Job) -> None:
+    """Remove the temporary files of a run that was killed while writing this
+    report's edition (``.<stem>.<ext>.*.tmp``; called under the edition's lock, so no
+    live run is writing them) and of metrics.json (under its own lock)."""
+    folder = output_folder(Path(job.out_dir), job.params)
+    if not folder.is_dir():
+        return
+    names = [f"{job.stem}.{ext}" for ext in ("html", "pdf", "ipynb", "failed.ipynb")]
+    stale = [p for name in names for p in folder.glob(f".{name}.*.tmp")]
+    if list(folder.glob(".metrics.json.*.tmp")):
+        with report_lock(job.out_dir, job.params, "metrics.json"):
+            stale += folder.glob(".metrics.json.*.tmp")
+    for path in stale:
+        path.unlink(missing_ok=True)
 
 
 def _with_memory(outcome: Outcome) -> Outcome:
@@ -177,24 +189,26 @@ def _on_sigint(signum, frame):
     raise KeyboardInterrupt
 
 
-def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_server: str | None = None):
+def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_server: str | None = None,
+                 run_pid: int | None = None):
     """Warm the expensive, reusable pieces once per worker process; ``kernel_server``:
-    the address of the run's shared kernel server."""
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    the address of the run's shared kernel server; ``run_pid``: the run's process,
+    which this worker does not outlive (a killed run's workers write nothing more)."""
+    start_up()
+    if run_pid:
+        exit_with(run_pid)
     signal.signal(signal.SIGINT, _on_sigint)
     KERNELS.server.address = kernel_server
     if root:
         with contextlib.suppress(Exception):
             KERNELS.start_server()    # the kernel server imports while the libraries below load
     import nbformat  # noqa: F401
-    import papermill  # noqa: F401
+    import papermill.engines  # noqa: F401  (loads the engines, ours among them)
 
     from . import render
-    from .run import _register_engine
     render.report_exporter()
     render.pdf_exporter()
     render.typst_compiler()
-    _register_engine()
     if root:
         try:
             KERNELS.prestart(root, data_dir)
@@ -228,8 +242,7 @@ _PERIOD_WEIGHT = {"year": 4, "half": 3, "quarter": 2, "month": 1}
 
 def _cost(job: Job) -> tuple:
     """Rough relative cost, to start the longest reports first (fewer idle workers at the end)."""
-    from .periods import Period
-    return (2 if job.report == "progress_report" else 1, _PERIOD_WEIGHT.get(Period.parse(job.params.period).kind, 1))
+    return (2 if job.report == "progress_report" else 1, _PERIOD_WEIGHT.get(job.params.period.kind, 1))
 
 
 def plan(jobs: list[Job], n_workers: int) -> list[Job]:
@@ -260,6 +273,7 @@ def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", schedule
              on_done=None) -> list[Outcome]:
     """Run every job; ``on_done(outcome)`` is called as each finishes. ``scheduler``
     (Dask): an address such as ``tcp://10.0.0.5:8786``, or a ``Client``/cluster."""
+    start_up()
     todo, out = pending(jobs, on_done)
     if not todo:
         return out
@@ -282,28 +296,30 @@ def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", schedule
     return out + _run_pool(todo, n_workers, on_done)
 
 
-# Imported once by the fork server that starts the workers, instead of once by each worker.
-WORKER_MODULES = ("helpers.run", "helpers.batch", "helpers.render", "papermill", "nbformat", "nbconvert")
+# Imported once by the fork server that starts the workers, instead of once by each worker;
+# helpers.runner_start first: the runner's start-up, before the libraries load.
+WORKER_MODULES = ("helpers.runner_start", "helpers.run", "helpers.batch", "helpers.render", "papermill.engines",
+                  "nbformat", "nbconvert")
 
 
 def _run_pool(jobs: list[Job], n_workers: int, on_done) -> list[Outcome]:
     import multiprocessing as mp
 
-    from .kernels import start_shared_server, stop_shared_server
+    from .kernel.fork import start_shared_server, stop_shared_server
     # one kernel server for all workers: it imports while the fork server below does
     server, address = start_shared_server(KERNELS.kernel_name) if KERNELS.fork else (None, None)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(list(WORKER_MODULES))
-    data_dir = str(resolve_data_dir(jobs[0].params.data_dir, jobs[0].root))
+    data_dir = str(jobs[0].params.data_dir)
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_worker_init,
-                               initargs=(jobs[0].root, data_dir, address))
+                               initargs=(jobs[0].root, data_dir, address, os.getpid()))
     try:
-        return _collect(pool, jobs, on_done, [])
+        return _collect(pool, ctx, jobs, on_done, [])
     finally:
         stop_shared_server(server, address)
 
 
-def _collect(pool: ProcessPoolExecutor, jobs: list[Job], on_done, out: list) -> list[Outcome]:
+def _collect(pool: ProcessPoolExecutor, ctx, jobs: list[Job], on_done, out: list) -> list[Outcome]:
     futures = {}
     try:
         futures = {pool.submit(run_job, job): job for job in jobs}
@@ -313,18 +329,19 @@ def _collect(pool: ProcessPoolExecutor, jobs: list[Job], on_done, out: list) -> 
             if on_done:
                 on_done(outcome)
     except BaseException:            # Ctrl-C above all
-        _interrupt(pool, futures)
+        _interrupt(pool, ctx, futures)
         raise
     pool.shutdown(wait=True)
     return out
 
 
-def _interrupt(pool: ProcessPoolExecutor, futures) -> None:
+def _interrupt(pool: ProcessPoolExecutor, ctx, futures) -> None:
     """Stop the workers' current reports (each cleans up: kernel killed, temporary
-    files removed, previous good files kept) and start no other."""
+    files removed, previous good files kept) and start no other. ``ctx``: the
+    pool's multiprocessing context, whose children are the workers."""
     for fut in futures:
         fut.cancel()
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    for proc in ctx.active_children():
         try:
             os.kill(proc.pid, signal.SIGINT)      # a worker that got the terminal's Ctrl-C ignores it
         except (ProcessLookupError, OSError):
@@ -343,12 +360,11 @@ def _dask_task(job: Job) -> Outcome:
     one thread and as many worker processes as cores (``--nworkers N --nthreads 1``)."""
     with _DASK_LOCK:
         if not _DASK_READY.is_set():
+            start_up()
             from . import render
-            from .run import _register_engine
             render.report_exporter()
             render.pdf_exporter()
             render.typst_compiler()
-            _register_engine()
             _DASK_READY.set()
         return run_job(job)
 

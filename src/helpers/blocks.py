@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence, Union
@@ -28,6 +29,15 @@ HTML_MIME = "text/html"
 TYPST_MIME = "text/x-typst"
 STATUSES = ("met", "not_met", "on_track", "behind", "no_target", "no_data")
 PARAGRAPH_STYLES = ("body", "lead", "muted", "small", "warning")
+TOC_KEY = "cchc_toc"                 # output metadata: [[level, text, anchor], ...] for the HTML contents
+_ANCHORS: dict[str, int] = {}        # anchors given out in this kernel (one report per kernel)
+
+
+def unique_anchor(text: str) -> str:
+    """Jupyter's heading anchor (spaces -> ``-``), numbered when the text repeats."""
+    base = re.sub(r"\s+", "-", str(text).strip()) or "section"
+    count = _ANCHORS[base] = _ANCHORS.get(base, 0) + 1
+    return base if count == 1 else f"{base}-{count}"
 
 
 # -- the two encoders ---------------------------------------------------------------------------------
@@ -38,26 +48,20 @@ def _macros():
     return env.get_template("blocks.html.j2").module
 
 
-def _html(macro: str, **fields) -> str:
+def html_macro(macro: str, **fields) -> str:
+    """One macro of ``templates/blocks.html.j2`` rendered (autoescaped)."""
     return str(getattr(_macros(), macro)(**fields)).strip()
 
 
-_TYPST_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# backslash and quote escaped, control characters as \u{..}: one str.translate, fast on a chart's SVG
+_TYPST_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+_TYPST_ESCAPES.update({c: f"\\u{{{c:x}}}" for c in [*range(0x20), 0x7F] if c not in _TYPST_ESCAPES})
 
 
 def typst_str(value) -> str:
     """A Typst string literal holding ``value`` verbatim: inside it nothing is markup
     (``#``, ``*``, ``_``, ``$``, ``@``, ``<``, ``[`` are just characters)."""
-    text = "" if value is None else str(value)
-    out = []
-    for ch in text:
-        if ch in _TYPST_ESCAPES:
-            out.append(_TYPST_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + ("" if value is None else str(value)).translate(_TYPST_ESCAPES) + '"'
 
 
 def typst_value(value) -> str:
@@ -112,8 +116,14 @@ class Block:
         """A plain-text stand-in (``text/plain``) for consoles."""
         return f"<{type(self).__name__}>"
 
+    def headings(self) -> list["Heading"]:
+        """The headings inside (for the HTML table of contents)."""
+        return []
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {HTML_MIME: self.html(), TYPST_MIME: self.typst() + "\n", "text/plain": self.plain()}
+        data = {HTML_MIME: self.html(), TYPST_MIME: self.typst() + "\n", "text/plain": self.plain()}
+        toc = [[h.level, h.text, h.anchor] for h in self.headings() if h.outlined and h.level <= 2]
+        return (data, {TOC_KEY: toc}) if toc else data
 
     def __html__(self) -> str:          # lets a block sit inside a Jinja template unescaped
         return self.html()
@@ -125,9 +135,16 @@ class Heading(Block):
     text: str
     level: int = 2
     outlined: bool = True            # listed in the table of contents (levels 1-2)
+    anchor: str = ""                 # the HTML id; by default from the text, unique in the process
+
+    def __post_init__(self):
+        self.anchor = self.anchor or unique_anchor(self.text)
+
+    def headings(self):
+        return [self]
 
     def html(self):
-        return _html("heading", text=self.text, level=min(max(self.level, 1), 4))
+        return html_macro("heading", text=self.text, level=min(max(self.level, 1), 4), anchor=self.anchor)
 
     def typst(self):
         return typst_call("cchc-heading", self.text, level=min(max(self.level, 1), 4), outlined=self.outlined)
@@ -146,7 +163,7 @@ class Paragraph(Block):
             raise ValueError(f"Paragraph style {self.style!r} is not one of {', '.join(PARAGRAPH_STYLES)}")
 
     def html(self):
-        return _html("paragraph", text=self.text, style=self.style)
+        return html_macro("paragraph", text=self.text, style=self.style)
 
     def typst(self):
         return typst_call("cchc-paragraph", self.text, style=self.style)
@@ -214,7 +231,7 @@ class Table(Block):
     def html(self):
         total = sum(c.width for c in self.columns) or 1
         widths = [round(c.width * 100 / total, 2) for c in self.columns]
-        return _html("table", columns=self.columns, widths=widths, rows=self.rows, notes=self.notes,
+        return html_macro("table", columns=self.columns, widths=widths, rows=self.rows, notes=self.notes,
                      css_class=self.css_class)
 
     def _pdf_rows(self) -> list:
@@ -260,7 +277,9 @@ class Chart(Block):
         return cls(charts.svg(fig), alt=alt)
 
     def html(self):
-        return _html("chart", svg=Markup(self.svg), alt=self.alt)   # matplotlib's own markup, not data
+        # an <img> of the SVG: one element for the HTML exporter's parsers instead of thousands
+        uri = "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        return html_macro("chart", src=uri, alt=self.alt)
 
     def typst(self):
         return typst_call("cchc-chart", self.svg, alt=self.alt)
@@ -275,7 +294,7 @@ class Facts(Block):
     items: list[tuple[str, str]]
 
     def html(self):
-        return _html("facts", items=[(str(k), str(v)) for k, v in self.items])
+        return html_macro("facts", items=[(str(k), str(v)) for k, v in self.items])
 
     def typst(self):
         return typst_call("cchc-facts", [[str(k), str(v)] for k, v in self.items])
@@ -289,7 +308,7 @@ class Bullets(Block):
     items: list[str]
 
     def html(self):
-        return _html("bullets", items=[str(i) for i in self.items])
+        return html_macro("bullets", items=[str(i) for i in self.items])
 
     def typst(self):
         return typst_call("cchc-bullets", [str(i) for i in self.items])
@@ -305,14 +324,16 @@ class Cover(Block):
     subtitle: str = ""
     facts: list[tuple[str, str]] = field(default_factory=list)
     running_header: str = ""         # "unit — period" at the top of every later PDF page
+    note: str = ""                   # one sentence under the facts (e.g. figures before a merger)
 
     def html(self):
-        return _html("cover", title=self.title, subtitle=self.subtitle,
-                     facts=[(str(k), str(v)) for k, v in self.facts])
+        return html_macro("cover", title=self.title, subtitle=self.subtitle,
+                          facts=[(str(k), str(v)) for k, v in self.facts], note=self.note)
 
     def typst(self):
         return typst_call("cchc-cover", self.title, subtitle=self.subtitle,
-                          facts=[[str(k), str(v)] for k, v in self.facts], running_header=self.running_header)
+                          facts=[[str(k), str(v)] for k, v in self.facts], running_header=self.running_header,
+                          note=self.note)
 
     def plain(self):
         return f"{self.title}\n{self.subtitle}"
@@ -324,7 +345,7 @@ class Contents(Block):
     title: str = ""
 
     def html(self):
-        return _html("contents")
+        return html_macro("contents")
 
     def typst(self):
         return typst_call("cchc-contents", self.title)
@@ -333,7 +354,8 @@ class Contents(Block):
 @dataclass
 class Markdown(Block):
     """An analyst's note (Markdown already sanitized by ``helpers.notes``): raw HTML is
-    shown as text, images only those named in ``images`` (name -> file bytes or path)."""
+    shown as text; images only those named in ``images`` (reference -> file path or bytes)
+    and ``data:`` URIs of PNG, JPEG or GIF (which ``helpers.notes`` leaves in the text)."""
     text: str
     images: dict = field(default_factory=dict)
 
@@ -343,15 +365,24 @@ class Markdown(Block):
 
     def html(self):
         from .markdown import to_html
-        return _html("note", body=Markup(to_html(self.text, self._image_uris())))
+        return html_macro("note", body=Markup(to_html(self.text, self._image_uris())))
 
     def typst(self):
         from .markdown import to_typst
         return "#cchc-note[" + to_typst(self._tokens(), self._image_names()) + "]"
 
     def _image_bytes(self) -> dict[str, bytes]:
-        return {name: (Path(v).read_bytes() if isinstance(v, (str, Path)) else bytes(v))
-                for name, v in self.images.items()}
+        found = {name: (Path(v).read_bytes() if isinstance(v, (str, Path)) else bytes(v))
+                 for name, v in self.images.items()}
+        from .markdown import image_sources
+        for src in image_sources(self._tokens()):
+            match = _DATA_URI.match(src)
+            if match and src not in found:
+                try:
+                    found[src] = base64.b64decode(re.sub(r"\s+", "", match["data"]), validate=True)
+                except ValueError:
+                    continue                  # not base64: shown as its alt text
+        return found
 
     def _image_uris(self) -> dict[str, str]:
         return {name: f"data:{_image_type(data)};base64,{base64.b64encode(data).decode()}"
@@ -370,6 +401,9 @@ class Markdown(Block):
 
     def plain(self):
         return self.text
+
+
+_DATA_URI = re.compile(r"^data:image/(?:png|jpeg|gif);base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
 
 
 def _image_type(data: bytes) -> str:
@@ -391,8 +425,11 @@ class Group(Block):
     keep_together: bool = True
     style: str | None = None         # "small": an annex in small type
 
+    def headings(self):
+        return [h for b in self.items for h in b.headings()]
+
     def html(self):
-        return _html("group", items=[Markup(b.html()) for b in self.items], style=self.style)
+        return html_macro("group", items=[Markup(b.html()) for b in self.items], style=self.style)
 
     def typst(self):
         body = "\n".join(b.typst() for b in self.items)

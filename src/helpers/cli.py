@@ -1,4 +1,4 @@
-"""``cchc-report``: run, validate, template, new-period, index."""
+"""``cchc-report``: run, validate, template, new-period, units, index."""
 
 from __future__ import annotations
 
@@ -65,8 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--lang", choices=["vi", "en"], default="vi")
     v.set_defaults(func=cmd_validate)
 
-    from . import commands
+    from . import commands, official
     commands.add_subcommands(sub)
+    official.add_subcommand(sub)
     return p
 
 

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from .errors import DataError, ParameterError
-from .params import check_params, cli_path, project_root, read_params_file
+from .kernel import DEFAULT_CELL_TIMEOUT
+from .params import ReportParams, check_unit, cli_path, project_root, read_params_file, resolve, resolve_data_dir
 from .periods import Period
 
 
@@ -19,6 +20,19 @@ def _positive(text: str) -> int:
         n = 0
     if n < 1:
         raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1 (a whole number ≥ 1), không phải {text!r}")
+    return n
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a number of seconds above 0."""
+    import argparse
+    import math
+    try:
+        n = float(text)
+    except ValueError:
+        n = 0
+    if not (n > 0 and math.isfinite(n)):
+        raise argparse.ArgumentTypeError(f"cần số giây > 0 (seconds above 0), không phải {text!r}")
     return n
 
 
@@ -49,62 +63,119 @@ def cli_out(arg) -> Path:
 
 
 # -- run ---------------------------------------------------------------------------------------------
-def _default_period(data_dir: Path) -> str:
+def _default_period(data_dir: Path) -> Period:
     from .load import period_files
-    months = sorted(p.code for p, _ in period_files(data_dir) if p is not None)
+    months = sorted(p for p, _ in period_files(data_dir) if p is not None)
     if not months:
         raise ParameterError(f"không có tệp số liệu tháng nào trong {data_dir / 'periods'}",
                              hint="thêm periods/YYYY-MM.csv hoặc chỉ rõ --period")
     return months[-1]
 
 
-def _units_for(arg_units, data_dir: Path) -> list[str]:
-    from .units import read_units
+def _data_folder(path: Path, source=None) -> Path:
+    if not path.is_dir():
+        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(path)!r}", file=source,
+                             hint="--data-dir tương đối so với thư mục đang đứng; sửa đường dẫn hoặc dùng "
+                                  "đường dẫn tuyệt đối")
+    return path
+
+
+class DataFolders:
+    """Each data folder a command names, read once (``units.csv`` included)."""
+
+    def __init__(self):
+        self._read: dict = {}
+
+    def __call__(self, data_dir: Path):
+        from .load import load_data_cached
+        if data_dir not in self._read:
+            self._read[data_dir] = load_data_cached(data_dir)
+        return self._read[data_dir]
+
+
+def _units_for(arg_units, ds, period: Period) -> list[str]:
+    """The units asked for; by default the top units. Only units that exist in the
+    period: old provinces and districts end with June 2025."""
     if arg_units and arg_units != ["all"]:
         return arg_units
-    try:
-        units = read_units(data_dir / "units.csv")
-    except DataError as exc:
-        raise ParameterError(str(exc)) from None
+    months = period.month_codes()
+    exists = [u for u in ds.units.all_versions() if any(u.valid_in(m) for m in months)]
     if arg_units == ["all"]:
-        return units.codes
-    return [u.code for u in units.roots()]
+        return list(dict.fromkeys(u.code for u in exists))
+    return list(dict.fromkeys(u.code for u in exists if not u.parent or u.parent not in ds.units))
 
 
-def param_sets(args, root: Path) -> list:
-    """Every (validated) parameter set the command asks for. Nothing runs before this passes."""
-    raw = []
-    data_override = {"data_dir": str(cli_path(args.data_dir, "data"))} if args.data_dir else {}
+def param_sets(args, root: Path, folders: DataFolders | None = None) -> list[ReportParams]:
+    """Every parameter set the command asks for, resolved once (a Period, an absolute data
+    folder) and checked (the unit against the folder's units, read once per folder).
+    Nothing runs before this passes."""
+    folders = folders or DataFolders()
     lang = {"language": args.lang} if args.lang else {}
+    override = _data_folder(cli_path(args.data_dir, "data")) if args.data_dir else None
+    raw = []
     if args.params:
         for f in args.params:
-            values = {**read_params_file(f), **data_override, **lang}
-            units = _split(args.unit)
-            for u in (units or [values.get("unit", "10")]):
+            values = {**read_params_file(f), **({"data_dir": override} if override else {}), **lang}
+            for u in (_split(args.unit) or [values.get("unit", "10")]):
                 raw.append(({**values, "unit": u}, f))
     else:
-        data_dir = cli_path(args.data_dir, "data")
-        if not data_dir.is_dir():
-            raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(data_dir)!r}", hint="dùng --data-dir")
-        periods = _split(args.period)
+        data_dir = override or _data_folder(cli_path(None, "data"))
+        periods = [Period.parse(p) for p in _split(args.period)]
         if args.all:
             from .load import period_files
-            periods = sorted({p.code for p, _ in period_files(data_dir) if p is not None})
+            periods = sorted({p for p, _ in period_files(data_dir) if p is not None})
         periods = periods or [_default_period(data_dir)]
-        for p in periods:
-            for u in _units_for(_split(args.unit), data_dir):
-                raw.append(({"period": p, "unit": u, "data_dir": str(data_dir), **lang}, None))
-    return [check_params(values, root, source) for values, source in raw]
+        ds = folders(data_dir)
+        raw = [({"period": p, "unit": u, "data_dir": data_dir, **lang}, None)
+               for p in periods for u in _units_for(_split(args.unit), ds, p)]
+    out = []
+    for values, source in raw:
+        params = resolve(values, root, source)
+        ds = folders(_data_folder(params.data_dir, source))
+        check_unit(params, ds.units, source)
+        out.append(params)
+    return out
+
+
+def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None = None) -> list:
+    """The data checks of every period asked for, once per data folder, before any
+    report starts: errors stop the run (DataError), warnings are returned."""
+    from .findings import errors as only_errors
+    from .validate import check
+    periods: dict = {}
+    for p in sets:
+        periods.setdefault(p.data_dir, set()).add(p.period)
+    warnings = []
+    for data_dir, wanted in periods.items():
+        found = check(folders(data_dir), sorted(wanted))
+        errs = only_errors(found)
+        if errs:
+            head = f"the data has {len(errs)} error(s): " if lang == "en" else f"số liệu có {len(errs)} lỗi: "
+            raise DataError(head + errs[0].line(lang or "vi"), findings=errs)
+        warnings += found
+    return warnings
+
+
+def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None) -> str:
+    """One line: how many warnings the data checks found, and the command that lists them."""
+    codes = ",".join(sorted({p.period.code for p in sets}))
+    if lang == "en":
+        return f"Data: {len(warnings)} warning(s) — list them with: cchc-report validate --period {codes} --lang en"
+    return f"Số liệu: {len(warnings)} cảnh báo — xem chi tiết: cchc-report validate --period {codes}"
 
 
 def cmd_run(args) -> int:
+    from . import files
     from .batch import Job, run_jobs
+    from .cli import console
     from .index import write_index
     from .progress import Progress
-    from .run import DEFAULT_REPORTS, notebook_path
+    from .run import DEFAULT_REPORTS, notebook_path, start_up
 
+    start_up()
     root = project_root()
-    sets = param_sets(args, root)
+    folders = DataFolders()
+    sets = param_sets(args, root, folders)
     reports = _split(args.report) or list(DEFAULT_REPORTS)
     for r in reports:
         notebook_path(r, root)
@@ -113,8 +184,12 @@ def cmd_run(args) -> int:
     if bad:
         raise ParameterError(f"định dạng không hỗ trợ: {', '.join(bad)}", hint="dùng --formats html,pdf")
     executor = _executor(args.executor, args.scheduler)
-    out_dir = cli_out(args.out)
-    jobs = [Job(p, r, str(out_dir), formats, str(root), args.force) for p in sets for r in reports]
+    out_dir = files.check_output_folder(cli_out(args.out))
+    warnings = check_data(sets, folders, args.lang)
+    if warnings:
+        console.print(warnings_line(warnings, sets, args.lang), markup=False)
+    jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
+            for p in sets for r in reports]
     n_jobs = args.jobs or os.cpu_count() or 1
     with Progress(len(jobs), quiet=args.quiet) as progress:
         outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
@@ -131,8 +206,8 @@ def cmd_new_period(args) -> int:
     period = Period.parse(args.period)
     path = root / "params" / f"{period.code}.yaml"
     written = [_write_params(path, period, args.unit, args.data_dir, args.force)]
-    if args.workbook and period.kind == "month":
-        written.append(_write_template(period, args.data_dir, args.unit, args.force))
+    if args.workbook and period.kind == "month":       # data_dir as a params file says it: project-relative
+        written.append(_write_template(period, resolve_data_dir(args.data_dir, root), args.unit, args.force))
     for p in written:
         console.print(f"đã tạo {p}", markup=False)
     for closing in closing_periods(period):
@@ -165,10 +240,9 @@ def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
     return path
 
 
-def _write_template(period: Period, data_dir, unit, force) -> Path:
+def _write_template(period: Period, data_path: Path, unit, force) -> Path:
     from .load import load_data
     from .workbook import previous_values, write_entry_workbook
-    data_path = cli_path(data_dir, "data")
     target = data_path / "periods" / f"{period.code}.xlsx"
     if (target.exists() or target.with_suffix(".csv").exists()) and not force:
         raise ParameterError(f"{target} (hoặc .csv) đã tồn tại", hint="dùng --force để ghi đè")
@@ -182,7 +256,8 @@ def cmd_template(args) -> int:
     period = Period.parse(args.period)
     if period.kind != "month":
         raise ParameterError("mẫu nhập liệu lập theo tháng", hint="ví dụ: cchc-report template 2023-11")
-    console.print(f"đã tạo {_write_template(period, args.data_dir, args.unit, args.force)}", markup=False)
+    data_path = cli_path(args.data_dir, "data")
+    console.print(f"đã tạo {_write_template(period, data_path, args.unit, args.force)}", markup=False)
     return 0
 
 
@@ -210,6 +285,9 @@ def add_subcommands(sub) -> None:
     r.add_argument("--executor", choices=["local", "dask"], default=None,
                    help="local (mặc định) hoặc dask; --scheduler ngụ ý dask")
     r.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786")
+    r.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar="GIÂY",
+                   help=f"một ô notebook chạy quá số giây này thì báo cáo dừng, giữ notebook lỗi "
+                        f"<báo cáo>.failed.ipynb (mặc định: {DEFAULT_CELL_TIMEOUT})")
     r.set_defaults(func=cmd_run)
 
     n = sub.add_parser("new-period", help="tạo params/<kỳ>.yaml (và mẫu Excel nếu cần)")

@@ -52,14 +52,36 @@ class Value:
     denominator: object = None
     reported: Optional[int] = None     # computed sums: sub-units that reported …
     expected: Optional[int] = None     # … of the sub-units expected to
+    comparable: bool = True         # False: a window before a merger that cannot be compared
+    reason: Optional[str] = None    # why not comparable (a key of NOT_COMPARABLE)
 
     @property
     def incomplete(self) -> bool:
         """A sum of sub-units in which some expected sub-units are missing."""
         return self.computed and self.expected is not None and (self.reported or 0) < self.expected
 
+    def not_comparable_text(self, lang: str = "vi") -> str:
+        """"không so sánh được (…)" for a figure that is not comparable, else ""."""
+        if self.comparable:
+            return ""
+        label = NOT_COMPARABLE_LABEL["en" if lang == "en" else "vi"]
+        reason = NOT_COMPARABLE.get(self.reason, {}).get("en" if lang == "en" else "vi")
+        return f"{label} ({reason})" if reason else label
+
 
 NONE = Value()
+NOT_ADDITIVE, SPLIT = "not_additive", "split"
+NOT_COMPARABLE_LABEL = {"vi": "không so sánh được", "en": "not comparable"}
+NOT_COMPARABLE = {
+    NOT_ADDITIVE: {"vi": "chỉ tiêu không cộng được giữa các đơn vị đã hợp nhất",
+                   "en": "the indicator does not add up across the merged units"},
+    SPLIT: {"vi": "một đơn vị cũ đã được chia cho nhiều đơn vị mới",
+            "en": "an old unit was split between several new units"},
+}
+
+
+def _not_comparable(reason: str) -> Value:
+    return Value(comparable=False, reason=reason)
 
 
 @dataclass
@@ -135,6 +157,11 @@ class Figure:
         if self.indicator.is_ratio:
             d["numerator"] = _json(self.current.numerator)
             d["denominator"] = _json(self.current.denominator)
+        windows = {"value": self.current, "previous": self.previous, "same_period_last_year": self.last_year,
+                   "ytd": self.ytd, "ytd_same_period_last_year": self.ytd_last_year}
+        not_comparable = {k: v.reason for k, v in windows.items() if not v.comparable}
+        if not_comparable:
+            d["not_comparable"] = not_comparable      # those figures are null: why
         return d
 
 
@@ -195,16 +222,39 @@ class Calculator:
         self.catalogue = ds.catalogue
         self.units = ds.units
         self.month_value = lru_cache(maxsize=None)(self._month_value)
+        self.version_month = lru_cache(maxsize=None)(self._version_month_value)
 
     # -- one month ----------------------------------------------------------------
     def _month_value(self, unit: str, code: str, month: str) -> Value:
-        rec = self.ds.record(month, unit, code)
+        """``unit``'s figure in ``month``, for the version of the unit valid in that month."""
+        version = self.units.get(unit, month)
+        return NONE if version is None else self._own_or_children(version, code, month)
+
+    def _at(self, unit: str, code: str, month: str, at: str) -> Value:
+        """The figure in ``month`` of the version of ``unit`` valid in ``at`` (the
+        report's month): before that version began, its predecessors' figures."""
+        version = self.units.get(unit, at) or self.units.get(unit, month)
+        if version is None:
+            return NONE
+        if version.valid_in(month):
+            return self.month_value(unit, code, month)
+        return self.version_month(version, code, month)
+
+    def _version_month_value(self, version, code: str, month: str) -> Value:
+        if version.valid_in(month):
+            return self._own_or_children(version, code, month)
+        if version.valid_from is not None and month < f"{version.valid_from:%Y-%m}":
+            return self._predecessors_sum(version, code, month)
+        return NONE                                # after the unit ended
+
+    def _own_or_children(self, version, code: str, month: str) -> Value:
+        rec = self.ds.record(month, version.code, code)
         if rec is not None and rec.value is not None:
             return Value(rec.value, False, 1)
         ind = self.catalogue.get(code)
         if ind is None or not ind.additive:
             return NONE
-        contributors = [c for c in self._contributors(unit, month) if not ind.levels or c.level in ind.levels]
+        contributors = [c for c in self._contributors(version.code, month) if not ind.levels or c.level in ind.levels]
         parts = [self.month_value(c.code, code, month) for c in contributors]
         parts = [p for p in parts if p.value is not None]
         if not parts:
@@ -212,35 +262,63 @@ class Calculator:
         return Value(sum(p.value for p in parts), True, 1, reported=len(parts), expected=len(contributors))
 
     def _contributors(self, unit: str, month: str) -> list:
-        """Whose rows add up to ``unit``'s figure in ``month``: its children, or, before
-        the unit existed (a merger), the units that merged into it."""
-        u = self.units.get(unit)
-        if u is not None and u.valid_from is not None and month < f"{u.valid_from:%Y-%m}":
-            return self.units.predecessors(unit)
-        return self.units.children(unit)
+        """Whose rows add up to ``unit``'s figure in ``month``: its children then."""
+        return [c for c in self.units.children(unit, month) if c.code != unit]
+
+    def _predecessors_sum(self, version, code: str, month: str) -> Value:
+        """Before a unit began: the sum of the units that merged into it, for what adds
+        up; a lone predecessor's own figure; otherwise not comparable."""
+        preds = self.units.predecessors(version.code, before=version)
+        if not preds:
+            return NONE
+        if any(len(p.successors) > 1 for p in preds):
+            return _not_comparable(SPLIT)
+        ind = self.catalogue.get(code)
+        if len(preds) > 1 and (ind is None or not ind.additive):
+            return _not_comparable(NOT_ADDITIVE)
+        parts = [self.version_month(p, code, month) for p in preds]
+        blocked = [p for p in parts if not p.comparable]
+        if blocked:
+            return blocked[0]
+        parts = [p for p in parts if p.value is not None]
+        if not parts:
+            return NONE
+        return Value(sum(p.value for p in parts), True, 1)
 
     # -- a window -------------------------------------------------------------------
-    def value(self, unit: str, code: str, period: Period) -> Value:
+    def value(self, unit: str, code: str, period: Period, at: Optional[str] = None) -> Value:
+        """The figure over ``period`` of the version of ``unit`` valid in ``at``
+        (default: the period's last month)."""
         ind = self.catalogue[code]
+        at = at or period.end.code
         if ind.is_ratio:
-            return self._ratio(unit, ind, period)
-        return self._input(unit, ind, period)
+            return self._ratio(unit, ind, period, at)
+        return self._input(unit, ind, period, at)
 
-    def _input(self, unit: str, ind: Indicator, period: Period) -> Value:
-        months = [self.month_value(unit, ind.code, m) for m in period.month_codes()]
+    def _input(self, unit: str, ind: Indicator, period: Period, at: str) -> Value:
+        months = [self._at(unit, ind.code, m, at) for m in period.month_codes()]
         have = [v for v in months if v.value is not None]
+        blocked = [v for v in months if not v.comparable]
+        if ind.aggregation == "sum" and blocked:
+            return blocked[0]
         if not have:
-            return NONE
+            return blocked[0] if blocked else NONE
         computed = any(v.computed for v in have)
         if ind.aggregation == "sum":
             return Value(sum(v.value for v in have), computed, len(have), **_coverage(have))
+        last = max(i for i, v in enumerate(months) if v.value is not None or not v.comparable)
+        if not months[last].comparable:
+            return months[last]
         return Value(have[-1].value, have[-1].computed, len(have), **_coverage(have[-1:]))
 
-    def _ratio(self, unit: str, ind: Indicator, period: Period) -> Value:
-        nums = [self._input(unit, self.catalogue[c], period) for c in ind.numerator]
-        den = self._input(unit, self.catalogue[ind.denominator], period)
+    def _ratio(self, unit: str, ind: Indicator, period: Period, at: str) -> Value:
+        nums = [self._input(unit, self.catalogue[c], period, at) for c in ind.numerator]
+        den = self._input(unit, self.catalogue[ind.denominator], period, at)
+        blocked = [v for v in nums + [den] if not v.comparable]
+        if blocked:
+            return blocked[0]
         if den.value is None or any(n.value is None for n in nums):
-            reported = self._input(unit, ind.model_copy(update={"aggregation": "last"}), period)
+            reported = self._input(unit, ind.model_copy(update={"aggregation": "last"}), period, at)
             return reported
         num = sum(n.value for n in nums)
         computed = den.computed or any(n.computed for n in nums)
@@ -287,14 +365,14 @@ class Calculator:
 
     def figure(self, unit: str, code: str, period: Period) -> Figure:
         ind = self.catalogue[code]
-        ytd = period.ytd()
+        ytd, at = period.ytd(), period.end.code      # comparisons are for the unit as it is in the period
         fig = Figure(
             indicator=ind, unit=unit, period=period,
-            current=self.value(unit, code, period),
-            previous=self.value(unit, code, period.previous()),
-            last_year=self.value(unit, code, period.same_period_last_year()),
-            ytd=self.value(unit, code, ytd),
-            ytd_last_year=self.value(unit, code, ytd.same_period_last_year()),
+            current=self.value(unit, code, period, at),
+            previous=self.value(unit, code, period.previous(), at),
+            last_year=self.value(unit, code, period.same_period_last_year(), at),
+            ytd=self.value(unit, code, ytd, at),
+            ytd_last_year=self.value(unit, code, ytd.same_period_last_year(), at),
             target=self.target(unit, code, period.year),
         )
         if ind.year_end:
@@ -309,13 +387,18 @@ class Calculator:
     def figures(self, unit: str, period: Period) -> dict[str, Figure]:
         return {i.code: self.figure(unit, i.code, period) for i in self.catalogue}
 
-    def series(self, unit: str, code: str, months: list[Period]) -> list:
-        """Monthly values (ratios recomputed per month) for trend charts."""
-        return [self.value(unit, code, m).value for m in months]
+    def series(self, unit: str, code: str, months: list[Period], at: Optional[str] = None) -> list:
+        """Monthly values (ratios recomputed per month) for trend charts, for the
+        unit as it is in ``at`` (default: the last month)."""
+        at = at or (months[-1].end.code if months else None)
+        return [self.value(unit, code, m, at).value for m in months]
 
     def children(self, unit: str, code: str, period: Period) -> list[tuple]:
-        """``(child unit, Value)`` for comparison charts across departments/districts."""
-        return [(c, self.value(c.code, code, period)) for c in self.units.children(unit)]
+        """``(child unit, Value)`` for comparison charts across departments/districts
+        (the children that exist at the period's end)."""
+        at = period.end.code
+        kids = [c for c in self.units.children(unit, at) if c.code != unit]
+        return [(c, self.value(c.code, code, period, at)) for c in kids]
 
 
 def _coverage(values) -> dict:

@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 from . import fmt
+from .files import atomic_write
 from .periods import Period
-from .run import atomic_write
 
 REPORT_NAMES = {"progress_report": "Báo cáo tiến độ", "data_quality": "Báo cáo chất lượng số liệu"}
 LANGS = (("vi", "", "Tiếng Việt"), ("en", ".en", "English"))

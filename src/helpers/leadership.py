@@ -15,7 +15,7 @@ from typing import Optional
 
 from . import fmt
 from .catalogue import AREAS, Indicator
-from .figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_MET, ON_TRACK, Calculator, Figure, Value
+from .figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_COMPARABLE_LABEL, NOT_MET, ON_TRACK, Calculator, Figure, Value
 from .findings import Finding
 from .periods import Period
 from .text import t
@@ -62,6 +62,8 @@ def places_text(change: Optional[int], lang: str) -> str:
 def change_text(fig: Figure, other: Value, lang: str) -> str:
     """The difference to another figure: places for ranks, points for rates, signed numbers otherwise."""
     ind = fig.indicator
+    if not (other.comparable and fig.current.comparable):       # before a merger, what does not add up
+        return NOT_COMPARABLE_LABEL["en" if lang == "en" else "vi"]
     if ind.kind == "rank":
         return places_text(fig.rank_change(other), lang)
     if fig.current.value is None or other.value is None:
@@ -71,6 +73,8 @@ def change_text(fig: Figure, other: Value, lang: str) -> str:
 
 def ytd_change_text(fig: Figure, lang: str) -> str:
     ind = fig.indicator
+    if not (fig.ytd.comparable and fig.ytd_last_year.comparable):
+        return NOT_COMPARABLE_LABEL["en" if lang == "en" else "vi"]
     if ind.kind == "rank":
         if fig.ytd.value is None or fig.ytd_last_year.value is None:
             return fmt.NA["vi"]
@@ -267,9 +271,14 @@ def _ranked(values: list[tuple[Unit, object]], ind: Indicator) -> dict[str, int]
     return ranks
 
 
-def children_by_level(calc: Calculator, unit: str) -> dict[str, list[Unit]]:
+def sub_units(calc: Calculator, unit: str, period: Period) -> list[Unit]:
+    """The sub-units as they are at the period's end (after a merger: the new ones)."""
+    return [c for c in calc.units.children(unit, period.end.code) if c.code != unit]
+
+
+def children_by_level(calc: Calculator, unit: str, period: Period) -> dict[str, list[Unit]]:
     out: dict[str, list[Unit]] = {}
-    for c in calc.units.children(unit):
+    for c in sub_units(calc, unit, period):
         out.setdefault(c.level, []).append(c)
     return {lvl: out[lvl] for lvl in LEVELS if lvl in out}
 
@@ -302,7 +311,7 @@ def leagues(calc: Calculator, unit: str, window: Period, previous: Period, year:
     """The league tables leadership steers by: the 766 score (with its group scores), online
     submission and payment, on-time resolution, digitisation; one per level of sub-units."""
     out = []
-    for level, units in children_by_level(calc, unit).items():
+    for level, units in children_by_level(calc, unit, window).items():
         groups = tuple(c for c in SCORE_GROUPS if c in calc.catalogue and
                        sum(calc.value(u.code, c, window).value is not None for u in units) >= 2)
         for code, extra in [(SCORE_CODE, groups)] + [(c, ()) for c in LEAGUE_CODES]:
@@ -345,8 +354,8 @@ def overdue(calc: Calculator, unit: str, period: Period) -> tuple[Optional[Overd
             return None
         return OverdueRow(u, late, late_ytd, rate, pending)
 
-    own = row(calc.units[unit])
-    rows = [r for r in (row(c) for c in calc.units.children(unit)) if r is not None]
+    own = row(calc.units.get(unit, period.end.code) or calc.units.get(unit))
+    rows = [r for r in (row(c) for c in sub_units(calc, unit, period)) if r is not None]
     rows.sort(key=lambda r: ((r.late_ytd or 0) + (r.pending or 0), r.late or 0), reverse=True)
     return own, rows
 
@@ -360,7 +369,7 @@ def _label(fig: Figure, period: Period, ytd: bool, lang: str) -> str:
 def _worst_unit(calc: Calculator, fig: Figure, period: Period, ytd: bool, lang: str) -> Optional[str]:
     window = period.ytd() if ytd else period
     ind = fig.indicator
-    vals = [(u, calc.value(u.code, ind.code, window).value) for u in calc.units.children(fig.unit)
+    vals = [(u, calc.value(u.code, ind.code, window).value) for u in sub_units(calc, fig.unit, period)
             if not ind.levels or u.level in ind.levels]
     vals = [(u, v) for u, v in vals if v is not None]
     if len(vals) < 2:

@@ -6,7 +6,6 @@ here modifies a data file."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -64,30 +63,12 @@ class DataSet:
     def latest_month(self) -> Optional[str]:
         return self.months[-1] if self.months else None
 
-    def input_files(self, months) -> list[Path]:
-        """The files a report over ``months`` reads (for provenance and skipping)."""
-        out = [self.data_dir / "units.csv"]
-        for extra in ("indicators.csv", "targets.csv"):
-            if (self.data_dir / extra).is_file():
-                out.append(self.data_dir / extra)
-        for m in sorted(set(months)):
-            out.extend(self.files.get(m, []))
-        return out
-
     def target(self, indicator: str, unit: str, year: int):
         return self.targets.get((indicator, unit, year))
 
     def milestones_of(self, indicator: str, unit: str, year: int) -> dict:
         """``{month: value}`` milestones of a year-end target (targets.csv rows with a month)."""
         return self.milestones.get((indicator, unit, year), {})
-
-
-def sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # -- values -----------------------------------------------------------------------
@@ -403,6 +384,9 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown) -> Optiona
     if unit not in ds.units:
         ds.findings.append(_unknown_unit(ds.units, unit, code, shown, row, column))
         return None
+    if ds.units.get(unit, period) is None:
+        ds.findings.append(_not_valid_then(ds.units, unit, code, period, shown, row, column))
+        return None
     indicator = ds.catalogue.get(code)
     if indicator is None:
         hint = ds.catalogue.suggest(code)
@@ -431,6 +415,18 @@ def _unknown_unit(units: Units, unit, code, shown, row, column) -> Finding:
         (f"; did you mean {hint!r}?" if hint else "; add the unit to units.csv")
     return _error("unknown_unit", f"mã đơn vị {unit!r} không có trong units.csv{extra_vi}",
                   f"unit code {unit!r} is not in units.csv{extra_en}",
+                  file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
+
+
+def _not_valid_then(units: Units, unit, code, period, shown, row, column) -> Finding:
+    spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in units.versions(unit))
+    then = [v.successor for v in units.versions(unit) if v.successor]
+    hint_vi = f"; số liệu từ đó thuộc về {', '.join(then)}" if then else ""
+    hint_en = f"; from then on its figures belong to {', '.join(then)}" if then else ""
+    return _error("unit_not_valid", f"đơn vị {unit} không có hiệu lực trong tháng {period} "
+                  f"(hiệu lực: {spans}){hint_vi}; sửa mã đơn vị hoặc valid_from/valid_to trong units.csv",
+                  f"unit {unit} does not exist in {period} (valid: {spans}){hint_en}; fix the unit code "
+                  "or valid_from/valid_to in units.csv",
                   file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
 
 

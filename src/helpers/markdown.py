@@ -36,6 +36,12 @@ def parse(text: str, shift_headings: bool = True) -> list[Token]:
     return tokens
 
 
+def image_sources(tokens: list[Token]) -> list[str]:
+    """The ``src`` of every image of the parsed note."""
+    return [child.attrGet("src") or "" for token in tokens if token.type == "inline"
+            for child in token.children or () if child.type == "image"]
+
+
 def to_html(text: str, images: dict[str, str]) -> str:
     """HTML of the note; ``images`` maps an allowed image name to its data URI."""
     tokens = parse(text)

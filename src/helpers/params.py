@@ -1,38 +1,62 @@
-"""Report parameters (papermill): checked with pydantic before any kernel starts."""
+"""Report parameters (papermill), resolved once, at the edge.
+
+The command line (or a notebook's first cell, when a reviewer runs it by hand)
+turns the strings it is given into one :class:`ReportParams`: a parsed
+:class:`~helpers.periods.Period`, a unit code, an absolute data folder and a
+language. That object travels inward; nothing below parses the period or
+resolves the data folder again. ``model_dump()`` gives the strings papermill
+injects into a notebook's ``parameters`` cell."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, ValidationError, field_validator
 
 from .errors import ParameterError
 from .periods import Period
+from .units import valid_code
 
 PROJECT_ROOT_MARKERS = ("pyproject.toml",)
+DEFAULTS = {"period": "2023-10", "unit": "10", "data_dir": "data", "language": "vi"}
+
+
+def _absolute(value) -> Path:
+    path = Path(value)
+    if not path.is_absolute():
+        raise ValueError(f"data_dir {str(value)!r} chưa được xác định (cần đường dẫn tuyệt đối; "
+                         "dùng params.resolve)")
+    return path
+
+
+PeriodField = Annotated[Period, PlainValidator(Period.parse), PlainSerializer(lambda p: p.code, return_type=str)]
+FolderField = Annotated[Path, PlainValidator(_absolute), PlainSerializer(str, return_type=str)]
 
 
 class ReportParams(BaseModel):
-    """The names every notebook's ``parameters`` cell defines."""
+    """The names every notebook's ``parameters`` cell defines, resolved."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    period: str = "2023-10"
-    unit: str = "10"
-    data_dir: str = "data"
+    period: PeriodField
+    unit: str
+    data_dir: FolderField
     language: Literal["vi", "en"] = "vi"
-
-    @field_validator("period", mode="before")
-    @classmethod
-    def _period(cls, v):
-        return Period.parse(str(v)).code
 
     @field_validator("unit", mode="before")
     @classmethod
     def _unit(cls, v):
-        return str(v).strip()
+        code = str(v).strip()
+        if not valid_code(code):
+            raise ValueError(f"mã đơn vị {code!r} không hợp lệ (chỉ chữ, số, '-', '_', '.' không đứng đầu)")
+        return code
+
+    @property
+    def stem_suffix(self) -> str:
+        """What an edition adds to a report's file names: ``""`` (vi) or ``".en"``."""
+        return "" if self.language == "vi" else f".{self.language}"
 
 
 def _is_root(p: Path) -> bool:
@@ -51,18 +75,18 @@ def project_root(start=None) -> Path:
 
 
 def resolve_data_dir(data_dir, root=None) -> Path:
+    """A ``data_dir`` parameter as an absolute folder: relative ones are relative to
+    the project root (params files, notebooks). Called at the edge only."""
     p = Path(data_dir).expanduser()
-    return p if p.is_absolute() else (Path(root) if root else project_root()) / p
+    return p if p.is_absolute() else ((Path(root) if root else project_root()) / p).resolve()
 
 
 def cli_path(arg, default: str) -> Path:
-    """A folder named on the command line: relative to the working folder when it
-    exists there, else to the project root (where the defaults live)."""
+    """A folder named on the command line, taken from the working folder (as the README
+    says); without one, the project's ``default`` folder. Existence is checked by the caller,
+    who names the path tried."""
     if arg:
-        p = Path(arg).expanduser()
-        if p.is_absolute() or (Path.cwd() / p).exists():
-            return (Path.cwd() / p).resolve()
-        return project_root() / p
+        return (Path.cwd() / Path(arg).expanduser()).resolve()
     return project_root() / default
 
 
@@ -82,33 +106,64 @@ def read_params_file(path) -> dict:
     return data
 
 
-def check_params(values: dict, root=None, source=None) -> ReportParams:
-    """Validate names and types, the period, the data folder and the unit."""
+def resolve(values: dict, root=None, source=None) -> ReportParams:
+    """Parse the strings once: names and types, the period, the unit code, and the data
+    folder made absolute (a relative one is relative to the project ``root``)."""
+    values = {**DEFAULTS, **values}
+    if values.get("data_dir") is not None and not isinstance(values["data_dir"], Path):
+        values["data_dir"] = resolve_data_dir(str(values["data_dir"]), root)
     try:
-        params = ReportParams(**values)
+        return ReportParams(**values)
     except ValidationError as exc:
         raise ParameterError(_summary(exc), file=source) from None
     except ParameterError as exc:
         exc.file = exc.file or (None if source is None else str(source))
         raise
-    data_dir = resolve_data_dir(params.data_dir, root)
-    if not data_dir.is_dir():
-        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(data_dir)!r}", file=source,
-                             hint="sửa data_dir hoặc dùng --data-dir")
-    units_csv = data_dir / "units.csv"
-    if units_csv.is_file():
-        from .errors import DataError
-        from .units import read_units
-        try:
-            units = read_units(units_csv)
-        except DataError:
-            return params  # reported by the data checks, with file and row
-        if params.unit not in units:
-            hint = units.suggest(params.unit)
-            raise ParameterError(
-                f"đơn vị {params.unit!r} không có trong {units_csv}", file=source,
-                hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv")
+
+
+def units_of(data_dir: Path):
+    """The units of a data folder, or None when ``units.csv`` is missing or broken
+    (the data checks report that, with file and row)."""
+    from .errors import DataError
+    from .units import read_units
+    try:
+        return read_units(Path(data_dir) / "units.csv")
+    except DataError:
+        return None
+
+
+def check_params(values: dict, root=None, source=None) -> ReportParams:
+    """Resolve the parameters and check that the data folder exists and holds the unit
+    (a caller checking many sets reads the units once and calls :func:`check_unit`)."""
+    params = resolve(values, root, source)
+    if not params.data_dir.is_dir():
+        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(params.data_dir)!r}", file=source,
+                             hint="sửa data_dir hoặc dùng --data-dir (tương đối so với thư mục đang đứng)")
+    check_unit(params, units_of(params.data_dir), source)
     return params
+
+
+def check_unit(params: ReportParams, units, source=None) -> None:
+    """The unit must be one of the folder's ``units`` (None: unreadable, reported by the data checks)."""
+    if units is not None and params.unit not in units:
+        hint = units.suggest(params.unit)
+        raise ParameterError(
+            f"đơn vị {params.unit!r} không có trong {params.data_dir / 'units.csv'}", file=source,
+            hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv")
+    if units is not None:
+        _exists_in_period(units, params, source)
+
+
+def _exists_in_period(units, params: ReportParams, source) -> None:
+    """A unit that ended (a district after June 2025) has no report for a later period."""
+    months = params.period.month_codes()
+    versions = units.versions(params.unit)
+    if any(v.valid_in(m) for v in versions for m in months):
+        return
+    spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in versions)
+    raise ParameterError(f"đơn vị {params.unit} không có hiệu lực trong kỳ {params.period.code} (hiệu lực: {spans})",
+                         file=source, hint="chọn một kỳ trong thời gian hiệu lực của đơn vị; báo cáo cấp huyện "
+                                           "kết thúc ở tháng 6/2025")
 
 
 def _summary(exc: ValidationError) -> str:

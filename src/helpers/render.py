@@ -37,6 +37,7 @@ from .errors import ReportError
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
 TOC_TITLES = {"vi": "Mục lục", "en": "Contents"}
+TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
 TYPST_PRIORITY = [blocks.TYPST_MIME, "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"]
 
 
@@ -51,6 +52,27 @@ class StripStderrPreprocessor(Preprocessor):
 
 def _is_stderr(output) -> bool:
     return output.get("output_type") == "stream" and output.get("name") == "stderr"
+
+
+class ContentsPreprocessor(Preprocessor):
+    """Collect the report's h1/h2 headings for the HTML table of contents: the blocks'
+    (their outputs' metadata says them) and Markdown cells' (anchors as nbconvert makes them)."""
+
+    def preprocess(self, nb, resources):
+        entries = []
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and _has_section_heading(cell.source):
+                entries = None           # nbconvert gives these no id: add_table_of_contents does
+                break
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else ():
+                entries += output.get("metadata", {}).get(blocks.TOC_KEY, [])
+        resources.setdefault("cchc", {})["toc"] = entries
+        return nb, resources
+
+
+def _has_section_heading(source: str) -> bool:
+    from .markdown import parse
+    return any(t.type == "heading_open" and t.tag in ("h1", "h2") for t in parse(source, shift_headings=False))
 
 
 def _report_config(extra: dict | None = None) -> Config:
@@ -81,15 +103,11 @@ def report_meta(nb, resources: dict | None) -> dict:
             "header": given.get("header") or ""}
 
 
-# -- HTML -----------------------------------------------------------------------------------------------
-class ReportHTMLExporter(HTMLExporter):
-    """The report as one self-contained HTML page (template ``cchc``)."""
+class ReportTemplates(TemplateExporter):
+    """What both report exporters share: the package's template folder (which also holds
+    the files the templates include) and the preprocessors that drop stderr."""
 
-    export_from_notebook = "CCHC report HTML"
-
-    @default("template_name")
-    def _template_name_default(self):
-        return "cchc"
+    preprocessors_added = (StripStderrPreprocessor,)
 
     @default("extra_template_basedirs")
     def _default_extra_template_basedirs(self):
@@ -97,22 +115,40 @@ class ReportHTMLExporter(HTMLExporter):
 
     @default("extra_template_paths")
     def _default_extra_template_paths(self):
-        return [str(TEMPLATES_DIR)]           # lets the template include report.css
+        return [str(TEMPLATES_DIR)]           # lets a template include report.css or cchc.typ
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for preprocessor in self.preprocessors_added:
+            self.register_preprocessor(preprocessor, enabled=True)
+
+
+# -- HTML -----------------------------------------------------------------------------------------------
+class ReportHTMLExporter(ReportTemplates, HTMLExporter):
+    """The report as one self-contained HTML page (template ``cchc``)."""
+
+    export_from_notebook = "CCHC report HTML"
+    preprocessors_added = (StripStderrPreprocessor, ContentsPreprocessor)
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "cchc"
 
     @property
     def default_config(self):
         return _merged(super().default_config,
                        _report_config({"HTMLExporter": {"exclude_anchor_links": True, "embed_images": True}}))
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.register_preprocessor(StripStderrPreprocessor, enabled=True)
-
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
         meta = report_meta(nb, resources)
         resources["cchc"] = meta
         html, resources = super().from_notebook_node(nb, resources, **kw)
+        entries = resources["cchc"].get("toc") or []
+        if entries and TOC_PLACEHOLDER in html:       # the Contents block's place, filled without a parse
+            title = TOC_TITLES.get(meta["lang"], TOC_TITLES["vi"])
+            nav = str(blocks.html_macro("contents_nav", title=title, entries=entries))
+            return html.replace(TOC_PLACEHOLDER, TOC_PLACEHOLDER.replace("></", f">{nav}</"), 1), resources
         return add_table_of_contents(html, meta["lang"]), resources
 
 
@@ -223,7 +259,7 @@ def _plain_to_typst(text: str) -> str:
     return f"#cchc-raw({blocks.typst_str(text)})"
 
 
-class TypstExporter(TemplateExporter):
+class TypstExporter(ReportTemplates):
     """The report as a Typst document (``.typ``, template ``cchc_typst``): each output's
     ``text/x-typst`` first, then SVG/PNG/JPEG images, Markdown and plain text."""
 
@@ -242,20 +278,12 @@ class TypstExporter(TemplateExporter):
     def _template_extension_default(self):
         return ".typ.j2"
 
-    @default("extra_template_basedirs")
-    def _default_extra_template_basedirs(self):
-        return [str(TEMPLATES_DIR)]
-
     @property
     def default_config(self):
         return _merged(super().default_config, _report_config({
             "NbConvertBase": {"display_data_priority": TYPST_PRIORITY},
             "ExtractOutputPreprocessor": {"enabled": True, "extract_output_types": {"image/png", "image/jpeg"}},
         }))
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.register_preprocessor(StripStderrPreprocessor, enabled=True)
 
     def default_filters(self):
         yield from super().default_filters()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -19,9 +19,10 @@ from .errors import DataError
 from .figures import STATUS_LABELS, Calculator, Figure
 from .findings import Finding
 from .findings import errors as only_errors
-from .load import DataSet, load_data_cached, sha256
-from .params import check_params, project_root, resolve_data_dir
-from .periods import Period, months_read
+from .inputs import input_files, sha256, shown
+from .load import DataSet, load_data_cached
+from .params import ReportParams, check_unit, project_root, resolve
+from .periods import Period
 from .text import t
 from .validate import check
 
@@ -39,12 +40,20 @@ class Report:
 
     # -- construction ----------------------------------------------------------------
     @classmethod
-    def open(cls, period="2023-10", unit="10", data_dir="data", language="vi", root=None) -> "Report":
-        root = Path(root) if root else project_root()
-        params = check_params(dict(period=period, unit=unit, data_dir=str(data_dir), language=language), root)
-        data_path = resolve_data_dir(params.data_dir, root)
-        ds = load_data_cached(data_path)
-        report = cls(Period.parse(params.period), params.unit, data_path, params.language, ds)
+    def open(cls, period="2026-10", unit="15", data_dir="data-2026", language="vi", root=None) -> "Report":
+        """The notebook's parameters (strings) resolved once, here at the kernel's edge:
+        from ``cchc-report run`` ``data_dir`` arrives absolute and nothing is resolved."""
+        params = resolve(dict(period=period, unit=unit, data_dir=data_dir, language=language),
+                         root or project_root())
+        return cls.from_params(params)
+
+    @classmethod
+    def from_params(cls, params: ReportParams) -> "Report":
+        """Load (once per process while the folder is unchanged), check the unit against
+        the units just loaded, and check the data once: this report's findings."""
+        ds = load_data_cached(params.data_dir)
+        check_unit(params, ds.units, params.data_dir / "units.csv")      # known, and existing in the period
+        report = cls(params.period, params.unit, params.data_dir, params.language, ds)
         errs = only_errors(report.findings)
         if errs:
             raise DataError(f"số liệu có {len(errs)} lỗi, không lập được báo cáo: " + errs[0].line(),
@@ -59,7 +68,13 @@ class Report:
     def findings(self) -> list[Finding]:
         """The period's findings about this unit, its sub-units, or the whole data set."""
         mine = {self.unit, *(u.code for u in self.ds.units.descendants(self.unit))}
-        return [f for f in check(self.ds, [self.period.code]) if f.unit is None or f.unit in mine]
+        return [replace(f, file=self._shown_file(f.file)) if f.file else f
+                for f in check(self.ds, [self.period]) if f.unit is None or f.unit in mine]
+
+    def _shown_file(self, name: str) -> str:
+        """A finding's file as the report shows it: relative to the data folder."""
+        path = Path(name)
+        return shown(path if path.is_absolute() else Path.cwd() / path, self.data_dir)
 
     @cached_property
     def figures(self) -> dict[str, Figure]:
@@ -67,7 +82,7 @@ class Report:
 
     @property
     def unit_name(self) -> str:
-        return self.ds.units.name(self.unit, self.lang)
+        return self.ds.units.name(self.unit, self.lang, self.period.end.code)   # the version of the period
 
     @property
     def title(self) -> str:
@@ -140,7 +155,9 @@ class Report:
             rows.append((t(self.lang, "ytd"), self.period.ytd().label(self.lang)))
         rows += [(t(self.lang, "generated"), fmt.date(self.generated_at.date(), self.lang)),
                  (t(self.lang, "data_status"), status)]
-        blocks.show(blocks.Cover(t(self.lang, title_key), self.header, rows, running_header=self.header))
+        merger = self.ds.units.merger_note(self.unit, self.period, self.lang)
+        blocks.show(blocks.Cover(t(self.lang, title_key), self.header, rows, running_header=self.header,
+                                 note=merger))
 
     def toc(self):
         blocks.show(blocks.Contents(t(self.lang, "toc")))
@@ -155,6 +172,8 @@ class Report:
         return leadership.show(value, ind, self.lang)
 
     def _value_cell(self, fig: Figure, value, mark: str | None = None) -> blocks.Cell:
+        if not value.comparable:                 # before a merger, for what does not add up
+            return blocks.Cell(value.not_comparable_text(self.lang))
         marks = ("*" if value.computed else "") + (mark or "")
         return blocks.Cell(self._show(value.value, fig.indicator, fig), mark=marks or None)
 
@@ -413,9 +432,10 @@ class Report:
         year = self.period.year
         months = [Period.month(year, m) for m in range(1, 13)]
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
+        at = self.period.end.code             # the unit as it is in the period (after a merger: its predecessors' sums)
         shown = windows[:self.period.last]          # nothing after the period is read
-        values = self.calc.series(self.unit, ind.code, shown) + [None] * (12 - len(shown))
-        last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows])
+        values = self.calc.series(self.unit, ind.code, shown, at) + [None] * (12 - len(shown))
+        last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows], at)
         key = "trend_ytd_title" if self._cumulative(ind) else "trend_title"
         fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
                                  title=t(L, key, name=ind.name(L), year=year, last=year - 1),
@@ -479,13 +499,17 @@ class Report:
 
     # -- provenance ------------------------------------------------------------------------
     def input_files(self) -> list[Path]:
-        return self.ds.input_files(months_read(self.period))
+        """The files this report reads (the one list; see :mod:`helpers.inputs`)."""
+        return input_files(self.data_dir, self.period, self.unit, self.lang)
 
     def inputs(self) -> dict[str, str]:
-        return {_shown(p): sha256(p) for p in self.input_files() if p.is_file()}
+        """``{path relative to the data folder: sha256}`` of the input files that exist."""
+        return {shown(p, self.data_dir): sha256(p) for p in self.input_files() if p.is_file()}
 
     def parameters(self) -> dict:
-        return {"period": self.period.code, "unit": self.unit, "data_dir": str(self.data_dir),
+        """The parameters as the appendix shows them: the data folder by its name, never
+        an absolute machine path."""
+        return {"period": self.period.code, "unit": self.unit, "data_dir": self.data_dir.name,
                 "language": self.lang}
 
     def provenance(self):
@@ -501,15 +525,18 @@ class Report:
 
     # -- metrics.json -------------------------------------------------------------------------
     def metrics(self) -> dict:
+        """metrics.json: the same values whatever the language of the edition (labels and
+        messages in Vietnamese; each finding's ``kind`` is a stable code)."""
         return {
-            "period": self.period.code, "unit": self.unit, "unit_name": self.unit_name,
-            "period_label": self.period.label(self.lang), "language": self.lang,
+            "period": self.period.code, "unit": self.unit,
+            "unit_name": self.ds.units.name(self.unit, "vi", self.period.end.code),
+            "period_label": self.period.label("vi"),
             "generated_at": self.generated_at.isoformat(), "inputs": self.inputs(),
             "code_version": code_version(),
             "indicators": {code: f.to_dict() for code, f in self.figures.items()},
             "findings": [{"severity": f.severity, "kind": f.check, "check": f.check, "indicator": f.indicator,
                           "unit": f.unit, "period": f.period, "file": f.file, "row": f.row,
-                          "message": f.message(self.lang)} for f in self.findings],
+                          "message": f.message("vi")} for f in self.findings],
             **self.leadership_metrics(),
         }
 
@@ -533,11 +560,24 @@ class Report:
             "flagged": {code: len(fl) for code, fl in self.flags.items()},
         }
 
+    # -- the result the runner reads back -------------------------------------------------------
+    def result(self) -> dict:
+        """What ``cchc-report run`` needs from this one computation: the title and running
+        header of the HTML and PDF, the edition's language, and metrics.json."""
+        return {"title": self.title, "header": self.header, "language": self.lang, "metrics": self.metrics()}
+
+    def glue(self) -> None:
+        """The notebook's last cell: hand :meth:`result` to the runner inside the notebook."""
+        from . import glue
+        glue.glue(self.result())
+
     # -- data-quality notebook ---------------------------------------------------------------------
     def coverage(self):
         """Which units reported the monthly indicators expected of their level, and what is missing."""
         L = self.lang
-        units = [self.ds.units[self.unit], *self.ds.units.descendants(self.unit)]
+        at = self.period.end.code             # the units that exist at the period's end
+        top = self.ds.units.get(self.unit, at) or self.ds.units[self.unit]
+        units = [top, *self.ds.units.descendants(self.unit, at)]
         months = self.period.month_codes()
         rows, shares = [], []
         for u in units:
@@ -592,14 +632,6 @@ def _num(v):
     return v
 
 
-def _shown(path: Path) -> str:
-    """Input paths relative to the project when inside it (``data/periods/2023-10.csv``)."""
-    try:
-        return str(Path(path).resolve().relative_to(project_root()))
-    except ValueError:
-        return str(path)
-
-
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Package version plus the git commit when run from a checkout."""
@@ -614,6 +646,6 @@ def code_version() -> str:
     return f"{__version__}" + (f" ({rev})" if rev else "")
 
 
-def open_report(period="2023-10", unit="10", data_dir="data", language="vi") -> Report:
+def open_report(period="2026-10", unit="15", data_dir="data-2026", language="vi") -> Report:
     """Called by the notebooks' first cell after the parameters."""
     return Report.open(period, unit, data_dir, language)

@@ -1,11 +1,18 @@
 """Administrative units (``units.csv``) and their hierarchy. Codes are strings:
-official codes keep their leading zeros (``080``)."""
+official codes keep their leading zeros (``080``).
+
+A code may have several *versions* with non-overlapping validity: ``15`` is Tỉnh
+Yên Bái until 2025-06-30 and the new Tỉnh Lào Cai from 2025-07-01. A monthly row
+belongs to the version valid in its month; ``successor`` (``;``-separated when an
+old unit was split) names the units an old one continues into."""
 
 from __future__ import annotations
 
 import csv
 import datetime as _dt
+import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -13,6 +20,9 @@ from .errors import DataError
 
 LEVELS = ("province", "department", "district", "commune")
 REQUIRED_COLUMNS = ("code", "name_vi", "name_en", "level", "parent")
+COLUMNS = REQUIRED_COLUMNS + ("valid_from", "valid_to", "successor", "source")
+CODE_PATTERN = re.compile(r"[\w-][\w.-]*")     # letters, digits, _ - and . (not first)
+_FAR_PAST, _FAR_FUTURE = _dt.date.min, _dt.date.max
 
 
 @dataclass(frozen=True)
@@ -24,65 +34,195 @@ class Unit:
     parent: Optional[str] = None
     valid_from: Optional[_dt.date] = None
     valid_to: Optional[_dt.date] = None
-    successor: Optional[str] = None     # the unit this one merged into (e.g. July 2025)
+    successor: Optional[str] = None     # the unit(s) this one continues into, ";"-separated
+    source: str = ""                    # which official list (or file) the row came from
+
+    def __hash__(self):            # a version is one code from one date (cheap: used as a cache key)
+        return hash((self.code, self.valid_from))
 
     def name(self, lang: str = "vi") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_vi
 
+    @property
+    def successors(self) -> tuple[str, ...]:
+        return tuple(s.strip() for s in (self.successor or "").split(";") if s.strip())
+
+    @property
+    def start(self) -> _dt.date:
+        return self.valid_from or _FAR_PAST
+
+    @property
+    def end(self) -> _dt.date:
+        return self.valid_to or _FAR_FUTURE
+
+    def valid_on(self, day: _dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    @cached_property
+    def months(self) -> tuple[str, str]:
+        """First and last month (``YYYY-MM``) of the validity."""
+        return (f"{self.valid_from:%Y-%m}" if self.valid_from else "0000-00",
+                f"{self.valid_to:%Y-%m}" if self.valid_to else "9999-99")
+
+    def valid_in(self, month: str) -> bool:
+        """Whether the unit exists during any day of ``month`` (``YYYY-MM``)."""
+        first, last = self.months
+        return first <= month <= last
+
+
+def _month_label(day: _dt.date, lang: str) -> str:
+    from .periods import EN_MONTHS
+    return f"{EN_MONTHS[day.month - 1]} {day.year}" if lang == "en" else f"tháng {day.month}/{day.year}"
+
+
+def provinces_ranked(month: str) -> int:
+    """How many provinces a national rank is out of in ``month``: 63 before July 2025, 34 after."""
+    return 34 if month >= "2025-07" else 63
+
+
+@lru_cache(maxsize=4096)
+def month_bounds(month: str) -> tuple[_dt.date, _dt.date]:
+    y, m = int(month[:4]), int(month[5:7])
+    nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
+    return _dt.date(y, m, 1), nxt - _dt.timedelta(days=1)
+
+
+def valid_code(code: str) -> bool:
+    """Letters, digits, ``-``, ``_`` and ``.`` (not first): a name, never a path."""
+    return bool(CODE_PATTERN.fullmatch(code))
+
 
 class Units:
-    """All units of a data folder, with parent/child look-ups."""
+    """All units of a data folder, with parent/child look-ups. Look-ups that take a
+    ``month`` see the versions valid in that month; without it, every version
+    (and ``get`` returns the newest version of a code)."""
 
     def __init__(self, units: list[Unit], source: str = "units.csv"):
         self.source = source
-        self._by_code = {u.code: u for u in units}
-        self._children: dict[str, list[str]] = {}
-        self._predecessors: dict[str, list[str]] = {}
+        self._versions: dict[str, list[Unit]] = {}
+        for u in units:
+            self._versions.setdefault(u.code, []).append(u)
+        for versions in self._versions.values():
+            versions.sort(key=lambda u: u.start)
+        self._children: dict[str, list[Unit]] = {}
+        self._predecessors: dict[str, list[Unit]] = {}
+        self._memo: dict = {}                # (look-up, code, month) -> result; the list never changes
+        self._valid: dict = {}               # (code, month) -> the version valid then
         for u in units:
             if u.parent:
-                self._children.setdefault(u.parent, []).append(u.code)
-            if u.successor:
-                self._predecessors.setdefault(u.successor, []).append(u.code)
+                self._children.setdefault(u.parent, []).append(u)
+            for s in u.successors:
+                self._predecessors.setdefault(s, []).append(u)
 
     def __contains__(self, code) -> bool:
-        return str(code) in self._by_code
+        return str(code) in self._versions
 
     def __getitem__(self, code) -> Unit:
-        return self._by_code[str(code)]
+        return self._versions[str(code)][-1]
 
     def __iter__(self):
-        return iter(self._by_code.values())
+        """The newest version of each code, in file order."""
+        return (v[-1] for v in self._versions.values())
 
     def __len__(self):
-        return len(self._by_code)
+        return len(self._versions)
 
-    def get(self, code) -> Optional[Unit]:
-        return self._by_code.get(str(code))
+    def versions(self, code) -> list[Unit]:
+        return list(self._versions.get(str(code), []))
+
+    def all_versions(self) -> list[Unit]:
+        return [u for v in self._versions.values() for u in v]
+
+    def get(self, code, month: str | None = None) -> Optional[Unit]:
+        """The version of ``code`` valid in ``month`` (``YYYY-MM``), or the newest one."""
+        if month is not None:
+            try:
+                return self._valid[code, month]
+            except KeyError:
+                pass
+        versions = self._versions.get(str(code))
+        if not versions:
+            return None
+        if month is None:
+            return versions[-1]
+        valid = [u for u in versions if u.valid_in(month)]
+        self._valid[code, month] = valid[-1] if valid else None
+        return self._valid[code, month]
 
     @property
     def codes(self) -> list[str]:
-        return list(self._by_code)
+        return list(self._versions)
 
-    def children(self, code) -> list[Unit]:
-        return [self._by_code[c] for c in self._children.get(str(code), [])]
+    @property
+    def sources(self) -> list[str]:
+        """The official lists (or files) the rows say they came from."""
+        return sorted({u.source for u in self.all_versions() if u.source})
 
-    def predecessors(self, code) -> list[Unit]:
-        """Units that merged into ``code`` (their ``successor`` column names it)."""
-        return [self._by_code[c] for c in self._predecessors.get(str(code), [])]
+    def children(self, code, month: str | None = None) -> list[Unit]:
+        kids = self._children.get(str(code), [])
+        if month is None:
+            seen, out = set(), []
+            for u in kids:
+                if u.code not in seen:
+                    seen.add(u.code)
+                    out.append(self[u.code] if self[u.code].parent == str(code) else u)
+            return out
+        key = ("children", str(code), month)
+        if key not in self._memo:
+            self._memo[key] = [u for u in kids if u.valid_in(month)]
+        return list(self._memo[key])
 
-    def descendants(self, code) -> list[Unit]:
+    def predecessors(self, code, before: Unit | None = None) -> list[Unit]:
+        """Versions whose ``successor`` names ``code`` (and, given the version
+        ``before``, that ended before it began)."""
+        out = self._predecessors.get(str(code), [])
+        if before is not None:
+            out = [u for u in out if u.end < before.start]
+        return list(out)
+
+    def descendants(self, code, month: str | None = None) -> list[Unit]:
         out = []
-        for child in self.children(code):
+        for child in self.children(code, month):
             out.append(child)
-            out.extend(self.descendants(child.code))
+            if child.code != str(code):
+                out.extend(self.descendants(child.code, month))
         return out
 
     def roots(self) -> list[Unit]:
-        return [u for u in self if not u.parent or u.parent not in self._by_code]
+        return [u for u in self if not u.parent or u.parent not in self._versions]
 
-    def name(self, code, lang: str = "vi") -> str:
-        u = self.get(code)
+    def name(self, code, lang: str = "vi", month: str | None = None) -> str:
+        u = self.get(code, month) or self.get(code)
         return u.name(lang) if u else str(code)
+
+    def lineage(self, code, month: str) -> list[Unit]:
+        """The versions that merged into the version of ``code`` valid in ``month``."""
+        unit = self.get(code, month)
+        return [] if unit is None or unit.valid_from is None else self.predecessors(unit.code, before=unit)
+
+    def merger_note(self, code, period, lang: str = "vi") -> str:
+        """One sentence for a report whose comparisons reach back before the unit
+        began: its earlier figures are the sums of the units that merged into it
+        (or, where one of them was split, not comparable). Empty when it does not apply."""
+        from .periods import Period, months_read
+        period = Period.parse(period)
+        unit = self.get(code, period.end.code)
+        before = self.lineage(code, period.end.code)
+        earliest = months_read(period)[0]
+        if not before or earliest >= f"{unit.valid_from:%Y-%m}":
+            return ""
+        names = ", ".join(f"{u.name(lang)} ({'code' if lang == 'en' else 'mã'} {u.code})" for u in before)
+        month = _month_label(unit.valid_from, lang)
+        split = [u for u in before if len(u.successors) > 1]
+        if split:
+            parts = ", ".join(u.name(lang) for u in split)
+            if lang == "en":
+                return (f"Figures before {month} are not comparable: {parts} was split between several "
+                        "new units.")
+            return f"Số liệu trước {month} không so sánh được: {parts} đã được chia cho nhiều đơn vị mới."
+        if lang == "en":
+            return f"Figures before {month} are the sums of the units merged into {unit.name(lang)}: {names}."
+        return f"Số liệu trước {month} là tổng số liệu của các đơn vị hợp nhất thành {unit.name(lang)}: {names}."
 
     def suggest(self, code) -> Optional[str]:
         import difflib
@@ -90,75 +230,130 @@ class Units:
         return m[0] if m else None
 
 
-def _date(text: str, path, line: int, column: str):
+def _date(text: str, path, line: int, column: str, code: str):
     text = (text or "").strip()
     if not text:
         return None
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        raise DataError(f"ngày {text!r} không hợp lệ", file=path, row=line, column=column,
+        raise DataError(f"ngày {text!r} không hợp lệ", file=path, row=line, column=column, unit=code,
                         hint="dùng dạng YYYY-MM-DD, ví dụ 2025-06-30") from None
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise DataError("không tìm thấy tệp danh sách đơn vị", file=path,
+                        hint="tạo units.csv với các cột code,name_vi,name_en,level,parent "
+                             "(hoặc: cchc-report units --province MÃ_TỈNH)")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError("tệp không phải UTF-8", file=path,
+                        hint="mở bằng Excel và lưu dạng 'CSV UTF-8'") from None
+
+
+def _unit_from_row(row: dict, path, line: int) -> Unit:
+    code = (row.get("code") or "").strip()
+    if not code:
+        raise DataError("thiếu mã đơn vị", file=path, row=line, column="code")
+    if not valid_code(code):
+        raise DataError(f"mã đơn vị {code!r} không hợp lệ: chỉ dùng chữ, số, '-', '_' và '.' (không đứng đầu), "
+                        "không có dấu cách hay '/'", file=path, row=line, column="code", unit=code,
+                        hint="mã đơn vị là một tên (ví dụ 10, 080, 10-SNV), không phải đường dẫn")
+    level = (row.get("level") or "").strip()
+    if level not in LEVELS:
+        raise DataError(f"cấp đơn vị {level!r} không hợp lệ", file=path, row=line, column="level",
+                        unit=code, hint="dùng một trong: " + ", ".join(LEVELS))
+    unit = Unit(code=code, name_vi=(row.get("name_vi") or "").strip() or code,
+                name_en=(row.get("name_en") or "").strip(), level=level,
+                parent=(row.get("parent") or "").strip() or None,
+                valid_from=_date(row.get("valid_from"), path, line, "valid_from", code),
+                valid_to=_date(row.get("valid_to"), path, line, "valid_to", code),
+                successor=(row.get("successor") or "").strip() or None,
+                source=(row.get("source") or "").strip())
+    if unit.start > unit.end:
+        raise DataError(f"valid_from {unit.valid_from} sau valid_to {unit.valid_to}", file=path, row=line,
+                        column="valid_to", unit=code, hint="sửa hai ngày hiệu lực của đơn vị")
+    return unit
 
 
 def read_units(path) -> Units:
     """Read ``units.csv``; structural problems are a DataError naming file, row and column."""
     path = Path(path)
-    if not path.is_file():
-        raise DataError("không tìm thấy tệp danh sách đơn vị", file=path,
-                        hint="tạo units.csv với các cột code,name_vi,name_en,level,parent")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError("tệp không phải UTF-8", file=path,
-                        hint="mở bằng Excel và lưu dạng 'CSV UTF-8'") from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(_read_text(path).splitlines())
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise DataError(f"thiếu cột {', '.join(missing)}", file=path, row=1,
                         hint="tiêu đề cần có: " + ",".join(REQUIRED_COLUMNS))
-    units, seen = [], set()
-    for line, row in enumerate(reader, start=2):
-        code = (row.get("code") or "").strip()
-        if not code:
-            raise DataError("thiếu mã đơn vị", file=path, row=line, column="code")
-        if code in seen:
-            raise DataError(f"mã đơn vị {code} bị lặp", file=path, row=line, column="code", unit=code)
-        level = (row.get("level") or "").strip()
-        if level not in LEVELS:
-            raise DataError(f"cấp đơn vị {level!r} không hợp lệ", file=path, row=line, column="level",
-                            unit=code, hint="dùng một trong: " + ", ".join(LEVELS))
-        seen.add(code)
-        units.append(Unit(code=code, name_vi=(row.get("name_vi") or "").strip() or code,
-                          name_en=(row.get("name_en") or "").strip(), level=level,
-                          parent=(row.get("parent") or "").strip() or None,
-                          valid_from=_date(row.get("valid_from"), path, line, "valid_from"),
-                          valid_to=_date(row.get("valid_to"), path, line, "valid_to"),
-                          successor=(row.get("successor") or "").strip() or None))
-    if not units:
+    rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
+    if not rows:
         raise DataError("danh sách đơn vị trống", file=path)
-    for line, u in enumerate(units, start=2):
-        if u.parent and u.parent not in seen:
+    _refuse_overlaps(rows, path)
+    codes = {u.code for _, u in rows}
+    units = Units([u for _, u in rows], source=str(path))
+    for line, u in rows:
+        if u.parent and u.parent not in codes:
             raise DataError(f"đơn vị {u.code} có đơn vị cấp trên {u.parent!r} không tồn tại",
                             file=path, row=line, column="parent", unit=u.code,
                             hint="thêm đơn vị cấp trên vào units.csv hoặc sửa cột parent")
-        if u.successor and u.successor not in seen:
-            raise DataError(f"đơn vị {u.code} được sáp nhập vào {u.successor!r} không tồn tại",
+        _check_successors(units, u, path, line)
+    _refuse_cycles(rows, path)
+    return units
+
+
+def _refuse_overlaps(rows, path) -> None:
+    """Versions of one code must not be valid on the same day."""
+    by_code: dict[str, list] = {}
+    for line, u in rows:
+        by_code.setdefault(u.code, []).append((line, u))
+    for code, versions in by_code.items():
+        versions.sort(key=lambda lu: lu[1].start)
+        for (line_a, a), (line_b, b) in zip(versions, versions[1:]):
+            if b.start <= a.end:
+                later = max(line_a, line_b)
+                raise DataError(
+                    f"mã đơn vị {code} có hai phiên bản trùng thời gian hiệu lực (dòng {line_a} và {line_b})",
+                    file=path, row=later, column="valid_from", unit=code,
+                    hint="mỗi phiên bản của một mã cần valid_from/valid_to không chồng lên nhau, "
+                         "ví dụ valid_to 2025-06-30 rồi valid_from 2025-07-01")
+
+
+def _check_successors(units: Units, u: Unit, path, line: int) -> None:
+    for s in u.successors:
+        if s not in units:
+            raise DataError(f"đơn vị {u.code} được sáp nhập vào {s!r} không tồn tại",
                             file=path, row=line, column="successor", unit=u.code,
                             hint="thêm đơn vị mới vào units.csv hoặc sửa cột successor")
-    _refuse_cycles(units, path)
-    return Units(units, source=str(path))
+        if u.valid_to is None:
+            continue
+        day = u.valid_to + _dt.timedelta(days=1)
+        if not any(v.valid_on(day) for v in units.versions(s)):
+            raise DataError(f"đơn vị kế thừa {s!r} của {u.code} không có hiệu lực ngày {day.isoformat()} "
+                            f"(ngày sau valid_to {u.valid_to.isoformat()})",
+                            file=path, row=line, column="successor", unit=u.code,
+                            hint=f"đặt valid_from của {s} là {day.isoformat()} hoặc sửa cột successor")
 
 
-def _refuse_cycles(units: list[Unit], path) -> None:
+def _refuse_cycles(rows, path) -> None:
     """A unit that is its own ancestor would make every sum go round forever."""
-    parent = {u.code: u.parent for u in units}
-    for line, u in enumerate(units, start=2):
-        seen, code = set(), u.code
-        while code is not None:
-            if code in seen:
-                raise DataError(f"đơn vị {u.code} nằm trong một vòng cấp trên ({' → '.join(sorted(seen))})",
-                                file=path, row=line, column="parent", unit=u.code,
-                                hint="sửa cột parent để mỗi đơn vị có một chuỗi cấp trên kết thúc ở cấp tỉnh")
-            seen.add(code)
-            code = parent.get(code)
+    parents: dict[str, set] = {}
+    for _, u in rows:
+        if u.parent and u.parent != u.code:
+            parents.setdefault(u.code, set()).add(u.parent)
+    for line, u in rows:
+        if u.parent == u.code:
+            raise DataError(f"đơn vị {u.code} là cấp trên của chính nó", file=path, row=line,
+                            column="parent", unit=u.code, hint="sửa cột parent")
+        seen, todo = set(), [u.code]
+        while todo:
+            code = todo.pop()
+            for p in parents.get(code, ()):
+                if p == u.code:
+                    raise DataError(f"đơn vị {u.code} nằm trong một vòng cấp trên "
+                                    f"({' → '.join(sorted(seen | {u.code}))})",
+                                    file=path, row=line, column="parent", unit=u.code,
+                                    hint="sửa cột parent để mỗi đơn vị có một chuỗi cấp trên kết thúc ở cấp tỉnh")
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)

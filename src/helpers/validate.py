@@ -121,7 +121,7 @@ def children_differ(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
             continue
         for unit in ds.units:
             own = ds.record(month, unit.code, ind.code)
-            children = ds.units.children(unit.code)
+            children = [c for c in ds.units.children(unit.code, month) if c.code != unit.code]
             if own is None or own.value is None or not children:
                 continue
             values = [calc.month_value(c.code, ind.code, month).value for c in children]
@@ -151,6 +151,8 @@ def jumps(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
         before = ds.record(prev, unit, code)
         if before is None or before.value is None or ind.kind in {"rank"}:
             continue
+        if ds.units.get(unit, prev) != ds.units.get(unit, month):
+            continue  # another version of the code (a merger): not the same unit
         if ind.aggregation == "last" and month.endswith("-01"):
             continue  # yearly stocks (plans, quotas) restart in January
         if ind.unit == "percent" or ind.kind == "score":
@@ -168,7 +170,7 @@ def jumps(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
             if ds.record(month, unit, ind.denominator) is None:
                 continue
             now = calc.value(unit, ind.code, Period.parse(month))
-            then = calc.value(unit, ind.code, Period.parse(prev))
+            then = calc.value(unit, ind.code, Period.parse(prev), at=month)
             if _small(now) or _small(then):
                 continue
             now, then = now.value, then.value
@@ -206,7 +208,7 @@ def silent_units(ds: DataSet, month: str) -> list[Finding]:
     if prev not in ds.files or month not in ds.files:
         return []
     now = {u for (m, u, _c) in ds.records if m == month}
-    before = {u for (m, u, _c) in ds.records if m == prev}
+    before = {u for (m, u, _c) in ds.records if m == prev and ds.units.get(u, month) == ds.units.get(u, prev)}
     shown = str(ds.files[month][0])
     return [Finding(WARNING, "missing_unit_month",
                     f"đơn vị không có số liệu tháng {month} (tháng trước có báo cáo); bổ sung nếu còn thiếu",

@@ -22,9 +22,7 @@ Layout (one workbook per month):
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -139,7 +137,8 @@ def workbook_units(units, period, unit: str | None = None) -> list:
         if str(unit) not in units:
             raise ParameterError(f"mã đơn vị {str(unit)!r} không có trong units.csv",
                                  hint="dùng một mã trong cột code của units.csv")
-        chosen = [units[str(unit)]] + list(units.children(str(unit)))
+        month = p.end.code                  # the version of the unit (and its children) in the month
+        chosen = [units.get(str(unit), month) or units[str(unit)]] + list(units.children(str(unit), month))
     out = [u for u in chosen if _valid_in(u, first, last)]
     if not out:
         raise ParameterError(f"không có đơn vị nào còn hoạt động trong {p.label('vi')} "
@@ -393,15 +392,9 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     wb.properties.title = T["title"].format(period=p.label(lang), area="").rstrip(" —")
     wb.properties.creator = "cchc-report"
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    from .files import replacing
+    with replacing(path) as tmp:             # whole or not at all, with ordinary permissions
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -6,7 +6,7 @@ reaches the next one), but the child starts with IPython, ipykernel, matplotlib
 and the helpers already imported, and with the data folder already read, so a
 kernel is ready in a fraction of the time of ``python -m ipykernel_launcher``.
 
-    python -m helpers.zygote [--listen SOCKET]   # started by helpers.kernels, not by hand
+    python -m helpers.kernel.server [--listen SOCKET]   # started by helpers.kernel.fork, not by hand
 
 Protocol, one JSON object per line: we first say ``{"ready": <our pid>}``; the
 client writes ``{"args": [...], "cwd": ..., "env": {...}, "data_dir": ...}``, we
@@ -14,11 +14,11 @@ answer ``{"pid": N}`` (or ``{"error": ...}``). The client is our parent, on
 stdin/stdout; or, with ``--listen SOCKET``, any number of clients (the workers
 of one run) on a Unix socket. When a client goes away, the kernels forked for it
 are killed; at end of stdin (our parent has exited, however it exited) every
-kernel is killed and the server exits. Each kernel is told our pid as its parent
-(``IPKernelApp.parent_handle``), so that it exits by itself if this process is
-killed outright.
+kernel is killed and the server exits. Each kernel is killed by the system when
+this process ends, even by ``kill -9`` (Linux: :func:`helpers.kernel.lifetime.die_with_parent`),
+or exits by itself within a second (ipykernel's poll of its parent, ``IPKernelApp.parent_handle``).
 
-Only for Linux and macOS (``os.fork``); :mod:`helpers.kernels` starts kernels
+Only for Linux and macOS (``os.fork``); :mod:`helpers.kernel.supply` starts kernels
 the ordinary way elsewhere, and for kernel specs that are not this Python.
 """
 
@@ -31,6 +31,8 @@ import signal
 import sys
 import threading
 import warnings
+
+from .lifetime import die_with_parent
 
 _children: set[int] = set()
 _IMPORT_ENV: dict[str, str] = {}   # variables that the preloaded modules set as they were imported
@@ -99,9 +101,10 @@ def read_data(data_dir: str | None) -> None:
         pass
 
 
-def _child(request: dict, channel_fds) -> None:
+def _child(request: dict, channel_fds, server: int) -> None:
     """In the forked process: become an ordinary kernel process, then run the kernel."""
     try:
+        die_with_parent(server)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -120,8 +123,9 @@ def _child(request: dict, channel_fds) -> None:
             os.environ.setdefault(key, value)
         _reseed()
         from ipykernel import kernelapp
-        # exit by itself when this server is gone (as a kernel of a dead parent would)
-        args = [*request["args"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        # our pid as the kernel's parent, as jupyter_client's launcher passes it: ipykernel then
+        # prints no console banner, and polls its parent (the only watch where prctl is missing)
+        args = [*request["args"], f"--IPKernelApp.parent_handle={server}"]
         sys.argv = [_launcher_path(), *args]
         kernelapp.launch_new_instance(argv=args)
         code = 0
@@ -186,13 +190,14 @@ def handle(line: str, channel: Channel, inherited: list[int]) -> None:
         channel.send({"error": "the kernel server has threads; cannot fork"})
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    server = os.getpid()
     try:
         with warnings.catch_warnings():    # Python 3.12+ counts native threads (a BLAS pool) as a risk
             warnings.filterwarnings("ignore", message=".*fork", category=DeprecationWarning)
             pid = os.fork()
         if pid == 0:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
-            _child(request, inherited)
+            _child(request, inherited, server)
         _children.add(pid)
         channel.kernels.add(pid)
     finally:
@@ -262,7 +267,7 @@ def kill_children() -> None:
 
 def main(argv=None) -> None:
     import argparse
-    ap = argparse.ArgumentParser(prog="python -m helpers.zygote", description="kernel fork server")
+    ap = argparse.ArgumentParser(prog="python -m helpers.kernel.server", description="kernel fork server")
     ap.add_argument("--listen", metavar="SOCKET", help="serve clients on this Unix socket (else stdin/stdout)")
     args = ap.parse_args(argv)
     # ipykernel_launcher takes the working folder off sys.path while it imports; so do we

@@ -1,0 +1,145 @@
+"""File safety for everything the package writes: atomic writes with ordinary
+permissions, locks with a time limit, and paths that stay inside the folder
+they are meant for.
+
+- :func:`atomic_write` writes beside the target and renames over it, so a reader
+  never sees half a file and a failed write leaves the old file as it was.
+- :func:`publish` gives a finished temporary file the permissions an ordinary
+  ``open()`` would (``mkstemp`` makes ``0600`` files) and renames it into place.
+- :func:`lock` is an exclusive lock held across processes, waited for up to a limit.
+- :func:`inside` refuses a path that leaves its base folder (``..``, an absolute
+  part, a symbolic link pointing elsewhere).
+- :func:`check_output_folder` says in one line why a folder cannot take outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from .errors import ParameterError, ReportError
+from .kernel.lifetime import end_if_orphaned
+
+LOCK_WAIT_SECONDS = 3600.0       # a concurrent run of the same report may take this long
+_LOCK_POLL_SECONDS = 0.1
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+FILE_MODE = 0o666 & ~UMASK        # what open(path, "w") gives
+
+
+def publish(tmp, path: Path) -> None:
+    """Give a finished temporary file ordinary permissions and rename it over ``path``
+    (unless this is a worker whose run has died: then nothing more is written)."""
+    end_if_orphaned()
+    os.chmod(tmp, FILE_MODE)
+    os.replace(tmp, path)
+
+
+def temporary_beside(path: Path) -> str:
+    """An empty temporary file in ``path``'s folder (hidden, ``.tmp``), for a writer that
+    wants a file name (``openpyxl``'s ``save``, a PDF compiler); :func:`publish` it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return tmp
+
+
+@contextlib.contextmanager
+def replacing(path: Path):
+    """``with replacing(path) as tmp: write(tmp)``: the file appears whole at ``path``
+    when the block ends, or not at all when it raises."""
+    tmp = temporary_beside(Path(path))
+    try:
+        yield tmp
+        publish(tmp, Path(path))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(path: Path, data, mode: str = "w") -> None:
+    """Write text (``mode="w"``, UTF-8) or bytes (``"wb"``) beside the target, then
+    rename over it (never a half-written file, never a 0600 file)."""
+    path = Path(path)
+    with replacing(path) as tmp:
+        with open(tmp, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
+            fh.write(data)
+
+
+@contextlib.contextmanager
+def lock(path: Path, wait: float | None = None):
+    """An exclusive lock on the file ``path`` (created with its folder), held across
+    processes; waits at most ``wait`` seconds (default :data:`LOCK_WAIT_SECONDS`)."""
+    path = Path(path)
+    limit = LOCK_WAIT_SECONDS if wait is None else wait
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        deadline = time.monotonic() + limit
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ReportError(f"chờ quá {limit:g} giây mà tệp khóa vẫn bị giữ", file=path,
+                                      hint="một lần chạy khác đang lập cùng báo cáo; chờ nó xong rồi chạy lại") \
+                        from None
+                time.sleep(_LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def inside(base: Path, path: Path) -> Path:
+    """``path`` if it lies inside ``base`` once ``..`` and symbolic links are resolved;
+    otherwise a ReportError naming both."""
+    base_real = Path(base).resolve()
+    real = Path(path).resolve()
+    if real != base_real and not real.is_relative_to(base_real):
+        raise ReportError(f"đường dẫn ghi ra {str(path)!r} nằm ngoài thư mục báo cáo {str(base)!r}",
+                          hint="mã đơn vị và kỳ là tên, không phải đường dẫn; thư mục con của --out "
+                               "không được là liên kết ra ngoài")
+    return Path(path)
+
+
+def check_output_folder(folder: Path, option: str = "--out") -> Path:
+    """A folder the run can write into, created by nobody yet: not a file, and (it or
+    the nearest folder above it that exists) writable. Errors are one ParameterError."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ParameterError(f"{option} {str(folder)!r} là một tệp, không phải thư mục",
+                             hint=f"chọn một thư mục cho {option}")
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ParameterError(f"{option} {str(folder)!r} nằm dưới tệp {str(existing)!r}, không phải thư mục",
+                             hint=f"chọn một thư mục cho {option}")
+    try:
+        probe = tempfile.TemporaryFile(dir=existing, prefix=".cchc-probe-")
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise ParameterError(f"không ghi được vào {option} {str(existing)!r} ({exc.strerror})",
+                                 hint=f"cấp quyền ghi cho thư mục này hoặc chọn {option} khác") from None
+        raise ParameterError(f"không ghi được vào {option} {str(existing)!r}: {exc}") from None
+    probe.close()
+    return folder
+
+
+def write_error(folder: Path, exc: OSError) -> ReportError:
+    """An OSError while writing into ``folder``, as one line naming it."""
+    return ReportError(f"không ghi được vào thư mục ({exc.strerror or exc})", file=folder,
+                       hint="kiểm tra quyền ghi và dung lượng đĩa của thư mục báo cáo")

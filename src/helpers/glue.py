@@ -1,0 +1,39 @@
+"""A report's result travels inside its executed notebook (scrapbook's ``glue``).
+
+The kernel computes a report once; its last cell calls ``report.glue()``, which
+displays what the runner needs (title, running header, language, metrics with
+the input files and their sha256) as one output of our own MIME type. Front
+ends and our HTML/PDF exporters do not render that type (and the cell is tagged
+``remove``); the runner reads it back with :func:`read` and never recomputes."""
+
+from __future__ import annotations
+
+import json
+
+from .errors import ReportError
+
+MIME_TYPE = "application/vnd.cchc.report+json"
+REQUIRED = ("title", "header", "language", "metrics")
+
+
+def glue(payload: dict) -> None:
+    """Display ``payload`` (JSON-able: dates and Decimals become text) under :data:`MIME_TYPE`,
+    with one line of plain text for a reviewer's JupyterLab (the exporters drop the cell)."""
+    from IPython.display import display
+    data = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
+    summary = f"{data.get('title', '')}: {len(data.get('metrics', {}).get('indicators', {}))} chỉ tiêu"
+    display({MIME_TYPE: data, "text/plain": f"[kết quả gắn cho cchc-report run] {summary}"}, raw=True)
+
+
+def read(nb, source: str = "") -> dict:
+    """The last payload glued in an executed notebook (a NotebookNode or its dict)."""
+    for cell in reversed(nb.get("cells", [])):
+        for output in reversed(cell.get("outputs", []) or []):
+            data = (output.get("data") or {}).get(MIME_TYPE)
+            if isinstance(data, dict):
+                missing = [k for k in REQUIRED if k not in data]
+                if missing:
+                    raise ReportError(f"kết quả gắn trong sổ tay thiếu {', '.join(missing)}", file=source or None)
+                return dict(data)
+    raise ReportError("sổ tay không gắn kết quả báo cáo (MIME " + MIME_TYPE + ")", file=source or None,
+                      hint="ô cuối của sổ tay phải gọi report.glue()")

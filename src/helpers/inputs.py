@@ -1,0 +1,78 @@
+"""What a report reads, and the one hash of a file.
+
+:func:`input_files` is the single list of a report's data files: the provenance
+appendix and metrics.json show it (the files that exist, with their sha256), and
+the batch fingerprint hashes it (a file that appears later, such as a new note,
+changes the fingerprint). :func:`sha256` hashes a file once per version of it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .periods import Period, months_read
+
+_DIGESTS: dict = {}     # (path, mtime_ns, size) -> hex digest: many reports hash each file once
+_LISTINGS: dict = {}    # (periods folder, its mtime_ns) -> period_files(): many reports list it once
+
+
+def sha256(path) -> str:
+    """The file's SHA-256 (hex); ``""`` for a file that does not exist."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return ""
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _DIGESTS:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                h.update(chunk)
+        _DIGESTS[key] = h.hexdigest()
+    return _DIGESTS[key]
+
+
+def note_files(data_dir: Path, period: Period, unit: str, language: str) -> list[Path]:
+    """The narratives a report may show (``notes/<period>.md`` of the top unit,
+    ``notes/<period>/<unit>.md`` of a sub-unit, and their ``.en.md`` editions)."""
+    notes = Path(data_dir) / "notes"
+    stems = [notes / period.code, notes / period.code / unit]
+    suffixes = [".md"] + ([".en.md"] if language == "en" else [])
+    return [stem.with_name(stem.name + s) for stem in stems for s in suffixes]
+
+
+def input_files(data_dir: Path, period: Period, unit: str, language: str = "vi") -> list[Path]:
+    """Every data file a report over ``period`` for ``unit`` reads, existing or not:
+    units, catalogue, targets, its notes, and the month files of every window it shows
+    (the period, previous, same period last year, year to date and last year's, the
+    trailing twelve months), plus files in ``periods/`` whose names are not a month
+    (the data checks report them)."""
+    data_dir = Path(data_dir)
+    months = set(months_read(period))
+    files = [data_dir / "units.csv", data_dir / "indicators.csv", data_dir / "targets.csv",
+             *note_files(data_dir, period, unit, language)]
+    files += [p for month, p in _period_files(data_dir) if month is None or month.code in months]
+    return files
+
+
+def _period_files(data_dir: Path) -> list:
+    """``load.period_files``, listed again only when the folder's entries change."""
+    from .load import period_files
+    try:
+        key = (str(data_dir), (data_dir / "periods").stat().st_mtime_ns)
+    except OSError:
+        return period_files(data_dir)
+    if key not in _LISTINGS:
+        _LISTINGS.clear()
+        _LISTINGS[key] = period_files(data_dir)
+    return _LISTINGS[key]
+
+
+def shown(path: Path, data_dir: Path) -> str:
+    """A path as a report shows it: relative to the data folder (``periods/2023-10.csv``),
+    never an absolute machine path (outside the data folder: the file's name)."""
+    try:
+        return Path(path).resolve().relative_to(Path(data_dir).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name

@@ -1,0 +1,79 @@
+"""Processes that a run starts end with it, however it ends (``kill -9`` included).
+
+Linux delivers a signal to a process when its parent ends if the process asks
+for it (``prctl(PR_SET_PDEATHSIG)``): a forked kernel asks for SIGKILL when its
+kernel server ends. A pool worker's parent is multiprocessing's fork server, not
+the run, so a worker watches the run's process itself (:func:`exit_with`).
+Elsewhere (macOS) the same functions fall back to what the platform has: ipykernel's
+parent poller for kernels, a poll of the parent's pid for workers."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import signal
+import sys
+import threading
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> bool:
+    """Ask to be killed when ``parent`` (our parent now) ends; if it has already
+    ended, end now. False where the platform cannot do it (the caller falls back)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != parent:            # it ended before we asked
+        os.kill(os.getpid(), signal.SIGKILL)
+    return True
+
+
+RUN_PID: int | None = None      # the process this one ends with (set by exit_with)
+
+
+def exit_with(pid: int) -> None:
+    """Kill this process (SIGKILL: no clean-up that could still write a file) as
+    soon as process ``pid`` ends. A daemon thread waits on a pidfd (Linux), or
+    polls the pid twice a second elsewhere; :func:`end_if_orphaned` checks too."""
+    global RUN_PID
+    RUN_PID = pid
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+        if not _exists(pid):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def watch():
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while _exists(pid):
+                threading.Event().wait(0.5)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name=f"exit-with-{pid}", daemon=True).start()
+
+
+def end_if_orphaned() -> None:
+    """Called before a file is put in place: if the process this one ends with has
+    ended (and the watch has not killed us yet), end now, writing nothing."""
+    if RUN_PID is not None and not _exists(RUN_PID):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

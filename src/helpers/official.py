@@ -1,0 +1,243 @@
+"""``units.csv`` from the official lists of administrative units.
+
+Current provinces and communes/wards (since 1 July 2025) come from one of two PyPI
+packages, named in every row's ``source`` column: ``vietnam-provinces`` (the
+statistics office's list; GPL-3.0-or-later) or ``vietnamadminunits`` (MIT). They
+disagree on a few codes (6 of new Lào Cai's 99). The units that existed before
+July 2025 (old provinces, districts, communes) and how old communes map onto new
+ones come from ``vietnamadminunits``. Departments have no official code: the
+package ships a default list (``data/departments.csv``) and the 2025 department
+mergers (``data/departments_legacy.csv``), both editable data.
+
+Both packages are the optional extra ``units`` (``pip install -e ".[units]"``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from importlib import metadata, resources
+from pathlib import Path
+
+from .errors import ParameterError
+from .units import COLUMNS, Unit
+
+MERGER_DAY = "2025-07-01"
+LAST_LEGACY_DAY = "2025-06-30"
+SOURCES = ("vietnam-provinces", "vietnamadminunits")
+_EXTRA_HINT = 'cài gói danh mục đơn vị: pip install -e ".[units]"'
+_TYPES_EN = {"Tỉnh": "Province", "Thành phố": "City", "Huyện": "District", "Quận": "District",
+             "Thị xã": "Town", "Xã": "Commune", "Phường": "Ward", "Thị trấn": "Township", "Đặc khu": "Special Zone"}
+
+
+def english_name(name_vi: str) -> str:
+    """``Xã Khao Mang`` -> ``Khao Mang Commune``; ``Tỉnh Lào Cai`` -> ``Lào Cai Province``."""
+    for prefix in sorted(_TYPES_EN, key=len, reverse=True):
+        if name_vi.startswith(prefix + " "):
+            return f"{name_vi[len(prefix) + 1:]} {_TYPES_EN[prefix]}"
+    return name_vi
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        raise ParameterError(f"chưa cài gói {dist}", hint=_EXTRA_HINT) from None
+
+
+def source_label(source: str) -> str:
+    """What the ``source`` column says: the package, its version and its data date."""
+    if source == "vietnam-provinces":
+        import vietnam_provinces
+        return f"vietnam-provinces {_version(source)} (GSO, data {vietnam_provinces.__data_version__})"
+    return f"vietnamadminunits {_version(source)}"
+
+
+# -- the current (34-province) lists ------------------------------------------------------------------
+def _vau_query(sql: str) -> list[dict]:
+    _version("vietnamadminunits")
+    from vietnamadminunits.database import query
+    return query(sql)
+
+
+def provinces(source: str) -> dict[str, str]:
+    """``{code: official name}`` of the current provinces, codes as 2-digit strings."""
+    if source == "vietnam-provinces":
+        _version(source)
+        from vietnam_provinces import Province, VietNamDivisionType
+        return {f"{p.code.value:02d}": (p.name if p.division_type == VietNamDivisionType.THANH_PHO_TRUNG_UONG
+                                         or p.name.startswith("Thành phố") else f"Tỉnh {p.name}")
+                for p in Province.iter_all()}
+    rows = _vau_query("SELECT DISTINCT provinceCode, province FROM admin_units ORDER BY provinceCode")
+    return {r["provinceCode"]: r["province"] for r in rows}
+
+
+def communes(source: str, province: str) -> list[tuple[str, str]]:
+    """``(5-digit code, official name)`` of the province's communes, wards and special zones."""
+    if source == "vietnam-provinces":
+        from vietnam_provinces import ProvinceCode, Ward
+        wards = Ward.iter_by_province(ProvinceCode(int(province)))
+        return sorted((f"{w.code.value:05d}", w.name) for w in wards)
+    rows = _vau_query(f"SELECT DISTINCT wardCode, ward FROM admin_units WHERE provinceCode = '{province}'")
+    return sorted((r["wardCode"], r["ward"]) for r in rows)
+
+
+def check_province(code: str, source: str) -> str:
+    known = provinces(source)
+    code = code.strip().zfill(2) if code.strip().isdigit() else code.strip()
+    if code not in known:
+        raise ParameterError(f"mã tỉnh {code!r} không có trong danh mục {source}; mã hợp lệ: "
+                             + ", ".join(f"{c} {n}" for c, n in sorted(known.items())))
+    return code
+
+
+def _data_rows(name: str) -> list[dict]:
+    text = resources.files("helpers").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def current_units(province: str, source: str, since: str | None) -> list[Unit]:
+    label = source_label(source)
+    name = provinces(source)[province]
+    since_date = None if since is None else _date(since)
+    out = [Unit(province, name, english_name(name), "province", None, since_date, None, None, label)]
+    for row in _data_rows("departments.csv"):
+        out.append(Unit(f"{province}-{row['key']}", row["name_vi"], row["name_en"], "department", province,
+                        _date(MERGER_DAY), None, None, "cchc-report departments.csv"))
+    for code, ward in communes(source, province):
+        out.append(Unit(code, ward, english_name(ward), "commune", province, _date(MERGER_DAY), None, None, label))
+    return out
+
+
+# -- before July 2025 -----------------------------------------------------------------------------------
+def _legacy_provinces(province: str) -> list[dict]:
+    """The old provinces whose territory is now ``province`` (vietnamadminunits' conversion table)."""
+    from vietnamadminunits.converter.converter_2025 import DICT_PROVINCE
+    key = _vau_query(f"SELECT DISTINCT provinceKey FROM admin_units WHERE provinceCode = '{province}'")
+    old_keys = DICT_PROVINCE.get(key[0]["provinceKey"], []) if key else []
+    rows = _vau_query("SELECT DISTINCT provinceCode, province, provinceKey FROM admin_units_legacy")
+    return sorted((r for r in rows if r["provinceKey"] in old_keys), key=lambda r: r["provinceCode"])
+
+
+def _new_commune_by_old(province: str) -> dict[str, list[str]]:
+    """``{old province_district_ward key: [new ward name, …]}``: a list of several when split."""
+    from vietnamadminunits.converter.converter_2025 import DICT_PROVINCE_WARD_DIVIDED, DICT_PROVINCE_WARD_NO_DIVIDED
+    key = _vau_query(f"SELECT DISTINCT provinceKey FROM admin_units WHERE provinceCode = '{province}'")[0]
+    names = {r["wardKey"]: r["ward"] for r in
+             _vau_query(f"SELECT wardKey, ward FROM admin_units WHERE provinceCode = '{province}'")}
+    out: dict[str, list[str]] = {}
+    for new_key, olds in DICT_PROVINCE_WARD_NO_DIVIDED.get(key["provinceKey"], {}).items():
+        for old in olds:
+            out.setdefault(old, []).append(names.get(new_key, new_key))
+    for old, news in DICT_PROVINCE_WARD_DIVIDED.get(key["provinceKey"], {}).items():
+        out[old] = [names.get(n["newWardKey"], n["newWardKey"]) for n in news]
+    return out
+
+
+def legacy_units(province: str, current: list[Unit]) -> list[Unit]:
+    """Old provinces, their districts, their departments and (where the conversion
+    table maps them) their communes, valid until 2025-06-30, each with its successor."""
+    label = source_label("vietnamadminunits")
+    end = _date(LAST_LEGACY_DAY)
+    new_code = {u.name_vi: u.code for u in current if u.level == "commune"}
+    mapping = _new_commune_by_old(province)
+    departments = _data_rows("departments_legacy.csv")
+    out: list[Unit] = []
+    for old in _legacy_provinces(province):
+        p = old["provinceCode"]
+        out.append(Unit(p, old["province"], english_name(old["province"]), "province", None, None, end,
+                        province, label))
+        for row in departments:
+            succ = ";".join(f"{province}-{k}" for k in row["successor"].split(";"))
+            out.append(Unit(f"{p}-{row['key']}", row["name_vi"], row["name_en"], "department", p, None, end,
+                            succ, "cchc-report departments_legacy.csv"))
+        rows = _vau_query("SELECT districtCode, district, wardCode, ward, provinceKey, districtKey, wardKey "
+                          f"FROM admin_units_legacy WHERE provinceCode = '{p}' ORDER BY districtCode, wardCode")
+        seen = set()
+        for r in rows:
+            if r["districtCode"] not in seen:
+                seen.add(r["districtCode"])
+                out.append(Unit(r["districtCode"], r["district"], english_name(r["district"]), "district", p,
+                                None, end, None, label))
+            news = mapping.get(f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}", [])
+            codes = [new_code[n] for n in news if n in new_code]
+            if r["wardCode"] and codes:
+                out.append(Unit(r["wardCode"], r["ward"], english_name(r["ward"]), "commune", r["districtCode"],
+                                None, end, ";".join(codes), label))
+    return out
+
+
+def build_units(province: str, legacy: bool = False, source: str = SOURCES[0]) -> list[Unit]:
+    if source not in SOURCES:
+        raise ParameterError(f"nguồn danh mục {source!r} không hỗ trợ", hint="dùng " + " hoặc ".join(SOURCES))
+    province = check_province(province, source)
+    current = current_units(province, source, MERGER_DAY if legacy else None)
+    return (legacy_units(province, current) if legacy else []) + current
+
+
+# -- writing -------------------------------------------------------------------------------------------
+def _date(text: str):
+    import datetime as _dt
+    return _dt.date.fromisoformat(text)
+
+
+def render(units: list[Unit]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for u in units:
+        w.writerow([u.code, u.name_vi, u.name_en, u.level, u.parent or "", u.valid_from or "",
+                    u.valid_to or "", u.successor or "", u.source])
+    return buf.getvalue()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_units(path: Path, units: list[Unit]) -> tuple[Path, str]:
+    """Write ``units.csv``; an existing file that differs (an analyst may have edited
+    it) is never overwritten: the new list goes beside it as ``units.new.csv``."""
+    text = render(units)
+    if not path.exists():
+        _atomic_write(path, text)
+        return path, f"đã tạo {path} ({len(units)} dòng)"
+    old = path.read_text(encoding="utf-8-sig")
+    if old == text:
+        return path, f"{path} đã đúng theo danh mục, không thay đổi"
+    beside = path.with_name(path.stem + ".new" + path.suffix)
+    _atomic_write(beside, text)
+    old_rows, new_rows = set(old.splitlines()[1:]), set(text.splitlines()[1:])
+    return beside, (f"{path} đã có và khác danh mục ({len(old_rows - new_rows)} dòng chỉ có trong tệp hiện tại, "
+                    f"{len(new_rows - old_rows)} dòng chỉ có trong danh mục): KHÔNG ghi đè; danh sách mới ghi "
+                    f"vào {beside} — so sánh hai tệp và chép những dòng cần lấy")
+
+
+def cmd_units(args) -> int:
+    from .cli import console
+    from .params import project_root
+    out = Path(args.out).expanduser().resolve() if args.out else project_root() / "data" / "units.csv"
+    units = build_units(args.province, legacy=args.legacy, source=args.source)
+    _path, message = write_units(out, units)
+    console.print(message, markup=False)
+    return 0
+
+
+def add_subcommand(sub) -> None:
+    u = sub.add_parser("units", help="tạo units.csv từ danh mục đơn vị hành chính chính thức")
+    u.add_argument("--province", required=True, help="mã tỉnh/thành phố hiện hành, ví dụ 15 (Lào Cai), 14 (Sơn La)")
+    u.add_argument("--legacy", action="store_true",
+                   help="thêm các đơn vị trước 1/7/2025 (tỉnh, huyện, xã cũ, sở cũ) với valid_to và successor")
+    u.add_argument("--out", default=None, help="tệp ghi ra (mặc định: data/units.csv của dự án)")
+    u.add_argument("--source", choices=SOURCES, default=SOURCES[0],
+                   help="danh mục dùng cho tỉnh và xã/phường hiện hành (mặc định: vietnam-provinces)")
+    u.set_defaults(func=cmd_units)
