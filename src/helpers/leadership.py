@@ -446,8 +446,9 @@ def _ly(f: Figure, ytd: bool, period: Period, lang: str) -> str:
 def _biggest_mover(figs: list[Figure], ytd: bool):
     best = None
     for f in figs:
-        if f.indicator.unit != "percent" or not f.indicator.headline or f.indicator.direction == "neutral":
-            continue
+        ind = f.indicator
+        if ind.unit != "percent" or not ind.headline or ind.direction == "neutral" or (ind.is_ratio and not ind.capped):
+            continue          # shares of a whole move; a ratio to a quota (e-ID 143%) moves with the quota
         now = value_shown(f, ytd)
         before = (f.ytd_last_year if ytd else f.last_year).value
         if now is None or before is None:
