@@ -1,5 +1,5 @@
 """Charts: what is drawn (bars, lines, gaps), how numbers read (Vietnamese
-format), and how a figure leaves the module (SVG with glyphs as paths)."""
+format), and how a figure leaves the module (SVG, text as text, drawn once)."""
 
 from decimal import Decimal
 
@@ -55,7 +55,8 @@ def legend_labels(fig) -> list[str]:
 # -- style ---------------------------------------------------------------------
 def test_report_style_sets_fonts_and_svg_text_only_inside_the_block():
     with charts.report_style():
-        assert matplotlib.rcParams["font.family"][0] == "Noto Sans"
+        assert matplotlib.rcParams["font.family"] == ["Be Vietnam Pro"]
+        assert not matplotlib.rcParams["text.parse_math"]
         assert matplotlib.rcParams["svg.fonttype"] == "none"
         assert not matplotlib.rcParams["axes.spines.top"]
     assert matplotlib.rcParams["font.family"] != charts.STYLE["font.family"]
@@ -74,7 +75,7 @@ def test_trend_draws_this_year_last_year_and_target():
     assert ax.figure.get_suptitle() == "Tỷ lệ hồ sơ nộp trực tuyến"
     assert len(ax.lines) == 3
     assert legend_labels(fig) == ["Năm nay", "Cùng kỳ năm trước", "Chỉ tiêu 50%"]
-    assert tick_labels(ax.xaxis) == MONTHS
+    assert charts.category_labels(ax) == MONTHS
     assert "51,35%" in texts(fig)  # the latest reported value is written
 
 
@@ -88,21 +89,21 @@ def test_trend_not_reported_months_are_gaps_not_zeros():
 
 def test_trend_percent_axis_ticks_end_with_percent():
     fig = charts.trend_chart(MONTHS, ONLINE, title="Tỷ lệ hồ sơ nộp trực tuyến", unit="percent")
-    labels = tick_labels(fig.axes[0].yaxis)
+    labels = charts.value_labels(fig.axes[0])
     assert labels and all(label.endswith("%") for label in labels)
 
 
 def test_trend_count_axis_uses_dot_thousands():
     counts = [1200, 1350, Decimal(1989), 2100, None, 2450, 2600, 2800, 3100, 3350, 3600, 3900]
     fig = charts.trend_chart(MONTHS, counts, title="Số hồ sơ tiếp nhận", unit="count")
-    assert "1.000" in tick_labels(fig.axes[0].yaxis)
+    assert "1.000" in charts.value_labels(fig.axes[0])
     assert "3.900" in texts(fig)
 
 
 def test_trend_small_percent_ticks_use_decimal_comma():
     small = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.62]
     fig = charts.trend_chart(MONTHS, small, title="Tỷ lệ hồ sơ trễ hạn", unit="percent")
-    assert any("," in label for label in tick_labels(fig.axes[0].yaxis))
+    assert any("," in label for label in charts.value_labels(fig.axes[0]))
 
 
 def test_trend_in_english():
@@ -135,15 +136,15 @@ def test_comparison_one_bar_per_unit_sorted_descending_with_missing_last():
     assert len(widths) == len(DISTRICTS)
     assert widths[:-1] == sorted(widths[:-1], reverse=True)
     assert np.isnan(widths[-1])
-    assert tick_labels(ax.yaxis)[0] == "Thành phố Lào Cai"
-    assert tick_labels(ax.yaxis)[-1] == "Huyện Si Ma Cai"
+    assert charts.category_labels(ax)[0] == "Thành phố Lào Cai"
+    assert charts.category_labels(ax)[-1] == "Huyện Si Ma Cai"
 
 
 def test_comparison_writes_values_and_no_data():
     fig = comparison()
     assert {"62,35%", "38,75%", "không có số liệu"} <= set(texts(fig))
     assert fig.get_suptitle() == "Tỷ lệ hồ sơ nộp trực tuyến theo huyện"
-    assert all(label.endswith("%") for label in tick_labels(fig.axes[0].xaxis))
+    assert all(label.endswith("%") for label in charts.value_labels(fig.axes[0]))
 
 
 def test_comparison_colors_bars_by_target():
@@ -171,9 +172,9 @@ def test_comparison_lower_better_target():
 def test_comparison_highlight_and_computed():
     fig = comparison(highlight="Huyện Mường Khương", computed=["Thị xã Sa Pa"])
     ax = fig.axes[0]
-    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    bold = [t.get_text() for t in ax.texts if t.get_gid() == "category" and t.get_fontweight() == "bold"]
     assert bold == ["Huyện Mường Khương"]
-    assert "Thị xã Sa Pa (*)" in tick_labels(ax.yaxis)
+    assert "Thị xã Sa Pa (*)" in charts.category_labels(ax)
     assert [bar.get_hatch() for bar in ax.patches].count("////") == 1
     assert any(label.startswith("(*)") for label in legend_labels(fig))
 
@@ -203,7 +204,7 @@ def test_progress_writes_real_figures_and_wraps_long_labels():
     written = texts(fig)
     assert {"143,84% / chỉ tiêu 100%", "2,3% / chỉ tiêu ≤ 5%", "18 / chỉ tiêu 10",
             "không có số liệu"} <= set(written)
-    first = tick_labels(fig.axes[0].yaxis)[0]
+    first = charts.category_labels(fig.axes[0])[0]
     assert "\n" in first and first.replace("\n", " ") == PROGRESS[0]["label"]
 
 
@@ -229,7 +230,7 @@ def test_findings_stacked_by_severity_most_first():
     ax = fig.axes[0]
     assert [len(c) for c in ax.containers] == [3, 3, 3]
     assert legend_labels(fig) == ["Lỗi", "Cảnh báo", "Thông tin"]
-    assert tick_labels(ax.yaxis)[0] == "Tỷ lệ hồ sơ nộp trực tuyến"
+    assert charts.category_labels(ax)[0] == "Tỷ lệ hồ sơ nộp trực tuyến"
     assert {"8", "4", "3"} <= set(texts(fig))
     warnings = ax.containers[1]
     assert [bar.get_x() for bar in warnings] == [3, 4, 0]  # stacked after the errors
@@ -278,3 +279,257 @@ def test_save_writes_by_suffix(tmp_path):
     charts.save(fig, tmp_path / "a.svg")
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     assert "<svg" in (tmp_path / "a.svg").read_text()
+
+
+# -- issue 12: honest marks ---------------------------------------------------------
+def hex_colors(patches) -> list[str]:
+    return [matplotlib.colors.to_hex(p.get_facecolor()).upper() for p in patches]
+
+
+@pytest.mark.parametrize("target", [50, 500, 5000])
+def test_trend_target_inside_the_axis_even_far_above_the_data(target):
+    fig = charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="count", target=target)
+    lo, hi = fig.axes[0].get_ylim()
+    assert lo <= target < hi
+    assert max(v for v in ONLINE if v is not None) < hi
+
+
+@pytest.mark.parametrize("target, direction", [(400, "higher_better"), (1, "lower_better"),
+                                               (-30, "higher_better")])
+def test_comparison_target_inside_the_axis(target, direction):
+    fig = charts.comparison_chart(DISTRICTS, DISTRICT_RATES, title="T", unit="percent",
+                                  target=target, direction=direction)
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo <= target <= hi
+
+
+def test_comparison_bars_have_their_own_status_and_the_legend_only_those_drawn():
+    # every district below a 100% target: all bars not met, and no "met" entry in the legend
+    ax = comparison(target=100).axes[0]
+    assert set(hex_colors(ax.patches[:-1])) == {charts.COLORS["not_met"]}
+    labels = legend_labels(ax.figure)
+    assert "Chưa đạt chỉ tiêu" in labels and "Đạt chỉ tiêu" not in labels
+
+
+def test_comparison_colours_follow_given_statuses_and_the_legend_lists_them():
+    statuses = ["on_track", "behind", "met", "behind", None, "on_track", "behind", "behind", "behind"]
+    ax = comparison(target=60, statuses=statuses).axes[0]
+    by_name = dict(zip(charts.category_labels(ax), hex_colors(ax.patches)))
+    expected = dict(zip(DISTRICTS, statuses))
+    for name, color in by_name.items():
+        if expected[name] is not None:
+            assert color == charts.COLORS[expected[name]], name
+    assert legend_labels(ax.figure) == ["Chỉ tiêu 60%", "Đạt chỉ tiêu", "Đúng tiến độ", "Chậm tiến độ"]
+
+
+def test_comparison_without_target_has_no_status_legend_even_with_statuses():
+    fig = charts.comparison_chart(["A", "B"], [30, 70], title="T", unit="percent",
+                                  statuses=["no_target", "no_target"])
+    assert set(hex_colors(fig.axes[0].patches)) == {charts.COLORS["no_target"]}
+    assert not fig.legends
+
+
+def test_comparison_neutral_indicator_with_a_target_is_judged_as_a_floor():
+    fig = charts.comparison_chart(["A", "B"], [30, 70], title="T", unit="percent", target=50,
+                                  direction="neutral")
+    assert hex_colors(fig.axes[0].patches) == [charts.COLORS["met"], charts.COLORS["not_met"]]
+    assert legend_labels(fig) == ["Chỉ tiêu 50%", "Đạt chỉ tiêu", "Chưa đạt chỉ tiêu"]
+
+
+def test_progress_legend_lists_only_statuses_drawn_and_uses_given_statuses():
+    items = [dict(PROGRESS[0], status="on_track"), dict(PROGRESS[1], status="behind")]
+    fig = charts.target_progress_chart(items, title="Tiến độ")
+    assert hex_colors(fig.axes[0].containers[0]) == [charts.COLORS["on_track"], charts.COLORS["behind"]]
+    assert legend_labels(fig) == ["Chỉ tiêu", "Đúng tiến độ", "Chậm tiến độ"]
+    only_met = charts.target_progress_chart(PROGRESS[:1], title="Tiến độ")
+    assert legend_labels(only_met) == ["Chỉ tiêu", "Đạt chỉ tiêu"]
+
+
+def test_trend_last_year_is_a_distinct_line_drawn_over_this_year():
+    fig = charts.trend_chart(MONTHS, ONLINE, ONLINE, title="T", unit="percent")
+    this_year, last_year = fig.axes[0].lines[:2]
+    assert this_year.get_linestyle() == "-" and last_year.get_linestyle() == "--"
+    assert this_year.get_color() != last_year.get_color()
+    assert last_year.get_marker() == "o" and last_year.get_markerfacecolor() == "white"
+    assert last_year.get_zorder() > this_year.get_zorder()   # visible even where the values are equal
+    assert legend_labels(fig) == ["Năm nay", "Cùng kỳ năm trước"]
+
+
+def test_trend_without_last_year_figures_has_no_last_year_legend():
+    fig = charts.trend_chart(MONTHS, ONLINE, [None] * 12, title="T", unit="percent", year=2023)
+    assert legend_labels(fig) == ["Năm 2023"]
+    assert len(fig.axes[0].lines) == 1
+
+
+def test_trend_without_this_years_figures_lists_only_what_is_drawn():
+    fig = charts.trend_chart(MONTHS, [None] * 12, ONLINE_2022, title="T", unit="percent", year=2023, target=50)
+    assert legend_labels(fig) == ["Năm 2022", "Chỉ tiêu 50%"]
+
+
+def test_trend_named_by_year():
+    fig = charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="percent", year=2023, lang="en")
+    assert legend_labels(fig) == ["2023", "2022"]
+
+
+# -- mathtext: names are text -------------------------------------------------------
+@pytest.mark.parametrize("name", [r"$\undefinedmacro$", "50%_$x$", r"Huyện $\frac{1}{2}$ & <b>"])
+def test_names_that_look_like_tex_are_drawn_as_typed(name):
+    import html
+    figures = [
+        charts.comparison_chart([name, "B"], [1, 2], title=name, unit="percent", target=1),
+        charts.trend_chart([name, "T2"], [1, 2], [None, 1], title=name, this_year_label=name),
+        charts.target_progress_chart([dict(PROGRESS[0], label=name)], title=name),
+        charts.findings_bar({name: {"error": 1}}, title=name),
+    ]
+    for fig in figures:
+        svg = charts.svg(fig)
+        assert html.escape(name, quote=False) in svg
+
+
+# -- fonts ------------------------------------------------------------------------------
+def test_charts_use_be_vietnam_pro_from_the_package():
+    from matplotlib import font_manager
+    charts.register_fonts()
+    fig = charts.comparison_chart(DISTRICTS, DISTRICT_RATES, title="Tỷ lệ", unit="percent")
+    with charts.report_style():
+        path = font_manager.findfont(font_manager.FontProperties(family=charts.FONT_FAMILY),
+                                     fallback_to_default=False)
+    assert "fontpkg_be_vietnam_pro" in path and path.endswith("BeVietnamPro-Regular.ttf")
+    svg = charts.svg(fig)
+    assert "Be Vietnam Pro" in svg and "DejaVu" not in svg
+
+
+def test_vietnamese_labels_are_svg_text():
+    fig = charts.comparison_chart(DISTRICTS, DISTRICT_RATES, unit="percent", target=50,
+                                  title="Tỷ lệ hồ sơ nộp trực tuyến theo huyện")
+    svg = charts.svg(fig)
+    assert svg.startswith("<svg")
+    for text in ["Huyện Mường Khương", "Thị xã Sa Pa", "Tỷ lệ hồ sơ nộp trực tuyến theo huyện",
+                 "62,35%", "không có số liệu", "Chưa đạt chỉ tiêu", "Chỉ tiêu 50%"]:
+        assert text in svg, text
+    import re
+    assert re.search(r"<text[^>]*>Huyện Mường Khương</text>", svg)   # a text element, not glyph paths
+    assert "Be Vietnam Pro" in svg
+
+
+# -- layout ------------------------------------------------------------------------------
+def _drawn_text_boxes(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    canvas = FigureCanvasAgg(fig)
+    with charts.report_style():
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        return [(t.get_text(), t.get_window_extent(renderer)) for t in fig.findobj(Text)
+                if t.get_visible() and t.get_text()], fig.bbox
+
+
+@pytest.mark.parametrize("build", [
+    lambda: charts.comparison_chart(DISTRICTS, DISTRICT_RATES, title="Tỷ lệ hồ sơ nộp trực tuyến theo huyện "
+                                    "trong mười tháng đầu năm 2023 so với chỉ tiêu", unit="percent", target=50),
+    lambda: charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="percent", target=50),
+    lambda: charts.target_progress_chart(PROGRESS, title="Tiến độ"),
+    lambda: charts.findings_bar({"Thị xã Sa Pa": {"error": 4}, "Kế hoạch CCHC": {"warning": 2}}, title="F"),
+])
+def test_every_text_lies_inside_the_figure(build):
+    boxes, frame = _drawn_text_boxes(build())
+    for text, box in boxes:
+        assert box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1, text
+        assert box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1, text
+
+
+# -- the report's trend windows -----------------------------------------------------------
+def report_trends(monkeypatch, period, areas=("chi_dao_dieu_hanh", "tai_chinh_cong", "de_an_06")):
+    """The trend charts a sample report asks for: (title, labels, values, last year, kwargs)."""
+    from helpers import report as report_module
+    calls = []
+    real = charts.trend_chart
+
+    def record(labels, values, last_year=None, **kwargs):
+        calls.append((kwargs["title"], list(labels), list(values), list(last_year), kwargs))
+        return real(labels, values, last_year, **kwargs)
+
+    monkeypatch.setattr(charts, "trend_chart", record)
+    monkeypatch.setattr(report_module.blocks, "show", lambda *shown: None)
+    rep = report_module.open_report(period, "10", "data", "vi")
+    for area in areas:
+        rep.section(area)
+    return rep, calls
+
+
+@pytest.mark.parametrize("period, last_month", [("2023-10", 10), ("2023-01", 1), ("2023-Q3", 9)])
+def test_report_trends_are_this_calendar_year_against_last(monkeypatch, period, last_month):
+    rep, calls = report_trends(monkeypatch, period)
+    assert calls
+    for title, labels, values, last_year, kwargs in calls:
+        assert labels == [f"T{m}" for m in range(1, 13)], title
+        assert all(v is None for v in values[last_month:]), title     # no month after the period
+        assert any(v is not None for v in values[:last_month]), title
+        assert sum(v is not None for v in last_year) > last_month or last_month == 12, title
+        assert kwargs["year"] == 2023
+
+
+def test_report_trend_of_a_year_to_date_indicator_does_not_fall_in_january(monkeypatch):
+    from helpers.periods import Period
+    rep, calls = report_trends(monkeypatch, "2023-10")
+    eid = rep.ds.catalogue["eid_collection_vs_target"]
+    assert rep._cumulative(eid)
+    (title, labels, values, last_year, _kw), = [c for c in calls if c[0].startswith(eid.name("vi"))]
+    assert "lũy kế từ đầu năm" in title
+    # each point is the year to date the report judges, and it only grows through the year
+    expected = [rep.calc.value("10", eid.code, Period.ytd_until(2023, m)).value for m in range(1, 11)]
+    assert values[:10] == expected
+    reported = [float(v) for v in values if v is not None]
+    assert reported == sorted(reported) and len(reported) == 10
+    assert [float(v) for v in last_year if v is not None] == sorted(float(v) for v in last_year if v is not None)
+
+
+def test_only_notes_that_cross_the_target_line_get_a_white_backing():
+    fig = charts.comparison_chart(["A", "B", "C"], [10, 49.5, 90], title="T", unit="percent", target=50)
+    backed = {t.get_text(): t.get_bbox_patch() is not None for t in fig.axes[0].texts
+              if t.get_gid() is None}
+    assert backed == {"10,0%": False, "49,5%": True, "90,0%": False}
+
+
+# -- cost: what is done, not how long it takes ----------------------------------------------
+def test_a_chart_is_drawn_once_when_its_svg_is_written(monkeypatch):
+    from matplotlib.figure import Figure
+    draws = []
+    real = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(self) or real(self, renderer))
+    built = [charts.trend_chart(MONTHS, ONLINE, ONLINE_2022, title="T", unit="percent", target=50),
+             comparison(target=50), charts.target_progress_chart(PROGRESS, title="P"),
+             charts.findings_bar({"A": {"error": 1}}, title="F")]
+    assert draws == []                       # building lays nothing out
+    for fig in built:
+        charts.svg(fig)
+    assert draws == built                    # one drawing pass each, the one that writes the SVG
+
+
+def test_charts_make_no_matplotlib_ticks():
+    from matplotlib.axis import Tick
+    fig = comparison(target=50)
+    charts.svg(fig)
+    assert not fig.findobj(Tick)
+
+
+def test_rates_keep_the_indicators_decimals_targets_their_own():
+    fig = charts.target_progress_chart([dict(PROGRESS[0], value=109.2, decimals=2)], title="P")
+    assert "109,20% / chỉ tiêu 100%" in texts(fig)
+    trend = charts.trend_chart(MONTHS, ONLINE[:9] + [51.3, None, None], title="T", unit="percent", decimals=2)
+    assert "51,30%" in texts(trend)
+
+
+@pytest.mark.parametrize("period", ["2023-Q3", "2023-01"])
+def test_report_trends_read_only_the_months_the_report_declares(monkeypatch, period):
+    """Provenance lists months_read(period); a trend reads nothing else (no month after the period)."""
+    from helpers import report as report_module
+    from helpers.periods import Period, months_read
+    monkeypatch.setattr(charts, "show", lambda fig: None)
+    rep = report_module.open_report(period, "10", "data", "vi")
+    read = set()
+    month_value = rep.calc.month_value
+    monkeypatch.setattr(rep.calc, "month_value", lambda unit, code, month: read.add(month) or
+                        month_value(unit, code, month))
+    for code in ("eid_collection_vs_target", "online_submission_rate", "cchc_plan_completion_rate"):
+        rep.trend(rep.ds.catalogue[code])
+    assert read and read <= set(months_read(Period.parse(period)))

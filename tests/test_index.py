@@ -24,3 +24,18 @@ def test_index_lists_newest_first_with_links(tmp_path):
     assert order == sorted(order)
     assert 'href="2023-10/10/progress_report.pdf"' in html and 'href="2023-10/080/progress_report.html"' in html
     assert "Thành phố &lt;Lào Cai&gt;" in html and "failed" not in html
+
+
+def test_index_has_human_labels_and_both_languages(tmp_path):
+    _report(tmp_path, "2023-Q3", "10")
+    folder = tmp_path / "2023-Q3" / "10"
+    (folder / "progress_report.en.html").write_text("<html></html>", encoding="utf-8")
+    (folder / "progress_report.en.pdf").write_bytes(b"%PDF-1.7")
+    (folder / "data_quality.html").write_text("<html></html>", encoding="utf-8")
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    for needle in ("Báo cáo tiến độ", "Báo cáo chất lượng số liệu", "quý III/2023", "14/11/2023",
+                   'href="2023-Q3/10/progress_report.en.html"', 'href="2023-Q3/10/progress_report.en.pdf"',
+                   'href="2023-Q3/10/progress_report.pdf"', 'href="2023-Q3/10/metrics.json"'):
+        assert needle in html, needle
+    assert html.count("<tr><td>") == 2          # the English files are the same report, not a third row
+    assert "progress_report.en</td>" not in html and "2023-11-14T08" not in html

@@ -41,9 +41,9 @@ def test_post_merger_province_renders(tmp_path):
     html = (folder / "progress_report.html").read_text(encoding="utf-8")
     assert "Tỉnh Lào Cai (mới)" in html and "quý III/2025" in html and "Số mô hình chuyển đổi số mới" in html
     m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    # (150 + 160 + 170 + 50 + 52 + 57) / (960 + 640) = 639 / 1600 = 39.94% against the province's own 40%
+    # (150 + 160 + 170 + 50 + 52 + 57) / (960 + 640) = 639 / 1600 = 39.9375% (exact) against the province's own 40%
     rate = m["indicators"]["online_submission_rate"]
-    assert rate["value"] == 39.94 and rate["target"] == 40 and rate["status"] == "not_met" and rate["computed"]
+    assert rate["value"] == 39.9375 and rate["target"] == 40 and rate["status"] == "not_met" and rate["computed"]
     assert m["indicators"]["so_mo_hinh_moi"]["value"] == 7
 
 
@@ -111,3 +111,31 @@ def test_unknown_successor_is_an_error(tmp_path):
         assert exc.column == "successor" and exc.row == 2 and "99" in str(exc)
     else:
         raise AssertionError("unknown successor must be rejected")
+
+
+def test_other_province_page_one_across_the_new_year(tmp_path):
+    """A post-2025 province ranked out of 34, communes in league tables, a January report whose
+    comparisons reach back into the previous year, a year-end target judged against January's pace."""
+    units = UNITS + "02650,Phường Văn Phú,Văn Phú Ward,commune,15,2025-07-01,\n"
+    periods = {}
+    for month, rank in (("2025-11", 9), ("2025-12", 7), ("2026-01", 4)):
+        periods[f"{month}.csv"] = csv_rows(
+            "02647,dossiers_received,400,", "02647,dossiers_received_online,300,",
+            "02680,dossiers_received,200,", "02680,dossiers_received_online,40,",
+            "02650,dossiers_received,100,", "02650,dossiers_received_online,60,",
+            f"15,idx766_rank,{rank},", "15,cchc_plan_tasks_total,120,", "15,cchc_plan_tasks_done,6,")
+    data = write_data(tmp_path / "elsewhere", periods, units=units)
+    params = check_params({"period": "2026-01", "unit": "15", "data_dir": str(data)}, ROOT)
+    run_report(params, "progress_report", tmp_path / "out", ("html",), ROOT)
+    folder = tmp_path / "out" / "2026-01" / "15"
+    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    rank = m["indicators"]["idx766_rank"]
+    assert (rank["value"], rank["rank_field"], rank["rank_change_places"]) == (4, 34, 3)    # 7 -> 4 over New Year
+    plan = m["indicators"]["cchc_plan_completion_rate"]
+    assert plan["status"] == "behind" and abs(plan["pace_target"] - 100 / 12) < 1e-9        # 5% < 8.33%
+    online = next(lg for lg in m["leagues"] if lg["indicator"] == "online_submission_rate")
+    assert online["level"] == "commune" and [r["unit"] for r in online["rows"]] == ["02647", "02650", "02680"]
+    assert [r["status"] for r in online["rows"]] == ["met", "met", "not_met"]
+    html = (folder / "progress_report.html").read_text(encoding="utf-8")
+    assert "4/34" in html and "↑3 bậc" in html and "Kết luận chung" in html and "các xã, phường" in html
+    assert "Xã Mường Lai" in html and "Chậm tiến độ" in html

@@ -55,7 +55,10 @@ class Indicator(BaseModel):
     target: Optional[Decimal] = None
     target_op: Optional[Literal[">=", "<="]] = None
     target_text: str = ""
+    target_text_en: str = ""
+    target_kind: Literal["always", "year_end"] = "always"   # year_end: judged against pace before December
     target_source: str = ""
+    rank_field: Optional[str] = None     # for a rank: the code of the figure giving the number ranked
     levels: tuple[str, ...] = ()
     cadence: str = "monthly"
     headline: bool = False
@@ -98,6 +101,14 @@ class Indicator(BaseModel):
     def name(self, lang: str = "vi") -> str:
         return self.name_en if lang == "en" else self.name_vi
 
+    def target_label(self, lang: str = "vi") -> str:
+        """The target as written in the plan (empty in English when no English text is given)."""
+        return self.target_text_en if lang == "en" else self.target_text
+
+    @property
+    def year_end(self) -> bool:
+        return self.target_kind == "year_end"
+
     @property
     def is_ratio(self) -> bool:
         return self.aggregation == "ratio"
@@ -124,12 +135,14 @@ class Catalogue:
 
     def _check_references(self):
         for ind in self.indicators.values():
-            for ref in ind.inputs + ((ind.parts_of,) if ind.parts_of else ()):
+            refs = ind.inputs + ((ind.parts_of,) if ind.parts_of else ()) + \
+                ((ind.rank_field,) if ind.rank_field else ())
+            for ref in refs:
                 if ref not in self.indicators:
                     raise CatalogueError(
                         f"chỉ tiêu {ind.code} tham chiếu mã {ref!r} không có trong danh mục",
                         file=self.source, indicator=ind.code,
-                        hint="thêm một dòng cho mã đó hoặc sửa numerator/denominator/parts_of")
+                        hint="thêm một dòng cho mã đó hoặc sửa numerator/denominator/parts_of/rank_field")
 
     def __contains__(self, code) -> bool:
         return code in self.indicators

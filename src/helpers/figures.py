@@ -7,7 +7,15 @@
   averaged; a zero denominator gives no figure (N/A), not 0.
 
 A unit without its own row for an additive indicator gets the sum of its
-children's figures, marked as computed."""
+children's figures, marked as computed, with how many of the sub-units expected
+to report it did.
+
+Values are exact (a ratio 35/48 is 72.9166…): rounding belongs to the page.
+Targets are judged on the exact values: a target that holds at all times
+(``always``) is ``met``/``not_met``; a year-end target (``year_end``) is judged
+before December against its pace (``on_track``/``behind``; linear by default,
+or through the milestones of targets.csv) and gets ``met``/``not_met`` only in
+a report whose period ends in December."""
 
 from __future__ import annotations
 
@@ -21,10 +29,15 @@ from .load import DataSet
 from .periods import Period
 
 MET, NOT_MET, NO_TARGET, NO_DATA = "met", "not_met", "no_target", "no_data"
+ON_TRACK, BEHIND = "on_track", "behind"
+STATUSES = (MET, ON_TRACK, BEHIND, NOT_MET, NO_TARGET, NO_DATA)
 STATUS_LABELS = {
-    "vi": {MET: "Đạt", NOT_MET: "Chưa đạt", NO_TARGET: "Không có chỉ tiêu", NO_DATA: "Chưa có số liệu"},
-    "en": {MET: "Met", NOT_MET: "Not met", NO_TARGET: "No target", NO_DATA: "No data"},
+    "vi": {MET: "Đạt", NOT_MET: "Chưa đạt", ON_TRACK: "Đúng tiến độ", BEHIND: "Chậm tiến độ",
+           NO_TARGET: "Không có chỉ tiêu", NO_DATA: "Chưa có số liệu"},
+    "en": {MET: "Met", NOT_MET: "Not met", ON_TRACK: "On track", BEHIND: "Behind pace",
+           NO_TARGET: "No target", NO_DATA: "No data"},
 }
+NATIONAL_FIELD_CHANGE = "2025-07"      # 63 provinces before, 34 from July 2025 (Resolution 202/2025/QH15)
 
 
 @dataclass(frozen=True)
@@ -37,8 +50,15 @@ class Value:
     months: int = 0
     numerator: object = None
     denominator: object = None
+    reported: Optional[int] = None     # computed sums: sub-units that reported …
+    expected: Optional[int] = None     # … of the sub-units expected to
     comparable: bool = True         # False: a window before a merger that cannot be compared
     reason: Optional[str] = None    # why not comparable (a key of NOT_COMPARABLE)
+
+    @property
+    def incomplete(self) -> bool:
+        """A sum of sub-units in which some expected sub-units are missing."""
+        return self.computed and self.expected is not None and (self.reported or 0) < self.expected
 
     def not_comparable_text(self, lang: str = "vi") -> str:
         """"không so sánh được (…)" for a figure that is not comparable, else ""."""
@@ -77,6 +97,8 @@ class Figure:
     target: Optional[Decimal] = None
     status: str = NO_DATA
     ytd_status: str = NO_DATA
+    pace: Optional[Decimal] = None          # a year-end target's expected level at the period's end
+    rank_field: Optional[int] = None        # a rank's field: "21/63"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -93,6 +115,21 @@ class Figure:
             return None
         return self.current.value - other.value
 
+    @property
+    def judged(self) -> Value:
+        """The value the status is about: year to date for a year-end target."""
+        return self.ytd if self.indicator.year_end else self.current
+
+    @property
+    def has_target(self) -> bool:
+        return self.target is not None
+
+    def rank_change(self, other: Value):
+        """Places gained (positive) or lost since ``other``: a rank 30 -> 21 is +9."""
+        if self.indicator.kind != "rank" or self.current.value is None or other.value is None:
+            return None
+        return int(other.value - self.current.value)
+
     def change_pct(self, other: Value):
         """Relative change in percent, for counts and amounts."""
         if self.indicator.unit == "percent" or self.current.value is None or not other.value:
@@ -108,6 +145,15 @@ class Figure:
             "computed": self.current.computed, "unit": self.indicator.unit,
             "months_with_data": self.current.months,
         }
+        if self.target is not None:
+            d["target_kind"] = self.indicator.target_kind
+            d["pace_target"] = _json(self.pace)
+        if self.current.incomplete:
+            d["sub_units_reported"], d["sub_units_expected"] = self.current.reported, self.current.expected
+        if self.indicator.kind == "rank":
+            d["rank_field"] = self.rank_field
+            d["rank_change_places"] = self.rank_change(self.previous)
+            d["rank_change_places_last_year"] = self.rank_change(self.last_year)
         if self.indicator.is_ratio:
             d["numerator"] = _json(self.current.numerator)
             d["denominator"] = _json(self.current.denominator)
@@ -130,12 +176,42 @@ def _round(v: Decimal, decimals: int) -> Decimal:
 
 
 def status_of(value, target, op: Optional[str]) -> str:
+    """A target that holds at all times: met or not met, on the exact value."""
     if value is None:
         return NO_DATA
     if target is None:
         return NO_TARGET
     ok = value <= target if op == "<=" else value >= target
     return MET if ok else NOT_MET
+
+
+def pace_of(target: Decimal, month: int, milestones: Optional[dict] = None) -> Decimal:
+    """Where a year-end target should stand at the end of ``month``: linear from 0 in
+    January to the target in December, or through the ``{month: value}`` milestones."""
+    points = [(0, Decimal(0))] + sorted((int(m), Decimal(v)) for m, v in (milestones or {}).items()
+                                        if int(m) < 12) + [(12, Decimal(target))]
+    for (m0, v0), (m1, v1) in zip(points, points[1:]):
+        if m0 <= month <= m1:
+            return v1 if m1 == m0 else v0 + (v1 - v0) * (month - m0) / (m1 - m0)
+    return Decimal(target)
+
+
+def judge(value, target, op: Optional[str], year_end: bool, month: int, milestones=None):
+    """``(status, pace)``: a year-end target before December is on track or behind its pace;
+    in December (or for a target that holds at all times) it is met or not met."""
+    if not year_end or value is None or target is None or month >= 12:
+        return status_of(value, target, op), None
+    if op == "<=":
+        return (ON_TRACK if value <= target else BEHIND), None
+    pace = pace_of(target, month, milestones)
+    return (ON_TRACK if value >= pace else BEHIND), pace
+
+
+def default_rank_field(unit_level: Optional[str], period: Period) -> Optional[int]:
+    """A province's national rank is out of 63 before July 2025 and out of 34 from then."""
+    if unit_level != "province":
+        return None
+    return 63 if period.end.code < NATIONAL_FIELD_CHANGE else 34
 
 
 class Calculator:
@@ -178,11 +254,12 @@ class Calculator:
         ind = self.catalogue.get(code)
         if ind is None or not ind.additive:
             return NONE
-        parts = [self.month_value(c.code, code, month) for c in self._contributors(version.code, month)]
+        contributors = [c for c in self._contributors(version.code, month) if not ind.levels or c.level in ind.levels]
+        parts = [self.month_value(c.code, code, month) for c in contributors]
         parts = [p for p in parts if p.value is not None]
         if not parts:
             return NONE
-        return Value(sum(p.value for p in parts), True, 1)
+        return Value(sum(p.value for p in parts), True, 1, reported=len(parts), expected=len(contributors))
 
     def _contributors(self, unit: str, month: str) -> list:
         """Whose rows add up to ``unit``'s figure in ``month``: its children then."""
@@ -228,11 +305,11 @@ class Calculator:
             return blocked[0] if blocked else NONE
         computed = any(v.computed for v in have)
         if ind.aggregation == "sum":
-            return Value(sum(v.value for v in have), computed, len(have))
+            return Value(sum(v.value for v in have), computed, len(have), **_coverage(have))
         last = max(i for i, v in enumerate(months) if v.value is not None or not v.comparable)
         if not months[last].comparable:
             return months[last]
-        return Value(have[-1].value, have[-1].computed, len(have))
+        return Value(have[-1].value, have[-1].computed, len(have), **_coverage(have[-1:]))
 
     def _ratio(self, unit: str, ind: Indicator, period: Period, at: str) -> Value:
         nums = [self._input(unit, self.catalogue[c], period, at) for c in ind.numerator]
@@ -246,15 +323,45 @@ class Calculator:
         num = sum(n.value for n in nums)
         computed = den.computed or any(n.computed for n in nums)
         months = min([den.months] + [n.months for n in nums])
+        cover = _coverage([den, *nums])
         if den.value == 0:
-            return Value(None, computed, months, num, den.value)
-        ratio = _round(Decimal(num) * 100 / Decimal(den.value), ind.decimals)
-        return Value(ratio, computed, months, num, den.value)
+            return Value(None, computed, months, num, den.value, **cover)
+        ratio = Decimal(num) * 100 / Decimal(den.value)          # exact: rounding belongs to the page
+        return Value(ratio, computed, months, num, den.value, **cover)
 
     # -- a figure with its comparisons ------------------------------------------------
+    def _target_owner(self, unit: str, code: str, year: int) -> Optional[str]:
+        """The unit whose targets.csv row applies: the unit itself, else its nearest ancestor."""
+        seen = set()
+        while unit and unit not in seen:
+            seen.add(unit)
+            if self.ds.target(code, unit, year) is not None:
+                return unit
+            u = self.units.get(unit)
+            unit = u.parent if u is not None else None
+        return None
+
     def target(self, unit: str, code: str, year: int):
-        t = self.ds.target(code, unit, year)
-        return t if t is not None else self.catalogue[code].target
+        owner = self._target_owner(unit, code, year)
+        return self.ds.target(code, owner, year) if owner else self.catalogue[code].target
+
+    def milestones(self, unit: str, code: str, year: int) -> dict:
+        owner = self._target_owner(unit, code, year)
+        return self.ds.milestones_of(code, owner, year) if owner else {}
+
+    def judge(self, unit: str, ind: Indicator, value, target, period: Period):
+        return judge(value, target, ind.target_op, ind.year_end, period.last,
+                     self.milestones(unit, ind.code, period.year))
+
+    def rank_field(self, unit: str, ind: Indicator, period: Period) -> Optional[int]:
+        if ind.kind != "rank":
+            return None
+        if ind.rank_field and ind.rank_field in self.catalogue:
+            given = self.value(unit, ind.rank_field, period).value
+            if given is not None:
+                return int(given)
+        u = self.units.get(unit)
+        return default_rank_field(u.level if u else None, period)
 
     def figure(self, unit: str, code: str, period: Period) -> Figure:
         ind = self.catalogue[code]
@@ -268,8 +375,13 @@ class Calculator:
             ytd_last_year=self.value(unit, code, ytd.same_period_last_year(), at),
             target=self.target(unit, code, period.year),
         )
-        fig.status = status_of(fig.current.value, fig.target, ind.target_op)
-        fig.ytd_status = status_of(fig.ytd.value, fig.target, ind.target_op)
+        if ind.year_end:
+            fig.status, fig.pace = self.judge(unit, ind, fig.ytd.value, fig.target, period)
+            fig.ytd_status = fig.status
+        else:
+            fig.status, _ = self.judge(unit, ind, fig.current.value, fig.target, period)
+            fig.ytd_status, _ = self.judge(unit, ind, fig.ytd.value, fig.target, period)
+        fig.rank_field = self.rank_field(unit, ind, period)
         return fig
 
     def figures(self, unit: str, period: Period) -> dict[str, Figure]:
@@ -287,6 +399,15 @@ class Calculator:
         at = period.end.code
         kids = [c for c in self.units.children(unit, at) if c.code != unit]
         return [(c, self.value(c.code, code, period, at)) for c in kids]
+
+
+def _coverage(values) -> dict:
+    """The least complete sum of sub-units among ``values`` (``reported``/``expected``)."""
+    sums = [v for v in values if v.computed and v.expected is not None]
+    if not sums:
+        return {}
+    worst = min(sums, key=lambda v: ((v.reported or 0) / v.expected if v.expected else 1))
+    return {"reported": worst.reported, "expected": worst.expected}
 
 
 def compute_figures(ds: DataSet, unit: str, period) -> dict[str, Figure]:

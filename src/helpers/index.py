@@ -1,24 +1,30 @@
-"""``reports/index.html``: every rendered report, newest period first, with links to
-both editions (``<report>.*`` in Vietnamese, ``<report>.en.*`` in English) and to
-the folder's metrics.json."""
+"""``reports/index.html``: every rendered report, newest period first, with human
+labels (Báo cáo tiến độ, quý III/2023, 28/11/2026) and links to both languages
+and to metrics.json."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import json
 from pathlib import Path
 
+from . import fmt
 from .files import atomic_write
 from .periods import Period
 
+REPORT_NAMES = {"progress_report": "Báo cáo tiến độ", "data_quality": "Báo cáo chất lượng số liệu"}
+LANGS = (("vi", "", "Tiếng Việt"), ("en", ".en", "English"))
+
 PAGE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>Báo cáo CCHC — danh mục</title>
-<style>body{{font-family:"Noto Sans","DejaVu Sans",sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #ccd;padding:.35em .5em;text-align:left}}
-th{{background:#e8eef4}}.muted{{color:#667}}</style></head><body>
+<style>body{{font-family:"Be Vietnam Pro","Noto Sans","DejaVu Sans",sans-serif;max-width:1040px;margin:2em auto;
+padding:0 1em}}table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #ccd;padding:.35em .5em;
+text-align:left;vertical-align:top}}th{{background:#e8eef4}}.muted{{color:#667;font-size:.85em}}</style></head><body>
 <h1>Báo cáo tiến độ cải cách hành chính</h1>
 <p class="muted">{count} báo cáo, kỳ mới nhất trước.</p>
-<table><thead><tr><th>Kỳ</th><th>Đơn vị</th><th>Báo cáo</th><th>Tệp</th><th>Lập lúc</th></tr></thead>
+<table><thead><tr><th>Kỳ báo cáo</th><th>Đơn vị</th><th>Báo cáo</th><th>Tiếng Việt</th><th>English</th>
+<th>Số liệu</th><th>Ngày lập</th></tr></thead>
 <tbody>{rows}</tbody></table></body></html>
 """
 
@@ -31,8 +37,33 @@ def _period_key(code: str):
     return (p.year, p.last, p.length)   # ties: the longer report (quarter) before the month
 
 
+def period_label(code: str) -> str:
+    """``2023-Q3`` -> ``quý III/2023``; an unknown folder name stays as it is."""
+    try:
+        return Period.parse(code).label("vi")
+    except Exception:
+        return code
+
+
+def report_label(stem: str) -> str:
+    return REPORT_NAMES.get(stem, stem.replace("_", " ").capitalize())
+
+
+def date_label(iso: str) -> str:
+    """``2026-11-28T09:15:00`` -> ``28/11/2026``."""
+    try:
+        return fmt.date(_dt.datetime.fromisoformat(iso).date())
+    except (TypeError, ValueError):
+        return iso or ""
+
+
+def _stem(path: Path) -> str:
+    """``progress_report.en.pdf`` -> ``progress_report``."""
+    return path.name.split(".", 1)[0]
+
+
 def collect(out_dir: Path) -> list[dict]:
-    """One entry per rendered report (an ``.html`` or ``.pdf`` beside a metrics.json)."""
+    """One entry per rendered report (``.html`` or ``.pdf``, either language, beside a metrics.json)."""
     out = []
     for metrics in Path(out_dir).glob("*/*/metrics.json"):
         folder = metrics.parent
@@ -40,29 +71,21 @@ def collect(out_dir: Path) -> list[dict]:
             meta = json.loads(metrics.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             meta = {}
-        stems = {p.stem for p in folder.glob("*.html")} | {p.stem for p in folder.glob("*.pdf")}
-        for report in sorted({s.removesuffix(".en") for s in stems}):
+        outputs = [p for p in folder.iterdir() if p.suffix in {".html", ".pdf"} and ".failed" not in p.name]
+        for report in sorted({_stem(p) for p in outputs}):
+            files = {lang: [f"{report}{suffix}.{ext}" for ext in ("html", "pdf")
+                            if (folder / f"{report}{suffix}.{ext}").is_file()] for lang, suffix, _n in LANGS}
             out.append({"period": folder.parent.name, "unit": folder.name, "report": report,
                         "unit_name": meta.get("unit_name", folder.name),
-                        "generated_at": meta.get("generated_at", ""),
-                        "files": sorted((p.name for p in folder.glob(f"{report}.*")
-                                         if p.suffix in {".html", ".pdf", ".ipynb"} and ".failed" not in p.name
-                                         and p.name.count(".") <= 2), key=_edition_order) + ["metrics.json"]})
+                        "generated_at": meta.get("generated_at", ""), "files": files})
     out.sort(key=lambda e: (_period_key(e["period"]), e["unit"], e["report"]), reverse=True)
     return out
 
 
-def _edition_order(name: str) -> tuple:
-    """Vietnamese before English; HTML, PDF, notebook within an edition."""
-    return (".en." in name, [".html", ".pdf", ".ipynb"].index(Path(name).suffix))
-
-
-def _link_label(name: str) -> str:
-    """``HTML``, ``PDF``, ``IPYNB`` of the Vietnamese edition; ``HTML (EN)`` … of the English."""
-    if name == "metrics.json":
-        return "metrics.json"
-    label = name.rsplit(".", 1)[-1].upper()
-    return f"{label} (EN)" if ".en." in name else label
+def _links(e: dict, names: list[str]) -> str:
+    base = f"{html.escape(e['period'])}/{html.escape(e['unit'])}/"
+    return " · ".join(f'<a href="{base}{html.escape(n)}">{html.escape(n.rsplit(".", 1)[-1].upper())}</a>'
+                      for n in names) or "—"
 
 
 def write_index(out_dir) -> Path:
@@ -70,11 +93,13 @@ def write_index(out_dir) -> Path:
     entries = collect(out_dir)
     rows = []
     for e in entries:
-        links = " · ".join(f'<a href="{html.escape(e["period"])}/{html.escape(e["unit"])}/{html.escape(f)}">'
-                           f'{html.escape(_link_label(f))}</a>' for f in e["files"])
-        rows.append(f"<tr><td>{html.escape(e['period'])}</td><td>{html.escape(e['unit_name'])} "
-                    f"<span class='muted'>({html.escape(e['unit'])})</span></td><td>{html.escape(e['report'])}</td>"
-                    f"<td>{links}</td><td>{html.escape(e['generated_at'])}</td></tr>")
+        esc = html.escape
+        rows.append(
+            f"<tr><td>{esc(period_label(e['period']))}<br><span class='muted'>{esc(e['period'])}</span></td>"
+            f"<td>{esc(e['unit_name'])} <span class='muted'>({esc(e['unit'])})</span></td>"
+            f"<td>{esc(report_label(e['report']))}</td>"
+            + "".join(f"<td>{_links(e, e['files'][lang])}</td>" for lang, _s, _n in LANGS)
+            + f"<td>{_links(e, ['metrics.json'])}</td><td>{esc(date_label(e['generated_at']))}</td></tr>")
     path = out_dir / "index.html"
     atomic_write(path, PAGE.format(count=len(entries), rows="\n".join(rows)))
     return path

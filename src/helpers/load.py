@@ -46,6 +46,7 @@ class DataSet:
     records: dict = field(default_factory=dict)        # (period, unit, indicator) -> Record
     files: dict = field(default_factory=dict)          # period -> [Path]
     targets: dict = field(default_factory=dict)        # (indicator, unit, year) -> Decimal
+    milestones: dict = field(default_factory=dict)     # (indicator, unit, year) -> {month: Decimal}
     findings: list = field(default_factory=list)
 
     def record(self, period: str, unit: str, indicator: str) -> Optional[Record]:
@@ -64,6 +65,10 @@ class DataSet:
 
     def target(self, indicator: str, unit: str, year: int):
         return self.targets.get((indicator, unit, year))
+
+    def milestones_of(self, indicator: str, unit: str, year: int) -> dict:
+        """``{month: value}`` milestones of a year-end target (targets.csv rows with a month)."""
+        return self.milestones.get((indicator, unit, year), {})
 
 
 # -- values -----------------------------------------------------------------------
@@ -455,10 +460,17 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         try:
             year = int((row["year"] or "").strip())
             target = Decimal((row["target"] or "").strip())
+            month = int((row.get("month") or "").strip() or 12)
+            if not 1 <= month <= 12:
+                raise ValueError(month)
         except (ValueError, InvalidOperation):
-            ds.findings.append(_error("bad_value", "năm hoặc chỉ tiêu không phải số ở dạng chuẩn (ví dụ 2023, 50)",
-                                      "year or target is not a canonical number (e.g. 2023, 50)",
-                                      file=shown, row=line, unit=unit, indicator=code))
+            ds.findings.append(_error("bad_value", "năm, tháng hoặc chỉ tiêu không phải số ở dạng chuẩn "
+                                      "(ví dụ 2023, 6, 50; tháng từ 1 đến 12)",
+                                      "year, month or target is not a canonical number (e.g. 2023, 6, 50; "
+                                      "month 1 to 12)", file=shown, row=line, unit=unit, indicator=code))
             continue
-        out[(code, unit, year)] = target
+        if month == 12:
+            out[(code, unit, year)] = target
+        else:
+            ds.milestones.setdefault((code, unit, year), {})[month] = target
     return out

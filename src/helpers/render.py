@@ -344,9 +344,12 @@ def notebook_to_pdf(nb, pdf_path=None, *, title: str = "", header: str = "", lan
 
 # -- the compiler -------------------------------------------------------------------------------------------
 def font_paths() -> list[str]:
-    """The report font: Be Vietnam Pro (OFL), the folder of the ``fontpkg-be-vietnam-pro`` package."""
+    """The report font: Be Vietnam Pro (OFL), the folder of the ``fontpkg-be-vietnam-pro`` package;
+    then, only for the symbols it lacks (↑ ↓ → ⚠ ✔ ✘ of ranks, flags and marks), the DejaVu/STIX fonts
+    that matplotlib ships (Typst falls back to them glyph by glyph; the text stays Be Vietnam Pro)."""
     import fontpkg_be_vietnam_pro
-    return [str(Path(fontpkg_be_vietnam_pro.ROOT) / "files")]
+    import matplotlib
+    return [str(Path(fontpkg_be_vietnam_pro.ROOT) / "files"), str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")]
 
 
 _COMPILING = threading.Lock()

@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from . import __version__, blocks, charts, fmt
+from . import __version__, blocks, charts, fmt, leadership
 from .catalogue import AREAS, Indicator
 from .errors import DataError
-from .figures import NOT_COMPARABLE_LABEL, STATUS_LABELS, Calculator, Figure
+from .figures import STATUS_LABELS, Calculator, Figure
 from .findings import Finding
 from .findings import errors as only_errors
 from .inputs import input_files, sha256, shown
@@ -94,7 +94,34 @@ class Report:
 
     @property
     def shows_ytd(self) -> bool:
-        return self.period.ytd() != self.period and self.period.kind != "year"
+        """A year-to-date column only where it differs from the period (not for Q1, H1, January, a year)."""
+        return self.period.first != 1
+
+    @property
+    def is_year(self) -> bool:
+        return self.period.kind == "year"
+
+    @property
+    def window(self):
+        """The window the page judges: year to date where it differs from the period."""
+        return self.period.ytd() if self.shows_ytd else self.period
+
+    @property
+    def previous_window(self):
+        return self.period.previous().ytd() if self.shows_ytd else self.period.previous()
+
+    @cached_property
+    def flags(self) -> dict:
+        """``{code: [Flag]}``: figures with a data-quality finding or a sum missing sub-units."""
+        return leadership.flags(self.figures, self.findings, self.calc, self.unit, self.lang, self.shows_ytd)
+
+    @cached_property
+    def leagues(self) -> list:
+        return leadership.leagues(self.calc, self.unit, self.window, self.previous_window, self.period.year)
+
+    @cached_property
+    def overdue_rows(self):
+        return leadership.overdue(self.calc, self.unit, self.period)
 
     def _f(self, value, ind: Indicator) -> str:
         return fmt.value(value, ind.unit, self.lang, ind.decimals)
@@ -135,81 +162,244 @@ class Report:
     def toc(self):
         blocks.show(blocks.Contents(t(self.lang, "toc")))
 
-    def _status(self, status: str) -> blocks.Cell:
+    # -- figures tables ----------------------------------------------------------------------------
+    def _status_cell(self, status: str) -> blocks.Cell:
         return blocks.Cell(STATUS_LABELS["en" if self.lang == "en" else "vi"][status], status=status)
 
-    def _change(self, fig: Figure, other) -> str:
-        if not other.comparable:      # before a merger, for what does not add up
-            return NOT_COMPARABLE_LABEL["en" if self.lang == "en" else "vi"]
-        delta = fig.change(other)
-        if delta is None:
-            return fmt.NA["vi"]
-        text = fmt.change(delta, fig.indicator.unit, self.lang, fig.indicator.decimals)
-        pct = fig.change_pct(other)
-        if pct is not None:
-            text += f" ({fmt.signed(pct, self.lang, 1, '%')})"
-        return text
+    def _show(self, value, ind: Indicator, fig: Figure | None = None) -> str:
+        if ind.kind == "rank" and fig is not None and value is not None:
+            return leadership.rank_text(value, fig.rank_field)
+        return leadership.show(value, ind, self.lang)
 
-    def _value_cell(self, fig: Figure, value) -> blocks.Cell:
-        return blocks.Cell(self._f(value.value, fig.indicator), mark="*" if value.computed else None)
+    def _value_cell(self, fig: Figure, value, mark: str | None = None) -> blocks.Cell:
+        if not value.comparable:                 # before a merger, for what does not add up
+            return blocks.Cell(value.not_comparable_text(self.lang))
+        marks = ("*" if value.computed else "") + (mark or "")
+        return blocks.Cell(self._show(value.value, fig.indicator, fig), mark=marks or None)
+
+    def _target_cell(self, fig: Figure) -> blocks.Cell:
+        """The target; a year-end target before December shows its pace on a second line."""
+        pace = t(self.lang, "pace", pace=leadership.show(fig.pace, fig.indicator, self.lang)) \
+            if fig.pace is not None else None
+        return blocks.Cell(leadership.target_text(fig, self.lang, with_pace=False), note=pace)
+
+    def _name_cell(self, fig: Figure) -> blocks.Cell:
+        return blocks.Cell(fig.indicator.name(self.lang), note=fig.indicator.target_label(self.lang) or None)
+
+    def _flag_marks(self, figs: list[Figure]) -> tuple[dict, list[str]]:
+        """``{code: "⚠1"}`` and the footnotes under the table."""
+        marks, numbers = {}, {}
+        for fig in figs:
+            for flag in self.flags.get(fig.code, []):
+                n = numbers.setdefault(flag.text, len(numbers) + 1)     # one footnote per finding
+                marks[fig.code] = (marks.get(fig.code, "") + f" ⚠{n}").strip()
+        return marks, [f"⚠{n} {text}" for text, n in numbers.items()]
+
+    def _value_columns(self) -> list:
+        """This period, vs previous, vs same period last year, year to date and vs last year to date
+        (a year: the year and vs the previous year only)."""
+        L, C = self.lang, blocks.Column
+        if self.is_year:
+            return [C(t(L, "value"), 0.13, "right", self.period.label(L)), C(t(L, "change_year"), 0.15, "right")]
+        cols = [C(t(L, "value"), 0.11, "right", self.period.label(L)), C(t(L, "change_prev"), 0.12, "right"),
+                C(t(L, "change_ly"), 0.12, "right")]
+        if self.shows_ytd:
+            cols += [C(t(L, "ytd"), 0.11, "right", self.period.ytd().label(L)), C(t(L, "ytd_change"), 0.12, "right")]
+        return cols
+
+    def _value_cells(self, fig: Figure, mark: str | None) -> list:
+        L = self.lang
+        cells = [self._value_cell(fig, fig.current, None if self.shows_ytd else mark)]
+        if self.is_year:
+            return cells + [leadership.change_text(fig, fig.previous, L)]
+        cells += [leadership.change_text(fig, fig.previous, L), leadership.change_text(fig, fig.last_year, L)]
+        if self.shows_ytd:
+            cells += [self._value_cell(fig, fig.ytd, mark), leadership.ytd_change_text(fig, L)]
+        return cells
 
     def table(self, figs: list[Figure]) -> blocks.Table:
-        """The standard figures table: value, comparisons, YTD, target, status."""
-        L = self.lang
-        C = blocks.Column
-        columns = [C(t(L, "indicator"), 0.28 if self.shows_ytd else 0.34),
-                   C(t(L, "value"), 0.11 if self.shows_ytd else 0.12, "right", subtitle=self.period.label(L)),
-                   C(t(L, "change_prev"), 0.14 if self.shows_ytd else 0.15, "right"),
-                   C(t(L, "change_ly"), 0.14 if self.shows_ytd else 0.15, "right")]
-        if self.shows_ytd:
-            columns.append(C(t(L, "ytd"), 0.11, "right", subtitle=self.period.ytd().label(L)))
-        columns += [C(t(L, "target"), 0.09 if self.shows_ytd else 0.10, "right"),
-                    C(t(L, "status"), 0.13 if self.shows_ytd else 0.14)]
-        rows = []
-        for fig in figs:
-            ind = fig.indicator
-            ref = fig.ytd if self.shows_ytd else fig.current
-            status = fig.ytd_status if self.shows_ytd else fig.status
-            target = self._f(fig.target, ind) if fig.target is not None else "—"
-            note = ind.target_text if ind.target_text and (fig.target is None or L == "vi") else None
-            row = [blocks.Cell(ind.name(L), note=note), self._value_cell(fig, fig.current),
-                   self._change(fig, fig.previous), self._change(fig, fig.last_year)]
-            if self.shows_ytd:
-                row.append(self._value_cell(fig, ref))
-            row += [target, self._status(status)]
-            rows.append(row)
-        notes = [t(L, "computed_note")] if any(f.current.computed or f.ytd.computed for f in figs) else []
+        """Indicators with a target: value, comparisons, year to date, target, judgement; a doubtful
+        figure carries ⚠ and its footnote."""
+        L, C = self.lang, blocks.Column
+        figs = leadership.targeted(figs)
+        marks, notes = self._flag_marks(figs)
+        columns = [C(t(L, "indicator"), 0.2)] + self._value_columns() + \
+            [C(t(L, "target"), 0.1, "right"), C(t(L, "status"), 0.12)]
+        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code))
+                + [self._target_cell(f), self._status_cell(leadership.status_shown(f, self.shows_ytd))]
+                for f in figs]
+        if any(f.current.computed or f.ytd.computed for f in figs):
+            notes.append(t(L, "computed_note"))
         return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
 
-    def summary(self):
-        """The one-page summary of headline indicators with a progress chart."""
+    def reference_table(self, figs: list[Figure]) -> blocks.Table:
+        """Figures without a target ("số liệu tham khảo"): no judgement column."""
+        L, C = self.lang, blocks.Column
+        figs = leadership.reference(figs)
+        marks, notes = self._flag_marks(figs)
+        columns = [C(t(L, "indicator"), 0.3)] + self._value_columns()
+        rows = [[blocks.Cell(f.indicator.name(L), note=f.indicator.target_label(L) or None)]
+                + self._value_cells(f, marks.get(f.code)) for f in figs]
+        if any(f.current.computed or f.ytd.computed for f in figs):
+            notes.append(t(L, "computed_note"))
+        return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
+
+    def _tables(self, figs: list[Figure], heading=None) -> list:
+        out = []
+        if leadership.targeted(figs):
+            out.append(self.table(figs))
+        if leadership.reference(figs):
+            ref = [blocks.Paragraph(t(self.lang, "reference"), "muted"), self.reference_table(figs)]
+            out.append(blocks.Group(ref) if len(leadership.reference(figs)) <= 8 else ref[0])
+            if len(leadership.reference(figs)) > 8:
+                out.append(ref[1])
+        if heading is not None and heading.level == 1:     # a chapter starts a page: nothing to keep with
+            out = [heading] + out
+        elif heading is not None and out:                  # a heading never ends a page
+            out[0] = blocks.Group([heading, out[0]])
+        elif heading is not None:
+            out = [heading]
+        return out
+
+    # -- page one -------------------------------------------------------------------------------------
+    def _figures_by_area(self) -> dict[str, list[Figure]]:
+        return {area: self.displayed(area) for area in AREAS}
+
+    def lead(self) -> str:
+        """What the page compares: a year with the previous year; a period with its predecessor and the
+        same period last year, and, where it differs, year to date with last year to date."""
         L = self.lang
-        lead = t(L, "summary_lead", period=self.period.label(L), unit=self.unit_name,
-                 ytd=self.period.ytd().label(L), ly=self.period.same_period_last_year().label(L))
-        shown = [blocks.Heading(t(L, "summary"), level=1), blocks.Paragraph(lead, "lead"),
-                 self.table(self.headline())]
-        items = [dict(label=f.indicator.name(L), value=(f.ytd.value if self.shows_ytd else f.current.value),
-                      target=f.target, unit=f.indicator.unit, direction=f.indicator.direction)
+        key = "lead_year" if self.is_year else ("lead_ytd" if self.shows_ytd else "lead_period")
+        return t(L, key, period=self.period.label(L), unit=self.unit_name, ytd=self.window.label(L),
+                 ly=self.window.same_period_last_year().label(L))
+
+    def key_messages(self) -> list[str]:
+        return leadership.key_messages(self.calc, self.figures, self.period, self.lang, self.shows_ytd,
+                                       self.flags, self.leagues)
+
+    def area_lights(self) -> list:
+        return leadership.area_lights(self._figures_by_area(), self.lang, self.shows_ytd)
+
+    def conclusions(self):
+        """Page one, "Kết luận chung": the verdict, 3–6 key messages, the 766 rank with its field and
+        movement, and a traffic light per reform area."""
+        L, C = self.lang, blocks.Column
+        shown = [f for figs in self._figures_by_area().values() for f in figs]
+        verdict = leadership.verdict(shown, L, self.shows_ytd)
+        items = [blocks.Heading(t(L, "conclusions"), level=1),
+                 blocks.Paragraph(self.lead(), "muted"),
+                 blocks.Paragraph(verdict, "lead")]
+        rank = leadership.rank_line(self.figures, L)
+        if rank:
+            items.append(blocks.Paragraph(rank, "lead"))
+        items.append(blocks.Bullets(self.key_messages()))
+        rows = [[blocks.Cell(a.name, bold=True), self._status_cell(a.status), a.detail] for a in self.area_lights()]
+        grid = blocks.Table([C(t(L, "area"), 0.34), C(t(L, "status"), 0.16), C(t(L, "detail"), 0.5)], rows,
+                            keep_together=True)
+        blocks.show(*items, blocks.Group([blocks.Heading(t(L, "areas_grid"), level=3), grid]))
+
+    def summary(self):
+        """The headline indicators: those with a target judged, the others as reference figures."""
+        L = self.lang
+        heading = blocks.Heading(t(L, "summary"), level=1)
+        shown = self._tables(self.headline(), heading)
+        items = [dict(label=f.indicator.name(L), value=leadership.value_shown(f, self.shows_ytd),
+                      target=f.target, unit=f.indicator.unit, direction=f.indicator.direction,
+                      status=leadership.status_shown(f, self.shows_ytd), decimals=leadership.decimals_of(f.indicator))
                  for f in self.headline() if f.target is not None]
         if items:
             shown.append(blocks.Chart.from_figure(charts.target_progress_chart(
-                items, title=t(L, "progress_title", ytd=self.period.ytd().label(L)), lang=L)))
+                items, title=t(L, "progress_title", ytd=self.window.label(L)), lang=L)))
         blocks.show(*shown)
 
     def section(self, area: str):
-        """One reform area: heading, table, trend and comparison charts."""
+        """One reform area: its figures (judged, then reference), a trend and a comparison chart."""
         L = self.lang
         name = AREAS[area][1 if L == "en" else 0]
         figs = self.displayed(area)
         if not figs:
-            blocks.show(blocks.Heading(name, 2), blocks.Paragraph(t(L, "no_figures"), "muted"))
+            blocks.show(blocks.Group([blocks.Heading(name, 2), blocks.Paragraph(t(L, "no_figures"), "muted")]))
             return
-        shown = [blocks.Heading(name, 2), self.table(figs)]
-        shown += [self.trend(fig.indicator) for fig in self._chart_indicators(figs)]
+        shown = self._tables(figs, blocks.Heading(name, 2))
+        shown += [self.trend(f.indicator) for f in self._chart_indicators(figs)]
         compared = next((f for f in figs if self._has_children_data(f.indicator)), None)
         if compared is not None:
             shown.append(self.compare(compared.indicator))
         blocks.show(*shown)
+
+    # -- league tables and overdue dossiers --------------------------------------------------------------
+    def league_table(self, lg) -> blocks.Table:
+        L, C = self.lang, blocks.Column
+        ind = lg.indicator
+        cols = [C(t(L, "rank"), 0.07, "right"), C(t(L, "unit"), 0.3),
+                C(t(L, "score_total") if lg.extra_columns else ind.name(L), 0.12, "right", lg.window.label(L))]
+        cols += [C(e.name(L).split("(")[0].replace("Điểm nhóm ", "").strip() if L == "vi" else
+                   e.name(L).replace("766 group: ", ""), 0.09, "right") for e in lg.extra_columns]
+        cols += [C(t(L, "rank_change"), 0.12, "right")]
+        judged = lg.target is not None or any(r.status not in ("no_target", "no_data") for r in lg.rows)
+        if judged:
+            cols.append(C(t(L, "status"), 0.13))
+        rows = []
+        for r in lg.rows:
+            row = [str(r.rank), blocks.Cell(r.unit.name(L), note=r.incomplete and
+                                            t(L, "flag_incomplete", n=r.incomplete.split("/")[0],
+                                              total=r.incomplete.split("/")[1])),
+                   leadership.show(r.value, ind, L)]
+            row += [leadership.show(v, e, L) for v, e in zip(r.extra, lg.extra_columns)]
+            row.append(leadership.places_text(r.rank_change, L))
+            if judged:
+                row.append(self._status_cell(r.status))
+            rows.append(row)
+        notes = []
+        if lg.target is not None:
+            fig = self.figures.get(ind.code)
+            notes.append(f"{t(L, 'target')}: {leadership.target_text(fig, L, False)}" if fig else "")
+        return blocks.Table(cols, rows, notes=[n for n in notes if n], pdf_rows=5)
+
+    def league_tables(self):
+        """Sub-units ranked on the indicators leadership steers by; top and bottom five in the PDF,
+        every unit in the HTML."""
+        L = self.lang
+        if not self.leagues:
+            return
+        shown = [blocks.Heading(t(L, "leagues"), level=1),
+                 blocks.Paragraph(t(L, "leagues_lead", window=self.window.label(L),
+                                    previous=self.previous_window.label(L)), "muted")]
+        for lg in self.leagues:
+            title = t(L, "league_title", name=lg.indicator.name(L), level=t(L, "level_" + lg.level))
+            shown.append(blocks.Group([blocks.Heading(title, level=3), self.league_table(lg)]))
+        blocks.show(*shown)
+
+    def overdue(self):
+        """Dossiers resolved late (resolved − on time) and, where reported, pending past their deadline:
+        for the period and the year to date, by unit, worst first."""
+        L, C = self.lang, blocks.Column
+        own, rows = self.overdue_rows
+        head = blocks.Heading(t(L, "overdue"), level=2)
+        if own is None and not rows:
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "no_overdue"), "muted")]))
+            return
+        pending = any(r.pending is not None for r in rows + ([own] if own else []))
+        cols = [C(t(L, "unit"), 0.34), C(t(L, "late_period"), 0.15, "right", self.period.label(L))]
+        if self.shows_ytd:
+            cols += [C(t(L, "late_ytd"), 0.15, "right", self.period.ytd().label(L))]
+        cols += [C(t(L, "late_rate"), 0.15, "right")]
+        if pending:
+            cols.append(C(t(L, "pending_overdue"), 0.15, "right"))
+
+        def cells(r, name, bold=False):
+            out = [blocks.Cell(name, bold=bold), blocks.Cell(fmt.number(r.late, L), bold=bold)]
+            if self.shows_ytd:
+                out.append(blocks.Cell(fmt.number(r.late_ytd, L), bold=bold))
+            out.append(blocks.Cell(fmt.percent(r.late_rate_ytd, L, 2), bold=bold))
+            if pending:
+                out.append(blocks.Cell(fmt.number(r.pending, L), bold=bold))
+            return out
+
+        body = ([cells(own, t(L, "whole_unit"), True)] if own else []) + [cells(r, r.unit.name(L)) for r in rows]
+        lead = t(L, "overdue_lead", pending=t(L, "overdue_pending_lead") if pending else "")
+        blocks.show(blocks.Group([head, blocks.Paragraph(lead, "muted")]),
+                    blocks.Table(cols, body, pdf_rows=(6, 5) if own else 5))
 
     def _chart_indicators(self, figs: list[Figure]) -> list[Figure]:
         figs = [f for f in figs if f.indicator.cadence == "monthly"]
@@ -229,26 +419,41 @@ class Report:
             any(self.ds.catalogue[c].aggregation == "sum" for c in ind.numerator)
 
     def trend(self, ind: Indicator) -> blocks.Chart:
+        """This year's months (January to the period's end) against all of last year's.
+
+        Calendar years, not the last 12 months: many figures run from January
+        against a yearly plan or quota (plan tasks done, disbursement, e-ID) and
+        restart each January, so a 12-month window would show a fall from 96 % to
+        8 % that is only the new year. Indicators measured year to date
+        (``_cumulative``) plot each month's year-to-date value, the figure the
+        report judges; the others plot each month's own value. Months after the
+        period are empty, months without figures are gaps."""
         L = self.lang
-        months = self.period.trailing_months(12)
+        year = self.period.year
+        months = [Period.month(year, m) for m in range(1, 13)]
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
         at = self.period.end.code             # the unit as it is in the period (after a merger: its predecessors' sums)
-        values = self.calc.series(self.unit, ind.code, windows, at)
+        shown = windows[:self.period.last]          # nothing after the period is read
+        values = self.calc.series(self.unit, ind.code, shown, at) + [None] * (12 - len(shown))
         last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows], at)
-        fig = charts.trend_chart([m.short_label(L) for m in months], values, last_year,
-                                 title=t(L, "trend_title", name=ind.name(L)), unit=ind.unit, lang=L,
-                                 target=self.calc.target(self.unit, ind.code, self.period.year))
+        key = "trend_ytd_title" if self._cumulative(ind) else "trend_title"
+        fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
+                                 title=t(L, key, name=ind.name(L), year=year, last=year - 1),
+                                 unit=ind.unit, lang=L, year=year, decimals=leadership.decimals_of(ind),
+                                 target=self.calc.target(self.unit, ind.code, year))
         return blocks.Chart.from_figure(fig)
 
     def compare(self, ind: Indicator) -> blocks.Chart:
         L = self.lang
         window = self.period.ytd() if self.shows_ytd else self.period
         rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
+        target = self.calc.target(self.unit, ind.code, self.period.year)
         fig = charts.comparison_chart(
             [u.name(L) for u, _v in rows], [v.value for _u, v in rows],
             title=t(L, "compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
-            target=self.calc.target(self.unit, ind.code, self.period.year),
-            direction=ind.direction, decimals=ind.decimals)
+            target=target, direction=ind.target_op or ind.direction, decimals=leadership.decimals_of(ind),
+            statuses=[self.calc.judge(u.code, ind, v.value, self.calc.target(u.code, ind.code, self.period.year),
+                                      window)[0] for u, v in rows])
         return blocks.Chart.from_figure(fig)
 
     def narrative(self):
@@ -261,15 +466,36 @@ class Report:
             return
         blocks.show(head, blocks.Markdown(path.read_text(encoding="utf-8-sig")))
 
+    def leader_where(self, f: Finding) -> str:
+        """Where a finding is, as a leader reads it: unit, indicator and month names (no file, row or code)."""
+        L = self.lang
+        parts = []
+        if f.unit:
+            parts.append(self.ds.units.name(f.unit, L))
+        if f.indicator and f.indicator in self.ds.catalogue:
+            parts.append(self.ds.catalogue[f.indicator].name(L))
+        if f.period:
+            try:
+                parts.append(Period.parse(f.period).label(L))
+            except Exception:
+                pass
+        return ", ".join(parts)
+
     def findings_block(self, title_key: str = "findings"):
+        """The data-quality appendix of the leaders' report, in their words (the data-quality
+        report lists the same findings with files and rows for the analysts)."""
         L = self.lang
         head = blocks.Heading(t(L, title_key), 2)
         if not self.findings:
-            blocks.show(head, blocks.Paragraph(t(L, "no_findings")))
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "no_findings"))]))
             return
         errs = only_errors(self.findings)
         lead = t(L, "findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
-        blocks.show(head, blocks.Paragraph(lead), self._findings_table(self.findings))
+        rows = [[blocks.Cell(t(L, f.severity), bold=f.is_error), self.leader_where(f),
+                 leadership.leader_message(f, self.calc, L)] for f in self.findings]
+        table = blocks.Table([blocks.Column(t(L, "severity"), 0.12), blocks.Column(t(L, "location"), 0.3),
+                              blocks.Column(t(L, "message"), 0.58)], rows)
+        blocks.show(blocks.Group([head, blocks.Paragraph(lead)]), table)
 
     # -- provenance ------------------------------------------------------------------------
     def input_files(self) -> list[Path]:
@@ -311,6 +537,27 @@ class Report:
             "findings": [{"severity": f.severity, "kind": f.check, "check": f.check, "indicator": f.indicator,
                           "unit": f.unit, "period": f.period, "file": f.file, "row": f.row,
                           "message": f.message("vi")} for f in self.findings],
+            **self.leadership_metrics(),
+        }
+
+    def leadership_metrics(self) -> dict:
+        """The judgements of page one and the league tables, language-neutral (codes, numbers, statuses)."""
+        own, rows = self.overdue_rows
+
+        def overdue_row(r):
+            return {"unit": r.unit.code, "late": _num(r.late), "late_ytd": _num(r.late_ytd),
+                    "late_rate_ytd": _num(r.late_rate_ytd), "pending_overdue": _num(r.pending)}
+
+        return {
+            "areas": {a.area: a.status for a in leadership.area_lights(self._figures_by_area(), "en",
+                                                                       self.shows_ytd)},
+            "leagues": [{"indicator": lg.indicator.code, "level": lg.level, "window": lg.window.code,
+                         "target": _num(lg.target),
+                         "rows": [{"unit": r.unit.code, "value": _num(r.value), "rank": r.rank,
+                                   "previous_rank": r.previous_rank, "rank_change_places": r.rank_change,
+                                   "status": r.status} for r in lg.rows]} for lg in self.leagues],
+            "overdue": {"unit": overdue_row(own) if own else None, "sub_units": [overdue_row(r) for r in rows]},
+            "flagged": {code: len(fl) for code, fl in self.flags.items()},
         }
 
     # -- the result the runner reads back -------------------------------------------------------
@@ -376,6 +623,13 @@ class Report:
             counts[key][f.severity] += 1
         blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L)),
                     self._findings_table(self.findings))
+
+
+def _num(v):
+    """Exact numbers for metrics.json (Decimal -> int or float, unrounded)."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() and v.as_tuple().exponent >= 0 else float(v)
+    return v
 
 
 @lru_cache(maxsize=1)
