@@ -21,7 +21,7 @@ forks = pytest.mark.skipif(not FORKING, reason="kernels are not forked here (no 
 # ``e2e`` (a test elsewhere that does so carries ``@pytest.mark.e2e`` itself). `make test-fast`
 # (pytest -m "not e2e") runs the rest.
 E2E_MODULES = {"test_batch", "test_kernels", "test_month_workflow", "test_notebooks", "test_other_province",
-               "test_outputs", "test_reports", "test_sample_data"}
+               "test_outputs", "test_render", "test_reports", "test_review", "test_sample_data"}
 
 
 def pytest_collection_modifyitems(items):

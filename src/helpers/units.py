@@ -12,7 +12,7 @@ import csv
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -73,18 +73,6 @@ class Unit:
 def _month_label(day: _dt.date, lang: str) -> str:
     from .periods import EN_MONTHS
     return f"{EN_MONTHS[day.month - 1]} {day.year}" if lang == "en" else f"tháng {day.month}/{day.year}"
-
-
-def provinces_ranked(month: str) -> int:
-    """How many provinces a national rank is out of in ``month``: 63 before July 2025, 34 after."""
-    return 34 if month >= "2025-07" else 63
-
-
-@lru_cache(maxsize=4096)
-def month_bounds(month: str) -> tuple[_dt.date, _dt.date]:
-    y, m = int(month[:4]), int(month[5:7])
-    nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
-    return _dt.date(y, m, 1), nxt - _dt.timedelta(days=1)
 
 
 def valid_code(code: str) -> bool:
