@@ -187,6 +187,7 @@ def test_notes_that_are_not_utf8(data, raw, needle):
     assert f.check == "encoding" and needle in f.message_vi and f.file.endswith("notes/2023-10.md")
 
 
+@pytest.mark.e2e                     # runs `cchc-report run`
 def test_end_to_end_report_embeds_nothing_from_outside(tmp_path):
     """A district report rendered to HTML and PDF: its own note, none of the province's, and no
     image from outside the data folder."""
