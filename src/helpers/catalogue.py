@@ -64,6 +64,8 @@ class Indicator(BaseModel):
     headline: bool = False
     from_source_article: str = ""
     definition_source: str = ""
+    min: Optional[Decimal] = None       # valid range of an entered figure; blank: derived, see valid_range
+    max: Optional[Decimal] = None
 
     @field_validator("code")
     @classmethod
@@ -98,6 +100,18 @@ class Indicator(BaseModel):
         return self
 
     # -- helpers --------------------------------------------------------------
+    @property
+    def valid_range(self) -> tuple[Optional[Decimal], Optional[Decimal]]:
+        """``(min, max)`` of a figure (``None``: unbounded). The catalogue's ``min``/``max``
+        columns when given; otherwise from the unit: counts and amounts >= 0, ranks >= 1,
+        shares, scores in % and points 0–100; a ratio not capped at 100% ("vs quota") >= 0."""
+        low, high = self.min, self.max
+        if low is None:
+            low = Decimal(1) if self.unit == "rank" else Decimal(0)
+        if high is None and self.unit in ("percent", "points") and (self.capped or not self.is_ratio):
+            high = Decimal(100)
+        return low, high
+
     def name(self, lang: str = "vi") -> str:
         return self.name_en if lang == "en" else self.name_vi
 
@@ -201,6 +215,9 @@ def _row_to_fields(row: dict) -> dict:
             out[key] = _yes(val)
         elif key == "target":
             out[key] = _parse_target(val)
+        elif key in {"min", "max"}:
+            if val:
+                out[key] = _parse_bound(key, val)
         elif key == "decimals":
             out[key] = int(val) if val else 0
         elif val or key in {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}:
@@ -215,6 +232,16 @@ def _parse_target(val: str):
         return Decimal(val.rstrip("%").strip())
     except InvalidOperation:
         raise ValueError(f"chỉ tiêu (target) {val!r} phải là một số ở dạng chuẩn, ví dụ 50 hoặc 98.5") from None
+
+
+def _parse_bound(key: str, val: str) -> Decimal:
+    try:
+        d = Decimal(val)
+    except InvalidOperation:
+        d = None
+    if d is None or not d.is_finite():
+        raise ValueError(f"{key} {val!r} phải là một số ở dạng chuẩn, ví dụ 0 hoặc 100")
+    return d
 
 
 def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:

@@ -244,11 +244,41 @@ def _write_template(period: Period, data_path: Path, unit, force) -> Path:
     from .load import load_data
     from .workbook import previous_values, write_entry_workbook
     target = data_path / "periods" / f"{period.code}.xlsx"
-    if (target.exists() or target.with_suffix(".csv").exists()) and not force:
-        raise ParameterError(f"{target} (hoặc .csv) đã tồn tại", hint="dùng --force để ghi đè")
+    csv_file = target.with_suffix(".csv")
+    if csv_file.exists():
+        raise ParameterError(f"{csv_file} đã có số liệu tháng {period.code}; một tháng chỉ có một tệp",
+                             hint="nhập tiếp vào tệp CSV đó, hoặc chuyển nó ra khỏi periods/ rồi tạo mẫu",
+                             en=f"{csv_file} already holds {period.code}; a month has one file",
+                             hint_en="keep entering into that CSV, or move it out of periods/ first")
+    if target.exists() and not force:
+        raise ParameterError(f"{target} đã tồn tại", hint="dùng --force để tạo lại (tệp cũ được sao lưu)",
+                             en=f"{target} already exists", hint_en="use --force to make it again (the old "
+                             "file is backed up)")
     ds = load_data(data_path)
-    return write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
-                                previous=previous_values(ds, period))
+    backup = backup_file(target, data_path) if target.exists() else None
+    written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
+                                   previous=previous_values(ds, period))
+    if backup is not None:
+        from .cli import console
+        console.print(f"đã sao lưu tệp cũ (kể cả số liệu đã nhập) vào {backup}", markup=False)
+    return written
+
+
+def backup_file(path: Path, data_dir: Path) -> Path:
+    """Copy ``path`` to ``<data_dir>/backups/<name>-<timestamp><suffix>`` (outside ``periods/``, so it
+    is never read as data) and return the copy."""
+    import datetime as _dt
+    import shutil
+    folder = data_dir / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    copy = folder / f"{path.stem}-{stamp}{path.suffix}"
+    n = 2
+    while copy.exists():
+        copy = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
+        n += 1
+    shutil.copy2(path, copy)
+    return copy
 
 
 def cmd_template(args) -> int:
@@ -268,17 +298,46 @@ def cmd_index(args) -> int:
     return 0
 
 
+EXAMPLES = {
+    "run": """ví dụ (examples):
+  cchc-report run --data-dir data-2026 --period 2026-10      báo cáo tháng của đơn vị cấp trên cùng
+  cchc-report run --data-dir data-2026 --period 2026-Q3 --unit all --jobs 2   mọi đơn vị, một quý
+  cchc-report run --params params/2026-10.yaml --lang en     bản tiếng Anh, bên cạnh bản tiếng Việt
+  cchc-report run --all --formats html --out /srv/bao-cao""",
+    "new-period": """ví dụ (examples):
+  cchc-report new-period 2026-11 --unit 15 --data-dir data-2026 --workbook
+        params/2026-11.yaml và mẫu nhập liệu data-2026/periods/2026-11.xlsx
+  cchc-report new-period 2026-Q4 --unit 15 --data-dir data-2026    params/2026-Q4.yaml (báo cáo quý)""",
+    "template": """ví dụ (examples):
+  cchc-report template 2026-11 --data-dir data-2026           mẫu nhập liệu data-2026/periods/2026-11.xlsx
+  cchc-report template 2026-11 --data-dir data-2026 --unit 15-SNV   chỉ cột của một đơn vị (và đơn vị trực thuộc)
+  cchc-report template 2026-11 --data-dir data-2026 --force   tạo lại; tệp cũ được sao lưu vào backups/""",
+    "units": """ví dụ (examples):
+  cchc-report units --province 15                       units.csv của tỉnh Lào Cai (mới, từ 1/7/2025)
+  cchc-report units --province 15 --legacy --out data-2026/units.csv   kèm các đơn vị trước sáp nhập""",
+    "index": """ví dụ (examples):
+  cchc-report index --out reports""",
+    "validate": """ví dụ (examples):
+  cchc-report validate --data-dir data-2026 --period 2026-10
+  cchc-report validate --data-dir /srv/so-lieu --lang en --strict""",
+}
+
+
 def add_subcommands(sub) -> None:
-    r = sub.add_parser("run", help="lập báo cáo (HTML, PDF, metrics.json)")
+    import argparse
+    raw = argparse.RawDescriptionHelpFormatter
+    r = sub.add_parser("run", help="lập báo cáo (HTML, PDF, metrics.json)", epilog=EXAMPLES["run"],
+                       formatter_class=raw)
     r.add_argument("--params", nargs="+", help="tệp tham số params/<kỳ>.yaml")
     r.add_argument("--period", action="append", help="kỳ: 2023-10, 2023-Q3, 2023-H1, 2023 (lặp lại được)")
     r.add_argument("--unit", action="append", help="mã đơn vị (lặp lại được) hoặc 'all'")
     r.add_argument("--all", action="store_true", help="mọi tháng có số liệu")
-    r.add_argument("--data-dir", default=None)
+    r.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
     r.add_argument("--out", default=None, help="thư mục báo cáo (mặc định: reports/ của dự án)")
     r.add_argument("--report", action="append", help="progress_report, data_quality (mặc định: cả hai)")
-    r.add_argument("--formats", default="html,pdf")
-    r.add_argument("--lang", choices=["vi", "en"], default=None)
+    r.add_argument("--formats", default="html,pdf", help="html, pdf hoặc html,pdf (mặc định)")
+    r.add_argument("--lang", choices=["vi", "en"], default=None,
+                   help="ngôn ngữ báo cáo: vi (mặc định) hoặc en (bản tiếng Anh, ghi bên cạnh bản tiếng Việt)")
     r.add_argument("--jobs", type=_positive, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
     r.add_argument("--force", action="store_true", help="lập lại cả báo cáo không thay đổi")
     r.add_argument("--quiet", action="store_true", help="không in tiến độ (cho cron)")
@@ -290,21 +349,24 @@ def add_subcommands(sub) -> None:
                         f"<báo cáo>.failed.ipynb (mặc định: {DEFAULT_CELL_TIMEOUT})")
     r.set_defaults(func=cmd_run)
 
-    n = sub.add_parser("new-period", help="tạo params/<kỳ>.yaml (và mẫu Excel nếu cần)")
-    n.add_argument("period")
-    n.add_argument("--unit", default="10")
+    n = sub.add_parser("new-period", help="tạo params/<kỳ>.yaml (và mẫu Excel nếu cần)",
+                       epilog=EXAMPLES["new-period"], formatter_class=raw)
+    n.add_argument("period", help="kỳ: 2026-11 (tháng), 2026-Q4, 2026-H2 hoặc 2026")
+    n.add_argument("--unit", default="10", help="mã đơn vị ghi vào tham số unit (mặc định: 10)")
     n.add_argument("--data-dir", default="data", help="ghi vào tham số data_dir (tương đối so với dự án)")
-    n.add_argument("--workbook", action="store_true", help="tạo cả mẫu nhập liệu Excel")
-    n.add_argument("--force", action="store_true")
+    n.add_argument("--workbook", action="store_true", help="tạo cả mẫu nhập liệu Excel (như lệnh template)")
+    n.add_argument("--force", action="store_true",
+                   help="ghi đè tệp tham số; tạo lại mẫu Excel (tệp cũ được sao lưu vào data/backups/)")
     n.set_defaults(func=cmd_new_period)
 
-    t = sub.add_parser("template", help="tạo mẫu nhập liệu Excel data/periods/<tháng>.xlsx")
-    t.add_argument("period")
-    t.add_argument("--unit", default=None)
-    t.add_argument("--data-dir", default=None)
-    t.add_argument("--force", action="store_true")
+    t = sub.add_parser("template", help="tạo mẫu nhập liệu Excel data/periods/<tháng>.xlsx",
+                       epilog=EXAMPLES["template"], formatter_class=raw)
+    t.add_argument("period", help="tháng: YYYY-MM, ví dụ 2026-11")
+    t.add_argument("--unit", default=None, help="chỉ đơn vị này và các đơn vị trực thuộc (mặc định: mọi đơn vị)")
+    t.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
+    t.add_argument("--force", action="store_true", help="tạo lại mẫu đã có (tệp cũ được sao lưu vào data/backups/)")
     t.set_defaults(func=cmd_template)
 
-    i = sub.add_parser("index", help="cập nhật reports/index.html")
-    i.add_argument("--out", default=None)
+    i = sub.add_parser("index", help="cập nhật reports/index.html", epilog=EXAMPLES["index"], formatter_class=raw)
+    i.add_argument("--out", default=None, help="thư mục báo cáo (mặc định: reports/ của dự án)")
     i.set_defaults(func=cmd_index)

@@ -10,8 +10,10 @@ class CchcError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, file=None, row=None, column=None, unit=None,
-                 indicator=None, hint: str | None = None):
+                 indicator=None, hint: str | None = None, en: str | None = None, hint_en: str | None = None):
         self.message = message
+        self.message_en = en            # the English message (``text("en")``), when one was written
+        self.hint_en = hint_en
         self.file = None if file is None else str(file)
         self.row = row
         self.column = column
@@ -20,22 +22,30 @@ class CchcError(Exception):
         self.hint = hint
         super().__init__(self.__str__())
 
-    def location(self) -> str:
+    def location(self, lang: str = "vi") -> str:
+        row, column = ("row", "column") if lang == "en" else ("dòng", "cột")
         parts = []
         if self.file:
             parts.append(self.file)
         if self.row is not None:
-            parts.append(f"dòng {self.row}" if isinstance(self.row, int) else str(self.row))
+            parts.append(f"{row} {self.row}" if isinstance(self.row, int) else str(self.row))
         if self.column:
-            parts.append(f"cột {self.column}")
+            parts.append(f"{column} {self.column}")
         return ", ".join(parts)
 
-    def __str__(self) -> str:
-        loc = self.location()
-        text = f"{loc}: {self.message}" if loc else self.message
-        if self.hint:
-            text += f" — {self.hint}"
+    def text(self, lang: str = "vi") -> str:
+        """One line in ``lang`` (Vietnamese where no English message was written)."""
+        english = lang == "en" and self.message_en is not None
+        message = self.message_en if english else self.message
+        hint = (self.hint_en if english else self.hint) or (None if english else self.hint)
+        loc = self.location("en" if english else "vi")
+        text = f"{loc}: {message}" if loc else message
+        if hint:
+            text += f" — {hint}"
         return text
+
+    def __str__(self) -> str:
+        return self.text("vi")
 
 
 class ParameterError(CchcError):

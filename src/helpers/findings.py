@@ -28,6 +28,7 @@ class Finding:
     unit: Optional[str] = None
     indicator: Optional[str] = None
     period: Optional[str] = None
+    count: int = 1                    # how many problems this line stands for (a "… and N more" line)
 
     @property
     def is_error(self) -> bool:
@@ -75,5 +76,5 @@ def warnings(findings) -> list[Finding]:
 
 
 def sort_key(f: Finding):
-    return (0 if f.is_error else 1, f.file or "", str(f.period or ""),
+    return (0 if f.is_error else 1, f.file or "", str(f.period or ""), f.count > 1,
             f.row if isinstance(f.row, int) else 0, str(f.row or ""), f.unit or "", f.indicator or "")

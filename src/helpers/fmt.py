@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -17,8 +17,24 @@ def _locale(lang: str) -> str:
 
 
 def _rounded(value, decimals: int) -> Decimal:
-    q = Decimal(1).scaleb(-decimals)
-    return Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP)
+    """``value`` rounded half-up to ``decimals`` places, exact at any size (a context with as many
+    digits as the number needs: the default 28 fails on ``1`` followed by 28 zeros)."""
+    d = value if isinstance(value, Decimal) else _decimal(value)
+    if not d.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    ctx = _context(d, decimals)
+    return d.quantize(Decimal(1).scaleb(-decimals, ctx), rounding=ROUND_HALF_UP, context=ctx)
+
+
+def _context(d: Decimal, decimals: int) -> Context:
+    digits = max(d.adjusted(), 0) + 1 + max(decimals, 0) + 2
+    return Context(prec=max(28, digits), rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def _decimal(value) -> Decimal:
+    if isinstance(value, int):
+        return Decimal(value)            # exact, and no int -> str digit limit
+    return Decimal(str(value))
 
 
 def number(value, lang: str = "vi", decimals: int = 0) -> str:
@@ -26,7 +42,9 @@ def number(value, lang: str = "vi", decimals: int = 0) -> str:
     if value is None:
         return NA[lang if lang in NA else "vi"]
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(_rounded(value, decimals), format=pattern, locale=_locale(lang))
+    rounded = _rounded(value, decimals)
+    with localcontext(_context(rounded, decimals)):      # Babel quantizes once more
+        return format_decimal(rounded, format=pattern, locale=_locale(lang))
 
 
 def percent(value, lang: str = "vi", decimals: int = 2) -> str:

@@ -6,13 +6,16 @@ here modifies a data file."""
 from __future__ import annotations
 
 import csv
+import io
 import re
+import zlib
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
 from . import findings as F
+from . import notes, textfile
 from .catalogue import Catalogue, load_catalogue
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
@@ -23,6 +26,7 @@ REQUIRED = ("unit", "indicator", "value")
 INTEGER_UNITS = {"count", "vnd", "rank"}
 _CANONICAL = re.compile(r"^-?\d+(\.\d+)?$")
 _THOUSANDS = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
+MAX_DIGITS = 15                     # 10^15: beyond any count or amount in đồng a province reports
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class DataSet:
     targets: dict = field(default_factory=dict)        # (indicator, unit, year) -> Decimal
     milestones: dict = field(default_factory=dict)     # (indicator, unit, year) -> {month: Decimal}
     findings: list = field(default_factory=list)
+    unreadable: set = field(default_factory=set)       # months whose file could not be read at all
 
     def record(self, period: str, unit: str, indicator: str) -> Optional[Record]:
         return self.records.get((period, unit, indicator))
@@ -88,6 +93,8 @@ def parse_value(raw, unit: str):
     if text == "":
         return None, None
     if _CANONICAL.match(text):
+        if len(text.lstrip("-").split(".")[0].lstrip("0")) > MAX_DIGITS:
+            return None, _too_large(text)
         if unit in INTEGER_UNITS and _THOUSANDS.match(text):
             return None, (f"giá trị {text!r} không rõ nghĩa: dấu chấm là phân cách hàng nghìn hay "
                           f"thập phân? Ghi số ở dạng chuẩn, ví dụ {text.replace('.', '')}",
@@ -108,15 +115,25 @@ def parse_value(raw, unit: str):
                   f"value {text!r} is not a number; write only the figure, or leave it empty if not reported")
 
 
+def _too_large(text: str):
+    shown = text if len(text) <= 24 else f"{text[:12]}…({len(text)} chữ số/digits)"
+    return (f"giá trị {shown} quá lớn, không phải một số liệu thực (tối đa {MAX_DIGITS} chữ số); kiểm tra lại ô này",
+            f"value {shown} is too large to be a real figure (at most {MAX_DIGITS} digits); check this cell")
+
+
 def _from_number(raw, unit: str):
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return None, ("giá trị không phải là số hữu hạn", "the value is not a finite number")
+        if abs(raw) >= 10.0 ** MAX_DIGITS:
+            return None, _too_large(repr(raw))
         if unit in INTEGER_UNITS:
             if not raw.is_integer():
                 return None, (f"giá trị {raw!r} phải là số nguyên", f"value {raw!r} must be a whole number")
             return int(raw), None
         return Decimal(repr(raw)), None
+    if abs(raw) >= 10 ** MAX_DIGITS:
+        return None, _too_large(f"{raw:.3e}")
     return (raw if unit in INTEGER_UNITS else Decimal(raw)), None
 
 
@@ -133,79 +150,300 @@ def _error(check, vi, en, **where) -> Finding:
     return Finding(F.ERROR, check, vi, en, **where)
 
 
-def read_csv_rows(path: Path, shown: str):
-    """Yield ``(line, dict)`` rows, or raise a finding for an unreadable file."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise FileProblem(_error("empty_file", "tệp trống, không có dòng tiêu đề và số liệu",
-                          "the file is empty (no header, no figures)", file=shown))
+OPTIONAL = ("note",)
+MAX_NOTE_CHARS = 2000               # a remark on a figure, not the commentary (that is notes/*.md)
+
+
+def decode_text(data: bytes, shown: str, partial: bool = False) -> str:
+    """UTF-8 text (see ``helpers.textfile``), or a FileProblem naming the encoding and the line."""
+    text, problem = textfile.decode(data, "csv", partial)
+    if problem:
+        vi, en, line = problem
+        raise FileProblem(_error("encoding", vi, en, file=shown, row=line))
+    return text
+
+
+def csv_records(source, shown: str, required, optional=(), strict: bool = True):
+    """``(header, [(physical line, {column: value} | Finding)])``.
+
+    Line numbers are the file's physical lines (a quoted value spanning lines, or holding U+2028,
+    does not shift later rows). A header without a required column, or with a column twice, is a
+    FileProblem; an unknown column too when ``strict`` (it would be dropped silently); a row with more
+    values than the header is a Finding for that row."""
+    stream = io.StringIO(source, newline="") if isinstance(source, str) else source
+    reader = csv.reader(stream)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise FileProblem(_error(
-            "encoding",
-            "tệp không phải UTF-8 (có thể là Windows-1258/TCVN3); mở bằng Excel và lưu lại dạng "
-            "'CSV UTF-8 (Comma delimited)'",
-            "the file is not UTF-8 (perhaps Windows-1258); re-save it as 'CSV UTF-8'",
-            file=shown, row=line)) from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    missing = [c for c in REQUIRED if c not in header]
+        raw_header = next(reader, [])
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise _csv_problem(exc, reader, shown, stream) from None
+    header = [h.strip().lower() for h in raw_header]
+    missing = [c for c in required if c not in header]
     if missing and len(header) == 1 and ";" in header[0]:
         raise FileProblem(_error("missing_column",
                                  "các cột được phân cách bằng dấu chấm phẩy (;); lưu lại tệp dạng "
                                  "'CSV UTF-8 (Comma delimited)' để dùng dấu phẩy",
                                  "columns are separated by semicolons; re-save as 'CSV UTF-8 (Comma delimited)'",
                                  file=shown, row=1))
+    wanted = ",".join(required) + "".join(f"[,{c}]" for c in optional)
     if missing:
         raise FileProblem(_error("missing_column",
-                          f"thiếu cột {', '.join(missing)}; dòng tiêu đề phải là unit,indicator,value[,note]",
-                          f"missing column {', '.join(missing)}; the header must be unit,indicator,value[,note]",
+                          f"thiếu cột {', '.join(missing)}; dòng tiêu đề phải là {wanted}",
+                          f"missing column {', '.join(missing)}; the header must be {wanted}",
                           file=shown, row=1, column=", ".join(missing)))
-    rows = [(i, r) for i, r in enumerate(reader, start=2) if not _blank(r)]
-    if not rows:
+    check_header(header, shown, required, optional, strict)
+    return header, _csv_rows(reader, header, shown, stream)
+
+
+def _csv_rows(reader, header, shown, stream):
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise _csv_problem(exc, reader, shown, stream) from None
+        if not any(v.strip() for v in values):
+            continue
+        extra = [v for v in values[len(header):] if v.strip()]
+        unnamed = [v for h, v in zip(header, values) if not h and v.strip()]
+        if extra or unnamed:
+            yield (line, _error("extra_values",
+                                     f"dòng có {len(values)} giá trị nhưng tiêu đề có {len(header)} cột tên "
+                                     "(thừa dấu phẩy? giá trị có dấu phẩy phải đặt trong ngoặc kép)",
+                                     f"the row has {len(values)} values but the header names {len(header)} "
+                                     "columns (a stray comma? values with commas must be quoted)",
+                                     file=shown, row=line))
+            continue
+        yield line, {h: v for h, v in zip(header, values) if h}
+
+
+def check_header(header, shown, required, optional=(), strict=True, sheet=None) -> None:
+    """A column named twice, or (``strict``) a column that is not read, is an error naming it."""
+    wanted = ",".join(required) + "".join(f"[,{c}]" for c in optional)
+    row = 1 if sheet is None else f"{sheet}!1:1"
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise FileProblem(_error("duplicate_column",
+                                 f"cột {', '.join(twice)} xuất hiện hai lần trong dòng tiêu đề; giữ một cột, "
+                                 f"dòng tiêu đề phải là {wanted}",
+                                 f"column {', '.join(twice)} appears twice in the header; keep one, the "
+                                 f"header must be {wanted}", file=shown, row=row, column=", ".join(twice)))
+    unknown = [h for h in header if h and h not in required and h not in optional]
+    if unknown and strict:
+        raise FileProblem(_error("unknown_column",
+                                 f"cột không được dùng: {', '.join(unknown)} (số liệu trong đó sẽ bị bỏ qua); "
+                                 f"xóa hoặc đổi tên cột, dòng tiêu đề phải là {wanted}",
+                                 f"unknown column {', '.join(unknown)} (its values would be ignored); delete or "
+                                 f"rename it, the header must be {wanted}", file=shown, row=row,
+                                 column=", ".join(unknown)))
+
+
+def _csv_problem(exc, reader, shown, stream=None) -> "FileProblem":
+    if isinstance(exc, UnicodeDecodeError):       # the stream decodes ahead: find the byte's own line
+        try:
+            _, problem = textfile.decode(Path(stream.name).read_bytes(), "csv")
+        except (AttributeError, OSError, TypeError):
+            problem = None
+        vi, en, line = problem or textfile.not_utf8("csv", reader.line_num + 1)
+        return FileProblem(_error("encoding", vi, en, file=shown, row=line))
+    line = reader.line_num or 1
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return FileProblem(_error("csv_syntax",
+                                  f"một ô dài hơn {limit:,} ký tự (thiếu dấu ngoặc kép đóng, hoặc ghi chú quá dài); "
+                                  f"ghi chú chỉ nên vài câu (tối đa {MAX_NOTE_CHARS} ký tự)".replace(",", "."),
+                                  f"a value is longer than {limit:,} characters (an unclosed quote, or a very long "
+                                  f"note?); keep notes to a few sentences (at most {MAX_NOTE_CHARS} characters)",
+                                  file=shown, row=line))
+    return FileProblem(_error("csv_syntax", f"tệp CSV hỏng ({exc}); lưu lại dạng 'CSV UTF-8'",
+                              f"the CSV file is malformed ({exc}); re-save it as 'CSV UTF-8'", file=shown, row=line))
+
+
+def read_csv_rows(path: Path, shown: str):
+    """Yield ``(line, unit, indicator, value, note, "value")`` per row (or ``(line, Finding)`` for a
+    bad row), streaming the file; a file that cannot be read at all raises FileProblem."""
+    with open_csv(path, shown) as stream:
+        _, rows = csv_records(stream, shown, REQUIRED, OPTIONAL)
+        empty = True
+        for i, r in rows:
+            empty = False
+            yield (i, r) if isinstance(r, Finding) else \
+                (i, r.get("unit"), r.get("indicator"), r.get("value"), r.get("note"), "value")
+    if empty:
         raise FileProblem(_error("empty_file", "tệp chỉ có dòng tiêu đề, không có số liệu",
                           "the file has a header but no figures", file=shown))
-    return [(i, r.get("unit"), r.get("indicator"), r.get("value"), r.get("note"), "value") for i, r in rows]
+
+
+def open_csv(path: Path, shown: str):
+    """The file as a UTF-8 text stream (BOM or not) for ``csv``; an empty, UTF-16 or binary file
+    is a FileProblem now, and a byte that is not UTF-8 one when the reader gets to it."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head.strip():
+        raise FileProblem(_error("empty_file", "tệp trống, không có dòng tiêu đề và số liệu",
+                          "the file is empty (no header, no figures)", file=shown))
+    decode_text(head, shown, partial=len(head) == 4096)
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+XLSX_MAGIC = b"PK\x03\x04"
+MAX_XLSX_UNPACKED = 500_000_000      # a month's workbook is well under 10 MB unpacked
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
-    """Long-form sheet (unit, indicator, value[, note]) or the entry workbook."""
+    """Long-form sheet (unit, indicator, value[, note]) or the entry workbook, read in streaming
+    (read-only) mode over the cells that hold data only."""
     import openpyxl
+    _check_xlsx_container(path, shown)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileProblem(_error("unreadable", f"không đọc được tệp Excel ({type(exc).__name__}); lưu lại dạng .xlsx",
-                          f"cannot read the Excel file ({type(exc).__name__}); re-save it as .xlsx",
-                          file=shown)) from None
+        raise FileProblem(_error("unreadable",
+                                 f"tệp Excel bị hỏng hoặc chép chưa hết ({type(exc).__name__}); chép lại tệp, "
+                                 "hoặc mở bằng Excel và lưu lại dạng .xlsx",
+                                 f"the Excel file is broken or incomplete ({type(exc).__name__}); copy it again, "
+                                 "or open it in Excel and save it as .xlsx", file=shown)) from None
     try:
         if _is_entry_workbook(wb):
             from .workbook import read_entry_workbook
             return read_entry_workbook(wb, shown, catalogue, units)
         return _long_form_sheet(wb, shown)
+    except FileProblem:
+        raise
+    except (KeyError, OSError, ValueError, EOFError, zlib.error, zipfile_error()) as exc:    # a part broken
+        raise FileProblem(_error("unreadable",
+                                 f"tệp Excel bị hỏng hoặc chép chưa hết ({type(exc).__name__}); chép lại tệp, "
+                                 "hoặc mở bằng Excel và lưu lại dạng .xlsx",
+                                 f"the Excel file is broken or incomplete ({type(exc).__name__}); copy it again, "
+                                 "or open it in Excel and save it as .xlsx", file=shown)) from None
     finally:
         wb.close()
+
+
+def zipfile_error():
+    import zipfile
+    return zipfile.BadZipFile
+
+
+def _check_xlsx_container(path: Path, shown: str) -> None:
+    """A CSV renamed .xlsx, an old .xls or a file cut short: one error saying which."""
+    import zipfile
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise FileProblem(_error("empty_file", "tệp Excel trống (0 byte); chép lại tệp",
+                                 "the Excel file is empty (0 bytes); copy it again", file=shown))
+    if head.startswith(OLE_MAGIC):
+        raise FileProblem(_error("unreadable",
+                                 "tệp là định dạng Excel 97-2003 (.xls) hoặc có mật khẩu; mở bằng Excel, bỏ mật "
+                                 "khẩu nếu có, rồi lưu lại dạng 'Excel Workbook (.xlsx)'",
+                                 "the file is an Excel 97-2003 (.xls) workbook or is password-protected; open it "
+                                 "in Excel, remove any password and save it as 'Excel Workbook (.xlsx)'", file=shown))
+    if not head.startswith(XLSX_MAGIC):
+        looks_csv = b"," in head or head[:3] == b"\xef\xbb\xbf" or head.isascii()
+        raise FileProblem(_error("unreadable",
+                                 "tệp có đuôi .xlsx nhưng không phải tệp Excel"
+                                 + (" (có vẻ là tệp CSV/văn bản bị đổi đuôi): đổi đuôi thành .csv" if looks_csv else "")
+                                 + "; hoặc mở bằng Excel và lưu lại dạng .xlsx",
+                                 "the file is named .xlsx but is not an Excel workbook"
+                                 + (" (it looks like a CSV/text file renamed): rename it to .csv" if looks_csv else "")
+                                 + "; or open it in Excel and save it as .xlsx", file=shown))
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise FileProblem(_error("unreadable",
+                                 "tệp Excel bị hỏng hoặc chép chưa hết (tệp bị cắt ngắn); chép lại tệp từ máy gốc, "
+                                 "hoặc mở bằng Excel và lưu lại",
+                                 "the Excel file is broken or incomplete (cut short); copy it again from its source, "
+                                 "or open it in Excel and save it again", file=shown)) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise FileProblem(_error("too_large",
+                                 f"tệp Excel giải nén ra {unpacked // 1_000_000:,} MB (tối đa "
+                                 f"{MAX_XLSX_UNPACKED // 1_000_000} MB): không phải một tháng số liệu; kiểm tra lại "
+                                 "tệp".replace(",", "."),
+                                 f"the Excel file unpacks to {unpacked // 1_000_000:,} MB (at most "
+                                 f"{MAX_XLSX_UNPACKED // 1_000_000} MB): not a month of figures; check the file",
+                                 file=shown))
 
 
 def _is_entry_workbook(wb) -> bool:
     return "_cchc" in wb.sheetnames
 
 
+def sheet_facts(wb, ws) -> tuple[list[str], list[str]]:
+    """``(merged ranges, cells holding a formula without a computed value)``, streamed from the
+    sheet's XML (read-only worksheets do not keep either)."""
+    from xml.etree.ElementTree import iterparse
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    merged, uncached = [], []
+    try:
+        src = wb._archive.open(ws._worksheet_path)
+    except (AttributeError, KeyError):
+        return merged, uncached
+    with src:
+        for _event, el in iterparse(src):
+            if el.tag == ns + "c":
+                value = el.find(ns + "v")
+                if el.find(ns + "f") is not None and (value is None or (not value.text and el.get("t") != "str")):
+                    uncached.append(el.get("r") or "?")
+                el.clear()
+            elif el.tag == ns + "row":
+                el.clear()
+            elif el.tag == ns + "mergeCell":
+                merged.append(el.get("ref") or "?")
+    return merged, uncached
+
+
+def check_sheet(wb, ws, shown) -> None:
+    """Merged cells and formulas without a computed value make a sheet unreadable: say so."""
+    merged, uncached = sheet_facts(wb, ws)
+    if merged:
+        cells = ", ".join(f"{ws.title}!{r}" for r in merged[:5]) + (" …" if len(merged) > 5 else "")
+        raise FileProblem(_error("merged_cells",
+                                 f"các ô {cells} đã được gộp (Merge); bỏ gộp ô (Hợp nhất và Căn giữa → Bỏ hợp nhất) "
+                                 "và ghi mỗi giá trị vào một ô riêng",
+                                 f"cells {cells} are merged; unmerge them (Merge & Center → Unmerge Cells) and "
+                                 "put each value in its own cell", file=shown, row=f"{ws.title}!{merged[0]}"))
+    if uncached:
+        more_vi = f" (và {len(uncached) - 1} ô công thức khác)" if len(uncached) > 1 else ""
+        more_en = f" (and {len(uncached) - 1} other formula cells)" if len(uncached) > 1 else ""
+        raise FileProblem(_error("formula_without_value",
+                                 f"ô {ws.title}!{uncached[0]}{more_vi} chứa công thức nhưng chưa có giá trị đã tính "
+                                 "(tệp được lưu bởi chương trình không tính công thức); mở tệp bằng Excel rồi lưu lại",
+                                 f"cell {ws.title}!{uncached[0]}{more_en} holds a formula without a computed value "
+                                 "(saved by a program that does not calculate); open the file in Excel and save it",
+                                 file=shown, row=f"{ws.title}!{uncached[0]}"))
+
+
+def bounded_rows(ws, **kw):
+    """``ws.iter_rows`` over the rows present in the file only: a stray value in XFD1048576 makes
+    the declared dimension a billion empty cells, which read-only mode would otherwise pad."""
+    ws.reset_dimensions()
+    return ws.iter_rows(values_only=True, **kw)
+
+
 def _long_form_sheet(wb, shown):
     for ws in wb.worksheets:
-        rows = ws.iter_rows(values_only=True)
+        rows = bounded_rows(ws)
         header = next(rows, None)
         if not header:
             continue
         names = [str(h).strip().lower() if h is not None else "" for h in header]
+        while names and not names[-1]:
+            names.pop()
         if all(c in names for c in REQUIRED):
-            idx = {c: names.index(c) for c in REQUIRED + ("note",) if c in names}
+            check_header(names, shown, REQUIRED, OPTIONAL, sheet=ws.title)
+            check_sheet(wb, ws, shown)
+            idx = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
             col_letter = _column_letter(idx["value"])
             out = []
             for i, row in enumerate(rows, start=2):
-                cells = list(row) + [None] * (len(names) - len(row))
+                if not row:
+                    continue                  # a row absent from the file
+                cells = list(row[:len(names)]) + [None] * (len(names) - len(row))
                 if all(c is None or str(c).strip() == "" for c in cells):
                     continue
                 out.append((i, cells[idx["unit"]], cells[idx["indicator"]], cells[idx["value"]],
@@ -223,10 +461,6 @@ def _long_form_sheet(wb, shown):
 def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
     return get_column_letter(index + 1)
-
-
-def _blank(row: dict) -> bool:
-    return not any(v.strip() for v in row.values() if isinstance(v, str))
 
 
 class FileProblem(Exception):
@@ -289,9 +523,10 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     try:
         units = read_units(data_dir / "units.csv")
     except DataError as exc:
-        finding = _error("unknown_parent" if exc.column == "parent" else "units", exc.message,
-                         exc.message, file=_rel(Path(exc.file), data_dir), row=exc.row,
-                         column=exc.column, unit=exc.unit)
+        vi = exc.message + (f" — {exc.hint}" if exc.hint else "")
+        en = (exc.message_en + (f" — {exc.hint_en}" if exc.hint_en else "")) if exc.message_en else vi
+        finding = _error("unknown_parent" if exc.column == "parent" else "units", vi, en,
+                         file=_rel(Path(exc.file), data_dir), row=exc.row, column=exc.column, unit=exc.unit)
         raise DataError(finding.line(), findings=[finding]) from None
     ds = DataSet(data_dir=data_dir, catalogue=catalogue, units=units, findings=findings)
     ds.targets = _read_targets(data_dir, ds)
@@ -319,37 +554,58 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         before = len(findings)
         _read_period_file(ds, period, path, shown)
         findings[before:] = [replace(f, period=period.code) for f in findings[before:]]
-    findings.extend(_unreadable_notes(data_dir))
+    findings.extend(notes.check_folder(data_dir, shown=lambda p: _rel(p, data_dir)))
     return ds
 
 
-def _unreadable_notes(data_dir: Path) -> list[Finding]:
-    """Narratives must be UTF-8 text: a report would fail on them half-way."""
-    out = []
-    for path in sorted((data_dir / "notes").glob("*.md")):
-        try:
-            path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes()[:exc.start].count(b"\n") + 1
-            out.append(_error("encoding", "tệp nhận xét không phải UTF-8; lưu lại với mã hóa UTF-8",
-                              "the narrative is not UTF-8; re-save it as UTF-8",
-                              file=_rel(path, data_dir), row=line,
-                              period=path.stem if month_of_file(path.name.replace(".md", ".csv")) else None))
-    return out
+MAX_PER_KIND = 50                   # findings of one kind listed per file; the rest are counted
+
+
+class FindingCap:
+    """Collects a file's findings: the first ``MAX_PER_KIND`` of each kind, then one line that
+    counts the others (a 50 MB file of bad rows is 50 lines, not 1,6 million)."""
+
+    def __init__(self, out: list, shown: str):
+        self.out, self.shown, self.seen, self.hidden = out, shown, {}, {}
+
+    def __call__(self, finding: Finding) -> None:
+        n = self.seen[finding.check] = self.seen.get(finding.check, 0) + 1
+        if n <= MAX_PER_KIND:
+            self.out.append(finding)
+        else:
+            self.hidden.setdefault(finding.check, [finding.severity, 0])[1] += 1
+
+    def close(self) -> None:
+        for check, (severity, n) in self.hidden.items():
+            self.out.append(Finding(severity, check,
+                                    f"… và {n:,} trường hợp khác cùng loại ({check}) trong tệp này, không liệt kê; "
+                                    "sửa các trường hợp trên rồi chạy lại".replace(",", "."),
+                                    f"… and {n:,} more of the same kind ({check}) in this file, not listed; fix "
+                                    "the ones above and run again", file=self.shown, count=n))
 
 
 def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):
+    report = FindingCap(ds.findings, shown)
     try:
         if path.suffix.lower() == ".xlsx":
             rows = read_xlsx_rows(path, shown, ds.catalogue, ds.units, period)
         else:
             rows = read_csv_rows(path, shown)
+        _read_rows(ds, period, rows, shown, report)
     except FileProblem as bad:
-        ds.findings.append(bad.finding)
-        return
+        report(bad.finding)
+        ds.unreadable.add(period.code)
+    report.close()
+
+
+def _read_rows(ds: DataSet, period: Period, rows, shown: str, report) -> None:
     first_seen: dict = {}
-    for line, unit, code, raw, note, col in rows:
-        rec = _make_record(ds, period.code, line, unit, code, raw, note, col, shown)
+    for item in rows:
+        if isinstance(item[-1], Finding):
+            report(item[-1])
+            continue
+        line, unit, code, raw, note, col = item
+        rec = _make_record(ds, period.code, line, unit, code, raw, note, col, shown, report)
         if rec is None:
             continue
         key = (period.code, rec.unit, rec.indicator)
@@ -357,7 +613,7 @@ def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):
             first = first_seen[key]
             first_vi = f"dòng {first}" if isinstance(first, int) else first
             first_en = f"row {first}" if isinstance(first, int) else first
-            ds.findings.append(_error(
+            report(_error(
                 "duplicate",
                 f"trùng với {first_vi} (cùng đơn vị và chỉ tiêu); xóa một trong hai dòng",
                 f"duplicates {first_en} (same unit and indicator); delete one of the two rows",
@@ -371,18 +627,18 @@ def _row_ref(line, col):
     return col if "!" in str(col) else line
 
 
-def _make_record(ds, period, line, unit, code, raw, note, col, shown) -> Optional[Record]:
+def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) -> Optional[Record]:
     row = _row_ref(line, col)
     column = None if "!" in str(col) else col
     unit = "" if unit is None else str(unit).strip()
     code = "" if code is None else str(code).strip()
     if not unit:
-        ds.findings.append(_error("unknown_unit", "thiếu mã đơn vị", "the unit code is missing",
+        report(_error("unknown_unit", "thiếu mã đơn vị", "the unit code is missing",
                                   file=shown, row=row, column=None if column is None else "unit",
                                   indicator=code or None))
         return None
     if unit not in ds.units:
-        ds.findings.append(_unknown_unit(ds.units, unit, code, shown, row, column))
+        report(_unknown_unit(ds.units, unit, code, shown, row, column))
         return None
     if ds.units.get(unit, period) is None:
         ds.findings.append(_not_valid_then(ds.units, unit, code, period, shown, row, column))
@@ -392,19 +648,54 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown) -> Optiona
         hint = ds.catalogue.suggest(code)
         vi = f"mã chỉ tiêu {code!r} không có trong danh mục" + (f"; có phải là {hint!r}?" if hint else "")
         en = f"unknown indicator code {code!r}" + (f"; did you mean {hint!r}?" if hint else "")
-        ds.findings.append(_error("unknown_indicator", vi, en, file=shown, row=row,
+        report(_error("unknown_indicator", vi, en, file=shown, row=row,
                                   column=None if column is None else "indicator", unit=unit, indicator=code or None))
         return None
     value, problem = parse_value(raw, indicator.unit)
     if problem:
-        ds.findings.append(_error("bad_value", *problem, file=shown, row=row, column=column, unit=unit, indicator=code))
+        report(_error("bad_value", *problem, file=shown, row=row, column=column, unit=unit, indicator=code))
         return None
-    if value is not None and value < 0:
-        ds.findings.append(_error("negative", f"giá trị âm ({value}) không hợp lệ cho chỉ tiêu này",
-                                  f"negative value ({value}) is not valid for this indicator",
-                                  file=shown, row=row, column=column, unit=unit, indicator=code))
+    problem = out_of_range(value, indicator)
+    if problem:
+        report(_error(problem[0], *problem[1:], file=shown, row=row, column=column, unit=unit,
+                                  indicator=code))
         return None
-    return Record(period, unit, code, value, "" if note is None else str(note).strip(), shown, row)
+    note = "" if note is None else str(note).strip()
+    if len(note) > MAX_NOTE_CHARS:
+        report(_error("note_too_long",
+                                  f"ghi chú dài {len(note)} ký tự (tối đa {MAX_NOTE_CHARS}); ghi chú cho một số "
+                                  "liệu chỉ nên vài câu, nhận xét dài đặt trong notes/<kỳ>.md",
+                                  f"the note is {len(note)} characters long (at most {MAX_NOTE_CHARS}); keep a "
+                                  "figure's note to a few sentences, longer commentary goes in notes/<period>.md",
+                                  file=shown, row=row, column=None if column is None else "note", unit=unit,
+                                  indicator=code))
+        return None
+    return Record(period, unit, code, value, note, shown, row)
+
+
+def out_of_range(value, indicator):
+    """``(check, vi, en)`` when ``value`` is outside the indicator's valid range (see the catalogue)."""
+    if value is None:
+        return None
+    low, high = indicator.valid_range
+    if low is not None and value < low:
+        if value < 0 and low == 0:
+            return ("negative", f"giá trị âm ({value}) không hợp lệ cho chỉ tiêu này",
+                    f"negative value ({value}) is not valid for this indicator")
+    elif high is None or value <= high:
+        return None
+    span = f"{_plain(low)}–{_plain(high)}" if high is not None else f"≥ {_plain(low)}"
+    what = {"percent": ("tỷ lệ %", "a percentage"), "points": ("điểm", "points"),
+            "rank": ("thứ hạng", "a rank")}.get(indicator.unit, ("", ""))
+    return ("out_of_range",
+            f"giá trị {_plain(value)} nằm ngoài khoảng hợp lệ {span}" + (f" ({what[0]})" if what[0] else "")
+            + " của chỉ tiêu này; kiểm tra lại số liệu",
+            f"value {_plain(value)} is outside the valid range {span}" + (f" ({what[1]})" if what[1] else "")
+            + " of this indicator; check the figure")
+
+
+def _plain(v) -> str:
+    return format(v, "f") if isinstance(v, Decimal) else str(v)
 
 
 def _unknown_unit(units: Units, unit, code, shown, row, column) -> Finding:
@@ -437,18 +728,17 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
     shown = _rel(path, data_dir)
     out = {}
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        ds.findings.append(_error("encoding", "tệp không phải UTF-8; lưu lại dạng 'CSV UTF-8'",
-                                  "the file is not UTF-8; re-save it as 'CSV UTF-8'", file=shown))
+        header, rows = csv_records(decode_text(path.read_bytes(), shown), shown,
+                                   ("indicator", "unit", "year", "target"), ("month", "note", "source"),
+                                   strict=False)
+        rows = list(rows)
+    except FileProblem as bad:
+        ds.findings.append(bad.finding)
         return out
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in ("indicator", "unit", "year", "target") if c not in (reader.fieldnames or [])]
-    if missing:
-        ds.findings.append(_error("missing_column", f"thiếu cột {', '.join(missing)}",
-                                  f"missing column {', '.join(missing)}", file=shown, row=1))
-        return out
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
+        if isinstance(row, Finding):
+            ds.findings.append(row)
+            continue
         code, unit = (row["indicator"] or "").strip(), (row["unit"] or "").strip()
         if code not in ds.catalogue:
             ds.findings.append(_error("unknown_indicator", f"mã chỉ tiêu {code!r} không có trong danh mục",
@@ -457,18 +747,27 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         if unit not in ds.units:
             ds.findings.append(_unknown_unit(ds.units, unit, code, shown, line, "unit"))
             continue
-        try:
-            year = int((row["year"] or "").strip())
-            target = Decimal((row["target"] or "").strip())
-            month = int((row.get("month") or "").strip() or 12)
-            if not 1 <= month <= 12:
-                raise ValueError(month)
-        except (ValueError, InvalidOperation):
-            ds.findings.append(_error("bad_value", "năm, tháng hoặc chỉ tiêu không phải số ở dạng chuẩn "
-                                      "(ví dụ 2023, 6, 50; tháng từ 1 đến 12)",
-                                      "year, month or target is not a canonical number (e.g. 2023, 6, 50; "
-                                      "month 1 to 12)", file=shown, row=line, unit=unit, indicator=code))
+        year_text, target_text = (row["year"] or "").strip(), (row["target"] or "").strip()
+        month_text = (row.get("month") or "").strip() or "12"
+        bad_column = "year" if not re.fullmatch(r"\d{4}", year_text) else \
+            ("month" if not re.fullmatch(r"0?[1-9]|1[0-2]", month_text) else
+             ("target" if not _CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None))
+        if bad_column:
+            shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
+            ds.findings.append(_error(
+                "bad_value", f"{bad_column} {shown_value!r} không phải số ở dạng chuẩn (năm: 2023; tháng: 1 đến 12; "
+                "chỉ tiêu: 50 hoặc 98.5; không dùng NaN, Infinity, dấu % hay dấu phẩy)",
+                f"{bad_column} {shown_value!r} is not a canonical number (year: 2023; month: 1 to 12; target: 50 or "
+                "98.5; no NaN, Infinity, % sign or comma)", file=shown, row=line, column=bad_column, unit=unit,
+                indicator=code))
             continue
+        target = Decimal(target_text)
+        problem = out_of_range(target, ds.catalogue[code])
+        if problem:
+            ds.findings.append(_error(problem[0], *problem[1:], file=shown, row=line, column="target", unit=unit,
+                                      indicator=code))
+            continue
+        year, month = int(year_text), int(month_text)
         if month == 12:
             out[(code, unit, year)] = target
         else:

@@ -233,7 +233,11 @@ def cmd_units(args) -> int:
 
 
 def add_subcommand(sub) -> None:
-    u = sub.add_parser("units", help="tạo units.csv từ danh mục đơn vị hành chính chính thức")
+    import argparse
+
+    from .commands import EXAMPLES
+    u = sub.add_parser("units", help="tạo units.csv từ danh mục đơn vị hành chính chính thức",
+                       epilog=EXAMPLES["units"], formatter_class=argparse.RawDescriptionHelpFormatter)
     u.add_argument("--province", required=True, help="mã tỉnh/thành phố hiện hành, ví dụ 15 (Lào Cai), 14 (Sơn La)")
     u.add_argument("--legacy", action="store_true",
                    help="thêm các đơn vị trước 1/7/2025 (tỉnh, huyện, xã cũ, sở cũ) với valid_to và successor")

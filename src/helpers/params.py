@@ -90,19 +90,56 @@ def cli_path(arg, default: str) -> Path:
     return project_root() / default
 
 
+def _refuse_references(text: str, path: Path) -> None:
+    """Anchors, aliases and tags have no place in a parameters file (an alias bomb is 511 bytes)."""
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
+            mark = token.start_mark
+            raise ParameterError("tệp tham số không được dùng neo, tham chiếu hay thẻ YAML (&, *, !)", file=path,
+                                 row=mark.line + 1, hint='chỉ ghi các dòng dạng khóa: giá trị, ví dụ period: "2023-10"',
+                                 en="the parameters file must not use YAML anchors, aliases or tags (&, *, !)",
+                                 hint_en='write only key: value lines, e.g. period: "2023-10"')
+
+
+MAX_PARAMS_BYTES = 64 * 1024         # four lines of YAML; anything near this is not a parameters file
+
+
 def read_params_file(path) -> dict:
+    """A parameters file: a small, flat YAML mapping (``period: "2023-10"`` …). Checked before
+    parsing: over :data:`MAX_PARAMS_BYTES`, or with anchors/aliases (``&a``/``*a``, which can grow
+    a few hundred bytes into gigabytes), it is refused; values must be plain (no lists, no maps)."""
     path = Path(path)
     if not path.is_file():
-        raise ParameterError("không tìm thấy tệp tham số", file=path)
+        raise ParameterError("không tìm thấy tệp tham số", file=path, en="parameters file not found")
+    size = path.stat().st_size
+    if size > MAX_PARAMS_BYTES:
+        raise ParameterError(f"tệp tham số quá lớn ({size // 1024} KB; tối đa {MAX_PARAMS_BYTES // 1024} KB)",
+                             file=path, hint='tệp tham số chỉ gồm vài dòng, ví dụ: period: "2023-10"',
+                             en=f"the parameters file is too large ({size // 1024} KB; at most "
+                                f"{MAX_PARAMS_BYTES // 1024} KB)",
+                             hint_en='it holds a few lines, e.g. period: "2023-10"')
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_bytes().decode("utf-8-sig")
+        _refuse_references(text, path)
+        data = yaml.safe_load(text)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ParameterError(f"tệp tham số không đọc được ({getattr(exc, 'problem', None) or type(exc).__name__})",
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ParameterError(f"tệp tham số không đọc được ({problem})",
                              file=path, row=None if mark is None else mark.line + 1,
-                             hint='viết dạng YAML, ví dụ: period: "2023-10"') from None
+                             hint='viết dạng YAML, ví dụ: period: "2023-10"',
+                             en=f"cannot read the parameters file ({problem})",
+                             hint_en='write YAML, e.g. period: "2023-10"') from None
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
-        raise ParameterError("tệp tham số phải là các cặp khóa: giá trị", file=path)
+        raise ParameterError("tệp tham số phải là các cặp khóa: giá trị", file=path,
+                             en="the parameters file must be key: value lines")
+    for key, value in data.items():
+        if not isinstance(key, str) or isinstance(value, (dict, list, set, tuple)):
+            raise ParameterError(f"tham số {key!r} phải là một giá trị đơn (chuỗi hoặc số), không phải danh sách "
+                                 "hay bảng", file=path,
+                                 en=f"parameter {key!r} must be a single value (text or number), not a list or map")
     return data
 
 

@@ -57,7 +57,7 @@ class Report:
         errs = only_errors(report.findings)
         if errs:
             raise DataError(f"số liệu có {len(errs)} lỗi, không lập được báo cáo: " + errs[0].line(),
-                            findings=errs)
+                            findings=errs, en=f"{len(errs)} data error(s), no report: " + errs[0].line("en"))
         return report
 
     @cached_property
@@ -457,14 +457,16 @@ class Report:
         return blocks.Chart.from_figure(fig)
 
     def narrative(self):
-        """The analysts' notes/<period>.md, as Markdown (raw HTML shown as text)."""
+        """The analysts' commentary for this unit, period and language, resolved and sanitised
+        by ``helpers.notes`` (images only from inside the data folder, nothing fetched)."""
+        from . import notes
         L = self.lang
-        path = self.data_dir / "notes" / f"{self.period.code}.md"
+        note = notes.for_report(self.data_dir, self.period, self.unit, self.ds.units, L)
         head = blocks.Heading(t(L, "narrative"), 2)
-        if not path.is_file():
-            blocks.show(head, blocks.Paragraph(t(L, "no_narrative", period=self.period.code), "muted"))
+        if note.text is None:
+            blocks.show(head, blocks.Paragraph(note.missing_sentence, "muted"))
             return
-        blocks.show(head, blocks.Markdown(path.read_text(encoding="utf-8-sig")))
+        blocks.show(head, blocks.Markdown(note.text, note.images))
 
     def leader_where(self, f: Finding) -> str:
         """Where a finding is, as a leader reads it: unit, indicator and month names (no file, row or code)."""

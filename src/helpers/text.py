@@ -95,6 +95,7 @@ TEXT = {
         "no_figures": "No figures for this area in the period.",
         "narrative": "Analysts' assessment",
         "no_narrative": "The analysts have written no commentary for this period.",
+        "narrative_in_vietnamese": "The commentary for this period is in the Vietnamese edition of this report.",
         "findings": "Appendix: Data quality",
         "no_findings": "No data problems found for this period.",
         "findings_lead": "{errors} errors and {warnings} warnings for the period's data.",

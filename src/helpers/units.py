@@ -226,33 +226,42 @@ def _date(text: str, path, line: int, column: str, code: str):
         return _dt.date.fromisoformat(text)
     except ValueError:
         raise DataError(f"ngày {text!r} không hợp lệ", file=path, row=line, column=column, unit=code,
-                        hint="dùng dạng YYYY-MM-DD, ví dụ 2025-06-30") from None
+                        hint="dùng dạng YYYY-MM-DD, ví dụ 2025-06-30",
+                        en=f"date {text!r} is not valid", hint_en="write YYYY-MM-DD, e.g. 2025-06-30") from None
 
 
 def _read_text(path: Path) -> str:
     if not path.is_file():
         raise DataError("không tìm thấy tệp danh sách đơn vị", file=path,
                         hint="tạo units.csv với các cột code,name_vi,name_en,level,parent "
-                             "(hoặc: cchc-report units --province MÃ_TỈNH)")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError("tệp không phải UTF-8", file=path,
-                        hint="mở bằng Excel và lưu dạng 'CSV UTF-8'") from None
+                             "(hoặc: cchc-report units --province MÃ_TỈNH)",
+                        en="the list of units is missing",
+                        hint_en="write units.csv with the columns code,name_vi,name_en,level,parent "
+                                "(or: cchc-report units --province CODE)")
+    from . import textfile
+    text, problem = textfile.decode(path.read_bytes(), "csv")
+    if problem:
+        vi, en, line = problem
+        raise DataError(vi, file=path, row=line, en=en)
+    return text
 
 
 def _unit_from_row(row: dict, path, line: int) -> Unit:
     code = (row.get("code") or "").strip()
     if not code:
-        raise DataError("thiếu mã đơn vị", file=path, row=line, column="code")
+        raise DataError("thiếu mã đơn vị", file=path, row=line, column="code", en="the unit code is missing")
     if not valid_code(code):
         raise DataError(f"mã đơn vị {code!r} không hợp lệ: chỉ dùng chữ, số, '-', '_' và '.' (không đứng đầu), "
                         "không có dấu cách hay '/'", file=path, row=line, column="code", unit=code,
-                        hint="mã đơn vị là một tên (ví dụ 10, 080, 10-SNV), không phải đường dẫn")
+                        hint="mã đơn vị là một tên (ví dụ 10, 080, 10-SNV), không phải đường dẫn",
+                        en=f"unit code {code!r} is not valid: use letters, digits, '-', '_' and '.' (not "
+                           "first), no spaces or '/'",
+                        hint_en="a unit code is a name (e.g. 10, 080, 10-SNV), not a path")
     level = (row.get("level") or "").strip()
     if level not in LEVELS:
         raise DataError(f"cấp đơn vị {level!r} không hợp lệ", file=path, row=line, column="level",
-                        unit=code, hint="dùng một trong: " + ", ".join(LEVELS))
+                        unit=code, hint="dùng một trong: " + ", ".join(LEVELS),
+                        en=f"unit level {level!r} is not valid", hint_en="use one of: " + ", ".join(LEVELS))
     unit = Unit(code=code, name_vi=(row.get("name_vi") or "").strip() or code,
                 name_en=(row.get("name_en") or "").strip(), level=level,
                 parent=(row.get("parent") or "").strip() or None,
@@ -262,7 +271,9 @@ def _unit_from_row(row: dict, path, line: int) -> Unit:
                 source=(row.get("source") or "").strip())
     if unit.start > unit.end:
         raise DataError(f"valid_from {unit.valid_from} sau valid_to {unit.valid_to}", file=path, row=line,
-                        column="valid_to", unit=code, hint="sửa hai ngày hiệu lực của đơn vị")
+                        column="valid_to", unit=code, hint="sửa hai ngày hiệu lực của đơn vị",
+                        en=f"valid_from {unit.valid_from} is after valid_to {unit.valid_to}",
+                        hint_en="correct the unit's two validity dates")
     return unit
 
 
@@ -273,10 +284,12 @@ def read_units(path) -> Units:
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise DataError(f"thiếu cột {', '.join(missing)}", file=path, row=1,
-                        hint="tiêu đề cần có: " + ",".join(REQUIRED_COLUMNS))
+                        hint="tiêu đề cần có: " + ",".join(REQUIRED_COLUMNS),
+                        en=f"missing column {', '.join(missing)}",
+                        hint_en="the header needs: " + ",".join(REQUIRED_COLUMNS))
     rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
     if not rows:
-        raise DataError("danh sách đơn vị trống", file=path)
+        raise DataError("danh sách đơn vị trống", file=path, en="the list of units is empty")
     _refuse_overlaps(rows, path)
     codes = {u.code for _, u in rows}
     units = Units([u for _, u in rows], source=str(path))
@@ -284,7 +297,9 @@ def read_units(path) -> Units:
         if u.parent and u.parent not in codes:
             raise DataError(f"đơn vị {u.code} có đơn vị cấp trên {u.parent!r} không tồn tại",
                             file=path, row=line, column="parent", unit=u.code,
-                            hint="thêm đơn vị cấp trên vào units.csv hoặc sửa cột parent")
+                            hint="thêm đơn vị cấp trên vào units.csv hoặc sửa cột parent",
+                            en=f"unit {u.code} has a parent {u.parent!r} that does not exist",
+                            hint_en="add the parent unit to units.csv or correct the parent column")
         _check_successors(units, u, path, line)
     _refuse_cycles(rows, path)
     return units
@@ -304,7 +319,10 @@ def _refuse_overlaps(rows, path) -> None:
                     f"mã đơn vị {code} có hai phiên bản trùng thời gian hiệu lực (dòng {line_a} và {line_b})",
                     file=path, row=later, column="valid_from", unit=code,
                     hint="mỗi phiên bản của một mã cần valid_from/valid_to không chồng lên nhau, "
-                         "ví dụ valid_to 2025-06-30 rồi valid_from 2025-07-01")
+                         "ví dụ valid_to 2025-06-30 rồi valid_from 2025-07-01",
+                    en=f"unit code {code} has two versions valid at the same time (rows {line_a} and {line_b})",
+                    hint_en="the versions of a code need valid_from/valid_to that do not overlap, e.g. "
+                            "valid_to 2025-06-30 then valid_from 2025-07-01")
 
 
 def _check_successors(units: Units, u: Unit, path, line: int) -> None:
@@ -312,7 +330,9 @@ def _check_successors(units: Units, u: Unit, path, line: int) -> None:
         if s not in units:
             raise DataError(f"đơn vị {u.code} được sáp nhập vào {s!r} không tồn tại",
                             file=path, row=line, column="successor", unit=u.code,
-                            hint="thêm đơn vị mới vào units.csv hoặc sửa cột successor")
+                            hint="thêm đơn vị mới vào units.csv hoặc sửa cột successor",
+                            en=f"unit {u.code} merged into {s!r}, which does not exist",
+                            hint_en="add the new unit to units.csv or correct the successor column")
         if u.valid_to is None:
             continue
         day = u.valid_to + _dt.timedelta(days=1)
@@ -320,7 +340,10 @@ def _check_successors(units: Units, u: Unit, path, line: int) -> None:
             raise DataError(f"đơn vị kế thừa {s!r} của {u.code} không có hiệu lực ngày {day.isoformat()} "
                             f"(ngày sau valid_to {u.valid_to.isoformat()})",
                             file=path, row=line, column="successor", unit=u.code,
-                            hint=f"đặt valid_from của {s} là {day.isoformat()} hoặc sửa cột successor")
+                            hint=f"đặt valid_from của {s} là {day.isoformat()} hoặc sửa cột successor",
+                            en=f"successor {s!r} of {u.code} is not valid on {day.isoformat()} (the day after "
+                               f"valid_to {u.valid_to.isoformat()})",
+                            hint_en=f"set the valid_from of {s} to {day.isoformat()} or correct the successor column")
 
 
 def _refuse_cycles(rows, path) -> None:
@@ -332,7 +355,8 @@ def _refuse_cycles(rows, path) -> None:
     for line, u in rows:
         if u.parent == u.code:
             raise DataError(f"đơn vị {u.code} là cấp trên của chính nó", file=path, row=line,
-                            column="parent", unit=u.code, hint="sửa cột parent")
+                            column="parent", unit=u.code, hint="sửa cột parent",
+                            en=f"unit {u.code} is its own parent", hint_en="correct the parent column")
         seen, todo = set(), [u.code]
         while todo:
             code = todo.pop()
@@ -341,7 +365,11 @@ def _refuse_cycles(rows, path) -> None:
                     raise DataError(f"đơn vị {u.code} nằm trong một vòng cấp trên "
                                     f"({' → '.join(sorted(seen | {u.code}))})",
                                     file=path, row=line, column="parent", unit=u.code,
-                                    hint="sửa cột parent để mỗi đơn vị có một chuỗi cấp trên kết thúc ở cấp tỉnh")
+                                    hint="sửa cột parent để mỗi đơn vị có một chuỗi cấp trên kết thúc ở cấp tỉnh",
+                                    en=f"unit {u.code} is in a cycle of parents "
+                                       f"({' → '.join(sorted(seen | {u.code}))})",
+                                    hint_en="correct the parent column so that every chain of parents ends at "
+                                            "the province")
                 if p not in seen:
                     seen.add(p)
                     todo.append(p)

@@ -38,7 +38,8 @@ def scope_months(ds: DataSet, periods=None) -> list[str]:
 def check(ds: DataSet, periods=None) -> list[Finding]:
     months = scope_months(ds, periods)
     calc = Calculator(ds)
-    out = [f for f in ds.findings if f.period is None or f.period in months]
+    asked = set(periods or [])          # a quarter's own notes file carries the quarter's code
+    out = [f for f in ds.findings if not periods or f.period is None or f.period in months or f.period in asked]
     for month in months:
         out += part_exceeds_whole(ds, month)
         out += parts_do_not_add_up(ds, month)
@@ -205,8 +206,8 @@ def _jump(rec, before, ind) -> Finding:
 def silent_units(ds: DataSet, month: str) -> list[Finding]:
     """Units that reported last month but have no row at all this month."""
     prev = _previous_month(month)
-    if prev not in ds.files or month not in ds.files:
-        return []
+    if prev not in ds.files or month not in ds.files or month in ds.unreadable:
+        return []             # a file that cannot be read is one error, not one warning per unit
     now = {u for (m, u, _c) in ds.records if m == month}
     before = {u for (m, u, _c) in ds.records if m == prev and ds.units.get(u, month) == ds.units.get(u, prev)}
     shown = str(ds.files[month][0])

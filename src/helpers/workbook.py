@@ -10,10 +10,10 @@ Layout (one workbook per month):
   ``080``); from row 5 one row per *input* indicator (aggregation ``sum``/``last``): column A the
   code, B the name, C the unit of measure, then one column per reporting unit.
   Input cells (the unit's level is in the indicator's ``levels``) are light yellow, unlocked and
-  validated (a number >= 0; whole for counts, >= 1 for ranks; đồng amounts get a decimal rule
-  with a whole-number message, see ``_validation``); other cells are grey and locked. Sheets are
-  protected without a password, the workbook structure too (no renaming or moving sheets by
-  accident). Last month's value is a cell comment on that cell.
+  validated by the catalogue's valid range (shares 0–100; whole for counts, >= 1 for ranks; đồng
+  amounts get a decimal rule with a whole-number message, see ``_validation``); other cells are
+  grey and locked. Sheets are protected without a password, the workbook structure too (no renaming
+  or moving sheets by accident). Last month's value is a cell comment on that cell.
 - ``_cchc`` (hidden): format version, period, generation time and the layout (for each area sheet
   the header row, first/last data row, code column, unit columns, and every expected code cell),
   so that the reader can tell a re-arranged workbook from a filled one.
@@ -81,6 +81,8 @@ _TEXT = {
                    "(không gõ dấu chấm/phẩy hàng nghìn). Để trống nếu chưa có số liệu.",
         "err_decimal": "Chỉ ghi một số không âm, ví dụ 90,35 (tỷ lệ % ghi số phần trăm, không gõ dấu %, "
                        "không ghi chữ). Để trống nếu chưa có số liệu.",
+        "err_range": "Giá trị hợp lệ: từ {low} đến {high}.",
+        "lang": "vi",
     },
     "en": {
         "title": "CCHC figures {period} — {area}",
@@ -97,6 +99,8 @@ _TEXT = {
                    "thousands separators). Leave empty if not reported.",
         "err_decimal": "Enter a number >= 0, e.g. 90.35 (percentages as the percent figure, no % "
                        "sign, no text). Leave empty if not reported.",
+        "err_range": "Valid values: {low} to {high}.",
+        "lang": "en",
     },
 }
 
@@ -187,29 +191,35 @@ def _number_format(indicator) -> str:
     return "0." + "0" * places if places else "0"
 
 
-def _validation(kind: str, T: dict):
-    """Excel data validation: a number >= 0 (>= 1 for ranks), whole for counts and ranks.
+def _validation(kind: str, T: dict, low=None, high=None):
+    """Excel data validation from the catalogue's valid range (``Indicator.valid_range``): whole
+    numbers for counts and ranks, decimals otherwise; between ``low`` and ``high`` when both are set.
     Amounts in đồng get a decimal rule with the whole-number message: they exceed 2^31, beyond
     what some spreadsheet programs accept in a whole-number rule; the loader rejects fractions."""
     from openpyxl.worksheet.datavalidation import DataValidation
-    if kind == "whole":
-        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-        msg = T["err_whole"]
-    elif kind == "rank":
-        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1")
-        msg = T["err_rank"]
-    elif kind == "vnd":
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-        msg = T["err_vnd"]
+    low = Decimal(0) if low is None else low
+    rule = "whole" if kind in ("whole", "rank") else "decimal"
+    msg = {"whole": T["err_whole"], "rank": T["err_rank"], "vnd": T["err_vnd"]}.get(kind, T["err_decimal"])
+    if high is None:
+        dv = DataValidation(type=rule, operator="greaterThanOrEqual", formula1=_plain(low))
     else:
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-        msg = T["err_decimal"]
+        dv = DataValidation(type=rule, operator="between", formula1=_plain(low), formula2=_plain(high))
+        msg += " " + T["err_range"].format(low=fmt.number(low, T["lang"], _places(low)),
+                                           high=fmt.number(high, T["lang"], _places(high)))
     dv.allow_blank = True
     dv.showErrorMessage = True
     dv.errorStyle = "stop"
     dv.errorTitle = T["err_title"]
     dv.error = msg
     return dv
+
+
+def _plain(d: Decimal) -> str:
+    return format(Decimal(d).normalize(), "f")
+
+
+def _places(d: Decimal) -> int:
+    return max(0, -Decimal(d).normalize().as_tuple().exponent)
 
 
 def _ranges(cells) -> list[str]:
@@ -301,7 +311,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
             c.alignment = Alignment(horizontal="center")
             unit_cells.append((name, c.coordinate, str(u.code)))
 
-        validated: dict[str, list] = {}      # kind -> [(column, row)], as ranges below
+        validated: dict[tuple, list] = {}    # (kind, min, max) -> [(column, row)], as ranges below
         row = FIRST_DATA_ROW
         for ind in inds:
             c = ws.cell(row, CODE_COL, ind.code)
@@ -322,7 +332,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
                 c.border = border
                 if _accepts(ind, u):
                     c.fill, c.protection, c.number_format = input_fill, unlocked, numfmt
-                    validated.setdefault(kind, []).append((FIRST_UNIT_COL + j, row))
+                    validated.setdefault((kind, *ind.valid_range), []).append((FIRST_UNIT_COL + j, row))
                 else:
                     c.fill = locked_fill
                 before = previous.get((str(u.code), ind.code))
@@ -332,8 +342,8 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
                     c.comment = comment
             row += 1
         last_row, last_col = row - 1, FIRST_UNIT_COL + len(cols) - 1
-        for kind, cells in validated.items():
-            dv = _validation(kind, T)
+        for (kind, low, high), cells in validated.items():
+            dv = _validation(kind, T, low, high)
             for rng in _ranges(cells):
                 dv.add(rng)
             ws.add_data_validation(dv)
@@ -516,8 +526,10 @@ def _redo(period_code) -> tuple[str, str]:
 
 def _read_meta(wb, shown):
     from openpyxl.utils import column_index_from_string
+
+    from .load import bounded_rows
     ws = wb[META_SHEET]
-    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    rows = [tuple(r) for r in bounded_rows(ws, max_col=12)]
     redo = _redo(None)
     bad = _problem(shown, f"{META_SHEET}!A1",
                    f"trang tính ẩn {META_SHEET!r} (thông tin bố cục của mẫu) bị sửa hoặc hỏng; {redo[0]}",
@@ -605,8 +617,10 @@ def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
     _check_period(meta, shown)
     redo = _redo(meta.get("period"))
     _check_sheets(wb, meta, shown, redo)
+    from .load import check_sheet
     out = []
     for spec in meta["sheets"]:
+        check_sheet(wb, wb[spec["sheet"]], shown)
         out.extend(_SheetReader(wb[spec["sheet"]], spec, meta["cells"].get(spec["sheet"], []),
                                 shown, redo).rows())
     return out

@@ -1,0 +1,430 @@
+"""The analysts' notes (commentary), resolved and made safe before any renderer sees them.
+
+Which file a report shows:
+
+- ``notes/<period>.md``: the top unit's commentary (the unit without a parent in the data);
+- ``notes/<period>/<unit>.md``: a sub-unit's own (a district report never shows the province's);
+- ``<period>`` is the report's own period code: ``2023-10``, ``2023-Q3``, ``2023-H1``, ``2023``;
+- the English edition reads ``<name>.en.md``; without one it shows no commentary and one sentence
+  saying that the commentary is in the Vietnamese edition.
+
+What a note may reach: images inside the data folder (PNG, JPEG or GIF, within the size limits) or
+``data:`` URIs of those. Remote URLs (``http:``, ``https:``, ``//host``, ``file:`` …), absolute paths,
+``..`` and links that leave the data folder are removed from the text, each with a warning naming
+the reference; raw HTML images likewise. A notes file that is a symlink leaving the data folder, one
+over :data:`MAX_NOTE_BYTES` or one that is not UTF-8 is an error. Nothing here opens a network
+connection: references are judged by their text and local files by their headers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import re
+import warnings as _warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from .findings import ERROR, WARNING, Finding
+
+MAX_NOTE_BYTES = 200_000            # a page or two of commentary is a few KB
+MAX_IMAGE_BYTES = 5_000_000
+MAX_IMAGE_SIDE = 4000               # pixels, each side
+MAX_IMAGES = 30
+IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
+
+_INLINE_IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*(?P<ref><[^>\n]*>|[^)\s]+)"
+                           r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+_REF_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<ref><[^>\n]*>|\S+)(?P<rest>.*)$", re.M)
+_HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe|video|audio|source|link)\b[^>]*>", re.I)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]+)(?P<params>(?:;[\w=.+-]+)*?);base64,"
+                       r"(?P<data>[A-Za-z0-9+/=\s]*)$", re.S)
+
+
+@dataclass
+class Note:
+    """A report's commentary after resolution and sanitising.
+
+    ``text``: Markdown safe to render (``None``: no commentary for this report); ``images``: every
+    image reference left in ``text`` that is a file, mapped to its resolved path inside the data
+    folder, under its name as written and as a Markdown parser spells it (``a b.png`` and
+    ``a%20b.png``; ``data:`` URIs stay in the text as they are); ``source``: the file read, relative to the
+    data folder; ``findings``: what was refused (warnings) or made the note unusable (errors);
+    ``missing_sentence``: the one sentence to print instead when ``text`` is ``None``."""
+
+    text: Optional[str]
+    images: dict = field(default_factory=dict)
+    source: Optional[str] = None
+    findings: list = field(default_factory=list)
+    missing_sentence: Optional[str] = None
+    lang: str = "vi"
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f.line(self.lang) for f in self.findings]
+
+
+def _missing(lang: str) -> str:
+    from .text import t
+    return t(lang, "no_narrative")
+
+
+# -- which file ----------------------------------------------------------------------------
+def is_top_unit(unit: str, units, period=None) -> bool:
+    """The unit without a parent in the report's data (the province, in the sample), as it is in
+    the period's last month."""
+    month = None if period is None else _end_month(period)
+    u = (units.get(unit, month) if month else None) or units.get(unit)
+    return u is None or not u.parent or u.parent not in units
+
+
+def _end_month(period) -> str | None:
+    from .periods import Period
+    try:
+        return Period.parse(getattr(period, "code", str(period))).end.code
+    except Exception:
+        return None
+
+
+def note_path(data_dir, period, unit: str, units, lang: str = "vi") -> Path:
+    """Where the note of ``unit`` for ``period`` would be (it may not exist)."""
+    code = getattr(period, "code", str(period))
+    suffix = ".en.md" if lang == "en" else ".md"
+    folder = Path(data_dir) / "notes"
+    if is_top_unit(unit, units, period):
+        return folder / f"{code}{suffix}"
+    return folder / code / f"{unit}{suffix}"
+
+
+def for_report(data_dir, period, unit: str, units, lang: str = "vi") -> Note:
+    """The commentary a report of ``unit`` for ``period`` in ``lang`` shows."""
+    from .text import t
+    lang = "en" if lang == "en" else "vi"
+    data_dir = Path(data_dir)
+    if not _safe_name(unit):
+        return Note(None, missing_sentence=_missing(lang), lang=lang)
+    path = note_path(data_dir, period, unit, units, lang)
+    if not _exists(path):
+        if lang == "en" and _exists(note_path(data_dir, period, unit, units, "vi")):
+            return Note(None, missing_sentence=t("en", "narrative_in_vietnamese"), lang=lang)
+        return Note(None, missing_sentence=_missing(lang), lang=lang)
+    note = read_note(path, data_dir, period=getattr(period, "code", str(period)),
+                     unit=None if is_top_unit(unit, units, period) else unit)
+    note.lang = lang
+    if note.text is None:
+        note.missing_sentence = _missing(lang)
+    return note
+
+
+def _safe_name(unit: str) -> bool:
+    return bool(unit) and "/" not in unit and "\\" not in unit and not unit.startswith(".") and "\x00" not in unit
+
+
+def _exists(path: Path) -> bool:
+    return path.is_file() or path.is_symlink()
+
+
+# -- reading and sanitising -----------------------------------------------------------------
+def read_note(path: Path, data_dir: Path, *, period=None, unit=None,
+              shown: Callable[[Path], str] | None = None) -> Note:
+    """Read one notes file and sanitise it; problems become findings (never exceptions)."""
+    data_dir = Path(data_dir)
+    root = data_dir.resolve()
+    source = _relative(path, data_dir)
+    where = dict(file=shown(path) if shown else source, period=period, unit=unit)
+    problem = _file_problem(path, root)
+    if problem:
+        return Note(None, source=source, findings=[Finding(ERROR, "note_refused", *problem, **where)])
+    raw = path.read_bytes()
+    text, problem = _decode(raw)
+    if problem:
+        vi, en, line = problem
+        return Note(None, source=source, findings=[Finding(ERROR, "encoding", vi, en, row=line, **where)])
+    text, images, refused = sanitise(text, path.resolve().parent, root)
+    findings = [Finding(WARNING, "note_reference", vi, en, row=line, **where) for vi, en, line in refused]
+    return Note(text if text.strip() else None, images=_normalized(images), source=source, findings=findings)
+
+
+def _relative(path: Path, data_dir: Path) -> str:
+    try:
+        return Path(path).relative_to(data_dir).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _file_problem(path: Path, root: Path):
+    """``(vi, en)`` when the file must not be read: leaves the data folder, too large, not a file."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return ("tệp nhận xét là liên kết (symlink) trỏ tới tệp không tồn tại; thay bằng tệp thật",
+                "the notes file is a link (symlink) to nothing; replace it with a real file")
+    if not real.is_relative_to(root):
+        return ("tệp nhận xét là liên kết (symlink) trỏ ra ngoài thư mục dữ liệu nên không được đọc; "
+                "chép nội dung vào một tệp thật trong thư mục notes/",
+                "the notes file is a link (symlink) leading outside the data folder, so it is not read; "
+                "copy its text into a real file in notes/")
+    if not real.is_file():
+        return ("không phải một tệp văn bản", "not a text file")
+    size = real.stat().st_size
+    if size > MAX_NOTE_BYTES:
+        return (f"tệp nhận xét quá lớn ({size // 1000} KB; tối đa {MAX_NOTE_BYTES // 1000} KB); nhận xét chỉ "
+                "là văn bản — đưa hình ảnh thành tệp riêng trong thư mục notes/ và rút gọn nội dung",
+                f"the notes file is too large ({size // 1000} KB; at most {MAX_NOTE_BYTES // 1000} KB); notes "
+                "are text — put images in separate files in notes/ and shorten the text")
+    return None
+
+
+def _decode(raw: bytes):
+    """``(text, None)`` or ``(None, (vi, en, line))``."""
+    from . import textfile
+    return textfile.decode(raw, "text")
+
+
+def sanitise(text: str, base: Path, root: Path):
+    """``(text, images, refused)``: the Markdown with every image that may not be shown removed,
+    the images kept (reference -> path inside ``root``), and ``(vi, en, line)`` per removal."""
+    images: dict = {}
+    refused: list = []
+    current = [text]                     # the text each pass works on, for line numbers
+
+    def line_of(m: re.Match) -> int:
+        return current[0].count("\n", 0, m.start()) + 1
+
+    def judge(ref: str, line: int) -> bool:
+        if ref in images:
+            return True
+        verdict = _judge_reference(ref, base, root)
+        if isinstance(verdict, Path):
+            if len(images) >= MAX_IMAGES:
+                refused.append(_refusal(ref, f"quá {MAX_IMAGES} hình trong một tệp nhận xét",
+                                        f"more than {MAX_IMAGES} images in one notes file", line))
+                return False
+            images[ref] = verdict
+            return True
+        if verdict is None:
+            return True                  # a data: URI of an allowed image
+        refused.append(_refusal(ref, *verdict, line))
+        return False
+
+    def reference(m: re.Match) -> str:
+        keep = judge(_unbracket(m.group("ref")), line_of(m))
+        return m.group(0) if keep else "\n" * m.group(0).count("\n")
+
+    def html_image(m: re.Match) -> str:
+        shown = m.group(0) if len(m.group(0)) <= 80 else m.group(0)[:77] + "…"
+        refused.append(_refusal(shown, "thẻ HTML không được dùng trong nhận xét; dùng cú pháp ![mô tả](tệp.png)",
+                                "HTML tags are not allowed in notes; use ![description](file.png)", line_of(m)))
+        return "\n" * m.group(0).count("\n")
+
+    for pattern, replace in ((_INLINE_IMAGE, reference), (_REF_DEFINITION, reference), (_HTML_IMAGE, html_image)):
+        current[0] = pattern.sub(replace, current[0])
+    refused.sort(key=lambda r: r[2])
+    return _last_guard(current[0], images), images, refused
+
+
+def _unbracket(ref: str) -> str:
+    ref = ref.strip()
+    return ref[1:-1].strip() if ref.startswith("<") and ref.endswith(">") else ref
+
+
+def _refusal(ref: str, why_vi: str, why_en: str, line: int):
+    return (f"đã bỏ hình “{ref}” khỏi nhận xét: {why_vi}", f"image “{ref}” removed from the notes: {why_en}", line)
+
+
+def _judge_reference(ref: str, base: Path, root: Path):
+    """A ``Path`` inside ``root`` (allowed file), ``None`` (allowed data: URI) or ``(vi, en)`` why not."""
+    low = ref.lower()
+    if low.startswith("data:"):
+        return _judge_data_uri(ref)
+    if ref.startswith(("//", "\\\\")) or _SCHEME.match(ref) and not re.match(r"^[a-zA-Z]:[\\/]", ref):
+        return ("địa chỉ trên mạng hoặc ngoài thư mục dữ liệu không được tải về; chép hình vào thư mục "
+                "notes/ rồi ghi tên tệp", "remote or non-local addresses are never fetched; copy the image "
+                "into notes/ and refer to it by file name")
+    parts = re.split(r"[\\/]", ref)
+    if ref.startswith(("/", "\\", "~")) or re.match(r"^[a-zA-Z]:", ref) or ".." in parts:
+        return ("chỉ dùng hình nằm trong thư mục dữ liệu, ghi đường dẫn tương đối không có '..' "
+                "(ví dụ hinh/bieu-do.png)", "only images inside the data folder may be shown: write a "
+                "relative path without '..' (e.g. images/chart.png)")
+    from urllib.parse import unquote
+    path = base / unquote(ref.split("#", 1)[0].split("?", 1)[0])
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return ("không tìm thấy tệp hình", "the image file does not exist")
+    if not real.is_relative_to(root):
+        return ("tệp hình là liên kết (symlink) trỏ ra ngoài thư mục dữ liệu",
+                "the image is a link (symlink) leading outside the data folder")
+    if not real.is_file():
+        return ("không phải một tệp hình", "not an image file")
+    size = real.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return (f"tệp hình quá lớn ({size / 1e6:.1f} MB; tối đa {MAX_IMAGE_BYTES // 1_000_000} MB); thu nhỏ hình",
+                f"the image is too large ({size / 1e6:.1f} MB; at most {MAX_IMAGE_BYTES // 1_000_000} MB); "
+                "make it smaller")
+    with open(real, "rb") as fh:
+        problem = _judge_image(fh.read(min(size, MAX_IMAGE_BYTES)))
+    return problem or real
+
+
+def _judge_data_uri(ref: str):
+    m = _DATA_URI.match(ref)
+    if not m or m.group("mime").lower() not in IMAGE_TYPES.values():
+        return ("chỉ nhận hình PNG, JPEG hoặc GIF nhúng dạng data:image/...;base64",
+                "only PNG, JPEG or GIF data:image/...;base64 URIs are allowed")
+    try:
+        raw = base64.b64decode(re.sub(r"\s", "", m.group("data")), validate=True)
+    except (binascii.Error, ValueError):
+        return ("dữ liệu base64 của hình bị hỏng", "the image's base64 data is broken")
+    return _judge_image(raw)
+
+
+def _judge_image(raw: bytes):
+    """``None`` for a PNG/JPEG/GIF within the limits, else ``(vi, en)``."""
+    kind = image_kind(raw)
+    if kind is None:
+        return ("chỉ nhận hình PNG, JPEG hoặc GIF (SVG và các loại khác có thể tham chiếu tệp bên ngoài)",
+                "only PNG, JPEG or GIF images are allowed (SVG and others can refer to outside files)")
+    size = image_size(raw)
+    if size is None:
+        return ("không đọc được kích thước hình (tệp hỏng?)", "cannot read the image's size (broken file?)")
+    w, h = size
+    if w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE:
+        return (f"hình quá lớn ({w} × {h} điểm ảnh; tối đa {MAX_IMAGE_SIDE} × {MAX_IMAGE_SIDE}); thu nhỏ hình",
+                f"the image is too large ({w} × {h} px; at most {MAX_IMAGE_SIDE} × {MAX_IMAGE_SIDE}); make it smaller")
+    return None
+
+
+def image_kind(raw: bytes) -> Optional[str]:
+    if raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if raw.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if raw[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    return None
+
+
+def image_size(raw: bytes) -> Optional[tuple[int, int]]:
+    """Width and height from the header (Pillow reads only the header; it ships with matplotlib)."""
+    try:
+        from PIL import Image
+    except ImportError:          # pragma: no cover - matplotlib depends on Pillow
+        return _header_size(raw)
+    try:
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")
+            old, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+            try:
+                with Image.open(io.BytesIO(raw)) as im:
+                    return im.size
+            finally:
+                Image.MAX_IMAGE_PIXELS = old
+    except Exception:
+        return None
+
+
+def _header_size(raw: bytes) -> Optional[tuple[int, int]]:
+    import struct
+    kind = image_kind(raw)
+    if kind == "png" and len(raw) >= 24:
+        return struct.unpack(">II", raw[16:24])
+    if kind == "gif" and len(raw) >= 10:
+        return struct.unpack("<HH", raw[6:10])
+    if kind == "jpeg":
+        i = 2
+        while i + 9 < len(raw):
+            if raw[i] != 0xFF:
+                return None
+            marker, length = raw[i + 1], struct.unpack(">H", raw[i + 2:i + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+                h, w = struct.unpack(">HH", raw[i + 5:i + 9])
+                return w, h
+            i += 2 + length
+    return None
+
+
+def _last_guard(text: str, images: dict) -> str:
+    """Whatever image syntax the patterns above missed (odd escapes, nesting): if the Markdown
+    parser still finds an image that is not allowed, every image becomes plain text."""
+    from markdown_it import MarkdownIt
+    tokens = MarkdownIt("commonmark", {"html": False}).enable("table").parse(text)
+    for tok in tokens:
+        for child in tok.children or []:
+            if child.type == "image":
+                src = child.attrGet("src") or ""
+                data_ok = src.lower().startswith("data:") and _judge_data_uri(src) is None
+                if src not in _normalized(images) and not data_ok:
+                    return text.replace("![", "[")
+    return text
+
+
+def _normalized(images: dict) -> dict:
+    """The references as the Markdown parser spells them (``a b.png`` -> ``a%20b.png``)."""
+    from markdown_it import MarkdownIt
+    md = MarkdownIt("commonmark")
+    return {md.normalizeLink(k): v for k, v in images.items()} | dict(images)
+
+
+# -- the whole folder (for validate) --------------------------------------------------------------
+def note_files(data_dir) -> list[tuple[str, Optional[str], Path]]:
+    """``(period code, unit or None, path)`` of every notes file: ``notes/<period>[.en].md`` and
+    ``notes/<period>/<unit>[.en].md``; other files are not notes."""
+    from .periods import Period
+    folder = Path(data_dir) / "notes"
+    if not folder.is_dir():
+        return []
+    out = []
+
+    def period_of(name: str) -> Optional[str]:
+        try:
+            return Period.parse(name).code
+        except Exception:
+            return None
+
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".md" and (path.is_file() or path.is_symlink()):
+            code = period_of(path.name.removesuffix(".md").removesuffix(".en"))
+            if code:
+                out.append((code, None, path))
+        elif path.is_dir() and not path.is_symlink() and period_of(path.name):
+            for sub in sorted(path.iterdir()):
+                if sub.suffix == ".md" and (sub.is_file() or sub.is_symlink()):
+                    out.append((period_of(path.name), sub.name.removesuffix(".md").removesuffix(".en"), sub))
+    return out
+
+
+def check_folder(data_dir, shown: Callable[[Path], str] | None = None) -> list[Finding]:
+    """Findings for every notes file of the data folder (the same checks a report makes)."""
+    out = []
+    for period, unit, path in note_files(data_dir):
+        out.extend(read_note(path, Path(data_dir), period=period, unit=unit, shown=shown).findings)
+    return out
+
+
+# -- HTML ----------------------------------------------------------------------------------------------
+def to_html(note: Note, heading_level: int = 3) -> str:
+    """The note as HTML: raw HTML escaped, headings demoted, file images inlined as data: URIs
+    (the HTML stands alone and a PDF engine has nothing to fetch)."""
+    from markdown_it import MarkdownIt
+    if note.text is None:
+        return ""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = md.parse(note.text)
+    files = _normalized(note.images)
+    for tok in tokens:
+        if tok.type in ("heading_open", "heading_close") and tok.tag in ("h1", "h2"):
+            tok.tag = f"h{heading_level}"
+        for child in tok.children or []:
+            if child.type == "image":
+                src = child.attrGet("src") or ""
+                child.attrSet("src", data_uri(files[src]) if src in files else src)
+    return md.renderer.render(tokens, md.options, {})
+
+
+def data_uri(path: Path) -> str:
+    raw = Path(path).read_bytes()
+    return f"data:{IMAGE_TYPES[image_kind(raw)]};base64,{base64.b64encode(raw).decode('ascii')}"
