@@ -439,4 +439,5 @@ def test_a_run_killed_outright_takes_every_process_with_it_and_the_next_run_clea
             "--quiet", "--out", str(out), cwd=proj)
     assert r.returncode == 0, r.stderr
     assert not list(folder.glob(".*.tmp"))
-    assert not list(Path(tempfile.gettempdir()).glob(f"cchc-kernels-{proc.pid}-*"))   # its socket folders
+    pids = [proc.pid, *(p.pid for p, _cmd in processes)]          # their sockets, executed notebooks
+    assert not [f for pid in pids for f in Path(tempfile.gettempdir()).glob(f"cchc-*-{pid}-*")]

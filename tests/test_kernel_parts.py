@@ -7,6 +7,7 @@ import os
 import select
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,17 @@ def test_a_worker_whose_run_has_died_publishes_nothing(tmp_path):
     alive = subprocess.run([sys.executable, "-c", PUBLISH, str(target), str(os.getpid())], capture_output=True,
                            text=True)
     assert alive.returncode == 0 and target.read_text(encoding="utf-8") == "new"
+
+
+def test_temporary_folders_of_killed_processes_are_swept(tmp_path, monkeypatch):
+    from helpers.kernel import lifetime
+    monkeypatch.setattr(lifetime.tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"cchc-run-{int(ended.stdout)}-abc"
+    mine = Path(lifetime.temporary_folder("run"))
+    other = tmp_path / "cchc-something-else"
+    for folder in (dead, other):
+        folder.mkdir()
+    (dead / "report.ipynb").write_text("{}", encoding="utf-8")
+    lifetime.sweep_temporary_folders()
+    assert not dead.exists() and mine.is_dir() and other.is_dir()

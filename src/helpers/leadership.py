@@ -100,6 +100,7 @@ def target_text(fig: Figure, lang: str, with_pace: bool = True) -> str:
 # -- doubtful figures --------------------------------------------------------------------------------
 _CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _PATH = re.compile(r"\S*(?:periods/|notes/)\S*|\S+\.(?:csv|xlsx|md)\b")
+_ABSOLUTE = re.compile(r"“(?:[A-Za-z]:)?[/\\][^”]*[/\\]([^/\\”]+)”")   # “/machine/path/x.png” -> “x.png”
 
 
 def leader_message(f: Finding, calc: Calculator, lang: str) -> str:
@@ -112,6 +113,7 @@ def leader_message(f: Finding, calc: Calculator, lang: str) -> str:
         msg = re.sub(r" \(note: .*\)(?=; )", "", msg)
     cat = calc.catalogue
     msg = _CODE.sub(lambda m: f"«{cat[m.group(0)].name(lang)}»" if m.group(0) in cat else m.group(0), msg)
+    msg = _ABSOLUTE.sub(r"“\1”", msg)
     msg = _PATH.sub("", msg)
     msg = re.sub(r"\s+([;,.)])", r"\1", msg).strip(" ;—-")
     return msg[:1].upper() + msg[1:]

@@ -33,6 +33,7 @@ from traitlets.config import Config
 
 from . import blocks
 from .errors import ReportError
+from .kernel.lifetime import temporary_prefix
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
@@ -370,7 +371,7 @@ def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
         with _COMPILING:
             if not files:
                 return typst_compiler().compile(input=source.encode("utf-8"), format="pdf")
-            with tempfile.TemporaryDirectory(prefix="cchc-typst-") as tmp:   # images are read as files
+            with tempfile.TemporaryDirectory(prefix=temporary_prefix("typst")) as tmp:   # images are read as files
                 for name, data in files.items():
                     path = Path(tmp, name)
                     if not path.resolve().is_relative_to(Path(tmp).resolve()):

@@ -21,6 +21,7 @@ from pathlib import Path
 from . import files
 from .errors import CatalogueError, DataError, ParameterError, ReportError
 from .kernel import DEFAULT_CELL_TIMEOUT, execute
+from .kernel.lifetime import temporary_prefix
 from .params import ReportParams, project_root
 
 DEFAULT_REPORTS = ("progress_report", "data_quality")
@@ -103,7 +104,7 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
     folder = output_folder(out_dir, params)
     stem = output_stem(report, params)
     failed = files.inside(out_dir, folder / f"{stem}.failed.ipynb")
-    with tempfile.TemporaryDirectory(prefix="cchc-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=temporary_prefix("run")) as tmp:   # swept if we are killed
         executed = Path(tmp) / f"{stem}.ipynb"
         try:
             nb = execute(nb_path, executed, params.model_dump(), root, params.data_dir, prestart=prestart,

@@ -15,13 +15,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from .lifetime import temporary_folder
+
 KERNEL_NAME = "python3"
-IPC_PREFIX = "cchc-kernels-"        # temporary folders of sockets: <prefix><pid>-<random>
 # What every kernel (and the server that forks kernels) gets in its environment: the
 # debugger that ipykernel imports warns about frozen modules unless told not to check.
 KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
@@ -197,7 +197,7 @@ def start_shared_server(kernel_name: str = KERNEL_NAME, folder: str | None = Non
     prefix = fork_prefix(kernel_name)
     if not prefix:
         return None, None
-    address = os.path.join(folder or tempfile.mkdtemp(prefix=IPC_PREFIX + f"{os.getpid()}-"), "server.sock")
+    address = os.path.join(folder or temporary_folder("kernels"), "server.sock")
     proc = subprocess.Popen([*prefix, "-m", SERVER_MODULE, "--listen", address], stdin=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, env=kernel_env(), start_new_session=True)
     return proc, address

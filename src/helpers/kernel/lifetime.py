@@ -12,9 +12,12 @@ from __future__ import annotations
 import ctypes
 import os
 import select
+import shutil
 import signal
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
 
@@ -67,6 +70,29 @@ def end_if_orphaned() -> None:
     ended (and the watch has not killed us yet), end now, writing nothing."""
     if RUN_PID is not None and not _exists(RUN_PID):
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def temporary_prefix(kind: str) -> str:
+    """The name of a temporary folder of this process (``cchc-<kind>-<pid>-``), so
+    that :func:`sweep_temporary_folders` can tell when its owner is gone."""
+    return f"cchc-{kind}-{os.getpid()}-"
+
+
+def temporary_folder(kind: str) -> str:
+    return tempfile.mkdtemp(prefix=temporary_prefix(kind))
+
+
+def sweep_temporary_folders() -> None:
+    """Remove the temporary folders (sockets, executed notebooks, PDF sources) of
+    processes that were killed outright and could not remove their own."""
+    for folder in Path(tempfile.gettempdir()).glob("cchc-*-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+            if folder.stat().st_uid != os.getuid() or _exists(pid):
+                continue
+        except (ValueError, IndexError, OSError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exists(pid: int) -> bool:

@@ -16,18 +16,17 @@ import atexit
 import contextlib
 import os
 import shutil
-import tempfile
 import threading
 import time
 import uuid
-from pathlib import Path
 from queue import Empty
 
 from jupyter_client import AsyncKernelClient, AsyncKernelManager, protocol_version_info
 from jupyter_core.utils import ensure_async, run_sync
 from traitlets import DottedObjectName, Type
 
-from .fork import IPC_PREFIX, KERNEL_NAME, ForkedKernelProvisioner, KernelServer, fork_prefix, kernel_env
+from .fork import KERNEL_NAME, ForkedKernelProvisioner, KernelServer, fork_prefix, kernel_env
+from .lifetime import sweep_temporary_folders, temporary_folder
 
 # Run by the kernel as it starts, before it serves any request: imports only, so the
 # notebook's namespace stays empty and its first cell finds the modules loaded.
@@ -211,8 +210,8 @@ class KernelSupply:
 
     def _ipc_dir(self) -> str:
         if getattr(self, "_ipc", None) is None or self._ipc[0] != os.getpid():
-            sweep_ipc_dirs()
-            self._ipc = (os.getpid(), tempfile.mkdtemp(prefix=f"{IPC_PREFIX}{os.getpid()}-"))
+            sweep_temporary_folders()
+            self._ipc = (os.getpid(), temporary_folder("kernels"))
         return self._ipc[1]
 
     def _exit_hooks(self) -> None:
@@ -225,20 +224,6 @@ class KernelSupply:
         with contextlib.suppress(ImportError):
             from multiprocessing.util import Finalize
             Finalize(self, self._at_exit, exitpriority=100)
-
-
-def sweep_ipc_dirs() -> None:
-    """Remove socket folders left by processes that were killed outright."""
-    for d in Path(tempfile.gettempdir()).glob(f"{IPC_PREFIX}*-*"):
-        try:
-            pid = int(d.name[len(IPC_PREFIX):].split("-", 1)[0])
-            if d.stat().st_uid != os.getuid():
-                continue
-            os.kill(pid, 0)                  # raises if no such process
-        except ProcessLookupError:
-            shutil.rmtree(d, ignore_errors=True)
-        except (ValueError, OSError):
-            continue
 
 
 def _kill_now(km) -> None:
