@@ -42,6 +42,12 @@ def for_report(data, unit="10", period="2023-10", lang="vi"):
     return notes.for_report(data, period, unit, read_units(data / "units.csv"), lang)
 
 
+def rendered(n) -> str:
+    """The note as the report shows it (the neutral block's HTML)."""
+    from helpers import blocks
+    return str(blocks.Markdown(n.text or "", n.images).html())
+
+
 @pytest.fixture
 def no_network(monkeypatch):
     """Any attempt to open a connection or resolve a name fails the test."""
@@ -105,7 +111,7 @@ def test_absolute_image_path_is_removed_with_a_warning(data, tmp_path):
     assert n.images == {}
     [f] = n.findings
     assert not f.is_error and str(secret) in f.message_vi and f.row == 3 and f.file.endswith("2023-10.md")
-    html = notes.to_html(n)
+    html = rendered(n)
     assert base64.b64encode(png()).decode()[:40] not in html and "<img" not in html
 
 
@@ -116,7 +122,7 @@ def test_remote_and_escaping_references_are_removed_without_network(data, no_net
     note(data, "2023-10.md", f"A ![s]({ref}) B\n\n![ref][r]\n\n[r]: {ref}\n\n<img src=\"{ref}\">\n")
     n = for_report(data)
     assert ref not in n.text and n.images == {}
-    assert "<img" not in notes.to_html(n)
+    assert "<img" not in rendered(n)
     assert len(n.findings) == 3 and all(ref in f.message_en or "HTML" in f.message_en for f in n.findings)
     html, typst = narrative(data, "10", monkeypatch)
     assert ref not in html and ref not in typst and "A  B" in html
@@ -129,7 +135,7 @@ def test_image_inside_the_data_folder_is_inlined(data):
     got = for_report(data)
     assert got.findings == [] and set(got.images.values()) == {(data / "notes" / "hinh" / "bieu do.png").resolve()}
     assert set(got.images) == {"hinh/bieu do.png", "hinh/bieu%20do.png"}     # as written, as a parser spells it
-    html = notes.to_html(got)
+    html = rendered(got)
     assert 'src="data:image/png;base64,' in html and "bieu do" not in html.split("alt=")[0]
     assert n.is_file()
 
@@ -168,14 +174,14 @@ def test_size_limits(data, tmp_path):
     (data / "notes" / "a.svg").write_bytes(svg)
     note(data, "2023-10.md", "![svg](a.svg)\n![d](data:image/svg+xml;base64," + base64.b64encode(svg).decode() + ")\n")
     n = for_report(data)
-    assert n.images == {} and len(n.findings) == 2 and "svg" not in notes.to_html(n).lower().replace("![svg]", "")
+    assert n.images == {} and len(n.findings) == 2 and "svg" not in rendered(n).lower().replace("![svg]", "")
 
 
 def test_small_data_uri_image_is_kept(data):
     uri = "data:image/png;base64," + base64.b64encode(png()).decode()
     note(data, "2023-10.md", f"![d]({uri})\n")
     n = for_report(data)
-    assert n.findings == [] and uri in notes.to_html(n)
+    assert n.findings == [] and uri in rendered(n)
 
 
 @pytest.mark.parametrize("raw,needle", [("Nhận xét".encode("utf-16"), "UTF-16"),

@@ -403,28 +403,3 @@ def check_folder(data_dir, shown: Callable[[Path], str] | None = None) -> list[F
     for period, unit, path in note_files(data_dir):
         out.extend(read_note(path, Path(data_dir), period=period, unit=unit, shown=shown).findings)
     return out
-
-
-# -- HTML ----------------------------------------------------------------------------------------------
-def to_html(note: Note, heading_level: int = 3) -> str:
-    """The note as HTML: raw HTML escaped, headings demoted, file images inlined as data: URIs
-    (the HTML stands alone and a PDF engine has nothing to fetch)."""
-    from markdown_it import MarkdownIt
-    if note.text is None:
-        return ""
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    tokens = md.parse(note.text)
-    files = _normalized(note.images)
-    for tok in tokens:
-        if tok.type in ("heading_open", "heading_close") and tok.tag in ("h1", "h2"):
-            tok.tag = f"h{heading_level}"
-        for child in tok.children or []:
-            if child.type == "image":
-                src = child.attrGet("src") or ""
-                child.attrSet("src", data_uri(files[src]) if src in files else src)
-    return md.renderer.render(tokens, md.options, {})
-
-
-def data_uri(path: Path) -> str:
-    raw = Path(path).read_bytes()
-    return f"data:{IMAGE_TYPES[image_kind(raw)]};base64,{base64.b64encode(raw).decode('ascii')}"
