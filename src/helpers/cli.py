@@ -1,14 +1,23 @@
-"""``cchc-report``: run, validate, template, new-period, units, index."""
+"""``cchc-report``: the command line (run, validate, template, new-period, units, index).
+
+Each command is a ``cmd_*`` function taking the parsed arguments and returning the exit
+status; :func:`main` turns the package's errors into one readable message (exit 1 for bad
+data or a failed report, 2 for a usage error) instead of a traceback."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 
-from .errors import CchcError, ParameterError
+from .errors import CchcError, DataError, ParameterError
+from .kernel import DEFAULT_CELL_TIMEOUT
+from .params import ReportParams, check_unit, cli_path, project_root, read_params_file, resolve, resolve_data_dir
+from .periods import Period
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -56,6 +65,382 @@ def cmd_validate(args) -> int:
     return 0 if ok else 1
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    import argparse
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1 (a whole number ≥ 1), không phải {text!r}")
+    return n
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a number of seconds above 0."""
+    import argparse
+    import math
+    try:
+        n = float(text)
+    except ValueError:
+        n = 0
+    if not (n > 0 and math.isfinite(n)):
+        raise argparse.ArgumentTypeError(f"cần số giây > 0 (seconds above 0), không phải {text!r}")
+    return n
+
+
+def _executor(executor: str | None, scheduler: str | None) -> str:
+    """``--scheduler`` means Dask; with ``--executor local`` it is a mistake."""
+    if scheduler and executor == "local":
+        raise ParameterError("--scheduler chỉ dùng với --executor dask",
+                             hint="bỏ --executor local, hoặc bỏ --scheduler để chạy trên máy này")
+    executor = executor or ("dask" if scheduler else "local")
+    if executor == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise ParameterError("chưa cài Dask", hint='pip install -e ".[dask]"') from None
+    return executor
+
+
+def _split(values) -> list[str]:
+    out = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def cli_out(arg) -> Path:
+    """``--out``: as given (relative to the working folder), default the project's reports/."""
+    return Path(arg).resolve() if arg else project_root() / "reports"
+
+
+# -- run ---------------------------------------------------------------------------------------------
+def _default_period(data_dir: Path) -> Period:
+    from .load import period_files
+    months = sorted(p for p, _ in period_files(data_dir) if p is not None)
+    if not months:
+        raise ParameterError(f"không có tệp số liệu tháng nào trong {data_dir / 'periods'}",
+                             hint="thêm periods/YYYY-MM.csv hoặc chỉ rõ --period")
+    return months[-1]
+
+
+def _data_folder(path: Path, source=None) -> Path:
+    if not path.is_dir():
+        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(path)!r}", file=source,
+                             hint="--data-dir tương đối so với thư mục đang đứng; sửa đường dẫn hoặc dùng "
+                                  "đường dẫn tuyệt đối")
+    return path
+
+
+class DataFolders:
+    """Each data folder a command names, read once (``units.csv`` included)."""
+
+    def __init__(self):
+        self._read: dict = {}
+
+    def __call__(self, data_dir: Path):
+        from .load import load_data_cached
+        if data_dir not in self._read:
+            self._read[data_dir] = load_data_cached(data_dir)
+        return self._read[data_dir]
+
+
+def _units_for(arg_units, ds, period: Period) -> list[str]:
+    """The units asked for; by default the top units. Only units that exist in the
+    period: old provinces and districts end with June 2025."""
+    if arg_units and arg_units != ["all"]:
+        return arg_units
+    months = period.month_codes()
+    exists = [u for u in ds.units.all_versions() if any(u.valid_in(m) for m in months)]
+    if arg_units == ["all"]:
+        return list(dict.fromkeys(u.code for u in exists))
+    return list(dict.fromkeys(u.code for u in exists if not u.parent or u.parent not in ds.units))
+
+
+def param_sets(args, root: Path, folders: DataFolders | None = None) -> list[ReportParams]:
+    """Every parameter set the command asks for, resolved once (a Period, an absolute data
+    folder) and checked (the unit against the folder's units, read once per folder).
+    Nothing runs before this passes."""
+    folders = folders or DataFolders()
+    lang = {"language": args.lang} if args.lang else {}
+    override = _data_folder(cli_path(args.data_dir, "data")) if args.data_dir else None
+    raw = []
+    if args.params:
+        for f in args.params:
+            values = {**read_params_file(f), **({"data_dir": override} if override else {}), **lang}
+            for u in (_split(args.unit) or [values.get("unit", "10")]):
+                raw.append(({**values, "unit": u}, f))
+    else:
+        data_dir = override or _data_folder(cli_path(None, "data"))
+        periods = [Period.parse(p) for p in _split(args.period)]
+        if args.all:
+            from .load import period_files
+            periods = sorted({p for p, _ in period_files(data_dir) if p is not None})
+        periods = periods or [_default_period(data_dir)]
+        ds = folders(data_dir)
+        raw = [({"period": p, "unit": u, "data_dir": data_dir, **lang}, None)
+               for p in periods for u in _units_for(_split(args.unit), ds, p)]
+    out = []
+    for values, source in raw:
+        params = resolve(values, root, source)
+        ds = folders(_data_folder(params.data_dir, source))
+        check_unit(params, ds.units, source)
+        out.append(params)
+    return out
+
+
+def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None = None) -> list:
+    """The data checks of every period asked for, once per data folder, before any
+    report starts: errors stop the run (DataError), warnings are returned."""
+    from .findings import errors as only_errors
+    from .validate import check
+    periods: dict = {}
+    for p in sets:
+        periods.setdefault(p.data_dir, set()).add(p.period)
+    warnings = []
+    for data_dir, wanted in periods.items():
+        found = check(folders(data_dir), sorted(wanted))
+        errs = only_errors(found)
+        if errs:
+            head = f"the data has {len(errs)} error(s): " if lang == "en" else f"số liệu có {len(errs)} lỗi: "
+            raise DataError(head + errs[0].line(lang or "vi"), findings=errs)
+        warnings += found
+    return warnings
+
+
+def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None) -> str:
+    """One line: how many warnings the data checks found, and the command that lists them."""
+    codes = ",".join(sorted({p.period.code for p in sets}))
+    if lang == "en":
+        return f"Data: {len(warnings)} warning(s) — list them with: cchc-report validate --period {codes} --lang en"
+    return f"Số liệu: {len(warnings)} cảnh báo — xem chi tiết: cchc-report validate --period {codes}"
+
+
+def cmd_run(args) -> int:
+    from . import files
+    from .batch import Job, run_jobs
+    from .index import write_index
+    from .run import DEFAULT_REPORTS, notebook_path, start_up
+    from .terminal import Progress
+
+    start_up()
+    root = project_root()
+    folders = DataFolders()
+    sets = param_sets(args, root, folders)
+    reports = _split(args.report) or list(DEFAULT_REPORTS)
+    for r in reports:
+        notebook_path(r, root)
+    formats = tuple(_split([args.formats])) or ("html", "pdf")
+    bad = [f for f in formats if f not in {"html", "pdf"}]
+    if bad:
+        raise ParameterError(f"định dạng không hỗ trợ: {', '.join(bad)}", hint="dùng --formats html,pdf")
+    executor = _executor(args.executor, args.scheduler)
+    out_dir = files.check_output_folder(cli_out(args.out))
+    warnings = check_data(sets, folders, args.lang)
+    if warnings:
+        console.print(warnings_line(warnings, sets, args.lang), markup=False)
+    jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
+            for p in sets for r in reports]
+    n_jobs = args.jobs or os.cpu_count() or 1
+    with Progress(len(jobs), quiet=args.quiet) as progress:
+        outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
+                            on_done=progress.advance)
+    write_index(out_dir)
+    progress.summary(outcomes)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+# -- new-period, template, index ------------------------------------------------------------------------
+def cmd_new_period(args) -> int:
+    root = project_root()
+    period = Period.parse(args.period)
+    path = root / "params" / f"{period.code}.yaml"
+    written = [_write_params(path, period, args.unit, args.data_dir, args.force)]
+    if args.workbook and period.kind == "month":       # data_dir as a params file says it: project-relative
+        written.append(_write_template(period, resolve_data_dir(args.data_dir, root), args.unit, args.force))
+    for p in written:
+        console.print(f"đã tạo {p}", markup=False)
+    for closing in closing_periods(period):
+        console.print(f"tháng {period.first}/{period.year} khép lại {closing.label('vi')}: "
+                      f"cchc-report new-period {closing.code}  ·  cchc-report run --period {closing.code}")
+    return 0
+
+
+def closing_periods(period: Period) -> list[Period]:
+    """Quarter, half-year and year that a month closes (e.g. 2023-06 closes Q2 and H1)."""
+    if period.kind != "month":
+        return []
+    out = []
+    m, y = period.first, period.year
+    if m % 3 == 0:
+        out.append(Period.parse(f"{y}-Q{m // 3}"))
+    if m % 6 == 0 and m != 12:
+        out.append(Period.parse(f"{y}-H{m // 6}"))
+    if m == 12:
+        out += [Period.parse(f"{y}-H2"), Period.parse(f"{y}")]
+    return out
+
+
+def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
+    if path.exists() and not force:
+        raise ParameterError(f"{path} đã tồn tại", hint="dùng --force để ghi đè")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'# Báo cáo CCHC {period.label("vi")}\nperiod: "{period.code}"\nunit: "{unit}"\n'
+                    f'data_dir: "{data_dir}"\nlanguage: "vi"\n', encoding="utf-8")
+    return path
+
+
+def _write_template(period: Period, data_path: Path, unit, force) -> Path:
+    from .load import load_data
+    from .workbook import previous_values, write_entry_workbook
+    target = data_path / "periods" / f"{period.code}.xlsx"
+    csv_file = target.with_suffix(".csv")
+    if csv_file.exists():
+        raise ParameterError(f"{csv_file} đã có số liệu tháng {period.code}; một tháng chỉ có một tệp",
+                             hint="nhập tiếp vào tệp CSV đó, hoặc chuyển nó ra khỏi periods/ rồi tạo mẫu",
+                             en=f"{csv_file} already holds {period.code}; a month has one file",
+                             hint_en="keep entering into that CSV, or move it out of periods/ first")
+    if target.exists() and not force:
+        raise ParameterError(f"{target} đã tồn tại", hint="dùng --force để tạo lại (tệp cũ được sao lưu)",
+                             en=f"{target} already exists", hint_en="use --force to make it again (the old "
+                             "file is backed up)")
+    ds = load_data(data_path)
+    backup = backup_file(target, data_path) if target.exists() else None
+    written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
+                                   previous=previous_values(ds, period))
+    if backup is not None:
+        console.print(f"đã sao lưu tệp cũ (kể cả số liệu đã nhập) vào {backup}", markup=False)
+    return written
+
+
+def backup_file(path: Path, data_dir: Path) -> Path:
+    """Copy ``path`` to ``<data_dir>/backups/<name>-<timestamp><suffix>`` (outside ``periods/``, so it
+    is never read as data) and return the copy."""
+    import datetime as _dt
+    import shutil
+    folder = data_dir / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    copy = folder / f"{path.stem}-{stamp}{path.suffix}"
+    n = 2
+    while copy.exists():
+        copy = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
+        n += 1
+    shutil.copy2(path, copy)
+    return copy
+
+
+def cmd_template(args) -> int:
+    period = Period.parse(args.period)
+    if period.kind != "month":
+        raise ParameterError("mẫu nhập liệu lập theo tháng", hint="ví dụ: cchc-report template 2023-11")
+    data_path = cli_path(args.data_dir, "data")
+    console.print(f"đã tạo {_write_template(period, data_path, args.unit, args.force)}", markup=False)
+    return 0
+
+
+def cmd_index(args) -> int:
+    from .index import write_index
+    console.print(f"đã cập nhật {write_index(cli_out(args.out))}", markup=False)
+    return 0
+
+
+EXAMPLES = {
+    "run": """ví dụ (examples):
+  cchc-report run --data-dir data-2026 --period 2026-10      báo cáo tháng của đơn vị cấp trên cùng
+  cchc-report run --data-dir data-2026 --period 2026-Q3 --unit all --jobs 2   mọi đơn vị, một quý
+  cchc-report run --params params/2026-10.yaml --lang en     bản tiếng Anh, bên cạnh bản tiếng Việt
+  cchc-report run --all --formats html --out /srv/bao-cao""",
+    "new-period": """ví dụ (examples):
+  cchc-report new-period 2026-11 --unit 15 --data-dir data-2026 --workbook
+        params/2026-11.yaml và mẫu nhập liệu data-2026/periods/2026-11.xlsx
+  cchc-report new-period 2026-Q4 --unit 15 --data-dir data-2026    params/2026-Q4.yaml (báo cáo quý)""",
+    "template": """ví dụ (examples):
+  cchc-report template 2026-11 --data-dir data-2026           mẫu nhập liệu data-2026/periods/2026-11.xlsx
+  cchc-report template 2026-11 --data-dir data-2026 --unit 15-SNV   chỉ cột của một đơn vị (và đơn vị trực thuộc)
+  cchc-report template 2026-11 --data-dir data-2026 --force   tạo lại; tệp cũ được sao lưu vào backups/""",
+    "units": """ví dụ (examples):
+  cchc-report units --province 15                       units.csv của tỉnh Lào Cai (mới, từ 1/7/2025)
+  cchc-report units --province 15 --legacy --out data-2026/units.csv   kèm các đơn vị trước sáp nhập""",
+    "index": """ví dụ (examples):
+  cchc-report index --out reports""",
+    "validate": """ví dụ (examples):
+  cchc-report validate --data-dir data-2026 --period 2026-10
+  cchc-report validate --data-dir /srv/so-lieu --lang en --strict""",
+}
+
+
+def _add_report_commands(sub) -> None:
+    raw = argparse.RawDescriptionHelpFormatter
+    r = sub.add_parser("run", help="lập báo cáo (HTML, PDF, metrics.json)", epilog=EXAMPLES["run"],
+                       formatter_class=raw)
+    r.add_argument("--params", nargs="+", help="tệp tham số params/<kỳ>.yaml")
+    r.add_argument("--period", action="append", help="kỳ: 2023-10, 2023-Q3, 2023-H1, 2023 (lặp lại được)")
+    r.add_argument("--unit", action="append", help="mã đơn vị (lặp lại được) hoặc 'all'")
+    r.add_argument("--all", action="store_true", help="mọi tháng có số liệu")
+    r.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
+    r.add_argument("--out", default=None, help="thư mục báo cáo (mặc định: reports/ của dự án)")
+    r.add_argument("--report", action="append", help="progress_report, data_quality (mặc định: cả hai)")
+    r.add_argument("--formats", default="html,pdf", help="html, pdf hoặc html,pdf (mặc định)")
+    r.add_argument("--lang", choices=["vi", "en"], default=None,
+                   help="ngôn ngữ báo cáo: vi (mặc định) hoặc en (bản tiếng Anh, ghi bên cạnh bản tiếng Việt)")
+    r.add_argument("--jobs", type=_positive, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
+    r.add_argument("--force", action="store_true", help="lập lại cả báo cáo không thay đổi")
+    r.add_argument("--quiet", action="store_true", help="không in tiến độ (cho cron)")
+    r.add_argument("--executor", choices=["local", "dask"], default=None,
+                   help="local (mặc định) hoặc dask; --scheduler ngụ ý dask")
+    r.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786")
+    r.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar="GIÂY",
+                   help=f"một ô notebook chạy quá số giây này thì báo cáo dừng, giữ notebook lỗi "
+                        f"<báo cáo>.failed.ipynb (mặc định: {DEFAULT_CELL_TIMEOUT})")
+    r.set_defaults(func=cmd_run)
+
+    n = sub.add_parser("new-period", help="tạo params/<kỳ>.yaml (và mẫu Excel nếu cần)",
+                       epilog=EXAMPLES["new-period"], formatter_class=raw)
+    n.add_argument("period", help="kỳ: 2026-11 (tháng), 2026-Q4, 2026-H2 hoặc 2026")
+    n.add_argument("--unit", default="10", help="mã đơn vị ghi vào tham số unit (mặc định: 10)")
+    n.add_argument("--data-dir", default="data", help="ghi vào tham số data_dir (tương đối so với dự án)")
+    n.add_argument("--workbook", action="store_true", help="tạo cả mẫu nhập liệu Excel (như lệnh template)")
+    n.add_argument("--force", action="store_true",
+                   help="ghi đè tệp tham số; tạo lại mẫu Excel (tệp cũ được sao lưu vào data/backups/)")
+    n.set_defaults(func=cmd_new_period)
+
+    t = sub.add_parser("template", help="tạo mẫu nhập liệu Excel data/periods/<tháng>.xlsx",
+                       epilog=EXAMPLES["template"], formatter_class=raw)
+    t.add_argument("period", help="tháng: YYYY-MM, ví dụ 2026-11")
+    t.add_argument("--unit", default=None, help="chỉ đơn vị này và các đơn vị trực thuộc (mặc định: mọi đơn vị)")
+    t.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
+    t.add_argument("--force", action="store_true", help="tạo lại mẫu đã có (tệp cũ được sao lưu vào data/backups/)")
+    t.set_defaults(func=cmd_template)
+
+    i = sub.add_parser("index", help="cập nhật reports/index.html", epilog=EXAMPLES["index"], formatter_class=raw)
+    i.add_argument("--out", default=None, help="thư mục báo cáo (mặc định: reports/ của dự án)")
+    i.set_defaults(func=cmd_index)
+
+def cmd_units(args) -> int:
+    out = Path(args.out).expanduser().resolve() if args.out else project_root() / "data" / "units.csv"
+    from .official import build_units, write_units
+    units = build_units(args.province, legacy=args.legacy, source=args.source)
+    _path, message = write_units(out, units)
+    console.print(message, markup=False)
+    return 0
+
+
+def _add_units_command(sub) -> None:
+    from .official import SOURCES
+    u = sub.add_parser("units", help="tạo units.csv từ danh mục đơn vị hành chính chính thức",
+                       epilog=EXAMPLES["units"], formatter_class=argparse.RawDescriptionHelpFormatter)
+    u.add_argument("--province", required=True, help="mã tỉnh/thành phố hiện hành, ví dụ 15 (Lào Cai), 14 (Sơn La)")
+    u.add_argument("--legacy", action="store_true",
+                   help="thêm các đơn vị trước 1/7/2025 (tỉnh, huyện, xã cũ, sở cũ) với valid_to và successor")
+    u.add_argument("--out", default=None, help="tệp ghi ra (mặc định: data/units.csv của dự án)")
+    u.add_argument("--source", choices=SOURCES, default=SOURCES[0],
+                   help="danh mục dùng cho tỉnh và xã/phường hiện hành (mặc định: vietnam-provinces)")
+    u.set_defaults(func=cmd_units)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cchc-report", description="Báo cáo tiến độ cải cách hành chính (CCHC) hằng tháng",
                 epilog="ví dụ (example): cchc-report template 2026-11 --data-dir data-2026 · cchc-report validate "
@@ -63,8 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "2026-11;  cchc-report <lệnh> --help: chi tiết từng lệnh (each command's options)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    from . import commands
-    v = sub.add_parser("validate", help="kiểm tra thư mục dữ liệu", epilog=commands.EXAMPLES["validate"],
+    v = sub.add_parser("validate", help="kiểm tra thư mục dữ liệu", epilog=EXAMPLES["validate"],
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     v.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
     v.add_argument("--period", action="append", help="kỳ cần kiểm tra (lặp lại hoặc phân cách bằng dấu phẩy)")
@@ -72,9 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ của thông báo: vi (mặc định) hoặc en")
     v.set_defaults(func=cmd_validate)
 
-    from . import official
-    commands.add_subcommands(sub)
-    official.add_subcommand(sub)
+    _add_report_commands(sub)
+    _add_units_command(sub)
     return p
 
 

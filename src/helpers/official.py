@@ -220,28 +220,3 @@ def write_units(path: Path, units: list[Unit]) -> tuple[Path, str]:
     return beside, (f"{path} đã có và khác danh mục ({len(old_rows - new_rows)} dòng chỉ có trong tệp hiện tại, "
                     f"{len(new_rows - old_rows)} dòng chỉ có trong danh mục): KHÔNG ghi đè; danh sách mới ghi "
                     f"vào {beside} — so sánh hai tệp và chép những dòng cần lấy")
-
-
-def cmd_units(args) -> int:
-    from .cli import console
-    from .params import project_root
-    out = Path(args.out).expanduser().resolve() if args.out else project_root() / "data" / "units.csv"
-    units = build_units(args.province, legacy=args.legacy, source=args.source)
-    _path, message = write_units(out, units)
-    console.print(message, markup=False)
-    return 0
-
-
-def add_subcommand(sub) -> None:
-    import argparse
-
-    from .commands import EXAMPLES
-    u = sub.add_parser("units", help="tạo units.csv từ danh mục đơn vị hành chính chính thức",
-                       epilog=EXAMPLES["units"], formatter_class=argparse.RawDescriptionHelpFormatter)
-    u.add_argument("--province", required=True, help="mã tỉnh/thành phố hiện hành, ví dụ 15 (Lào Cai), 14 (Sơn La)")
-    u.add_argument("--legacy", action="store_true",
-                   help="thêm các đơn vị trước 1/7/2025 (tỉnh, huyện, xã cũ, sở cũ) với valid_to và successor")
-    u.add_argument("--out", default=None, help="tệp ghi ra (mặc định: data/units.csv của dự án)")
-    u.add_argument("--source", choices=SOURCES, default=SOURCES[0],
-                   help="danh mục dùng cho tỉnh và xã/phường hiện hành (mặc định: vietnam-provinces)")
-    u.set_defaults(func=cmd_units)

@@ -1,4 +1,4 @@
-"""A progress bar over reports and the summary table at the end (rich)."""
+"""What a run shows in the terminal: a progress bar over reports and the summary table at the end (rich)."""
 
 from __future__ import annotations
 
