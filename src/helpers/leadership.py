@@ -196,9 +196,9 @@ class AreaLight:
 def area_lights(figs_by_area: dict[str, list[Figure]], lang: str, ytd: bool) -> list[AreaLight]:
     """One traffic light per reform area (Đề án 06 included): its worst judgement and why."""
     out = []
-    for area, (vi, en) in AREAS.items():
+    for area, registered in AREAS.items():
         figs = [f for f in targeted(figs_by_area.get(area, [])) if status_shown(f, ytd) != NO_DATA]
-        name = en if lang == "en" else vi
+        name = registered.name(lang)
         if not figs:
             has_data = bool(figs_by_area.get(area))
             out.append(AreaLight(area, name, NO_TARGET if has_data else NO_DATA,

@@ -292,6 +292,14 @@ MAX_XLSX_UNPACKED = 500_000_000      # a month's workbook is well under 10 MB un
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
+def _broken_xlsx(exc: Exception, shown: str) -> "FileProblem":
+    return FileProblem(_error("unreadable",
+                              f"tệp Excel bị hỏng hoặc chép chưa hết ({type(exc).__name__}); chép lại tệp, "
+                              "hoặc mở bằng Excel và lưu lại dạng .xlsx",
+                              f"the Excel file is broken or incomplete ({type(exc).__name__}); copy it again, "
+                              "or open it in Excel and save it as .xlsx", file=shown))
+
+
 def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
     """Long-form sheet (unit, indicator, value[, note]) or the entry workbook, read in streaming
     (read-only) mode over the cells that hold data only."""
@@ -300,11 +308,7 @@ def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileProblem(_error("unreadable",
-                                 f"tệp Excel bị hỏng hoặc chép chưa hết ({type(exc).__name__}); chép lại tệp, "
-                                 "hoặc mở bằng Excel và lưu lại dạng .xlsx",
-                                 f"the Excel file is broken or incomplete ({type(exc).__name__}); copy it again, "
-                                 "or open it in Excel and save it as .xlsx", file=shown)) from None
+        raise _broken_xlsx(exc, shown) from None
     try:
         if _is_entry_workbook(wb):
             from .workbook import read_entry_workbook
@@ -313,11 +317,7 @@ def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
     except FileProblem:
         raise
     except (KeyError, OSError, ValueError, EOFError, zlib.error, zipfile_error()) as exc:    # a part broken
-        raise FileProblem(_error("unreadable",
-                                 f"tệp Excel bị hỏng hoặc chép chưa hết ({type(exc).__name__}); chép lại tệp, "
-                                 "hoặc mở bằng Excel và lưu lại dạng .xlsx",
-                                 f"the Excel file is broken or incomplete ({type(exc).__name__}); copy it again, "
-                                 "or open it in Excel and save it as .xlsx", file=shown)) from None
+        raise _broken_xlsx(exc, shown) from None
     finally:
         wb.close()
 

@@ -315,7 +315,7 @@ class Report:
     def section(self, area: str):
         """One reform area: its figures (judged, then reference), a trend and a comparison chart."""
         L = self.lang
-        name = AREAS[area][1 if L == "en" else 0]
+        name = AREAS[area].name(L)
         figs = self.displayed(area)
         if not figs:
             blocks.show(blocks.Group([blocks.Heading(name, 2), blocks.Paragraph(t(L, "no_figures"), "muted")]))

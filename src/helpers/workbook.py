@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import fmt
-from .catalogue import AREAS
+from .catalogue import AREAS, SHEET_ORDER
 from .findings import ERROR, Finding
 from .periods import Period, month_of_file
 
@@ -35,17 +35,6 @@ FORMAT_NAME = "cchc_entry_workbook"
 FORMAT_VERSION = 1
 META_SHEET = "_cchc"
 
-# Sheet order: the areas with most monthly figures first.
-AREA_SHEETS = {
-    "tthc": ("TTHC", "Procedures"),
-    "chinh_phu_so": ("Chính phủ số", "Digital government"),
-    "de_an_06": ("Đề án 06", "Project 06"),
-    "chi_dao_dieu_hanh": ("Chỉ đạo điều hành", "Steering"),
-    "the_che": ("Thể chế", "Institutions"),
-    "bo_may": ("Bộ máy", "Apparatus"),
-    "cong_vu": ("Công vụ", "Civil service"),
-    "tai_chinh_cong": ("Tài chính công", "Public finance"),
-}
 INSTRUCTIONS_SHEET = {"vi": "Hướng dẫn", "en": "Instructions"}
 UNIT_LABELS = {
     "vi": {"count": "số lượng", "percent": "%", "points": "điểm", "rank": "thứ hạng", "vnd": "đồng"},
@@ -160,8 +149,7 @@ def _accepts(indicator, unit) -> bool:
 
 
 def _sheet_name(area: str, lang: str, taken: set) -> str:
-    vi, en = AREA_SHEETS.get(area, (area, area))
-    name = (en if lang == "en" else vi)
+    name = AREAS[area].sheet(lang) if area in AREAS else area
     for ch in "[]:*?/\\":
         name = name.replace(ch, " ")
     name = name[:31]
@@ -285,7 +273,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     for ind in input_indicators(catalogue):
         if any(_accepts(ind, u) for u in cols):
             by_area.setdefault(ind.area, []).append(ind)
-    order = [a for a in AREA_SHEETS if a in by_area] + [a for a in by_area if a not in AREA_SHEETS]
+    order = [a for a in SHEET_ORDER if a in by_area] + [a for a in by_area if a not in SHEET_ORDER]
     taken = {guide.title.lower(), META_SHEET}
     layout = []            # (sheet, area, last_row, last_col)
     unit_cells = []        # (sheet, cell, unit code)
@@ -294,7 +282,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
         inds = by_area[area]
         name = _sheet_name(area, lang, taken)
         ws = wb.create_sheet(name)
-        area_name = AREAS.get(area, (area, area))[1 if lang == "en" else 0]
+        area_name = AREAS[area].name(lang) if area in AREAS else area
         ws.cell(TITLE_ROW, 1, T["title"].format(period=p.label(lang), area=area_name)).font = Font(bold=True, size=13)
         ws.cell(LEGEND_ROW, 1, T["legend"]).font = Font(italic=True, size=9, color="595959")
         ws.cell(NAME_ROW, NAME_COL, T["units_label"]).alignment = Alignment(horizontal="right", vertical="center")
@@ -365,7 +353,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
         layout.append((name, area, last_row, last_col))
 
     # -- instructions ------------------------------------------------------------------------
-    _write_instructions(guide, p, [(n, AREAS.get(a, (a, a))[1 if lang == "en" else 0]) for n, a, _, _ in layout],
+    _write_instructions(guide, p, [(n, (AREAS[a].name(lang) if a in AREAS else a)) for n, a, _, _ in layout],
                         cols, unit, units, lang)
     guide.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
 
