@@ -53,6 +53,17 @@ def write_data(base: Path, periods: dict[str, str | bytes], units: str = UNITS, 
     return data
 
 
+def long_form_book(*rows, header=("unit", "indicator", "value")):
+    """An Excel workbook in the long form (sheet ``so_lieu``): ``(workbook, sheet)``, not yet saved."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "so_lieu"
+    for row in ([header] if header else []) + list(rows):
+        ws.append(list(row))
+    return wb, ws
+
+
 def csv_rows(*rows: str) -> str:
     return "unit,indicator,value,note\n" + "\n".join(rows) + "\n"
 

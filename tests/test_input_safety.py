@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from conftest import ROOT, cli, csv_rows, project_copy, write_data
+from conftest import ROOT, cli, csv_rows, long_form_book, project_copy, write_data
 
 from helpers import fmt, load
 from helpers.errors import ParameterError
@@ -64,12 +64,8 @@ def test_unknown_column_and_extra_values_are_errors(tmp_path):
 
 def test_formula_without_cached_value_names_the_cell(tmp_path):
     data = write_data(tmp_path, {})
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "so_lieu"
-    ws.append(["unit", "indicator", "value"])
-    ws.append(["080", "dossiers_received", 100])
-    ws.append(["080", "dossiers_received_online", "=C2*0.6"])     # openpyxl stores no computed value
+    wb, _ws = long_form_book(["080", "dossiers_received", 100],
+                             ["080", "dossiers_received_online", "=C2*0.6"])     # openpyxl stores no computed value
     wb.save(data / "periods" / "2023-10.xlsx")
     f = only(validate(data), "formula_without_value")
     assert f.is_error and f.row == "so_lieu!C3" and "Excel" in f.message_vi and "save" in f.message_en
@@ -202,11 +198,7 @@ def test_params_file_is_a_small_flat_mapping(tmp_path, content, needle):
 
 
 def stray_cell_book(path, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "so_lieu"
-    for r in rows:
-        ws.append(r)
+    wb, ws = long_form_book(*rows, header=None)
     ws.cell(1048576, 16384, " ")                  # one space in XFD1048576
     wb.save(path)
 
@@ -347,12 +339,8 @@ def test_row_numbers_are_physical_lines(tmp_path, note):
 
 def test_merged_cells_are_named(tmp_path):
     data = write_data(tmp_path, {})
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "so_lieu"
-    ws.append(["unit", "indicator", "value"])
-    for code in ("dossiers_received", "dossiers_received_online", "dossiers_resolved"):
-        ws.append(["080", code, 10])
+    wb, ws = long_form_book(*(["080", code, 10] for code in ("dossiers_received", "dossiers_received_online",
+                                                            "dossiers_resolved")))
     ws.merge_cells("A2:A4")
     wb.save(data / "periods" / "2023-10.xlsx")
     found = validate(data)

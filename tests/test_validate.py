@@ -3,7 +3,7 @@ the message naming the file, row/cell, unit and indicator."""
 
 
 import pytest
-from conftest import UNITS, cli, csv_rows, write_data
+from conftest import UNITS, cli, csv_rows, long_form_book, write_data
 
 from helpers.errors import DataError
 from helpers.validate import validate
@@ -138,14 +138,8 @@ def test_month_on_month_jump(tmp_path):
 
 
 def test_excel_long_form_names_the_cell(tmp_path):
-    import openpyxl
     data = write_data(tmp_path, {})
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "so_lieu"
-    ws.append(["unit", "indicator", "value"])
-    ws.append(["080", "dossiers_received", 100])
-    ws.append(["080", "dossiers_received_online", "1.989"])
+    wb, _ws = long_form_book(["080", "dossiers_received", 100], ["080", "dossiers_received_online", "1.989"])
     wb.save(data / "periods" / "2023-10.xlsx")
     f = only(validate(data), "bad_value")
     assert f.row == "so_lieu!C3" and f.unit == "080"
