@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,32 @@ def project_copy(tmp_path: Path) -> Path:
     for folder in ("notebooks", "data", "params"):
         shutil.copytree(ROOT / folder, proj / folder)
     return proj
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is gone for our purposes
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def wait_gone(pid: int, seconds: float = 20) -> bool:
+    """Wait for the process to end (the event itself, through a pidfd), at most ``seconds``."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        select.select([fd], [], [], seconds)
+    finally:
+        os.close(fd)
+    return not alive(pid)
 
 
 @pytest.fixture

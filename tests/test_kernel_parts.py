@@ -4,12 +4,12 @@ with their parent, the engine's registration, the --cell-timeout option."""
 from __future__ import annotations
 
 import os
-import select
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import wait_gone
 
 from helpers import kernel
 from helpers.errors import ReportError
@@ -32,17 +32,6 @@ if pid == 0:
     os._exit(0)
 time.sleep(120)
 """
-
-
-def wait_gone(pid: int, seconds: float = 20) -> bool:
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], seconds)[0])
-    finally:
-        os.close(fd)
 
 
 @linux
@@ -82,7 +71,6 @@ def test_cell_timeout_must_be_a_number_of_seconds(value, capsys, tmp_path):
         cli.main(["run", "--period", "2023-10", "--cell-timeout", value, "--out", str(tmp_path / "out")])
     assert info.value.code == 2 and "--cell-timeout" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
-
 
 
 PUBLISH = """\

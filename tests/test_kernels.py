@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
-from conftest import FORKING, forks, project_copy
+from conftest import FORKING, alive, forks, project_copy, wait_gone
 from papermill.exceptions import PapermillExecutionError
 
 from helpers import kernel
@@ -67,32 +66,6 @@ def set_value(proj: Path, month: str, unit: str, code: str, value: str) -> None:
     else:
         raise AssertionError(f"no row {unit},{code} in {path}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie is gone for our purposes
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
-def wait_gone(pid: int, seconds: float = 10) -> bool:
-    """Wait for the process to end (the event itself, through a pidfd), at most ``seconds``."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        select.select([fd], [], [], seconds)
-    finally:
-        os.close(fd)
-    return not alive(pid)
 
 
 @forks
