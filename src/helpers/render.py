@@ -27,6 +27,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Unicode, default
 from traitlets.config import Config
@@ -78,8 +80,10 @@ def _has_section_heading(source: str) -> bool:
 
 def _report_config(extra: dict | None = None) -> Config:
     """What both report formats drop: tagged cells (parameters, injected parameters,
-    ``remove``), code inputs and prompts."""
+    ``remove``), code inputs and prompts. The notebook is validated once, after all the
+    preprocessors (nbconvert's ``optimistic_validation``), instead of after each one."""
     return Config({
+        "Exporter": {"optimistic_validation": True},
         "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": set(REMOVED_CELL_TAGS)},
         "TemplateExporter": {"exclude_input": True, "exclude_input_prompt": True,
                              "exclude_output_prompt": True},
@@ -144,13 +148,29 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
         resources = dict(resources or {})
         meta = report_meta(nb, resources)
         resources["cchc"] = meta
-        html, resources = super().from_notebook_node(nb, resources, **kw)
+        html, resources = self._page(nb, resources, **kw)
         entries = resources["cchc"].get("toc") or []
         if entries and TOC_PLACEHOLDER in html:       # the Contents block's place, filled without a parse
             title = TOC_TITLES.get(meta["lang"], TOC_TITLES["vi"])
             nav = str(blocks.html_macro("contents_nav", title=title, entries=entries))
             return html.replace(TOC_PLACEHOLDER, TOC_PLACEHOLDER.replace("></", f">{nav}</"), 1), resources
         return add_table_of_contents(html, meta["lang"]), resources
+
+    def _page(self, nb, resources: dict, **kw):
+        """``HTMLExporter.from_notebook_node`` (the same filters) without its closing pass,
+        which parses the whole page again with BeautifulSoup to give an ``alt`` to images
+        that have none and a ``tabindex`` to the cells of a ``.jp-Notebook``, then writes it
+        out again (≈ 0.15 CPU-s a report). A report's images all have an ``alt`` (charts,
+        notes, nbconvert's own image outputs) and its page has no ``.jp-Notebook``: the pass
+        changed how the markup is spelled, not what it says."""
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name"))
+        self.register_filter("highlight_code",
+                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        data_types = WidgetsDataTypeFilter(notebook_metadata={}, parent=self, resources=resources)
+        data_types.metadata[data_types.notebook_path] = nb.metadata     # widget state, as nbconvert passes it
+        self.register_filter("filter_data_type", data_types)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 @functools.cache
