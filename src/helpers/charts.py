@@ -45,7 +45,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import MaxNLocator
 
-from . import fmt
+from . import fmt, textsizes
 from .figures import status_of
 
 PAGE_WIDTH = 16 / 2.54  # inches: A4 minus 2.5 cm margins
@@ -203,10 +203,16 @@ def _styled(build):
 @functools.lru_cache(maxsize=16384)
 def _metrics(text: str, family: tuple, style: str, weight, stretch, size: float, file) -> tuple:
     """Width, height and descent in points of one line, from the font file (the
-    SVG writer's own measure), once per process for each text and font."""
+    SVG writer's own measure), once per machine for each text and font (:mod:`helpers.textsizes`)."""
+    key = (text, family, style, weight, stretch, size, file)
+    known = textsizes.get(key)
+    if known is not None:
+        return known
     prop = FontProperties(family=list(family), style=style, weight=weight, stretch=stretch, size=size,
                           fname=file)
-    return text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    measured = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    textsizes.add(key, measured)
+    return measured
 
 
 def _line_width(text: str, size: float, weight: str) -> float:
@@ -848,6 +854,7 @@ def svg(fig: Figure) -> str:
         document = to_svg(fig)
     finally:
         pyplot.close(fig)
+        textsizes.save()
     return document[document.index("<svg"):]
 
 

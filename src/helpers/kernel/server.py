@@ -69,7 +69,8 @@ def preload() -> None:
 
 def warm_up() -> None:
     """Load what every report loads on its first number and its first chart:
-    Babel's locale data (Vietnamese and English) and the chart fonts."""
+    Babel's locale data (Vietnamese and English), the chart fonts and the chart
+    text sizes measured before on this machine (:mod:`helpers.textsizes`)."""
     import datetime
     from decimal import Decimal
 
@@ -86,7 +87,7 @@ def warm_up() -> None:
         ax.plot([0, 1], [0, 1], label="Năm nay")
         ax.set_title("Tỷ lệ hồ sơ", fontweight="bold")
         ax.legend()
-    charts.to_svg(fig)
+    charts.svg(fig)                 # (and writes the sizes it measured: kernels do not inherit them unsaved)
 
 
 def read_data(data_dir: str | None) -> None:
