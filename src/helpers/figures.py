@@ -223,6 +223,7 @@ class Calculator:
         self.units = ds.units
         self.month_value = lru_cache(maxsize=None)(self._month_value)
         self.version_month = lru_cache(maxsize=None)(self._version_month_value)
+        self.month_at = lru_cache(maxsize=None)(self._at)      # windows overlap: a month is read by many
 
     # -- one month ----------------------------------------------------------------
     def _month_value(self, unit: str, code: str, month: str) -> Value:
@@ -296,7 +297,7 @@ class Calculator:
         return self._input(unit, ind, period, at)
 
     def _input(self, unit: str, ind: Indicator, period: Period, at: str) -> Value:
-        months = [self._at(unit, ind.code, m, at) for m in period.month_codes()]
+        months = [self.month_at(unit, ind.code, m, at) for m in period.month_codes()]
         have = [v for v in months if v.value is not None]
         blocked = [v for v in months if not v.comparable]
         if ind.aggregation == "sum" and blocked:
