@@ -68,26 +68,28 @@ def preload() -> None:
 
 
 def warm_up() -> None:
-    """Load what every report loads on its first number and its first chart:
-    Babel's locale data (Vietnamese and English), the chart fonts and the chart
-    text sizes measured before on this machine (:mod:`helpers.textsizes`)."""
+    """Load what every report loads on its first number, chart and block: Babel's
+    locale data (Vietnamese and English); the chart fonts in every weight, style and
+    size the charts use, and the chart text sizes measured before on this machine
+    (:mod:`helpers.textsizes`), by drawing one chart of each kind; and the blocks'
+    HTML macros (a Jinja template compiled once here, not once per kernel)."""
     import datetime
     from decimal import Decimal
 
-    from matplotlib.figure import Figure
-
-    from helpers import charts, fmt
+    from helpers import blocks, charts, fmt
     for lang in ("vi", "en"):
         fmt.number(Decimal("1234.5"), lang, 1)
         fmt.percent(Decimal("12.5"), lang)
         fmt.datetime(datetime.datetime(2023, 10, 31, 8, 30), lang)
-    with charts.report_style():
-        fig = Figure(figsize=(2, 1))
-        ax = fig.subplots()
-        ax.plot([0, 1], [0, 1], label="Năm nay")
-        ax.set_title("Tỷ lệ hồ sơ", fontweight="bold")
-        ax.legend()
-    charts.svg(fig)                 # (and writes the sizes it measured: kernels do not inherit them unsaved)
+    months = [charts.month_label(m) for m in range(1, 13)]
+    # charts.svg also writes the sizes it measured: kernels must not inherit them unsaved
+    charts.svg(charts.trend_chart(months, [Decimal("41.5"), None, *[Decimal(50)] * 10], [Decimal(40)] * 12,
+                                  title="Tỷ lệ hồ sơ", unit="percent", target=Decimal(50), year=2023))
+    charts.svg(charts.comparison_chart(["Sở Nội vụ", "Huyện Bát Xát"], [Decimal("62.35"), None], title="Tỷ lệ",
+                                       unit="percent", target=Decimal(50), computed="Sở Nội vụ"))
+    charts.svg(charts.target_progress_chart([{"label": "Tỷ lệ", "value": Decimal(40), "target": Decimal(50),
+                                              "unit": "percent", "direction": "higher_better"}], title="Tiến độ"))
+    blocks.Paragraph("1.989 hồ sơ").html()          # (no Heading: it would take an anchor from the kernels)
 
 
 def read_data(data_dir: str | None) -> None:
