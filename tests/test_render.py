@@ -158,6 +158,11 @@ def test_html_keeps_outputs_and_inline_images(html):
     assert "data:image/png;base64," in html           # the reviewer's own plain matplotlib figure
 
 
+def test_every_image_has_a_text_alternative(html):
+    images = BeautifulSoup(html, "html.parser").find_all("img")
+    assert len(images) >= 2 and all(img.has_attr("alt") for img in images)   # nbconvert's own images too
+
+
 def test_toc_replaces_placeholder_and_links_sections(html):
     soup = BeautifulSoup(html, "html.parser")
     nav = soup.select_one(".cchc-toc > nav.toc")

@@ -148,7 +148,8 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
         resources = dict(resources or {})
         meta = report_meta(nb, resources)
         resources["cchc"] = meta
-        html, resources = self._page(nb, resources, **kw)
+        convert = super().from_notebook_node if _draws_images(nb) else self._page
+        html, resources = convert(nb, resources, **kw)
         entries = resources["cchc"].get("toc") or []
         if entries and TOC_PLACEHOLDER in html:       # the Contents block's place, filled without a parse
             title = TOC_TITLES.get(meta["lang"], TOC_TITLES["vi"])
@@ -160,9 +161,10 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
         """``HTMLExporter.from_notebook_node`` (the same filters) without its closing pass,
         which parses the whole page again with BeautifulSoup to give an ``alt`` to images
         that have none and a ``tabindex`` to the cells of a ``.jp-Notebook``, then writes it
-        out again (≈ 0.15 CPU-s a report). A report's images all have an ``alt`` (charts,
-        notes, nbconvert's own image outputs) and its page has no ``.jp-Notebook``: the pass
-        changed how the markup is spelled, not what it says."""
+        out again (≈ 0.15 CPU-s a report). The report's blocks and notes give every image an
+        ``alt`` and the page has no ``.jp-Notebook``: there the pass changed how the markup is
+        spelled, not what it says. (A notebook whose outputs nbconvert draws as images of its
+        own, without ``alt``, still gets the whole pass.)"""
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
         self.register_filter("highlight_code",
@@ -171,6 +173,16 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
         data_types.metadata[data_types.notebook_path] = nb.metadata     # widget state, as nbconvert passes it
         self.register_filter("filter_data_type", data_types)
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+IMAGE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+
+
+def _draws_images(nb) -> bool:
+    """Whether an output is an image that nbconvert draws itself (no HTML of ours beside it)."""
+    return any(blocks.HTML_MIME not in data and any(t in data for t in IMAGE_TYPES)
+               for cell in nb.cells if cell.cell_type == "code"
+               for data in (output.get("data") or {} for output in cell.get("outputs", [])))
 
 
 @functools.cache
