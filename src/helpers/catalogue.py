@@ -176,9 +176,7 @@ class Catalogue:
             for ref in refs:
                 if ref not in self.indicators:
                     raise CatalogueError(
-                        f"chỉ tiêu {ind.code} tham chiếu mã {ref!r} không có trong danh mục",
-                        file=self.source, indicator=ind.code,
-                        hint="thêm một dòng cho mã đó hoặc sửa numerator/denominator/parts_of/rank_field")
+                        'error.catalogue.TODO5', code=ind.code, ref=ref, file=self.source, indicator=ind.code)
 
     def __contains__(self, code) -> bool:
         return code in self.indicators
@@ -272,13 +270,12 @@ def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
         if isinstance(path_or_text, Path):
             text = path_or_text.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise CatalogueError("danh mục chỉ tiêu không phải UTF-8", file=source,
-                             hint="lưu lại tệp với mã hóa UTF-8") from None
+        raise CatalogueError('error.catalogue.TODO2', file=source) from None
     reader = csv.DictReader(text.splitlines())
     required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
     missing = required - set(reader.fieldnames or [])
     if missing:
-        raise CatalogueError(f"danh mục thiếu cột {', '.join(sorted(missing))}", file=source)
+        raise CatalogueError('error.catalogue.TODO', sorted_missing=', '.join(sorted(missing)), file=source)
     return [(i, row) for i, row in enumerate(reader, start=2)]
 
 
@@ -289,11 +286,10 @@ def _parse_rows(rows, source: str) -> dict[str, Indicator]:
         try:
             ind = Indicator(**_row_to_fields(row))
         except (ValidationError, ValueError) as exc:
-            raise CatalogueError(f"dòng danh mục không hợp lệ: {_pydantic_summary(exc)}",
-                                 file=source, row=line, indicator=code or None) from None
+            raise CatalogueError('error.catalogue.TODO4', pydantic_summary_exc=_pydantic_summary(exc), file=source,
+                                 row=line, indicator=code or None) from None
         if ind.code in out:
-            raise CatalogueError(f"mã chỉ tiêu {ind.code} bị lặp", file=source, row=line,
-                                 indicator=ind.code)
+            raise CatalogueError('error.catalogue.TODO3', code=ind.code, file=source, row=line, indicator=ind.code)
         out[ind.code] = ind
     return out
 

@@ -93,14 +93,13 @@ def _seconds(text: str) -> float:
 def _executor(executor: str | None, scheduler: str | None) -> str:
     """``--scheduler`` means Dask; with ``--executor local`` it is a mistake."""
     if scheduler and executor == "local":
-        raise ParameterError("--scheduler chỉ dùng với --executor dask",
-                             hint="bỏ --executor local, hoặc bỏ --scheduler để chạy trên máy này")
+        raise ParameterError('error.cli.TODO')
     executor = executor or ("dask" if scheduler else "local")
     if executor == "dask":
         try:
             import dask.distributed  # noqa: F401
         except ImportError:
-            raise ParameterError("chưa cài Dask", hint='pip install -e ".[dask]"') from None
+            raise ParameterError('error.cli.TODO7') from None
     return executor
 
 
@@ -121,16 +120,13 @@ def _default_period(data_dir: Path) -> Period:
     from .load import period_files
     months = sorted(p for p, _ in period_files(data_dir) if p is not None)
     if not months:
-        raise ParameterError(f"không có tệp số liệu tháng nào trong {data_dir / 'periods'}",
-                             hint="thêm periods/YYYY-MM.csv hoặc chỉ rõ --period")
+        raise ParameterError('error.cli.TODO2', data_dir=data_dir / 'periods')
     return months[-1]
 
 
 def _data_folder(path: Path, source=None) -> Path:
     if not path.is_dir():
-        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(path)!r}", file=source,
-                             hint="--data-dir tương đối so với thư mục đang đứng; sửa đường dẫn hoặc dùng "
-                                  "đường dẫn tuyệt đối")
+        raise ParameterError('error.cli.TODO3', path=str(path), file=source)
     return path
 
 
@@ -235,7 +231,7 @@ def cmd_run(args) -> int:
     formats = tuple(_split([args.formats])) or ("html", "pdf")
     bad = [f for f in formats if f not in {"html", "pdf"}]
     if bad:
-        raise ParameterError(f"định dạng không hỗ trợ: {', '.join(bad)}", hint="dùng --formats html,pdf")
+        raise ParameterError('error.cli.TODO4', bad=', '.join(bad))
     executor = _executor(args.executor, args.scheduler)
     out_dir = files.check_output_folder(cli_out(args.out))
     warnings = check_data(sets, folders, args.lang)
@@ -285,7 +281,7 @@ def closing_periods(period: Period) -> list[Period]:
 
 def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
     if path.exists() and not force:
-        raise ParameterError(f"{path} đã tồn tại", hint="dùng --force để ghi đè")
+        raise ParameterError('error.cli.TODO5', path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f'# Báo cáo CCHC {period.label("vi")}\nperiod: "{period.code}"\nunit: "{unit}"\n'
                     f'data_dir: "{data_dir}"\nlanguage: "vi"\n', encoding="utf-8")
@@ -298,14 +294,9 @@ def _write_template(period: Period, data_path: Path, unit, force) -> Path:
     target = data_path / "periods" / f"{period.code}.xlsx"
     csv_file = target.with_suffix(".csv")
     if csv_file.exists():
-        raise ParameterError(f"{csv_file} đã có số liệu tháng {period.code}; một tháng chỉ có một tệp",
-                             hint="nhập tiếp vào tệp CSV đó, hoặc chuyển nó ra khỏi periods/ rồi tạo mẫu",
-                             en=f"{csv_file} already holds {period.code}; a month has one file",
-                             hint_en="keep entering into that CSV, or move it out of periods/ first")
+        raise ParameterError('error.cli.already_holds_month_one', csv_file=csv_file, code=period.code)
     if target.exists() and not force:
-        raise ParameterError(f"{target} đã tồn tại", hint="dùng --force để tạo lại (tệp cũ được sao lưu)",
-                             en=f"{target} already exists", hint_en="use --force to make it again (the old "
-                             "file is backed up)")
+        raise ParameterError('error.cli.already_exists', target=target)
     ds = load_data(data_path)
     backup = backup_file(target, data_path) if target.exists() else None
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
@@ -335,7 +326,7 @@ def backup_file(path: Path, data_dir: Path) -> Path:
 def cmd_template(args) -> int:
     period = Period.parse(args.period)
     if period.kind != "month":
-        raise ParameterError("mẫu nhập liệu lập theo tháng", hint="ví dụ: cchc-report template 2023-11")
+        raise ParameterError('error.cli.TODO6')
     data_path = cli_path(args.data_dir, "data")
     console.print(f"đã tạo {_write_template(period, data_path, args.unit, args.force)}", markup=False)
     return 0

@@ -33,7 +33,6 @@ def read(nb, source: str = "") -> dict:
             if isinstance(data, dict):
                 missing = [k for k in REQUIRED if k not in data]
                 if missing:
-                    raise ReportError(f"kết quả gắn trong sổ tay thiếu {', '.join(missing)}", file=source or None)
+                    raise ReportError('error.glue.TODO2', missing=', '.join(missing), file=source or None)
                 return dict(data)
-    raise ReportError("sổ tay không gắn kết quả báo cáo (MIME " + MIME_TYPE + ")", file=source or None,
-                      hint="ô cuối của sổ tay phải gọi report.glue()")
+    raise ReportError('error.glue.TODO', mime_type=MIME_TYPE, file=source or None)

@@ -87,8 +87,8 @@ def check_province(code: str, source: str) -> str:
     known = provinces(source)
     code = code.strip().zfill(2) if code.strip().isdigit() else code.strip()
     if code not in known:
-        raise ParameterError(f"mã tỉnh {code!r} không có trong danh mục {source}; mã hợp lệ: "
-                             + ", ".join(f"{c} {n}" for c, n in sorted(known.items())))
+        raise ParameterError('error.official.TODO', code=code, source=source,
+                             f_for_c_n_in_sorted_know=', '.join((f'{c} {n}' for c, n in sorted(known.items()))))
     return code
 
 
@@ -170,7 +170,7 @@ def legacy_units(province: str, current: list[Unit]) -> list[Unit]:
 
 def build_units(province: str, legacy: bool = False, source: str = SOURCES[0]) -> list[Unit]:
     if source not in SOURCES:
-        raise ParameterError(f"nguồn danh mục {source!r} không hỗ trợ", hint="dùng " + " hoặc ".join(SOURCES))
+        raise ParameterError('error.official.TODO2', source=source, sources=' hoặc '.join(SOURCES))
     province = check_province(province, source)
     current = current_units(province, source, MERGER_DAY if legacy else None)
     return (legacy_units(province, current) if legacy else []) + current

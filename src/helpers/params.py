@@ -95,10 +95,7 @@ def _refuse_references(text: str, path: Path) -> None:
     for token in yaml.scan(text, Loader=yaml.SafeLoader):
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
             mark = token.start_mark
-            raise ParameterError("tệp tham số không được dùng neo, tham chiếu hay thẻ YAML (&, *, !)", file=path,
-                                 row=mark.line + 1, hint='chỉ ghi các dòng dạng khóa: giá trị, ví dụ period: "2023-10"',
-                                 en="the parameters file must not use YAML anchors, aliases or tags (&, *, !)",
-                                 hint_en='write only key: value lines, e.g. period: "2023-10"')
+            raise ParameterError('error.params.parameters_file_must_yaml', file=path, row=mark.line + 1)
 
 
 MAX_PARAMS_BYTES = 64 * 1024         # four lines of YAML; anything near this is not a parameters file
@@ -110,14 +107,11 @@ def read_params_file(path) -> dict:
     a few hundred bytes into gigabytes), it is refused; values must be plain (no lists, no maps)."""
     path = Path(path)
     if not path.is_file():
-        raise ParameterError("không tìm thấy tệp tham số", file=path, en="parameters file not found")
+        raise ParameterError('error.params.parameters_file_found', file=path)
     size = path.stat().st_size
     if size > MAX_PARAMS_BYTES:
-        raise ParameterError(f"tệp tham số quá lớn ({size // 1024} KB; tối đa {MAX_PARAMS_BYTES // 1024} KB)",
-                             file=path, hint='tệp tham số chỉ gồm vài dòng, ví dụ: period: "2023-10"',
-                             en=f"the parameters file is too large ({size // 1024} KB; at most "
-                                f"{MAX_PARAMS_BYTES // 1024} KB)",
-                             hint_en='it holds a few lines, e.g. period: "2023-10"')
+        raise ParameterError('error.params.parameters_file_too_large', size_1024=size // 1024,
+                             max_params_bytes_1024=MAX_PARAMS_BYTES // 1024, file=path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
         _refuse_references(text, path)
@@ -125,21 +119,15 @@ def read_params_file(path) -> dict:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise ParameterError(f"tệp tham số không đọc được ({problem})",
-                             file=path, row=None if mark is None else mark.line + 1,
-                             hint='viết dạng YAML, ví dụ: period: "2023-10"',
-                             en=f"cannot read the parameters file ({problem})",
-                             hint_en='write YAML, e.g. period: "2023-10"') from None
+        raise ParameterError('error.params.cannot_read_parameters_file', problem=problem, file=path,
+                             row=None if mark is None else mark.line + 1) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ParameterError("tệp tham số phải là các cặp khóa: giá trị", file=path,
-                             en="the parameters file must be key: value lines")
+        raise ParameterError('error.params.parameters_file_must_key', file=path)
     for key, value in data.items():
         if not isinstance(key, str) or isinstance(value, (dict, list, set, tuple)):
-            raise ParameterError(f"tham số {key!r} phải là một giá trị đơn (chuỗi hoặc số), không phải danh sách "
-                                 "hay bảng", file=path,
-                                 en=f"parameter {key!r} must be a single value (text or number), not a list or map")
+            raise ParameterError('error.params.parameter_must_single_value', key_value=key, file=path)
     return data
 
 
@@ -174,8 +162,7 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
     (a caller checking many sets reads the units once and calls :func:`check_unit`)."""
     params = resolve(values, root, source)
     if not params.data_dir.is_dir():
-        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(params.data_dir)!r}", file=source,
-                             hint="sửa data_dir hoặc dùng --data-dir (tương đối so với thư mục đang đứng)")
+        raise ParameterError('error.params.TODO2', data_dir=str(params.data_dir), file=source)
     check_unit(params, units_of(params.data_dir), source)
     return params
 
@@ -198,9 +185,8 @@ def _exists_in_period(units, params: ReportParams, source) -> None:
     if any(v.valid_in(m) for v in versions for m in months):
         return
     spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in versions)
-    raise ParameterError(f"đơn vị {params.unit} không có hiệu lực trong kỳ {params.period.code} (hiệu lực: {spans})",
-                         file=source, hint="chọn một kỳ trong thời gian hiệu lực của đơn vị; báo cáo cấp huyện "
-                                           "kết thúc ở tháng 6/2025")
+    raise ParameterError('error.params.TODO', unit_code=params.unit, code=params.period.code, spans=spans,
+                         file=source)
 
 
 def _summary(exc: ValidationError) -> str:

@@ -58,8 +58,7 @@ class Period:
                 return cls(year, 6 * h - 5, 6 * h, "half")
             return cls(year, 1, 12, "year")
         raise ParameterError(
-            f"kỳ báo cáo không hợp lệ: {s!r}",
-            hint="dùng YYYY-MM (2023-10), YYYY-Qn (2023-Q3), YYYY-H1/H2 hoặc YYYY (2023)")
+            'error.periods.TODO', s=s)
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":

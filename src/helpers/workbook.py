@@ -29,6 +29,7 @@ from pathlib import Path
 from . import fmt
 from .catalogue import AREAS, SHEET_ORDER
 from .findings import ERROR, Finding
+from .text import LANG, Msg, PerLanguage, t
 from .periods import Period, month_of_file
 
 FORMAT_NAME = "cchc_entry_workbook"
@@ -101,8 +102,7 @@ def _period(period) -> Period:
     p = Period.parse(period)
     if p.kind != "month":
         from .errors import ParameterError
-        raise ParameterError(f"mẫu nhập số liệu là theo tháng; {p.code!r} không phải một tháng",
-                             hint="dùng dạng YYYY-MM, ví dụ 2023-11")
+        raise ParameterError('error.workbook.TODO', code=p.code)
     return p
 
 
@@ -128,14 +128,12 @@ def workbook_units(units, period, unit: str | None = None) -> list:
         chosen = list(units)
     else:
         if str(unit) not in units:
-            raise ParameterError(f"mã đơn vị {str(unit)!r} không có trong units.csv",
-                                 hint="dùng một mã trong cột code của units.csv")
+            raise ParameterError('error.workbook.TODO3', unit_code=str(unit))
         month = p.end.code                  # the version of the unit (and its children) in the month
         chosen = [units.get(str(unit), month) or units[str(unit)]] + list(units.children(str(unit), month))
     out = [u for u in chosen if _valid_in(u, first, last)]
     if not out:
-        raise ParameterError(f"không có đơn vị nào còn hoạt động trong {p.label('vi')} "
-                             "(xem valid_from/valid_to trong units.csv)")
+        raise ParameterError('error.workbook.TODO2', p=PerLanguage(p.label, LANG))
     return out
 
 
@@ -492,10 +490,9 @@ def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str) -> 
 # =====================================================================================
 # reading
 # =====================================================================================
-def _problem(shown, cell, vi, en):
+def _problem(shown, cell, msg: Msg):
     from .load import FileProblem
-    return FileProblem(Finding(severity=ERROR, check="workbook_layout", message_vi=vi, message_en=en,
-                               file=shown, row=cell))
+    return FileProblem(Finding(severity=ERROR, check="workbook_layout", msg=msg, file=shown, row=cell))
 
 
 def _text(value) -> str:
@@ -506,10 +503,9 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _redo(period_code) -> tuple[str, str]:
+def _redo(period_code) -> Msg:
     cmd = f"`cchc-report template {period_code}`" if period_code else "`cchc-report template YYYY-MM`"
-    return (f"tải lại mẫu bằng {cmd} rồi chép số liệu sang (Dán đặc biệt → Giá trị)",
-            f"make a fresh template with {cmd} and copy the figures over (Paste Special → Values)")
+    return Msg('finding.workbook.make_fresh_template_copy', cmd=cmd)
 
 
 def _read_meta(wb, shown):
@@ -520,8 +516,7 @@ def _read_meta(wb, shown):
     rows = [tuple(r) for r in bounded_rows(ws, max_col=12)]
     redo = _redo(None)
     bad = _problem(shown, f"{META_SHEET}!A1",
-                   f"trang tính ẩn {META_SHEET!r} (thông tin bố cục của mẫu) bị sửa hoặc hỏng; {redo[0]}",
-                   f"the hidden sheet {META_SHEET!r} (the template's layout) was changed or is broken; {redo[1]}")
+                   Msg('finding.workbook.hidden_sheet_template_layout', meta_sheet=META_SHEET, redo=redo))
     if not rows or _text(rows[0][0] if rows[0] else None) != FORMAT_NAME:
         raise bad
     version = rows[0][1] if len(rows[0]) > 1 else None
@@ -531,10 +526,7 @@ def _read_meta(wb, shown):
         raise bad from None
     if version > FORMAT_VERSION:
         raise _problem(shown, f"{META_SHEET}!B1",
-                       f"mẫu được tạo bởi phiên bản cchc-report mới hơn (định dạng {version}); "
-                       "cập nhật cchc-report rồi chạy lại",
-                       f"the workbook was made by a newer cchc-report (format {version}); update "
-                       "cchc-report and run again")
+                       Msg('finding.workbook.workbook_was_made_newer', version=version))
     meta = {"sheets": [], "cells": {}}
     section = None
     header = None
@@ -579,12 +571,9 @@ def _check_period(meta, shown):
     made = Period.parse(wanted)
     raise _problem(
         shown, f"{META_SHEET}!B2",
-        f"tệp này là mẫu của {made.label('vi')} nhưng tên tệp là {Path(str(shown)).name}: nếu số liệu là "
-        f"của {named.label('vi')}, tạo mẫu mới bằng `cchc-report template {named.code}` rồi chép số liệu "
-        f"sang; nếu là của {made.label('vi')}, đổi tên tệp thành {made.code}.xlsx",
-        f"this is the template for {made.label('en')} but the file is named {Path(str(shown)).name}: if the "
-        f"figures are for {named.label('en')}, make a new template with `cchc-report template {named.code}` "
-        f"and copy them over; if they are for {made.label('en')}, rename the file to {made.code}.xlsx")
+        Msg('finding.workbook.template_but_file_named', made=PerLanguage(made.label, LANG),
+            name=Path(str(shown)).name, named=PerLanguage(named.label, LANG), code=named.code,
+            code2=made.code))
 
 
 def _percent_typed(cell) -> bool:
@@ -624,17 +613,11 @@ def _check_sheets(wb, meta, shown, redo) -> None:
         if name in present:
             continue
         if strangers:
-            hint_vi = (f"có phải trang tính {strangers[0]!r} là {name!r} đã bị đổi tên? Đổi lại tên thành "
-                       f"{name!r}, hoặc {redo[0]}")
-            hint_en = f"is sheet {strangers[0]!r} the renamed {name!r}? Rename it back to {name!r}, or {redo[1]}"
+            hint = Msg("finding.workbook.renamed_sheet", stranger=strangers[0], name=name, redo=redo)
         else:
-            hint_vi, hint_en = redo
-        raise _problem(
-            shown, None,
-            f"không tìm thấy trang tính {name!r} (đã bị đổi tên hoặc xóa); các trang tính hiện có: "
-            f"{', '.join(repr(s) for s in listed)}; {hint_vi}",
-            f"sheet {name!r} is missing (renamed or deleted); the sheets are: "
-            f"{', '.join(repr(s) for s in listed)}; {hint_en}")
+            hint = redo
+        raise _problem(shown, None, Msg("finding.workbook.missing_sheet", name=name,
+                                        listed=", ".join(repr(s) for s in listed), hint=hint))
 
 
 class _SheetReader:
@@ -666,8 +649,9 @@ class _SheetReader:
         from openpyxl.utils import get_column_letter
         return f"{self.name}!{get_column_letter(c)}{r}"
 
-    def fail(self, r, c, vi, en, join="; "):
-        return _problem(self.shown, self.ref(r, c), f"{vi}{join}{self.redo[0]}", f"{en}{join}{self.redo[1]}")
+    def fail(self, r, c, problem: Msg, join="; "):
+        return _problem(self.shown, self.ref(r, c), Msg("finding.workbook.then_redo", problem=problem, join=join,
+                                                        redo=self.redo))
 
     # -- the indicator-code column ------------------------------------------------------
     def row_codes(self) -> dict:
@@ -682,41 +666,26 @@ class _SheetReader:
             if elsewhere:
                 there = self.ref(r, elsewhere[0])
                 raise self.fail(r, c,
-                                f"cột mã chỉ tiêu đã bị di chuyển: mã {code!r} phải ở ô {here} nhưng nằm ở "
-                                f"{there}; không chèn, xóa hay di chuyển cột",
-                                f"the indicator-code column was moved: code {code!r} belongs in {here} but "
-                                f"is in {there}; do not insert, delete or move columns")
+                                Msg('finding.workbook.indicator_code_column_was', code=code, here=here, there=there))
             moved = [k for k in sorted(self.grid) if k != r and self.text(k, c) == code]
             if moved:
                 there = self.ref(moved[0], c)
                 raise self.fail(r, c,
-                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng mã này nằm ở {there}: các "
-                                "dòng đã bị chèn, xóa hoặc di chuyển",
-                                f"cell {here} should hold indicator code {code!r} but the code is in "
-                                f"{there}: rows were inserted, deleted or moved")
+                                Msg('finding.workbook.cell_should_hold_indicator2', here=here, code=code,
+                                    there=there))
             if found == "":
                 raise self.fail(r, c,
-                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng để trống (có thể đã chèn, "
-                                "xóa hoặc di chuyển dòng, cột)",
-                                f"cell {here} should hold indicator code {code!r} but is empty (rows or "
-                                "columns inserted, deleted or moved?)")
+                                Msg('finding.workbook.cell_should_hold_indicator3', here=here, code=code))
             if found in every:
                 raise self.fail(r, c,
-                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng là {found!r}: các dòng đã "
-                                "bị chèn, xóa hoặc sắp xếp lại",
-                                f"cell {here} should hold indicator code {code!r} but holds {found!r}: rows "
-                                "were inserted, deleted or re-ordered")
+                                Msg('finding.workbook.cell_should_hold_indicator4', here=here, code=code,
+                                    found=found))
             if not _CODE_LIKE.match(found):
                 raise self.fail(r, c,
-                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng là {found!r}: cột mã chỉ "
-                                "tiêu (cột A) đã bị xóa hoặc di chuyển, hoặc dòng đã bị chèn, xóa",
-                                f"cell {here} should hold indicator code {code!r} but holds {found!r}: the "
-                                "indicator-code column was deleted or moved, or rows were inserted or deleted")
+                                Msg('finding.workbook.cell_should_hold_indicator5', here=here, code=code,
+                                    found=found))
             raise self.fail(r, c,
-                            f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng đã bị sửa thành {found!r}; sửa "
-                            f"lại thành {code!r} hoặc",
-                            f"cell {here} should hold indicator code {code!r} but was changed to "
-                            f"{found!r}; change it back to {code!r} or", join=" ")
+                            Msg('finding.workbook.cell_should_hold_indicator', here=here, code=code, found=found), join=" ")
         return out
 
     # -- the unit-code header row -------------------------------------------------------
@@ -730,23 +699,18 @@ class _SheetReader:
             same_col = [k for k in sorted(self.grid) if k != r and self.text(k, c) == code]
             same_row = [k for k in range(1, self.width + 1) if k != c and self.text(r, k) == code]
             if same_col:
-                vi = f"mã này nay nằm ở ô {self.ref(same_col[0], c)}: đã chèn hoặc xóa dòng phía trên"
-                en = f"it is now in {self.ref(same_col[0], c)}: rows were inserted or deleted above"
+                why = Msg("finding.workbook.unit_code_row_moved", there=self.ref(same_col[0], c))
             elif same_row:
-                vi = f"mã này nay nằm ở ô {self.ref(r, same_row[0])}: đã chèn, xóa hoặc di chuyển cột"
-                en = f"it is now in {self.ref(r, same_row[0])}: columns were inserted, deleted or moved"
+                why = Msg("finding.workbook.unit_code_column_moved", there=self.ref(r, same_row[0]))
             elif found == "":
-                vi, en = "ô để trống (đã xóa mã, hoặc chèn, xóa, di chuyển cột?)", \
-                    "the cell is empty (code deleted, or columns inserted, deleted or moved?)"
+                why = Msg('finding.workbook.cell_empty_code_deleted')
             elif found in every:
-                vi = f"ô chứa {found!r} (mã của cột khác): các cột đã bị di chuyển"
-                en = f"it holds {found!r} (another column's code): columns were moved"
+                why = Msg("finding.workbook.unit_code_other_column", found=found)
             else:
                 out[c] = found      # an edited code: the loader names it if it is unknown
                 continue
             here = self.ref(r, c)
-            raise self.fail(r, c, f"ô {here} phải chứa mã đơn vị {code!r}; {vi}",
-                            f"cell {here} should hold unit code {code!r}; {en}")
+            raise self.fail(r, c, Msg('finding.workbook.cell_should_hold_unit', here=here, code=code, why=why))
         return out
 
     # -- the figures ----------------------------------------------------------------------
