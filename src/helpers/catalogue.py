@@ -176,7 +176,7 @@ class Catalogue:
             for ref in refs:
                 if ref not in self.indicators:
                     raise CatalogueError(
-                        'error.catalogue.TODO5', code=ind.code, ref=ref, file=self.source, indicator=ind.code)
+                        'error.catalogue.unknown_reference', code=ind.code, ref=ref, file=self.source, indicator=ind.code)
 
     def __contains__(self, code) -> bool:
         return code in self.indicators
@@ -270,12 +270,12 @@ def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
         if isinstance(path_or_text, Path):
             text = path_or_text.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise CatalogueError('error.catalogue.TODO2', file=source) from None
+        raise CatalogueError('error.catalogue.not_utf8', file=source) from None
     reader = csv.DictReader(text.splitlines())
     required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
     missing = required - set(reader.fieldnames or [])
     if missing:
-        raise CatalogueError('error.catalogue.TODO', sorted_missing=', '.join(sorted(missing)), file=source)
+        raise CatalogueError('error.catalogue.missing_column', sorted_missing=', '.join(sorted(missing)), file=source)
     return [(i, row) for i, row in enumerate(reader, start=2)]
 
 
@@ -286,10 +286,10 @@ def _parse_rows(rows, source: str) -> dict[str, Indicator]:
         try:
             ind = Indicator(**_row_to_fields(row))
         except (ValidationError, ValueError) as exc:
-            raise CatalogueError('error.catalogue.TODO4', pydantic_summary_exc=_pydantic_summary(exc), file=source,
+            raise CatalogueError('error.catalogue.bad_row', pydantic_summary_exc=_pydantic_summary(exc), file=source,
                                  row=line, indicator=code or None) from None
         if ind.code in out:
-            raise CatalogueError('error.catalogue.TODO3', code=ind.code, file=source, row=line, indicator=ind.code)
+            raise CatalogueError('error.catalogue.duplicate_code', code=ind.code, file=source, row=line, indicator=ind.code)
         out[ind.code] = ind
     return out
 

@@ -467,7 +467,7 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     """Read the folder. ``months`` limits which monthly files are read (codes)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise ParameterError('error.load.TODO', data_dir=str(data_dir))
+        raise ParameterError('error.load.no_data_dir', data_dir=str(data_dir))
     try:
         catalogue = catalogue or load_catalogue(data_dir)
     except CatalogueError as exc:

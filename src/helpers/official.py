@@ -26,7 +26,6 @@ from .units import COLUMNS, Unit
 MERGER_DAY = "2025-07-01"
 LAST_LEGACY_DAY = "2025-06-30"
 SOURCES = ("vietnam-provinces", "vietnamadminunits")
-_EXTRA_HINT = 'cài gói danh mục đơn vị: pip install -e ".[units]"'
 _TYPES_EN = {"Tỉnh": "Province", "Thành phố": "City", "Huyện": "District", "Quận": "District",
              "Thị xã": "Town", "Xã": "Commune", "Phường": "Ward", "Thị trấn": "Township", "Đặc khu": "Special Zone"}
 
@@ -43,7 +42,7 @@ def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
-        raise ParameterError(f"chưa cài gói {dist}", hint=_EXTRA_HINT) from None
+        raise ParameterError("error.official.not_installed", dist=dist) from None
 
 
 def source_label(source: str) -> str:
@@ -87,7 +86,7 @@ def check_province(code: str, source: str) -> str:
     known = provinces(source)
     code = code.strip().zfill(2) if code.strip().isdigit() else code.strip()
     if code not in known:
-        raise ParameterError('error.official.TODO', code=code, source=source,
+        raise ParameterError('error.official.unknown_province', code=code, source=source,
                              f_for_c_n_in_sorted_know=', '.join((f'{c} {n}' for c, n in sorted(known.items()))))
     return code
 
@@ -170,7 +169,7 @@ def legacy_units(province: str, current: list[Unit]) -> list[Unit]:
 
 def build_units(province: str, legacy: bool = False, source: str = SOURCES[0]) -> list[Unit]:
     if source not in SOURCES:
-        raise ParameterError('error.official.TODO2', source=source, sources=' hoặc '.join(SOURCES))
+        raise ParameterError('error.official.unknown_source', source=source, sources=' hoặc '.join(SOURCES))
     province = check_province(province, source)
     current = current_units(province, source, MERGER_DAY if legacy else None)
     return (legacy_units(province, current) if legacy else []) + current

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, Val
 
 from .errors import ParameterError
 from .periods import Period
+from .text import Msg
 from .units import valid_code
 
 PROJECT_ROOT_MARKERS = ("pyproject.toml",)
@@ -162,7 +163,7 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
     (a caller checking many sets reads the units once and calls :func:`check_unit`)."""
     params = resolve(values, root, source)
     if not params.data_dir.is_dir():
-        raise ParameterError('error.params.TODO2', data_dir=str(params.data_dir), file=source)
+        raise ParameterError('error.params.no_data_dir', data_dir=str(params.data_dir), file=source)
     check_unit(params, units_of(params.data_dir), source)
     return params
 
@@ -171,9 +172,9 @@ def check_unit(params: ReportParams, units, source=None) -> None:
     """The unit must be one of the folder's ``units`` (None: unreadable, reported by the data checks)."""
     if units is not None and params.unit not in units:
         hint = units.suggest(params.unit)
-        raise ParameterError(
-            f"đơn vị {params.unit!r} không có trong {params.data_dir / 'units.csv'}", file=source,
-            hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv")
+        raise ParameterError("error.params.unknown_unit", unit_code=params.unit, units_file=params.data_dir / "units.csv",
+                             guess=Msg("error.params.did_you_mean", hint=hint) if hint else Msg("error.params.see_units"),
+                             file=source)
     if units is not None:
         _exists_in_period(units, params, source)
 
@@ -185,7 +186,7 @@ def _exists_in_period(units, params: ReportParams, source) -> None:
     if any(v.valid_in(m) for v in versions for m in months):
         return
     spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in versions)
-    raise ParameterError('error.params.TODO', unit_code=params.unit, code=params.period.code, spans=spans,
+    raise ParameterError('error.params.unit_not_valid', unit_code=params.unit, code=params.period.code, spans=spans,
                          file=source)
 
 

@@ -375,7 +375,7 @@ def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
                 for name, data in files.items():
                     path = Path(tmp, name)
                     if not path.resolve().is_relative_to(Path(tmp).resolve()):
-                        raise ReportError('error.render.TODO', name=name)
+                        raise ReportError('error.render.bad_image_name', name=name)
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(data if isinstance(data, bytes) else str(data).encode("utf-8"))
                 main = Path(tmp, "main.typ")
@@ -383,7 +383,7 @@ def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
                 return typst_compiler().compile(input=str(main), root=tmp, format="pdf")
     except typst.TypstError as exc:
         where = (exc.diagnostic or "").strip().splitlines()[:8]
-        raise ReportError(f"không tạo được PDF (Typst): {exc.message}", hint="\n".join(where)) from None
+        raise ReportError("error.render.typst", message=exc.message, diagnostic="\n".join(where)) from None
 
 
 def typst_document(items, *, lang: str = "vi", title: str | None = None) -> str:

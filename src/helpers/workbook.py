@@ -102,7 +102,7 @@ def _period(period) -> Period:
     p = Period.parse(period)
     if p.kind != "month":
         from .errors import ParameterError
-        raise ParameterError('error.workbook.TODO', code=p.code)
+        raise ParameterError('error.workbook.needs_month', code=p.code)
     return p
 
 
@@ -128,12 +128,12 @@ def workbook_units(units, period, unit: str | None = None) -> list:
         chosen = list(units)
     else:
         if str(unit) not in units:
-            raise ParameterError('error.workbook.TODO3', unit_code=str(unit))
+            raise ParameterError('error.workbook.unknown_unit', unit_code=str(unit))
         month = p.end.code                  # the version of the unit (and its children) in the month
         chosen = [units.get(str(unit), month) or units[str(unit)]] + list(units.children(str(unit), month))
     out = [u for u in chosen if _valid_in(u, first, last)]
     if not out:
-        raise ParameterError('error.workbook.TODO2', p=PerLanguage(p.label, LANG))
+        raise ParameterError('error.workbook.no_active_units', p=PerLanguage(p.label, LANG))
     return out
 
 
