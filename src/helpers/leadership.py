@@ -15,7 +15,7 @@ from typing import Optional
 
 from . import fmt
 from .catalogue import AREAS, Indicator
-from .figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_COMPARABLE_LABEL, NOT_MET, ON_TRACK, Calculator, Figure, Value
+from .figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_MET, ON_TRACK, Calculator, Figure, Value
 from .findings import Finding
 from .periods import Period
 from .text import t
@@ -63,7 +63,7 @@ def change_text(fig: Figure, other: Value, lang: str) -> str:
     """The difference to another figure: places for ranks, points for rates, signed numbers otherwise."""
     ind = fig.indicator
     if not (other.comparable and fig.current.comparable):       # before a merger, what does not add up
-        return NOT_COMPARABLE_LABEL["en" if lang == "en" else "vi"]
+        return t(lang, "figures.not_comparable")
     if ind.kind == "rank":
         return places_text(fig.rank_change(other), lang)
     if fig.current.value is None or other.value is None:
@@ -74,7 +74,7 @@ def change_text(fig: Figure, other: Value, lang: str) -> str:
 def ytd_change_text(fig: Figure, lang: str) -> str:
     ind = fig.indicator
     if not (fig.ytd.comparable and fig.ytd_last_year.comparable):
-        return NOT_COMPARABLE_LABEL["en" if lang == "en" else "vi"]
+        return t(lang, "figures.not_comparable")
     if ind.kind == "rank":
         if fig.ytd.value is None or fig.ytd_last_year.value is None:
             return fmt.NA["vi"]

@@ -34,10 +34,10 @@ from traitlets.config import Config
 from . import blocks
 from .errors import ReportError
 from .kernel.lifetime import temporary_prefix
+from .text import t
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
-TOC_TITLES = {"vi": "Mục lục", "en": "Contents"}
 TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
 TYPST_PRIORITY = [blocks.TYPST_MIME, "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"]
 
@@ -147,7 +147,7 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         entries = resources["cchc"].get("toc") or []
         if entries and TOC_PLACEHOLDER in html:       # the Contents block's place, filled without a parse
-            title = TOC_TITLES.get(meta["lang"], TOC_TITLES["vi"])
+            title = t(meta["lang"], "report.toc")
             nav = str(blocks.html_macro("contents_nav", title=title, entries=entries))
             return html.replace(TOC_PLACEHOLDER, TOC_PLACEHOLDER.replace("></", f">{nav}</"), 1), resources
         return add_table_of_contents(html, meta["lang"]), resources
@@ -185,7 +185,7 @@ def add_table_of_contents(html: str, lang: str = "vi") -> str:
     if not headings:
         return html
     _give_unique_ids(soup, headings)
-    nav = _toc_nav(soup, headings, TOC_TITLES.get(lang, TOC_TITLES["vi"]))
+    nav = _toc_nav(soup, headings, t(lang, "report.toc"))
     _place_toc(content, nav)
     return str(soup)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__, blocks, charts, fmt, leadership
 from .catalogue import AREAS, Indicator
 from .errors import DataError
-from .figures import STATUS_LABELS, Calculator, Figure
+from .figures import Calculator, Figure
 from .findings import Finding
 from .findings import errors as only_errors
 from .inputs import input_files, sha256, shown
@@ -164,7 +164,7 @@ class Report:
 
     # -- figures tables ----------------------------------------------------------------------------
     def _status_cell(self, status: str) -> blocks.Cell:
-        return blocks.Cell(STATUS_LABELS["en" if self.lang == "en" else "vi"][status], status=status)
+        return blocks.Cell(t(self.lang, f"status.{status}"), status=status)
 
     def _show(self, value, ind: Indicator, fig: Figure | None = None) -> str:
         if ind.kind == "rank" and fig is not None and value is not None:

@@ -72,8 +72,8 @@ class Unit:
 
 
 def _month_label(day: _dt.date, lang: str) -> str:
-    from .periods import EN_MONTHS
-    return f"{EN_MONTHS[day.month - 1]} {day.year}" if lang == "en" else f"tháng {day.month}/{day.year}"
+    from .periods import month_label
+    return month_label(day.month, day.year, lang)
 
 
 def valid_code(code: str) -> bool:
