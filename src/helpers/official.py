@@ -21,6 +21,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from .errors import ParameterError
+from .text import LANG, PerLanguage, t
 from .units import COLUMNS, Unit
 
 MERGER_DAY = "2025-07-01"
@@ -169,7 +170,7 @@ def legacy_units(province: str, current: list[Unit]) -> list[Unit]:
 
 def build_units(province: str, legacy: bool = False, source: str = SOURCES[0]) -> list[Unit]:
     if source not in SOURCES:
-        raise ParameterError('error.official.unknown_source', source=source, sources=' hoặc '.join(SOURCES))
+        raise ParameterError('error.official.unknown_source', source=source, sources=PerLanguage(_either, LANG))
     province = check_province(province, source)
     current = current_units(province, source, MERGER_DAY if legacy else None)
     return (legacy_units(province, current) if legacy else []) + current
@@ -203,19 +204,22 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def _either(lang: str) -> str:
+    return f" {t(lang, 'official.or')} ".join(SOURCES)
+
+
 def write_units(path: Path, units: list[Unit]) -> tuple[Path, str]:
     """Write ``units.csv``; an existing file that differs (an analyst may have edited
     it) is never overwritten: the new list goes beside it as ``units.new.csv``."""
     text = render(units)
     if not path.exists():
         _atomic_write(path, text)
-        return path, f"đã tạo {path} ({len(units)} dòng)"
+        return path, t("vi", "official.written", path=path, n=len(units))
     old = path.read_text(encoding="utf-8-sig")
     if old == text:
-        return path, f"{path} đã đúng theo danh mục, không thay đổi"
+        return path, t("vi", "official.unchanged", path=path)
     beside = path.with_name(path.stem + ".new" + path.suffix)
     _atomic_write(beside, text)
     old_rows, new_rows = set(old.splitlines()[1:]), set(text.splitlines()[1:])
-    return beside, (f"{path} đã có và khác danh mục ({len(old_rows - new_rows)} dòng chỉ có trong tệp hiện tại, "
-                    f"{len(new_rows - old_rows)} dòng chỉ có trong danh mục): KHÔNG ghi đè; danh sách mới ghi "
-                    f"vào {beside} — so sánh hai tệp và chép những dòng cần lấy")
+    return beside, t("vi", "official.differs", path=path, only_file=len(old_rows - new_rows),
+                     only_list=len(new_rows - old_rows), beside=beside)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, Val
 
 from .errors import ParameterError
 from .periods import Period
-from .text import Msg
+from .text import LANG, Msg, PerLanguage, t
 from .units import valid_code
 
 PROJECT_ROOT_MARKERS = ("pyproject.toml",)
@@ -27,8 +27,7 @@ DEFAULTS = {"period": "2023-10", "unit": "10", "data_dir": "data", "language": "
 def _absolute(value) -> Path:
     path = Path(value)
     if not path.is_absolute():
-        raise ValueError(f"data_dir {str(value)!r} chưa được xác định (cần đường dẫn tuyệt đối; "
-                         "dùng params.resolve)")
+        raise ValueError(Msg("error.params.relative_data_dir", data_dir=str(value)))
     return path
 
 
@@ -51,7 +50,7 @@ class ReportParams(BaseModel):
     def _unit(cls, v):
         code = str(v).strip()
         if not valid_code(code):
-            raise ValueError(f"mã đơn vị {code!r} không hợp lệ (chỉ chữ, số, '-', '_', '.' không đứng đầu)")
+            raise ValueError(Msg("error.params.bad_unit_code", code=code))
         return code
 
     @property
@@ -141,7 +140,7 @@ def resolve(values: dict, root=None, source=None) -> ReportParams:
     try:
         return ReportParams(**values)
     except ValidationError as exc:
-        raise ParameterError(_summary(exc), file=source) from None
+        raise ParameterError("error.params.invalid", problems=PerLanguage(_summary, exc, LANG), file=source) from None
     except ParameterError as exc:
         exc.file = exc.file or (None if source is None else str(source))
         raise
@@ -190,14 +189,17 @@ def _exists_in_period(units, params: ReportParams, source) -> None:
                          file=source)
 
 
-def _summary(exc: ValidationError) -> str:
+def _summary(exc: ValidationError, lang: str = "vi") -> str:
     parts = []
     for err in exc.errors():
         name = ".".join(str(x) for x in err.get("loc", ()))
+        error = (err.get("ctx") or {}).get("error")
         if err.get("type") == "extra_forbidden":
-            parts.append(f"tham số không hợp lệ {name!r} (chỉ dùng period, unit, data_dir, language)")
+            parts.append(t(lang, "error.params.unknown_name", name=name))
         elif name == "language":
-            parts.append("language phải là 'vi' hoặc 'en'")
+            parts.append(t(lang, "error.params.bad_language"))
+        elif isinstance(error, ValueError) and error.args and isinstance(error.args[0], Msg):
+            parts.append(f"{name}: {error.args[0].text(lang)}")
         else:
             msg = err.get("msg", "").removeprefix("Value error, ")
             parts.append(f"{name}: {msg}")
