@@ -15,38 +15,25 @@ from typing import Literal, NamedTuple, Optional
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from .errors import CatalogueError
+from .text import t
 
 
 class Area(NamedTuple):
-    """A reform area: its report heading and its entry-workbook sheet, in both languages."""
-    vi: str
-    en: str
-    sheet_vi: str
-    sheet_en: str
+    """A reform area: its report heading and its entry-workbook sheet, in any language
+    (``area.<code>`` and ``area.<code>.sheet`` in the message catalogues)."""
+    code: str
 
     def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+        return t(lang, f"area.{self.code}")
 
     def sheet(self, lang: str) -> str:
-        return self.sheet_en if lang == "en" else self.sheet_vi
+        return t(lang, f"area.{self.code}.sheet")
 
 
 # The one registry of reform areas, in report order (the report's sections, page one's lights,
 # the catalogue's `area` column, the entry workbook's sheets).
-AREAS = {
-    "chi_dao_dieu_hanh": Area("Công tác chỉ đạo, điều hành CCHC", "Steering and direction of PAR",
-                              "Chỉ đạo điều hành", "Steering"),
-    "the_che": Area("Cải cách thể chế", "Institutional reform", "Thể chế", "Institutions"),
-    "tthc": Area("Cải cách thủ tục hành chính", "Administrative procedure reform", "TTHC", "Procedures"),
-    "bo_may": Area("Cải cách tổ chức bộ máy hành chính nhà nước", "Reform of the state apparatus",
-                   "Bộ máy", "Apparatus"),
-    "cong_vu": Area("Cải cách chế độ công vụ", "Civil service reform", "Công vụ", "Civil service"),
-    "tai_chinh_cong": Area("Cải cách tài chính công", "Public finance reform", "Tài chính công", "Public finance"),
-    "chinh_phu_so": Area("Xây dựng và phát triển Chính phủ điện tử, Chính phủ số",
-                         "E-government and digital government", "Chính phủ số", "Digital government"),
-    "de_an_06": Area("Đề án 06 (dữ liệu dân cư, định danh điện tử)", "Project 06 (population data and e-ID)",
-                     "Đề án 06", "Project 06"),
-}
+AREAS = {code: Area(code) for code in ("chi_dao_dieu_hanh", "the_che", "tthc", "bo_may", "cong_vu",
+                                       "tai_chinh_cong", "chinh_phu_so", "de_an_06")}
 # The entry workbook's sheet order: the areas with most monthly figures first.
 SHEET_ORDER = ("tthc", "chinh_phu_so", "de_an_06", "chi_dao_dieu_hanh", "the_che", "bo_may", "cong_vu",
                "tai_chinh_cong")
