@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple, Optional
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from .errors import CatalogueError
-from .text import t
+from .text import LANG, Msg, PerLanguage, t
 
 
 class Area(NamedTuple):
@@ -80,14 +80,14 @@ class Indicator(BaseModel):
     @classmethod
     def _code_is_identifier(cls, v: str) -> str:
         if not v or not v.replace("_", "a").isalnum() or v != v.lower():
-            raise ValueError(f"mã chỉ tiêu {v!r} phải gồm chữ thường, số và dấu gạch dưới")
+            raise ValueError(Msg("error.catalogue.bad_code", code=v))
         return v
 
     @field_validator("area")
     @classmethod
     def _known_area(cls, v: str) -> str:
         if v not in AREAS:
-            raise ValueError(f"lĩnh vực {v!r} không có trong {sorted(AREAS)}")
+            raise ValueError(Msg("error.catalogue.unknown_area", area=v, areas=sorted(AREAS)))
         return v
 
     @field_validator("levels")
@@ -95,15 +95,15 @@ class Indicator(BaseModel):
     def _known_levels(cls, v):
         bad = [x for x in v if x not in LEVELS]
         if bad:
-            raise ValueError(f"cấp {bad} không hợp lệ; dùng {LEVELS}")
+            raise ValueError(Msg("error.catalogue.bad_levels", bad=bad, levels=LEVELS))
         return v
 
     @model_validator(mode="after")
     def _ratio_has_parts(self):
         if self.aggregation == "ratio" and not (self.numerator and self.denominator):
-            raise ValueError("chỉ tiêu tỷ lệ (aggregation=ratio) cần numerator và denominator")
+            raise ValueError(Msg("error.catalogue.ratio_needs_parts"))
         if self.aggregation != "ratio" and (self.numerator or self.denominator):
-            raise ValueError("numerator/denominator chỉ dùng cho aggregation=ratio")
+            raise ValueError(Msg("error.catalogue.parts_only_for_ratio"))
         if self.target is not None and self.target_op is None:
             self.target_op = "<=" if self.direction == "lower_better" else ">="
         return self
@@ -212,7 +212,7 @@ def _row_to_fields(row: dict) -> dict:
     out = {}
     for key, raw in row.items():
         if key is None:
-            raise ValueError("dòng có nhiều cột hơn tiêu đề")
+            raise ValueError(Msg("error.catalogue.too_many_cells"))
         val = (raw or "").strip()
         if key == "level":
             key = "levels"
@@ -238,7 +238,7 @@ def _parse_target(val: str):
     try:
         return Decimal(val.rstrip("%").strip())
     except InvalidOperation:
-        raise ValueError(f"chỉ tiêu (target) {val!r} phải là một số ở dạng chuẩn, ví dụ 50 hoặc 98.5") from None
+        raise ValueError(Msg("error.catalogue.bad_target", value=val)) from None
 
 
 def _parse_bound(key: str, val: str) -> Decimal:
@@ -247,7 +247,7 @@ def _parse_bound(key: str, val: str) -> Decimal:
     except InvalidOperation:
         d = None
     if d is None or not d.is_finite():
-        raise ValueError(f"{key} {val!r} phải là một số ở dạng chuẩn, ví dụ 0 hoặc 100")
+        raise ValueError(Msg("error.catalogue.bad_bound", key=key, value=val))
     return d
 
 
@@ -262,7 +262,7 @@ def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
     required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
     missing = required - set(reader.fieldnames or [])
     if missing:
-        raise CatalogueError('error.catalogue.missing_column', sorted_missing=', '.join(sorted(missing)), file=source)
+        raise CatalogueError('error.catalogue.missing_column', missing=', '.join(sorted(missing)), file=source)
     return [(i, row) for i, row in enumerate(reader, start=2)]
 
 
@@ -273,7 +273,7 @@ def _parse_rows(rows, source: str) -> dict[str, Indicator]:
         try:
             ind = Indicator(**_row_to_fields(row))
         except (ValidationError, ValueError) as exc:
-            raise CatalogueError('error.catalogue.bad_row', pydantic_summary_exc=_pydantic_summary(exc), file=source,
+            raise CatalogueError('error.catalogue.bad_row', problems=PerLanguage(_pydantic_summary, exc, LANG), file=source,
                                  row=line, indicator=code or None) from None
         if ind.code in out:
             raise CatalogueError('error.catalogue.duplicate_code', code=ind.code, file=source, row=line, indicator=ind.code)
@@ -281,14 +281,20 @@ def _parse_rows(rows, source: str) -> dict[str, Indicator]:
     return out
 
 
-def _pydantic_summary(exc) -> str:
+def _pydantic_summary(exc, lang: str = "vi") -> str:
     if isinstance(exc, ValidationError):
         parts = []
         for err in exc.errors():
-            loc = ".".join(str(x) for x in err.get("loc", ())) or "dòng"
-            msg = err.get("msg", "").removeprefix("Value error, ")
+            loc = ".".join(str(x) for x in err.get("loc", ())) or t(lang, "error.catalogue.row")
+            error = (err.get("ctx") or {}).get("error")
+            if isinstance(error, ValueError) and error.args and isinstance(error.args[0], Msg):
+                msg = error.args[0].text(lang)
+            else:
+                msg = err.get("msg", "").removeprefix("Value error, ")
             parts.append(f"{loc}: {msg}")
         return "; ".join(parts)
+    if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], Msg):
+        return exc.args[0].text(lang)
     return str(exc)
 
 
