@@ -135,4 +135,4 @@ def check_output_folder(folder: Path, option: str = "--out") -> Path:
 
 def write_error(folder: Path, exc: OSError) -> ReportError:
     """An OSError while writing into ``folder``, as one line naming it."""
-    return ReportError('error.files.cannot_write', exc_strerror_or_exc=exc.strerror or exc, file=folder)
+    return ReportError('error.files.cannot_write', reason=exc.strerror or exc, file=folder)

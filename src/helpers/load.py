@@ -275,7 +275,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 def _broken_xlsx(exc: Exception, shown: str) -> "FileProblem":
     return FileProblem(_error("unreadable",
                               Msg('finding.unreadable.excel_file_broken_incomplete',
-                                  type_exc___name=type(exc).__name__), file=shown))
+                                  kind=type(exc).__name__), file=shown))
 
 
 def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
@@ -319,8 +319,7 @@ def _check_xlsx_container(path: Path, shown: str) -> None:
         looks_csv = b"," in head or head[:3] == b"\xef\xbb\xbf" or head.isascii()
         raise FileProblem(_error("unreadable",
                                  Msg('finding.unreadable.file_named_xlsx_but',
-                                     if_looks_csv_else=' (có vẻ là tệp CSV/văn bản bị đổi đuôi): đổi đuôi thành .csv' if looks_csv else '',
-                                     if_looks_csv_else2=' (it looks like a CSV/text file renamed): rename it to .csv' if looks_csv else ''), file=shown))
+                                     looks_csv=Msg("finding.unreadable.looks_csv") if looks_csv else ""), file=shown))
     try:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())

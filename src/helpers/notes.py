@@ -168,8 +168,8 @@ def _file_problem(path: Path, root: Path):
         return Msg('finding.notes.text_file')
     size = real.stat().st_size
     if size > MAX_NOTE_BYTES:
-        return Msg('finding.notes.notes_file_too_large', size_1000=size // 1000,
-                   max_note_bytes_1000=MAX_NOTE_BYTES // 1000)
+        return Msg('finding.notes.notes_file_too_large', kb=size // 1000,
+                   max_kb=MAX_NOTE_BYTES // 1000)
     return None
 
 
@@ -250,8 +250,8 @@ def _judge_reference(ref: str, base: Path, root: Path):
         return Msg('finding.notes.image_file')
     size = real.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        return Msg('finding.notes.image_too_large_mb', size_1000000_0=size / 1000000.0,
-                   max_image_bytes_1000000=MAX_IMAGE_BYTES // 1000000)
+        return Msg('finding.notes.image_too_large_mb', mb=size / 1000000.0,
+                   max_mb=MAX_IMAGE_BYTES // 1000000)
     with open(real, "rb") as fh:
         problem = _judge_image(fh.read(min(size, MAX_IMAGE_BYTES)))
     return problem or real

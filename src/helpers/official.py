@@ -88,7 +88,7 @@ def check_province(code: str, source: str) -> str:
     code = code.strip().zfill(2) if code.strip().isdigit() else code.strip()
     if code not in known:
         raise ParameterError('error.official.unknown_province', code=code, source=source,
-                             f_for_c_n_in_sorted_know=', '.join((f'{c} {n}' for c, n in sorted(known.items()))))
+                             known=', '.join((f'{c} {n}' for c, n in sorted(known.items()))))
     return code
 
 

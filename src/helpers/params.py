@@ -110,8 +110,8 @@ def read_params_file(path) -> dict:
         raise ParameterError('error.params.parameters_file_found', file=path)
     size = path.stat().st_size
     if size > MAX_PARAMS_BYTES:
-        raise ParameterError('error.params.parameters_file_too_large', size_1024=size // 1024,
-                             max_params_bytes_1024=MAX_PARAMS_BYTES // 1024, file=path)
+        raise ParameterError('error.params.parameters_file_too_large', kb=size // 1024,
+                             max_kb=MAX_PARAMS_BYTES // 1024, file=path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
         _refuse_references(text, path)
@@ -127,7 +127,7 @@ def read_params_file(path) -> dict:
         raise ParameterError('error.params.parameters_file_must_key', file=path)
     for key, value in data.items():
         if not isinstance(key, str) or isinstance(value, (dict, list, set, tuple)):
-            raise ParameterError('error.params.parameter_must_single_value', key_value=key, file=path)
+            raise ParameterError('error.params.parameter_must_single_value', key=key, file=path)
     return data
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from .errors import ParameterError
 from .text import t
 
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PATTERNS = [
     (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
     (re.compile(r"^(\d{4})-[Qq]([1-4])$"), "quarter"),
@@ -57,7 +56,7 @@ class Period:
                 return cls(year, 6 * h - 5, 6 * h, "half")
             return cls(year, 1, 12, "year")
         raise ParameterError(
-            'error.periods.bad_period', s=s)
+            'error.periods.bad_period', text=s)
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
@@ -133,16 +132,12 @@ class Period:
         if self.kind == "month":
             return month_label(self.first, year, lang)
         if self.kind == "quarter":
-            q = self.last // 3
-            return t(lang, "period.quarter", q=q, roman=_ROMAN[q], year=year)
+            return t(lang, "period.quarter", quarter=t(lang, f"quarter.{self.last // 3}"), year=year)
         if self.kind == "half":
             return t(lang, "period.first_half" if self.last == 6 else "period.second_half", year=year)
         if self.kind == "year":
             return t(lang, "period.year", year=year)
-        if self.last == 6:
-            return t(lang, "period.ytd_half", year=year)
-        return t(lang, "period.ytd", first=t(lang, "month.1"), last=self.last, last_name=t(lang, f"month.{self.last}"),
-                 year=year)
+        return t(lang, f"period.ytd.{self.last}", year=year)
 
     def short_label(self, lang: str = "vi") -> str:
         """Compact label for chart axes: ``T10/2023`` / ``Oct 2023``."""
@@ -153,7 +148,7 @@ class Period:
 
 def month_label(month: int, year: int, lang: str = "vi") -> str:
     """``tháng 10/2023`` / ``October 2023``."""
-    return t(lang, "period.month", month=month, name=t(lang, f"month.{month}"), year=year)
+    return t(lang, "period.month", name=t(lang, f"month.{month}"), year=year)
 
 
 def parse(text) -> Period:

@@ -56,8 +56,8 @@ class Report:
         report = cls(params.period, params.unit, params.data_dir, params.language, ds)
         errs = only_errors(report.findings)
         if errs:
-            raise DataError('error.report.data_error_report', n_errs=len(errs),
-                            errs_0_line=PerLanguage(errs[0].line, LANG), findings=errs)
+            raise DataError('error.report.data_error_report', n=len(errs),
+                            first=PerLanguage(errs[0].line, LANG), findings=errs)
         return report
 
     @cached_property

@@ -300,13 +300,13 @@ def _refuse_overlaps(rows, path) -> None:
 def _check_successors(units: Units, u: Unit, path, line: int) -> None:
     for s in u.successors:
         if s not in units:
-            raise DataError('error.units.unit_merged_into_which', code=u.code, s=s, file=path, row=line,
+            raise DataError('error.units.unit_merged_into_which', code=u.code, successor=s, file=path, row=line,
                             column="successor", unit=u.code)
         if u.valid_to is None:
             continue
         day = u.valid_to + _dt.timedelta(days=1)
         if not any(v.valid_on(day) for v in units.versions(s)):
-            raise DataError('error.units.successor_valid_day_after', s=s, code=u.code, day=day.isoformat(),
+            raise DataError('error.units.successor_valid_day_after', successor=s, code=u.code, day=day.isoformat(),
                             valid_to=u.valid_to.isoformat(), file=path, row=line, column="successor", unit=u.code)
 
 
@@ -326,7 +326,7 @@ def _refuse_cycles(rows, path) -> None:
             for p in parents.get(code, ()):
                 if p == u.code:
                     raise DataError('error.units.unit_cycle_parents', code=u.code,
-                                    sorted_seen_u_code=' → '.join(sorted(seen | {u.code})), file=path, row=line,
+                                    cycle=' → '.join(sorted(seen | {u.code})), file=path, row=line,
                                     column="parent", unit=u.code)
                 if p not in seen:
                     seen.add(p)

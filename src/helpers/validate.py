@@ -52,7 +52,7 @@ def check(ds: DataSet, periods=None) -> list[Finding]:
         period = Period.parse(p)
         if ds.files and not any(m in ds.files for m in period.month_codes()):
             out.append(Finding(ERROR, "no_data", Msg('finding.no_data.data_file_add_periods',
-                                                     period_value=PerLanguage(period.label, LANG),
+                                                     period=PerLanguage(period.label, LANG),
                                                      code=period.end.code), period=period.code))
     if not ds.files and not any(f.check == "bad_file_name" for f in out):
         out.append(Finding(ERROR, "no_data", Msg('finding.no_data.periods_holds_monthly_data'),
@@ -177,8 +177,8 @@ def jumps(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
                 out.append(Finding(
                     WARNING, "jump",
                     Msg('finding.jump.changed_sharply_last_month', code=ind.code,
-                        fmt_percent_then=PerLanguage(fmt.percent, then, LANG),
-                        fmt_percent_now=PerLanguage(fmt.percent, now, LANG)),
+                        before=PerLanguage(fmt.percent, then, LANG),
+                        now=PerLanguage(fmt.percent, now, LANG)),
                     file=rec.file, unit=unit, indicator=ind.code, period=month))
     return out
 
@@ -218,7 +218,7 @@ def missing_months(ds: DataSet, periods) -> list[Finding]:
                 seen.add(m)
                 out.append(Finding(
                     WARNING, "missing_month",
-                    Msg('finding.missing_month.data_year_date_window', m=m,
-                        period_ytd_label=PerLanguage(period.ytd().label, LANG)),
+                    Msg('finding.missing_month.data_year_date_window', month=m,
+                        window=PerLanguage(period.ytd().label, LANG)),
                     period=m))
     return out

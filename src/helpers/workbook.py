@@ -96,7 +96,7 @@ def workbook_units(units, period, unit: str | None = None) -> list:
         chosen = [units.get(str(unit), month) or units[str(unit)]] + list(units.children(str(unit), month))
     out = [u for u in chosen if _valid_in(u, first, last)]
     if not out:
-        raise ParameterError('error.workbook.no_active_units', p=PerLanguage(p.label, LANG))
+        raise ParameterError('error.workbook.no_active_units', period=PerLanguage(p.label, LANG))
     return out
 
 
