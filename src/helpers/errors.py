@@ -15,7 +15,7 @@ class CchcError(Exception):
 
     exit_code = 1
 
-    def __init__(self, key: str | Msg, *, file=None, row=None, column=None, unit=None,
+    def __init__(self, key: str | Msg, /, *, file=None, row=None, column=None, unit=None,
                  indicator=None, **params):
         self.msg = key if isinstance(key, Msg) else Msg(key, **params)
         self.file = None if file is None else str(file)
@@ -67,7 +67,7 @@ class CatalogueError(CchcError):
 class DataError(CchcError):
     """The data folder cannot be used. ``findings`` holds every error found."""
 
-    def __init__(self, key, findings=(), **kw):
+    def __init__(self, key, /, findings=(), **kw):
         self.findings = list(findings)
         super().__init__(key, **kw)
 
@@ -75,6 +75,6 @@ class DataError(CchcError):
 class ReportError(CchcError):
     """A report failed to execute or render."""
 
-    def __init__(self, key, failed_notebook=None, **kw):
+    def __init__(self, key, /, failed_notebook=None, **kw):
         self.failed_notebook = None if failed_notebook is None else str(failed_notebook)
         super().__init__(key, **kw)

@@ -127,7 +127,7 @@ def read_params_file(path) -> dict:
         raise ParameterError('error.params.parameters_file_must_key', file=path)
     for key, value in data.items():
         if not isinstance(key, str) or isinstance(value, (dict, list, set, tuple)):
-            raise ParameterError('error.params.parameter_must_single_value', key=key, file=path)
+            raise ParameterError('error.params.parameter_must_single_value', name=key, file=path)
     return data
 
 
