@@ -163,7 +163,8 @@ class Catalogue:
             for ref in refs:
                 if ref not in self.indicators:
                     raise CatalogueError(
-                        'error.catalogue.unknown_reference', code=ind.code, ref=ref, file=self.source, indicator=ind.code)
+                        'error.catalogue.unknown_reference', code=ind.code, ref=ref, file=self.source,
+                        indicator=ind.code)
 
     def __contains__(self, code) -> bool:
         return code in self.indicators
@@ -273,10 +274,12 @@ def _parse_rows(rows, source: str) -> dict[str, Indicator]:
         try:
             ind = Indicator(**_row_to_fields(row))
         except (ValidationError, ValueError) as exc:
-            raise CatalogueError('error.catalogue.bad_row', problems=PerLanguage(_pydantic_summary, exc, LANG), file=source,
+            raise CatalogueError('error.catalogue.bad_row', problems=PerLanguage(_pydantic_summary, exc, LANG),
+                                 file=source,
                                  row=line, indicator=code or None) from None
         if ind.code in out:
-            raise CatalogueError('error.catalogue.duplicate_code', code=ind.code, file=source, row=line, indicator=ind.code)
+            raise CatalogueError('error.catalogue.duplicate_code', code=ind.code, file=source, row=line,
+                                 indicator=ind.code)
         out[ind.code] = ind
     return out
 

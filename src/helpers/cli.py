@@ -286,7 +286,8 @@ def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
     if path.exists() and not force:
         raise ParameterError('error.cli.exists', path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'# {t("vi", "cli.params_file_title", period=period.label("vi"))}\nperiod: "{period.code}"\nunit: "{unit}"\n'
+    title = t("vi", "cli.params_file_title", period=period.label("vi"))
+    path.write_text(f'# {title}\nperiod: "{period.code}"\nunit: "{unit}"\n'
                     f'data_dir: "{data_dir}"\nlanguage: "vi"\n', encoding="utf-8")
     return path
 

@@ -127,7 +127,8 @@ def check_output_folder(folder: Path, option: str = "--out") -> Path:
         probe = tempfile.TemporaryFile(dir=existing, prefix=".cchc-probe-")
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise ParameterError('error.files.not_writable', option=option, existing=str(existing), strerror=exc.strerror) from None
+            raise ParameterError('error.files.not_writable', option=option, existing=str(existing),
+                                 strerror=exc.strerror) from None
         raise ParameterError('error.files.cannot_write_to', option=option, existing=str(existing), exc=exc) from None
     probe.close()
     return folder

@@ -211,7 +211,8 @@ def area_lights(figs_by_area: dict[str, list[Figure]], lang: str, ytd: bool) -> 
         detail = ", ".join(counts)
         if status in (NOT_MET, BEHIND):
             detail += f" — {worst.indicator.name(lang)}: {show(value_shown(worst, ytd), worst.indicator, lang)}"
-            pace = "" if worst.pace is None else f"{t(lang, 'report.pace', pace=show(worst.pace, worst.indicator, lang))}; "
+            pace = "" if worst.pace is None else \
+                f"{t(lang, 'report.pace', pace=show(worst.pace, worst.indicator, lang))}; "
             detail += f" ({pace}{t(lang, 'report.msg_target', target=target_text(worst, lang, False))})"
         out.append(AreaLight(area, name, status, detail))
     return out

@@ -111,7 +111,7 @@ def parse_value(raw, unit: str):
 
 
 def _too_large(text: str):
-    shown = text if len(text) <= 24 else f"{text[:12]}…({len(text)} chữ số/digits)"
+    shown = text if len(text) <= 24 else Msg("finding.load.long_number", start=text[:12], n=len(text))
     return Msg('finding.load.value_too_large_real', shown=shown, max_digits=MAX_DIGITS)
 
 
@@ -239,7 +239,8 @@ def _csv_problem(exc, reader, shown, stream=None) -> "FileProblem":
         return FileProblem(_error("csv_syntax", Msg("finding.csv_syntax.field_too_long",
                                                     limit=PerLanguage(fmt.number, limit, LANG),
                                                     max_note_chars=MAX_NOTE_CHARS), file=shown, row=line))
-    return FileProblem(_error("csv_syntax", Msg('finding.csv_syntax.csv_file_malformed_re', exc=exc), file=shown, row=line))
+    return FileProblem(_error("csv_syntax", Msg('finding.csv_syntax.csv_file_malformed_re', exc=exc), file=shown,
+                              row=line))
 
 
 def read_csv_rows(path: Path, shown: str):
@@ -366,7 +367,8 @@ def check_sheet(wb, ws, shown) -> None:
     if merged:
         cells = ", ".join(f"{ws.title}!{r}" for r in merged[:5]) + (" …" if len(merged) > 5 else "")
         raise FileProblem(_error("merged_cells",
-                                 Msg('finding.merged_cells.cells_merged_unmerge_them', cells=cells), file=shown, row=f"{ws.title}!{merged[0]}"))
+                                 Msg('finding.merged_cells.cells_merged_unmerge_them', cells=cells), file=shown,
+                                 row=f"{ws.title}!{merged[0]}"))
     if uncached:
         more = Msg("finding.formula_without_value.more", n=len(uncached) - 1) if len(uncached) > 1 else ""
         raise FileProblem(_error("formula_without_value",
@@ -406,7 +408,8 @@ def _long_form_sheet(wb, shown):
                             cells[idx["note"]] if "note" in idx else None,
                             f"{ws.title}!{col_letter}{i}"))
             if not out:
-                raise FileProblem(_error("empty_file", Msg('finding.empty_file.sheet_figures', title=ws.title), file=shown))
+                raise FileProblem(_error("empty_file", Msg('finding.empty_file.sheet_figures', title=ws.title),
+                                         file=shown))
             return out
     raise FileProblem(_error("missing_column",
                       Msg('finding.missing_column.sheet_header_unit_indicator'), file=shown, row=1))
@@ -496,7 +499,8 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         if ds.files.get(period.code):
             other = _rel(ds.files[period.code][0], data_dir)
             findings.append(_error(
-                "two_files", Msg('finding.two_files.month_already_keep_one', code=period.code, other=other), file=shown))
+                "two_files", Msg('finding.two_files.month_already_keep_one', code=period.code, other=other),
+                file=shown))
             continue
         ds.files.setdefault(period.code, []).append(path)
         before = len(findings)

@@ -171,9 +171,9 @@ def check_unit(params: ReportParams, units, source=None) -> None:
     """The unit must be one of the folder's ``units`` (None: unreadable, reported by the data checks)."""
     if units is not None and params.unit not in units:
         hint = units.suggest(params.unit)
-        raise ParameterError("error.params.unknown_unit", unit_code=params.unit, units_file=params.data_dir / "units.csv",
-                             guess=Msg("error.params.did_you_mean", hint=hint) if hint else Msg("error.params.see_units"),
-                             file=source)
+        guess = Msg("error.params.did_you_mean", hint=hint) if hint else Msg("error.params.see_units")
+        raise ParameterError("error.params.unknown_unit", unit_code=params.unit,
+                             units_file=params.data_dir / "units.csv", guess=guess, file=source)
     if units is not None:
         _exists_in_period(units, params, source)
 

@@ -23,8 +23,12 @@ from .inputs import input_files, sha256, shown
 from .load import DataSet, load_data_cached
 from .params import ReportParams, check_unit, project_root, resolve
 from .periods import Period
-from .text import LANG, PerLanguage, t
+from .text import LANG, PerLanguage, messages, t
 from .validate import check
+
+# Both catalogues are read at import (about 30 ms): the kernel server imports this module once
+# and every kernel it forks finds the wording read.
+messages("en")
 
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
 
@@ -150,7 +154,8 @@ class Report:
         errs = only_errors(self.findings)
         status = t(self.lang, "report.data_status_value", have=len(have), need=len(need), errors=len(errs),
                    warnings=len(self.findings) - len(errs))
-        rows = [(t(self.lang, "report.unit"), self.unit_name), (t(self.lang, "report.period"), self.period.label(self.lang))]
+        rows = [(t(self.lang, "report.unit"), self.unit_name),
+                (t(self.lang, "report.period"), self.period.label(self.lang))]
         if self.shows_ytd:
             rows.append((t(self.lang, "report.ytd"), self.period.ytd().label(self.lang)))
         rows += [(t(self.lang, "report.generated"), fmt.date(self.generated_at.date(), self.lang)),
@@ -200,11 +205,14 @@ class Report:
         (a year: the year and vs the previous year only)."""
         L, C = self.lang, blocks.Column
         if self.is_year:
-            return [C(t(L, "report.value"), 0.13, "right", self.period.label(L)), C(t(L, "report.change_year"), 0.15, "right")]
-        cols = [C(t(L, "report.value"), 0.11, "right", self.period.label(L)), C(t(L, "report.change_prev"), 0.12, "right"),
+            return [C(t(L, "report.value"), 0.13, "right", self.period.label(L)),
+                    C(t(L, "report.change_year"), 0.15, "right")]
+        cols = [C(t(L, "report.value"), 0.11, "right", self.period.label(L)),
+                C(t(L, "report.change_prev"), 0.12, "right"),
                 C(t(L, "report.change_ly"), 0.12, "right")]
         if self.shows_ytd:
-            cols += [C(t(L, "report.ytd"), 0.11, "right", self.period.ytd().label(L)), C(t(L, "report.ytd_change"), 0.12, "right")]
+            cols += [C(t(L, "report.ytd"), 0.11, "right", self.period.ytd().label(L)),
+                     C(t(L, "report.ytd_change"), 0.12, "right")]
         return cols
 
     def _value_cells(self, fig: Figure, mark: str | None) -> list:
@@ -294,7 +302,8 @@ class Report:
             items.append(blocks.Paragraph(rank, "lead"))
         items.append(blocks.Bullets(self.key_messages()))
         rows = [[blocks.Cell(a.name, bold=True), self._status_cell(a.status), a.detail] for a in self.area_lights()]
-        grid = blocks.Table([C(t(L, "report.area"), 0.34), C(t(L, "report.status"), 0.16), C(t(L, "report.detail"), 0.5)], rows,
+        grid = blocks.Table([C(t(L, "report.area"), 0.34), C(t(L, "report.status"), 0.16),
+                             C(t(L, "report.detail"), 0.5)], rows,
                             keep_together=True)
         blocks.show(*items, blocks.Group([blocks.Heading(t(L, "report.areas_grid"), level=3), grid]))
 
@@ -595,7 +604,8 @@ class Report:
         chart = blocks.Chart.from_figure(charts.comparison_chart(
             [u.name(L) for u in units], shares, title=t(L, "report.coverage_title", period=self.period.label(L)),
             unit="percent", lang=L, target=Decimal(100), decimals=0))
-        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.4), blocks.Column(t(L, "report.units_reporting"), 0.14, "right"),
+        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.4),
+                              blocks.Column(t(L, "report.units_reporting"), 0.14, "right"),
                               blocks.Column(t(L, "report.missing_codes"), 0.46)], rows)
         blocks.show(blocks.Heading(t(L, "report.coverage"), 2), chart, table)
 
@@ -607,7 +617,8 @@ class Report:
 
     def _findings_table(self, found) -> blocks.Table:
         L = self.lang
-        rows = [[blocks.Cell(t(L, f"report.severity_{f.severity}"), bold=f.severity == "error"), f.where(L), f.message(L)]
+        rows = [[blocks.Cell(t(L, f"report.severity_{f.severity}"), bold=f.severity == "error"), f.where(L),
+                 f.message(L)]
                 for f in found]
         return blocks.Table([blocks.Column(t(L, "report.severity"), 0.13), blocks.Column(t(L, "report.location"), 0.32),
                              blocks.Column(t(L, "report.message"), 0.55)], rows)
@@ -623,7 +634,8 @@ class Report:
             key = f.indicator or f.check
             counts.setdefault(key, {}).setdefault(f.severity, 0)
             counts[key][f.severity] += 1
-        blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "report.findings_by"), lang=L)),
+        blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "report.findings_by"),
+                                                                       lang=L)),
                     self._findings_table(self.findings))
 
 

@@ -183,5 +183,6 @@ def _merged_metrics(folder: Path, metrics: dict, stem: str, fingerprint) -> dict
 
 
 def _failure(report, params, failed: Path, cause: str) -> ReportError:
-    return ReportError('error.run.notebook_failed', report=report, code=params.period.code, unit_code=params.unit, cause=cause,
+    return ReportError('error.run.notebook_failed', report=report, code=params.period.code, unit_code=params.unit,
+                       cause=cause,
                        failed_notebook=failed)

@@ -24,9 +24,11 @@ class Progress:
 
     def __enter__(self):
         if not self.quiet:
-            self._bar = _RichProgress(TextColumn(f"[bold]{t(LANG, 'terminal.reports')}"), BarColumn(), MofNCompleteColumn(),
+            self._bar = _RichProgress(TextColumn(f"[bold]{t(LANG, 'terminal.reports')}"), BarColumn(),
+                                      MofNCompleteColumn(),
                                       TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-                                      TextColumn(t(LANG, "terminal.remaining")), TimeRemainingColumn(), console=self.console,
+                                      TextColumn(t(LANG, "terminal.remaining")), TimeRemainingColumn(),
+                                      console=self.console,
                                       transient=False)
             self._bar.__enter__()
             self._task = self._bar.add_task("run", total=self.total, counts=self._counts())
@@ -56,11 +58,13 @@ class Progress:
             for col in ("terminal.period", "terminal.unit", "terminal.report", "terminal.outcome", "terminal.folder"):
                 table.add_column(t(LANG, col))
             for o in sorted(outcomes, key=lambda o: (o.period, o.unit, o.report)):
-                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, t(LANG, STATUS[o.status]), o.folder)))
+                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, t(LANG, STATUS[o.status]),
+                                                         o.folder)))
             self.console.print(table)
             self.console.print(self._counts())
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         for o in failed:
-            err.print(f"[red]{t(LANG, 'terminal.status.failed')}[/red] {escape(f'{o.period} {o.unit} {o.report}: {o.error}')}"
+            failed = t(LANG, "terminal.status.failed")
+            err.print(f"[red]{failed}[/red] {escape(f'{o.period} {o.unit} {o.report}: {o.error}')}"
                       + (f"\n  {t(LANG, 'terminal.failed_notebook')}: {escape(str(o.failed_notebook))}"
                          if o.failed_notebook else ""))

@@ -22,13 +22,14 @@ DOMAIN = "cchc"
 DEFAULT = "vi"
 
 
-def catalogue_path(lang: str, locale_dir=LOCALE_DIR) -> Path:
-    return Path(locale_dir) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_path(lang: str, locale_dir=None) -> Path:
+    return Path(locale_dir or LOCALE_DIR) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 @functools.lru_cache(maxsize=None)
-def messages(lang: str, locale_dir=LOCALE_DIR) -> dict[str, str]:
-    """``{key: text}`` of ``lang``'s catalogue (Vietnamese for a language without one)."""
+def messages(lang: str, locale_dir=None) -> dict[str, str]:
+    """``{key: text}`` of ``lang``'s catalogue in ``locale_dir`` (default :data:`LOCALE_DIR`), or
+    the Vietnamese one for a language without a catalogue."""
     path = catalogue_path(lang, locale_dir)
     if not path.is_file():
         if lang == DEFAULT:
@@ -43,9 +44,9 @@ def messages(lang: str, locale_dir=LOCALE_DIR) -> dict[str, str]:
     return found
 
 
-def languages(locale_dir=LOCALE_DIR) -> list[str]:
+def languages(locale_dir=None) -> list[str]:
     """The languages with a catalogue."""
-    return sorted(p.parent.parent.name for p in Path(locale_dir).glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return sorted(p.parent.parent.name for p in Path(locale_dir or LOCALE_DIR).glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
 def has(key: str) -> bool:

@@ -29,8 +29,8 @@ from pathlib import Path
 from . import fmt
 from .catalogue import AREAS, SHEET_ORDER
 from .findings import ERROR, Finding
-from .text import LANG, Msg, PerLanguage, t
 from .periods import Period, month_of_file
+from .text import LANG, Msg, PerLanguage, t
 
 FORMAT_NAME = "cchc_entry_workbook"
 FORMAT_VERSION = 1
@@ -588,7 +588,8 @@ class _SheetReader:
                                 Msg('finding.workbook.cell_should_hold_indicator5', here=here, code=code,
                                     found=found))
             raise self.fail(r, c,
-                            Msg('finding.workbook.cell_should_hold_indicator', here=here, code=code, found=found), join=" ")
+                            Msg('finding.workbook.cell_should_hold_indicator', here=here, code=code, found=found),
+                            join=" ")
         return out
 
     # -- the unit-code header row -------------------------------------------------------
