@@ -4,7 +4,8 @@ the language asked for (no traceback is shown for these at the CLI)."""
 
 from __future__ import annotations
 
-from .text import DEFAULT, Msg, t
+from .findings import location
+from .text import DEFAULT, Msg
 
 
 class CchcError(Exception):
@@ -35,14 +36,7 @@ class CchcError(Exception):
         return self.msg.hint(DEFAULT)
 
     def location(self, lang: str = DEFAULT) -> str:
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.row is not None:
-            parts.append(t(lang, "where.row", row=self.row) if isinstance(self.row, int) else str(self.row))
-        if self.column:
-            parts.append(t(lang, "where.column", column=self.column))
-        return ", ".join(parts)
+        return location(lang, self.file, self.row, self.column)
 
     def text(self, lang: str = DEFAULT) -> str:
         """One line in ``lang``: where, the message and what to do."""

@@ -42,20 +42,8 @@ class Finding:
         return self.message("en")
 
     def where(self, lang: str = "vi") -> str:
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.row is not None:
-            parts.append(t(lang, "where.row", row=self.row) if isinstance(self.row, int) else str(self.row))
-        if self.column:
-            parts.append(t(lang, "where.column", column=self.column))
-        if self.period and not self.file:
-            parts.append(t(lang, "where.period", period=self.period))
-        if self.unit:
-            parts.append(t(lang, "where.unit", unit=self.unit))
-        if self.indicator:
-            parts.append(t(lang, "where.indicator", indicator=self.indicator))
-        return ", ".join(parts)
+        return location(lang, self.file, self.row, self.column, period=None if self.file else self.period,
+                        unit=self.unit, indicator=self.indicator)
 
     def line(self, lang: str = "vi") -> str:
         """``LỖI data/periods/2023-10.csv, dòng 5, cột value, đơn vị 080, chỉ tiêu x: …``"""
@@ -68,6 +56,19 @@ class Finding:
         del d["msg"]
         d["message"] = self.message(lang)
         return d
+
+
+def location(lang: str, file=None, row=None, column=None, *, period=None, unit=None, indicator=None) -> str:
+    """``data/periods/2023-10.csv, dòng 5, cột value, đơn vị 080``: where a finding or an error is
+    (a row is a line number, or an Excel cell such as ``so_lieu!C5``)."""
+    parts = [file] if file else []
+    if row is not None:
+        parts.append(t(lang, "where.row", row=row) if isinstance(row, int) else str(row))
+    for key, value in (("where.column", column), ("where.period", period), ("where.unit", unit),
+                       ("where.indicator", indicator)):
+        if value:
+            parts.append(t(lang, key, **{key.split(".")[1]: value}))
+    return ", ".join(parts)
 
 
 def errors(findings) -> list[Finding]:
