@@ -511,7 +511,7 @@ class Report:
     # -- provenance ------------------------------------------------------------------------
     def input_files(self) -> list[Path]:
         """The files this report reads (the one list; see :mod:`helpers.inputs`)."""
-        return input_files(self.data_dir, self.period, self.unit, self.lang)
+        return input_files(self.data_dir, self.period, self.unit, self.lang, self.ds.units)
 
     def inputs(self) -> dict[str, str]:
         """``{path relative to the data folder: sha256}`` of the input files that exist."""
