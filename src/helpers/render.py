@@ -94,14 +94,16 @@ def _merged(base: Config, extra: Config) -> Config:
 
 
 def report_meta(nb, resources: dict | None) -> dict:
-    """``lang``, ``title`` and ``header`` of a report: from ``resources["cchc"]`` when the
-    caller gives them, else the language from papermill's parameters in the notebook."""
+    """``lang``, ``title``, ``header`` and the footer's word for a page of a report: from
+    ``resources["cchc"]`` when the caller gives them, else the language from papermill's
+    parameters in the notebook."""
     given = dict((resources or {}).get("cchc") or {})
     params = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
     lang = given.get("lang") or params.get("language") or "vi"
     name = (resources or {}).get("metadata", {}).get("name") or ""
-    return {"lang": "en" if lang == "en" else "vi", "title": given.get("title") or name,
-            "header": given.get("header") or ""}
+    lang = "en" if lang == "en" else "vi"
+    return {"lang": lang, "title": given.get("title") or name, "header": given.get("header") or "",
+            "page_word": t(lang, "report.page")}
 
 
 class ReportTemplates(TemplateExporter):
@@ -390,5 +392,5 @@ def typst_document(items, *, lang: str = "vi", title: str | None = None) -> str:
     """A whole Typst document of blocks, in the report's page setup (tests, previews)."""
     body = "\n".join(item.typst() for item in items)
     preamble = (TEMPLATES_DIR / "cchc_typst" / "cchc.typ").read_text(encoding="utf-8")
-    setup = blocks.typst_call("show: cchc-report.with", lang=lang, title=title)
+    setup = blocks.typst_call("show: cchc-report.with", lang=lang, title=title, page_word=t(lang, "report.page"))
     return f"{preamble}\n{setup}\n{body}\n"
