@@ -98,7 +98,7 @@ def parse_value(raw, unit: str):
             return None, _too_large(text)
         if unit in INTEGER_UNITS and _THOUSANDS.match(text):
             return None, Msg('finding.load.value_ambiguous_thousands_separator', text=text,
-                             text_replace=text.replace('.', ''))
+                             canonical=text.replace('.', ''))
         value = Decimal(text)
         if unit in INTEGER_UNITS:
             if value != value.to_integral_value():

@@ -476,7 +476,7 @@ def _check_period(meta, shown):
         shown, f"{META_SHEET}!B2",
         Msg('finding.workbook.template_but_file_named', made=PerLanguage(made.label, LANG),
             name=Path(str(shown)).name, named=PerLanguage(named.label, LANG), code=named.code,
-            code2=made.code))
+            made_code=made.code))
 
 
 def _percent_typed(cell) -> bool:
