@@ -140,3 +140,22 @@ def test_no_wording_is_left_in_the_code():
                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
                  and VIETNAMESE.search(node.value) and (path.name, node.value) not in DATA_WORDS]
     assert not left
+
+
+def test_the_english_edition_leaves_out_an_analysts_note(tmp_path):
+    """A finding's parameters travel with it: the English page one drops the (Vietnamese) note
+    by its parameter, not by matching the English text."""
+    from conftest import csv_rows, write_data
+
+    from helpers import leadership
+    from helpers.figures import Calculator
+    from helpers.load import load_data
+    from helpers.text import Msg
+
+    calc = Calculator(load_data(write_data(tmp_path, {"2023-10.csv": csv_rows("10,dossiers_received,5,")})))
+    note = Msg("finding.jump.note", note="số liệu tạm tính")
+    finding = Finding("warning", "jump", Msg("finding.jump.month", before="100", now="5", note=note),
+                      indicator="dossiers_received")
+    assert "số liệu tạm tính" in leadership.leader_message(finding, calc, "vi")
+    english = leadership.leader_message(finding, calc, "en")
+    assert english.startswith("Unusual change from last month: 100 → 5") and "tạm tính" not in english

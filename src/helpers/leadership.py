@@ -18,7 +18,7 @@ from .catalogue import AREAS, Indicator
 from .figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_MET, ON_TRACK, Calculator, Figure, Value
 from .findings import Finding
 from .periods import Period
-from .text import t
+from .text import Msg, t
 from .units import LEVELS, Unit
 
 SEVERITY = {NOT_MET: 4, BEHIND: 3, ON_TRACK: 1, MET: 0}
@@ -108,9 +108,10 @@ def leader_message(f: Finding, calc: Calculator, lang: str) -> str:
     no file paths, no analysts' raw notes in the English edition."""
     if f.check == "missing_month" and f.period:
         return t(lang, "report.flag_missing_month", month=Period.parse(f.period).label(lang))
-    msg = f.message(lang)
-    if lang == "en":
-        msg = re.sub(r" \(note: .*\)(?=; )", "", msg)
+    message = f.msg
+    if lang != "vi" and message.params.get("note"):          # an analyst's note is in Vietnamese
+        message = Msg(message.key, **{**message.params, "note": ""})
+    msg = message.text(lang)
     cat = calc.catalogue
     msg = _CODE.sub(lambda m: f"«{cat[m.group(0)].name(lang)}»" if m.group(0) in cat else m.group(0), msg)
     msg = _ABSOLUTE.sub(r"“\1”", msg)
