@@ -59,7 +59,7 @@ def test_placeholders_agree_across_languages(upkeep):
     differ = [m.id for m in english
               if m.id and script.placeholders(m.string) != script.placeholders(known[m.id].string)]
     assert not differ
-    assert script.placeholders(known["error.units.unit_code_valid_letters"].string) == {("code", "r", "")}
+    assert script.placeholders(known["error.units.bad_code"].string) == {("code", "r", "")}
 
 
 def test_a_key_that_is_not_in_the_catalogue_is_found(upkeep, tmp_path, monkeypatch):
@@ -86,7 +86,7 @@ def test_an_error_renders_in_the_language_asked_for():
 
 def test_a_parameter_that_depends_on_the_language_is_rendered_in_it():
     period = Period.parse("2023-10")
-    finding = Finding(ERROR, "no_data", Msg("finding.no_data.data_file_add_periods",
+    finding = Finding(ERROR, "no_data", Msg("finding.no_data.period",
                                              period=PerLanguage(period.label, LANG), code="2023-10"))
     assert "tháng 10/2023" in finding.line("vi") and finding.line("vi").startswith("LỖI: ")
     assert "October 2023" in finding.line("en") and finding.line("en").startswith("ERROR: ")

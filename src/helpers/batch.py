@@ -387,7 +387,7 @@ def _run_dask(jobs: list[Job], scheduler, on_done) -> list[Outcome]:
                   else scheduler if isinstance(scheduler, Client) else Client(scheduler))
     except (OSError, TimeoutError) as exc:
         from .errors import ReportError
-        raise ReportError('error.batch.no_scheduler', scheduler=scheduler, exc=exc) from None
+        raise ReportError("error.batch.no_scheduler", scheduler=scheduler, exc=exc) from None
     created = own or not isinstance(scheduler, Client)
     futures = []
     try:

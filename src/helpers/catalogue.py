@@ -163,7 +163,7 @@ class Catalogue:
             for ref in refs:
                 if ref not in self.indicators:
                     raise CatalogueError(
-                        'error.catalogue.unknown_reference', code=ind.code, ref=ref, file=self.source,
+                        "error.catalogue.unknown_reference", code=ind.code, ref=ref, file=self.source,
                         indicator=ind.code)
 
     def __contains__(self, code) -> bool:
@@ -258,12 +258,12 @@ def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
         if isinstance(path_or_text, Path):
             text = path_or_text.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise CatalogueError('error.catalogue.not_utf8', file=source) from None
+        raise CatalogueError("error.catalogue.not_utf8", file=source) from None
     reader = csv.DictReader(text.splitlines())
     required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
     missing = required - set(reader.fieldnames or [])
     if missing:
-        raise CatalogueError('error.catalogue.missing_column', missing=', '.join(sorted(missing)), file=source)
+        raise CatalogueError("error.catalogue.missing_column", missing=', '.join(sorted(missing)), file=source)
     return [(i, row) for i, row in enumerate(reader, start=2)]
 
 
@@ -274,11 +274,11 @@ def _parse_rows(rows, source: str) -> dict[str, Indicator]:
         try:
             ind = Indicator(**_row_to_fields(row))
         except (ValidationError, ValueError) as exc:
-            raise CatalogueError('error.catalogue.bad_row', problems=PerLanguage(_pydantic_summary, exc, LANG),
+            raise CatalogueError("error.catalogue.bad_row", problems=PerLanguage(_pydantic_summary, exc, LANG),
                                  file=source,
                                  row=line, indicator=code or None) from None
         if ind.code in out:
-            raise CatalogueError('error.catalogue.duplicate_code', code=ind.code, file=source, row=line,
+            raise CatalogueError("error.catalogue.duplicate_code", code=ind.code, file=source, row=line,
                                  indicator=ind.code)
         out[ind.code] = ind
     return out

@@ -99,13 +99,13 @@ def _seconds(text: str) -> float:
 def _executor(executor: str | None, scheduler: str | None) -> str:
     """``--scheduler`` means Dask; with ``--executor local`` it is a mistake."""
     if scheduler and executor == "local":
-        raise ParameterError('error.cli.scheduler_without_dask')
+        raise ParameterError("error.cli.scheduler_without_dask")
     executor = executor or ("dask" if scheduler else "local")
     if executor == "dask":
         try:
             import dask.distributed  # noqa: F401
         except ImportError:
-            raise ParameterError('error.cli.no_dask') from None
+            raise ParameterError("error.cli.no_dask") from None
     return executor
 
 
@@ -126,13 +126,13 @@ def _default_period(data_dir: Path) -> Period:
     from .load import period_files
     months = sorted(p for p, _ in period_files(data_dir) if p is not None)
     if not months:
-        raise ParameterError('error.cli.no_month_files', data_dir=data_dir / 'periods')
+        raise ParameterError("error.cli.no_month_files", data_dir=data_dir / 'periods')
     return months[-1]
 
 
 def _data_folder(path: Path, source=None) -> Path:
     if not path.is_dir():
-        raise ParameterError('error.cli.no_data_dir', path=str(path), file=source)
+        raise ParameterError("error.cli.no_data_dir", path=str(path), file=source)
     return path
 
 
@@ -234,7 +234,7 @@ def cmd_run(args) -> int:
     formats = tuple(_split([args.formats])) or ("html", "pdf")
     bad = [f for f in formats if f not in {"html", "pdf"}]
     if bad:
-        raise ParameterError('error.cli.bad_format', bad=', '.join(bad))
+        raise ParameterError("error.cli.bad_format", bad=', '.join(bad))
     executor = _executor(args.executor, args.scheduler)
     out_dir = files.check_output_folder(cli_out(args.out))
     warnings = check_data(sets, folders, args.lang)
@@ -284,7 +284,7 @@ def closing_periods(period: Period) -> list[Period]:
 
 def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
     if path.exists() and not force:
-        raise ParameterError('error.cli.exists', path=path)
+        raise ParameterError("error.cli.exists", path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
     title = t("vi", "cli.params_file_title", period=period.label("vi"))
     path.write_text(f'# {title}\nperiod: "{period.code}"\nunit: "{unit}"\n'
@@ -298,9 +298,9 @@ def _write_template(period: Period, data_path: Path, unit, force) -> Path:
     target = data_path / "periods" / f"{period.code}.xlsx"
     csv_file = target.with_suffix(".csv")
     if csv_file.exists():
-        raise ParameterError('error.cli.already_holds_month_one', csv_file=csv_file, code=period.code)
+        raise ParameterError("error.cli.already_holds_month_one", csv_file=csv_file, code=period.code)
     if target.exists() and not force:
-        raise ParameterError('error.cli.already_exists', target=target)
+        raise ParameterError("error.cli.already_exists", target=target)
     ds = load_data(data_path)
     backup = backup_file(target, data_path) if target.exists() else None
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
@@ -330,7 +330,7 @@ def backup_file(path: Path, data_dir: Path) -> Path:
 def cmd_template(args) -> int:
     period = Period.parse(args.period)
     if period.kind != "month":
-        raise ParameterError('error.cli.template_needs_month')
+        raise ParameterError("error.cli.template_needs_month")
     data_path = cli_path(args.data_dir, "data")
     console.print(t(HELP_LANG, "cli.written", path=_write_template(period, data_path, args.unit, args.force)),
                   markup=False)

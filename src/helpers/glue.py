@@ -36,6 +36,6 @@ def read(nb, source: str = "") -> dict:
             if isinstance(data, dict):
                 missing = [k for k in REQUIRED if k not in data]
                 if missing:
-                    raise ReportError('error.glue.incomplete', missing=', '.join(missing), file=source or None)
+                    raise ReportError("error.glue.incomplete", missing=', '.join(missing), file=source or None)
                 return dict(data)
-    raise ReportError('error.glue.nothing_glued', mime_type=MIME_TYPE, file=source or None)
+    raise ReportError("error.glue.nothing_glued", mime_type=MIME_TYPE, file=source or None)

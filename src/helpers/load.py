@@ -87,7 +87,7 @@ def parse_value(raw, unit: str):
     if raw is None:
         return None, None
     if isinstance(raw, bool):
-        return None, Msg('finding.load.value_must_number')
+        return None, Msg("finding.value.boolean")
     if isinstance(raw, (int, float)):
         return _from_number(raw, unit)
     text = str(raw).strip().replace("\u00a0", "")
@@ -97,33 +97,33 @@ def parse_value(raw, unit: str):
         if len(text.lstrip("-").split(".")[0].lstrip("0")) > MAX_DIGITS:
             return None, _too_large(text)
         if unit in INTEGER_UNITS and _THOUSANDS.match(text):
-            return None, Msg('finding.load.value_ambiguous_thousands_separator', text=text,
+            return None, Msg("finding.value.thousands_or_decimal", text=text,
                              canonical=text.replace('.', ''))
         value = Decimal(text)
         if unit in INTEGER_UNITS:
             if value != value.to_integral_value():
-                return None, Msg('finding.load.value_must_whole_number', text=text)
+                return None, Msg("finding.value.not_whole", text=text)
             return int(value), None
         return value, None
     if "," in text or "%" in text or _THOUSANDS.match(text):
-        return None, Msg('finding.load.value_ambiguous_comma_sign', text=text)
-    return None, Msg('finding.load.value_number_write_only', text=text)
+        return None, Msg("finding.value.ambiguous", text=text)
+    return None, Msg("finding.value.not_a_number", text=text)
 
 
 def _too_large(text: str):
-    shown = text if len(text) <= 24 else Msg("finding.load.long_number", start=text[:12], n=len(text))
-    return Msg('finding.load.value_too_large_real', shown=shown, max_digits=MAX_DIGITS)
+    shown = text if len(text) <= 24 else Msg("finding.value.long_number", start=text[:12], n=len(text))
+    return Msg("finding.value.too_large", shown=shown, max_digits=MAX_DIGITS)
 
 
 def _from_number(raw, unit: str):
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
-            return None, Msg('finding.load.value_finite_number')
+            return None, Msg("finding.value.not_finite")
         if abs(raw) >= 10.0 ** MAX_DIGITS:
             return None, _too_large(repr(raw))
         if unit in INTEGER_UNITS:
             if not raw.is_integer():
-                return None, Msg('finding.load.value_must_whole_number2', raw=raw)
+                return None, Msg("finding.value.not_whole_number", raw=raw)
             return int(raw), None
         return Decimal(repr(raw)), None
     if abs(raw) >= 10 ** MAX_DIGITS:
@@ -174,12 +174,12 @@ def csv_records(source, shown: str, required, optional=(), strict: bool = True):
     missing = [c for c in required if c not in header]
     if missing and len(header) == 1 and ";" in header[0]:
         raise FileProblem(_error("missing_column",
-                                 Msg('finding.missing_column.columns_separated_semicolons_re'),
+                                 Msg("finding.missing_column.semicolons"),
                                  file=shown, row=1))
     wanted = ",".join(required) + "".join(f"[,{c}]" for c in optional)
     if missing:
         raise FileProblem(_error("missing_column",
-                          Msg('finding.missing_column.missing_column_header_must', missing=', '.join(missing),
+                          Msg("finding.missing_column", missing=', '.join(missing),
                               wanted=wanted),
                           file=shown, row=1, column=", ".join(missing)))
     check_header(header, shown, required, optional, strict)
@@ -201,7 +201,7 @@ def _csv_rows(reader, header, shown, stream):
         unnamed = [v for h, v in zip(header, values) if not h and v.strip()]
         if extra or unnamed:
             yield (line, _error("extra_values",
-                                     Msg('finding.extra_values.row_values_but_header', n_values=len(values),
+                                     Msg("finding.extra_values", n_values=len(values),
                                          n_header=len(header)),
                                      file=shown, row=line))
             continue
@@ -215,12 +215,12 @@ def check_header(header, shown, required, optional=(), strict=True, sheet=None) 
     twice = sorted({h for h in header if h and header.count(h) > 1})
     if twice:
         raise FileProblem(_error("duplicate_column",
-                                 Msg('finding.duplicate_column.column_appears_twice_header', twice=', '.join(twice),
+                                 Msg("finding.duplicate_column", twice=', '.join(twice),
                                      wanted=wanted), file=shown, row=row, column=", ".join(twice)))
     unknown = [h for h in header if h and h not in required and h not in optional]
     if unknown and strict:
         raise FileProblem(_error("unknown_column",
-                                 Msg('finding.unknown_column.unknown_column_values_would',
+                                 Msg("finding.unknown_column",
                                      unknown=', '.join(unknown), wanted=wanted), file=shown, row=row,
                                  column=", ".join(unknown)))
 
@@ -239,7 +239,7 @@ def _csv_problem(exc, reader, shown, stream=None) -> "FileProblem":
         return FileProblem(_error("csv_syntax", Msg("finding.csv_syntax.field_too_long",
                                                     limit=PerLanguage(fmt.number, limit, LANG),
                                                     max_note_chars=MAX_NOTE_CHARS), file=shown, row=line))
-    return FileProblem(_error("csv_syntax", Msg('finding.csv_syntax.csv_file_malformed_re', exc=exc), file=shown,
+    return FileProblem(_error("csv_syntax", Msg("finding.csv_syntax", exc=exc), file=shown,
                               row=line))
 
 
@@ -254,7 +254,7 @@ def read_csv_rows(path: Path, shown: str):
             yield (i, r) if isinstance(r, Finding) else \
                 (i, r.get("unit"), r.get("indicator"), r.get("value"), r.get("note"), "value")
     if empty:
-        raise FileProblem(_error("empty_file", Msg('finding.empty_file.file_header_but_figures'), file=shown))
+        raise FileProblem(_error("empty_file", Msg("finding.empty_file.header_only"), file=shown))
 
 
 def open_csv(path: Path, shown: str):
@@ -263,7 +263,7 @@ def open_csv(path: Path, shown: str):
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if not head.strip():
-        raise FileProblem(_error("empty_file", Msg('finding.empty_file.file_empty_header_figures'), file=shown))
+        raise FileProblem(_error("empty_file", Msg("finding.empty_file.no_header"), file=shown))
     decode_text(head, shown, partial=len(head) == 4096)
     return open(path, encoding="utf-8-sig", newline="")
 
@@ -275,7 +275,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 def _broken_xlsx(exc: Exception, shown: str) -> "FileProblem":
     return FileProblem(_error("unreadable",
-                              Msg('finding.unreadable.excel_file_broken_incomplete',
+                              Msg("finding.unreadable.broken",
                                   kind=type(exc).__name__), file=shown))
 
 
@@ -312,21 +312,21 @@ def _check_xlsx_container(path: Path, shown: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not head:
-        raise FileProblem(_error("empty_file", Msg('finding.empty_file.excel_file_empty_bytes'), file=shown))
+        raise FileProblem(_error("empty_file", Msg("finding.empty_file.zero_bytes"), file=shown))
     if head.startswith(OLE_MAGIC):
         raise FileProblem(_error("unreadable",
-                                 Msg('finding.unreadable.file_excel_xls_workbook'), file=shown))
+                                 Msg("finding.unreadable.xls_or_password"), file=shown))
     if not head.startswith(XLSX_MAGIC):
         looks_csv = b"," in head or head[:3] == b"\xef\xbb\xbf" or head.isascii()
         raise FileProblem(_error("unreadable",
-                                 Msg('finding.unreadable.file_named_xlsx_but',
+                                 Msg("finding.unreadable.not_xlsx",
                                      looks_csv=Msg("finding.unreadable.looks_csv") if looks_csv else ""), file=shown))
     try:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError, EOFError):
         raise FileProblem(_error("unreadable",
-                                 Msg('finding.unreadable.excel_file_broken_incomplete2'), file=shown)) from None
+                                 Msg("finding.unreadable.truncated"), file=shown)) from None
     if unpacked > MAX_XLSX_UNPACKED:
         raise FileProblem(_error("too_large", Msg("finding.too_large.unpacked",
                                                   mb=PerLanguage(fmt.number, unpacked // 1_000_000, LANG),
@@ -367,7 +367,7 @@ def check_sheet(wb, ws, shown) -> None:
     if merged:
         cells = ", ".join(f"{ws.title}!{r}" for r in merged[:5]) + (" …" if len(merged) > 5 else "")
         raise FileProblem(_error("merged_cells",
-                                 Msg('finding.merged_cells.cells_merged_unmerge_them', cells=cells), file=shown,
+                                 Msg("finding.merged_cells", cells=cells), file=shown,
                                  row=f"{ws.title}!{merged[0]}"))
     if uncached:
         more = Msg("finding.formula_without_value.more", n=len(uncached) - 1) if len(uncached) > 1 else ""
@@ -408,11 +408,11 @@ def _long_form_sheet(wb, shown):
                             cells[idx["note"]] if "note" in idx else None,
                             f"{ws.title}!{col_letter}{i}"))
             if not out:
-                raise FileProblem(_error("empty_file", Msg('finding.empty_file.sheet_figures', title=ws.title),
+                raise FileProblem(_error("empty_file", Msg("finding.empty_file.sheet", title=ws.title),
                                          file=shown))
             return out
     raise FileProblem(_error("missing_column",
-                      Msg('finding.missing_column.sheet_header_unit_indicator'), file=shown, row=1))
+                      Msg("finding.missing_column.no_sheet"), file=shown, row=1))
 
 
 def _column_letter(index: int) -> str:
@@ -469,7 +469,7 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     """Read the folder. ``months`` limits which monthly files are read (codes)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise ParameterError('error.load.no_data_dir', data_dir=str(data_dir))
+        raise ParameterError("error.load.no_data_dir", data_dir=str(data_dir))
     try:
         catalogue = catalogue or load_catalogue(data_dir)
     except CatalogueError as exc:
@@ -490,7 +490,7 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         if period is None:
             findings.append(_error(
                 "bad_file_name",
-                Msg('finding.bad_file_name.file_name_month_name', name=path.name),
+                Msg("finding.bad_file_name", name=path.name),
                 file=shown))
             continue
         if wanted is not None and period.code not in wanted:
@@ -499,7 +499,7 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         if ds.files.get(period.code):
             other = _rel(ds.files[period.code][0], data_dir)
             findings.append(_error(
-                "two_files", Msg('finding.two_files.month_already_keep_one', code=period.code, other=other),
+                "two_files", Msg("finding.two_files", code=period.code, other=other),
                 file=shown))
             continue
         ds.files.setdefault(period.code, []).append(path)
@@ -579,7 +579,7 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
     unit = "" if unit is None else str(unit).strip()
     code = "" if code is None else str(code).strip()
     if not unit:
-        report(_error("unknown_unit", Msg('finding.unknown_unit.unit_code_missing'),
+        report(_error("unknown_unit", Msg("finding.unknown_unit.no_code"),
                                   file=shown, row=row, column=None if column is None else "unit",
                                   indicator=code or None))
         return None
@@ -609,7 +609,7 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
     note = "" if note is None else str(note).strip()
     if len(note) > MAX_NOTE_CHARS:
         report(_error("note_too_long",
-                                  Msg('finding.note_too_long.note_characters_long_most', n_note=len(note),
+                                  Msg("finding.note_too_long", n_note=len(note),
                                       max_note_chars=MAX_NOTE_CHARS),
                                   file=shown, row=row, column=None if column is None else "note", unit=unit,
                                   indicator=code))
@@ -675,7 +675,7 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
             continue
         code, unit = (row["indicator"] or "").strip(), (row["unit"] or "").strip()
         if code not in ds.catalogue:
-            ds.findings.append(_error("unknown_indicator", Msg('finding.unknown_indicator.unknown_indicator_code',
+            ds.findings.append(_error("unknown_indicator", Msg("finding.unknown_indicator.target",
                                                                code=code), file=shown, row=line, indicator=code))
             continue
         if unit not in ds.units:
@@ -689,7 +689,7 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         if bad_column:
             shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
             ds.findings.append(_error(
-                "bad_value", Msg('finding.bad_value.canonical_number_year_month', bad_column=bad_column,
+                "bad_value", Msg("finding.bad_value.target_row", bad_column=bad_column,
                                  shown_value=shown_value), file=shown, row=line, column=bad_column, unit=unit,
                 indicator=code))
             continue

@@ -161,14 +161,14 @@ def _file_problem(path: Path, root: Path):
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return Msg('finding.notes.notes_file_link_symlink2')
+        return Msg("finding.notes.link_broken")
     if not real.is_relative_to(root):
-        return Msg('finding.notes.notes_file_link_symlink')
+        return Msg("finding.notes.link_outside")
     if not real.is_file():
-        return Msg('finding.notes.text_file')
+        return Msg("finding.notes.not_a_text_file")
     size = real.stat().st_size
     if size > MAX_NOTE_BYTES:
-        return Msg('finding.notes.notes_file_too_large', kb=size // 1000,
+        return Msg("finding.notes.too_large", kb=size // 1000,
                    max_kb=MAX_NOTE_BYTES // 1000)
     return None
 
@@ -234,23 +234,23 @@ def _judge_reference(ref: str, base: Path, root: Path):
     if low.startswith("data:"):
         return _judge_data_uri(ref)
     if ref.startswith(("//", "\\\\")) or _SCHEME.match(ref) and not re.match(r"^[a-zA-Z]:[\\/]", ref):
-        return Msg('finding.notes.remote_non_local_addresses')
+        return Msg("finding.notes.remote_image")
     parts = re.split(r"[\\/]", ref)
     if ref.startswith(("/", "\\", "~")) or re.match(r"^[a-zA-Z]:", ref) or ".." in parts:
-        return Msg('finding.notes.only_images_inside_data')
+        return Msg("finding.notes.image_path_outside")
     from urllib.parse import unquote
     path = base / unquote(ref.split("#", 1)[0].split("?", 1)[0])
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return Msg('finding.notes.image_file_does_exist')
+        return Msg("finding.notes.image_missing")
     if not real.is_relative_to(root):
-        return Msg('finding.notes.image_link_symlink_leading')
+        return Msg("finding.notes.image_link_outside")
     if not real.is_file():
-        return Msg('finding.notes.image_file')
+        return Msg("finding.notes.image_not_a_file")
     size = real.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        return Msg('finding.notes.image_too_large_mb', mb=size / 1000000.0,
+        return Msg("finding.notes.image_too_large_file", mb=size / 1000000.0,
                    max_mb=MAX_IMAGE_BYTES // 1000000)
     with open(real, "rb") as fh:
         problem = _judge_image(fh.read(min(size, MAX_IMAGE_BYTES)))
@@ -260,11 +260,11 @@ def _judge_reference(ref: str, base: Path, root: Path):
 def _judge_data_uri(ref: str):
     m = _DATA_URI.match(ref)
     if not m or m.group("mime").lower() not in IMAGE_TYPES.values():
-        return Msg('finding.notes.only_png_jpeg_gif')
+        return Msg("finding.notes.data_uri_type")
     try:
         raw = base64.b64decode(re.sub(r"\s", "", m.group("data")), validate=True)
     except (binascii.Error, ValueError):
-        return Msg('finding.notes.image_base_data_broken')
+        return Msg("finding.notes.image_base64_broken")
     return _judge_image(raw)
 
 
@@ -272,13 +272,13 @@ def _judge_image(raw: bytes):
     """``None`` for a PNG/JPEG/GIF within the limits, else a ``Msg``."""
     kind = image_kind(raw)
     if kind is None:
-        return Msg('finding.notes.only_png_jpeg_gif2')
+        return Msg("finding.notes.image_type")
     size = image_size(raw)
     if size is None:
-        return Msg('finding.notes.cannot_read_image_size')
+        return Msg("finding.notes.image_size_unreadable")
     w, h = size
     if w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE:
-        return Msg('finding.notes.image_too_large_px', w=w, h=h, max_image_side=MAX_IMAGE_SIDE)
+        return Msg("finding.notes.image_too_large_pixels", w=w, h=h, max_image_side=MAX_IMAGE_SIDE)
     return None
 
 

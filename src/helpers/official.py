@@ -87,7 +87,7 @@ def check_province(code: str, source: str) -> str:
     known = provinces(source)
     code = code.strip().zfill(2) if code.strip().isdigit() else code.strip()
     if code not in known:
-        raise ParameterError('error.official.unknown_province', code=code, source=source,
+        raise ParameterError("error.official.unknown_province", code=code, source=source,
                              known=', '.join((f'{c} {n}' for c, n in sorted(known.items()))))
     return code
 
@@ -170,7 +170,7 @@ def legacy_units(province: str, current: list[Unit]) -> list[Unit]:
 
 def build_units(province: str, legacy: bool = False, source: str = SOURCES[0]) -> list[Unit]:
     if source not in SOURCES:
-        raise ParameterError('error.official.unknown_source', source=source, sources=PerLanguage(_either, LANG))
+        raise ParameterError("error.official.unknown_source", source=source, sources=PerLanguage(_either, LANG))
     province = check_province(province, source)
     current = current_units(province, source, MERGER_DAY if legacy else None)
     return (legacy_units(province, current) if legacy else []) + current

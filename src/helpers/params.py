@@ -95,7 +95,7 @@ def _refuse_references(text: str, path: Path) -> None:
     for token in yaml.scan(text, Loader=yaml.SafeLoader):
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
             mark = token.start_mark
-            raise ParameterError('error.params.parameters_file_must_yaml', file=path, row=mark.line + 1)
+            raise ParameterError("error.params.yaml_anchors", file=path, row=mark.line + 1)
 
 
 MAX_PARAMS_BYTES = 64 * 1024         # four lines of YAML; anything near this is not a parameters file
@@ -107,10 +107,10 @@ def read_params_file(path) -> dict:
     a few hundred bytes into gigabytes), it is refused; values must be plain (no lists, no maps)."""
     path = Path(path)
     if not path.is_file():
-        raise ParameterError('error.params.parameters_file_found', file=path)
+        raise ParameterError("error.params.no_file", file=path)
     size = path.stat().st_size
     if size > MAX_PARAMS_BYTES:
-        raise ParameterError('error.params.parameters_file_too_large', kb=size // 1024,
+        raise ParameterError("error.params.too_large", kb=size // 1024,
                              max_kb=MAX_PARAMS_BYTES // 1024, file=path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -119,15 +119,15 @@ def read_params_file(path) -> dict:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise ParameterError('error.params.cannot_read_parameters_file', problem=problem, file=path,
+        raise ParameterError("error.params.unreadable", problem=problem, file=path,
                              row=None if mark is None else mark.line + 1) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ParameterError('error.params.parameters_file_must_key', file=path)
+        raise ParameterError("error.params.not_a_mapping", file=path)
     for key, value in data.items():
         if not isinstance(key, str) or isinstance(value, (dict, list, set, tuple)):
-            raise ParameterError('error.params.parameter_must_single_value', name=key, file=path)
+            raise ParameterError("error.params.not_a_single_value", name=key, file=path)
     return data
 
 
@@ -162,7 +162,7 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
     (a caller checking many sets reads the units once and calls :func:`check_unit`)."""
     params = resolve(values, root, source)
     if not params.data_dir.is_dir():
-        raise ParameterError('error.params.no_data_dir', data_dir=str(params.data_dir), file=source)
+        raise ParameterError("error.params.no_data_dir", data_dir=str(params.data_dir), file=source)
     check_unit(params, units_of(params.data_dir), source)
     return params
 
@@ -185,7 +185,7 @@ def _exists_in_period(units, params: ReportParams, source) -> None:
     if any(v.valid_in(m) for v in versions for m in months):
         return
     spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in versions)
-    raise ParameterError('error.params.unit_not_valid', unit_code=params.unit, code=params.period.code, spans=spans,
+    raise ParameterError("error.params.unit_not_valid", unit_code=params.unit, code=params.period.code, spans=spans,
                          file=source)
 
 

@@ -56,7 +56,7 @@ class Period:
                 return cls(year, 6 * h - 5, 6 * h, "half")
             return cls(year, 1, 12, "year")
         raise ParameterError(
-            'error.periods.bad_period', text=s)
+            "error.periods.bad_period", text=s)
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":

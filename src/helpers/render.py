@@ -377,7 +377,7 @@ def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
                 for name, data in files.items():
                     path = Path(tmp, name)
                     if not path.resolve().is_relative_to(Path(tmp).resolve()):
-                        raise ReportError('error.render.bad_image_name', name=name)
+                        raise ReportError("error.render.bad_image_name", name=name)
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(data if isinstance(data, bytes) else str(data).encode("utf-8"))
                 main = Path(tmp, "main.typ")

@@ -60,7 +60,7 @@ class Report:
         report = cls(params.period, params.unit, params.data_dir, params.language, ds)
         errs = only_errors(report.findings)
         if errs:
-            raise DataError('error.report.data_error_report', n=len(errs),
+            raise DataError("error.report.data_errors", n=len(errs),
                             first=PerLanguage(errs[0].line, LANG), findings=errs)
         return report
 

@@ -8,8 +8,8 @@ from typing import Optional
 from .text import Msg
 
 _HOW = {
-    "csv": Msg('finding.textfile.open_excel_save_csv'),
-    "text": Msg('finding.textfile.save_again_utf_notepad'),
+    "csv": Msg("finding.textfile.how_csv"),
+    "text": Msg("finding.textfile.how_text"),
 }
 
 

@@ -221,12 +221,12 @@ def _date(text: str, path, line: int, column: str, code: str):
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        raise DataError('error.units.date_valid', text=text, file=path, row=line, column=column, unit=code) from None
+        raise DataError("error.units.bad_date", text=text, file=path, row=line, column=column, unit=code) from None
 
 
 def _read_text(path: Path) -> str:
     if not path.is_file():
-        raise DataError('error.units.list_units_missing', file=path)
+        raise DataError("error.units.missing", file=path)
     from . import textfile
     text, problem = textfile.decode(path.read_bytes(), "csv")
     if problem:
@@ -238,13 +238,13 @@ def _read_text(path: Path) -> str:
 def _unit_from_row(row: dict, path, line: int) -> Unit:
     code = (row.get("code") or "").strip()
     if not code:
-        raise DataError('error.units.unit_code_missing', file=path, row=line, column="code")
+        raise DataError("error.units.no_code", file=path, row=line, column="code")
     if not valid_code(code):
-        raise DataError('error.units.unit_code_valid_letters', code=code, file=path, row=line, column="code",
+        raise DataError("error.units.bad_code", code=code, file=path, row=line, column="code",
                         unit=code)
     level = (row.get("level") or "").strip()
     if level not in LEVELS:
-        raise DataError('error.units.unit_level_valid', level=level, levels=', '.join(LEVELS), file=path, row=line,
+        raise DataError("error.units.bad_level", level=level, levels=', '.join(LEVELS), file=path, row=line,
                         column="level", unit=code)
     unit = Unit(code=code, name_vi=(row.get("name_vi") or "").strip() or code,
                 name_en=(row.get("name_en") or "").strip(), level=level,
@@ -254,7 +254,7 @@ def _unit_from_row(row: dict, path, line: int) -> Unit:
                 successor=(row.get("successor") or "").strip() or None,
                 source=(row.get("source") or "").strip())
     if unit.start > unit.end:
-        raise DataError('error.units.valid_after_valid', valid_from=unit.valid_from, valid_to=unit.valid_to,
+        raise DataError("error.units.dates_reversed", valid_from=unit.valid_from, valid_to=unit.valid_to,
                         file=path, row=line, column="valid_to", unit=code)
     return unit
 
@@ -265,17 +265,17 @@ def read_units(path) -> Units:
     reader = csv.DictReader(_read_text(path).splitlines())
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise DataError('error.units.missing_column', missing=', '.join(missing),
+        raise DataError("error.units.missing_column", missing=', '.join(missing),
                         required_columns=','.join(REQUIRED_COLUMNS), file=path, row=1)
     rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
     if not rows:
-        raise DataError('error.units.list_units_empty', file=path)
+        raise DataError("error.units.empty", file=path)
     _refuse_overlaps(rows, path)
     codes = {u.code for _, u in rows}
     units = Units([u for _, u in rows], source=str(path))
     for line, u in rows:
         if u.parent and u.parent not in codes:
-            raise DataError('error.units.unit_parent_does_exist', code=u.code, parent=u.parent, file=path, row=line,
+            raise DataError("error.units.unknown_parent", code=u.code, parent=u.parent, file=path, row=line,
                             column="parent", unit=u.code)
         _check_successors(units, u, path, line)
     _refuse_cycles(rows, path)
@@ -293,20 +293,20 @@ def _refuse_overlaps(rows, path) -> None:
             if b.start <= a.end:
                 later = max(line_a, line_b)
                 raise DataError(
-                    'error.units.unit_code_two_versions', code=code, line_a=line_a, line_b=line_b, file=path,
+                    "error.units.overlapping_versions", code=code, line_a=line_a, line_b=line_b, file=path,
                     row=later, column="valid_from", unit=code)
 
 
 def _check_successors(units: Units, u: Unit, path, line: int) -> None:
     for s in u.successors:
         if s not in units:
-            raise DataError('error.units.unit_merged_into_which', code=u.code, successor=s, file=path, row=line,
+            raise DataError("error.units.unknown_successor", code=u.code, successor=s, file=path, row=line,
                             column="successor", unit=u.code)
         if u.valid_to is None:
             continue
         day = u.valid_to + _dt.timedelta(days=1)
         if not any(v.valid_on(day) for v in units.versions(s)):
-            raise DataError('error.units.successor_valid_day_after', successor=s, code=u.code, day=day.isoformat(),
+            raise DataError("error.units.successor_not_valid_then", successor=s, code=u.code, day=day.isoformat(),
                             valid_to=u.valid_to.isoformat(), file=path, row=line, column="successor", unit=u.code)
 
 
@@ -318,14 +318,14 @@ def _refuse_cycles(rows, path) -> None:
             parents.setdefault(u.code, set()).add(u.parent)
     for line, u in rows:
         if u.parent == u.code:
-            raise DataError('error.units.unit_own_parent', code=u.code, file=path, row=line, column="parent",
+            raise DataError("error.units.own_parent", code=u.code, file=path, row=line, column="parent",
                             unit=u.code)
         seen, todo = set(), [u.code]
         while todo:
             code = todo.pop()
             for p in parents.get(code, ()):
                 if p == u.code:
-                    raise DataError('error.units.unit_cycle_parents', code=u.code,
+                    raise DataError("error.units.parent_cycle", code=u.code,
                                     cycle=' → '.join(sorted(seen | {u.code})), file=path, row=line,
                                     column="parent", unit=u.code)
                 if p not in seen:

@@ -51,11 +51,11 @@ def check(ds: DataSet, periods=None) -> list[Finding]:
     for p in periods or []:
         period = Period.parse(p)
         if ds.files and not any(m in ds.files for m in period.month_codes()):
-            out.append(Finding(ERROR, "no_data", Msg('finding.no_data.data_file_add_periods',
+            out.append(Finding(ERROR, "no_data", Msg("finding.no_data.period",
                                                      period=PerLanguage(period.label, LANG),
                                                      code=period.end.code), period=period.code))
     if not ds.files and not any(f.check == "bad_file_name" for f in out):
-        out.append(Finding(ERROR, "no_data", Msg('finding.no_data.periods_holds_monthly_data'),
+        out.append(Finding(ERROR, "no_data", Msg("finding.no_data.folder"),
                            file=str(ds.data_dir / "periods")))
     return sorted(out, key=sort_key)
 
@@ -83,7 +83,7 @@ def part_exceeds_whole(ds: DataSet, month: str) -> list[Finding]:
                 parts = " + ".join(ind.numerator)
                 out.append(Finding(
                     ERROR, "part_exceeds_whole",
-                    Msg('finding.part_exceeds_whole.exceeds_cannot_exceed_check', parts=parts,
+                    Msg("finding.part_exceeds_whole", parts=parts,
                         total=PerLanguage(_n, total, LANG), denominator=ind.denominator,
                         value=PerLanguage(_n, den.value, LANG), code=ind.code),
                     **_where(nums[0], indicator=ind.numerator[0])))
@@ -129,7 +129,7 @@ def children_differ(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
             if values and sum(values) != own.value:
                 out.append(Finding(
                     WARNING, "children_sum",
-                    Msg('finding.children_sum.unit_own_figure_differs', value=PerLanguage(_n, own.value, LANG),
+                    Msg("finding.children_sum", value=PerLanguage(_n, own.value, LANG),
                         n_values=len(values), sum_values=PerLanguage(_n, sum(values), LANG)),
                     **_where(own, indicator=ind.code)))
     return out
@@ -176,7 +176,7 @@ def jumps(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
                 rec = ds.record(month, unit, ind.denominator)
                 out.append(Finding(
                     WARNING, "jump",
-                    Msg('finding.jump.changed_sharply_last_month', code=ind.code,
+                    Msg("finding.jump.ratio", code=ind.code,
                         before=PerLanguage(fmt.percent, then, LANG),
                         now=PerLanguage(fmt.percent, now, LANG)),
                     file=rec.file, unit=unit, indicator=ind.code, period=month))
@@ -204,7 +204,7 @@ def silent_units(ds: DataSet, month: str) -> list[Finding]:
     before = {u for (m, u, _c) in ds.records if m == prev and ds.units.get(u, month) == ds.units.get(u, prev)}
     shown = str(ds.files[month][0])
     return [Finding(WARNING, "missing_unit_month",
-                    Msg('finding.missing_unit_month.unit_figures_reported_last', month=month),
+                    Msg("finding.missing_unit_month", month=month),
                     file=shown, unit=u, period=month)
             for u in sorted(before - now)]
 
@@ -218,7 +218,7 @@ def missing_months(ds: DataSet, periods) -> list[Finding]:
                 seen.add(m)
                 out.append(Finding(
                     WARNING, "missing_month",
-                    Msg('finding.missing_month.data_year_date_window', month=m,
+                    Msg("finding.missing_month", month=m,
                         window=PerLanguage(period.ytd().label, LANG)),
                     period=m))
     return out

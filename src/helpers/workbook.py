@@ -65,7 +65,7 @@ def _period(period) -> Period:
     p = Period.parse(period)
     if p.kind != "month":
         from .errors import ParameterError
-        raise ParameterError('error.workbook.needs_month', code=p.code)
+        raise ParameterError("error.workbook.needs_month", code=p.code)
     return p
 
 
@@ -91,12 +91,12 @@ def workbook_units(units, period, unit: str | None = None) -> list:
         chosen = list(units)
     else:
         if str(unit) not in units:
-            raise ParameterError('error.workbook.unknown_unit', unit_code=str(unit))
+            raise ParameterError("error.workbook.unknown_unit", unit_code=str(unit))
         month = p.end.code                  # the version of the unit (and its children) in the month
         chosen = [units.get(str(unit), month) or units[str(unit)]] + list(units.children(str(unit), month))
     out = [u for u in chosen if _valid_in(u, first, last)]
     if not out:
-        raise ParameterError('error.workbook.no_active_units', period=PerLanguage(p.label, LANG))
+        raise ParameterError("error.workbook.no_active_units", period=PerLanguage(p.label, LANG))
     return out
 
 
@@ -408,7 +408,7 @@ def _text(value) -> str:
 
 def _redo(period_code) -> Msg:
     cmd = f"`cchc-report template {period_code}`" if period_code else "`cchc-report template YYYY-MM`"
-    return Msg('finding.workbook.make_fresh_template_copy', cmd=cmd)
+    return Msg("finding.workbook.redo", cmd=cmd)
 
 
 def _read_meta(wb, shown):
@@ -419,7 +419,7 @@ def _read_meta(wb, shown):
     rows = [tuple(r) for r in bounded_rows(ws, max_col=12)]
     redo = _redo(None)
     bad = _problem(shown, f"{META_SHEET}!A1",
-                   Msg('finding.workbook.hidden_sheet_template_layout', meta_sheet=META_SHEET, redo=redo))
+                   Msg("finding.workbook.layout_sheet_broken", meta_sheet=META_SHEET, redo=redo))
     if not rows or _text(rows[0][0] if rows[0] else None) != FORMAT_NAME:
         raise bad
     version = rows[0][1] if len(rows[0]) > 1 else None
@@ -429,7 +429,7 @@ def _read_meta(wb, shown):
         raise bad from None
     if version > FORMAT_VERSION:
         raise _problem(shown, f"{META_SHEET}!B1",
-                       Msg('finding.workbook.workbook_was_made_newer', version=version))
+                       Msg("finding.workbook.newer_format", version=version))
     meta = {"sheets": [], "cells": {}}
     section = None
     header = None
@@ -474,7 +474,7 @@ def _check_period(meta, shown):
     made = Period.parse(wanted)
     raise _problem(
         shown, f"{META_SHEET}!B2",
-        Msg('finding.workbook.template_but_file_named', made=PerLanguage(made.label, LANG),
+        Msg("finding.workbook.other_month", made=PerLanguage(made.label, LANG),
             name=Path(str(shown)).name, named=PerLanguage(named.label, LANG), code=named.code,
             made_code=made.code))
 
@@ -569,26 +569,26 @@ class _SheetReader:
             if elsewhere:
                 there = self.ref(r, elsewhere[0])
                 raise self.fail(r, c,
-                                Msg('finding.workbook.indicator_code_column_was', code=code, here=here, there=there))
+                                Msg("finding.workbook.indicator_column_moved", code=code, here=here, there=there))
             moved = [k for k in sorted(self.grid) if k != r and self.text(k, c) == code]
             if moved:
                 there = self.ref(moved[0], c)
                 raise self.fail(r, c,
-                                Msg('finding.workbook.cell_should_hold_indicator2', here=here, code=code,
+                                Msg("finding.workbook.indicator_rows_moved", here=here, code=code,
                                     there=there))
             if found == "":
                 raise self.fail(r, c,
-                                Msg('finding.workbook.cell_should_hold_indicator3', here=here, code=code))
+                                Msg("finding.workbook.indicator_code_empty", here=here, code=code))
             if found in every:
                 raise self.fail(r, c,
-                                Msg('finding.workbook.cell_should_hold_indicator4', here=here, code=code,
+                                Msg("finding.workbook.indicator_rows_reordered", here=here, code=code,
                                     found=found))
             if not _CODE_LIKE.match(found):
                 raise self.fail(r, c,
-                                Msg('finding.workbook.cell_should_hold_indicator5', here=here, code=code,
+                                Msg("finding.workbook.indicator_column_gone", here=here, code=code,
                                     found=found))
             raise self.fail(r, c,
-                            Msg('finding.workbook.cell_should_hold_indicator', here=here, code=code, found=found),
+                            Msg("finding.workbook.indicator_code_edited", here=here, code=code, found=found),
                             join=" ")
         return out
 
@@ -607,14 +607,14 @@ class _SheetReader:
             elif same_row:
                 why = Msg("finding.workbook.unit_code_column_moved", there=self.ref(r, same_row[0]))
             elif found == "":
-                why = Msg('finding.workbook.cell_empty_code_deleted')
+                why = Msg("finding.workbook.unit_code_empty")
             elif found in every:
                 why = Msg("finding.workbook.unit_code_other_column", found=found)
             else:
                 out[c] = found      # an edited code: the loader names it if it is unknown
                 continue
             here = self.ref(r, c)
-            raise self.fail(r, c, Msg('finding.workbook.cell_should_hold_unit', here=here, code=code, why=why))
+            raise self.fail(r, c, Msg("finding.workbook.unit_code_moved", here=here, code=code, why=why))
         return out
 
     # -- the figures ----------------------------------------------------------------------
