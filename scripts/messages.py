@@ -17,6 +17,7 @@ not keys, hence this script (it uses Babel's catalogue, template and .po reader/
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
 import string
@@ -117,6 +118,15 @@ def problems(lang: str, pot: Catalog, known: Catalog) -> list[str]:
     return out
 
 
+def _write(path: Path, cat: Catalog, **options) -> None:
+    """Write ``cat`` to ``path`` unless only its creation date would change."""
+    out = io.BytesIO()
+    write_po(out, cat, width=120, sort_output=True, **options)
+    dated = re.compile(rb'^"POT-Creation-Date: .*$', re.M)
+    if not path.is_file() or dated.sub(b"", path.read_bytes()) != dated.sub(b"", out.getvalue()):
+        path.write_bytes(out.getvalue())
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     known = catalogue("vi")
@@ -125,13 +135,11 @@ def main(argv=None) -> int:
         found = [p for lang in languages() for p in problems(lang, pot, known)]
         print("\n".join(found) or f"{len(pot)} messages, {', '.join(languages())}: all present and translated")
         return 1 if found else 0
-    with (LOCALE / f"{DOMAIN}.pot").open("wb") as f:
-        write_po(f, pot, width=120, sort_output=True)
+    _write(LOCALE / f"{DOMAIN}.pot", pot)
     for lang in languages():
         cat = catalogue(lang)
         cat.update(pot, no_fuzzy_matching=True)
-        with (LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po").open("wb") as f:
-            write_po(f, cat, width=120, sort_output=True, no_location=True, ignore_obsolete=False)
+        _write(LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po", cat, no_location=True)
         print(f"{lang}: {len(cat)} messages" + "".join(f"\n  new, to translate: {m.id}" for m in cat
                                                         if m.id and not m.string))
     return 0
