@@ -159,3 +159,20 @@ def test_the_english_edition_leaves_out_an_analysts_note(tmp_path):
     assert "số liệu tạm tính" in leadership.leader_message(finding, calc, "vi")
     english = leadership.leader_message(finding, calc, "en")
     assert english.startswith("Unusual change from last month: 100 → 5") and "tạm tính" not in english
+
+
+def test_make_messages_adds_a_new_key_to_translate_and_retires_an_unused_one(tmp_path, monkeypatch):
+    script = _script()
+    shutil.copytree(text.LOCALE_DIR, tmp_path / "locale")
+    package = tmp_path / "helpers"
+    package.mkdir()
+    (package / "extra.py").write_text('from .text import t\n\n\ndef f(lang):\n    return t(lang, "report.brand_new")\n')
+    monkeypatch.setattr(script, "ROOT", tmp_path)
+    monkeypatch.setattr(script, "PACKAGE", package)
+    monkeypatch.setattr(script, "LOCALE", tmp_path / "locale")
+    assert script.main([]) == 0
+    for lang in ("vi", "en"):
+        cat = script.catalogue(lang)
+        assert cat["report.brand_new"].string == ""                  # to translate
+        assert "report.title" not in cat and "report.title" in cat.obsolete
+    assert script.main(["--check"]) == 1
