@@ -243,7 +243,7 @@ def cmd_run(args) -> int:
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
             for p in sets for r in reports]
     n_jobs = args.jobs or os.cpu_count() or 1
-    with Progress(len(jobs), quiet=args.quiet) as progress:
+    with Progress(len(jobs), quiet=args.quiet, lang=args.lang or "vi") as progress:
         outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
                             on_done=progress.advance)
     write_index(out_dir)

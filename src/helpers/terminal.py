@@ -10,13 +10,13 @@ from rich.table import Table
 
 from .text import t
 
-LANG = "vi"         # the language of the terminal output
 STATUS = {"ok": "terminal.status.ok", "failed": "terminal.status.failed", "skipped": "terminal.status.skipped"}
 
 
 class Progress:
-    def __init__(self, total: int, quiet: bool = False, console: Console | None = None):
+    def __init__(self, total: int, quiet: bool = False, console: Console | None = None, lang: str = "vi"):
         self.total = total
+        self.lang = lang
         self.quiet = quiet
         self.console = console or Console(highlight=False)
         self.counts = {"ok": 0, "failed": 0, "skipped": 0}
@@ -24,10 +24,10 @@ class Progress:
 
     def __enter__(self):
         if not self.quiet:
-            self._bar = _RichProgress(TextColumn(f"[bold]{t(LANG, 'terminal.reports')}"), BarColumn(),
+            self._bar = _RichProgress(TextColumn(f"[bold]{t(self.lang, 'terminal.reports')}"), BarColumn(),
                                       MofNCompleteColumn(),
                                       TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-                                      TextColumn(t(LANG, "terminal.remaining")), TimeRemainingColumn(),
+                                      TextColumn(t(self.lang, "terminal.remaining")), TimeRemainingColumn(),
                                       console=self.console,
                                       transient=False)
             self._bar.__enter__()
@@ -40,31 +40,31 @@ class Progress:
 
     def _counts(self) -> str:
         c = self.counts
-        return t(LANG, "terminal.counts", ok=c["ok"], failed=c["failed"], skipped=c["skipped"])
+        return t(self.lang, "terminal.counts", ok=c["ok"], failed=c["failed"], skipped=c["skipped"])
 
     def advance(self, outcome) -> None:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         if self._bar:
             where = f"{outcome.period} {outcome.unit} {outcome.report}"
             style = {"ok": "green", "failed": "red", "skipped": "dim"}[outcome.status]
-            self._bar.console.print(f"[{style}]{t(LANG, STATUS[outcome.status]):>6}[/{style}] {escape(where)}"
+            self._bar.console.print(f"[{style}]{t(self.lang, STATUS[outcome.status]):>6}[/{style}] {escape(where)}"
                                     + (f" ({outcome.seconds:.1f} s)" if outcome.seconds else ""))
             self._bar.update(self._task, advance=1, counts=self._counts())
 
     def summary(self, outcomes) -> None:
         failed = [o for o in outcomes if o.status == "failed"]
         if not self.quiet:
-            table = Table(title=t(LANG, "terminal.summary"), show_lines=False)
+            table = Table(title=t(self.lang, "terminal.summary"), show_lines=False)
             for col in ("terminal.period", "terminal.unit", "terminal.report", "terminal.outcome", "terminal.folder"):
-                table.add_column(t(LANG, col))
+                table.add_column(t(self.lang, col))
             for o in sorted(outcomes, key=lambda o: (o.period, o.unit, o.report)):
-                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, t(LANG, STATUS[o.status]),
+                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, t(self.lang, STATUS[o.status]),
                                                          o.folder)))
             self.console.print(table)
             self.console.print(self._counts())
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         for o in failed:
-            failed = t(LANG, "terminal.status.failed")
+            failed = t(self.lang, "terminal.status.failed")
             err.print(f"[red]{failed}[/red] {escape(f'{o.period} {o.unit} {o.report}: {o.error}')}"
-                      + (f"\n  {t(LANG, 'terminal.failed_notebook')}: {escape(str(o.failed_notebook))}"
+                      + (f"\n  {t(self.lang, 'terminal.failed_notebook')}: {escape(str(o.failed_notebook))}"
                          if o.failed_notebook else ""))
