@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all setup sample test test-fast bench lint clean
+.PHONY: all setup sample test test-fast bench lint messages clean
 
 all: sample
 
@@ -34,6 +34,12 @@ test-fast: setup
 bench: setup
 	bash scripts/install-bench-packages.sh
 	$(BIN)/python benchmarks/bench_batch.py
+
+# the message catalogues: keys used in the code -> src/helpers/locale/cchc.pot, then each
+# locale/<lang>/LC_MESSAGES/cchc.po updated from it (new keys to translate, unused ones obsolete)
+messages: setup
+	$(BIN)/python scripts/messages.py
+	$(BIN)/python scripts/messages.py --check
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -218,7 +218,7 @@ def gen_unit_flows(rng: random.Random, data: Data):
     """Dossier and feedback flows of departments and districts."""
     units = [(c, v, o, f, d, "department") for c, v, o, f, d in DEPARTMENTS] + \
             [(c, v, o, f, d, "district") for c, v, o, f, d, _p, _q in DISTRICTS]
-    for code, vol, off_online, fee_share, doc_share, level in units:
+    for code, vol, off_online, fee_share, doc_share, _level in units:
         off_ontime = rng.uniform(-0.008, 0.008)
         off_dig = rng.uniform(-0.05, 0.05)
         off_pay = rng.uniform(-0.05, 0.05)
@@ -402,7 +402,7 @@ def gen_province(rng: random.Random, data: Data):
     for i, (y, m) in enumerate(MONTHS):
         mo = (y, m)
         t = i
-        put = lambda code, value, note="": data.put(mo, P, code, value, note)  # noqa: E731
+        put = lambda code, value, note="", mo=mo: data.put(mo, P, code, value, note)  # noqa: E731
         # chỉ đạo điều hành: own rows equal to the children's sum (additive codes)
         for code in ("cchc_plan_tasks_done", "cchc_plan_tasks_total"):
             put(code, sum(data.get(mo, u, code) for u in CHILDREN))

@@ -85,29 +85,29 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 def alive(pid: int) -> bool:
+    """The process runs (a zombie, or a process that is reaped as we look, is gone)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie is gone for our purposes
-    try:
         with open(f"/proc/{pid}/stat") as fh:
             return fh.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+    except OSError:                     # no /proc (macOS): kill(0) succeeded
         return True
 
 
 def wait_gone(pid: int, seconds: float = 20) -> bool:
-    """Wait for the process to end (the event itself, through a pidfd), at most ``seconds``."""
+    """Wait for the process to end, at most ``seconds``: the event itself, through a
+    pidfd, which names this process and no later one with the same number."""
     try:
         fd = os.pidfd_open(pid)
     except ProcessLookupError:
         return True
     try:
-        select.select([fd], [], [], seconds)
+        ended, _, _ = select.select([fd], [], [], seconds)
     finally:
         os.close(fd)
-    return not alive(pid)
+    return bool(ended)
 
 
 @pytest.fixture

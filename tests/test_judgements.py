@@ -13,6 +13,7 @@ from helpers.figures import Calculator, compute_figures, pace_of
 from helpers.findings import Finding
 from helpers.load import load_data
 from helpers.periods import Period
+from helpers.text import Msg
 
 PLAN = "cchc_plan_completion_rate"
 
@@ -138,8 +139,8 @@ def test_doubtful_figure_footnote_names_indicators_not_codes(tmp_path):
     ds = load_data(write_data(tmp_path, {"2023-10.csv": csv_rows("10,tthc_published_total,1989,")}))
     calc = Calculator(ds)
     figs = calc.figures("10", Period.parse("2023-10"))
-    finding = Finding("warning", "parts_sum", "tổng 1.989 ≠ 1.899 (tthc_published_province); kiểm tra",
-                      "total 1,989 ≠ 1,899 (tthc_published_province); check", file="periods/2023-10.csv",
+    message = Msg("finding.parts_sum", total="1.989", terms="1.899", sum="1.899", parts="tthc_published_province")
+    finding = Finding("warning", "parts_sum", message, file="periods/2023-10.csv",
                       row=5, unit="10", indicator="tthc_published_total", period="2023-10")
     for lang, name in (("vi", "Số TTHC cấp tỉnh"), ("en", "Provincial-level procedures")):
         text = leadership.flags(figs, [finding], calc, "10", lang)["tthc_published_total"][0].text

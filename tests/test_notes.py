@@ -73,6 +73,21 @@ def test_top_unit_sub_unit_and_period_files(data):
     assert for_report(data, period="2023-09").text is None
 
 
+def test_a_report_fingerprints_the_note_it_reads_and_no_other(data):
+    from helpers.inputs import input_files
+    from helpers.periods import Period
+    units = read_units(data / "units.csv")
+    listed = lambda unit, lang="vi": {p.relative_to(data).as_posix() for p in   # noqa: E731
+                                      input_files(data, Period.parse("2023-10"), unit, lang, units)
+                                      if "notes" in p.parts}
+    assert listed("10") == {"notes/2023-10.md"}
+    assert listed("082") == {"notes/2023-10/082.md"}                   # never the province's note
+    assert listed("082", "en") == {"notes/2023-10/082.en.md", "notes/2023-10/082.md"}
+    # before the units are read (the batch fingerprint), every candidate: a new note re-renders
+    assert {"notes/2023-10.md", "notes/2023-10/082.md"} <= {
+        p.relative_to(data).as_posix() for p in input_files(data, Period.parse("2023-10"), "082")}
+
+
 def test_english_edition_uses_en_file_or_says_where_the_commentary_is(data):
     note(data, "2023-10.md", "Kết quả 1.989 hồ sơ.")
     en = for_report(data, lang="en")

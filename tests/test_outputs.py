@@ -166,8 +166,11 @@ def test_vietnamese_and_english_editions_side_by_side(tmp_path):
     assert "2023-10/10/data_quality.en.html" in index and "2023-10/10/data_quality.html" in index
     assert "2023-10/10/metrics.json" in index
 
-    again = cli(*args, "--lang", "en", cwd=proj)                          # the English edition is up to date
+    loud = [a for a in args if a != "--quiet"]
+    again = cli(*loud, "--lang", "en", cwd=proj)                          # the English edition is up to date
     assert again.returncode == 0 and (folder / "data_quality.en.html").is_file()
+    assert "skipped (unchanged)" in again.stdout and "Summary" in again.stdout     # the terminal speaks English
+    assert "bỏ qua" not in again.stdout and "Tổng hợp" not in again.stdout
 
 
 # -- one computation: the runner reads the kernel's result --------------------------------------

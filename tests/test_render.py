@@ -249,6 +249,22 @@ def test_pdf_long_table_repeats_its_header(tmp_path):
     assert len(pages) >= 3 and all("Đơn vị" in p and "Giá trị" in p for p in pages)
 
 
+def test_pdf_table_notes_never_start_a_page_alone(tmp_path):
+    """Whatever the table's length, its footnote stays with its last rows, and rows
+    continued on a new page come under the header row."""
+    from helpers import blocks
+    columns = [blocks.Column("Đơn vị", 0.5), blocks.Column("Giá trị", 0.5, "right")]
+    for n in range(44, 64):                 # the table's end crosses the end of the first page
+        table = blocks.Table(columns, [[f"đơn-vị-{i:03d}", str(i)] for i in range(n)],
+                             notes=["* chú-thích-cuối-bảng"])
+        path = tmp_path / f"t{n}.pdf"
+        path.write_bytes(render.compile_typst(render.typst_document([table])))
+        pages = [p for p in pdftotext(path).split("\f") if p.strip()]
+        noted = next(p for p in pages if "chú-thích-cuối-bảng" in p)
+        assert f"đơn-vị-{n - 1:03d}" in noted and f"đơn-vị-{n - 2:03d}" in noted, n
+        assert all("Đơn vị" in p for p in pages if "đơn-vị-" in p), n
+
+
 def test_english_report_files(tmp_path):
     nb = build_notebook("en")
     NotebookClient(nb, kernel_name="python3", timeout=120).execute()

@@ -387,9 +387,7 @@ def _run_dask(jobs: list[Job], scheduler, on_done) -> list[Outcome]:
                   else scheduler if isinstance(scheduler, Client) else Client(scheduler))
     except (OSError, TimeoutError) as exc:
         from .errors import ReportError
-        raise ReportError(f"không kết nối được Dask scheduler {scheduler}: {exc}",
-                          hint="kiểm tra địa chỉ và cổng, và rằng `dask scheduler` đang chạy "
-                               "(xem benchmarks/README.md)") from None
+        raise ReportError("error.batch.no_scheduler", scheduler=scheduler, exc=exc) from None
     created = own or not isinstance(scheduler, Client)
     futures = []
     try:

@@ -15,38 +15,25 @@ from typing import Literal, NamedTuple, Optional
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from .errors import CatalogueError
+from .text import LANG, Msg, PerLanguage, t
 
 
 class Area(NamedTuple):
-    """A reform area: its report heading and its entry-workbook sheet, in both languages."""
-    vi: str
-    en: str
-    sheet_vi: str
-    sheet_en: str
+    """A reform area: its report heading and its entry-workbook sheet, in any language
+    (``area.<code>`` and ``area.<code>.sheet`` in the message catalogues)."""
+    code: str
 
     def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+        return t(lang, f"area.{self.code}")
 
     def sheet(self, lang: str) -> str:
-        return self.sheet_en if lang == "en" else self.sheet_vi
+        return t(lang, f"area.{self.code}.sheet")
 
 
 # The one registry of reform areas, in report order (the report's sections, page one's lights,
 # the catalogue's `area` column, the entry workbook's sheets).
-AREAS = {
-    "chi_dao_dieu_hanh": Area("Công tác chỉ đạo, điều hành CCHC", "Steering and direction of PAR",
-                              "Chỉ đạo điều hành", "Steering"),
-    "the_che": Area("Cải cách thể chế", "Institutional reform", "Thể chế", "Institutions"),
-    "tthc": Area("Cải cách thủ tục hành chính", "Administrative procedure reform", "TTHC", "Procedures"),
-    "bo_may": Area("Cải cách tổ chức bộ máy hành chính nhà nước", "Reform of the state apparatus",
-                   "Bộ máy", "Apparatus"),
-    "cong_vu": Area("Cải cách chế độ công vụ", "Civil service reform", "Công vụ", "Civil service"),
-    "tai_chinh_cong": Area("Cải cách tài chính công", "Public finance reform", "Tài chính công", "Public finance"),
-    "chinh_phu_so": Area("Xây dựng và phát triển Chính phủ điện tử, Chính phủ số",
-                         "E-government and digital government", "Chính phủ số", "Digital government"),
-    "de_an_06": Area("Đề án 06 (dữ liệu dân cư, định danh điện tử)", "Project 06 (population data and e-ID)",
-                     "Đề án 06", "Project 06"),
-}
+AREAS = {code: Area(code) for code in ("chi_dao_dieu_hanh", "the_che", "tthc", "bo_may", "cong_vu",
+                                       "tai_chinh_cong", "chinh_phu_so", "de_an_06")}
 # The entry workbook's sheet order: the areas with most monthly figures first.
 SHEET_ORDER = ("tthc", "chinh_phu_so", "de_an_06", "chi_dao_dieu_hanh", "the_che", "bo_may", "cong_vu",
                "tai_chinh_cong")
@@ -93,14 +80,14 @@ class Indicator(BaseModel):
     @classmethod
     def _code_is_identifier(cls, v: str) -> str:
         if not v or not v.replace("_", "a").isalnum() or v != v.lower():
-            raise ValueError(f"mã chỉ tiêu {v!r} phải gồm chữ thường, số và dấu gạch dưới")
+            raise ValueError(Msg("error.catalogue.bad_code", code=v))
         return v
 
     @field_validator("area")
     @classmethod
     def _known_area(cls, v: str) -> str:
         if v not in AREAS:
-            raise ValueError(f"lĩnh vực {v!r} không có trong {sorted(AREAS)}")
+            raise ValueError(Msg("error.catalogue.unknown_area", area=v, areas=sorted(AREAS)))
         return v
 
     @field_validator("levels")
@@ -108,15 +95,15 @@ class Indicator(BaseModel):
     def _known_levels(cls, v):
         bad = [x for x in v if x not in LEVELS]
         if bad:
-            raise ValueError(f"cấp {bad} không hợp lệ; dùng {LEVELS}")
+            raise ValueError(Msg("error.catalogue.bad_levels", bad=bad, levels=LEVELS))
         return v
 
     @model_validator(mode="after")
     def _ratio_has_parts(self):
         if self.aggregation == "ratio" and not (self.numerator and self.denominator):
-            raise ValueError("chỉ tiêu tỷ lệ (aggregation=ratio) cần numerator và denominator")
+            raise ValueError(Msg("error.catalogue.ratio_needs_parts"))
         if self.aggregation != "ratio" and (self.numerator or self.denominator):
-            raise ValueError("numerator/denominator chỉ dùng cho aggregation=ratio")
+            raise ValueError(Msg("error.catalogue.parts_only_for_ratio"))
         if self.target is not None and self.target_op is None:
             self.target_op = "<=" if self.direction == "lower_better" else ">="
         return self
@@ -176,9 +163,8 @@ class Catalogue:
             for ref in refs:
                 if ref not in self.indicators:
                     raise CatalogueError(
-                        f"chỉ tiêu {ind.code} tham chiếu mã {ref!r} không có trong danh mục",
-                        file=self.source, indicator=ind.code,
-                        hint="thêm một dòng cho mã đó hoặc sửa numerator/denominator/parts_of/rank_field")
+                        "error.catalogue.unknown_reference", code=ind.code, ref=ref, file=self.source,
+                        indicator=ind.code)
 
     def __contains__(self, code) -> bool:
         return code in self.indicators
@@ -227,7 +213,7 @@ def _row_to_fields(row: dict) -> dict:
     out = {}
     for key, raw in row.items():
         if key is None:
-            raise ValueError("dòng có nhiều cột hơn tiêu đề")
+            raise ValueError(Msg("error.catalogue.too_many_cells"))
         val = (raw or "").strip()
         if key == "level":
             key = "levels"
@@ -253,7 +239,7 @@ def _parse_target(val: str):
     try:
         return Decimal(val.rstrip("%").strip())
     except InvalidOperation:
-        raise ValueError(f"chỉ tiêu (target) {val!r} phải là một số ở dạng chuẩn, ví dụ 50 hoặc 98.5") from None
+        raise ValueError(Msg("error.catalogue.bad_target", value=val)) from None
 
 
 def _parse_bound(key: str, val: str) -> Decimal:
@@ -262,7 +248,7 @@ def _parse_bound(key: str, val: str) -> Decimal:
     except InvalidOperation:
         d = None
     if d is None or not d.is_finite():
-        raise ValueError(f"{key} {val!r} phải là một số ở dạng chuẩn, ví dụ 0 hoặc 100")
+        raise ValueError(Msg("error.catalogue.bad_bound", key=key, value=val))
     return d
 
 
@@ -272,13 +258,12 @@ def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
         if isinstance(path_or_text, Path):
             text = path_or_text.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise CatalogueError("danh mục chỉ tiêu không phải UTF-8", file=source,
-                             hint="lưu lại tệp với mã hóa UTF-8") from None
+        raise CatalogueError("error.catalogue.not_utf8", file=source) from None
     reader = csv.DictReader(text.splitlines())
     required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
     missing = required - set(reader.fieldnames or [])
     if missing:
-        raise CatalogueError(f"danh mục thiếu cột {', '.join(sorted(missing))}", file=source)
+        raise CatalogueError("error.catalogue.missing_column", missing=', '.join(sorted(missing)), file=source)
     return [(i, row) for i, row in enumerate(reader, start=2)]
 
 
@@ -289,23 +274,30 @@ def _parse_rows(rows, source: str) -> dict[str, Indicator]:
         try:
             ind = Indicator(**_row_to_fields(row))
         except (ValidationError, ValueError) as exc:
-            raise CatalogueError(f"dòng danh mục không hợp lệ: {_pydantic_summary(exc)}",
-                                 file=source, row=line, indicator=code or None) from None
+            raise CatalogueError("error.catalogue.bad_row", problems=PerLanguage(_pydantic_summary, exc, LANG),
+                                 file=source,
+                                 row=line, indicator=code or None) from None
         if ind.code in out:
-            raise CatalogueError(f"mã chỉ tiêu {ind.code} bị lặp", file=source, row=line,
+            raise CatalogueError("error.catalogue.duplicate_code", code=ind.code, file=source, row=line,
                                  indicator=ind.code)
         out[ind.code] = ind
     return out
 
 
-def _pydantic_summary(exc) -> str:
+def _pydantic_summary(exc, lang: str = "vi") -> str:
     if isinstance(exc, ValidationError):
         parts = []
         for err in exc.errors():
-            loc = ".".join(str(x) for x in err.get("loc", ())) or "dòng"
-            msg = err.get("msg", "").removeprefix("Value error, ")
+            loc = ".".join(str(x) for x in err.get("loc", ())) or t(lang, "error.catalogue.row")
+            error = (err.get("ctx") or {}).get("error")
+            if isinstance(error, ValueError) and error.args and isinstance(error.args[0], Msg):
+                msg = error.args[0].text(lang)
+            else:
+                msg = err.get("msg", "").removeprefix("Value error, ")
             parts.append(f"{loc}: {msg}")
         return "; ".join(parts)
+    if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], Msg):
+        return exc.args[0].text(lang)
     return str(exc)
 
 

@@ -47,6 +47,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import fmt, textsizes
 from .figures import status_of
+from .text import t
 
 PAGE_WIDTH = 16 / 2.54  # inches: A4 minus 2.5 cm margins
 FONT_FAMILY = "Be Vietnam Pro"
@@ -115,50 +116,10 @@ STYLE = {
     "svg.hashsalt": "cchc",     # ids from content, so the same chart gives the same SVG
 }
 
-WORDS = {
-    "vi": {
-        "this_year": "Năm nay",
-        "last_year": "Cùng kỳ năm trước",
-        "year": "Năm {year}",
-        "target": "Chỉ tiêu",
-        "no_data": "Không có số liệu",
-        "no_data_bar": "không có số liệu",
-        "no_target": "chưa có chỉ tiêu",
-        "status_met": "Đạt chỉ tiêu",
-        "status_not_met": "Chưa đạt chỉ tiêu",
-        "status_on_track": "Đúng tiến độ",
-        "status_behind": "Chậm tiến độ",
-        "status_no_target": "Chưa có chỉ tiêu",
-        "value": "Kết quả",
-        "computed": "(*) Tổng hợp từ số liệu đơn vị trực thuộc",
-        "error": "Lỗi",
-        "warning": "Cảnh báo",
-        "info": "Thông tin",
-        "percent_of_target": "% so với chỉ tiêu",
-    },
-    "en": {
-        "this_year": "This year",
-        "last_year": "Same month last year",
-        "year": "{year}",
-        "target": "Target",
-        "no_data": "No data",
-        "no_data_bar": "no data",
-        "no_target": "no target",
-        "status_met": "Target met",
-        "status_not_met": "Target not met",
-        "status_on_track": "On track",
-        "status_behind": "Behind pace",
-        "status_no_target": "No target",
-        "value": "Result",
-        "computed": "(*) Computed from sub-units' figures",
-        "error": "Errors",
-        "warning": "Warnings",
-        "info": "Info",
-        "percent_of_target": "% of target",
-    },
-}
-
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WORDS = ("chart.this_year", "chart.last_year", "chart.year", "chart.target", "chart.no_data", "chart.no_data_bar",
+         "chart.no_target", "chart.status_met", "chart.status_not_met", "chart.status_on_track",
+         "chart.status_behind", "chart.status_no_target", "chart.value", "chart.computed", "chart.error",
+         "chart.warning", "chart.info", "chart.percent_of_target")      # the charts' wording (the catalogue's)
 SEVERITY_ORDER = ("error", "warning", "info")
 PROGRESS_CAP = 150.0  # percent of target beyond which a bar is drawn at the cap
 PROGRESS_TICKS = (0, 50, 100, PROGRESS_CAP)
@@ -260,7 +221,7 @@ def text_height(text, size: float = TICK_SIZE) -> float:
 
 # -- small helpers ------------------------------------------------------------------
 def _words(lang: str) -> dict:
-    return WORDS["en" if lang == "en" else "vi"]
+    return {key.split(".", 1)[1]: t(lang, key) for key in WORDS}
 
 
 def _floats(values, count: int | None = None) -> np.ndarray:
@@ -612,7 +573,7 @@ def _month_axis(ax, labels, slanted: bool) -> None:
 
 def month_label(month: int, lang: str = "vi") -> str:
     """A month on a chart axis: ``T1`` .. ``T12`` / ``Jan`` .. ``Dec``."""
-    return MONTHS_EN[month - 1] if lang == "en" else f"T{month}"
+    return t(lang, f"month.short.{month}")
 
 
 def _trend_limits(lo: float, hi: float) -> tuple[float, float]:

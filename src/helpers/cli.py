@@ -18,6 +18,14 @@ from .errors import CchcError, DataError, ParameterError
 from .kernel import DEFAULT_CELL_TIMEOUT
 from .params import ReportParams, check_unit, cli_path, project_root, read_params_file, resolve, resolve_data_dir
 from .periods import Period
+from .text import LANG, PerLanguage, t
+
+HELP_LANG = "vi"        # the language of --help (the commands' messages follow --lang)
+
+
+def _h(key: str, **kw) -> str:
+    return t(HELP_LANG, key, **kw)
+
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -55,12 +63,10 @@ def cmd_validate(args) -> int:
     n_warn = sum(f.count for f in found) - n_err
     ok = n_err == 0 and not (args.strict and n_warn)
     from . import fmt
-    if lang == "en":
-        summary = f"{fmt.number(n_err, 'en')} error(s), {fmt.number(n_warn, 'en')} warning(s) in {data_dir}"
-        verdict = "all good" if ok and not found else ("usable" if ok else "NOT usable")
-    else:
-        summary = f"{fmt.number(n_err)} lỗi, {fmt.number(n_warn)} cảnh báo trong {data_dir}"
-        verdict = "số liệu hợp lệ" if ok and not found else ("dùng được" if ok else "KHÔNG dùng được")
+    summary = t(lang, "cli.validate.summary", errors=fmt.number(n_err, lang), warnings=fmt.number(n_warn, lang),
+                data_dir=data_dir)
+    verdict = t(lang, "cli.validate.all_good" if ok and not found else ("cli.validate.usable" if ok else
+                                                                        "cli.validate.not_usable"))
     console.print(f"{summary} — {verdict}", markup=False)
     return 0 if ok else 1
 
@@ -73,7 +79,7 @@ def _positive(text: str) -> int:
     except ValueError:
         n = 0
     if n < 1:
-        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1 (a whole number ≥ 1), không phải {text!r}")
+        raise argparse.ArgumentTypeError(_h("cli.not_positive", text=text))
     return n
 
 
@@ -86,21 +92,20 @@ def _seconds(text: str) -> float:
     except ValueError:
         n = 0
     if not (n > 0 and math.isfinite(n)):
-        raise argparse.ArgumentTypeError(f"cần số giây > 0 (seconds above 0), không phải {text!r}")
+        raise argparse.ArgumentTypeError(_h("cli.not_seconds", text=text))
     return n
 
 
 def _executor(executor: str | None, scheduler: str | None) -> str:
     """``--scheduler`` means Dask; with ``--executor local`` it is a mistake."""
     if scheduler and executor == "local":
-        raise ParameterError("--scheduler chỉ dùng với --executor dask",
-                             hint="bỏ --executor local, hoặc bỏ --scheduler để chạy trên máy này")
+        raise ParameterError("error.cli.scheduler_without_dask")
     executor = executor or ("dask" if scheduler else "local")
     if executor == "dask":
         try:
             import dask.distributed  # noqa: F401
         except ImportError:
-            raise ParameterError("chưa cài Dask", hint='pip install -e ".[dask]"') from None
+            raise ParameterError("error.cli.no_dask") from None
     return executor
 
 
@@ -121,16 +126,13 @@ def _default_period(data_dir: Path) -> Period:
     from .load import period_files
     months = sorted(p for p, _ in period_files(data_dir) if p is not None)
     if not months:
-        raise ParameterError(f"không có tệp số liệu tháng nào trong {data_dir / 'periods'}",
-                             hint="thêm periods/YYYY-MM.csv hoặc chỉ rõ --period")
+        raise ParameterError("error.cli.no_month_files", data_dir=data_dir / 'periods')
     return months[-1]
 
 
 def _data_folder(path: Path, source=None) -> Path:
     if not path.is_dir():
-        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(path)!r}", file=source,
-                             hint="--data-dir tương đối so với thư mục đang đứng; sửa đường dẫn hoặc dùng "
-                                  "đường dẫn tuyệt đối")
+        raise ParameterError("error.cli.no_data_dir", path=str(path), file=source)
     return path
 
 
@@ -204,8 +206,7 @@ def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None 
         found = check(folders(data_dir), sorted(wanted))
         errs = only_errors(found)
         if errs:
-            head = f"the data has {len(errs)} error(s): " if lang == "en" else f"số liệu có {len(errs)} lỗi: "
-            raise DataError(head + errs[0].line(lang or "vi"), findings=errs)
+            raise DataError("error.cli.data_errors", n=len(errs), first=PerLanguage(errs[0].line, LANG), findings=errs)
         warnings += found
     return warnings
 
@@ -213,9 +214,7 @@ def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None 
 def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None) -> str:
     """One line: how many warnings the data checks found, and the command that lists them."""
     codes = ",".join(sorted({p.period.code for p in sets}))
-    if lang == "en":
-        return f"Data: {len(warnings)} warning(s) — list them with: cchc-report validate --period {codes} --lang en"
-    return f"Số liệu: {len(warnings)} cảnh báo — xem chi tiết: cchc-report validate --period {codes}"
+    return t(lang or "vi", "cli.warnings_line", n=len(warnings), periods=codes)
 
 
 def cmd_run(args) -> int:
@@ -235,7 +234,7 @@ def cmd_run(args) -> int:
     formats = tuple(_split([args.formats])) or ("html", "pdf")
     bad = [f for f in formats if f not in {"html", "pdf"}]
     if bad:
-        raise ParameterError(f"định dạng không hỗ trợ: {', '.join(bad)}", hint="dùng --formats html,pdf")
+        raise ParameterError("error.cli.bad_format", bad=', '.join(bad))
     executor = _executor(args.executor, args.scheduler)
     out_dir = files.check_output_folder(cli_out(args.out))
     warnings = check_data(sets, folders, args.lang)
@@ -244,7 +243,7 @@ def cmd_run(args) -> int:
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
             for p in sets for r in reports]
     n_jobs = args.jobs or os.cpu_count() or 1
-    with Progress(len(jobs), quiet=args.quiet) as progress:
+    with Progress(len(jobs), quiet=args.quiet, lang=args.lang or "vi") as progress:
         outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
                             on_done=progress.advance)
     write_index(out_dir)
@@ -261,10 +260,10 @@ def cmd_new_period(args) -> int:
     if args.workbook and period.kind == "month":       # data_dir as a params file says it: project-relative
         written.append(_write_template(period, resolve_data_dir(args.data_dir, root), args.unit, args.force))
     for p in written:
-        console.print(f"đã tạo {p}", markup=False)
+        console.print(t(HELP_LANG, "cli.written", path=p), markup=False)
     for closing in closing_periods(period):
-        console.print(f"tháng {period.first}/{period.year} khép lại {closing.label('vi')}: "
-                      f"cchc-report new-period {closing.code}  ·  cchc-report run --period {closing.code}")
+        console.print(t(HELP_LANG, "cli.closes", month=period.label(HELP_LANG), closing=closing.label(HELP_LANG),
+                        code=closing.code))
     return 0
 
 
@@ -285,9 +284,10 @@ def closing_periods(period: Period) -> list[Period]:
 
 def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
     if path.exists() and not force:
-        raise ParameterError(f"{path} đã tồn tại", hint="dùng --force để ghi đè")
+        raise ParameterError("error.cli.exists", path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'# Báo cáo CCHC {period.label("vi")}\nperiod: "{period.code}"\nunit: "{unit}"\n'
+    title = t("vi", "cli.params_file_title", period=period.label("vi"))
+    path.write_text(f'# {title}\nperiod: "{period.code}"\nunit: "{unit}"\n'
                     f'data_dir: "{data_dir}"\nlanguage: "vi"\n', encoding="utf-8")
     return path
 
@@ -298,20 +298,15 @@ def _write_template(period: Period, data_path: Path, unit, force) -> Path:
     target = data_path / "periods" / f"{period.code}.xlsx"
     csv_file = target.with_suffix(".csv")
     if csv_file.exists():
-        raise ParameterError(f"{csv_file} đã có số liệu tháng {period.code}; một tháng chỉ có một tệp",
-                             hint="nhập tiếp vào tệp CSV đó, hoặc chuyển nó ra khỏi periods/ rồi tạo mẫu",
-                             en=f"{csv_file} already holds {period.code}; a month has one file",
-                             hint_en="keep entering into that CSV, or move it out of periods/ first")
+        raise ParameterError("error.cli.already_holds_month_one", csv_file=csv_file, code=period.code)
     if target.exists() and not force:
-        raise ParameterError(f"{target} đã tồn tại", hint="dùng --force để tạo lại (tệp cũ được sao lưu)",
-                             en=f"{target} already exists", hint_en="use --force to make it again (the old "
-                             "file is backed up)")
+        raise ParameterError("error.cli.already_exists", target=target)
     ds = load_data(data_path)
     backup = backup_file(target, data_path) if target.exists() else None
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
                                    previous=previous_values(ds, period))
     if backup is not None:
-        console.print(f"đã sao lưu tệp cũ (kể cả số liệu đã nhập) vào {backup}", markup=False)
+        console.print(t(HELP_LANG, "cli.backed_up", path=backup), markup=False)
     return written
 
 
@@ -335,88 +330,63 @@ def backup_file(path: Path, data_dir: Path) -> Path:
 def cmd_template(args) -> int:
     period = Period.parse(args.period)
     if period.kind != "month":
-        raise ParameterError("mẫu nhập liệu lập theo tháng", hint="ví dụ: cchc-report template 2023-11")
+        raise ParameterError("error.cli.template_needs_month")
     data_path = cli_path(args.data_dir, "data")
-    console.print(f"đã tạo {_write_template(period, data_path, args.unit, args.force)}", markup=False)
+    console.print(t(HELP_LANG, "cli.written", path=_write_template(period, data_path, args.unit, args.force)),
+                  markup=False)
     return 0
 
 
 def cmd_index(args) -> int:
     from .index import write_index
-    console.print(f"đã cập nhật {write_index(cli_out(args.out))}", markup=False)
+    console.print(t(HELP_LANG, "cli.updated", path=write_index(cli_out(args.out))), markup=False)
     return 0
-
-
-EXAMPLES = {
-    "run": """ví dụ (examples):
-  cchc-report run --data-dir data-2026 --period 2026-10      báo cáo tháng của đơn vị cấp trên cùng
-  cchc-report run --data-dir data-2026 --period 2026-Q3 --unit all --jobs 2   mọi đơn vị, một quý
-  cchc-report run --params params/2026-10.yaml --lang en     bản tiếng Anh, bên cạnh bản tiếng Việt
-  cchc-report run --all --formats html --out /srv/bao-cao""",
-    "new-period": """ví dụ (examples):
-  cchc-report new-period 2026-11 --unit 15 --data-dir data-2026 --workbook
-        params/2026-11.yaml và mẫu nhập liệu data-2026/periods/2026-11.xlsx
-  cchc-report new-period 2026-Q4 --unit 15 --data-dir data-2026    params/2026-Q4.yaml (báo cáo quý)""",
-    "template": """ví dụ (examples):
-  cchc-report template 2026-11 --data-dir data-2026           mẫu nhập liệu data-2026/periods/2026-11.xlsx
-  cchc-report template 2026-11 --data-dir data-2026 --unit 15-SNV   chỉ cột của một đơn vị (và đơn vị trực thuộc)
-  cchc-report template 2026-11 --data-dir data-2026 --force   tạo lại; tệp cũ được sao lưu vào backups/""",
-    "units": """ví dụ (examples):
-  cchc-report units --province 15                       units.csv của tỉnh Lào Cai (mới, từ 1/7/2025)
-  cchc-report units --province 15 --legacy --out data-2026/units.csv   kèm các đơn vị trước sáp nhập""",
-    "index": """ví dụ (examples):
-  cchc-report index --out reports""",
-    "validate": """ví dụ (examples):
-  cchc-report validate --data-dir data-2026 --period 2026-10
-  cchc-report validate --data-dir /srv/so-lieu --lang en --strict""",
-}
 
 
 def _add_report_commands(sub) -> None:
     raw = argparse.RawDescriptionHelpFormatter
-    r = sub.add_parser("run", help="lập báo cáo (HTML, PDF, metrics.json)", epilog=EXAMPLES["run"],
+    r = sub.add_parser("run", help=_h("cli.run.help"), epilog=_h("cli.run.examples"),
                        formatter_class=raw)
-    r.add_argument("--params", nargs="+", help="tệp tham số params/<kỳ>.yaml")
-    r.add_argument("--period", action="append", help="kỳ: 2023-10, 2023-Q3, 2023-H1, 2023 (lặp lại được)")
-    r.add_argument("--unit", action="append", help="mã đơn vị (lặp lại được) hoặc 'all'")
-    r.add_argument("--all", action="store_true", help="mọi tháng có số liệu")
-    r.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
-    r.add_argument("--out", default=None, help="thư mục báo cáo (mặc định: reports/ của dự án)")
-    r.add_argument("--report", action="append", help="progress_report, data_quality (mặc định: cả hai)")
-    r.add_argument("--formats", default="html,pdf", help="html, pdf hoặc html,pdf (mặc định)")
+    r.add_argument("--params", nargs="+", help=_h("cli.run.params"))
+    r.add_argument("--period", action="append", help=_h("cli.run.period"))
+    r.add_argument("--unit", action="append", help=_h("cli.run.unit"))
+    r.add_argument("--all", action="store_true", help=_h("cli.run.all"))
+    r.add_argument("--data-dir", default=None, help=_h("cli.run.data_dir"))
+    r.add_argument("--out", default=None, help=_h("cli.run.out"))
+    r.add_argument("--report", action="append", help=_h("cli.run.report"))
+    r.add_argument("--formats", default="html,pdf", help=_h("cli.run.formats"))
     r.add_argument("--lang", choices=["vi", "en"], default=None,
-                   help="ngôn ngữ báo cáo: vi (mặc định) hoặc en (bản tiếng Anh, ghi bên cạnh bản tiếng Việt)")
-    r.add_argument("--jobs", type=_positive, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
-    r.add_argument("--force", action="store_true", help="lập lại cả báo cáo không thay đổi")
-    r.add_argument("--quiet", action="store_true", help="không in tiến độ (cho cron)")
+                   help=_h("cli.run.lang"))
+    r.add_argument("--jobs", type=_positive, default=None, help=_h("cli.run.jobs"))
+    r.add_argument("--force", action="store_true", help=_h("cli.run.force"))
+    r.add_argument("--quiet", action="store_true", help=_h("cli.run.quiet"))
     r.add_argument("--executor", choices=["local", "dask"], default=None,
-                   help="local (mặc định) hoặc dask; --scheduler ngụ ý dask")
-    r.add_argument("--scheduler", default=None, help="địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786")
-    r.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar="GIÂY",
-                   help=f"một ô notebook chạy quá số giây này thì báo cáo dừng, giữ notebook lỗi "
-                        f"<báo cáo>.failed.ipynb (mặc định: {DEFAULT_CELL_TIMEOUT})")
+                   help=_h("cli.run.executor"))
+    r.add_argument("--scheduler", default=None, help=_h("cli.run.scheduler"))
+    r.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar=_h("cli.run.seconds"),
+                   help=_h("cli.run.cell_timeout", default=DEFAULT_CELL_TIMEOUT))
     r.set_defaults(func=cmd_run)
 
-    n = sub.add_parser("new-period", help="tạo params/<kỳ>.yaml (và mẫu Excel nếu cần)",
-                       epilog=EXAMPLES["new-period"], formatter_class=raw)
-    n.add_argument("period", help="kỳ: 2026-11 (tháng), 2026-Q4, 2026-H2 hoặc 2026")
-    n.add_argument("--unit", default="10", help="mã đơn vị ghi vào tham số unit (mặc định: 10)")
-    n.add_argument("--data-dir", default="data", help="ghi vào tham số data_dir (tương đối so với dự án)")
-    n.add_argument("--workbook", action="store_true", help="tạo cả mẫu nhập liệu Excel (như lệnh template)")
+    n = sub.add_parser("new-period", help=_h("cli.new_period.help"),
+                       epilog=_h("cli.new_period.examples"), formatter_class=raw)
+    n.add_argument("period", help=_h("cli.new_period.period"))
+    n.add_argument("--unit", default="10", help=_h("cli.new_period.unit"))
+    n.add_argument("--data-dir", default="data", help=_h("cli.new_period.data_dir"))
+    n.add_argument("--workbook", action="store_true", help=_h("cli.new_period.workbook"))
     n.add_argument("--force", action="store_true",
-                   help="ghi đè tệp tham số; tạo lại mẫu Excel (tệp cũ được sao lưu vào data/backups/)")
+                   help=_h("cli.new_period.force"))
     n.set_defaults(func=cmd_new_period)
 
-    t = sub.add_parser("template", help="tạo mẫu nhập liệu Excel data/periods/<tháng>.xlsx",
-                       epilog=EXAMPLES["template"], formatter_class=raw)
-    t.add_argument("period", help="tháng: YYYY-MM, ví dụ 2026-11")
-    t.add_argument("--unit", default=None, help="chỉ đơn vị này và các đơn vị trực thuộc (mặc định: mọi đơn vị)")
-    t.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
-    t.add_argument("--force", action="store_true", help="tạo lại mẫu đã có (tệp cũ được sao lưu vào data/backups/)")
+    t = sub.add_parser("template", help=_h("cli.template.help"),
+                       epilog=_h("cli.template.examples"), formatter_class=raw)
+    t.add_argument("period", help=_h("cli.template.period"))
+    t.add_argument("--unit", default=None, help=_h("cli.template.unit"))
+    t.add_argument("--data-dir", default=None, help=_h("cli.template.data_dir"))
+    t.add_argument("--force", action="store_true", help=_h("cli.template.force"))
     t.set_defaults(func=cmd_template)
 
-    i = sub.add_parser("index", help="cập nhật reports/index.html", epilog=EXAMPLES["index"], formatter_class=raw)
-    i.add_argument("--out", default=None, help="thư mục báo cáo (mặc định: reports/ của dự án)")
+    i = sub.add_parser("index", help=_h("cli.index.help"), epilog=_h("cli.index.examples"), formatter_class=raw)
+    i.add_argument("--out", default=None, help=_h("cli.index.out"))
     i.set_defaults(func=cmd_index)
 
 def cmd_units(args) -> int:
@@ -430,30 +400,27 @@ def cmd_units(args) -> int:
 
 def _add_units_command(sub) -> None:
     from .official import SOURCES
-    u = sub.add_parser("units", help="tạo units.csv từ danh mục đơn vị hành chính chính thức",
-                       epilog=EXAMPLES["units"], formatter_class=argparse.RawDescriptionHelpFormatter)
-    u.add_argument("--province", required=True, help="mã tỉnh/thành phố hiện hành, ví dụ 15 (Lào Cai), 14 (Sơn La)")
+    u = sub.add_parser("units", help=_h("cli.units.help"),
+                       epilog=_h("cli.units.examples"), formatter_class=argparse.RawDescriptionHelpFormatter)
+    u.add_argument("--province", required=True, help=_h("cli.units.province"))
     u.add_argument("--legacy", action="store_true",
-                   help="thêm các đơn vị trước 1/7/2025 (tỉnh, huyện, xã cũ, sở cũ) với valid_to và successor")
-    u.add_argument("--out", default=None, help="tệp ghi ra (mặc định: data/units.csv của dự án)")
+                   help=_h("cli.units.legacy"))
+    u.add_argument("--out", default=None, help=_h("cli.units.out"))
     u.add_argument("--source", choices=SOURCES, default=SOURCES[0],
-                   help="danh mục dùng cho tỉnh và xã/phường hiện hành (mặc định: vietnam-provinces)")
+                   help=_h("cli.units.source"))
     u.set_defaults(func=cmd_units)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="cchc-report", description="Báo cáo tiến độ cải cách hành chính (CCHC) hằng tháng",
-                epilog="ví dụ (example): cchc-report template 2026-11 --data-dir data-2026 · cchc-report validate "
-                       "--data-dir data-2026 --period 2026-11 · cchc-report run --data-dir data-2026 --period "
-                       "2026-11;  cchc-report <lệnh> --help: chi tiết từng lệnh (each command's options)")
+    p = _Parser(prog="cchc-report", description=_h("cli.description"), epilog=_h("cli.epilog"))
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    v = sub.add_parser("validate", help="kiểm tra thư mục dữ liệu", epilog=EXAMPLES["validate"],
+    v = sub.add_parser("validate", help=_h("cli.validate.help"), epilog=_h("cli.validate.examples"),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    v.add_argument("--data-dir", default=None, help="thư mục số liệu (mặc định: data/ của dự án)")
-    v.add_argument("--period", action="append", help="kỳ cần kiểm tra (lặp lại hoặc phân cách bằng dấu phẩy)")
-    v.add_argument("--strict", action="store_true", help="cảnh báo cũng làm lệnh thất bại")
-    v.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ của thông báo: vi (mặc định) hoặc en")
+    v.add_argument("--data-dir", default=None, help=_h("cli.validate.data_dir"))
+    v.add_argument("--period", action="append", help=_h("cli.validate.period"))
+    v.add_argument("--strict", action="store_true", help=_h("cli.validate.strict"))
+    v.add_argument("--lang", choices=["vi", "en"], default="vi", help=_h("cli.validate.lang"))
     v.set_defaults(func=cmd_validate)
 
     _add_report_commands(sub)
@@ -467,26 +434,25 @@ MAX_LISTED = 50
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", None) or "vi"
-    en = lang == "en"
     try:
         return args.func(args)
     except ParameterError as exc:
-        err_console.print(f"[red]{'Usage error' if en else 'Lỗi tham số'}:[/red] {escape(exc.text(lang))}")
+        err_console.print(f"[red]{t(lang, 'cli.usage_error')}:[/red] {escape(exc.text(lang))}")
         return 2
     except CchcError as exc:
         findings = getattr(exc, "findings", [])
         if findings and exc.message == findings[0].line():       # the error is its first finding
             err_console.print(f"[red]{escape(findings[0].line(lang))}[/red]")
         else:
-            err_console.print(f"[red]{'Error' if en else 'Lỗi'}:[/red] {escape(exc.text(lang))}")
+            err_console.print(f"[red]{t(lang, 'cli.error')}:[/red] {escape(exc.text(lang))}")
         for f in findings[1:MAX_LISTED]:
             err_console.print(f.line(lang), markup=False)
         if len(findings) > MAX_LISTED:
             more = len(findings) - MAX_LISTED
-            err_console.print(f"… and {more} more" if en else f"… và {more} lỗi khác", markup=False)
+            err_console.print(t(lang, "cli.more_errors", n=more), markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
-        err_console.print("Stopped (Ctrl-C)." if en else "Đã dừng (Ctrl-C).", markup=False)
+        err_console.print(t(lang, "cli.stopped"), markup=False)
         return 130
 
 

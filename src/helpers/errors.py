@@ -1,51 +1,51 @@
-"""Exception hierarchy. Every error carries where it happened as fields and
-renders as one readable line (no traceback is shown for these at the CLI)."""
+"""Exception hierarchy. Every error carries where it happened as fields and a message
+key with its parameters (see ``helpers.text``); it renders as one readable line in
+the language asked for (no traceback is shown for these at the CLI)."""
 
 from __future__ import annotations
 
+from .findings import location
+from .text import DEFAULT, Msg
+
 
 class CchcError(Exception):
-    """Base class. ``exit_code`` is what the command line returns for it."""
+    """Base class. ``exit_code`` is what the command line returns for it.
+
+    ``CchcError("error.units.missing_column", missing="code", file=path, row=1)``: the
+    key's text (and its ``.hint``) in the catalogue, the other keywords its parameters."""
 
     exit_code = 1
 
-    def __init__(self, message: str, *, file=None, row=None, column=None, unit=None,
-                 indicator=None, hint: str | None = None, en: str | None = None, hint_en: str | None = None):
-        self.message = message
-        self.message_en = en            # the English message (``text("en")``), when one was written
-        self.hint_en = hint_en
+    def __init__(self, key: str | Msg, /, *, file=None, row=None, column=None, unit=None,
+                 indicator=None, **params):
+        self.msg = key if isinstance(key, Msg) else Msg(key, **params)
         self.file = None if file is None else str(file)
         self.row = row
         self.column = column
         self.unit = unit
         self.indicator = indicator
-        self.hint = hint
         super().__init__(self.__str__())
 
-    def location(self, lang: str = "vi") -> str:
-        row, column = ("row", "column") if lang == "en" else ("dòng", "cột")
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.row is not None:
-            parts.append(f"{row} {self.row}" if isinstance(self.row, int) else str(self.row))
-        if self.column:
-            parts.append(f"{column} {self.column}")
-        return ", ".join(parts)
+    @property
+    def message(self) -> str:
+        """The Vietnamese message, without its hint."""
+        return self.msg.main(DEFAULT)
 
-    def text(self, lang: str = "vi") -> str:
-        """One line in ``lang`` (Vietnamese where no English message was written)."""
-        english = lang == "en" and self.message_en is not None
-        message = self.message_en if english else self.message
-        hint = (self.hint_en if english else self.hint) or (None if english else self.hint)
-        loc = self.location("en" if english else "vi")
-        text = f"{loc}: {message}" if loc else message
-        if hint:
-            text += f" — {hint}"
-        return text
+    @property
+    def hint(self) -> str | None:
+        return self.msg.hint(DEFAULT)
+
+    def location(self, lang: str = DEFAULT) -> str:
+        return location(lang, self.file, self.row, self.column)
+
+    def text(self, lang: str = DEFAULT) -> str:
+        """One line in ``lang``: where, the message and what to do."""
+        loc = self.location(lang)
+        message = self.msg.text(lang)
+        return f"{loc}: {message}" if loc else message
 
     def __str__(self) -> str:
-        return self.text("vi")
+        return self.text(DEFAULT)
 
 
 class ParameterError(CchcError):
@@ -61,14 +61,14 @@ class CatalogueError(CchcError):
 class DataError(CchcError):
     """The data folder cannot be used. ``findings`` holds every error found."""
 
-    def __init__(self, message: str, findings=(), **kw):
+    def __init__(self, key, /, findings=(), **kw):
         self.findings = list(findings)
-        super().__init__(message, **kw)
+        super().__init__(key, **kw)
 
 
 class ReportError(CchcError):
     """A report failed to execute or render."""
 
-    def __init__(self, message: str, failed_notebook=None, **kw):
+    def __init__(self, key, /, failed_notebook=None, **kw):
         self.failed_notebook = None if failed_notebook is None else str(failed_notebook)
-        super().__init__(message, **kw)
+        super().__init__(key, **kw)

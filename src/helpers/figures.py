@@ -27,16 +27,11 @@ from typing import Optional
 from .catalogue import Indicator
 from .load import DataSet
 from .periods import Period
+from .text import t
 
 MET, NOT_MET, NO_TARGET, NO_DATA = "met", "not_met", "no_target", "no_data"
 ON_TRACK, BEHIND = "on_track", "behind"
 STATUSES = (MET, ON_TRACK, BEHIND, NOT_MET, NO_TARGET, NO_DATA)
-STATUS_LABELS = {
-    "vi": {MET: "Đạt", NOT_MET: "Chưa đạt", ON_TRACK: "Đúng tiến độ", BEHIND: "Chậm tiến độ",
-           NO_TARGET: "Không có chỉ tiêu", NO_DATA: "Chưa có số liệu"},
-    "en": {MET: "Met", NOT_MET: "Not met", ON_TRACK: "On track", BEHIND: "Behind pace",
-           NO_TARGET: "No target", NO_DATA: "No data"},
-}
 NATIONAL_FIELD_CHANGE = "2025-07"      # 63 provinces before, 34 from July 2025 (Resolution 202/2025/QH15)
 
 
@@ -64,20 +59,14 @@ class Value:
         """"không so sánh được (…)" for a figure that is not comparable, else ""."""
         if self.comparable:
             return ""
-        label = NOT_COMPARABLE_LABEL["en" if lang == "en" else "vi"]
-        reason = NOT_COMPARABLE.get(self.reason, {}).get("en" if lang == "en" else "vi")
+        label = t(lang, "figures.not_comparable")
+        reason = t(lang, f"figures.not_comparable.{self.reason}") if self.reason in NOT_COMPARABLE else None
         return f"{label} ({reason})" if reason else label
 
 
 NONE = Value()
 NOT_ADDITIVE, SPLIT = "not_additive", "split"
-NOT_COMPARABLE_LABEL = {"vi": "không so sánh được", "en": "not comparable"}
-NOT_COMPARABLE = {
-    NOT_ADDITIVE: {"vi": "chỉ tiêu không cộng được giữa các đơn vị đã hợp nhất",
-                   "en": "the indicator does not add up across the merged units"},
-    SPLIT: {"vi": "một đơn vị cũ đã được chia cho nhiều đơn vị mới",
-            "en": "an old unit was split between several new units"},
-}
+NOT_COMPARABLE = (NOT_ADDITIVE, SPLIT)      # the reasons (their wording: figures.not_comparable.<reason>)
 
 
 def _not_comparable(reason: str) -> Value:

@@ -93,8 +93,7 @@ def lock(path: Path, wait: float | None = None):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise ReportError(f"chờ quá {limit:g} giây mà tệp khóa vẫn bị giữ", file=path,
-                                      hint="một lần chạy khác đang lập cùng báo cáo; chờ nó xong rồi chạy lại") \
+                    raise ReportError("error.files.lock_timeout", limit=limit, file=path) \
                         from None
                 time.sleep(_LOCK_POLL_SECONDS)
         try:
@@ -109,9 +108,7 @@ def inside(base: Path, path: Path) -> Path:
     base_real = Path(base).resolve()
     real = Path(path).resolve()
     if real != base_real and not real.is_relative_to(base_real):
-        raise ReportError(f"đường dẫn ghi ra {str(path)!r} nằm ngoài thư mục báo cáo {str(base)!r}",
-                          hint="mã đơn vị và kỳ là tên, không phải đường dẫn; thư mục con của --out "
-                               "không được là liên kết ra ngoài")
+        raise ReportError("error.files.outside", path=str(path), base=str(base))
     return Path(path)
 
 
@@ -120,26 +117,23 @@ def check_output_folder(folder: Path, option: str = "--out") -> Path:
     the nearest folder above it that exists) writable. Errors are one ParameterError."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise ParameterError(f"{option} {str(folder)!r} là một tệp, không phải thư mục",
-                             hint=f"chọn một thư mục cho {option}")
+        raise ParameterError("error.files.is_a_file", option=option, folder=str(folder))
     existing = folder
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise ParameterError(f"{option} {str(folder)!r} nằm dưới tệp {str(existing)!r}, không phải thư mục",
-                             hint=f"chọn một thư mục cho {option}")
+        raise ParameterError("error.files.under_a_file", option=option, folder=str(folder), existing=str(existing))
     try:
         probe = tempfile.TemporaryFile(dir=existing, prefix=".cchc-probe-")
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise ParameterError(f"không ghi được vào {option} {str(existing)!r} ({exc.strerror})",
-                                 hint=f"cấp quyền ghi cho thư mục này hoặc chọn {option} khác") from None
-        raise ParameterError(f"không ghi được vào {option} {str(existing)!r}: {exc}") from None
+            raise ParameterError("error.files.not_writable", option=option, existing=str(existing),
+                                 strerror=exc.strerror) from None
+        raise ParameterError("error.files.cannot_write_to", option=option, existing=str(existing), exc=exc) from None
     probe.close()
     return folder
 
 
 def write_error(folder: Path, exc: OSError) -> ReportError:
     """An OSError while writing into ``folder``, as one line naming it."""
-    return ReportError(f"không ghi được vào thư mục ({exc.strerror or exc})", file=folder,
-                       hint="kiểm tra quyền ghi và dung lượng đĩa của thư mục báo cáo")
+    return ReportError("error.files.cannot_write", reason=exc.strerror or exc, file=folder)

@@ -1,27 +1,23 @@
 """Findings of the data checks: a severity, where (file, row/cell, column, unit,
-indicator, period) and a message in Vietnamese and English, printed as one line."""
+indicator, period) and a message (a key of the catalogue with its parameters, see
+``helpers.text``), printed as one line in any language."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Optional
 
+from .text import Msg, t
+
 ERROR = "error"
 WARNING = "warning"
-_LABELS = {
-    "vi": {ERROR: "LỖI", WARNING: "CẢNH BÁO", "row": "dòng", "column": "cột", "unit": "đơn vị",
-           "indicator": "chỉ tiêu", "period": "kỳ"},
-    "en": {ERROR: "ERROR", WARNING: "WARNING", "row": "row", "column": "column", "unit": "unit",
-           "indicator": "indicator", "period": "period"},
-}
 
 
 @dataclass(frozen=True)
 class Finding:
     severity: str
     check: str
-    message_vi: str
-    message_en: str
+    msg: Msg
     file: Optional[str] = None
     row: Optional[object] = None      # a CSV line number, or an Excel cell such as "so_lieu!C5"
     column: Optional[str] = None
@@ -35,36 +31,44 @@ class Finding:
         return self.severity == ERROR
 
     def message(self, lang: str = "vi") -> str:
-        return self.message_en if lang == "en" else self.message_vi
+        return self.msg.text(lang)
+
+    @property
+    def message_vi(self) -> str:
+        return self.message("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
 
     def where(self, lang: str = "vi") -> str:
-        lab = _LABELS["en" if lang == "en" else "vi"]
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.row is not None:
-            parts.append(f"{lab['row']} {self.row}" if isinstance(self.row, int) else str(self.row))
-        if self.column:
-            parts.append(f"{lab['column']} {self.column}")
-        if self.period and not self.file:
-            parts.append(f"{lab['period']} {self.period}")
-        if self.unit:
-            parts.append(f"{lab['unit']} {self.unit}")
-        if self.indicator:
-            parts.append(f"{lab['indicator']} {self.indicator}")
-        return ", ".join(parts)
+        return location(lang, self.file, self.row, self.column, period=None if self.file else self.period,
+                        unit=self.unit, indicator=self.indicator)
 
     def line(self, lang: str = "vi") -> str:
         """``LỖI data/periods/2023-10.csv, dòng 5, cột value, đơn vị 080, chỉ tiêu x: …``"""
-        lab = _LABELS["en" if lang == "en" else "vi"]
+        label = t(lang, f"finding.severity.{self.severity}")
         where = self.where(lang)
-        return f"{lab[self.severity]} {where}: {self.message(lang)}" if where else \
-            f"{lab[self.severity]}: {self.message(lang)}"
+        return f"{label} {where}: {self.message(lang)}" if where else f"{label}: {self.message(lang)}"
 
     def to_dict(self, lang: str = "vi") -> dict:
         d = asdict(self)
+        del d["msg"]
         d["message"] = self.message(lang)
         return d
+
+
+def location(lang: str, file=None, row=None, column=None, *, period=None, unit=None, indicator=None) -> str:
+    """``data/periods/2023-10.csv, dòng 5, cột value, đơn vị 080``: where a finding or an error is
+    (a row is a line number, or an Excel cell such as ``so_lieu!C5``)."""
+    parts = [file] if file else []
+    if row is not None:
+        parts.append(t(lang, "where.row", row=row) if isinstance(row, int) else str(row))
+    for key, value in (("where.column", column), ("where.period", period), ("where.unit", unit),
+                       ("where.indicator", indicator)):
+        if value:
+            parts.append(t(lang, key, **{key.split(".")[1]: value}))
+    return ", ".join(parts)
 
 
 def errors(findings) -> list[Finding]:

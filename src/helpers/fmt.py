@@ -8,6 +8,8 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, localco
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from .text import t
+
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 NA = {"vi": "—", "en": "—"}
 
@@ -59,7 +61,7 @@ def points(value, lang: str = "vi", decimals: int = 2) -> str:
     if value is None:
         return NA[lang if lang in NA else "vi"]
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    unit = "điểm %" if lang == "vi" else "pp"
+    unit = t(lang, "fmt.points")
     return f"{sign}{number(abs(value), lang, decimals)} {unit}"
 
 
@@ -71,10 +73,8 @@ def signed(value, lang: str = "vi", decimals: int = 0, suffix: str = "") -> str:
     return f"{sign}{number(abs(value), lang, decimals)}{suffix}"
 
 
-_MONEY_SCALES = {
-    "vi": [(Decimal(10) ** 9, "tỷ đồng"), (Decimal(10) ** 6, "triệu đồng"), (Decimal(1), "đồng")],
-    "en": [(Decimal(10) ** 9, "billion VND"), (Decimal(10) ** 6, "million VND"), (Decimal(1), "VND")],
-}
+_MONEY_SCALES = ((Decimal(10) ** 9, "fmt.money.billion"), (Decimal(10) ** 6, "fmt.money.million"),
+                 (Decimal(1), "fmt.money.dong"))
 
 
 def money(value, lang: str = "vi", decimals: int | None = None) -> str:
@@ -82,7 +82,7 @@ def money(value, lang: str = "vi", decimals: int | None = None) -> str:
     if value is None:
         return NA[lang if lang in NA else "vi"]
     amount = Decimal(str(value))
-    for scale, unit in _MONEY_SCALES["en" if lang == "en" else "vi"]:
+    for scale, unit in _MONEY_SCALES:
         if abs(amount) >= scale or scale == 1:
             scaled = amount / scale
             if decimals is None:
@@ -91,7 +91,7 @@ def money(value, lang: str = "vi", decimals: int | None = None) -> str:
                 d = max(0, -scaled_r.as_tuple().exponent)
             else:
                 d = decimals
-            return f"{number(scaled, lang, d)} {unit}"
+            return f"{number(scaled, lang, d)} {t(lang, unit)}"
     raise AssertionError("unreachable")
 
 

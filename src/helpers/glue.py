@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from .errors import ReportError
+from .text import t
 
 MIME_TYPE = "application/vnd.cchc.report+json"
 REQUIRED = ("title", "header", "language", "metrics")
@@ -21,8 +22,10 @@ def glue(payload: dict) -> None:
     with one line of plain text for a reviewer's JupyterLab (the exporters drop the cell)."""
     from IPython.display import display
     data = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
-    summary = f"{data.get('title', '')}: {len(data.get('metrics', {}).get('indicators', {}))} chỉ tiêu"
-    display({MIME_TYPE: data, "text/plain": f"[kết quả gắn cho cchc-report run] {summary}"}, raw=True)
+    lang = data.get("language") or "vi"
+    summary = t(lang, "glue.summary", title=data.get("title", ""),
+                n=len(data.get("metrics", {}).get("indicators", {})))
+    display({MIME_TYPE: data, "text/plain": summary}, raw=True)
 
 
 def read(nb, source: str = "") -> dict:
@@ -33,7 +36,6 @@ def read(nb, source: str = "") -> dict:
             if isinstance(data, dict):
                 missing = [k for k in REQUIRED if k not in data]
                 if missing:
-                    raise ReportError(f"kết quả gắn trong sổ tay thiếu {', '.join(missing)}", file=source or None)
+                    raise ReportError("error.glue.incomplete", missing=', '.join(missing), file=source or None)
                 return dict(data)
-    raise ReportError("sổ tay không gắn kết quả báo cáo (MIME " + MIME_TYPE + ")", file=source or None,
-                      hint="ô cuối của sổ tay phải gọi report.glue()")
+    raise ReportError("error.glue.nothing_glued", mime_type=MIME_TYPE, file=source or None)

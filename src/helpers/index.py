@@ -12,19 +12,20 @@ from pathlib import Path
 from . import fmt
 from .files import atomic_write
 from .periods import Period
+from .text import t
 
-REPORT_NAMES = {"progress_report": "Báo cáo tiến độ", "data_quality": "Báo cáo chất lượng số liệu"}
-LANGS = (("vi", "", "Tiếng Việt"), ("en", ".en", "English"))
+LANG = "vi"         # the language of the index page
+REPORT_NAMES = {"progress_report": "index.report.progress_report", "data_quality": "index.report.data_quality"}
+LANGS = (("vi", "", "index.language.vi"), ("en", ".en", "index.language.en"))
 
 PAGE = """<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>Báo cáo CCHC — danh mục</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:"Be Vietnam Pro","Noto Sans","DejaVu Sans",sans-serif;max-width:1040px;margin:2em auto;
 padding:0 1em}}table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #ccd;padding:.35em .5em;
 text-align:left;vertical-align:top}}th{{background:#e8eef4}}.muted{{color:#667;font-size:.85em}}</style></head><body>
-<h1>Báo cáo tiến độ cải cách hành chính</h1>
-<p class="muted">{count} báo cáo, kỳ mới nhất trước.</p>
-<table><thead><tr><th>Kỳ báo cáo</th><th>Đơn vị</th><th>Báo cáo</th><th>Tiếng Việt</th><th>English</th>
-<th>Số liệu</th><th>Ngày lập</th></tr></thead>
+<h1>{heading}</h1>
+<p class="muted">{lead}</p>
+<table><thead><tr>{columns}</tr></thead>
 <tbody>{rows}</tbody></table></body></html>
 """
 
@@ -40,13 +41,13 @@ def _period_key(code: str):
 def period_label(code: str) -> str:
     """``2023-Q3`` -> ``quý III/2023``; an unknown folder name stays as it is."""
     try:
-        return Period.parse(code).label("vi")
+        return Period.parse(code).label(LANG)
     except Exception:
         return code
 
 
 def report_label(stem: str) -> str:
-    return REPORT_NAMES.get(stem, stem.replace("_", " ").capitalize())
+    return t(LANG, REPORT_NAMES[stem]) if stem in REPORT_NAMES else stem.replace("_", " ").capitalize()
 
 
 def date_label(iso: str) -> str:
@@ -101,5 +102,9 @@ def write_index(out_dir) -> Path:
             + "".join(f"<td>{_links(e, e['files'][lang])}</td>" for lang, _s, _n in LANGS)
             + f"<td>{_links(e, ['metrics.json'])}</td><td>{esc(date_label(e['generated_at']))}</td></tr>")
     path = out_dir / "index.html"
-    atomic_write(path, PAGE.format(count=len(entries), rows="\n".join(rows)))
+    columns = [t(LANG, k) for k in ("index.period", "index.unit", "index.report")] + \
+        [t(LANG, key) for _l, _s, key in LANGS] + [t(LANG, "index.data"), t(LANG, "index.generated")]
+    atomic_write(path, PAGE.format(lang=LANG, title=t(LANG, "index.title"), heading=t(LANG, "index.heading"),
+                                   lead=t(LANG, "index.lead", count=len(entries)),
+                                   columns="".join(f"<th>{c}</th>" for c in columns), rows="\n".join(rows)))
     return path

@@ -33,25 +33,31 @@ def sha256(path) -> str:
     return _DIGESTS[key]
 
 
-def note_files(data_dir: Path, period: Period, unit: str, language: str) -> list[Path]:
-    """The narratives a report may show (``notes/<period>.md`` of the top unit,
-    ``notes/<period>/<unit>.md`` of a sub-unit, and their ``.en.md`` editions)."""
+def note_files(data_dir: Path, period: Period, unit: str, language: str, units=None) -> list[Path]:
+    """The narratives a report may show: with the units table, the one it reads
+    (:func:`helpers.notes.note_path`; an English edition also looks whether the
+    Vietnamese note exists); without it, every candidate (``notes/<period>.md`` of the
+    top unit, ``notes/<period>/<unit>.md`` of a sub-unit, and their ``.en.md`` editions)."""
+    from .notes import note_path
+    langs = ["en", "vi"] if language == "en" else ["vi"]
+    if units is not None:
+        return [note_path(data_dir, period, unit, units, lang) for lang in langs]
     notes = Path(data_dir) / "notes"
     stems = [notes / period.code, notes / period.code / unit]
-    suffixes = [".md"] + ([".en.md"] if language == "en" else [])
+    suffixes = [".en.md" if lang == "en" else ".md" for lang in langs]
     return [stem.with_name(stem.name + s) for stem in stems for s in suffixes]
 
 
-def input_files(data_dir: Path, period: Period, unit: str, language: str = "vi") -> list[Path]:
+def input_files(data_dir: Path, period: Period, unit: str, language: str = "vi", units=None) -> list[Path]:
     """Every data file a report over ``period`` for ``unit`` reads, existing or not:
-    units, catalogue, targets, its notes, and the month files of every window it shows
+    units, catalogue, targets, its notes (see :func:`note_files`), and the month files of every window it shows
     (the period, previous, same period last year, year to date and last year's, the
     trailing twelve months), plus files in ``periods/`` whose names are not a month
     (the data checks report them)."""
     data_dir = Path(data_dir)
     months = set(months_read(period))
     files = [data_dir / "units.csv", data_dir / "indicators.csv", data_dir / "targets.csv",
-             *note_files(data_dir, period, unit, language)]
+             *note_files(data_dir, period, unit, language, units)]
     files += [p for month, p in _period_files(data_dir) if month is None or month.code in months]
     return files
 

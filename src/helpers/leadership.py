@@ -15,10 +15,10 @@ from typing import Optional
 
 from . import fmt
 from .catalogue import AREAS, Indicator
-from .figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_COMPARABLE_LABEL, NOT_MET, ON_TRACK, Calculator, Figure, Value
+from .figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_MET, ON_TRACK, Calculator, Figure, Value
 from .findings import Finding
 from .periods import Period
-from .text import t
+from .text import Msg, t
 from .units import LEVELS, Unit
 
 SEVERITY = {NOT_MET: 4, BEHIND: 3, ON_TRACK: 1, MET: 0}
@@ -54,16 +54,16 @@ def places_text(change: Optional[int], lang: str) -> str:
     if change is None:
         return fmt.NA["vi"]
     if change == 0:
-        return t(lang, "rank_same")
+        return t(lang, "report.rank_same")
     arrow = "↑" if change > 0 else "↓"
-    return f"{arrow}{abs(change)} {t(lang, 'places')}"
+    return f"{arrow}{abs(change)} {t(lang, 'report.places')}"
 
 
 def change_text(fig: Figure, other: Value, lang: str) -> str:
     """The difference to another figure: places for ranks, points for rates, signed numbers otherwise."""
     ind = fig.indicator
     if not (other.comparable and fig.current.comparable):       # before a merger, what does not add up
-        return NOT_COMPARABLE_LABEL["en" if lang == "en" else "vi"]
+        return t(lang, "figures.not_comparable")
     if ind.kind == "rank":
         return places_text(fig.rank_change(other), lang)
     if fig.current.value is None or other.value is None:
@@ -74,7 +74,7 @@ def change_text(fig: Figure, other: Value, lang: str) -> str:
 def ytd_change_text(fig: Figure, lang: str) -> str:
     ind = fig.indicator
     if not (fig.ytd.comparable and fig.ytd_last_year.comparable):
-        return NOT_COMPARABLE_LABEL["en" if lang == "en" else "vi"]
+        return t(lang, "figures.not_comparable")
     if ind.kind == "rank":
         if fig.ytd.value is None or fig.ytd_last_year.value is None:
             return fmt.NA["vi"]
@@ -93,7 +93,7 @@ def target_text(fig: Figure, lang: str, with_pace: bool = True) -> str:
     whole = Decimal(fig.target) == Decimal(fig.target).to_integral_value()
     text = op + fmt.value(fig.target, ind.unit, lang, 0 if whole else decimals_of(ind))
     if with_pace and fig.pace is not None:
-        text += " " + t(lang, "pace_suffix", pace=show(fig.pace, fig.indicator, lang))
+        text += " " + t(lang, "report.pace_suffix", pace=show(fig.pace, fig.indicator, lang))
     return text
 
 
@@ -107,10 +107,11 @@ def leader_message(f: Finding, calc: Calculator, lang: str) -> str:
     """A finding's message as a leader reads it: indicator names instead of codes,
     no file paths, no analysts' raw notes in the English edition."""
     if f.check == "missing_month" and f.period:
-        return t(lang, "flag_missing_month", month=Period.parse(f.period).label(lang))
-    msg = f.message(lang)
-    if lang == "en":
-        msg = re.sub(r" \(note: .*\)(?=; )", "", msg)
+        return t(lang, "report.flag_missing_month", month=Period.parse(f.period).label(lang))
+    message = f.msg
+    if lang != "vi" and message.params.get("note"):          # an analyst's note is in Vietnamese
+        message = Msg(message.key, **{**message.params, "note": ""})
+    msg = message.text(lang)
     cat = calc.catalogue
     msg = _CODE.sub(lambda m: f"«{cat[m.group(0)].name(lang)}»" if m.group(0) in cat else m.group(0), msg)
     msg = _ABSOLUTE.sub(r"“\1”", msg)
@@ -147,7 +148,7 @@ def flags(figs: dict[str, Figure], findings: list[Finding], calc: Calculator, un
             _add(out, code, text)
         value = fig.ytd if ytd else fig.current
         if value.value is not None and value.incomplete:
-            _add(out, code, t(lang, "flag_incomplete", n=value.reported, total=value.expected))
+            _add(out, code, t(lang, "report.flag_incomplete", n=value.reported, total=value.expected))
     return out
 
 
@@ -178,11 +179,11 @@ def verdict(figs: list[Figure], lang: str, ytd: bool) -> str:
     """``Trong 12 chỉ tiêu có mục tiêu: 8 đạt, 1 đúng tiến độ, 1 chậm tiến độ, 2 chưa đạt.``"""
     judged = [status_shown(f, ytd) for f in targeted(figs)]
     judged = [s for s in judged if s not in (NO_DATA, NO_TARGET)]
-    parts = [f"{judged.count(s)} {t(lang, 'count_' + s)}" for s in (MET, ON_TRACK, BEHIND, NOT_MET)
+    parts = [f"{judged.count(s)} {t(lang, f'report.count_{s}')}" for s in (MET, ON_TRACK, BEHIND, NOT_MET)
              if judged.count(s)]
     if not judged:
-        return t(lang, "verdict_none")
-    return t(lang, "verdict", n=len(judged), parts=", ".join(parts))
+        return t(lang, "report.verdict_none")
+    return t(lang, "report.verdict", n=len(judged), parts=", ".join(parts))
 
 
 @dataclass
@@ -202,17 +203,18 @@ def area_lights(figs_by_area: dict[str, list[Figure]], lang: str, ytd: bool) -> 
         if not figs:
             has_data = bool(figs_by_area.get(area))
             out.append(AreaLight(area, name, NO_TARGET if has_data else NO_DATA,
-                                 t(lang, "area_reference" if has_data else "area_no_data")))
+                                 t(lang, "report.area_reference" if has_data else "report.area_no_data")))
             continue
         worst = max(figs, key=lambda f: SEVERITY.get(status_shown(f, ytd), 0))
         status = status_shown(worst, ytd)
-        counts = [f"{sum(status_shown(f, ytd) == s for f in figs)} {t(lang, 'count_' + s)}"
+        counts = [f"{sum(status_shown(f, ytd) == s for f in figs)} {t(lang, f'report.count_{s}')}"
                   for s in (MET, ON_TRACK, BEHIND, NOT_MET) if any(status_shown(f, ytd) == s for f in figs)]
         detail = ", ".join(counts)
         if status in (NOT_MET, BEHIND):
             detail += f" — {worst.indicator.name(lang)}: {show(value_shown(worst, ytd), worst.indicator, lang)}"
-            pace = "" if worst.pace is None else f"{t(lang, 'pace', pace=show(worst.pace, worst.indicator, lang))}; "
-            detail += f" ({pace}{t(lang, 'msg_target', target=target_text(worst, lang, False))})"
+            pace = "" if worst.pace is None else \
+                f"{t(lang, 'report.pace', pace=show(worst.pace, worst.indicator, lang))}; "
+            detail += f" ({pace}{t(lang, 'report.msg_target', target=target_text(worst, lang, False))})"
         out.append(AreaLight(area, name, status, detail))
     return out
 
@@ -223,15 +225,15 @@ def rank_line(figs: dict[str, Figure], lang: str) -> Optional[str]:
     if fig is None or fig.current.value is None:
         return None
     if fig.period.previous() == fig.period.same_period_last_year():      # a year: one comparison
-        text = t(lang, "rank_line_year", rank=rank_text(fig.current.value, fig.rank_field),
+        text = t(lang, "report.rank_line_year", rank=rank_text(fig.current.value, fig.rank_field),
                  ly=places_text(fig.rank_change(fig.last_year), lang))
     else:
-        text = t(lang, "rank_line", rank=rank_text(fig.current.value, fig.rank_field),
+        text = t(lang, "report.rank_line", rank=rank_text(fig.current.value, fig.rank_field),
                  prev=places_text(fig.rank_change(fig.previous), lang),
                  ly=places_text(fig.rank_change(fig.last_year), lang))
     score = figs.get(SCORE_CODE)
     if score is not None and score.current.value is not None:
-        text += t(lang, "rank_score", score=show(score.current.value, score.indicator, lang))
+        text += t(lang, "report.rank_score", score=show(score.current.value, score.indicator, lang))
     return text
 
 
@@ -377,7 +379,7 @@ def _worst_unit(calc: Calculator, fig: Figure, period: Period, ytd: bool, lang: 
     if len(vals) < 2:
         return None
     u, v = min(vals, key=lambda uv: uv[1]) if ind.direction != "lower_better" else max(vals, key=lambda uv: uv[1])
-    return t(lang, "msg_lowest", unit=u.name(lang), value=show(v, ind, lang))
+    return t(lang, "report.msg_lowest", unit=u.name(lang), value=show(v, ind, lang))
 
 
 def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang: str, ytd: bool,
@@ -394,7 +396,7 @@ def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang
     out = []
     for f in picked:
         ind = f.indicator
-        key = "msg_behind" if status_shown(f, ytd) == BEHIND else "msg_not_met"
+        key = "report.msg_behind" if status_shown(f, ytd) == BEHIND else "report.msg_not_met"
         text = t(lang, key, name=ind.name(lang), period=_label(f, period, ytd, lang),
                  value=show(value_shown(f, ytd), ind, lang), target=target_text(f, lang, False),
                  pace=show(f.pace, ind, lang) if f.pace is not None else "")
@@ -404,27 +406,27 @@ def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang
     on_track = [f for f in judged if status_shown(f, ytd) == ON_TRACK and f.indicator.headline][:3]
     if on_track and len(met) < 2:
         items = [f"{f.indicator.name(lang)} {show(value_shown(f, ytd), f.indicator, lang)} "
-                 f"({t(lang, 'pace', pace=show(f.pace, f.indicator, lang))})" for f in on_track]
-        out.append(t(lang, "msg_on_track", items="; ".join(items)) + ".")
+                 f"({t(lang, 'report.pace', pace=show(f.pace, f.indicator, lang))})" for f in on_track]
+        out.append(t(lang, "report.msg_on_track", items="; ".join(items)) + ".")
     if met:
         items = [f"{f.indicator.name(lang)} {show(value_shown(f, ytd), f.indicator, lang)} "
-                 f"({t(lang, 'msg_target', target=target_text(f, lang, False))}"
+                 f"({t(lang, 'report.msg_target', target=target_text(f, lang, False))}"
                  f"{_ly(f, ytd, period, lang) if i == 0 else ''})" for i, f in enumerate(met)]
-        out.append(t(lang, "msg_met", items="; ".join(items)) + ".")
+        out.append(t(lang, "report.msg_met", items="; ".join(items)) + ".")
     mover = _biggest_mover(shown, ytd)
     if mover is not None:
         f, delta, before = mover
-        out.append(t(lang, "msg_mover_up" if delta > 0 else "msg_mover_down", name=f.indicator.name(lang),
+        out.append(t(lang, "report.msg_mover_up" if delta > 0 else "report.msg_mover_down", name=f.indicator.name(lang),
                      change=fmt.change(delta, f.indicator.unit, lang, decimals_of(f.indicator)),
                      value=show(value_shown(f, ytd), f.indicator, lang), before=show(before, f.indicator, lang),
                      ly=period.same_period_last_year().label(lang) if not ytd else
                      period.ytd().same_period_last_year().label(lang)) + ".")
     lag = lagging_units(leagues_, lang)
     if lag:
-        out.append(t(lang, "msg_lagging", units=lag) + ".")
+        out.append(t(lang, "report.msg_lagging", units=lag) + ".")
     if flagged:
         names = [figs[c].indicator.name(lang) for c in flagged if c in figs][:4]
-        out.append(t(lang, "msg_doubtful", names="; ".join(names)) + ".")
+        out.append(t(lang, "report.msg_doubtful", names="; ".join(names)) + ".")
     return out[:MAX_MESSAGES]
 
 
@@ -441,7 +443,7 @@ def _ly(f: Figure, ytd: bool, period: Period, lang: str) -> str:
     if before is None:
         return ""
     window = period.ytd() if ytd else period
-    return "; " + t(lang, "msg_ly", ly=window.same_period_last_year().label(lang),
+    return "; " + t(lang, "report.msg_ly", ly=window.same_period_last_year().label(lang),
                     value=show(before, f.indicator, lang))
 
 
@@ -472,7 +474,7 @@ def lagging_units(leagues_: list[League], lang: str, limit: int = 2) -> str:
                 names[r.unit.code] = r.unit.name(lang)
     worst = sorted(misses, key=lambda c: (-len(misses[c]), names[c]))[:limit]
     total = len({lg.indicator.code for lg in leagues_ if lg.target is not None})
-    return "; ".join(t(lang, "msg_lagging_unit", unit=names[c], n=len(misses[c]), total=total,
+    return "; ".join(t(lang, "report.msg_lagging_unit", unit=names[c], n=len(misses[c]), total=total,
                        names=", ".join(_short(n) for n in misses[c])) for c in worst)
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Optional
 
 from . import findings as F
-from . import notes, textfile
+from . import fmt, notes, textfile
 from .catalogue import Catalogue, load_catalogue
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
 from .periods import Period, month_of_file
+from .text import LANG, Msg, PerLanguage
 from .units import Units, read_units
 
 REQUIRED = ("unit", "indicator", "value")
@@ -78,7 +79,7 @@ class DataSet:
 
 # -- values -----------------------------------------------------------------------
 def parse_value(raw, unit: str):
-    """Return ``(value, None)`` or ``(None, (message_vi, message_en))``.
+    """Return ``(value, None)`` or ``(None, message)`` (a :class:`~helpers.text.Msg`).
 
     Canonical numbers only: ``1989``, ``90.35``. ``1.989``, ``1,989``, ``26,93%`` or
     ``khoảng 400`` are rejected rather than read one way or another.
@@ -86,7 +87,7 @@ def parse_value(raw, unit: str):
     if raw is None:
         return None, None
     if isinstance(raw, bool):
-        return None, ("giá trị phải là số", "the value must be a number")
+        return None, Msg("finding.value.boolean")
     if isinstance(raw, (int, float)):
         return _from_number(raw, unit)
     text = str(raw).strip().replace("\u00a0", "")
@@ -96,40 +97,33 @@ def parse_value(raw, unit: str):
         if len(text.lstrip("-").split(".")[0].lstrip("0")) > MAX_DIGITS:
             return None, _too_large(text)
         if unit in INTEGER_UNITS and _THOUSANDS.match(text):
-            return None, (f"giá trị {text!r} không rõ nghĩa: dấu chấm là phân cách hàng nghìn hay "
-                          f"thập phân? Ghi số ở dạng chuẩn, ví dụ {text.replace('.', '')}",
-                          f"value {text!r} is ambiguous (thousands separator or decimal point?); "
-                          f"write it in canonical form, e.g. {text.replace('.', '')}")
+            return None, Msg("finding.value.thousands_or_decimal", text=text,
+                             canonical=text.replace('.', ''))
         value = Decimal(text)
         if unit in INTEGER_UNITS:
             if value != value.to_integral_value():
-                return None, (f"giá trị {text!r} phải là số nguyên", f"value {text!r} must be a whole number")
+                return None, Msg("finding.value.not_whole", text=text)
             return int(value), None
         return value, None
     if "," in text or "%" in text or _THOUSANDS.match(text):
-        return None, (f"giá trị {text!r} không rõ nghĩa (dấu phẩy, dấu % hoặc phân cách hàng nghìn); "
-                      "ghi số ở dạng chuẩn với dấu chấm thập phân, ví dụ 1989 hoặc 26.93",
-                      f"value {text!r} is ambiguous (comma, % sign or thousands separator); write a "
-                      "canonical number with a decimal point, e.g. 1989 or 26.93")
-    return None, (f"giá trị {text!r} không phải là số; chỉ ghi con số, để trống nếu chưa có số liệu",
-                  f"value {text!r} is not a number; write only the figure, or leave it empty if not reported")
+        return None, Msg("finding.value.ambiguous", text=text)
+    return None, Msg("finding.value.not_a_number", text=text)
 
 
 def _too_large(text: str):
-    shown = text if len(text) <= 24 else f"{text[:12]}…({len(text)} chữ số/digits)"
-    return (f"giá trị {shown} quá lớn, không phải một số liệu thực (tối đa {MAX_DIGITS} chữ số); kiểm tra lại ô này",
-            f"value {shown} is too large to be a real figure (at most {MAX_DIGITS} digits); check this cell")
+    shown = text if len(text) <= 24 else Msg("finding.value.long_number", start=text[:12], n=len(text))
+    return Msg("finding.value.too_large", shown=shown, max_digits=MAX_DIGITS)
 
 
 def _from_number(raw, unit: str):
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
-            return None, ("giá trị không phải là số hữu hạn", "the value is not a finite number")
+            return None, Msg("finding.value.not_finite")
         if abs(raw) >= 10.0 ** MAX_DIGITS:
             return None, _too_large(repr(raw))
         if unit in INTEGER_UNITS:
             if not raw.is_integer():
-                return None, (f"giá trị {raw!r} phải là số nguyên", f"value {raw!r} must be a whole number")
+                return None, Msg("finding.value.not_whole_number", raw=raw)
             return int(raw), None
         return Decimal(repr(raw)), None
     if abs(raw) >= 10 ** MAX_DIGITS:
@@ -146,8 +140,8 @@ def _rel(path: Path, data_dir: Path) -> str:
         return str(path)
 
 
-def _error(check, vi, en, **where) -> Finding:
-    return Finding(F.ERROR, check, vi, en, **where)
+def _error(check, msg: Msg, **where) -> Finding:
+    return Finding(F.ERROR, check, msg, **where)
 
 
 OPTIONAL = ("note",)
@@ -158,8 +152,8 @@ def decode_text(data: bytes, shown: str, partial: bool = False) -> str:
     """UTF-8 text (see ``helpers.textfile``), or a FileProblem naming the encoding and the line."""
     text, problem = textfile.decode(data, "csv", partial)
     if problem:
-        vi, en, line = problem
-        raise FileProblem(_error("encoding", vi, en, file=shown, row=line))
+        msg, line = problem
+        raise FileProblem(_error("encoding", msg, file=shown, row=line))
     return text
 
 
@@ -180,15 +174,13 @@ def csv_records(source, shown: str, required, optional=(), strict: bool = True):
     missing = [c for c in required if c not in header]
     if missing and len(header) == 1 and ";" in header[0]:
         raise FileProblem(_error("missing_column",
-                                 "các cột được phân cách bằng dấu chấm phẩy (;); lưu lại tệp dạng "
-                                 "'CSV UTF-8 (Comma delimited)' để dùng dấu phẩy",
-                                 "columns are separated by semicolons; re-save as 'CSV UTF-8 (Comma delimited)'",
+                                 Msg("finding.missing_column.semicolons"),
                                  file=shown, row=1))
     wanted = ",".join(required) + "".join(f"[,{c}]" for c in optional)
     if missing:
         raise FileProblem(_error("missing_column",
-                          f"thiếu cột {', '.join(missing)}; dòng tiêu đề phải là {wanted}",
-                          f"missing column {', '.join(missing)}; the header must be {wanted}",
+                          Msg("finding.missing_column", missing=', '.join(missing),
+                              wanted=wanted),
                           file=shown, row=1, column=", ".join(missing)))
     check_header(header, shown, required, optional, strict)
     return header, _csv_rows(reader, header, shown, stream)
@@ -209,10 +201,8 @@ def _csv_rows(reader, header, shown, stream):
         unnamed = [v for h, v in zip(header, values) if not h and v.strip()]
         if extra or unnamed:
             yield (line, _error("extra_values",
-                                     f"dòng có {len(values)} giá trị nhưng tiêu đề có {len(header)} cột tên "
-                                     "(thừa dấu phẩy? giá trị có dấu phẩy phải đặt trong ngoặc kép)",
-                                     f"the row has {len(values)} values but the header names {len(header)} "
-                                     "columns (a stray comma? values with commas must be quoted)",
+                                     Msg("finding.extra_values", n_values=len(values),
+                                         n_header=len(header)),
                                      file=shown, row=line))
             continue
         yield line, {h: v for h, v in zip(header, values) if h}
@@ -225,17 +215,13 @@ def check_header(header, shown, required, optional=(), strict=True, sheet=None) 
     twice = sorted({h for h in header if h and header.count(h) > 1})
     if twice:
         raise FileProblem(_error("duplicate_column",
-                                 f"cột {', '.join(twice)} xuất hiện hai lần trong dòng tiêu đề; giữ một cột, "
-                                 f"dòng tiêu đề phải là {wanted}",
-                                 f"column {', '.join(twice)} appears twice in the header; keep one, the "
-                                 f"header must be {wanted}", file=shown, row=row, column=", ".join(twice)))
+                                 Msg("finding.duplicate_column", twice=', '.join(twice),
+                                     wanted=wanted), file=shown, row=row, column=", ".join(twice)))
     unknown = [h for h in header if h and h not in required and h not in optional]
     if unknown and strict:
         raise FileProblem(_error("unknown_column",
-                                 f"cột không được dùng: {', '.join(unknown)} (số liệu trong đó sẽ bị bỏ qua); "
-                                 f"xóa hoặc đổi tên cột, dòng tiêu đề phải là {wanted}",
-                                 f"unknown column {', '.join(unknown)} (its values would be ignored); delete or "
-                                 f"rename it, the header must be {wanted}", file=shown, row=row,
+                                 Msg("finding.unknown_column",
+                                     unknown=', '.join(unknown), wanted=wanted), file=shown, row=row,
                                  column=", ".join(unknown)))
 
 
@@ -245,19 +231,16 @@ def _csv_problem(exc, reader, shown, stream=None) -> "FileProblem":
             _, problem = textfile.decode(Path(stream.name).read_bytes(), "csv")
         except (AttributeError, OSError, TypeError):
             problem = None
-        vi, en, line = problem or textfile.not_utf8("csv", reader.line_num + 1)
-        return FileProblem(_error("encoding", vi, en, file=shown, row=line))
+        msg, line = problem or textfile.not_utf8("csv", reader.line_num + 1)
+        return FileProblem(_error("encoding", msg, file=shown, row=line))
     line = reader.line_num or 1
     if "field larger than field limit" in str(exc):
         limit = csv.field_size_limit()
-        return FileProblem(_error("csv_syntax",
-                                  f"một ô dài hơn {limit:,} ký tự (thiếu dấu ngoặc kép đóng, hoặc ghi chú quá dài); "
-                                  f"ghi chú chỉ nên vài câu (tối đa {MAX_NOTE_CHARS} ký tự)".replace(",", "."),
-                                  f"a value is longer than {limit:,} characters (an unclosed quote, or a very long "
-                                  f"note?); keep notes to a few sentences (at most {MAX_NOTE_CHARS} characters)",
-                                  file=shown, row=line))
-    return FileProblem(_error("csv_syntax", f"tệp CSV hỏng ({exc}); lưu lại dạng 'CSV UTF-8'",
-                              f"the CSV file is malformed ({exc}); re-save it as 'CSV UTF-8'", file=shown, row=line))
+        return FileProblem(_error("csv_syntax", Msg("finding.csv_syntax.field_too_long",
+                                                    limit=PerLanguage(fmt.number, limit, LANG),
+                                                    max_note_chars=MAX_NOTE_CHARS), file=shown, row=line))
+    return FileProblem(_error("csv_syntax", Msg("finding.csv_syntax", exc=exc), file=shown,
+                              row=line))
 
 
 def read_csv_rows(path: Path, shown: str):
@@ -271,8 +254,7 @@ def read_csv_rows(path: Path, shown: str):
             yield (i, r) if isinstance(r, Finding) else \
                 (i, r.get("unit"), r.get("indicator"), r.get("value"), r.get("note"), "value")
     if empty:
-        raise FileProblem(_error("empty_file", "tệp chỉ có dòng tiêu đề, không có số liệu",
-                          "the file has a header but no figures", file=shown))
+        raise FileProblem(_error("empty_file", Msg("finding.empty_file.header_only"), file=shown))
 
 
 def open_csv(path: Path, shown: str):
@@ -281,8 +263,7 @@ def open_csv(path: Path, shown: str):
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if not head.strip():
-        raise FileProblem(_error("empty_file", "tệp trống, không có dòng tiêu đề và số liệu",
-                          "the file is empty (no header, no figures)", file=shown))
+        raise FileProblem(_error("empty_file", Msg("finding.empty_file.no_header"), file=shown))
     decode_text(head, shown, partial=len(head) == 4096)
     return open(path, encoding="utf-8-sig", newline="")
 
@@ -294,10 +275,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 def _broken_xlsx(exc: Exception, shown: str) -> "FileProblem":
     return FileProblem(_error("unreadable",
-                              f"tệp Excel bị hỏng hoặc chép chưa hết ({type(exc).__name__}); chép lại tệp, "
-                              "hoặc mở bằng Excel và lưu lại dạng .xlsx",
-                              f"the Excel file is broken or incomplete ({type(exc).__name__}); copy it again, "
-                              "or open it in Excel and save it as .xlsx", file=shown))
+                              Msg("finding.unreadable.broken",
+                                  kind=type(exc).__name__), file=shown))
 
 
 def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
@@ -333,40 +312,25 @@ def _check_xlsx_container(path: Path, shown: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not head:
-        raise FileProblem(_error("empty_file", "tệp Excel trống (0 byte); chép lại tệp",
-                                 "the Excel file is empty (0 bytes); copy it again", file=shown))
+        raise FileProblem(_error("empty_file", Msg("finding.empty_file.zero_bytes"), file=shown))
     if head.startswith(OLE_MAGIC):
         raise FileProblem(_error("unreadable",
-                                 "tệp là định dạng Excel 97-2003 (.xls) hoặc có mật khẩu; mở bằng Excel, bỏ mật "
-                                 "khẩu nếu có, rồi lưu lại dạng 'Excel Workbook (.xlsx)'",
-                                 "the file is an Excel 97-2003 (.xls) workbook or is password-protected; open it "
-                                 "in Excel, remove any password and save it as 'Excel Workbook (.xlsx)'", file=shown))
+                                 Msg("finding.unreadable.xls_or_password"), file=shown))
     if not head.startswith(XLSX_MAGIC):
         looks_csv = b"," in head or head[:3] == b"\xef\xbb\xbf" or head.isascii()
         raise FileProblem(_error("unreadable",
-                                 "tệp có đuôi .xlsx nhưng không phải tệp Excel"
-                                 + (" (có vẻ là tệp CSV/văn bản bị đổi đuôi): đổi đuôi thành .csv" if looks_csv else "")
-                                 + "; hoặc mở bằng Excel và lưu lại dạng .xlsx",
-                                 "the file is named .xlsx but is not an Excel workbook"
-                                 + (" (it looks like a CSV/text file renamed): rename it to .csv" if looks_csv else "")
-                                 + "; or open it in Excel and save it as .xlsx", file=shown))
+                                 Msg("finding.unreadable.not_xlsx",
+                                     looks_csv=Msg("finding.unreadable.looks_csv") if looks_csv else ""), file=shown))
     try:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError, EOFError):
         raise FileProblem(_error("unreadable",
-                                 "tệp Excel bị hỏng hoặc chép chưa hết (tệp bị cắt ngắn); chép lại tệp từ máy gốc, "
-                                 "hoặc mở bằng Excel và lưu lại",
-                                 "the Excel file is broken or incomplete (cut short); copy it again from its source, "
-                                 "or open it in Excel and save it again", file=shown)) from None
+                                 Msg("finding.unreadable.truncated"), file=shown)) from None
     if unpacked > MAX_XLSX_UNPACKED:
-        raise FileProblem(_error("too_large",
-                                 f"tệp Excel giải nén ra {unpacked // 1_000_000:,} MB (tối đa "
-                                 f"{MAX_XLSX_UNPACKED // 1_000_000} MB): không phải một tháng số liệu; kiểm tra lại "
-                                 "tệp".replace(",", "."),
-                                 f"the Excel file unpacks to {unpacked // 1_000_000:,} MB (at most "
-                                 f"{MAX_XLSX_UNPACKED // 1_000_000} MB): not a month of figures; check the file",
-                                 file=shown))
+        raise FileProblem(_error("too_large", Msg("finding.too_large.unpacked",
+                                                  mb=PerLanguage(fmt.number, unpacked // 1_000_000, LANG),
+                                                  max_mb=MAX_XLSX_UNPACKED // 1_000_000), file=shown))
 
 
 def _is_entry_workbook(wb) -> bool:
@@ -403,18 +367,12 @@ def check_sheet(wb, ws, shown) -> None:
     if merged:
         cells = ", ".join(f"{ws.title}!{r}" for r in merged[:5]) + (" …" if len(merged) > 5 else "")
         raise FileProblem(_error("merged_cells",
-                                 f"các ô {cells} đã được gộp (Merge); bỏ gộp ô (Hợp nhất và Căn giữa → Bỏ hợp nhất) "
-                                 "và ghi mỗi giá trị vào một ô riêng",
-                                 f"cells {cells} are merged; unmerge them (Merge & Center → Unmerge Cells) and "
-                                 "put each value in its own cell", file=shown, row=f"{ws.title}!{merged[0]}"))
+                                 Msg("finding.merged_cells", cells=cells), file=shown,
+                                 row=f"{ws.title}!{merged[0]}"))
     if uncached:
-        more_vi = f" (và {len(uncached) - 1} ô công thức khác)" if len(uncached) > 1 else ""
-        more_en = f" (and {len(uncached) - 1} other formula cells)" if len(uncached) > 1 else ""
+        more = Msg("finding.formula_without_value.more", n=len(uncached) - 1) if len(uncached) > 1 else ""
         raise FileProblem(_error("formula_without_value",
-                                 f"ô {ws.title}!{uncached[0]}{more_vi} chứa công thức nhưng chưa có giá trị đã tính "
-                                 "(tệp được lưu bởi chương trình không tính công thức); mở tệp bằng Excel rồi lưu lại",
-                                 f"cell {ws.title}!{uncached[0]}{more_en} holds a formula without a computed value "
-                                 "(saved by a program that does not calculate); open the file in Excel and save it",
+                                 Msg("finding.formula_without_value", cell=f"{ws.title}!{uncached[0]}", more=more),
                                  file=shown, row=f"{ws.title}!{uncached[0]}"))
 
 
@@ -450,12 +408,11 @@ def _long_form_sheet(wb, shown):
                             cells[idx["note"]] if "note" in idx else None,
                             f"{ws.title}!{col_letter}{i}"))
             if not out:
-                raise FileProblem(_error("empty_file", f"trang tính {ws.title!r} không có số liệu",
-                                  f"sheet {ws.title!r} has no figures", file=shown))
+                raise FileProblem(_error("empty_file", Msg("finding.empty_file.sheet", title=ws.title),
+                                         file=shown))
             return out
     raise FileProblem(_error("missing_column",
-                      "không có trang tính nào có tiêu đề unit, indicator, value ở dòng 1",
-                      "no sheet has the header unit, indicator, value in row 1", file=shown, row=1))
+                      Msg("finding.missing_column.no_sheet"), file=shown, row=1))
 
 
 def _column_letter(index: int) -> str:
@@ -512,22 +469,19 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     """Read the folder. ``months`` limits which monthly files are read (codes)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(data_dir)!r}",
-                             hint="kiểm tra --data-dir hoặc data_dir trong tệp tham số")
+        raise ParameterError("error.load.no_data_dir", data_dir=str(data_dir))
     try:
         catalogue = catalogue or load_catalogue(data_dir)
     except CatalogueError as exc:
-        raise DataError(str(exc), findings=[_error("catalogue", str(exc), str(exc), file=exc.file,
-                                                   row=exc.row, indicator=exc.indicator)]) from None
+        raise DataError(exc.msg, findings=[_error("catalogue", exc.msg, file=exc.file, row=exc.row,
+                                                  indicator=exc.indicator)]) from None
     findings: list[Finding] = []
     try:
         units = read_units(data_dir / "units.csv")
     except DataError as exc:
-        vi = exc.message + (f" — {exc.hint}" if exc.hint else "")
-        en = (exc.message_en + (f" — {exc.hint_en}" if exc.hint_en else "")) if exc.message_en else vi
-        finding = _error("unknown_parent" if exc.column == "parent" else "units", vi, en,
+        finding = _error("unknown_parent" if exc.column == "parent" else "units", exc.msg,
                          file=_rel(Path(exc.file), data_dir), row=exc.row, column=exc.column, unit=exc.unit)
-        raise DataError(finding.line(), findings=[finding]) from None
+        raise DataError(Msg("error.load.finding", line=PerLanguage(finding.line, LANG)), findings=[finding]) from None
     ds = DataSet(data_dir=data_dir, catalogue=catalogue, units=units, findings=findings)
     ds.targets = _read_targets(data_dir, ds)
     wanted = None if months is None else set(months)
@@ -536,9 +490,7 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         if period is None:
             findings.append(_error(
                 "bad_file_name",
-                f"tên tệp {path.name!r} không phải một tháng; đặt tên theo dạng YYYY-MM.csv hoặc YYYY-MM.xlsx, "
-                "ví dụ 2023-10.csv",
-                f"file name {path.name!r} is not a month; name it YYYY-MM.csv or YYYY-MM.xlsx, e.g. 2023-10.csv",
+                Msg("finding.bad_file_name", name=path.name),
                 file=shown))
             continue
         if wanted is not None and period.code not in wanted:
@@ -547,8 +499,8 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         if ds.files.get(period.code):
             other = _rel(ds.files[period.code][0], data_dir)
             findings.append(_error(
-                "two_files", f"tháng {period.code} đã có tệp {other}; giữ lại một tệp cho mỗi tháng",
-                f"month {period.code} already has {other}; keep one file per month", file=shown))
+                "two_files", Msg("finding.two_files", code=period.code, other=other),
+                file=shown))
             continue
         ds.files.setdefault(period.code, []).append(path)
         before = len(findings)
@@ -577,11 +529,8 @@ class FindingCap:
 
     def close(self) -> None:
         for check, (severity, n) in self.hidden.items():
-            self.out.append(Finding(severity, check,
-                                    f"… và {n:,} trường hợp khác cùng loại ({check}) trong tệp này, không liệt kê; "
-                                    "sửa các trường hợp trên rồi chạy lại".replace(",", "."),
-                                    f"… and {n:,} more of the same kind ({check}) in this file, not listed; fix "
-                                    "the ones above and run again", file=self.shown, count=n))
+            self.out.append(Finding(severity, check, Msg("finding.more_of_kind", n=PerLanguage(fmt.number, n, LANG),
+                                                         check=check), file=self.shown, count=n))
 
 
 def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):
@@ -611,12 +560,9 @@ def _read_rows(ds: DataSet, period: Period, rows, shown: str, report) -> None:
         key = (period.code, rec.unit, rec.indicator)
         if key in first_seen:
             first = first_seen[key]
-            first_vi = f"dòng {first}" if isinstance(first, int) else first
-            first_en = f"row {first}" if isinstance(first, int) else first
             report(_error(
                 "duplicate",
-                f"trùng với {first_vi} (cùng đơn vị và chỉ tiêu); xóa một trong hai dòng",
-                f"duplicates {first_en} (same unit and indicator); delete one of the two rows",
+                Msg("finding.duplicate", first=Msg("where.row", row=first) if isinstance(first, int) else first),
                 file=shown, row=_row_ref(line, col), unit=rec.unit, indicator=rec.indicator))
             continue
         first_seen[key] = _row_ref(line, col)
@@ -633,7 +579,7 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
     unit = "" if unit is None else str(unit).strip()
     code = "" if code is None else str(code).strip()
     if not unit:
-        report(_error("unknown_unit", "thiếu mã đơn vị", "the unit code is missing",
+        report(_error("unknown_unit", Msg("finding.unknown_unit.no_code"),
                                   file=shown, row=row, column=None if column is None else "unit",
                                   indicator=code or None))
         return None
@@ -646,27 +592,25 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
     indicator = ds.catalogue.get(code)
     if indicator is None:
         hint = ds.catalogue.suggest(code)
-        vi = f"mã chỉ tiêu {code!r} không có trong danh mục" + (f"; có phải là {hint!r}?" if hint else "")
-        en = f"unknown indicator code {code!r}" + (f"; did you mean {hint!r}?" if hint else "")
-        report(_error("unknown_indicator", vi, en, file=shown, row=row,
+        msg = Msg("finding.unknown_indicator", code=code,
+                  did_you_mean=Msg("finding.did_you_mean", hint=hint) if hint else "")
+        report(_error("unknown_indicator", msg, file=shown, row=row,
                                   column=None if column is None else "indicator", unit=unit, indicator=code or None))
         return None
     value, problem = parse_value(raw, indicator.unit)
     if problem:
-        report(_error("bad_value", *problem, file=shown, row=row, column=column, unit=unit, indicator=code))
+        report(_error("bad_value", problem, file=shown, row=row, column=column, unit=unit, indicator=code))
         return None
     problem = out_of_range(value, indicator)
     if problem:
-        report(_error(problem[0], *problem[1:], file=shown, row=row, column=column, unit=unit,
+        report(_error(problem[0], problem[1], file=shown, row=row, column=column, unit=unit,
                                   indicator=code))
         return None
     note = "" if note is None else str(note).strip()
     if len(note) > MAX_NOTE_CHARS:
         report(_error("note_too_long",
-                                  f"ghi chú dài {len(note)} ký tự (tối đa {MAX_NOTE_CHARS}); ghi chú cho một số "
-                                  "liệu chỉ nên vài câu, nhận xét dài đặt trong notes/<kỳ>.md",
-                                  f"the note is {len(note)} characters long (at most {MAX_NOTE_CHARS}); keep a "
-                                  "figure's note to a few sentences, longer commentary goes in notes/<period>.md",
+                                  Msg("finding.note_too_long", n_note=len(note),
+                                      max_note_chars=MAX_NOTE_CHARS),
                                   file=shown, row=row, column=None if column is None else "note", unit=unit,
                                   indicator=code))
         return None
@@ -674,24 +618,20 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
 
 
 def out_of_range(value, indicator):
-    """``(check, vi, en)`` when ``value`` is outside the indicator's valid range (see the catalogue)."""
+    """``(check, message)`` when ``value`` is outside the indicator's valid range (see the catalogue)."""
     if value is None:
         return None
     low, high = indicator.valid_range
     if low is not None and value < low:
         if value < 0 and low == 0:
-            return ("negative", f"giá trị âm ({value}) không hợp lệ cho chỉ tiêu này",
-                    f"negative value ({value}) is not valid for this indicator")
+            return "negative", Msg("finding.negative", value=value)
     elif high is None or value <= high:
         return None
     span = f"{_plain(low)}–{_plain(high)}" if high is not None else f"≥ {_plain(low)}"
-    what = {"percent": ("tỷ lệ %", "a percentage"), "points": ("điểm", "points"),
-            "rank": ("thứ hạng", "a rank")}.get(indicator.unit, ("", ""))
-    return ("out_of_range",
-            f"giá trị {_plain(value)} nằm ngoài khoảng hợp lệ {span}" + (f" ({what[0]})" if what[0] else "")
-            + " của chỉ tiêu này; kiểm tra lại số liệu",
-            f"value {_plain(value)} is outside the valid range {span}" + (f" ({what[1]})" if what[1] else "")
-            + " of this indicator; check the figure")
+    what = {"percent": Msg("finding.out_of_range.percent"), "points": Msg("finding.out_of_range.points"),
+            "rank": Msg("finding.out_of_range.rank")}.get(indicator.unit)
+    return "out_of_range", Msg("finding.out_of_range", value=_plain(value), span=span,
+                               what=Msg("finding.out_of_range.what", what=what) if what else "")
 
 
 def _plain(v) -> str:
@@ -700,24 +640,18 @@ def _plain(v) -> str:
 
 def _unknown_unit(units: Units, unit, code, shown, row, column) -> Finding:
     hint = units.get("0" + unit) and "0" + unit or units.suggest(unit)
-    extra_vi = f"; có phải là {hint!r}? (Excel có thể đã bỏ số 0 ở đầu)" if hint and hint == "0" + unit else \
-        (f"; có phải là {hint!r}?" if hint else "; thêm đơn vị vào units.csv")
-    extra_en = f"; did you mean {hint!r}? (Excel may have dropped a leading zero)" if hint and hint == "0" + unit else \
-        (f"; did you mean {hint!r}?" if hint else "; add the unit to units.csv")
-    return _error("unknown_unit", f"mã đơn vị {unit!r} không có trong units.csv{extra_vi}",
-                  f"unit code {unit!r} is not in units.csv{extra_en}",
+    extra = Msg("finding.unknown_unit.leading_zero", hint=hint) if hint and hint == "0" + unit else \
+        (Msg("finding.did_you_mean", hint=hint) if hint else Msg("finding.unknown_unit.add"))
+    return _error("unknown_unit", Msg("finding.unknown_unit", unit_code=unit, extra=extra),
                   file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
 
 
 def _not_valid_then(units: Units, unit, code, period, shown, row, column) -> Finding:
     spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in units.versions(unit))
     then = [v.successor for v in units.versions(unit) if v.successor]
-    hint_vi = f"; số liệu từ đó thuộc về {', '.join(then)}" if then else ""
-    hint_en = f"; from then on its figures belong to {', '.join(then)}" if then else ""
-    return _error("unit_not_valid", f"đơn vị {unit} không có hiệu lực trong tháng {period} "
-                  f"(hiệu lực: {spans}){hint_vi}; sửa mã đơn vị hoặc valid_from/valid_to trong units.csv",
-                  f"unit {unit} does not exist in {period} (valid: {spans}){hint_en}; fix the unit code "
-                  "or valid_from/valid_to in units.csv",
+    then = Msg("finding.unit_not_valid.then", then=", ".join(then)) if then else ""
+    return _error("unit_not_valid", Msg("finding.unit_not_valid", unit_code=unit, period=period, spans=spans,
+                                        then=then),
                   file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
 
 
@@ -741,8 +675,8 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
             continue
         code, unit = (row["indicator"] or "").strip(), (row["unit"] or "").strip()
         if code not in ds.catalogue:
-            ds.findings.append(_error("unknown_indicator", f"mã chỉ tiêu {code!r} không có trong danh mục",
-                                      f"unknown indicator code {code!r}", file=shown, row=line, indicator=code))
+            ds.findings.append(_error("unknown_indicator", Msg("finding.unknown_indicator.target",
+                                                               code=code), file=shown, row=line, indicator=code))
             continue
         if unit not in ds.units:
             ds.findings.append(_unknown_unit(ds.units, unit, code, shown, line, "unit"))
@@ -755,16 +689,14 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         if bad_column:
             shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
             ds.findings.append(_error(
-                "bad_value", f"{bad_column} {shown_value!r} không phải số ở dạng chuẩn (năm: 2023; tháng: 1 đến 12; "
-                "chỉ tiêu: 50 hoặc 98.5; không dùng NaN, Infinity, dấu % hay dấu phẩy)",
-                f"{bad_column} {shown_value!r} is not a canonical number (year: 2023; month: 1 to 12; target: 50 or "
-                "98.5; no NaN, Infinity, % sign or comma)", file=shown, row=line, column=bad_column, unit=unit,
+                "bad_value", Msg("finding.bad_value.target_row", bad_column=bad_column,
+                                 shown_value=shown_value), file=shown, row=line, column=bad_column, unit=unit,
                 indicator=code))
             continue
         target = Decimal(target_text)
         problem = out_of_range(target, ds.catalogue[code])
         if problem:
-            ds.findings.append(_error(problem[0], *problem[1:], file=shown, row=line, column="target", unit=unit,
+            ds.findings.append(_error(problem[0], problem[1], file=shown, row=line, column="target", unit=unit,
                                       indicator=code))
             continue
         year, month = int(year_text), int(month_text)

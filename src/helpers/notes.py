@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .findings import ERROR, WARNING, Finding
+from .text import Msg
 
 MAX_NOTE_BYTES = 200_000            # a page or two of commentary is a few KB
 MAX_IMAGE_BYTES = 5_000_000
@@ -69,7 +70,7 @@ class Note:
 
 def _missing(lang: str) -> str:
     from .text import t
-    return t(lang, "no_narrative")
+    return t(lang, "report.no_narrative")
 
 
 # -- which file ----------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def for_report(data_dir, period, unit: str, units, lang: str = "vi") -> Note:
     path = note_path(data_dir, period, unit, units, lang)
     if not _exists(path):
         if lang == "en" and _exists(note_path(data_dir, period, unit, units, "vi")):
-            return Note(None, missing_sentence=t("en", "narrative_in_vietnamese"), lang=lang)
+            return Note(None, missing_sentence=t("en", "report.narrative_in_vietnamese"), lang=lang)
         return Note(None, missing_sentence=_missing(lang), lang=lang)
     note = read_note(path, data_dir, period=getattr(period, "code", str(period)),
                      unit=None if is_top_unit(unit, units, period) else unit)
@@ -137,14 +138,14 @@ def read_note(path: Path, data_dir: Path, *, period=None, unit=None,
     where = dict(file=shown(path) if shown else source, period=period, unit=unit)
     problem = _file_problem(path, root)
     if problem:
-        return Note(None, source=source, findings=[Finding(ERROR, "note_refused", *problem, **where)])
+        return Note(None, source=source, findings=[Finding(ERROR, "note_refused", problem, **where)])
     raw = path.read_bytes()
     text, problem = _decode(raw)
     if problem:
-        vi, en, line = problem
-        return Note(None, source=source, findings=[Finding(ERROR, "encoding", vi, en, row=line, **where)])
+        msg, line = problem
+        return Note(None, source=source, findings=[Finding(ERROR, "encoding", msg, row=line, **where)])
     text, images, refused = sanitise(text, path.resolve().parent, root)
-    findings = [Finding(WARNING, "note_reference", vi, en, row=line, **where) for vi, en, line in refused]
+    findings = [Finding(WARNING, "note_reference", msg, row=line, **where) for msg, line in refused]
     return Note(text if text.strip() else None, images=_normalized(images), source=source, findings=findings)
 
 
@@ -156,37 +157,31 @@ def _relative(path: Path, data_dir: Path) -> str:
 
 
 def _file_problem(path: Path, root: Path):
-    """``(vi, en)`` when the file must not be read: leaves the data folder, too large, not a file."""
+    """a ``Msg`` when the file must not be read: leaves the data folder, too large, not a file."""
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return ("tệp nhận xét là liên kết (symlink) trỏ tới tệp không tồn tại; thay bằng tệp thật",
-                "the notes file is a link (symlink) to nothing; replace it with a real file")
+        return Msg("finding.notes.link_broken")
     if not real.is_relative_to(root):
-        return ("tệp nhận xét là liên kết (symlink) trỏ ra ngoài thư mục dữ liệu nên không được đọc; "
-                "chép nội dung vào một tệp thật trong thư mục notes/",
-                "the notes file is a link (symlink) leading outside the data folder, so it is not read; "
-                "copy its text into a real file in notes/")
+        return Msg("finding.notes.link_outside")
     if not real.is_file():
-        return ("không phải một tệp văn bản", "not a text file")
+        return Msg("finding.notes.not_a_text_file")
     size = real.stat().st_size
     if size > MAX_NOTE_BYTES:
-        return (f"tệp nhận xét quá lớn ({size // 1000} KB; tối đa {MAX_NOTE_BYTES // 1000} KB); nhận xét chỉ "
-                "là văn bản — đưa hình ảnh thành tệp riêng trong thư mục notes/ và rút gọn nội dung",
-                f"the notes file is too large ({size // 1000} KB; at most {MAX_NOTE_BYTES // 1000} KB); notes "
-                "are text — put images in separate files in notes/ and shorten the text")
+        return Msg("finding.notes.too_large", kb=size // 1000,
+                   max_kb=MAX_NOTE_BYTES // 1000)
     return None
 
 
 def _decode(raw: bytes):
-    """``(text, None)`` or ``(None, (vi, en, line))``."""
+    """``(text, None)`` or ``(None, (message, line))``."""
     from . import textfile
     return textfile.decode(raw, "text")
 
 
 def sanitise(text: str, base: Path, root: Path):
     """``(text, images, refused)``: the Markdown with every image that may not be shown removed,
-    the images kept (reference -> path inside ``root``), and ``(vi, en, line)`` per removal."""
+    the images kept (reference -> path inside ``root``), and ``(message, line)`` per removal."""
     images: dict = {}
     refused: list = []
     current = [text]                     # the text each pass works on, for line numbers
@@ -200,14 +195,13 @@ def sanitise(text: str, base: Path, root: Path):
         verdict = _judge_reference(ref, base, root)
         if isinstance(verdict, Path):
             if len(images) >= MAX_IMAGES:
-                refused.append(_refusal(ref, f"quá {MAX_IMAGES} hình trong một tệp nhận xét",
-                                        f"more than {MAX_IMAGES} images in one notes file", line))
+                refused.append(_refusal(ref, Msg("finding.notes.too_many_images", max_images=MAX_IMAGES), line))
                 return False
             images[ref] = verdict
             return True
         if verdict is None:
             return True                  # a data: URI of an allowed image
-        refused.append(_refusal(ref, *verdict, line))
+        refused.append(_refusal(ref, verdict, line))
         return False
 
     def reference(m: re.Match) -> str:
@@ -216,13 +210,12 @@ def sanitise(text: str, base: Path, root: Path):
 
     def html_image(m: re.Match) -> str:
         shown = m.group(0) if len(m.group(0)) <= 80 else m.group(0)[:77] + "…"
-        refused.append(_refusal(shown, "thẻ HTML không được dùng trong nhận xét; dùng cú pháp ![mô tả](tệp.png)",
-                                "HTML tags are not allowed in notes; use ![description](file.png)", line_of(m)))
+        refused.append(_refusal(shown, Msg("finding.notes.html_tag"), line_of(m)))
         return "\n" * m.group(0).count("\n")
 
     for pattern, replace in ((_INLINE_IMAGE, reference), (_REF_DEFINITION, reference), (_HTML_IMAGE, html_image)):
         current[0] = pattern.sub(replace, current[0])
-    refused.sort(key=lambda r: r[2])
+    refused.sort(key=lambda r: r[1])
     return _last_guard(current[0], images), images, refused
 
 
@@ -231,40 +224,34 @@ def _unbracket(ref: str) -> str:
     return ref[1:-1].strip() if ref.startswith("<") and ref.endswith(">") else ref
 
 
-def _refusal(ref: str, why_vi: str, why_en: str, line: int):
-    return (f"đã bỏ hình “{ref}” khỏi nhận xét: {why_vi}", f"image “{ref}” removed from the notes: {why_en}", line)
+def _refusal(ref: str, why: Msg, line: int):
+    return Msg("finding.notes.image_removed", ref=ref, why=why), line
 
 
 def _judge_reference(ref: str, base: Path, root: Path):
-    """A ``Path`` inside ``root`` (allowed file), ``None`` (allowed data: URI) or ``(vi, en)`` why not."""
+    """A ``Path`` inside ``root`` (allowed file), ``None`` (allowed data: URI) or a ``Msg`` why not."""
     low = ref.lower()
     if low.startswith("data:"):
         return _judge_data_uri(ref)
     if ref.startswith(("//", "\\\\")) or _SCHEME.match(ref) and not re.match(r"^[a-zA-Z]:[\\/]", ref):
-        return ("địa chỉ trên mạng hoặc ngoài thư mục dữ liệu không được tải về; chép hình vào thư mục "
-                "notes/ rồi ghi tên tệp", "remote or non-local addresses are never fetched; copy the image "
-                "into notes/ and refer to it by file name")
+        return Msg("finding.notes.remote_image")
     parts = re.split(r"[\\/]", ref)
     if ref.startswith(("/", "\\", "~")) or re.match(r"^[a-zA-Z]:", ref) or ".." in parts:
-        return ("chỉ dùng hình nằm trong thư mục dữ liệu, ghi đường dẫn tương đối không có '..' "
-                "(ví dụ hinh/bieu-do.png)", "only images inside the data folder may be shown: write a "
-                "relative path without '..' (e.g. images/chart.png)")
+        return Msg("finding.notes.image_path_outside")
     from urllib.parse import unquote
     path = base / unquote(ref.split("#", 1)[0].split("?", 1)[0])
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return ("không tìm thấy tệp hình", "the image file does not exist")
+        return Msg("finding.notes.image_missing")
     if not real.is_relative_to(root):
-        return ("tệp hình là liên kết (symlink) trỏ ra ngoài thư mục dữ liệu",
-                "the image is a link (symlink) leading outside the data folder")
+        return Msg("finding.notes.image_link_outside")
     if not real.is_file():
-        return ("không phải một tệp hình", "not an image file")
+        return Msg("finding.notes.image_not_a_file")
     size = real.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        return (f"tệp hình quá lớn ({size / 1e6:.1f} MB; tối đa {MAX_IMAGE_BYTES // 1_000_000} MB); thu nhỏ hình",
-                f"the image is too large ({size / 1e6:.1f} MB; at most {MAX_IMAGE_BYTES // 1_000_000} MB); "
-                "make it smaller")
+        return Msg("finding.notes.image_too_large_file", mb=size / 1000000.0,
+                   max_mb=MAX_IMAGE_BYTES // 1000000)
     with open(real, "rb") as fh:
         problem = _judge_image(fh.read(min(size, MAX_IMAGE_BYTES)))
     return problem or real
@@ -273,28 +260,25 @@ def _judge_reference(ref: str, base: Path, root: Path):
 def _judge_data_uri(ref: str):
     m = _DATA_URI.match(ref)
     if not m or m.group("mime").lower() not in IMAGE_TYPES.values():
-        return ("chỉ nhận hình PNG, JPEG hoặc GIF nhúng dạng data:image/...;base64",
-                "only PNG, JPEG or GIF data:image/...;base64 URIs are allowed")
+        return Msg("finding.notes.data_uri_type")
     try:
         raw = base64.b64decode(re.sub(r"\s", "", m.group("data")), validate=True)
     except (binascii.Error, ValueError):
-        return ("dữ liệu base64 của hình bị hỏng", "the image's base64 data is broken")
+        return Msg("finding.notes.image_base64_broken")
     return _judge_image(raw)
 
 
 def _judge_image(raw: bytes):
-    """``None`` for a PNG/JPEG/GIF within the limits, else ``(vi, en)``."""
+    """``None`` for a PNG/JPEG/GIF within the limits, else a ``Msg``."""
     kind = image_kind(raw)
     if kind is None:
-        return ("chỉ nhận hình PNG, JPEG hoặc GIF (SVG và các loại khác có thể tham chiếu tệp bên ngoài)",
-                "only PNG, JPEG or GIF images are allowed (SVG and others can refer to outside files)")
+        return Msg("finding.notes.image_type")
     size = image_size(raw)
     if size is None:
-        return ("không đọc được kích thước hình (tệp hỏng?)", "cannot read the image's size (broken file?)")
+        return Msg("finding.notes.image_size_unreadable")
     w, h = size
     if w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE:
-        return (f"hình quá lớn ({w} × {h} điểm ảnh; tối đa {MAX_IMAGE_SIDE} × {MAX_IMAGE_SIDE}); thu nhỏ hình",
-                f"the image is too large ({w} × {h} px; at most {MAX_IMAGE_SIDE} × {MAX_IMAGE_SIDE}); make it smaller")
+        return Msg("finding.notes.image_too_large_pixels", w=w, h=h, max_image_side=MAX_IMAGE_SIDE)
     return None
 
 

@@ -21,12 +21,12 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from .errors import ParameterError
+from .text import LANG, PerLanguage, t
 from .units import COLUMNS, Unit
 
 MERGER_DAY = "2025-07-01"
 LAST_LEGACY_DAY = "2025-06-30"
 SOURCES = ("vietnam-provinces", "vietnamadminunits")
-_EXTRA_HINT = 'cài gói danh mục đơn vị: pip install -e ".[units]"'
 _TYPES_EN = {"Tỉnh": "Province", "Thành phố": "City", "Huyện": "District", "Quận": "District",
              "Thị xã": "Town", "Xã": "Commune", "Phường": "Ward", "Thị trấn": "Township", "Đặc khu": "Special Zone"}
 
@@ -43,7 +43,7 @@ def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
-        raise ParameterError(f"chưa cài gói {dist}", hint=_EXTRA_HINT) from None
+        raise ParameterError("error.official.not_installed", dist=dist) from None
 
 
 def source_label(source: str) -> str:
@@ -87,8 +87,8 @@ def check_province(code: str, source: str) -> str:
     known = provinces(source)
     code = code.strip().zfill(2) if code.strip().isdigit() else code.strip()
     if code not in known:
-        raise ParameterError(f"mã tỉnh {code!r} không có trong danh mục {source}; mã hợp lệ: "
-                             + ", ".join(f"{c} {n}" for c, n in sorted(known.items())))
+        raise ParameterError("error.official.unknown_province", code=code, source=source,
+                             known=', '.join((f'{c} {n}' for c, n in sorted(known.items()))))
     return code
 
 
@@ -170,7 +170,7 @@ def legacy_units(province: str, current: list[Unit]) -> list[Unit]:
 
 def build_units(province: str, legacy: bool = False, source: str = SOURCES[0]) -> list[Unit]:
     if source not in SOURCES:
-        raise ParameterError(f"nguồn danh mục {source!r} không hỗ trợ", hint="dùng " + " hoặc ".join(SOURCES))
+        raise ParameterError("error.official.unknown_source", source=source, sources=PerLanguage(_either, LANG))
     province = check_province(province, source)
     current = current_units(province, source, MERGER_DAY if legacy else None)
     return (legacy_units(province, current) if legacy else []) + current
@@ -204,19 +204,22 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def _either(lang: str) -> str:
+    return f" {t(lang, 'official.or')} ".join(SOURCES)
+
+
 def write_units(path: Path, units: list[Unit]) -> tuple[Path, str]:
     """Write ``units.csv``; an existing file that differs (an analyst may have edited
     it) is never overwritten: the new list goes beside it as ``units.new.csv``."""
     text = render(units)
     if not path.exists():
         _atomic_write(path, text)
-        return path, f"đã tạo {path} ({len(units)} dòng)"
+        return path, t("vi", "official.written", path=path, n=len(units))
     old = path.read_text(encoding="utf-8-sig")
     if old == text:
-        return path, f"{path} đã đúng theo danh mục, không thay đổi"
+        return path, t("vi", "official.unchanged", path=path)
     beside = path.with_name(path.stem + ".new" + path.suffix)
     _atomic_write(beside, text)
     old_rows, new_rows = set(old.splitlines()[1:]), set(text.splitlines()[1:])
-    return beside, (f"{path} đã có và khác danh mục ({len(old_rows - new_rows)} dòng chỉ có trong tệp hiện tại, "
-                    f"{len(new_rows - old_rows)} dòng chỉ có trong danh mục): KHÔNG ghi đè; danh sách mới ghi "
-                    f"vào {beside} — so sánh hai tệp và chép những dòng cần lấy")
+    return beside, t("vi", "official.differs", path=path, only_file=len(old_rows - new_rows),
+                     only_list=len(new_rows - old_rows), beside=beside)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, Val
 
 from .errors import ParameterError
 from .periods import Period
+from .text import LANG, Msg, PerLanguage, t
 from .units import valid_code
 
 PROJECT_ROOT_MARKERS = ("pyproject.toml",)
@@ -26,8 +27,7 @@ DEFAULTS = {"period": "2023-10", "unit": "10", "data_dir": "data", "language": "
 def _absolute(value) -> Path:
     path = Path(value)
     if not path.is_absolute():
-        raise ValueError(f"data_dir {str(value)!r} chưa được xác định (cần đường dẫn tuyệt đối; "
-                         "dùng params.resolve)")
+        raise ValueError(Msg("error.params.relative_data_dir", data_dir=str(value)))
     return path
 
 
@@ -50,7 +50,7 @@ class ReportParams(BaseModel):
     def _unit(cls, v):
         code = str(v).strip()
         if not valid_code(code):
-            raise ValueError(f"mã đơn vị {code!r} không hợp lệ (chỉ chữ, số, '-', '_', '.' không đứng đầu)")
+            raise ValueError(Msg("error.params.bad_unit_code", code=code))
         return code
 
     @property
@@ -95,10 +95,7 @@ def _refuse_references(text: str, path: Path) -> None:
     for token in yaml.scan(text, Loader=yaml.SafeLoader):
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
             mark = token.start_mark
-            raise ParameterError("tệp tham số không được dùng neo, tham chiếu hay thẻ YAML (&, *, !)", file=path,
-                                 row=mark.line + 1, hint='chỉ ghi các dòng dạng khóa: giá trị, ví dụ period: "2023-10"',
-                                 en="the parameters file must not use YAML anchors, aliases or tags (&, *, !)",
-                                 hint_en='write only key: value lines, e.g. period: "2023-10"')
+            raise ParameterError("error.params.yaml_anchors", file=path, row=mark.line + 1)
 
 
 MAX_PARAMS_BYTES = 64 * 1024         # four lines of YAML; anything near this is not a parameters file
@@ -110,14 +107,11 @@ def read_params_file(path) -> dict:
     a few hundred bytes into gigabytes), it is refused; values must be plain (no lists, no maps)."""
     path = Path(path)
     if not path.is_file():
-        raise ParameterError("không tìm thấy tệp tham số", file=path, en="parameters file not found")
+        raise ParameterError("error.params.no_file", file=path)
     size = path.stat().st_size
     if size > MAX_PARAMS_BYTES:
-        raise ParameterError(f"tệp tham số quá lớn ({size // 1024} KB; tối đa {MAX_PARAMS_BYTES // 1024} KB)",
-                             file=path, hint='tệp tham số chỉ gồm vài dòng, ví dụ: period: "2023-10"',
-                             en=f"the parameters file is too large ({size // 1024} KB; at most "
-                                f"{MAX_PARAMS_BYTES // 1024} KB)",
-                             hint_en='it holds a few lines, e.g. period: "2023-10"')
+        raise ParameterError("error.params.too_large", kb=size // 1024,
+                             max_kb=MAX_PARAMS_BYTES // 1024, file=path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
         _refuse_references(text, path)
@@ -125,21 +119,15 @@ def read_params_file(path) -> dict:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise ParameterError(f"tệp tham số không đọc được ({problem})",
-                             file=path, row=None if mark is None else mark.line + 1,
-                             hint='viết dạng YAML, ví dụ: period: "2023-10"',
-                             en=f"cannot read the parameters file ({problem})",
-                             hint_en='write YAML, e.g. period: "2023-10"') from None
+        raise ParameterError("error.params.unreadable", problem=problem, file=path,
+                             row=None if mark is None else mark.line + 1) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ParameterError("tệp tham số phải là các cặp khóa: giá trị", file=path,
-                             en="the parameters file must be key: value lines")
+        raise ParameterError("error.params.not_a_mapping", file=path)
     for key, value in data.items():
         if not isinstance(key, str) or isinstance(value, (dict, list, set, tuple)):
-            raise ParameterError(f"tham số {key!r} phải là một giá trị đơn (chuỗi hoặc số), không phải danh sách "
-                                 "hay bảng", file=path,
-                                 en=f"parameter {key!r} must be a single value (text or number), not a list or map")
+            raise ParameterError("error.params.not_a_single_value", name=key, file=path)
     return data
 
 
@@ -152,7 +140,7 @@ def resolve(values: dict, root=None, source=None) -> ReportParams:
     try:
         return ReportParams(**values)
     except ValidationError as exc:
-        raise ParameterError(_summary(exc), file=source) from None
+        raise ParameterError("error.params.invalid", problems=PerLanguage(_summary, exc, LANG), file=source) from None
     except ParameterError as exc:
         exc.file = exc.file or (None if source is None else str(source))
         raise
@@ -174,8 +162,7 @@ def check_params(values: dict, root=None, source=None) -> ReportParams:
     (a caller checking many sets reads the units once and calls :func:`check_unit`)."""
     params = resolve(values, root, source)
     if not params.data_dir.is_dir():
-        raise ParameterError(f"không tìm thấy thư mục dữ liệu {str(params.data_dir)!r}", file=source,
-                             hint="sửa data_dir hoặc dùng --data-dir (tương đối so với thư mục đang đứng)")
+        raise ParameterError("error.params.no_data_dir", data_dir=str(params.data_dir), file=source)
     check_unit(params, units_of(params.data_dir), source)
     return params
 
@@ -184,9 +171,9 @@ def check_unit(params: ReportParams, units, source=None) -> None:
     """The unit must be one of the folder's ``units`` (None: unreadable, reported by the data checks)."""
     if units is not None and params.unit not in units:
         hint = units.suggest(params.unit)
-        raise ParameterError(
-            f"đơn vị {params.unit!r} không có trong {params.data_dir / 'units.csv'}", file=source,
-            hint=f"có phải là {hint!r}?" if hint else "xem danh sách mã trong units.csv")
+        guess = Msg("error.params.did_you_mean", hint=hint) if hint else Msg("error.params.see_units")
+        raise ParameterError("error.params.unknown_unit", unit_code=params.unit,
+                             units_file=params.data_dir / "units.csv", guess=guess, file=source)
     if units is not None:
         _exists_in_period(units, params, source)
 
@@ -198,19 +185,21 @@ def _exists_in_period(units, params: ReportParams, source) -> None:
     if any(v.valid_in(m) for v in versions for m in months):
         return
     spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in versions)
-    raise ParameterError(f"đơn vị {params.unit} không có hiệu lực trong kỳ {params.period.code} (hiệu lực: {spans})",
-                         file=source, hint="chọn một kỳ trong thời gian hiệu lực của đơn vị; báo cáo cấp huyện "
-                                           "kết thúc ở tháng 6/2025")
+    raise ParameterError("error.params.unit_not_valid", unit_code=params.unit, code=params.period.code, spans=spans,
+                         file=source)
 
 
-def _summary(exc: ValidationError) -> str:
+def _summary(exc: ValidationError, lang: str = "vi") -> str:
     parts = []
     for err in exc.errors():
         name = ".".join(str(x) for x in err.get("loc", ()))
+        error = (err.get("ctx") or {}).get("error")
         if err.get("type") == "extra_forbidden":
-            parts.append(f"tham số không hợp lệ {name!r} (chỉ dùng period, unit, data_dir, language)")
+            parts.append(t(lang, "error.params.unknown_name", name=name))
         elif name == "language":
-            parts.append("language phải là 'vi' hoặc 'en'")
+            parts.append(t(lang, "error.params.bad_language"))
+        elif isinstance(error, ValueError) and error.args and isinstance(error.args[0], Msg):
+            parts.append(f"{name}: {error.args[0].text(lang)}")
         else:
             msg = err.get("msg", "").removeprefix("Value error, ")
             parts.append(f"{name}: {msg}")

@@ -7,16 +7,14 @@ import re
 from dataclasses import dataclass
 
 from .errors import ParameterError
+from .text import t
 
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PATTERNS = [
     (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
     (re.compile(r"^(\d{4})-[Qq]([1-4])$"), "quarter"),
     (re.compile(r"^(\d{4})-[Hh]([12])$"), "half"),
     (re.compile(r"^(\d{4})$"), "year"),
 ]
-EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December"]
 
 
 @dataclass(frozen=True, order=True)
@@ -58,8 +56,7 @@ class Period:
                 return cls(year, 6 * h - 5, 6 * h, "half")
             return cls(year, 1, 12, "year")
         raise ParameterError(
-            f"kỳ báo cáo không hợp lệ: {s!r}",
-            hint="dùng YYYY-MM (2023-10), YYYY-Qn (2023-Q3), YYYY-H1/H2 hoặc YYYY (2023)")
+            "error.periods.bad_period", text=s)
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
@@ -131,29 +128,27 @@ class Period:
 
     # -- labels ---------------------------------------------------------------
     def label(self, lang: str = "vi") -> str:
-        en = lang == "en"
+        year = self.year
         if self.kind == "month":
-            return f"{EN_MONTHS[self.first - 1]} {self.year}" if en else f"tháng {self.first}/{self.year}"
+            return month_label(self.first, year, lang)
         if self.kind == "quarter":
-            q = self.last // 3
-            return f"Q{q} {self.year}" if en else f"quý {_ROMAN[q]}/{self.year}"
+            return t(lang, "period.quarter", quarter=t(lang, f"quarter.{self.last // 3}"), year=year)
         if self.kind == "half":
-            if self.last == 6:
-                return f"first half of {self.year}" if en else f"6 tháng đầu năm {self.year}"
-            return f"second half of {self.year}" if en else f"6 tháng cuối năm {self.year}"
+            return t(lang, "period.first_half" if self.last == 6 else "period.second_half", year=year)
         if self.kind == "year":
-            return f"year {self.year}" if en else f"năm {self.year}"
-        if en:
-            return f"January–{EN_MONTHS[self.last - 1]} {self.year}"
-        if self.last == 6:
-            return f"6 tháng đầu năm {self.year}"
-        return f"{self.last} tháng năm {self.year}"
+            return t(lang, "period.year", year=year)
+        return t(lang, f"period.ytd.{self.last}", year=year)
 
     def short_label(self, lang: str = "vi") -> str:
         """Compact label for chart axes: ``T10/2023`` / ``Oct 2023``."""
         if self.kind == "month":
-            return f"{EN_MONTHS[self.first - 1][:3]} {self.year}" if lang == "en" else f"T{self.first}/{self.year}"
+            return t(lang, "period.month_short", short=t(lang, f"month.short.{self.first}"), year=self.year)
         return self.label(lang)
+
+
+def month_label(month: int, year: int, lang: str = "vi") -> str:
+    """``tháng 10/2023`` / ``October 2023``."""
+    return t(lang, "period.month", name=t(lang, f"month.{month}"), year=year)
 
 
 def parse(text) -> Period:

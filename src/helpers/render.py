@@ -36,10 +36,10 @@ from traitlets.config import Config
 from . import blocks
 from .errors import ReportError
 from .kernel.lifetime import temporary_prefix
+from .text import t
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
-TOC_TITLES = {"vi": "Mục lục", "en": "Contents"}
 TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
 TYPST_PRIORITY = [blocks.TYPST_MIME, "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"]
 
@@ -98,14 +98,16 @@ def _merged(base: Config, extra: Config) -> Config:
 
 
 def report_meta(nb, resources: dict | None) -> dict:
-    """``lang``, ``title`` and ``header`` of a report: from ``resources["cchc"]`` when the
-    caller gives them, else the language from papermill's parameters in the notebook."""
+    """``lang``, ``title``, ``header`` and the footer's word for a page of a report: from
+    ``resources["cchc"]`` when the caller gives them, else the language from papermill's
+    parameters in the notebook."""
     given = dict((resources or {}).get("cchc") or {})
     params = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
     lang = given.get("lang") or params.get("language") or "vi"
     name = (resources or {}).get("metadata", {}).get("name") or ""
-    return {"lang": "en" if lang == "en" else "vi", "title": given.get("title") or name,
-            "header": given.get("header") or ""}
+    lang = "en" if lang == "en" else "vi"
+    return {"lang": lang, "title": given.get("title") or name, "header": given.get("header") or "",
+            "page_word": t(lang, "report.page")}
 
 
 class ReportTemplates(TemplateExporter):
@@ -152,7 +154,7 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
         html, resources = convert(nb, resources, **kw)
         entries = resources["cchc"].get("toc") or []
         if entries and TOC_PLACEHOLDER in html:       # the Contents block's place, filled without a parse
-            title = TOC_TITLES.get(meta["lang"], TOC_TITLES["vi"])
+            title = t(meta["lang"], "report.toc")
             nav = str(blocks.html_macro("contents_nav", title=title, entries=entries))
             return html.replace(TOC_PLACEHOLDER, TOC_PLACEHOLDER.replace("></", f">{nav}</"), 1), resources
         return add_table_of_contents(html, meta["lang"]), resources
@@ -217,7 +219,7 @@ def add_table_of_contents(html: str, lang: str = "vi") -> str:
     if not headings:
         return html
     _give_unique_ids(soup, headings)
-    nav = _toc_nav(soup, headings, TOC_TITLES.get(lang, TOC_TITLES["vi"]))
+    nav = _toc_nav(soup, headings, t(lang, "report.toc"))
     _place_toc(content, nav)
     return str(soup)
 
@@ -407,7 +409,7 @@ def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
                 for name, data in files.items():
                     path = Path(tmp, name)
                     if not path.resolve().is_relative_to(Path(tmp).resolve()):
-                        raise ReportError(f"tên tệp ảnh không hợp lệ: {name!r}")
+                        raise ReportError("error.render.bad_image_name", name=name)
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(data if isinstance(data, bytes) else str(data).encode("utf-8"))
                 main = Path(tmp, "main.typ")
@@ -415,12 +417,12 @@ def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
                 return typst_compiler().compile(input=str(main), root=tmp, format="pdf")
     except typst.TypstError as exc:
         where = (exc.diagnostic or "").strip().splitlines()[:8]
-        raise ReportError(f"không tạo được PDF (Typst): {exc.message}", hint="\n".join(where)) from None
+        raise ReportError("error.render.typst", message=exc.message, diagnostic="\n".join(where)) from None
 
 
 def typst_document(items, *, lang: str = "vi", title: str | None = None) -> str:
     """A whole Typst document of blocks, in the report's page setup (tests, previews)."""
     body = "\n".join(item.typst() for item in items)
     preamble = (TEMPLATES_DIR / "cchc_typst" / "cchc.typ").read_text(encoding="utf-8")
-    setup = blocks.typst_call("show: cchc-report.with", lang=lang, title=title)
+    setup = blocks.typst_call("show: cchc-report.with", lang=lang, title=title, page_word=t(lang, "report.page"))
     return f"{preamble}\n{setup}\n{body}\n"

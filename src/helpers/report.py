@@ -16,15 +16,19 @@ from pathlib import Path
 from . import __version__, blocks, charts, fmt, leadership
 from .catalogue import AREAS, Indicator
 from .errors import DataError
-from .figures import STATUS_LABELS, Calculator, Figure
+from .figures import Calculator, Figure
 from .findings import Finding
 from .findings import errors as only_errors
 from .inputs import input_files, sha256, shown
 from .load import DataSet, load_data_cached
 from .params import ReportParams, check_unit, project_root, resolve
 from .periods import Period
-from .text import t
+from .text import LANG, PerLanguage, messages, t
 from .validate import check
+
+# Both catalogues are read at import (about 30 ms): the kernel server imports this module once
+# and every kernel it forks finds the wording read.
+messages("en")
 
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
 
@@ -56,8 +60,8 @@ class Report:
         report = cls(params.period, params.unit, params.data_dir, params.language, ds)
         errs = only_errors(report.findings)
         if errs:
-            raise DataError(f"số liệu có {len(errs)} lỗi, không lập được báo cáo: " + errs[0].line(),
-                            findings=errs, en=f"{len(errs)} data error(s), no report: " + errs[0].line("en"))
+            raise DataError("error.report.data_errors", n=len(errs),
+                            first=PerLanguage(errs[0].line, LANG), findings=errs)
         return report
 
     @cached_property
@@ -86,7 +90,7 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"{t(self.lang, 'title').capitalize()} — {self.unit_name} — {self.period.label(self.lang)}"
+        return f"{t(self.lang, 'report.title').capitalize()} — {self.unit_name} — {self.period.label(self.lang)}"
 
     @property
     def header(self) -> str:
@@ -143,28 +147,29 @@ class Report:
                 if self.figures[i.code].current.value is not None or self.figures[i.code].ytd.value is not None]
 
     # -- blocks ------------------------------------------------------------------------------
-    def cover(self, title_key: str = "title"):
+    def cover(self, title_key: str = "report.title"):
         """Title, unit, period, date and data status."""
         need = self.period.ytd().month_codes()
         have = [m for m in need if m in self.ds.files]
         errs = only_errors(self.findings)
-        status = t(self.lang, "data_status_value", have=len(have), need=len(need), errors=len(errs),
+        status = t(self.lang, "report.data_status_value", have=len(have), need=len(need), errors=len(errs),
                    warnings=len(self.findings) - len(errs))
-        rows = [(t(self.lang, "unit"), self.unit_name), (t(self.lang, "period"), self.period.label(self.lang))]
+        rows = [(t(self.lang, "report.unit"), self.unit_name),
+                (t(self.lang, "report.period"), self.period.label(self.lang))]
         if self.shows_ytd:
-            rows.append((t(self.lang, "ytd"), self.period.ytd().label(self.lang)))
-        rows += [(t(self.lang, "generated"), fmt.date(self.generated_at.date(), self.lang)),
-                 (t(self.lang, "data_status"), status)]
+            rows.append((t(self.lang, "report.ytd"), self.period.ytd().label(self.lang)))
+        rows += [(t(self.lang, "report.generated"), fmt.date(self.generated_at.date(), self.lang)),
+                 (t(self.lang, "report.data_status"), status)]
         merger = self.ds.units.merger_note(self.unit, self.period, self.lang)
         blocks.show(blocks.Cover(t(self.lang, title_key), self.header, rows, running_header=self.header,
                                  note=merger))
 
     def toc(self):
-        blocks.show(blocks.Contents(t(self.lang, "toc")))
+        blocks.show(blocks.Contents(t(self.lang, "report.toc")))
 
     # -- figures tables ----------------------------------------------------------------------------
     def _status_cell(self, status: str) -> blocks.Cell:
-        return blocks.Cell(STATUS_LABELS["en" if self.lang == "en" else "vi"][status], status=status)
+        return blocks.Cell(t(self.lang, f"status.{status}"), status=status)
 
     def _show(self, value, ind: Indicator, fig: Figure | None = None) -> str:
         if ind.kind == "rank" and fig is not None and value is not None:
@@ -179,7 +184,7 @@ class Report:
 
     def _target_cell(self, fig: Figure) -> blocks.Cell:
         """The target; a year-end target before December shows its pace on a second line."""
-        pace = t(self.lang, "pace", pace=leadership.show(fig.pace, fig.indicator, self.lang)) \
+        pace = t(self.lang, "report.pace", pace=leadership.show(fig.pace, fig.indicator, self.lang)) \
             if fig.pace is not None else None
         return blocks.Cell(leadership.target_text(fig, self.lang, with_pace=False), note=pace)
 
@@ -200,11 +205,14 @@ class Report:
         (a year: the year and vs the previous year only)."""
         L, C = self.lang, blocks.Column
         if self.is_year:
-            return [C(t(L, "value"), 0.13, "right", self.period.label(L)), C(t(L, "change_year"), 0.15, "right")]
-        cols = [C(t(L, "value"), 0.11, "right", self.period.label(L)), C(t(L, "change_prev"), 0.12, "right"),
-                C(t(L, "change_ly"), 0.12, "right")]
+            return [C(t(L, "report.value"), 0.13, "right", self.period.label(L)),
+                    C(t(L, "report.change_year"), 0.15, "right")]
+        cols = [C(t(L, "report.value"), 0.11, "right", self.period.label(L)),
+                C(t(L, "report.change_prev"), 0.12, "right"),
+                C(t(L, "report.change_ly"), 0.12, "right")]
         if self.shows_ytd:
-            cols += [C(t(L, "ytd"), 0.11, "right", self.period.ytd().label(L)), C(t(L, "ytd_change"), 0.12, "right")]
+            cols += [C(t(L, "report.ytd"), 0.11, "right", self.period.ytd().label(L)),
+                     C(t(L, "report.ytd_change"), 0.12, "right")]
         return cols
 
     def _value_cells(self, fig: Figure, mark: str | None) -> list:
@@ -223,13 +231,13 @@ class Report:
         L, C = self.lang, blocks.Column
         figs = leadership.targeted(figs)
         marks, notes = self._flag_marks(figs)
-        columns = [C(t(L, "indicator"), 0.2)] + self._value_columns() + \
-            [C(t(L, "target"), 0.1, "right"), C(t(L, "status"), 0.12)]
+        columns = [C(t(L, "report.indicator"), 0.2)] + self._value_columns() + \
+            [C(t(L, "report.target"), 0.1, "right"), C(t(L, "report.status"), 0.12)]
         rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code))
                 + [self._target_cell(f), self._status_cell(leadership.status_shown(f, self.shows_ytd))]
                 for f in figs]
         if any(f.current.computed or f.ytd.computed for f in figs):
-            notes.append(t(L, "computed_note"))
+            notes.append(t(L, "report.computed_note"))
         return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
 
     def reference_table(self, figs: list[Figure]) -> blocks.Table:
@@ -237,11 +245,11 @@ class Report:
         L, C = self.lang, blocks.Column
         figs = leadership.reference(figs)
         marks, notes = self._flag_marks(figs)
-        columns = [C(t(L, "indicator"), 0.3)] + self._value_columns()
+        columns = [C(t(L, "report.indicator"), 0.3)] + self._value_columns()
         rows = [[blocks.Cell(f.indicator.name(L), note=f.indicator.target_label(L) or None)]
                 + self._value_cells(f, marks.get(f.code)) for f in figs]
         if any(f.current.computed or f.ytd.computed for f in figs):
-            notes.append(t(L, "computed_note"))
+            notes.append(t(L, "report.computed_note"))
         return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
 
     def _tables(self, figs: list[Figure], heading=None) -> list:
@@ -249,7 +257,7 @@ class Report:
         if leadership.targeted(figs):
             out.append(self.table(figs))
         if leadership.reference(figs):
-            ref = [blocks.Paragraph(t(self.lang, "reference"), "muted"), self.reference_table(figs)]
+            ref = [blocks.Paragraph(t(self.lang, "report.reference"), "muted"), self.reference_table(figs)]
             out.append(blocks.Group(ref) if len(leadership.reference(figs)) <= 8 else ref[0])
             if len(leadership.reference(figs)) > 8:
                 out.append(ref[1])
@@ -269,7 +277,7 @@ class Report:
         """What the page compares: a year with the previous year; a period with its predecessor and the
         same period last year, and, where it differs, year to date with last year to date."""
         L = self.lang
-        key = "lead_year" if self.is_year else ("lead_ytd" if self.shows_ytd else "lead_period")
+        key = "report.lead_year" if self.is_year else ("report.lead_ytd" if self.shows_ytd else "report.lead_period")
         return t(L, key, period=self.period.label(L), unit=self.unit_name, ytd=self.window.label(L),
                  ly=self.window.same_period_last_year().label(L))
 
@@ -286,7 +294,7 @@ class Report:
         L, C = self.lang, blocks.Column
         shown = [f for figs in self._figures_by_area().values() for f in figs]
         verdict = leadership.verdict(shown, L, self.shows_ytd)
-        items = [blocks.Heading(t(L, "conclusions"), level=1),
+        items = [blocks.Heading(t(L, "report.conclusions"), level=1),
                  blocks.Paragraph(self.lead(), "muted"),
                  blocks.Paragraph(verdict, "lead")]
         rank = leadership.rank_line(self.figures, L)
@@ -294,14 +302,15 @@ class Report:
             items.append(blocks.Paragraph(rank, "lead"))
         items.append(blocks.Bullets(self.key_messages()))
         rows = [[blocks.Cell(a.name, bold=True), self._status_cell(a.status), a.detail] for a in self.area_lights()]
-        grid = blocks.Table([C(t(L, "area"), 0.34), C(t(L, "status"), 0.16), C(t(L, "detail"), 0.5)], rows,
+        grid = blocks.Table([C(t(L, "report.area"), 0.34), C(t(L, "report.status"), 0.16),
+                             C(t(L, "report.detail"), 0.5)], rows,
                             keep_together=True)
-        blocks.show(*items, blocks.Group([blocks.Heading(t(L, "areas_grid"), level=3), grid]))
+        blocks.show(*items, blocks.Group([blocks.Heading(t(L, "report.areas_grid"), level=3), grid]))
 
     def summary(self):
         """The headline indicators: those with a target judged, the others as reference figures."""
         L = self.lang
-        heading = blocks.Heading(t(L, "summary"), level=1)
+        heading = blocks.Heading(t(L, "report.summary"), level=1)
         shown = self._tables(self.headline(), heading)
         items = [dict(label=f.indicator.name(L), value=leadership.value_shown(f, self.shows_ytd),
                       target=f.target, unit=f.indicator.unit, direction=f.indicator.direction,
@@ -309,7 +318,7 @@ class Report:
                  for f in self.headline() if f.target is not None]
         if items:
             shown.append(blocks.Chart.from_figure(charts.target_progress_chart(
-                items, title=t(L, "progress_title", ytd=self.window.label(L)), lang=L)))
+                items, title=t(L, "report.progress_title", ytd=self.window.label(L)), lang=L)))
         blocks.show(*shown)
 
     def section(self, area: str):
@@ -318,7 +327,7 @@ class Report:
         name = AREAS[area].name(L)
         figs = self.displayed(area)
         if not figs:
-            blocks.show(blocks.Group([blocks.Heading(name, 2), blocks.Paragraph(t(L, "no_figures"), "muted")]))
+            blocks.show(blocks.Group([blocks.Heading(name, 2), blocks.Paragraph(t(L, "report.no_figures"), "muted")]))
             return
         shown = self._tables(figs, blocks.Heading(name, 2))
         shown += [self.trend(f.indicator) for f in self._chart_indicators(figs)]
@@ -331,18 +340,18 @@ class Report:
     def league_table(self, lg) -> blocks.Table:
         L, C = self.lang, blocks.Column
         ind = lg.indicator
-        cols = [C(t(L, "rank"), 0.07, "right"), C(t(L, "unit"), 0.3),
-                C(t(L, "score_total") if lg.extra_columns else ind.name(L), 0.12, "right", lg.window.label(L))]
+        cols = [C(t(L, "report.rank"), 0.07, "right"), C(t(L, "report.unit"), 0.3),
+                C(t(L, "report.score_total") if lg.extra_columns else ind.name(L), 0.12, "right", lg.window.label(L))]
         cols += [C(e.name(L).split("(")[0].replace("Điểm nhóm ", "").strip() if L == "vi" else
                    e.name(L).replace("766 group: ", ""), 0.09, "right") for e in lg.extra_columns]
-        cols += [C(t(L, "rank_change"), 0.12, "right")]
+        cols += [C(t(L, "report.rank_change"), 0.12, "right")]
         judged = lg.target is not None or any(r.status not in ("no_target", "no_data") for r in lg.rows)
         if judged:
-            cols.append(C(t(L, "status"), 0.13))
+            cols.append(C(t(L, "report.status"), 0.13))
         rows = []
         for r in lg.rows:
             row = [str(r.rank), blocks.Cell(r.unit.name(L), note=r.incomplete and
-                                            t(L, "flag_incomplete", n=r.incomplete.split("/")[0],
+                                            t(L, "report.flag_incomplete", n=r.incomplete.split("/")[0],
                                               total=r.incomplete.split("/")[1])),
                    leadership.show(r.value, ind, L)]
             row += [leadership.show(v, e, L) for v, e in zip(r.extra, lg.extra_columns)]
@@ -353,7 +362,7 @@ class Report:
         notes = []
         if lg.target is not None:
             fig = self.figures.get(ind.code)
-            notes.append(f"{t(L, 'target')}: {leadership.target_text(fig, L, False)}" if fig else "")
+            notes.append(f"{t(L, 'report.target')}: {leadership.target_text(fig, L, False)}" if fig else "")
         return blocks.Table(cols, rows, notes=[n for n in notes if n], pdf_rows=5)
 
     def league_tables(self):
@@ -362,11 +371,11 @@ class Report:
         L = self.lang
         if not self.leagues:
             return
-        shown = [blocks.Heading(t(L, "leagues"), level=1),
-                 blocks.Paragraph(t(L, "leagues_lead", window=self.window.label(L),
+        shown = [blocks.Heading(t(L, "report.leagues"), level=1),
+                 blocks.Paragraph(t(L, "report.leagues_lead", window=self.window.label(L),
                                     previous=self.previous_window.label(L)), "muted")]
         for lg in self.leagues:
-            title = t(L, "league_title", name=lg.indicator.name(L), level=t(L, "level_" + lg.level))
+            title = t(L, "report.league_title", name=lg.indicator.name(L), level=t(L, f"report.level_{lg.level}"))
             shown.append(blocks.Group([blocks.Heading(title, level=3), self.league_table(lg)]))
         blocks.show(*shown)
 
@@ -375,17 +384,17 @@ class Report:
         for the period and the year to date, by unit, worst first."""
         L, C = self.lang, blocks.Column
         own, rows = self.overdue_rows
-        head = blocks.Heading(t(L, "overdue"), level=2)
+        head = blocks.Heading(t(L, "report.overdue"), level=2)
         if own is None and not rows:
-            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "no_overdue"), "muted")]))
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "report.no_overdue"), "muted")]))
             return
         pending = any(r.pending is not None for r in rows + ([own] if own else []))
-        cols = [C(t(L, "unit"), 0.34), C(t(L, "late_period"), 0.15, "right", self.period.label(L))]
+        cols = [C(t(L, "report.unit"), 0.34), C(t(L, "report.late_period"), 0.15, "right", self.period.label(L))]
         if self.shows_ytd:
-            cols += [C(t(L, "late_ytd"), 0.15, "right", self.period.ytd().label(L))]
-        cols += [C(t(L, "late_rate"), 0.15, "right")]
+            cols += [C(t(L, "report.late_ytd"), 0.15, "right", self.period.ytd().label(L))]
+        cols += [C(t(L, "report.late_rate"), 0.15, "right")]
         if pending:
-            cols.append(C(t(L, "pending_overdue"), 0.15, "right"))
+            cols.append(C(t(L, "report.pending_overdue"), 0.15, "right"))
 
         def cells(r, name, bold=False):
             out = [blocks.Cell(name, bold=bold), blocks.Cell(fmt.number(r.late, L), bold=bold)]
@@ -396,8 +405,8 @@ class Report:
                 out.append(blocks.Cell(fmt.number(r.pending, L), bold=bold))
             return out
 
-        body = ([cells(own, t(L, "whole_unit"), True)] if own else []) + [cells(r, r.unit.name(L)) for r in rows]
-        lead = t(L, "overdue_lead", pending=t(L, "overdue_pending_lead") if pending else "")
+        body = ([cells(own, t(L, "report.whole_unit"), True)] if own else []) + [cells(r, r.unit.name(L)) for r in rows]
+        lead = t(L, "report.overdue_lead", pending=t(L, "report.overdue_pending_lead") if pending else "")
         blocks.show(blocks.Group([head, blocks.Paragraph(lead, "muted")]),
                     blocks.Table(cols, body, pdf_rows=(6, 5) if own else 5))
 
@@ -436,7 +445,7 @@ class Report:
         shown = windows[:self.period.last]          # nothing after the period is read
         values = self.calc.series(self.unit, ind.code, shown, at) + [None] * (12 - len(shown))
         last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows], at)
-        key = "trend_ytd_title" if self._cumulative(ind) else "trend_title"
+        key = "report.trend_ytd_title" if self._cumulative(ind) else "report.trend_title"
         fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
                                  title=t(L, key, name=ind.name(L), year=year, last=year - 1),
                                  unit=ind.unit, lang=L, year=year, decimals=leadership.decimals_of(ind),
@@ -450,7 +459,7 @@ class Report:
         target = self.calc.target(self.unit, ind.code, self.period.year)
         fig = charts.comparison_chart(
             [u.name(L) for u, _v in rows], [v.value for _u, v in rows],
-            title=t(L, "compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
+            title=t(L, "report.compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
             target=target, direction=ind.target_op or ind.direction, decimals=leadership.decimals_of(ind),
             statuses=[self.calc.judge(u.code, ind, v.value, self.calc.target(u.code, ind.code, self.period.year),
                                       window)[0] for u, v in rows])
@@ -462,7 +471,7 @@ class Report:
         from . import notes
         L = self.lang
         note = notes.for_report(self.data_dir, self.period, self.unit, self.ds.units, L)
-        head = blocks.Heading(t(L, "narrative"), 2)
+        head = blocks.Heading(t(L, "report.narrative"), 2)
         if note.text is None:
             blocks.show(head, blocks.Paragraph(note.missing_sentence, "muted"))
             return
@@ -483,26 +492,26 @@ class Report:
                 pass
         return ", ".join(parts)
 
-    def findings_block(self, title_key: str = "findings"):
+    def findings_block(self, title_key: str = "report.findings"):
         """The data-quality appendix of the leaders' report, in their words (the data-quality
         report lists the same findings with files and rows for the analysts)."""
         L = self.lang
         head = blocks.Heading(t(L, title_key), 2)
         if not self.findings:
-            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "no_findings"))]))
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "report.no_findings"))]))
             return
         errs = only_errors(self.findings)
-        lead = t(L, "findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
-        rows = [[blocks.Cell(t(L, f.severity), bold=f.is_error), self.leader_where(f),
+        lead = t(L, "report.findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
+        rows = [[blocks.Cell(t(L, f"report.severity_{f.severity}"), bold=f.is_error), self.leader_where(f),
                  leadership.leader_message(f, self.calc, L)] for f in self.findings]
-        table = blocks.Table([blocks.Column(t(L, "severity"), 0.12), blocks.Column(t(L, "location"), 0.3),
-                              blocks.Column(t(L, "message"), 0.58)], rows)
+        table = blocks.Table([blocks.Column(t(L, "report.severity"), 0.12), blocks.Column(t(L, "report.location"), 0.3),
+                              blocks.Column(t(L, "report.message"), 0.58)], rows)
         blocks.show(blocks.Group([head, blocks.Paragraph(lead)]), table)
 
     # -- provenance ------------------------------------------------------------------------
     def input_files(self) -> list[Path]:
         """The files this report reads (the one list; see :mod:`helpers.inputs`)."""
-        return input_files(self.data_dir, self.period, self.unit, self.lang)
+        return input_files(self.data_dir, self.period, self.unit, self.lang, self.ds.units)
 
     def inputs(self) -> dict[str, str]:
         """``{path relative to the data folder: sha256}`` of the input files that exist."""
@@ -518,11 +527,11 @@ class Report:
         """The technical annex: parameters, code version and one sha256 per input file."""
         L = self.lang
         params = ", ".join(f"{k}={v}" for k, v in self.parameters().items())
-        facts = blocks.Facts([(t(L, "parameters"), params), (t(L, "code_version"), code_version()),
-                              (t(L, "generated_at"), fmt.datetime(self.generated_at, L))])
-        hashes = blocks.Table([blocks.Column(t(L, "inputs"), 0.3), blocks.Column("sha256", 0.7)],
+        facts = blocks.Facts([(t(L, "report.parameters"), params), (t(L, "report.code_version"), code_version()),
+                              (t(L, "report.generated_at"), fmt.datetime(self.generated_at, L))])
+        hashes = blocks.Table([blocks.Column(t(L, "report.inputs"), 0.3), blocks.Column("sha256", 0.7)],
                               [[p, h] for p, h in self.inputs().items()], css_class="cchc-provenance")
-        blocks.show(blocks.Heading(t(L, "provenance"), 1),
+        blocks.show(blocks.Heading(t(L, "report.provenance"), 1),
                     blocks.Group([facts, hashes], keep_together=False, style="small"))
 
     # -- metrics.json -------------------------------------------------------------------------
@@ -593,37 +602,40 @@ class Report:
             rows.append([blocks.Cell(u.name(L), note=f"({u.code})"),
                          f"{len(expected) - len(missing)}/{len(expected)}", shown or "—"])
         chart = blocks.Chart.from_figure(charts.comparison_chart(
-            [u.name(L) for u in units], shares, title=t(L, "coverage_title", period=self.period.label(L)),
+            [u.name(L) for u in units], shares, title=t(L, "report.coverage_title", period=self.period.label(L)),
             unit="percent", lang=L, target=Decimal(100), decimals=0))
-        table = blocks.Table([blocks.Column(t(L, "unit"), 0.4), blocks.Column(t(L, "units_reporting"), 0.14, "right"),
-                              blocks.Column(t(L, "missing_codes"), 0.46)], rows)
-        blocks.show(blocks.Heading(t(L, "coverage"), 2), chart, table)
+        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.4),
+                              blocks.Column(t(L, "report.units_reporting"), 0.14, "right"),
+                              blocks.Column(t(L, "report.missing_codes"), 0.46)], rows)
+        blocks.show(blocks.Heading(t(L, "report.coverage"), 2), chart, table)
 
     def jumps(self):
         L = self.lang
         found = [f for f in self.findings if f.check == "jump"]
-        head = blocks.Heading(t(L, "jumps"), 2)
-        blocks.show(head, self._findings_table(found) if found else blocks.Paragraph(t(L, "no_jumps")))
+        head = blocks.Heading(t(L, "report.jumps"), 2)
+        blocks.show(head, self._findings_table(found) if found else blocks.Paragraph(t(L, "report.no_jumps")))
 
     def _findings_table(self, found) -> blocks.Table:
         L = self.lang
-        rows = [[blocks.Cell(t(L, f.severity), bold=f.severity == "error"), f.where(L), f.message(L)]
+        rows = [[blocks.Cell(t(L, f"report.severity_{f.severity}"), bold=f.severity == "error"), f.where(L),
+                 f.message(L)]
                 for f in found]
-        return blocks.Table([blocks.Column(t(L, "severity"), 0.13), blocks.Column(t(L, "location"), 0.32),
-                             blocks.Column(t(L, "message"), 0.55)], rows)
+        return blocks.Table([blocks.Column(t(L, "report.severity"), 0.13), blocks.Column(t(L, "report.location"), 0.32),
+                             blocks.Column(t(L, "report.message"), 0.55)], rows)
 
     def findings_overview(self):
         L = self.lang
-        head = blocks.Heading(t(L, "all_findings"), 2)
+        head = blocks.Heading(t(L, "report.all_findings"), 2)
         if not self.findings:
-            blocks.show(head, blocks.Paragraph(t(L, "no_findings")))
+            blocks.show(head, blocks.Paragraph(t(L, "report.no_findings")))
             return
         counts: dict = {}
         for f in self.findings:
             key = f.indicator or f.check
             counts.setdefault(key, {}).setdefault(f.severity, 0)
             counts[key][f.severity] += 1
-        blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "findings_by"), lang=L)),
+        blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "report.findings_by"),
+                                                                       lang=L)),
                     self._findings_table(self.findings))
 
 

@@ -59,7 +59,7 @@ def notebook_path(report: str, root: Path) -> Path:
     path = root / "notebooks" / f"{report}.ipynb"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in (root / "notebooks").glob("*.ipynb")))
-        raise ParameterError(f"không có báo cáo {report!r}", hint=f"các báo cáo có: {known}")
+        raise ParameterError("error.run.no_such_report", report=report, known=known)
     return path
 
 
@@ -135,7 +135,7 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
                 except ReportError:
                     raise
                 except Exception as exc:
-                    raise ReportError(f"không tạo được PDF: {exc}") from exc
+                    raise ReportError("error.run.pdf_failed", exc=exc) from exc
                 for path, text in outputs.items():
                     _write(out_dir, path, text)
             outputs[pdf] = None
@@ -166,8 +166,7 @@ def _checked_result(result: dict, params: ReportParams, nb_path: Path) -> dict:
     asked = (params.period.code, params.unit, params.language)
     got = (metrics.get("period"), metrics.get("unit"), result.get("language"))
     if got != asked:
-        raise ReportError(f"sổ tay lập báo cáo {got} thay vì {asked}", file=nb_path,
-                          hint="ô tham số phải dùng period, unit, data_dir, language được truyền vào")
+        raise ReportError("error.run.wrong_report", got=got, asked=asked, file=nb_path)
     return result
 
 
@@ -184,5 +183,6 @@ def _merged_metrics(folder: Path, metrics: dict, stem: str, fingerprint) -> dict
 
 
 def _failure(report, params, failed: Path, cause: str) -> ReportError:
-    return ReportError(f"báo cáo {report} ({params.period.code}, {params.unit}) lỗi khi chạy: {cause}",
+    return ReportError("error.run.notebook_failed", report=report, code=params.period.code, unit_code=params.unit,
+                       cause=cause,
                        failed_notebook=failed)

@@ -8,12 +8,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as _RichProgress
 from rich.table import Table
 
-STATUS_VI = {"ok": "xong", "failed": "LỖI", "skipped": "bỏ qua (không đổi)"}
+from .text import t
+
+STATUS = {"ok": "terminal.status.ok", "failed": "terminal.status.failed", "skipped": "terminal.status.skipped"}
 
 
 class Progress:
-    def __init__(self, total: int, quiet: bool = False, console: Console | None = None):
+    def __init__(self, total: int, quiet: bool = False, console: Console | None = None, lang: str = "vi"):
         self.total = total
+        self.lang = lang
         self.quiet = quiet
         self.console = console or Console(highlight=False)
         self.counts = {"ok": 0, "failed": 0, "skipped": 0}
@@ -21,9 +24,11 @@ class Progress:
 
     def __enter__(self):
         if not self.quiet:
-            self._bar = _RichProgress(TextColumn("[bold]Báo cáo"), BarColumn(), MofNCompleteColumn(),
+            self._bar = _RichProgress(TextColumn(f"[bold]{t(self.lang, 'terminal.reports')}"), BarColumn(),
+                                      MofNCompleteColumn(),
                                       TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-                                      TextColumn("còn"), TimeRemainingColumn(), console=self.console,
+                                      TextColumn(t(self.lang, "terminal.remaining")), TimeRemainingColumn(),
+                                      console=self.console,
                                       transient=False)
             self._bar.__enter__()
             self._task = self._bar.add_task("run", total=self.total, counts=self._counts())
@@ -35,28 +40,31 @@ class Progress:
 
     def _counts(self) -> str:
         c = self.counts
-        return f"xong {c['ok']} · lỗi {c['failed']} · bỏ qua {c['skipped']}"
+        return t(self.lang, "terminal.counts", ok=c["ok"], failed=c["failed"], skipped=c["skipped"])
 
     def advance(self, outcome) -> None:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         if self._bar:
             where = f"{outcome.period} {outcome.unit} {outcome.report}"
             style = {"ok": "green", "failed": "red", "skipped": "dim"}[outcome.status]
-            self._bar.console.print(f"[{style}]{STATUS_VI[outcome.status]:>6}[/{style}] {escape(where)}"
+            self._bar.console.print(f"[{style}]{t(self.lang, STATUS[outcome.status]):>6}[/{style}] {escape(where)}"
                                     + (f" ({outcome.seconds:.1f} s)" if outcome.seconds else ""))
             self._bar.update(self._task, advance=1, counts=self._counts())
 
     def summary(self, outcomes) -> None:
         failed = [o for o in outcomes if o.status == "failed"]
         if not self.quiet:
-            table = Table(title="Tổng hợp", show_lines=False)
-            for col in ("Kỳ", "Đơn vị", "Báo cáo", "Kết quả", "Thư mục"):
-                table.add_column(col)
+            table = Table(title=t(self.lang, "terminal.summary"), show_lines=False)
+            for col in ("terminal.period", "terminal.unit", "terminal.report", "terminal.outcome", "terminal.folder"):
+                table.add_column(t(self.lang, col))
             for o in sorted(outcomes, key=lambda o: (o.period, o.unit, o.report)):
-                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, STATUS_VI[o.status], o.folder)))
+                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, t(self.lang, STATUS[o.status]),
+                                                         o.folder)))
             self.console.print(table)
             self.console.print(self._counts())
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         for o in failed:
-            err.print(f"[red]LỖI[/red] {escape(f'{o.period} {o.unit} {o.report}: {o.error}')}"
-                      + (f"\n  notebook lỗi: {escape(str(o.failed_notebook))}" if o.failed_notebook else ""))
+            failed = t(self.lang, "terminal.status.failed")
+            err.print(f"[red]{failed}[/red] {escape(f'{o.period} {o.unit} {o.report}: {o.error}')}"
+                      + (f"\n  {t(self.lang, 'terminal.failed_notebook')}: {escape(str(o.failed_notebook))}"
+                         if o.failed_notebook else ""))

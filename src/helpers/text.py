@@ -1,173 +1,127 @@
-"""Fixed report wording in Vietnamese and English."""
+"""All user-facing wording, one gettext catalogue per language.
 
-TEXT = {
-    "vi": {
-        "title": "BÁO CÁO TIẾN ĐỘ CẢI CÁCH HÀNH CHÍNH",
-        "dq_title": "BÁO CÁO CHẤT LƯỢNG SỐ LIỆU CẢI CÁCH HÀNH CHÍNH",
-        "unit": "Đơn vị", "period": "Kỳ báo cáo", "ytd": "Lũy kế", "generated": "Ngày lập",
-        "data_status": "Tình trạng số liệu",
-        "data_status_value": "{have}/{need} tháng có số liệu; {errors} lỗi, {warnings} cảnh báo",
-        "summary": "Tóm tắt các chỉ tiêu chủ yếu",
-        "indicator": "Chỉ tiêu", "value": "Kỳ này", "previous": "Kỳ trước",
-        "last_year": "Cùng kỳ năm trước", "target": "Chỉ tiêu đề ra", "status": "Đánh giá",
-        "change_prev": "So với kỳ trước", "change_ly": "So với cùng kỳ",
-        "no_figures": "Chưa có số liệu cho lĩnh vực này trong kỳ.",
-        "narrative": "Đánh giá của bộ phận tổng hợp",
-        "no_narrative": "Bộ phận tổng hợp chưa có nhận xét cho kỳ này.",
-        "findings": "Phụ lục: Chất lượng số liệu",
-        "no_findings": "Không phát hiện vấn đề nào về số liệu của kỳ này.",
-        "findings_lead": "{errors} lỗi, {warnings} cảnh báo đối với số liệu của kỳ báo cáo.",
-        "provenance": "Phụ lục: Nguồn số liệu và cách tính",
-        "inputs": "Tệp đầu vào", "code_version": "Phiên bản chương trình", "parameters": "Tham số",
-        "generated_at": "Thời điểm lập", "computed_note": "* số tổng hợp từ các đơn vị trực thuộc",
-        "trend_title": "{name}: từng tháng năm {year} so với năm {last}",
-        "trend_ytd_title": "{name}: lũy kế từ đầu năm, năm {year} so với năm {last}",
-        "compare_title": "{name}: so sánh giữa các đơn vị, {period}",
-        "progress_title": "Mức độ hoàn thành chỉ tiêu (lũy kế {ytd})",
-        "severity": "Mức độ", "location": "Vị trí", "message": "Nội dung",
-        "error": "Lỗi", "warning": "Cảnh báo",
-        "coverage": "Mức độ đầy đủ của số liệu",
-        "coverage_title": "Tỷ lệ chỉ tiêu hằng tháng đã báo cáo, {period}",
-        "missing_codes": "Chỉ tiêu còn thiếu",
-        "jumps": "Biến động bất thường", "no_jumps": "Không có biến động bất thường.",
-        "findings_by": "Số vấn đề theo chỉ tiêu",
-        "all_findings": "Danh sách vấn đề", "units_reporting": "Đã báo cáo",
-        "toc": "Mục lục",
-        "places": "bậc", "rank_same": "không đổi",
-        "pace_suffix": "(tiến độ {pace})", "pace": "tiến độ {pace}",
-        "count_met": "đạt", "count_on_track": "đúng tiến độ", "count_behind": "chậm tiến độ",
-        "count_not_met": "chưa đạt",
-        "verdict": "Trong {n} chỉ tiêu có mục tiêu: {parts}.",
-        "verdict_none": "Kỳ này chưa có chỉ tiêu nào có mục tiêu để đánh giá.",
-        "area_reference": "chỉ có số liệu tham khảo, chưa có mục tiêu",
-        "area_no_data": "chưa có số liệu trong kỳ",
-        "rank_line": "Xếp hạng Bộ chỉ số 766: {rank} ({prev} so với kỳ trước; {ly} so với cùng kỳ)",
-        "rank_score": "; tổng điểm {score}/100",
-        "rank_line_year": "Xếp hạng Bộ chỉ số 766: {rank} ({ly} so với năm trước)",
-        "msg_on_track": "Đúng tiến độ: {items}",
-        "lead_ytd": "Kết quả {period} của {unit}; lũy kế {ytd}; so sánh với kỳ trước, cùng kỳ năm trước và "
-                    "lũy kế cùng kỳ ({ly}).",
-        "lead_year": "Kết quả {period} của {unit}; so sánh với {ly}.",
-        "lead_period": "Kết quả {period} của {unit}; so sánh với kỳ trước và cùng kỳ năm trước ({ly}).",
-        "msg_not_met": "{name} ({period}): {value}, chưa đạt mục tiêu {target}",
-        "msg_behind": "{name} ({period}): {value}, chậm so với tiến độ {pace} (mục tiêu {target})",
-        "msg_lowest": "thấp nhất: {unit} ({value})",
-        "msg_met": "Đạt mục tiêu: {items}",
-        "msg_ly": "cùng kỳ {ly}: {value}", "msg_target": "mục tiêu {target}",
-        "msg_mover_up": "Tăng nhiều nhất so với cùng kỳ ({ly}): {name} {change} ({before} → {value})",
-        "msg_mover_down": "Giảm nhiều nhất so với cùng kỳ ({ly}): {name} {change} ({before} → {value})",
-        "msg_lagging": "Đơn vị chưa đạt nhiều mục tiêu nhất: {units}",
-        "msg_lagging_unit": "{unit} (chưa đạt {n}/{total}: {names})",
-        "msg_doubtful": "Số liệu cần thận trọng khi sử dụng (xem chú thích ⚠ trong bảng): {names}",
-        "flag_missing_month": "Thiếu số liệu {month}; số lũy kế chưa đầy đủ",
-        "flag_incomplete": "Tổng hợp từ {n}/{total} đơn vị trực thuộc (còn đơn vị chưa báo cáo)",
-        "conclusions": "Kết luận chung",
-        "areas_grid": "Đánh giá theo lĩnh vực",
-        "area": "Lĩnh vực", "detail": "Chi tiết",
-        "reference": "Số liệu tham khảo (không có mục tiêu)",
-        "ytd_change": "So với cùng kỳ lũy kế", "change_year": "So với năm trước",
-        "leagues": "Xếp hạng các đơn vị",
-        "leagues_lead": "Xếp hạng {window}, từ cao đến thấp; thay đổi hạng so với {previous}. "
-                        "Bản PDF in 5 đơn vị đầu và 5 đơn vị cuối; bản HTML có đầy đủ.",
-        "league_title": "{name} — {level}",
-        "rank": "Hạng", "rank_change": "Thay đổi hạng", "score_total": "Tổng điểm",
-        "level_department": "các sở, ban, ngành", "level_district": "các huyện, thị xã, thành phố",
-        "level_commune": "các xã, phường, thị trấn", "level_province": "các tỉnh",
-        "overdue": "Hồ sơ trễ hạn",
-        "overdue_lead": "Hồ sơ giải quyết quá hạn (= đã giải quyết − giải quyết trước hạn và đúng hạn){pending}; "
-                        "đơn vị có nhiều hồ sơ trễ hạn nhất đứng đầu.",
-        "overdue_pending_lead": " và hồ sơ đang giải quyết đã quá hạn ở cuối kỳ",
-        "late_period": "Trễ hạn trong kỳ", "late_ytd": "Trễ hạn lũy kế", "late_rate": "Tỷ lệ trễ hạn lũy kế",
-        "pending_overdue": "Đang quá hạn (cuối kỳ)", "whole_unit": "Toàn đơn vị",
-        "no_overdue": "Chưa có số liệu hồ sơ giải quyết theo đơn vị trong kỳ.",
-        "footnotes": "Chú thích",
-    },
-    "en": {
-        "title": "ADMINISTRATIVE REFORM PROGRESS REPORT",
-        "dq_title": "ADMINISTRATIVE REFORM DATA QUALITY REPORT",
-        "unit": "Unit", "period": "Period", "ytd": "Year to date", "generated": "Prepared on",
-        "data_status": "Data status",
-        "data_status_value": "{have}/{need} months with data; errors: {errors}, warnings: {warnings}",
-        "summary": "Headline indicators",
-        "indicator": "Indicator", "value": "This period", "previous": "Previous period",
-        "last_year": "Same period last year", "target": "Target", "status": "Assessment",
-        "change_prev": "vs previous", "change_ly": "vs last year",
-        "no_figures": "No figures for this area in the period.",
-        "narrative": "Analysts' assessment",
-        "no_narrative": "The analysts have written no commentary for this period.",
-        "narrative_in_vietnamese": "The commentary for this period is in the Vietnamese edition of this report.",
-        "findings": "Appendix: Data quality",
-        "no_findings": "No data problems found for this period.",
-        "findings_lead": "{errors} errors and {warnings} warnings for the period's data.",
-        "provenance": "Appendix: Sources and method",
-        "inputs": "Input files", "code_version": "Code version", "parameters": "Parameters",
-        "generated_at": "Generated at", "computed_note": "* computed as the sum of sub-units",
-        "trend_title": "{name}: month by month, {year} against {last}",
-        "trend_ytd_title": "{name}: year to date, {year} against {last}",
-        "compare_title": "{name}: comparison across units, {period}",
-        "progress_title": "Progress toward targets (year to date {ytd})",
-        "severity": "Severity", "location": "Where", "message": "Message",
-        "error": "Error", "warning": "Warning",
-        "coverage": "Data coverage",
-        "coverage_title": "Share of monthly indicators reported, {period}",
-        "missing_codes": "Missing indicators",
-        "jumps": "Unusual changes", "no_jumps": "No unusual changes.",
-        "findings_by": "Findings by indicator",
-        "all_findings": "All findings", "units_reporting": "Reported",
-        "toc": "Contents",
-        "places": "places", "rank_same": "unchanged",
-        "pace_suffix": "(pace {pace})", "pace": "pace {pace}",
-        "count_met": "met", "count_on_track": "on track", "count_behind": "behind pace",
-        "count_not_met": "not met",
-        "verdict": "Of {n} indicators with a target: {parts}.",
-        "verdict_none": "No indicator with a target can be judged for this period.",
-        "area_reference": "reference figures only, no target",
-        "area_no_data": "no figures in the period",
-        "rank_line": "Decision 766 index rank: {rank} ({prev} on the previous period; {ly} on a year earlier)",
-        "rank_score": "; total score {score}/100",
-        "rank_line_year": "Decision 766 index rank: {rank} ({ly} on the previous year)",
-        "msg_on_track": "On track: {items}",
-        "lead_ytd": "Results for {period}, {unit}; year to date {ytd}; compared with the previous period, the "
-                    "same period last year and last year to date ({ly}).",
-        "lead_year": "Results for {period}, {unit}; compared with {ly}.",
-        "lead_period": "Results for {period}, {unit}; compared with the previous period and the same period "
-                       "last year ({ly}).",
-        "msg_not_met": "{name}, {period}: {value}, short of the target {target}",
-        "msg_behind": "{name}, {period}: {value}, behind the pace of {pace} (target {target})",
-        "msg_lowest": "lowest: {unit} ({value})",
-        "msg_met": "Targets met: {items}",
-        "msg_ly": "same period {ly}: {value}", "msg_target": "target {target}",
-        "msg_mover_up": "Largest rise on a year earlier ({ly}): {name} {change} ({before} → {value})",
-        "msg_mover_down": "Largest fall on a year earlier ({ly}): {name} {change} ({before} → {value})",
-        "msg_lagging": "Units missing the most targets: {units}",
-        "msg_lagging_unit": "{unit} ({n} of {total} missed: {names})",
-        "msg_doubtful": "Figures to use with care (see the ⚠ notes in the tables): {names}",
-        "flag_missing_month": "No figures for {month}; year-to-date totals are incomplete",
-        "flag_incomplete": "Summed from {n} of {total} sub-units (some have not reported)",
-        "conclusions": "Key conclusions",
-        "areas_grid": "Assessment by reform area",
-        "area": "Area", "detail": "Detail",
-        "reference": "Reference figures (no target)",
-        "ytd_change": "vs last year to date", "change_year": "vs previous year",
-        "leagues": "Units ranked",
-        "leagues_lead": "Ranked on {window}, best first; change of rank since {previous}. "
-                        "The PDF prints the top five and bottom five; the HTML lists every unit.",
-        "league_title": "{name} — {level}",
-        "rank": "Rank", "rank_change": "Rank change", "score_total": "Total score",
-        "level_department": "departments", "level_district": "districts",
-        "level_commune": "communes and wards", "level_province": "provinces",
-        "overdue": "Overdue dossiers",
-        "overdue_lead": "Dossiers resolved after their deadline (= resolved − resolved early or on time){pending}; "
-                        "the unit with the most overdue dossiers first.",
-        "overdue_pending_lead": " and dossiers still pending past their deadline at the end of the period",
-        "late_period": "Late in period", "late_ytd": "Late, year to date", "late_rate": "Late rate, year to date",
-        "pending_overdue": "Pending past deadline", "whole_unit": "Whole unit",
-        "no_overdue": "No figures on resolved dossiers by unit for the period.",
-        "footnotes": "Notes",
-    },
-}
+The catalogues are ``locale/<lang>/LC_MESSAGES/cchc.po`` beside this module: msgids are
+stable dotted keys (``report.title``, ``error.units.missing_column``), msgstrs the text,
+with ``{name}`` placeholders filled by :meth:`str.format`. A translation is one file
+(copy ``en/LC_MESSAGES/cchc.po``, translate the msgstrs). Babel reads a catalogue the
+first time its language is asked for (a few ms); an unknown language, or a message a
+catalogue lacks, is Vietnamese.
+
+:func:`t` renders a key now; :class:`Msg` is a key with its parameters, rendered in a
+language later (errors and findings carry one). A parameter whose text depends on the
+language is a :class:`PerLanguage` call: ``PerLanguage(period.label, LANG)`` renders as
+``period.label(lang)``."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "cchc"
+DEFAULT = "vi"
+
+
+def catalogue_path(lang: str, locale_dir=None) -> Path:
+    return Path(locale_dir or LOCALE_DIR) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.lru_cache(maxsize=None)
+def messages(lang: str, locale_dir=None) -> dict[str, str]:
+    """``{key: text}`` of ``lang``'s catalogue in ``locale_dir`` (default :data:`LOCALE_DIR`), or
+    the Vietnamese one for a language without a catalogue."""
+    path = catalogue_path(lang, locale_dir)
+    if not path.is_file():
+        if lang == DEFAULT:
+            raise FileNotFoundError(path)
+        return messages(DEFAULT, locale_dir)
+    from babel.messages.pofile import read_po
+    with path.open("rb") as f:
+        catalog = read_po(f, abort_invalid=True)
+    found = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    if lang != DEFAULT:                          # a message not yet translated is Vietnamese
+        found = {**messages(DEFAULT, locale_dir), **found}
+    return found
+
+
+def languages(locale_dir=None) -> list[str]:
+    """The languages with a catalogue."""
+    return sorted(p.parent.parent.name for p in Path(locale_dir or LOCALE_DIR).glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def has(key: str) -> bool:
+    return key in messages(DEFAULT)
 
 
 def t(lang: str, key: str, **kw) -> str:
-    s = TEXT["en" if lang == "en" else "vi"][key]
+    """The text of ``key`` in ``lang``, its placeholders filled from ``kw``."""
+    s = messages(lang)[key]
     return s.format(**kw) if kw else s
+
+
+class _Lang:
+    """Where a :class:`PerLanguage` call takes the language."""
+
+    def __repr__(self):
+        return "LANG"
+
+    def __reduce__(self):
+        return "LANG"
+
+
+LANG = _Lang()
+
+
+class PerLanguage:
+    """A message parameter computed in the language of the message: ``fn(*args)`` with
+    :data:`LANG` replaced by the language."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn, *args):
+        self.fn, self.args = fn, args
+
+    def text(self, lang: str) -> str:
+        return self.fn(*(lang if a is LANG else a for a in self.args))
+
+    def __repr__(self):
+        return f"PerLanguage({getattr(self.fn, '__qualname__', self.fn)}, {', '.join(map(repr, self.args))})"
+
+
+class Msg:
+    """A message key and its parameters, rendered by :meth:`text` in any language. A key
+    ``K`` with a ``K.hint`` entry renders as ``text — hint``."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+
+    def values(self, lang: str) -> dict:
+        return {k: v.text(lang) if isinstance(v, (Msg, PerLanguage)) else v for k, v in self.params.items()}
+
+    def main(self, lang: str = DEFAULT) -> str:
+        text = messages(lang).get(self.key)
+        return self.key if text is None else text.format(**self.values(lang))   # not a key: a plain text
+
+    def hint(self, lang: str = DEFAULT) -> str | None:
+        key = self.key + ".hint"
+        if key in messages(lang):
+            return messages(lang)[key].format(**self.values(lang))
+        return None if self.key in messages(lang) else self.params.get("hint")
+
+    def text(self, lang: str = DEFAULT) -> str:
+        hint = self.hint(lang)
+        return f"{self.main(lang)} — {hint}" if hint else self.main(lang)
+
+    def __eq__(self, other):
+        return isinstance(other, Msg) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __repr__(self):
+        return f"Msg({self.key!r}{''.join(f', {k}={v!r}' for k, v in self.params.items())})"
+
+    def __str__(self):
+        return self.text(DEFAULT)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .text import Msg
+
 _HOW = {
-    "csv": ("mở bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'",
-            "open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'"),
-    "text": ("lưu lại với mã hóa UTF-8 (Notepad: Lưu thành → Mã hóa: UTF-8)",
-             "save it again as UTF-8 (Notepad: Save As → Encoding: UTF-8)"),
+    "csv": Msg("finding.textfile.how_csv"),
+    "text": Msg("finding.textfile.how_text"),
 }
 
 
@@ -22,12 +22,10 @@ def looks_utf16(data: bytes) -> bool:
 
 
 def decode(data: bytes, how: str = "csv", partial: bool = False):
-    """``(text, None)``, or ``(None, (message_vi, message_en, line))`` naming the encoding.
+    """``(text, None)``, or ``(None, (message, line))`` naming the encoding (a :class:`~helpers.text.Msg`).
     ``partial``: ``data`` is the start of a file (a character cut at its end is not an error)."""
-    save_vi, save_en = _HOW[how]
     if looks_utf16(data):
-        return None, (f"tệp được lưu dạng UTF-16 (Unicode), không phải UTF-8; {save_vi}",
-                      f"the file is saved as UTF-16 (Unicode), not UTF-8; {save_en}", 1)
+        return None, (Msg("finding.textfile.utf16", how=_HOW[how]), 1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -38,16 +36,12 @@ def decode(data: bytes, how: str = "csv", partial: bool = False):
     return (None, problem) if problem else (text, None)
 
 
-def not_utf8(how: str, line: int) -> tuple[str, str, int]:
-    save_vi, save_en = _HOW[how]
-    return (f"tệp không phải UTF-8 (có thể là Windows-1258/TCVN3); {save_vi}",
-            f"the file is not UTF-8 (perhaps Windows-1258); {save_en}", line)
+def not_utf8(how: str, line: int) -> tuple[Msg, int]:
+    return Msg("finding.textfile.not_utf8", how=_HOW[how]), line
 
 
-def nul_problem(text: str, how: str = "csv") -> Optional[tuple[str, str, int]]:
+def nul_problem(text: str, how: str = "csv") -> Optional[tuple[Msg, int]]:
     if "\x00" not in text:
         return None
-    save_vi, save_en = _HOW[how]
     line = text[:text.index("\x00")].count("\n") + 1
-    return (f"tệp chứa ký tự NUL (tệp nhị phân, hoặc UTF-16?); {save_vi}",
-            f"the file holds NUL characters (a binary file, or UTF-16?); {save_en}", line)
+    return Msg("finding.textfile.nul", how=_HOW[how]), line

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import DataError
+from .text import t
 
 LEVELS = ("province", "department", "district", "commune")
 REQUIRED_COLUMNS = ("code", "name_vi", "name_en", "level", "parent")
@@ -71,8 +72,8 @@ class Unit:
 
 
 def _month_label(day: _dt.date, lang: str) -> str:
-    from .periods import EN_MONTHS
-    return f"{EN_MONTHS[day.month - 1]} {day.year}" if lang == "en" else f"tháng {day.month}/{day.year}"
+    from .periods import month_label
+    return month_label(day.month, day.year, lang)
 
 
 def valid_code(code: str) -> bool:
@@ -199,18 +200,13 @@ class Units:
         earliest = months_read(period)[0]
         if not before or earliest >= f"{unit.valid_from:%Y-%m}":
             return ""
-        names = ", ".join(f"{u.name(lang)} ({'code' if lang == 'en' else 'mã'} {u.code})" for u in before)
+        names = ", ".join(t(lang, "units.name_and_code", name=u.name(lang), code=u.code) for u in before)
         month = _month_label(unit.valid_from, lang)
         split = [u for u in before if len(u.successors) > 1]
         if split:
             parts = ", ".join(u.name(lang) for u in split)
-            if lang == "en":
-                return (f"Figures before {month} are not comparable: {parts} was split between several "
-                        "new units.")
-            return f"Số liệu trước {month} không so sánh được: {parts} đã được chia cho nhiều đơn vị mới."
-        if lang == "en":
-            return f"Figures before {month} are the sums of the units merged into {unit.name(lang)}: {names}."
-        return f"Số liệu trước {month} là tổng số liệu của các đơn vị hợp nhất thành {unit.name(lang)}: {names}."
+            return t(lang, "units.merger_split", month=month, parts=parts)
+        return t(lang, "units.merger_sum", month=month, unit=unit.name(lang), names=names)
 
     def suggest(self, code) -> Optional[str]:
         import difflib
@@ -225,43 +221,31 @@ def _date(text: str, path, line: int, column: str, code: str):
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        raise DataError(f"ngày {text!r} không hợp lệ", file=path, row=line, column=column, unit=code,
-                        hint="dùng dạng YYYY-MM-DD, ví dụ 2025-06-30",
-                        en=f"date {text!r} is not valid", hint_en="write YYYY-MM-DD, e.g. 2025-06-30") from None
+        raise DataError("error.units.bad_date", text=text, file=path, row=line, column=column, unit=code) from None
 
 
 def _read_text(path: Path) -> str:
     if not path.is_file():
-        raise DataError("không tìm thấy tệp danh sách đơn vị", file=path,
-                        hint="tạo units.csv với các cột code,name_vi,name_en,level,parent "
-                             "(hoặc: cchc-report units --province MÃ_TỈNH)",
-                        en="the list of units is missing",
-                        hint_en="write units.csv with the columns code,name_vi,name_en,level,parent "
-                                "(or: cchc-report units --province CODE)")
+        raise DataError("error.units.missing", file=path)
     from . import textfile
     text, problem = textfile.decode(path.read_bytes(), "csv")
     if problem:
-        vi, en, line = problem
-        raise DataError(vi, file=path, row=line, en=en)
+        msg, line = problem
+        raise DataError(msg, file=path, row=line)
     return text
 
 
 def _unit_from_row(row: dict, path, line: int) -> Unit:
     code = (row.get("code") or "").strip()
     if not code:
-        raise DataError("thiếu mã đơn vị", file=path, row=line, column="code", en="the unit code is missing")
+        raise DataError("error.units.no_code", file=path, row=line, column="code")
     if not valid_code(code):
-        raise DataError(f"mã đơn vị {code!r} không hợp lệ: chỉ dùng chữ, số, '-', '_' và '.' (không đứng đầu), "
-                        "không có dấu cách hay '/'", file=path, row=line, column="code", unit=code,
-                        hint="mã đơn vị là một tên (ví dụ 10, 080, 10-SNV), không phải đường dẫn",
-                        en=f"unit code {code!r} is not valid: use letters, digits, '-', '_' and '.' (not "
-                           "first), no spaces or '/'",
-                        hint_en="a unit code is a name (e.g. 10, 080, 10-SNV), not a path")
+        raise DataError("error.units.bad_code", code=code, file=path, row=line, column="code",
+                        unit=code)
     level = (row.get("level") or "").strip()
     if level not in LEVELS:
-        raise DataError(f"cấp đơn vị {level!r} không hợp lệ", file=path, row=line, column="level",
-                        unit=code, hint="dùng một trong: " + ", ".join(LEVELS),
-                        en=f"unit level {level!r} is not valid", hint_en="use one of: " + ", ".join(LEVELS))
+        raise DataError("error.units.bad_level", level=level, levels=', '.join(LEVELS), file=path, row=line,
+                        column="level", unit=code)
     unit = Unit(code=code, name_vi=(row.get("name_vi") or "").strip() or code,
                 name_en=(row.get("name_en") or "").strip(), level=level,
                 parent=(row.get("parent") or "").strip() or None,
@@ -270,10 +254,8 @@ def _unit_from_row(row: dict, path, line: int) -> Unit:
                 successor=(row.get("successor") or "").strip() or None,
                 source=(row.get("source") or "").strip())
     if unit.start > unit.end:
-        raise DataError(f"valid_from {unit.valid_from} sau valid_to {unit.valid_to}", file=path, row=line,
-                        column="valid_to", unit=code, hint="sửa hai ngày hiệu lực của đơn vị",
-                        en=f"valid_from {unit.valid_from} is after valid_to {unit.valid_to}",
-                        hint_en="correct the unit's two validity dates")
+        raise DataError("error.units.dates_reversed", valid_from=unit.valid_from, valid_to=unit.valid_to,
+                        file=path, row=line, column="valid_to", unit=code)
     return unit
 
 
@@ -283,23 +265,18 @@ def read_units(path) -> Units:
     reader = csv.DictReader(_read_text(path).splitlines())
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise DataError(f"thiếu cột {', '.join(missing)}", file=path, row=1,
-                        hint="tiêu đề cần có: " + ",".join(REQUIRED_COLUMNS),
-                        en=f"missing column {', '.join(missing)}",
-                        hint_en="the header needs: " + ",".join(REQUIRED_COLUMNS))
+        raise DataError("error.units.missing_column", missing=', '.join(missing),
+                        required_columns=','.join(REQUIRED_COLUMNS), file=path, row=1)
     rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
     if not rows:
-        raise DataError("danh sách đơn vị trống", file=path, en="the list of units is empty")
+        raise DataError("error.units.empty", file=path)
     _refuse_overlaps(rows, path)
     codes = {u.code for _, u in rows}
     units = Units([u for _, u in rows], source=str(path))
     for line, u in rows:
         if u.parent and u.parent not in codes:
-            raise DataError(f"đơn vị {u.code} có đơn vị cấp trên {u.parent!r} không tồn tại",
-                            file=path, row=line, column="parent", unit=u.code,
-                            hint="thêm đơn vị cấp trên vào units.csv hoặc sửa cột parent",
-                            en=f"unit {u.code} has a parent {u.parent!r} that does not exist",
-                            hint_en="add the parent unit to units.csv or correct the parent column")
+            raise DataError("error.units.unknown_parent", code=u.code, parent=u.parent, file=path, row=line,
+                            column="parent", unit=u.code)
         _check_successors(units, u, path, line)
     _refuse_cycles(rows, path)
     return units
@@ -316,34 +293,21 @@ def _refuse_overlaps(rows, path) -> None:
             if b.start <= a.end:
                 later = max(line_a, line_b)
                 raise DataError(
-                    f"mã đơn vị {code} có hai phiên bản trùng thời gian hiệu lực (dòng {line_a} và {line_b})",
-                    file=path, row=later, column="valid_from", unit=code,
-                    hint="mỗi phiên bản của một mã cần valid_from/valid_to không chồng lên nhau, "
-                         "ví dụ valid_to 2025-06-30 rồi valid_from 2025-07-01",
-                    en=f"unit code {code} has two versions valid at the same time (rows {line_a} and {line_b})",
-                    hint_en="the versions of a code need valid_from/valid_to that do not overlap, e.g. "
-                            "valid_to 2025-06-30 then valid_from 2025-07-01")
+                    "error.units.overlapping_versions", code=code, line_a=line_a, line_b=line_b, file=path,
+                    row=later, column="valid_from", unit=code)
 
 
 def _check_successors(units: Units, u: Unit, path, line: int) -> None:
     for s in u.successors:
         if s not in units:
-            raise DataError(f"đơn vị {u.code} được sáp nhập vào {s!r} không tồn tại",
-                            file=path, row=line, column="successor", unit=u.code,
-                            hint="thêm đơn vị mới vào units.csv hoặc sửa cột successor",
-                            en=f"unit {u.code} merged into {s!r}, which does not exist",
-                            hint_en="add the new unit to units.csv or correct the successor column")
+            raise DataError("error.units.unknown_successor", code=u.code, successor=s, file=path, row=line,
+                            column="successor", unit=u.code)
         if u.valid_to is None:
             continue
         day = u.valid_to + _dt.timedelta(days=1)
         if not any(v.valid_on(day) for v in units.versions(s)):
-            raise DataError(f"đơn vị kế thừa {s!r} của {u.code} không có hiệu lực ngày {day.isoformat()} "
-                            f"(ngày sau valid_to {u.valid_to.isoformat()})",
-                            file=path, row=line, column="successor", unit=u.code,
-                            hint=f"đặt valid_from của {s} là {day.isoformat()} hoặc sửa cột successor",
-                            en=f"successor {s!r} of {u.code} is not valid on {day.isoformat()} (the day after "
-                               f"valid_to {u.valid_to.isoformat()})",
-                            hint_en=f"set the valid_from of {s} to {day.isoformat()} or correct the successor column")
+            raise DataError("error.units.successor_not_valid_then", successor=s, code=u.code, day=day.isoformat(),
+                            valid_to=u.valid_to.isoformat(), file=path, row=line, column="successor", unit=u.code)
 
 
 def _refuse_cycles(rows, path) -> None:
@@ -354,22 +318,16 @@ def _refuse_cycles(rows, path) -> None:
             parents.setdefault(u.code, set()).add(u.parent)
     for line, u in rows:
         if u.parent == u.code:
-            raise DataError(f"đơn vị {u.code} là cấp trên của chính nó", file=path, row=line,
-                            column="parent", unit=u.code, hint="sửa cột parent",
-                            en=f"unit {u.code} is its own parent", hint_en="correct the parent column")
+            raise DataError("error.units.own_parent", code=u.code, file=path, row=line, column="parent",
+                            unit=u.code)
         seen, todo = set(), [u.code]
         while todo:
             code = todo.pop()
             for p in parents.get(code, ()):
                 if p == u.code:
-                    raise DataError(f"đơn vị {u.code} nằm trong một vòng cấp trên "
-                                    f"({' → '.join(sorted(seen | {u.code}))})",
-                                    file=path, row=line, column="parent", unit=u.code,
-                                    hint="sửa cột parent để mỗi đơn vị có một chuỗi cấp trên kết thúc ở cấp tỉnh",
-                                    en=f"unit {u.code} is in a cycle of parents "
-                                       f"({' → '.join(sorted(seen | {u.code}))})",
-                                    hint_en="correct the parent column so that every chain of parents ends at "
-                                            "the province")
+                    raise DataError("error.units.parent_cycle", code=u.code,
+                                    cycle=' → '.join(sorted(seen | {u.code})), file=path, row=line,
+                                    column="parent", unit=u.code)
                 if p not in seen:
                     seen.add(p)
                     todo.append(p)

@@ -14,6 +14,7 @@ from .figures import Calculator
 from .findings import ERROR, WARNING, Finding, sort_key
 from .load import DataSet, load_data
 from .periods import Period
+from .text import LANG, Msg, PerLanguage
 
 JUMP_FACTOR = 3            # a flow or stock more than 3× or less than 1/3 of last month
 JUMP_MIN_BASE = 20         # ignore jumps on tiny numbers
@@ -50,13 +51,11 @@ def check(ds: DataSet, periods=None) -> list[Finding]:
     for p in periods or []:
         period = Period.parse(p)
         if ds.files and not any(m in ds.files for m in period.month_codes()):
-            out.append(Finding(ERROR, "no_data", f"không có tệp số liệu nào cho {period.label('vi')}; "
-                               f"thêm periods/{period.end.code}.csv hoặc chọn kỳ khác",
-                               f"no data file for {period.label('en')}; add periods/{period.end.code}.csv "
-                               "or choose another period", period=period.code))
+            out.append(Finding(ERROR, "no_data", Msg("finding.no_data.period",
+                                                     period=PerLanguage(period.label, LANG),
+                                                     code=period.end.code), period=period.code))
     if not ds.files and not any(f.check == "bad_file_name" for f in out):
-        out.append(Finding(ERROR, "no_data", "thư mục periods/ không có tệp số liệu tháng nào (YYYY-MM.csv hoặc .xlsx)",
-                           "periods/ holds no monthly data file (YYYY-MM.csv or .xlsx)",
+        out.append(Finding(ERROR, "no_data", Msg("finding.no_data.folder"),
                            file=str(ds.data_dir / "periods")))
     return sorted(out, key=sort_key)
 
@@ -84,10 +83,9 @@ def part_exceeds_whole(ds: DataSet, month: str) -> list[Finding]:
                 parts = " + ".join(ind.numerator)
                 out.append(Finding(
                     ERROR, "part_exceeds_whole",
-                    f"{parts} = {_n(total)} lớn hơn {ind.denominator} = {_n(den.value)}: tỷ lệ "
-                    f"{ind.code} không thể vượt 100%; kiểm tra lại hai số này",
-                    f"{parts} = {_n(total, 'en')} exceeds {ind.denominator} = {_n(den.value, 'en')}: "
-                    f"{ind.code} cannot exceed 100%; check both figures",
+                    Msg("finding.part_exceeds_whole", parts=parts,
+                        total=PerLanguage(_n, total, LANG), denominator=ind.denominator,
+                        value=PerLanguage(_n, den.value, LANG), code=ind.code),
                     **_where(nums[0], indicator=ind.numerator[0])))
     return out
 
@@ -103,16 +101,17 @@ def parts_do_not_add_up(ds: DataSet, month: str) -> list[Finding]:
                 continue
             s = sum(r.value for r in recs)
             if s != total.value:
-                terms_vi = " + ".join(_n(r.value) for r in recs)
-                terms_en = " + ".join(_n(r.value, "en") for r in recs)
                 out.append(Finding(
                     WARNING, "parts_sum",
-                    f"tổng {_n(total.value)} ≠ {terms_vi} = {_n(s)} ({', '.join(parts)}); "
-                    "kiểm tra lại tổng số hoặc các số thành phần",
-                    f"total {_n(total.value, 'en')} ≠ {terms_en} = {_n(s, 'en')} ({', '.join(parts)}); "
-                    "check the total or its parts",
+                    Msg("finding.parts_sum", total=PerLanguage(_n, total.value, LANG),
+                        terms=PerLanguage(_terms, [r.value for r in recs], LANG), sum=PerLanguage(_n, s, LANG),
+                        parts=", ".join(parts)),
                     **_where(total, indicator=total_code)))
     return out
+
+
+def _terms(values, lang: str) -> str:
+    return " + ".join(_n(v, lang) for v in values)
 
 
 def children_differ(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
@@ -130,10 +129,8 @@ def children_differ(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
             if values and sum(values) != own.value:
                 out.append(Finding(
                     WARNING, "children_sum",
-                    f"số của đơn vị ({_n(own.value)}) khác tổng của {len(values)} đơn vị trực thuộc "
-                    f"({_n(sum(values))}); báo cáo dùng số của đơn vị, kiểm tra lại",
-                    f"the unit's own figure ({_n(own.value, 'en')}) differs from the sum of its "
-                    f"{len(values)} sub-units ({_n(sum(values), 'en')}); the report uses its own figure",
+                    Msg("finding.children_sum", value=PerLanguage(_n, own.value, LANG),
+                        n_values=len(values), sum_values=PerLanguage(_n, sum(values), LANG)),
                     **_where(own, indicator=ind.code)))
     return out
 
@@ -179,10 +176,9 @@ def jumps(ds: DataSet, calc: Calculator, month: str) -> list[Finding]:
                 rec = ds.record(month, unit, ind.denominator)
                 out.append(Finding(
                     WARNING, "jump",
-                    f"{ind.code} thay đổi bất thường: {fmt.percent(then)} tháng trước → {fmt.percent(now)}; "
-                    "kiểm tra tử số và mẫu số",
-                    f"{ind.code} changed sharply: {fmt.percent(then, 'en')} last month → "
-                    f"{fmt.percent(now, 'en')}; check numerator and denominator",
+                    Msg("finding.jump.ratio", code=ind.code,
+                        before=PerLanguage(fmt.percent, then, LANG),
+                        now=PerLanguage(fmt.percent, now, LANG)),
                     file=rec.file, unit=unit, indicator=ind.code, period=month))
     return out
 
@@ -192,14 +188,10 @@ def _small(v) -> bool:
 
 
 def _jump(rec, before, ind) -> Finding:
-    note_vi = f" (ghi chú: {rec.note})" if rec.note else ""
-    note_en = f" (note: {rec.note})" if rec.note else ""
     return Finding(
         WARNING, "jump",
-        f"biến động bất thường so với tháng trước: {_n(before.value)} → {_n(rec.value)}{note_vi}; "
-        "kiểm tra lại số liệu",
-        f"unusual change from last month: {_n(before.value, 'en')} → {_n(rec.value, 'en')}{note_en}; "
-        "please check the figure",
+        Msg("finding.jump.month", before=PerLanguage(_n, before.value, LANG), now=PerLanguage(_n, rec.value, LANG),
+            note=Msg("finding.jump.note", note=rec.note) if rec.note else ""),
         **_where(rec, indicator=ind.code))
 
 
@@ -212,8 +204,7 @@ def silent_units(ds: DataSet, month: str) -> list[Finding]:
     before = {u for (m, u, _c) in ds.records if m == prev and ds.units.get(u, month) == ds.units.get(u, prev)}
     shown = str(ds.files[month][0])
     return [Finding(WARNING, "missing_unit_month",
-                    f"đơn vị không có số liệu tháng {month} (tháng trước có báo cáo); bổ sung nếu còn thiếu",
-                    f"the unit has no figures for {month} (it reported last month); add them if missing",
+                    Msg("finding.missing_unit_month", month=month),
                     file=shown, unit=u, period=month)
             for u in sorted(before - now)]
 
@@ -227,9 +218,7 @@ def missing_months(ds: DataSet, periods) -> list[Finding]:
                 seen.add(m)
                 out.append(Finding(
                     WARNING, "missing_month",
-                    f"thiếu số liệu tháng {m} trong kỳ lũy kế {period.ytd().label('vi')}; "
-                    f"số lũy kế chưa đầy đủ — thêm tệp periods/{m}.csv",
-                    f"no data for {m} in the year-to-date window {period.ytd().label('en')}; "
-                    f"year-to-date figures are incomplete — add periods/{m}.csv",
+                    Msg("finding.missing_month", month=m,
+                        window=PerLanguage(period.ytd().label, LANG)),
                     period=m))
     return out

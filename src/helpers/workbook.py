@@ -30,20 +30,15 @@ from . import fmt
 from .catalogue import AREAS, SHEET_ORDER
 from .findings import ERROR, Finding
 from .periods import Period, month_of_file
+from .text import LANG, Msg, PerLanguage, t
 
 FORMAT_NAME = "cchc_entry_workbook"
 FORMAT_VERSION = 1
 META_SHEET = "_cchc"
 
-INSTRUCTIONS_SHEET = {"vi": "Hướng dẫn", "en": "Instructions"}
-UNIT_LABELS = {
-    "vi": {"count": "số lượng", "percent": "%", "points": "điểm", "rank": "thứ hạng", "vnd": "đồng"},
-    "en": {"count": "count", "percent": "%", "points": "points", "rank": "rank", "vnd": "VND"},
-}
-CADENCE_LABELS = {
-    "vi": {"quarterly": "[hằng quý]", "annual": "[hằng năm]", "yearly": "[hằng năm]"},
-    "en": {"quarterly": "[quarterly]", "annual": "[annual]", "yearly": "[annual]"},
-}
+UNITS_OF_MEASURE = ("count", "percent", "points", "rank", "vnd")      # workbook.uom.<unit> in the catalogue
+CADENCES = {"quarterly": "workbook.cadence.quarterly", "annual": "workbook.cadence.annual",
+            "yearly": "workbook.cadence.annual"}
 INTEGER_UNITS = {"count", "vnd", "rank"}
 _CODE_LIKE = re.compile(r"^[a-z0-9_]+$")
 
@@ -54,44 +49,13 @@ INPUT_FILL = "FFF2CC"      # light yellow
 LOCKED_FILL = "D9D9D9"     # grey
 HEADER_FILL = "DDEBF7"     # light blue
 
-_TEXT = {
-    "vi": {
-        "title": "Số liệu CCHC {period} — {area}",
-        "legend": "Ô nền vàng: nhập số liệu của đơn vị (chỉ ghi con số; để trống nếu chưa có số liệu — "
-                  "khác với 0). Ô nền xám: đơn vị không báo cáo chỉ tiêu này. Ô có tam giác đỏ: "
-                  "đưa chuột vào để xem số liệu tháng trước.",
-        "code": "Mã chỉ tiêu", "name": "Tên chỉ tiêu", "uom": "Đơn vị tính",
-        "units_label": "Tên đơn vị →", "previous": "Tháng trước ({period}): {value}",
-        "err_title": "Giá trị không hợp lệ",
-        "err_whole": "Chỉ ghi một số nguyên không âm, ví dụ 1989 (không gõ dấu chấm/phẩy hàng nghìn, "
-                     "không ghi chữ). Để trống nếu chưa có số liệu.",
-        "err_rank": "Chỉ ghi thứ hạng là số nguyên từ 1 trở lên, ví dụ 11. Để trống nếu chưa có số liệu.",
-        "err_vnd": "Chỉ ghi số tiền bằng đồng: số nguyên không âm, đủ các chữ số, ví dụ 35000000000 "
-                   "(không gõ dấu chấm/phẩy hàng nghìn). Để trống nếu chưa có số liệu.",
-        "err_decimal": "Chỉ ghi một số không âm, ví dụ 90,35 (tỷ lệ % ghi số phần trăm, không gõ dấu %, "
-                       "không ghi chữ). Để trống nếu chưa có số liệu.",
-        "err_range": "Giá trị hợp lệ: từ {low} đến {high}.",
-        "lang": "vi",
-    },
-    "en": {
-        "title": "CCHC figures {period} — {area}",
-        "legend": "Yellow cells: the unit's figure (numbers only; leave empty if not reported — which "
-                  "is different from 0). Grey cells: the unit does not report this indicator. A red "
-                  "corner: hover to see last month's figure.",
-        "code": "Indicator code", "name": "Indicator", "uom": "Unit of measure",
-        "units_label": "Unit name →", "previous": "Last month ({period}): {value}",
-        "err_title": "Invalid value",
-        "err_whole": "Enter a whole number >= 0, e.g. 1989 (no thousands separators, no text). "
-                     "Leave empty if not reported.",
-        "err_rank": "Enter a rank: a whole number >= 1, e.g. 11. Leave empty if not reported.",
-        "err_vnd": "Enter the amount in VND: a whole number >= 0 in full, e.g. 35000000000 (no "
-                   "thousands separators). Leave empty if not reported.",
-        "err_decimal": "Enter a number >= 0, e.g. 90.35 (percentages as the percent figure, no % "
-                       "sign, no text). Leave empty if not reported.",
-        "err_range": "Valid values: {low} to {high}.",
-        "lang": "en",
-    },
-}
+_TEXT_KEYS = ("title", "legend", "code", "name", "uom", "units_label", "previous", "err_title", "err_whole",
+              "err_rank", "err_vnd", "err_decimal", "err_range")      # workbook.<key> in the catalogue
+
+
+def _texts(lang: str) -> dict:
+    """The entry workbook's wording in ``lang`` (``workbook.*`` in the catalogue)."""
+    return {**{k: t(lang, f"workbook.{k}") for k in _TEXT_KEYS}, "lang": lang}
 
 
 # =====================================================================================
@@ -101,8 +65,7 @@ def _period(period) -> Period:
     p = Period.parse(period)
     if p.kind != "month":
         from .errors import ParameterError
-        raise ParameterError(f"mẫu nhập số liệu là theo tháng; {p.code!r} không phải một tháng",
-                             hint="dùng dạng YYYY-MM, ví dụ 2023-11")
+        raise ParameterError("error.workbook.needs_month", code=p.code)
     return p
 
 
@@ -128,14 +91,12 @@ def workbook_units(units, period, unit: str | None = None) -> list:
         chosen = list(units)
     else:
         if str(unit) not in units:
-            raise ParameterError(f"mã đơn vị {str(unit)!r} không có trong units.csv",
-                                 hint="dùng một mã trong cột code của units.csv")
+            raise ParameterError("error.workbook.unknown_unit", unit_code=str(unit))
         month = p.end.code                  # the version of the unit (and its children) in the month
         chosen = [units.get(str(unit), month) or units[str(unit)]] + list(units.children(str(unit), month))
     out = [u for u in chosen if _valid_in(u, first, last)]
     if not out:
-        raise ParameterError(f"không có đơn vị nào còn hoạt động trong {p.label('vi')} "
-                             "(xem valid_from/valid_to trong units.csv)")
+        raise ParameterError("error.workbook.no_active_units", period=PerLanguage(p.label, LANG))
     return out
 
 
@@ -165,9 +126,9 @@ def _previous_text(value, indicator, lang: str, label: str) -> str:
     d = Decimal(str(value))
     places = max(0, -d.normalize().as_tuple().exponent)
     shown = fmt.number(d, lang, places)
-    suffix = {"percent": "%", "vnd": " đồng" if lang != "en" else " VND",
-              "points": " điểm" if lang != "en" else " points"}.get(indicator.unit, "")
-    return _TEXT[lang]["previous"].format(period=label, value=shown + suffix)
+    suffix = {"percent": "%", "vnd": " " + t(lang, "workbook.uom.vnd"),
+              "points": " " + t(lang, "workbook.uom.points")}.get(indicator.unit, "")
+    return t(lang, "workbook.previous", period=label, value=shown + suffix)
 
 
 def _number_format(indicator) -> str:
@@ -247,7 +208,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     from openpyxl.worksheet.protection import SheetProtection
 
     lang = "en" if lang == "en" else "vi"
-    T = _TEXT[lang]
+    T = _texts(lang)
     p = _period(period)
     prev_label = p.previous().short_label(lang)
     cols = workbook_units(units, p, unit)
@@ -266,7 +227,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
 
     wb = Workbook()
     guide = wb.active
-    guide.title = INSTRUCTIONS_SHEET[lang]
+    guide.title = t(lang, "workbook.instructions_sheet")
 
     # -- area sheets ---------------------------------------------------------------------
     by_area: dict[str, list] = {}
@@ -306,12 +267,12 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
             c.font, c.border = Font(color="595959", size=9), border
             code_cells.append((name, c.coordinate, ind.code))
             label = ind.name(lang)
-            cad = CADENCE_LABELS[lang].get(ind.cadence)
+            cad = t(lang, CADENCES[ind.cadence]) if ind.cadence in CADENCES else None
             if cad:
                 label = f"{label} {cad}"
             c = ws.cell(row, NAME_COL, label)
             c.border, c.alignment = border, wrap_top
-            c = ws.cell(row, UOM_COL, UNIT_LABELS[lang].get(ind.unit, ind.unit))
+            c = ws.cell(row, UOM_COL, t(lang, f"workbook.uom.{ind.unit}") if ind.unit in UNITS_OF_MEASURE else ind.unit)
             c.border, c.alignment = border, Alignment(horizontal="center", vertical="top")
             kind = ind.unit if ind.unit in ("rank", "vnd") else ("whole" if ind.unit in INTEGER_UNITS else "decimal")
             numfmt = _number_format(ind)
@@ -396,85 +357,25 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     return path
 
 
+GUIDE = (("h1", "workbook.guide.title"), ("", "workbook.guide.scope"), ("", "workbook.guide.save"), ("h2",
+         "workbook.guide.h_what"), ("", "workbook.guide.sheets"), ("", "workbook.guide.rows"), ("",
+         "workbook.guide.yellow"), ("", "workbook.guide.cadence"), ("", "workbook.guide.red"), ("h2",
+         "workbook.guide.h_numbers"), ("", "workbook.guide.numbers_only"), ("", "workbook.guide.no_thousands"), ("",
+         "workbook.guide.decimals"), ("", "workbook.guide.percent"), ("", "workbook.guide.whole"), ("",
+         "workbook.guide.empty"), ("", "workbook.guide.paste"), ("h2", "workbook.guide.h_dont"), ("",
+         "workbook.guide.dont"), ("", "workbook.guide.reuse"), ("h2", "workbook.guide.h_then"), ("",
+         "workbook.guide.validate"), ("", "workbook.guide.run"))
+
+
 def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str) -> None:
     from openpyxl.styles import Alignment, Font
 
     code = p.code
-    if lang == "en":
-        scope = (f"Units: {units.name(unit, 'en')} ({unit}) and the units under it"
-                 if unit is not None else "Units: every unit in units.csv")
-        lines = [
-            ("h1", f"CCHC DATA ENTRY WORKBOOK — {p.label('en').upper()}"),
-            ("", scope + f" ({len(cols)} columns)."),
-            ("", f"Save this file as data/periods/{code}.xlsx (keep the name)."),
-            ("h2", "What to fill"),
-            ("", "Each sheet is one reform area: " + "; ".join(f"'{n}' = {full}" for n, full in sheets) + "."),
-            ("", ("Each row is an indicator (column A its code, B its name, C its unit of measure); each "
-                  "column from D is a unit (row 3 its name, row 4 its code).")),
-            ("", "Type only into the yellow cells. Grey cells: that unit does not report the indicator."),
-            ("", "Indicators marked [quarterly]/[annual]: fill only when there is a new figure."),
-            ("", ("A red triangle in a cell's corner: hover to see last month's figure (for reference, "
-                  "not to be re-typed).")),
-            ("h2", "Numbers"),
-            ("", "Numbers only: no words, units, % signs or remarks in a figure cell."),
-            ("", "No thousands separators: type 1989; the cell shows 1,989 by itself."),
-            ("", ("Decimals: type them with your computer's decimal separator (the cell's own number "
-                  "format shows them). A figure that sits on the LEFT of its cell is text, not a number: "
-                  "type it again.")),
-            ("", "Percentages: the percent figure, 90.35 for 90.35% (not 0.9035, no % sign)."),
-            ("", "Counts, amounts (VND, in full: 35 billion = 35000000000) and ranks: whole numbers >= 0."),
-            ("", "EMPTY means not reported, which is different from 0. Type 0 only when the figure is 0."),
-            ("", "Pasting from another file: use Paste Special → Values."),
-            ("h2", "Do not"),
-            ("", ("rename, delete or re-order sheets; insert, delete or move rows or columns; edit the "
-                  "indicator codes (column A) or unit codes (row 4). Sheets are protected without a "
-                  f"password to keep the layout; if it got broken, make a new one with "
-                  f"`cchc-report template {code}` and copy the figures over (Paste Special → Values).")),
-            ("", "re-use last month's file for this month: make a new template every month."),
-            ("h2", "Then"),
-            ("", (f"1. `cchc-report validate --period {code}` — checks the figures; every problem names "
-                  "the sheet and cell (e.g. Procedures!D7).")),
-            ("", f"2. `cchc-report run --period {code}` — makes the reports."),
-        ]
-    else:
-        scope = (f"Đơn vị: {units.name(unit, 'vi')} ({unit}) và các đơn vị trực thuộc"
-                 if unit is not None else "Đơn vị: tất cả đơn vị trong units.csv")
-        lines = [
-            ("h1", f"MẪU NHẬP SỐ LIỆU CẢI CÁCH HÀNH CHÍNH — {p.label('vi').upper()}"),
-            ("", scope + f" ({len(cols)} cột đơn vị)."),
-            ("", f"Lưu tệp này với tên data/periods/{code}.xlsx (giữ nguyên tên tệp)."),
-            ("h2", "Nhập gì"),
-            ("", ("Mỗi trang tính là một lĩnh vực CCHC: "
-                  + "; ".join(f"'{n}' = {full}" for n, full in sheets) + ".")),
-            ("", ("Mỗi dòng là một chỉ tiêu (cột A: mã, cột B: tên, cột C: đơn vị tính); mỗi cột từ cột D "
-                  "là một đơn vị (dòng 3: tên đơn vị, dòng 4: mã đơn vị).")),
-            ("", "Chỉ nhập vào ô nền vàng. Ô nền xám: đơn vị đó không báo cáo chỉ tiêu này."),
-            ("", "Chỉ tiêu có ghi [hằng quý] hoặc [hằng năm]: chỉ nhập khi có số liệu mới của kỳ đó."),
-            ("", ("Ô có tam giác đỏ ở góc: đưa chuột vào để xem số liệu tháng trước (chỉ để tham khảo, "
-                  "không phải nhập lại).")),
-            ("h2", "Quy tắc ghi số"),
-            ("", "Chỉ ghi con số: không ghi chữ, đơn vị tính, dấu % hay ghi chú vào ô số liệu."),
-            ("", "Không gõ dấu phân cách hàng nghìn: ghi 1989, ô tự hiển thị 1.989."),
-            ("", ("Số thập phân: gõ bằng dấu thập phân của máy tính (Excel tiếng Việt: dấu phẩy, 90,35); "
-                  "định dạng số của ô tự hiển thị. Số vừa gõ mà nằm lệch TRÁI trong ô là Excel đang coi "
-                  "nó là chữ: gõ lại.")),
-            ("", "Tỷ lệ (%): ghi số phần trăm, 90,35 nghĩa là 90,35% (không ghi 0,9035, không gõ dấu %)."),
-            ("", ("Số lượng, số tiền (đồng, ghi đủ chữ số: 35 tỷ đồng = 35000000000) và thứ hạng: số "
-                  "nguyên, không âm.")),
-            ("", ("ĐỂ TRỐNG nghĩa là chưa có số liệu / không báo cáo, KHÁC với 0. Chỉ ghi 0 khi số liệu "
-                  "thực sự bằng 0.")),
-            ("", "Dán số liệu từ tệp khác: dùng Dán đặc biệt → Giá trị (Paste Special → Values)."),
-            ("h2", "Không được"),
-            ("", ("đổi tên, xóa hay sắp xếp lại trang tính; chèn, xóa hay di chuyển dòng, cột; sửa mã chỉ "
-                  "tiêu (cột A) hay mã đơn vị (dòng 4). Trang tính được khóa (không mật khẩu) để giữ bố "
-                  f"cục; nếu bố cục đã bị thay đổi, tải lại mẫu bằng `cchc-report template {code}` rồi "
-                  "chép số liệu sang (Dán đặc biệt → Giá trị).")),
-            ("", "dùng lại tệp của tháng trước cho tháng này: mỗi tháng tạo một mẫu mới."),
-            ("h2", "Sau khi nhập"),
-            ("", (f"1. `cchc-report validate --period {code}` — kiểm tra số liệu; mỗi lỗi ghi rõ trang "
-                  "tính và ô (ví dụ TTHC!D7).")),
-            ("", f"2. `cchc-report run --period {code}` — tạo báo cáo."),
-        ]
+    scope = (t(lang, "workbook.guide.scope_unit", name=units.name(unit, lang), unit=unit) if unit is not None
+             else t(lang, "workbook.guide.scope_all"))
+    values = dict(period=p.label(lang).upper(), scope=scope, n=len(cols), code=code,
+                  sheets="; ".join(f"'{n}' = {full}" for n, full in sheets))
+    lines = [(style, t(lang, key, **values)) for style, key in GUIDE]
     ws.column_dimensions["A"].width = 110
     for i, (style, text) in enumerate(lines, start=1):
         c = ws.cell(i, 1, text)
@@ -492,10 +393,9 @@ def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str) -> 
 # =====================================================================================
 # reading
 # =====================================================================================
-def _problem(shown, cell, vi, en):
+def _problem(shown, cell, msg: Msg):
     from .load import FileProblem
-    return FileProblem(Finding(severity=ERROR, check="workbook_layout", message_vi=vi, message_en=en,
-                               file=shown, row=cell))
+    return FileProblem(Finding(severity=ERROR, check="workbook_layout", msg=msg, file=shown, row=cell))
 
 
 def _text(value) -> str:
@@ -506,10 +406,9 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _redo(period_code) -> tuple[str, str]:
+def _redo(period_code) -> Msg:
     cmd = f"`cchc-report template {period_code}`" if period_code else "`cchc-report template YYYY-MM`"
-    return (f"tải lại mẫu bằng {cmd} rồi chép số liệu sang (Dán đặc biệt → Giá trị)",
-            f"make a fresh template with {cmd} and copy the figures over (Paste Special → Values)")
+    return Msg("finding.workbook.redo", cmd=cmd)
 
 
 def _read_meta(wb, shown):
@@ -520,8 +419,7 @@ def _read_meta(wb, shown):
     rows = [tuple(r) for r in bounded_rows(ws, max_col=12)]
     redo = _redo(None)
     bad = _problem(shown, f"{META_SHEET}!A1",
-                   f"trang tính ẩn {META_SHEET!r} (thông tin bố cục của mẫu) bị sửa hoặc hỏng; {redo[0]}",
-                   f"the hidden sheet {META_SHEET!r} (the template's layout) was changed or is broken; {redo[1]}")
+                   Msg("finding.workbook.layout_sheet_broken", meta_sheet=META_SHEET, redo=redo))
     if not rows or _text(rows[0][0] if rows[0] else None) != FORMAT_NAME:
         raise bad
     version = rows[0][1] if len(rows[0]) > 1 else None
@@ -531,10 +429,7 @@ def _read_meta(wb, shown):
         raise bad from None
     if version > FORMAT_VERSION:
         raise _problem(shown, f"{META_SHEET}!B1",
-                       f"mẫu được tạo bởi phiên bản cchc-report mới hơn (định dạng {version}); "
-                       "cập nhật cchc-report rồi chạy lại",
-                       f"the workbook was made by a newer cchc-report (format {version}); update "
-                       "cchc-report and run again")
+                       Msg("finding.workbook.newer_format", version=version))
     meta = {"sheets": [], "cells": {}}
     section = None
     header = None
@@ -579,12 +474,9 @@ def _check_period(meta, shown):
     made = Period.parse(wanted)
     raise _problem(
         shown, f"{META_SHEET}!B2",
-        f"tệp này là mẫu của {made.label('vi')} nhưng tên tệp là {Path(str(shown)).name}: nếu số liệu là "
-        f"của {named.label('vi')}, tạo mẫu mới bằng `cchc-report template {named.code}` rồi chép số liệu "
-        f"sang; nếu là của {made.label('vi')}, đổi tên tệp thành {made.code}.xlsx",
-        f"this is the template for {made.label('en')} but the file is named {Path(str(shown)).name}: if the "
-        f"figures are for {named.label('en')}, make a new template with `cchc-report template {named.code}` "
-        f"and copy them over; if they are for {made.label('en')}, rename the file to {made.code}.xlsx")
+        Msg("finding.workbook.other_month", made=PerLanguage(made.label, LANG),
+            name=Path(str(shown)).name, named=PerLanguage(named.label, LANG), code=named.code,
+            made_code=made.code))
 
 
 def _percent_typed(cell) -> bool:
@@ -624,17 +516,11 @@ def _check_sheets(wb, meta, shown, redo) -> None:
         if name in present:
             continue
         if strangers:
-            hint_vi = (f"có phải trang tính {strangers[0]!r} là {name!r} đã bị đổi tên? Đổi lại tên thành "
-                       f"{name!r}, hoặc {redo[0]}")
-            hint_en = f"is sheet {strangers[0]!r} the renamed {name!r}? Rename it back to {name!r}, or {redo[1]}"
+            hint = Msg("finding.workbook.renamed_sheet", stranger=strangers[0], name=name, redo=redo)
         else:
-            hint_vi, hint_en = redo
-        raise _problem(
-            shown, None,
-            f"không tìm thấy trang tính {name!r} (đã bị đổi tên hoặc xóa); các trang tính hiện có: "
-            f"{', '.join(repr(s) for s in listed)}; {hint_vi}",
-            f"sheet {name!r} is missing (renamed or deleted); the sheets are: "
-            f"{', '.join(repr(s) for s in listed)}; {hint_en}")
+            hint = redo
+        raise _problem(shown, None, Msg("finding.workbook.missing_sheet", name=name,
+                                        listed=", ".join(repr(s) for s in listed), hint=hint))
 
 
 class _SheetReader:
@@ -666,8 +552,9 @@ class _SheetReader:
         from openpyxl.utils import get_column_letter
         return f"{self.name}!{get_column_letter(c)}{r}"
 
-    def fail(self, r, c, vi, en, join="; "):
-        return _problem(self.shown, self.ref(r, c), f"{vi}{join}{self.redo[0]}", f"{en}{join}{self.redo[1]}")
+    def fail(self, r, c, problem: Msg, join="; "):
+        return _problem(self.shown, self.ref(r, c), Msg("finding.workbook.then_redo", problem=problem, join=join,
+                                                        redo=self.redo))
 
     # -- the indicator-code column ------------------------------------------------------
     def row_codes(self) -> dict:
@@ -682,41 +569,27 @@ class _SheetReader:
             if elsewhere:
                 there = self.ref(r, elsewhere[0])
                 raise self.fail(r, c,
-                                f"cột mã chỉ tiêu đã bị di chuyển: mã {code!r} phải ở ô {here} nhưng nằm ở "
-                                f"{there}; không chèn, xóa hay di chuyển cột",
-                                f"the indicator-code column was moved: code {code!r} belongs in {here} but "
-                                f"is in {there}; do not insert, delete or move columns")
+                                Msg("finding.workbook.indicator_column_moved", code=code, here=here, there=there))
             moved = [k for k in sorted(self.grid) if k != r and self.text(k, c) == code]
             if moved:
                 there = self.ref(moved[0], c)
                 raise self.fail(r, c,
-                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng mã này nằm ở {there}: các "
-                                "dòng đã bị chèn, xóa hoặc di chuyển",
-                                f"cell {here} should hold indicator code {code!r} but the code is in "
-                                f"{there}: rows were inserted, deleted or moved")
+                                Msg("finding.workbook.indicator_rows_moved", here=here, code=code,
+                                    there=there))
             if found == "":
                 raise self.fail(r, c,
-                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng để trống (có thể đã chèn, "
-                                "xóa hoặc di chuyển dòng, cột)",
-                                f"cell {here} should hold indicator code {code!r} but is empty (rows or "
-                                "columns inserted, deleted or moved?)")
+                                Msg("finding.workbook.indicator_code_empty", here=here, code=code))
             if found in every:
                 raise self.fail(r, c,
-                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng là {found!r}: các dòng đã "
-                                "bị chèn, xóa hoặc sắp xếp lại",
-                                f"cell {here} should hold indicator code {code!r} but holds {found!r}: rows "
-                                "were inserted, deleted or re-ordered")
+                                Msg("finding.workbook.indicator_rows_reordered", here=here, code=code,
+                                    found=found))
             if not _CODE_LIKE.match(found):
                 raise self.fail(r, c,
-                                f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng là {found!r}: cột mã chỉ "
-                                "tiêu (cột A) đã bị xóa hoặc di chuyển, hoặc dòng đã bị chèn, xóa",
-                                f"cell {here} should hold indicator code {code!r} but holds {found!r}: the "
-                                "indicator-code column was deleted or moved, or rows were inserted or deleted")
+                                Msg("finding.workbook.indicator_column_gone", here=here, code=code,
+                                    found=found))
             raise self.fail(r, c,
-                            f"ô {here} phải chứa mã chỉ tiêu {code!r} nhưng đã bị sửa thành {found!r}; sửa "
-                            f"lại thành {code!r} hoặc",
-                            f"cell {here} should hold indicator code {code!r} but was changed to "
-                            f"{found!r}; change it back to {code!r} or", join=" ")
+                            Msg("finding.workbook.indicator_code_edited", here=here, code=code, found=found),
+                            join=" ")
         return out
 
     # -- the unit-code header row -------------------------------------------------------
@@ -730,23 +603,18 @@ class _SheetReader:
             same_col = [k for k in sorted(self.grid) if k != r and self.text(k, c) == code]
             same_row = [k for k in range(1, self.width + 1) if k != c and self.text(r, k) == code]
             if same_col:
-                vi = f"mã này nay nằm ở ô {self.ref(same_col[0], c)}: đã chèn hoặc xóa dòng phía trên"
-                en = f"it is now in {self.ref(same_col[0], c)}: rows were inserted or deleted above"
+                why = Msg("finding.workbook.unit_code_row_moved", there=self.ref(same_col[0], c))
             elif same_row:
-                vi = f"mã này nay nằm ở ô {self.ref(r, same_row[0])}: đã chèn, xóa hoặc di chuyển cột"
-                en = f"it is now in {self.ref(r, same_row[0])}: columns were inserted, deleted or moved"
+                why = Msg("finding.workbook.unit_code_column_moved", there=self.ref(r, same_row[0]))
             elif found == "":
-                vi, en = "ô để trống (đã xóa mã, hoặc chèn, xóa, di chuyển cột?)", \
-                    "the cell is empty (code deleted, or columns inserted, deleted or moved?)"
+                why = Msg("finding.workbook.unit_code_empty")
             elif found in every:
-                vi = f"ô chứa {found!r} (mã của cột khác): các cột đã bị di chuyển"
-                en = f"it holds {found!r} (another column's code): columns were moved"
+                why = Msg("finding.workbook.unit_code_other_column", found=found)
             else:
                 out[c] = found      # an edited code: the loader names it if it is unknown
                 continue
             here = self.ref(r, c)
-            raise self.fail(r, c, f"ô {here} phải chứa mã đơn vị {code!r}; {vi}",
-                            f"cell {here} should hold unit code {code!r}; {en}")
+            raise self.fail(r, c, Msg("finding.workbook.unit_code_moved", here=here, code=code, why=why))
         return out
 
     # -- the figures ----------------------------------------------------------------------

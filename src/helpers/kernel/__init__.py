@@ -50,5 +50,4 @@ def _check_engine() -> None:
     try:
         papermill_engines.get_engine(ENGINE_NAME)
     except PapermillException:
-        raise ReportError(f"papermill không có engine {ENGINE_NAME!r} (the package's entry points are not installed)",
-                          hint='cài lại gói: pip install -e ".[dev]"') from None
+        raise ReportError("error.kernel.no_engine", engine=ENGINE_NAME) from None

@@ -25,6 +25,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
 
+from ..text import t
 from .supply import KERNELS, KernelSupply
 
 
@@ -98,15 +99,14 @@ def fail_running_cell(nb_man, exc: Exception, timeout) -> None:
     line = next((s for s in cell.source.splitlines() if s.strip()), "").strip()
     # its place in the notebook as written (papermill's injected parameters cell not counted)
     number = 1 + sum("injected-parameters" not in c.get("metadata", {}).get("tags", []) for c in nb.cells[:index])
-    where = f"ô số {number}" + (f" ({line[:80]})" if line else "")
+    lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "vi")
+    where = t(lang, "kernel.cell_line" if line else "kernel.cell", number=number, line=line[:80])
     if isinstance(exc, CellTimeoutError):
         ename = "CellTimeout"
-        evalue = (f"{where} chạy quá {timeout:g} giây (cell ran longer than {timeout:g} s) — tìm vòng lặp không dừng, "
-                  "hoặc tăng --cell-timeout")
+        evalue = t(lang, "error.kernel.cell_timeout", where=where, seconds=f"{timeout:g}")
     else:
         ename = "DeadKernel"
-        evalue = (f"kernel dừng đột ngột khi chạy {where} (the kernel died in this cell) — ô này làm kernel thoát "
-                  "hoặc hết bộ nhớ")
+        evalue = t(lang, "error.kernel.dead", where=where)
     if cell.cell_type == "code":
         cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue,
                                                    traceback=[f"{ename}: {evalue}"]))
