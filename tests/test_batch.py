@@ -19,10 +19,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FORKING
+from conftest import FORKING, wait_gone
 
 from helpers import kernel
-from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, up_to_date
+from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, start_pool, up_to_date
 from helpers.kernel.supply import KERNELS
 from helpers.params import check_params
 
@@ -91,13 +91,18 @@ def test_unchanged_reports_are_skipped_and_a_changed_month_rerenders_its_readers
     jobs = [job(proj, out, "2023-09"), job(proj, out, "2023-10")]
     html = {p: out / p / "10" / "data_quality.html" for p in ("2023-09", "2023-10")}
 
-    first = run_jobs(jobs, n_jobs=2)                     # the process pool
+    started = start_pool()                               # the pool's servers, started early (as the CLI does)
+    first = run_jobs(jobs, n_jobs=2, started=started)    # the process pool
+    started.close()
     assert status(first) == {("2023-09", "data_quality"): "ok", ("2023-10", "data_quality"): "ok"}, first
     metrics = json.loads((out / "2023-10" / "10" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["fingerprints"]["data_quality"] == fingerprint(jobs[1])
 
-    again = run_jobs(jobs, n_jobs=2)
+    unused = start_pool()
+    again = run_jobs(jobs, n_jobs=2, started=unused)
     assert set(status(again).values()) == {"skipped"}
+    unused.close()                                       # nothing to run: its kernel server goes at once
+    assert unused.server is None or (wait_gone(unused.server.pid) and not os.path.exists(unused.address))
     assert run_job(jobs[1]).status == "skipped"          # the worker's own check, under the lock
 
     before = {p: h.stat().st_mtime_ns for p, h in html.items()}

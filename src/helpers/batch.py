@@ -270,9 +270,11 @@ def pending(jobs: list[Job], on_done=None) -> tuple[list[Job], list[Outcome]]:
 
 
 def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", scheduler=None,
-             on_done=None) -> list[Outcome]:
+             on_done=None, started: PoolStart | None = None) -> list[Outcome]:
     """Run every job; ``on_done(outcome)`` is called as each finishes. ``scheduler``
-    (Dask): an address such as ``tcp://10.0.0.5:8786``, or a ``Client``/cluster."""
+    (Dask): an address such as ``tcp://10.0.0.5:8786``, or a ``Client``/cluster.
+    ``started``: the pool's servers, started early by :func:`start_pool` (the caller
+    closes it; a run that needs no pool leaves it unused)."""
     start_up()
     todo, out = pending(jobs, on_done)
     if not todo:
@@ -293,7 +295,7 @@ def run_jobs(jobs: list[Job], n_jobs: int = 1, executor: str = "local", schedule
             KERNELS.close()
             untune_gc(thresholds)
         return out
-    return out + _run_pool(todo, n_workers, on_done)
+    return out + _run_pool(todo, n_workers, on_done, started)
 
 
 # Imported once by the fork server that starts the workers, instead of once by each worker;
@@ -302,21 +304,49 @@ WORKER_MODULES = ("helpers.runner_start", "helpers.run", "helpers.batch", "helpe
                   "nbformat", "nbconvert")
 
 
-def _run_pool(jobs: list[Job], n_workers: int, on_done) -> list[Outcome]:
+@dataclasses.dataclass
+class PoolStart:
+    """What a pool run needs and takes longest to start: the run's kernel server and
+    the workers' fork server (both import the libraries), started by :func:`start_pool`."""
+    ctx: object                              # the multiprocessing context of the workers
+    server: object = None                    # the shared kernel server (a Popen), if kernels are forked
+    address: str | None = None
+    used: bool = False
+
+    def close(self) -> None:
+        """End the kernel server if no run used it (a run ends its own)."""
+        if not self.used:
+            from .kernel.fork import stop_shared_server
+            stop_shared_server(self.server, self.address, now=True)
+
+
+def start_pool() -> PoolStart:
+    """Start the kernel server and the workers' fork server now: they import while
+    this process goes on (the command line reads and checks the data meanwhile)."""
     import multiprocessing as mp
 
-    from .kernel.fork import start_shared_server, stop_shared_server
-    # one kernel server for all workers: it imports while the fork server below does
+    from .kernel.fork import start_shared_server
     server, address = start_shared_server(KERNELS.kernel_name) if KERNELS.fork else (None, None)
+    if "forkserver" not in mp.get_all_start_methods():     # Windows: each worker imports for itself
+        return PoolStart(mp.get_context("spawn"), server, address)
+    from multiprocessing import forkserver
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(list(WORKER_MODULES))
+    forkserver.ensure_running()
+    return PoolStart(ctx, server, address)
+
+
+def _run_pool(jobs: list[Job], n_workers: int, on_done, started: PoolStart | None = None) -> list[Outcome]:
+    from .kernel.fork import stop_shared_server
+    started = started or start_pool()        # one kernel server for all workers
+    started.used = True
     data_dir = str(jobs[0].params.data_dir)
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_worker_init,
-                               initargs=(jobs[0].root, data_dir, address, os.getpid()))
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=started.ctx, initializer=_worker_init,
+                               initargs=(jobs[0].root, data_dir, started.address, os.getpid()))
     try:
-        return _collect(pool, ctx, jobs, on_done, [])
+        return _collect(pool, started.ctx, jobs, on_done, [])
     finally:
-        stop_shared_server(server, address)
+        stop_shared_server(started.server, started.address)
 
 
 def _collect(pool: ProcessPoolExecutor, ctx, jobs: list[Job], on_done, out: list) -> list[Outcome]:

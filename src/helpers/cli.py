@@ -218,13 +218,50 @@ def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None) ->
 
 
 def cmd_run(args) -> int:
+    from .batch import start_pool
+    from .run import start_up
+
+    start_up()
+    n_jobs = args.jobs or os.cpu_count() or 1
+    # a pool's servers import for a second or two: start them now, while the data is read and checked
+    local = args.executor != "dask" and not args.scheduler
+    started = start_pool() if n_jobs > 1 and local and _several_reports(args) and _new_reports(args) else None
+    try:
+        return _run(args, n_jobs, started)
+    finally:
+        if started:
+            started.close()
+
+
+def _several_reports(args) -> bool:
+    """Whether the command asks for more than one report (before the data is read)."""
+    from .run import DEFAULT_REPORTS
+    reports = len(_split(args.report)) or len(DEFAULT_REPORTS)
+    periods = len(_split(args.period)) + len(args.params or []) or 1
+    units = 2 if args.all or _split(args.unit) == ["all"] else len(_split(args.unit)) or 1
+    return reports * periods * units > 1
+
+
+def _new_reports(args) -> bool:
+    """Whether the command likely renders (a period without an output folder yet, or
+    ``--force``), judged before the data is read: a run of reports that are all up to
+    date starts no server at all."""
+    if args.force or args.all:
+        return True
+    try:
+        periods = _split(args.period) + [str(read_params_file(f).get("period", "")) for f in args.params or []]
+        return not periods or any(not (cli_out(args.out) / Period.parse(p).code).is_dir() for p in periods)
+    except CchcError:                 # a malformed period or file: param_sets says so
+        return True
+
+
+def _run(args, n_jobs: int, started) -> int:
     from . import files
     from .batch import Job, run_jobs
     from .index import write_index
-    from .run import DEFAULT_REPORTS, notebook_path, start_up
+    from .run import DEFAULT_REPORTS, notebook_path
     from .terminal import Progress
 
-    start_up()
     root = project_root()
     folders = DataFolders()
     sets = param_sets(args, root, folders)
@@ -242,10 +279,9 @@ def cmd_run(args) -> int:
         console.print(warnings_line(warnings, sets, args.lang), markup=False)
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
             for p in sets for r in reports]
-    n_jobs = args.jobs or os.cpu_count() or 1
     with Progress(len(jobs), quiet=args.quiet, lang=args.lang or "vi") as progress:
         outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
-                            on_done=progress.advance)
+                            on_done=progress.advance, started=started)
     write_index(out_dir)
     progress.summary(outcomes)
     return 1 if any(o.status == "failed" for o in outcomes) else 0

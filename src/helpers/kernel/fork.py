@@ -203,10 +203,16 @@ def start_shared_server(kernel_name: str = KERNEL_NAME, folder: str | None = Non
     return proc, address
 
 
-def stop_shared_server(proc, address) -> None:
+def stop_shared_server(proc, address, now: bool = False) -> None:
+    """End the run's kernel server (it kills its kernels); ``now``: kill it at once
+    (a server that no worker used may still be importing)."""
     if proc is None:
         return
-    _end(proc, 10)
+    if now:
+        proc.kill()
+        proc.wait()
+    else:
+        _end(proc, 10)
     if address:
         shutil.rmtree(os.path.dirname(address), ignore_errors=True)
 
