@@ -2,7 +2,6 @@
 back exactly, and a chart drawn from sizes read back is the same chart."""
 
 import json
-from pathlib import Path
 
 import matplotlib
 
@@ -100,7 +99,37 @@ def test_a_cache_that_cannot_be_read_or_written_changes_nothing(tmp_path, monkey
         charts._metrics.cache_clear()
 
 
-def test_the_cache_file_is_named_after_what_decides_the_sizes():
-    name = textsizes.cache_file().name
-    assert name.startswith("cchc-text-sizes-") and name.endswith(".jsonl")
-    assert textsizes.cache_file().parent == Path(matplotlib.get_cachedir())
+def test_the_cache_file_lies_in_the_folder_the_run_names(monkeypatch, tmp_path):
+    monkeypatch.delenv(textsizes.FOLDER_VARIABLE, raising=False)
+    textsizes.cache_file.cache_clear()
+    try:
+        assert textsizes.cache_file() is None                 # JupyterLab, plain papermill: memory only
+        textsizes.add(("x",), (1.0, 2.0, 0.5))
+        textsizes.save()                                      # writes nothing anywhere
+        monkeypatch.setenv(textsizes.FOLDER_VARIABLE, str(tmp_path / ".cache"))
+        textsizes.cache_file.cache_clear()
+        name = textsizes.cache_file().name
+        assert name.startswith("text-sizes-") and name.endswith(".jsonl")
+        assert textsizes.cache_file().parent == tmp_path / ".cache"
+    finally:
+        textsizes.cache_file.cache_clear()
+
+
+@pytest.mark.e2e
+def test_a_run_keeps_its_text_sizes_inside_its_output_folder(tmp_path):
+    """``cchc-report run`` names ``<out>/.cache`` for its kernels; nothing goes to the
+    user's cache folders."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "helpers.cli", "run", "--params", "params/2026-10.yaml",
+                        "--report", "progress_report", "--formats", "html", "--out", str(out), "--quiet"],
+                       cwd=ROOT, capture_output=True, text=True,
+                       env={**__import__("os").environ, "MPLCONFIGDIR": str(tmp_path / "mpl"),
+                            "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert r.returncode == 0, r.stdout + r.stderr
+    sizes = list((out / ".cache").glob("text-sizes-*.jsonl"))
+    assert len(sizes) == 1 and sizes[0].stat().st_size > 0
+    assert not list(tmp_path.glob("mpl/*text-sizes*")) and not list(tmp_path.glob("xdg/**/*text-sizes*"))

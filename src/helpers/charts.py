@@ -164,7 +164,7 @@ def _styled(build):
 @functools.lru_cache(maxsize=16384)
 def _metrics(text: str, family: tuple, style: str, weight, stretch, size: float, file) -> tuple:
     """Width, height and descent in points of one line, from the font file (the
-    SVG writer's own measure), once per machine for each text and font (:mod:`helpers.textsizes`)."""
+    SVG writer's own measure), once per output folder for each text and font (:mod:`helpers.textsizes`)."""
     key = (text, family, style, weight, stretch, size, file)
     known = textsizes.get(key)
     if known is not None:

@@ -223,6 +223,7 @@ def cmd_run(args) -> int:
 
     start_up()
     n_jobs = args.jobs or os.cpu_count() or 1
+    sizes = _keep_text_sizes_in(cli_out(args.out))
     # a pool's servers import for a second or two: start them now, while the data is read and checked
     local = args.executor != "dask" and not args.scheduler
     started = start_pool() if n_jobs > 1 and local and _several_reports(args) and _new_reports(args) else None
@@ -231,6 +232,23 @@ def cmd_run(args) -> int:
     finally:
         if started:
             started.close()
+        sizes()
+
+
+def _keep_text_sizes_in(out: Path):
+    """The run's kernels keep the chart text sizes they measure in ``<out>/.cache``
+    (:mod:`helpers.textsizes`), for the run's later reports and the next run's; returns
+    what puts the environment back."""
+    from .textsizes import FOLDER_VARIABLE
+    before = os.environ.get(FOLDER_VARIABLE)
+    os.environ[FOLDER_VARIABLE] = str(out.resolve() / ".cache")
+
+    def restore():
+        if before is None:
+            os.environ.pop(FOLDER_VARIABLE, None)
+        else:
+            os.environ[FOLDER_VARIABLE] = before
+    return restore
 
 
 def _several_reports(args) -> bool:

@@ -70,7 +70,7 @@ def preload() -> None:
 def warm_up() -> None:
     """Load what every report loads on its first number, chart and block: Babel's
     locale data (Vietnamese and English); the chart fonts in every weight, style and
-    size the charts use, and the chart text sizes measured before on this machine
+    size the charts use, and the chart text sizes measured by earlier reports (in the run's output folder)
     (:mod:`helpers.textsizes`), by drawing one chart of each kind; and the blocks'
     HTML macros (a Jinja template compiled once here, not once per kernel). The
     kernels inherit a garbage collector that collects young objects less often, as
