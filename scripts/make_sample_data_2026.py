@@ -13,7 +13,10 @@ layout as ``data/``:
     their departments ``10-…``/``15-…`` and districts);
   - 2025-07 … 2026-10: new Lào Cai ``15`` (province rows, its 14 departments after
     the 2025 restructuring and a set of communes/wards: every third commune in
-    code order reports; the others are missing, as in real reporting);
+    code order reports; the others are missing, as in real reporting, except
+    for the e-ID figures, which the province police's system gives for every
+    commune, so a year-to-date e-ID rate against its quota compares like with
+    like across the merger);
 * ``targets.csv`` (province 15, 2025 and 2026) and ``notes/2026-10.md``.
 
 Ranks: the 766 rank is out of 63 provinces before July 2025 and out of 34 after.
@@ -194,6 +197,11 @@ def generate(units) -> Sample:
                 data.put(mo, u.code, "staff_streamlined", rng.randint(0, 5))
         for u in reporting:
             eid(rng, data, mo, u.code, 1500)
+    police = random.Random(SEED + 1)      # its own draws: every other figure stays as it was
+    silent = [u for u in communes if u not in reporting]
+    for mo in NEW_MONTHS:
+        for u in silent:
+            eid(police, data, mo, u.code, 1500)
     plan_tasks_all(rng, data, NEW_MONTHS, depts, plan)
     province_rows(rng, data, NEW_MONTHS, NEW, 1.85, 34, state)
     return data
