@@ -2,6 +2,7 @@
 format), and how a figure leaves the module (SVG, text as text, drawn once)."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import matplotlib
 
@@ -533,3 +534,31 @@ def test_report_trends_read_only_the_months_the_report_declares(monkeypatch, per
     for code in ("eid_collection_vs_target", "online_submission_rate", "cchc_plan_completion_rate"):
         rep.trend(rep.ds.catalogue[code])
     assert read and read <= set(months_read(Period.parse(period)))
+
+
+def test_a_comparison_across_a_hundred_sub_units_shows_the_fifteen_highest_and_lowest(monkeypatch):
+    """New Lào Cai's e-ID figures come from its 99 communes and wards: 99 bars would be unreadable."""
+    from helpers import report as report_module
+    from helpers.periods import Period
+    calls = []
+    monkeypatch.setattr(charts, "comparison_chart", lambda labels, values, **kw: calls.append((labels, values, kw)))
+    monkeypatch.setattr(report_module.blocks.Chart, "from_figure", classmethod(lambda cls, fig: fig))
+    rep = report_module.open_report("2026-10", "15", "data-2026", "vi")
+    code = "eid_collection_vs_target"
+    every = {u.name("vi"): v.value for u, v in rep.calc.children("15", code, Period.parse("2026-10").ytd())
+             if v.value is not None}
+    assert len(every) == 99
+    rep.compare(rep.ds.catalogue[code])
+    (labels, values, kw), = calls
+    ranked = sorted(every.values(), reverse=True)
+    assert values == ranked[:15] + ranked[-15:]
+    assert [every[name] for name in labels] == values
+    assert kw["title"].endswith(f"(15 đơn vị cao nhất và 15 đơn vị thấp nhất trong {len(every)} đơn vị)")
+
+
+def test_a_comparison_of_thirty_sub_units_or_fewer_shows_them_all():
+    from helpers.report import highest_and_lowest
+    rows = [(f"u{i}", SimpleNamespace(value=i)) for i in range(30)]
+    assert [v.value for _u, v in highest_and_lowest(rows, 15)] == list(range(29, -1, -1))
+    assert [v.value for _u, v in highest_and_lowest(rows + [("x", SimpleNamespace(value=99))], 15)] == \
+        [99, *range(29, 15, -1), *range(14, -1, -1)]

@@ -31,6 +31,7 @@ from .validate import check
 messages("en")
 
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
+COMPARE_ENDS = 15      # a comparison across more than 2 x 15 sub-units shows the 15 highest and the 15 lowest
 
 
 @dataclass
@@ -457,9 +458,14 @@ class Report:
         window = self.period.ytd() if self.shows_ytd else self.period
         rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
         target = self.calc.target(self.unit, ind.code, self.period.year)
+        title = t(L, "report.compare_title", name=ind.name(L), period=window.label(L))
+        if len(rows) > 2 * COMPARE_ENDS:         # a hundred communes: bars a leader can read, and says so
+            title = t(L, "report.compare_title_ends", name=ind.name(L), period=window.label(L), n=COMPARE_ENDS,
+                      total=len(rows))
+            rows = highest_and_lowest(rows, COMPARE_ENDS)
         fig = charts.comparison_chart(
             [u.name(L) for u, _v in rows], [v.value for _u, v in rows],
-            title=t(L, "report.compare_title", name=ind.name(L), period=window.label(L)), unit=ind.unit, lang=L,
+            title=title, unit=ind.unit, lang=L,
             target=target, direction=ind.target_op or ind.direction, decimals=leadership.decimals_of(ind),
             statuses=[self.calc.judge(u.code, ind, v.value, self.calc.target(u.code, ind.code, self.period.year),
                                       window)[0] for u, v in rows])
@@ -637,6 +643,13 @@ class Report:
         blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "report.findings_by"),
                                                                        lang=L)),
                     self._findings_table(self.findings))
+
+
+def highest_and_lowest(rows: list[tuple], n: int) -> list[tuple]:
+    """The ``n`` highest and the ``n`` lowest of ``(unit, Value)`` rows (all of them when that is
+    every row), highest first."""
+    ranked = sorted(rows, key=lambda row: row[1].value, reverse=True)
+    return ranked if len(ranked) <= 2 * n else ranked[:n] + ranked[-n:]
 
 
 def _num(v):
