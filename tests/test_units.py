@@ -164,6 +164,17 @@ def test_units_command_for_new_lao_cai_with_legacy_is_accepted_by_validate(tmp_p
     assert compute_figures(ds, "15", "2025-07")["dossiers_received"].previous.value == 15      # 10 + 5 in June
 
 
+def test_a_centrally_run_city_has_city_departments_its_old_provinces_provincial_ones():
+    from helpers.official import build_units
+    names = {u.code: (u.name_vi, u.name_en) for u in build_units("79", legacy=True) if u.level == "department"}
+    assert names["79-TTT"] == ("Thanh tra thành phố", "City Inspectorate")
+    assert names["79-CAT"] == ("Công an thành phố", "City Police")
+    assert names["74-CAT"] == ("Công an tỉnh", "Provincial Police")        # Bình Dương, merged into it
+    assert names["79-SNV"] == ("Sở Nội vụ", "Department of Home Affairs")
+    lao_cai = {u.code: u.name_vi for u in build_units("15") if u.level == "department"}
+    assert lao_cai["15-TTT"] == "Thanh tra tỉnh"
+
+
 @pytest.mark.e2e
 def test_units_command_never_overwrites_an_edited_file(tmp_path):
     out = tmp_path / "units.csv"

@@ -39,6 +39,16 @@ def english_name(name_vi: str) -> str:
     return name_vi
 
 
+def department_names(row: dict, province_name: str) -> tuple[str, str]:
+    """A default department's names for its province: a centrally-run city (``Thành phố Hà Nội``)
+    has ``Thanh tra thành phố`` and a ``City Inspectorate`` where a province has ``Thanh tra tỉnh``."""
+    vi, en = row["name_vi"], row["name_en"]
+    if province_name.startswith("Thành phố ") and vi.endswith(" tỉnh"):
+        vi = vi[:-len("tỉnh")] + "thành phố"
+        en = en.replace("Provincial ", "City ")
+    return vi, en
+
+
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
@@ -103,7 +113,7 @@ def current_units(province: str, source: str, since: str | None) -> list[Unit]:
     since_date = None if since is None else _date(since)
     out = [Unit(province, name, english_name(name), "province", None, since_date, None, None, label)]
     for row in _data_rows("departments.csv"):
-        out.append(Unit(f"{province}-{row['key']}", row["name_vi"], row["name_en"], "department", province,
+        out.append(Unit(f"{province}-{row['key']}", *department_names(row, name), "department", province,
                         _date(MERGER_DAY), None, None, "cchc-report departments.csv"))
     for code, ward in communes(source, province):
         out.append(Unit(code, ward, english_name(ward), "commune", province, _date(MERGER_DAY), None, None, label))
@@ -150,8 +160,8 @@ def legacy_units(province: str, current: list[Unit]) -> list[Unit]:
                         province, label))
         for row in departments:
             succ = ";".join(f"{province}-{k}" for k in row["successor"].split(";"))
-            out.append(Unit(f"{p}-{row['key']}", row["name_vi"], row["name_en"], "department", p, None, end,
-                            succ, "cchc-report departments_legacy.csv"))
+            out.append(Unit(f"{p}-{row['key']}", *department_names(row, old["province"]), "department", p, None,
+                            end, succ, "cchc-report departments_legacy.csv"))
         rows = _vau_query("SELECT districtCode, district, wardCode, ward, provinceKey, districtKey, wardKey "
                           f"FROM admin_units_legacy WHERE provinceCode = '{p}' ORDER BY districtCode, wardCode")
         seen = set()
