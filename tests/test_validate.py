@@ -215,3 +215,19 @@ def test_names_with_brackets_are_printed_as_they_are(tmp_path):
     assert "2023-10 [red] bản cũ.csv" in r.stdout
     r = cli("run", "--period", "2023-10", "--data-dir", str(data), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert r.returncode == 1 and "Traceback" not in r.stderr and "[red] bản cũ" in r.stderr
+
+
+def test_runs_warning_line_names_the_data_folder_the_run_read(tmp_path, monkeypatch):
+    """The command it suggests lists the warnings of the folder the run read, not of data/."""
+    from types import SimpleNamespace
+
+    from helpers.cli import warnings_line
+    from helpers.params import cli_path
+    from helpers.periods import Period
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hanoi data").mkdir()
+    here = [SimpleNamespace(period=Period.parse(p), data_dir=tmp_path / "hanoi data") for p in ("2026-03", "2026-Q1")]
+    assert warnings_line([1, 2], here, "vi").endswith(
+        "cchc-report validate --data-dir 'hanoi data' --period 2026-03,2026-Q1")
+    default = [SimpleNamespace(period=Period.parse("2026-03"), data_dir=cli_path(None, "data"))]
+    assert warnings_line([1], default, "en").endswith("cchc-report validate --period 2026-03 --lang en")

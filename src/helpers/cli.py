@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -212,9 +213,21 @@ def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None 
 
 
 def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None) -> str:
-    """One line: how many warnings the data checks found, and the command that lists them."""
-    codes = ",".join(sorted({p.period.code for p in sets}))
-    return t(lang or "vi", "cli.warnings_line", n=len(warnings), periods=codes)
+    """One line: how many warnings the data checks found, and the command that lists them
+    (with the data folder when it is not the project's ``data/``)."""
+    options = ["--period", ",".join(sorted({p.period.code for p in sets}))]
+    folders = {Path(p.data_dir) for p in sets}
+    if len(folders) == 1 and folders != {cli_path(None, "data")}:
+        options = ["--data-dir", _typed(folders.pop()), *options]
+    return t(lang or "vi", "cli.warnings_line", n=len(warnings), options=shlex.join(options))
+
+
+def _typed(path: Path) -> str:
+    """A folder as one would type it here: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
 
 
 def cmd_run(args) -> int:
