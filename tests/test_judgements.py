@@ -219,3 +219,27 @@ def test_a_milestone_month_outside_1_to_12_is_a_clear_error(tmp_path):
     (err,) = [f for f in ds.findings if f.is_error]
     assert err.file.endswith("targets.csv") and err.row == 2 and err.indicator == "cchc_plan_completion_rate"
     assert "tháng" in err.message_vi and "month" in err.message_en
+
+
+def test_the_leaders_appendix_lists_twenty_findings_errors_and_the_units_own_first(monkeypatch):
+    """A hundred communes' jumps are the analysts' list: the PDF shows 20 and says how many there are."""
+    from dataclasses import replace
+
+    from helpers import blocks
+    from helpers.report import LEADER_FINDINGS, open_report
+    rep = open_report("2023-10", "10", "data", "vi")
+    (own,) = rep.findings                                    # the province's 1.989 ≠ its parts
+    districts = [u.code for u in rep.ds.units.children("10", "2023-10") if u.level == "district"]
+    others = [replace(own, unit=code) for code in districts for _ in range(3)]
+    error = replace(own, severity="error", unit=districts[-1])
+    rep.findings = [*others, own, error]
+    shown = []
+    monkeypatch.setattr(blocks, "show", lambda *b: shown.extend(b))
+    rep.findings_block()
+    _head, table, cut = shown
+    assert len(table.rows) == len(rep.findings) > LEADER_FINDINGS               # the HTML has them all
+    pdf = table._pdf_rows()
+    assert len(pdf) == LEADER_FINDINGS + 1 and pdf[-1][0].text == "…"
+    assert pdf[0][0].text == "Lỗi" and pdf[1][1].text == rep.leader_where(own)    # error, then the unit's own
+    assert cut.text == (f"Bản PDF nêu {LEADER_FINDINGS} trong {len(rep.findings)} phát hiện (lỗi và phát hiện về "
+                        "số liệu của chính đơn vị trước); bản HTML và báo cáo chất lượng số liệu có đủ danh sách.")

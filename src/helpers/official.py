@@ -41,12 +41,11 @@ def english_name(name_vi: str) -> str:
 
 def department_names(row: dict, province_name: str) -> tuple[str, str]:
     """A default department's names for its province: a centrally-run city (``Thành phố Hà Nội``)
-    has ``Thanh tra thành phố`` and a ``City Inspectorate`` where a province has ``Thanh tra tỉnh``."""
-    vi, en = row["name_vi"], row["name_en"]
-    if province_name.startswith("Thành phố ") and vi.endswith(" tỉnh"):
-        vi = vi[:-len("tỉnh")] + "thành phố"
-        en = en.replace("Provincial ", "City ")
-    return vi, en
+    takes the row's ``city_name_vi``/``city_name_en`` where it has them (``Thanh tra thành phố``,
+    ``City Inspectorate`` for ``Thanh tra tỉnh``, ``Provincial Inspectorate``)."""
+    if english_name(province_name).endswith(f" {_TYPES_EN['Thành phố']}") and row.get("city_name_vi"):
+        return row["city_name_vi"], row["city_name_en"]
+    return row["name_vi"], row["name_en"]
 
 
 def _version(dist: str) -> str:

@@ -31,6 +31,7 @@ from .validate import check
 messages("en")
 
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
+LEADER_FINDINGS = 20   # the leaders' PDF lists the first 20 findings (errors, then the unit's own); HTML all
 COMPARE_ENDS = 15      # a comparison across more than 2 x 15 sub-units shows the 15 highest and the 15 lowest
 
 
@@ -508,11 +509,16 @@ class Report:
             return
         errs = only_errors(self.findings)
         lead = t(L, "report.findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
+        found = sorted(self.findings, key=lambda f: (not f.is_error, f.unit != self.unit))   # stable: then as found
         rows = [[blocks.Cell(t(L, f"report.severity_{f.severity}"), bold=f.is_error), self.leader_where(f),
-                 leadership.leader_message(f, self.calc, L)] for f in self.findings]
+                 leadership.leader_message(f, self.calc, L)] for f in found]
         table = blocks.Table([blocks.Column(t(L, "report.severity"), 0.12), blocks.Column(t(L, "report.location"), 0.3),
-                              blocks.Column(t(L, "report.message"), 0.58)], rows)
-        blocks.show(blocks.Group([head, blocks.Paragraph(lead)]), table)
+                              blocks.Column(t(L, "report.message"), 0.58)], rows, pdf_rows=(LEADER_FINDINGS, 0))
+        shown = [blocks.Group([head, blocks.Paragraph(lead)]), table]
+        if len(rows) > LEADER_FINDINGS:          # a hundred communes' jumps are the analysts' list, not a leader's
+            shown.append(blocks.Paragraph(t(L, "report.findings_cut", shown=LEADER_FINDINGS, total=len(rows)),
+                                          "muted"))
+        blocks.show(*shown)
 
     # -- provenance ------------------------------------------------------------------------
     def input_files(self) -> list[Path]:
