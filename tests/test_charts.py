@@ -562,3 +562,26 @@ def test_a_comparison_of_thirty_sub_units_or_fewer_shows_them_all():
     assert [v.value for _u, v in highest_and_lowest(rows, 15)] == list(range(29, -1, -1))
     assert [v.value for _u, v in highest_and_lowest(rows + [("x", SimpleNamespace(value=99))], 15)] == \
         [99, *range(29, 15, -1), *range(14, -1, -1)]
+
+
+def test_a_new_communes_year_to_date_trend_has_no_2025_line_of_months_since_july(monkeypatch):
+    """02647 began in July 2025 and its predecessors have no figures: a 2025 year to date of its
+    months since July would look like a poor year; the line is left out. The province, whose
+    predecessors reported, keeps its whole 2025 line."""
+    from helpers import report as report_module
+    calls = []
+    real = charts.trend_chart
+
+    def record(labels, values, last_year=None, **kw):
+        calls.append((kw["title"], list(values), list(last_year)))
+        return real(labels, values, last_year, **kw)
+
+    monkeypatch.setattr(charts, "trend_chart", record)
+    monkeypatch.setattr(report_module.blocks, "show", lambda *shown: None)
+    eid = "Tỷ lệ thu nhận hồ sơ định danh điện tử so với chỉ tiêu"
+    for unit, whole_2025 in (("02647", False), ("15", True)):
+        calls.clear()
+        report_module.open_report("2026-10", unit, "data-2026", "vi").section("de_an_06")
+        (_title, values, last_year), = [c for c in calls if c[0].startswith(eid)]
+        assert all(v is not None for v in values[:10])
+        assert all(v is not None for v in last_year) if whole_2025 else all(v is None for v in last_year)

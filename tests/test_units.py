@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, cli, csv_rows, write_data
 
 from helpers.errors import DataError
-from helpers.figures import NOT_ADDITIVE, SPLIT, compute_figures
+from helpers.figures import BEGAN, NOT_ADDITIVE, SPLIT, compute_figures
 from helpers.load import load_data
 from helpers.units import read_units
 
@@ -95,6 +95,25 @@ def test_merged_commune_compares_with_its_predecessors_and_a_split_one_does_not(
         ly = n2[code].last_year
         assert ly.value is None and not ly.comparable and ly.reason == SPLIT
     assert "chia cho nhiều đơn vị mới" in merged.units.merger_note("N2", "2025-09", "vi")
+
+
+def test_a_new_communes_year_to_date_last_year_needs_its_predecessors(tmp_path):
+    """N1 began in July 2025: without A1/A2's figures before that, its 2025 year to date is
+    August and September only, not a year to date to compare 2026's with."""
+    files = {"2025-08.csv": csv_rows(*_rows("N1", 100, 50), "N1,eid_applications,30,", "N1,eid_quota,1200,"),
+             "2025-09.csv": csv_rows(*_rows("N1", 200, 120), "N1,eid_applications,40,", "N1,eid_quota,1200,"),
+             "2026-09.csv": csv_rows(*_rows("N1", 300, 200), "N1,eid_applications,900,", "N1,eid_quota,1200,")}
+    f = compute_figures(load_data(write_data(tmp_path / "alone", files, units=UNITS)), "N1", "2026-09")
+    received, quota_share = f["dossiers_received"], f["eid_collection_vs_target"]
+    assert received.last_year.value == 200                                     # September 2025: N1 existed
+    for ly in (received.ytd_last_year, quota_share.ytd_last_year):
+        assert ly.value is None and not ly.comparable and ly.reason == BEGAN
+    assert "không so sánh được (đơn vị mới" in received.ytd_last_year.not_comparable_text("vi")
+    assert received.to_dict()["not_comparable"] == {"ytd_same_period_last_year": BEGAN}
+    assert round(float(f["online_submission_rate"].ytd_last_year.value), 2) == 56.67   # a rate: (50+120)/(100+200)
+    files["2025-03.csv"] = csv_rows(*_rows("A1", 40, 10))
+    f = compute_figures(load_data(write_data(tmp_path / "with_a1", files, units=UNITS)), "N1", "2026-09")
+    assert f["dossiers_received"].ytd_last_year.value == 340                   # A1 in March + N1 in Aug and Sep
 
 
 def test_data_for_a_unit_where_no_version_is_valid_is_an_error(tmp_path):

@@ -65,8 +65,8 @@ class Value:
 
 
 NONE = Value()
-NOT_ADDITIVE, SPLIT = "not_additive", "split"
-NOT_COMPARABLE = (NOT_ADDITIVE, SPLIT)      # the reasons (their wording: figures.not_comparable.<reason>)
+NOT_ADDITIVE, SPLIT, BEGAN = "not_additive", "split", "began"
+NOT_COMPARABLE = (NOT_ADDITIVE, SPLIT, BEGAN)   # the reasons (their wording: figures.not_comparable.<reason>)
 
 
 def _not_comparable(reason: str) -> Value:
@@ -356,13 +356,17 @@ class Calculator:
     def figure(self, unit: str, code: str, period: Period) -> Figure:
         ind = self.catalogue[code]
         ytd, at = period.ytd(), period.end.code      # comparisons are for the unit as it is in the period
+        current, year_to_date = self.value(unit, code, period, at), self.value(unit, code, ytd, at)
+
+        def compared(window: Period) -> Value:
+            return self.like_for_like(unit, ind, window, self.value(unit, code, window, at), at)
+
         fig = Figure(
-            indicator=ind, unit=unit, period=period,
-            current=self.value(unit, code, period, at),
-            previous=self.value(unit, code, period.previous(), at),
-            last_year=self.value(unit, code, period.same_period_last_year(), at),
-            ytd=self.value(unit, code, ytd, at),
-            ytd_last_year=self.value(unit, code, ytd.same_period_last_year(), at),
+            indicator=ind, unit=unit, period=period, current=current,
+            previous=compared(period.previous()),
+            last_year=compared(period.same_period_last_year()),
+            ytd=year_to_date,
+            ytd_last_year=compared(ytd.same_period_last_year()),
             target=self.target(unit, code, period.year),
         )
         if ind.year_end:
@@ -374,14 +378,33 @@ class Calculator:
         fig.rank_field = self.rank_field(unit, ind, period)
         return fig
 
+    def grows_with_months(self, ind: Indicator) -> bool:
+        """Whether the figure grows with the months it adds up: a flow, or a flow against a
+        stock (e-ID applications against the year's quota). A stock is the value at the
+        window's end, and a ratio of two flows is a rate over whichever months there are."""
+        if not ind.is_ratio:
+            return ind.aggregation == "sum"
+        sums = {self.catalogue[c].aggregation == "sum" for c in [*ind.numerator, ind.denominator]}
+        return sums == {True, False}
+
+    def like_for_like(self, unit: str, ind: Indicator, window: Period, other: Value, at: str) -> Value:
+        """``other``, the figure over ``window``, as a comparison: a figure that grows with its
+        months is not comparable when ``window`` runs across the start of the unit (as it is in ``at``) and
+        nothing stands for the unit before it began (no predecessor's figure in any of those
+        months): a new commune's 2025 year to date would be its months since July only."""
+        version = self.units.get(unit, at)
+        if other.value is None or version is None or version.valid_from is None or not self.grows_with_months(ind):
+            return other
+        start, months = f"{version.valid_from:%Y-%m}", window.month_codes()
+        if not months[0] < start <= months[-1]:
+            return other
+        parts = [*ind.numerator, ind.denominator] if ind.is_ratio else [ind.code]
+        if any(self.month_at(unit, code, m, at).value is not None for code in parts for m in months if m < start):
+            return other
+        return _not_comparable(BEGAN)
+
     def figures(self, unit: str, period: Period) -> dict[str, Figure]:
         return {i.code: self.figure(unit, i.code, period) for i in self.catalogue}
-
-    def series(self, unit: str, code: str, months: list[Period], at: Optional[str] = None) -> list:
-        """Monthly values (ratios recomputed per month) for trend charts, for the
-        unit as it is in ``at`` (default: the last month)."""
-        at = at or (months[-1].end.code if months else None)
-        return [self.value(unit, code, m, at).value for m in months]
 
     def children(self, unit: str, code: str, period: Period) -> list[tuple]:
         """``(child unit, Value)`` for comparison charts across departments/districts

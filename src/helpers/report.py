@@ -445,14 +445,25 @@ class Report:
         windows = [m.ytd() for m in months] if self._cumulative(ind) else months
         at = self.period.end.code             # the unit as it is in the period (after a merger: its predecessors' sums)
         shown = windows[:self.period.last]          # nothing after the period is read
-        values = self.calc.series(self.unit, ind.code, shown, at) + [None] * (12 - len(shown))
-        last_year = self.calc.series(self.unit, ind.code, [m.same_period_last_year() for m in windows], at)
+        values = [self.calc.value(self.unit, ind.code, w, at).value for w in shown] + [None] * (12 - len(shown))
+        before = [w.same_period_last_year() for w in windows]
+        then = [self.calc.value(self.unit, ind.code, w, at) for w in before]
+        last_year = [v.value for v in self._like_for_like(ind, before, then, at)]
         key = "report.trend_ytd_title" if self._cumulative(ind) else "report.trend_title"
         fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
                                  title=t(L, key, name=ind.name(L), year=year, last=year - 1),
                                  unit=ind.unit, lang=L, year=year, decimals=leadership.decimals_of(ind),
                                  target=self.calc.target(self.unit, ind.code, year))
         return blocks.Chart.from_figure(fig)
+
+    def _like_for_like(self, ind: Indicator, windows: list, then: list, at: str) -> list:
+        """Last year's points: a window across the unit's start with nothing before it (a new
+        commune's 2025 year to date) is left out, and so is every later point of a year to date."""
+        kept = [self.calc.like_for_like(self.unit, ind, w, v, at) for w, v in zip(windows, then)]
+        if self._cumulative(ind):
+            cut = next((i for i, v in enumerate(kept) if not v.comparable), len(kept))
+            kept = kept[:cut] + [replace(v, value=None) for v in kept[cut:]]
+        return kept
 
     def compare(self, ind: Indicator) -> blocks.Chart:
         L = self.lang
