@@ -108,12 +108,27 @@ def test_a_new_communes_year_to_date_last_year_needs_its_predecessors(tmp_path):
     assert received.last_year.value == 200                                     # September 2025: N1 existed
     for ly in (received.ytd_last_year, quota_share.ytd_last_year):
         assert ly.value is None and not ly.comparable and ly.reason == BEGAN
-    assert "không so sánh được (đơn vị mới" in received.ytd_last_year.not_comparable_text("vi")
+    assert "không so sánh được (kỳ so sánh chỉ có số liệu từ khi" in received.ytd_last_year.not_comparable_text("vi")
     assert received.to_dict()["not_comparable"] == {"ytd_same_period_last_year": BEGAN}
     assert round(float(f["online_submission_rate"].ytd_last_year.value), 2) == 56.67   # a rate: (50+120)/(100+200)
     files["2025-03.csv"] = csv_rows(*_rows("A1", 40, 10))
     f = compute_figures(load_data(write_data(tmp_path / "with_a1", files, units=UNITS)), "N1", "2026-09")
     assert f["dossiers_received"].ytd_last_year.value == 340                   # A1 in March + N1 in Aug and Sep
+
+
+def test_a_province_whose_communes_began_in_july_2025_compares_whole_years_only(tmp_path):
+    """Sơn La without legacy rows: its 2025 figures before July come from nowhere, unless the
+    province reported them itself."""
+    units = ("code,name_vi,name_en,level,parent,valid_from,valid_to,successor\n14,Tỉnh Sơn La,Sơn La,province,,,,\n"
+             "C1,Xã C1,C1,commune,14,2025-07-01,,\nC2,Xã C2,C2,commune,14,2025-07-01,,\n")
+    files = {"2025-08.csv": csv_rows(*_rows("C1", 100, 50)), "2025-09.csv": csv_rows(*_rows("C1", 200, 120)),
+             "2026-09.csv": csv_rows(*_rows("C1", 300, 200), *_rows("C2", 100, 60))}
+    f = compute_figures(load_data(write_data(tmp_path / "communes", files, units=units)), "14", "2026-09")
+    assert f["dossiers_received"].value == 400 and f["dossiers_received"].last_year.value == 200
+    assert f["dossiers_received"].ytd_last_year.reason == BEGAN
+    files["2025-03.csv"] = csv_rows(*_rows("14", 700, 300))
+    f = compute_figures(load_data(write_data(tmp_path / "province", files, units=units)), "14", "2026-09")
+    assert f["dossiers_received"].ytd_last_year.value == 1000                  # 700 + 100 + 200
 
 
 def test_data_for_a_unit_where_no_version_is_valid_is_an_error(tmp_path):

@@ -387,16 +387,28 @@ class Calculator:
         sums = {self.catalogue[c].aggregation == "sum" for c in [*ind.numerator, ind.denominator]}
         return sums == {True, False}
 
+    def began(self, unit: str, at: str) -> Optional[str]:
+        """The month from which ``unit`` (as it is in ``at``) has figures of its own: its start, or,
+        for a unit that has always been there but whose sub-units all began later (a province
+        whose communes replaced its districts in July 2025, without the old units in units.csv),
+        the first sub-unit's start. ``None``: no such month."""
+        version = self.units.get(unit, at)
+        if version is None:
+            return None
+        if version.valid_from is not None:
+            return f"{version.valid_from:%Y-%m}"
+        starts = [c.valid_from for c in self._contributors(version.code, at)]
+        return f"{min(starts):%Y-%m}" if starts and None not in starts else None
+
     def like_for_like(self, unit: str, ind: Indicator, window: Period, other: Value, at: str) -> Value:
         """``other``, the figure over ``window``, as a comparison: a figure that grows with its
-        months is not comparable when ``window`` runs across the start of the unit (as it is in ``at``) and
-        nothing stands for the unit before it began (no predecessor's figure in any of those
-        months): a new commune's 2025 year to date would be its months since July only."""
-        version = self.units.get(unit, at)
-        if other.value is None or version is None or version.valid_from is None or not self.grows_with_months(ind):
+        months is not comparable when ``window`` runs across the month the unit's figures begin
+        (:meth:`began`) and nothing stands for it before (no predecessor's or own figure in any of
+        those months): a new commune's 2025 year to date would be its months since July only."""
+        if other.value is None or not self.grows_with_months(ind):
             return other
-        start, months = f"{version.valid_from:%Y-%m}", window.month_codes()
-        if not months[0] < start <= months[-1]:
+        start, months = self.began(unit, at), window.month_codes()
+        if start is None or not months[0] < start <= months[-1]:
             return other
         parts = [*ind.numerator, ind.denominator] if ind.is_ratio else [ind.code]
         if any(self.month_at(unit, code, m, at).value is not None for code in parts for m in months if m < start):
