@@ -17,7 +17,16 @@ from rich.markup import escape
 
 from .errors import CchcError, DataError, ParameterError
 from .kernel import DEFAULT_CELL_TIMEOUT
-from .params import ReportParams, check_unit, cli_path, project_root, read_params_file, resolve, resolve_data_dir
+from .params import (
+    DEFAULT_DATA_DIR,
+    ReportParams,
+    check_unit,
+    cli_path,
+    project_root,
+    read_params_file,
+    resolve,
+    resolve_data_dir,
+)
 from .periods import Period
 from .text import LANG, PerLanguage, t
 
@@ -123,14 +132,6 @@ def cli_out(arg) -> Path:
 
 
 # -- run ---------------------------------------------------------------------------------------------
-def _default_period(data_dir: Path) -> Period:
-    from .load import period_files
-    months = sorted(p for p, _ in period_files(data_dir) if p is not None)
-    if not months:
-        raise ParameterError("error.cli.no_month_files", data_dir=data_dir / 'periods')
-    return months[-1]
-
-
 def _data_folder(path: Path, source=None) -> Path:
     if not path.is_dir():
         raise ParameterError("error.cli.no_data_dir", path=str(path), file=source)
@@ -138,10 +139,12 @@ def _data_folder(path: Path, source=None) -> Path:
 
 
 class DataFolders:
-    """Each data folder a command names, read once (``units.csv`` included)."""
+    """Each data folder a command names, read once (``units.csv`` included), and which
+    units have figures in which month."""
 
     def __init__(self):
         self._read: dict = {}
+        self._reported: dict = {}
 
     def __call__(self, data_dir: Path):
         from .load import load_data_cached
@@ -149,17 +152,59 @@ class DataFolders:
             self._read[data_dir] = load_data_cached(data_dir)
         return self._read[data_dir]
 
+    def reported(self, data_dir: Path) -> dict[str, set[str]]:
+        """``{month: {unit codes with at least one figure}}``."""
+        if data_dir not in self._reported:
+            found: dict[str, set[str]] = {}
+            for record in self(data_dir).records.values():
+                if record.value is not None:
+                    found.setdefault(record.period, set()).add(record.unit)
+            self._reported[data_dir] = found
+        return self._reported[data_dir]
 
-def _units_for(arg_units, ds, period: Period) -> list[str]:
-    """The units asked for; by default the top units. Only units that exist in the
-    period: old provinces and districts end with June 2025."""
+
+def _latest_month(data_dir: Path, folders: DataFolders) -> Period:
+    """The latest month with figures in the data folder."""
+    months = sorted(folders.reported(data_dir))
+    if not months:
+        raise DataError("error.cli.no_month_files", data_dir=_typed(data_dir / "periods"))
+    return Period.parse(months[-1])
+
+
+def _check_figures(period: Period, data_dir: Path, folders: DataFolders, source=None) -> None:
+    """A report of a period without a figure or a month file in the data folder renders
+    nothing (a month file without figures: the data checks name its rows)."""
+    reported, files = folders.reported(data_dir), folders(data_dir).files
+    if not any(m in reported or m in files for m in period.month_codes()):
+        latest = _latest_month(data_dir, folders)
+        raise DataError("error.cli.no_figures", period=PerLanguage(period.label, LANG), data_dir=_typed(data_dir),
+                        latest=PerLanguage(latest.label, LANG), file=source)
+
+
+def _units_for(arg_units, data_dir: Path, folders: DataFolders, period: Period) -> list[str]:
+    """The units asked for; by default the top units active in the period that have
+    figures in it (their own or their sub-units'); ``all``: every unit active then."""
     if arg_units and arg_units != ["all"]:
         return arg_units
+    units = folders(data_dir).units
     months = period.month_codes()
-    exists = [u for u in ds.units.all_versions() if any(u.valid_in(m) for m in months)]
+    active = [u for u in units.all_versions() if any(u.valid_in(m) for m in months)]
+    if not active:
+        raise DataError("error.cli.no_unit_active", period=PerLanguage(period.label, LANG),
+                        units_file=_typed(data_dir / "units.csv"))
     if arg_units == ["all"]:
-        return list(dict.fromkeys(u.code for u in exists))
-    return list(dict.fromkeys(u.code for u in exists if not u.parent or u.parent not in ds.units))
+        return list(dict.fromkeys(u.code for u in active))
+    reported = set().union(*(folders.reported(data_dir).get(m, set()) for m in months))
+    top = [u for u in active if not u.parent or u.parent not in units]
+    with_figures = [u.code for u in top if _has_figures(u.code, units, months, reported)]
+    if not with_figures:
+        raise DataError("error.cli.no_top_unit_figures", period=PerLanguage(period.label, LANG),
+                        data_dir=_typed(data_dir), units=", ".join(dict.fromkeys(u.code for u in top)))
+    return list(dict.fromkeys(with_figures))
+
+
+def _has_figures(code: str, units, months: list[str], reported: set[str]) -> bool:
+    return code in reported or any(d.code in reported for m in months for d in units.descendants(code, m))
 
 
 def param_sets(args, root: Path, folders: DataFolders | None = None) -> list[ReportParams]:
@@ -173,25 +218,46 @@ def param_sets(args, root: Path, folders: DataFolders | None = None) -> list[Rep
     if args.params:
         for f in args.params:
             values = {**read_params_file(f), **({"data_dir": override} if override else {}), **lang}
-            for u in (_split(args.unit) or [values.get("unit", "10")]):
-                raw.append(({**values, "unit": u}, f))
+            raw += _sets_of_file(values, f, _split(args.unit), root, folders)
     else:
         data_dir = override or _data_folder(cli_path(None, "data"))
         periods = [Period.parse(p) for p in _split(args.period)]
         if args.all:
-            from .load import period_files
-            periods = sorted({p for p, _ in period_files(data_dir) if p is not None})
-        periods = periods or [_default_period(data_dir)]
-        ds = folders(data_dir)
+            periods = [Period.parse(m) for m in sorted(folders.reported(data_dir))]
+        periods = periods or [_latest_month(data_dir, folders)]
+        for p in periods:
+            _check_figures(p, data_dir, folders)
         raw = [({"period": p, "unit": u, "data_dir": data_dir, **lang}, None)
-               for p in periods for u in _units_for(_split(args.unit), ds, p)]
+               for p in periods for u in _units_for(_split(args.unit), data_dir, folders, p)]
     out = []
     for values, source in raw:
         params = resolve(values, root, source)
         ds = folders(_data_folder(params.data_dir, source))
+        _check_figures(params.period, params.data_dir, folders, source)
         check_unit(params, ds.units, source)
         out.append(params)
     return out
+
+
+def _period_of(values: dict, source) -> Period:
+    try:
+        return Period.parse(str(values["period"]))
+    except ParameterError as exc:
+        exc.file = exc.file or str(source)
+        raise
+
+
+def _sets_of_file(values: dict, source, units: list[str], root: Path, folders: DataFolders) -> list:
+    """A params file's sets: its period (default: the latest month with figures) for the
+    units asked for, its own unit, or by default the data folder's top units of the period."""
+    data_dir = values.get("data_dir", DEFAULT_DATA_DIR)
+    data_dir = _data_folder(data_dir if isinstance(data_dir, Path) else resolve_data_dir(data_dir, root, source),
+                            source)
+    values = {**values, "data_dir": data_dir}
+    period = _period_of(values, source) if "period" in values else _latest_month(data_dir, folders)
+    if not units:
+        units = [values["unit"]] if "unit" in values else _units_for(None, data_dir, folders, period)
+    return [({**values, "period": period, "unit": u}, source) for u in units]
 
 
 def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None = None) -> list:

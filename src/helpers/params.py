@@ -21,7 +21,8 @@ from .text import LANG, Msg, PerLanguage, t
 from .units import valid_code
 
 PROJECT_ROOT_MARKERS = ("pyproject.toml",)
-DEFAULTS = {"period": "2023-10", "unit": "10", "data_dir": "data", "language": "vi"}
+DEFAULT_DATA_DIR = "data"            # relative to the project root (params files, notebooks)
+DEFAULTS = {"data_dir": DEFAULT_DATA_DIR, "language": "vi"}   # period and unit: the command line asks the data
 
 
 def _absolute(value) -> Path:
@@ -74,10 +75,12 @@ def project_root(start=None) -> Path:
     return source if _is_root(source) else Path.cwd().resolve()
 
 
-def resolve_data_dir(data_dir, root=None) -> Path:
+def resolve_data_dir(data_dir, root=None, source=None) -> Path:
     """A ``data_dir`` parameter as an absolute folder: relative ones are relative to
     the project root (params files, notebooks). Called at the edge only."""
-    p = Path(data_dir).expanduser()
+    if data_dir is None or not str(data_dir).strip():
+        raise ParameterError("error.params.empty_data_dir", file=source)
+    p = Path(str(data_dir)).expanduser()
     return p if p.is_absolute() else ((Path(root) if root else project_root()) / p).resolve()
 
 
@@ -135,8 +138,8 @@ def resolve(values: dict, root=None, source=None) -> ReportParams:
     """Parse the strings once: names and types, the period, the unit code, and the data
     folder made absolute (a relative one is relative to the project ``root``)."""
     values = {**DEFAULTS, **values}
-    if values.get("data_dir") is not None and not isinstance(values["data_dir"], Path):
-        values["data_dir"] = resolve_data_dir(str(values["data_dir"]), root)
+    if not isinstance(values["data_dir"], Path):
+        values["data_dir"] = resolve_data_dir(values["data_dir"], root, source)
     try:
         return ReportParams(**values)
     except ValidationError as exc:
