@@ -4,6 +4,10 @@ user types is checked at the edge — one readable message, never a traceback or
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from conftest import cli, csv_rows, write_data
 
@@ -42,3 +46,95 @@ def test_a_run_of_a_period_no_unit_is_active_in_is_an_error_and_writes_nothing(t
     r = cli("run", "--period", "2023-10", "--data-dir", "data", "--out", "out", "--lang", "en", cwd=tmp_path)
     assert_clean_failure(r, 1, "no unit of data/units.csv is active in October 2023")
     assert not (tmp_path / "out").exists()
+
+
+# -- 8. hostile inputs on the command line -------------------------------------------------------
+@pytest.mark.parametrize("out, says", [
+    ("data/periods", "lies in the data folder"),
+    ("data", "lies in the data folder"),
+    ("/", "is the root of the file system"),
+])
+def test_an_output_folder_in_the_data_folder_or_at_the_root_is_refused(tmp_path, out, says):
+    data = write_data(tmp_path, {"2023-10.csv": month()})
+    before = sorted(p.name for p in data.rglob("*"))
+    r = cli("run", "--period", "2023-10", "--data-dir", "data", "--out", out, "--lang", "en", cwd=tmp_path)
+    assert_clean_failure(r, 2, says, "--out")
+    assert sorted(p.name for p in data.rglob("*")) == before
+
+
+def test_index_refuses_the_root_as_its_folder(tmp_path):
+    assert_clean_failure(cli("index", "--out", "/", cwd=tmp_path), 2, "--out /")
+
+
+def test_index_skips_a_fifo_named_metrics_json_instead_of_hanging(tmp_path):
+    folder = tmp_path / "out" / "2023-10" / "10"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "metrics.json")
+    (folder / "progress_report.html").write_text("<html></html>", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "helpers.cli", "index", "--out", "out"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "metrics.json" in r.stderr and "không phải tệp thông thường" in r.stderr
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("content", ["[1, 2, 3]", '{"unit_name": null}', "{not json"])
+def test_a_foreign_metrics_json_is_skipped_with_a_warning(tmp_path, content):
+    good, foreign = tmp_path / "out" / "2023-10" / "10", tmp_path / "out" / "2023-09" / "10"
+    for folder in (good, foreign):
+        folder.mkdir(parents=True)
+        (folder / "progress_report.html").write_text("<html></html>", encoding="utf-8")
+    (good / "metrics.json").write_text('{"unit_name": "Tỉnh Thử", "generated_at": "2026-11-28T09:15:00"}',
+                                       encoding="utf-8")
+    (foreign / "metrics.json").write_text(content, encoding="utf-8")
+    r = cli("index", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert "bỏ qua" in r.stderr and str(foreign / "metrics.json") in r.stderr
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Tỉnh Thử" in page and "2023-09" not in page
+
+
+def test_units_out_a_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "somewhere").mkdir()
+    r = cli("units", "--province", "10", "--out", "somewhere", cwd=tmp_path)
+    assert_clean_failure(r, 2, "somewhere", "units.csv")
+
+
+def test_template_force_when_backups_is_a_file_says_so_and_keeps_the_workbook(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": month()})
+    assert cli("template", "2023-11", "--data-dir", "data", cwd=tmp_path).returncode == 0
+    workbook = data / "periods" / "2023-11.xlsx"
+    before = workbook.read_bytes()
+    (data / "backups").write_text("not a folder", encoding="utf-8")
+    r = cli("template", "2023-11", "--data-dir", "data", "--force", cwd=tmp_path)
+    assert_clean_failure(r, 1, "backups", "2023-11.xlsx")
+    assert workbook.read_bytes() == before
+
+
+def test_a_cell_timeout_beyond_a_day_is_refused_with_the_range(tmp_path):
+    write_data(tmp_path, {"2023-10.csv": month()})
+    r = cli("run", "--period", "2023-10", "--data-dir", "data", "--cell-timeout", "1e308", cwd=tmp_path)
+    assert_clean_failure(r, 2, "--cell-timeout", "86400")
+
+
+def test_a_fractional_cell_timeout_is_accepted_as_whole_seconds():
+    from helpers.cli import build_parser
+    args = build_parser().parse_args(["run", "--cell-timeout", "1.5"])
+    assert args.cell_timeout == 2 and isinstance(args.cell_timeout, int)
+
+
+def test_a_report_given_as_a_path_is_an_unknown_report_naming_the_known_ones(tmp_path):
+    write_data(tmp_path, {"2023-10.csv": month()})
+    r = cli("run", "--period", "2023-10", "--data-dir", "data", "--out", "out", "--lang", "en",
+            "--report", "../notebooks/data_quality", cwd=tmp_path)
+    assert_clean_failure(r, 2, "unknown report '../notebooks/data_quality'", "known: data_quality, progress_report")
+    assert not (tmp_path / "out").exists()
+
+
+def test_jobs_above_the_reports_are_capped_with_a_warning(tmp_path):
+    write_data(tmp_path, {"2023-10.csv": month()})
+    r = cli("run", "--period", "2023-10", "--unit", "10", "--data-dir", "data", "--out", "out", "--lang", "en",
+            "--report", "progress_report", "--formats", "html", "--jobs", "1000", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "--jobs 1000: running 1 worker(s) (1 report(s)" in r.stderr
+    assert (tmp_path / "out" / "2023-10" / "10" / "progress_report.en.html").is_file()

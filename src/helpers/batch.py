@@ -27,7 +27,7 @@ from .kernel import DEFAULT_CELL_TIMEOUT
 from .kernel.lifetime import exit_with
 from .kernel.supply import KERNELS
 from .params import ReportParams
-from .run import Outcome, notebook_path, output_folder, output_stem, report_lock, start_up
+from .run import Outcome, notebook_path, output_folder, output_stem, recorded_fingerprints, report_lock, start_up
 
 __all__ = ["Job", "fingerprint", "up_to_date", "run_job", "run_jobs"]
 
@@ -107,11 +107,7 @@ def fingerprint(job: Job) -> str:
 
 def up_to_date(job: Job, fp: str) -> bool:
     folder = output_folder(Path(job.out_dir), job.params)
-    metrics = folder / "metrics.json"
-    try:
-        recorded = json.loads(metrics.read_text(encoding="utf-8")).get("fingerprints", {}).get(job.stem)
-    except (OSError, ValueError):
-        return False
+    recorded = recorded_fingerprints(folder).get(job.stem)
     outputs = [folder / f"{job.stem}.{ext}" for ext in ("ipynb", *job.formats)]
     return recorded == fp and all(p.is_file() for p in outputs)
 

@@ -93,17 +93,21 @@ def _positive(text: str) -> int:
     return n
 
 
-def _seconds(text: str) -> float:
-    """An argparse type: a number of seconds above 0."""
+MAX_CELL_TIMEOUT = 24 * 3600            # seconds: a cell that needs longer is a hang
+
+
+def _seconds(text: str) -> int:
+    """An argparse type: seconds from above 0 up to :data:`MAX_CELL_TIMEOUT`, a fraction
+    rounded up to the whole second the kernel client counts in."""
     import argparse
     import math
     try:
         n = float(text)
     except ValueError:
         n = 0
-    if not (n > 0 and math.isfinite(n)):
-        raise argparse.ArgumentTypeError(_h("cli.not_seconds", text=text))
-    return n
+    if not (0 < n <= MAX_CELL_TIMEOUT):
+        raise argparse.ArgumentTypeError(_h("cli.not_seconds", text=text, max=MAX_CELL_TIMEOUT))
+    return math.ceil(n)
 
 
 def _executor(executor: str | None, scheduler: str | None) -> str:
@@ -129,6 +133,31 @@ def _split(values) -> list[str]:
 def cli_out(arg) -> Path:
     """``--out``: as given (relative to the working folder), default the project's reports/."""
     return Path(arg).resolve() if arg else project_root() / "reports"
+
+
+def checked_out(out: Path, data_dirs=()) -> Path:
+    """An output folder that is neither the file system's root nor the data folder or a
+    folder inside it (data files are input: never written over), and can take files."""
+    from . import files
+    out = out.resolve()
+    if out == Path(out.anchor):
+        raise ParameterError("error.cli.out_is_root", out=out)
+    for data_dir in data_dirs:
+        data_dir = Path(data_dir).resolve()
+        if out == data_dir or data_dir in out.parents:
+            raise ParameterError("error.cli.out_in_data", out=out, data_dir=data_dir)
+    return files.check_output_folder(out)
+
+
+def write_index(out_dir: Path, lang: str) -> Path:
+    """``<out>/index.html``, saying which metrics.json it left out and why."""
+    from .index import write_index as write
+    skipped: list = []
+    path = write(out_dir, skipped)
+    for metrics, reason in skipped:
+        err_console.print(t(lang, "cli.index_skipped", path=metrics, reason=t(lang, reason)), style="yellow",
+                          markup=False)
+    return path
 
 
 # -- run ---------------------------------------------------------------------------------------------
@@ -353,9 +382,7 @@ def _new_reports(args) -> bool:
 
 
 def _run(args, n_jobs: int, started) -> int:
-    from . import files
     from .batch import Job, run_jobs
-    from .index import write_index
     from .run import DEFAULT_REPORTS, notebook_path
     from .terminal import Progress
 
@@ -370,18 +397,30 @@ def _run(args, n_jobs: int, started) -> int:
     if bad:
         raise ParameterError("error.cli.bad_format", bad=', '.join(bad))
     executor = _executor(args.executor, args.scheduler)
-    out_dir = files.check_output_folder(cli_out(args.out))
+    out_dir = checked_out(cli_out(args.out), {p.data_dir for p in sets})
     warnings = check_data(sets, folders, args.lang)
     if warnings:
         console.print(warnings_line(warnings, sets, args.lang), markup=False)
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
             for p in sets for r in reports]
+    n_jobs = _capped_jobs(args.jobs, n_jobs, len(jobs), args.lang)
     with Progress(len(jobs), quiet=args.quiet, lang=args.lang or "vi") as progress:
         outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
                             on_done=progress.advance, started=started)
-    write_index(out_dir)
+    write_index(out_dir, args.lang or "vi")
     progress.summary(outcomes)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _capped_jobs(asked: int | None, n_jobs: int, n_reports: int, lang: str | None) -> int:
+    """No more workers than reports or cores: each more only costs memory; an explicit
+    ``--jobs`` above that is said to be capped."""
+    cores = os.cpu_count() or 1
+    capped = max(1, min(n_jobs, n_reports, cores))
+    if asked and asked > capped:
+        err_console.print(t(lang or "vi", "cli.jobs_capped", asked=asked, n=capped, reports=n_reports, cores=cores),
+                          style="yellow", markup=False)
+    return capped
 
 
 # -- new-period, template, index ------------------------------------------------------------------------
@@ -449,14 +488,19 @@ def backup_file(path: Path, data_dir: Path) -> Path:
     import datetime as _dt
     import shutil
     folder = data_dir / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise DataError("error.cli.backups_not_a_folder", folder=folder, target=path)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     copy = folder / f"{path.stem}-{stamp}{path.suffix}"
     n = 2
     while copy.exists():
         copy = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
         n += 1
-    shutil.copy2(path, copy)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+    except OSError as exc:
+        raise DataError("error.cli.backup_failed", copy=copy, target=path, reason=exc.strerror or exc) from None
     return copy
 
 
@@ -471,8 +515,8 @@ def cmd_template(args) -> int:
 
 
 def cmd_index(args) -> int:
-    from .index import write_index
-    console.print(t(HELP_LANG, "cli.updated", path=write_index(cli_out(args.out))), markup=False)
+    lang = getattr(args, "lang", None) or "vi"
+    console.print(t(lang, "cli.updated", path=write_index(checked_out(cli_out(args.out)), lang)), markup=False)
     return 0
 
 
@@ -524,6 +568,8 @@ def _add_report_commands(sub) -> None:
 
 def cmd_units(args) -> int:
     out = Path(args.out).expanduser().resolve() if args.out else project_root() / "data" / "units.csv"
+    if out.is_dir():
+        raise ParameterError("error.cli.units_out_is_folder", out=out)
     from .official import build_units, write_units
     units = build_units(args.province, legacy=args.legacy, source=args.source)
     _path, message = write_units(out, units)
