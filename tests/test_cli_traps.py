@@ -5,11 +5,15 @@ user types is checked at the edge — one readable message, never a traceback or
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import cli, csv_rows, write_data
+from conftest import ROOT, cli, csv_rows, write_data
+
+from helpers.params import read_params_file
 
 UNITS_TO_JUNE = """code,name_vi,name_en,level,parent,valid_from,valid_to
 10,Tỉnh Thử,Test Province,province,,,2023-06-30
@@ -138,3 +142,88 @@ def test_jobs_above_the_reports_are_capped_with_a_warning(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "--jobs 1000: running 1 worker(s) (1 report(s)" in r.stderr
     assert (tmp_path / "out" / "2023-10" / "10" / "progress_report.en.html").is_file()
+
+
+# -- 4. new-period and params files --------------------------------------------------------------
+def tiny_project(tmp_path: Path, units: str | None = None) -> Path:
+    """A project folder (pyproject.toml, notebooks/) holding a small data/ of its own."""
+    proj = tmp_path / "proj"
+    (proj / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "pyproject.toml", proj)
+    write_data(proj, {"2023-10.csv": month()}, **({"units": units} if units else {}))
+    return proj
+
+
+@pytest.mark.parametrize("unit", ['10"\nlanguage: "en', "../../etc"])
+def test_new_period_refuses_a_unit_that_is_no_code_and_writes_nothing(tmp_path, unit):
+    proj = tiny_project(tmp_path)
+    r = cli("new-period", "2023-11", "--unit", unit, cwd=proj)
+    assert_clean_failure(r, 2, "unit")
+    assert not (proj / "params").exists()
+
+
+def test_new_period_refuses_a_unit_not_in_units_csv(tmp_path):
+    proj = tiny_project(tmp_path)
+    assert_clean_failure(cli("new-period", "2023-11", "--unit", "99", cwd=proj), 2, "99", "units.csv")
+    assert not (proj / "params").exists()
+
+
+@pytest.mark.parametrize("name", ["data\\new", "C:\\so-lieu", 'so "lieu"'])
+def test_new_period_writes_any_folder_name_so_that_it_reads_back(tmp_path, name):
+    proj = tiny_project(tmp_path)
+    shutil.copytree(proj / "data", proj / name)
+    r = cli("new-period", "2023-11", "--data-dir", name, cwd=proj)
+    assert r.returncode == 0, r.stderr
+    values = read_params_file(proj / "params" / "2023-11.yaml")
+    assert values == {"period": "2023-11", "unit": "10", "data_dir": name, "language": "vi"}
+
+
+def test_new_period_takes_the_data_folder_from_the_working_folder_and_writes_it_project_relative(tmp_path):
+    proj = tiny_project(tmp_path)
+    r = cli("new-period", "2023-11", "--data-dir", "../data", cwd=proj / "notebooks")
+    assert r.returncode == 0, r.stderr
+    assert read_params_file(proj / "params" / "2023-11.yaml")["data_dir"] == "data"
+    outside = write_data(tmp_path / "elsewhere", {"2023-10.csv": month()})
+    r = cli("new-period", "2023-12", "--data-dir", str(outside), cwd=proj)
+    assert r.returncode == 0, r.stderr
+    assert read_params_file(proj / "params" / "2023-12.yaml")["data_dir"] == str(outside)
+
+
+def test_a_failed_new_period_leaves_nothing_and_the_retry_works(tmp_path):
+    proj = tiny_project(tmp_path, units=UNITS_TO_JUNE)
+    r = cli("new-period", "2023-12", "--workbook", "--lang", "en", cwd=proj)
+    assert_clean_failure(r, 1, "no unit of data/units.csv is active in December 2023")
+    assert not (proj / "params").exists() and not (proj / "data" / "periods" / "2023-12.xlsx").exists()
+    r = cli("new-period", "2023-05", "--workbook", cwd=proj)
+    assert r.returncode == 0, r.stderr
+    assert (proj / "params" / "2023-05.yaml").is_file() and (proj / "data" / "periods" / "2023-05.xlsx").is_file()
+
+
+def test_new_period_with_a_workbook_already_there_leaves_no_params_file(tmp_path):
+    proj = tiny_project(tmp_path)
+    r = cli("new-period", "2023-10", "--workbook", cwd=proj)          # 2023-10.csv holds the month
+    assert_clean_failure(r, 2, "2023-10.csv")
+    assert not (proj / "params").exists()
+
+
+@pytest.mark.parametrize("text, says", [
+    ('period: "2023-10"\nunit: "10"\nunit: "080"\n', "unit"),
+    ('period: "2023-10"\nunit: "10"\ndata_dir:\n', "data_dir"),
+])
+def test_a_params_file_with_a_key_twice_or_an_empty_data_dir_is_a_clear_error(tmp_path, text, says):
+    proj = tiny_project(tmp_path)
+    (proj / "params").mkdir()
+    (proj / "params" / "p.yaml").write_text(text, encoding="utf-8")
+    r = cli("run", "--params", "params/p.yaml", "--out", "out", "--lang", "en", cwd=proj)
+    assert_clean_failure(r, 2, "p.yaml", says)
+    assert not (proj / "out").exists()
+
+
+@pytest.mark.parametrize("written, code", [("010", "010"), ("1_0", "1_0"), ("0x10", "0x10"), ("1e1", "1e1")])
+def test_a_unit_code_in_a_params_file_is_read_as_the_text_written(tmp_path, written, code):
+    path = tmp_path / "p.yaml"
+    path.write_text(f"period: 2023-10\nunit: {written}\n", encoding="utf-8")
+    assert read_params_file(path) == {"period": "2023-10", "unit": code}
+    proj = tiny_project(tmp_path)
+    r = cli("run", "--params", str(path), "--data-dir", "data", "--out", "out", cwd=proj)
+    assert_clean_failure(r, 2, f"'{code}'" if "_" not in code else code)

@@ -20,12 +20,14 @@ from .kernel import DEFAULT_CELL_TIMEOUT
 from .params import (
     DEFAULT_DATA_DIR,
     ReportParams,
+    as_parameter,
     check_unit,
     cli_path,
     project_root,
     read_params_file,
     resolve,
     resolve_data_dir,
+    write_params_file,
 )
 from .periods import Period
 from .text import LANG, PerLanguage, t
@@ -46,6 +48,11 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         err_console.print(f"cchc-report: {message}", markup=False)
         raise SystemExit(2)
+
+
+def _lang(args) -> str:
+    """The language of a command's messages: ``--lang``, else Vietnamese."""
+    return getattr(args, "lang", None) or "vi"
 
 
 def _periods(values):
@@ -227,6 +234,7 @@ def _units_for(arg_units, data_dir: Path, folders: DataFolders, period: Period) 
     top = [u for u in active if not u.parent or u.parent not in units]
     with_figures = [u.code for u in top if _has_figures(u.code, units, months, reported)]
     if not with_figures:
+        _checked(folders, data_dir, [period])           # a month file that cannot be read: say that first
         raise DataError("error.cli.no_top_unit_figures", period=PerLanguage(period.label, LANG),
                         data_dir=_typed(data_dir), units=", ".join(dict.fromkeys(u.code for u in top)))
     return list(dict.fromkeys(with_figures))
@@ -292,19 +300,24 @@ def _sets_of_file(values: dict, source, units: list[str], root: Path, folders: D
 def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None = None) -> list:
     """The data checks of every period asked for, once per data folder, before any
     report starts: errors stop the run (DataError), warnings are returned."""
-    from .findings import errors as only_errors
-    from .validate import check
     periods: dict = {}
     for p in sets:
         periods.setdefault(p.data_dir, set()).add(p.period)
     warnings = []
     for data_dir, wanted in periods.items():
-        found = check(folders(data_dir), sorted(wanted))
-        errs = only_errors(found)
-        if errs:
-            raise DataError("error.cli.data_errors", n=len(errs), first=PerLanguage(errs[0].line, LANG), findings=errs)
-        warnings += found
+        warnings += _checked(folders, data_dir, sorted(wanted))
     return warnings
+
+
+def _checked(folders: DataFolders, data_dir: Path, periods: list[Period]) -> list:
+    """The findings of the data checks of ``periods``; a DataError when one is an error."""
+    from .findings import errors as only_errors
+    from .validate import check
+    found = check(folders(data_dir), periods)
+    errs = only_errors(found)
+    if errs:
+        raise DataError("error.cli.data_errors", n=len(errs), first=PerLanguage(errs[0].line, LANG), findings=errs)
+    return found
 
 
 def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None) -> str:
@@ -425,18 +438,51 @@ def _capped_jobs(asked: int | None, n_jobs: int, n_reports: int, lang: str | Non
 
 # -- new-period, template, index ------------------------------------------------------------------------
 def cmd_new_period(args) -> int:
-    root = project_root()
+    """``params/<period>.yaml`` (and the entry workbook): every check first, so that a
+    failed command leaves nothing behind; the workbook before the params file."""
+    from .units import read_units
+    root, lang = project_root(), _lang(args)
     period = Period.parse(args.period)
     path = root / "params" / f"{period.code}.yaml"
-    written = [_write_params(path, period, args.unit, args.data_dir, args.force)]
-    if args.workbook and period.kind == "month":       # data_dir as a params file says it: project-relative
-        written.append(_write_template(period, resolve_data_dir(args.data_dir, root), args.unit, args.force))
+    if path.exists() and not args.force:
+        raise ParameterError("error.cli.exists", path=path)
+    data_dir = _data_folder(cli_path(args.data_dir, "data"))
+    unit = args.unit or _only_top_unit(read_units(data_dir / "units.csv"), period, data_dir)
+    values = {"period": period.code, **({"unit": unit} if unit else {}),
+              "data_dir": as_parameter(data_dir, root), "language": args.lang or "vi"}
+    if unit:
+        check_unit(resolve(values, root), read_units(data_dir / "units.csv"))
+    written = []
+    if args.workbook and period.kind == "month":
+        written.append(_write_template(period, data_dir, unit, args.force, lang))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_params_file(path, values, t("vi", "cli.params_file_title", period=period.label("vi")))
+    written.insert(0, path)
     for p in written:
-        console.print(t(HELP_LANG, "cli.written", path=p), markup=False)
+        console.print(t(lang, "cli.written", path=p), markup=False)
+    options = _typed_options(args.data_dir, data_dir, args.unit)
     for closing in closing_periods(period):
-        console.print(t(HELP_LANG, "cli.closes", month=period.label(HELP_LANG), closing=closing.label(HELP_LANG),
-                        code=closing.code))
+        console.print(t(lang, "cli.closes", month=period.label(lang), closing=closing.label(lang),
+                        new_period=shlex.join([closing.code, *options]),
+                        run=shlex.join(["--period", closing.code, *options])), markup=False)
     return 0
+
+
+def _only_top_unit(units, period: Period, data_dir: Path) -> str | None:
+    """The top unit active in the period when there is one (a params file names it); with
+    several, None: ``run`` renders each top unit that has figures."""
+    months = period.month_codes()
+    top = list(dict.fromkeys(u.code for u in units.all_versions()
+                             if any(u.valid_in(m) for m in months) and (not u.parent or u.parent not in units)))
+    if not top:
+        raise DataError("error.cli.no_unit_active", period=PerLanguage(period.label, LANG),
+                        units_file=_typed(data_dir / "units.csv"))
+    return top[0] if len(top) == 1 else None
+
+
+def _typed_options(arg_data_dir, data_dir: Path, unit) -> list[str]:
+    """The ``--data-dir`` and ``--unit`` a printed command needs to mean what the user gave."""
+    return [*(["--data-dir", _typed(data_dir)] if arg_data_dir else []), *(["--unit", unit] if unit else [])]
 
 
 def closing_periods(period: Period) -> list[Period]:
@@ -454,17 +500,7 @@ def closing_periods(period: Period) -> list[Period]:
     return out
 
 
-def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
-    if path.exists() and not force:
-        raise ParameterError("error.cli.exists", path=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    title = t("vi", "cli.params_file_title", period=period.label("vi"))
-    path.write_text(f'# {title}\nperiod: "{period.code}"\nunit: "{unit}"\n'
-                    f'data_dir: "{data_dir}"\nlanguage: "vi"\n', encoding="utf-8")
-    return path
-
-
-def _write_template(period: Period, data_path: Path, unit, force) -> Path:
+def _write_template(period: Period, data_path: Path, unit, force, lang: str = "vi") -> Path:
     from .load import load_data
     from .workbook import previous_values, write_entry_workbook
     target = data_path / "periods" / f"{period.code}.xlsx"
@@ -478,7 +514,7 @@ def _write_template(period: Period, data_path: Path, unit, force) -> Path:
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
                                    previous=previous_values(ds, period))
     if backup is not None:
-        console.print(t(HELP_LANG, "cli.backed_up", path=backup), markup=False)
+        console.print(t(lang, "cli.backed_up", path=backup), markup=False)
     return written
 
 
@@ -508,8 +544,9 @@ def cmd_template(args) -> int:
     period = Period.parse(args.period)
     if period.kind != "month":
         raise ParameterError("error.cli.template_needs_month")
-    data_path = cli_path(args.data_dir, "data")
-    console.print(t(HELP_LANG, "cli.written", path=_write_template(period, data_path, args.unit, args.force)),
+    lang = _lang(args)
+    data_path = _data_folder(cli_path(args.data_dir, "data"))
+    console.print(t(lang, "cli.written", path=_write_template(period, data_path, args.unit, args.force, lang)),
                   markup=False)
     return 0
 
@@ -547,8 +584,9 @@ def _add_report_commands(sub) -> None:
     n = sub.add_parser("new-period", help=_h("cli.new_period.help"),
                        epilog=_h("cli.new_period.examples"), formatter_class=raw)
     n.add_argument("period", help=_h("cli.new_period.period"))
-    n.add_argument("--unit", default="10", help=_h("cli.new_period.unit"))
-    n.add_argument("--data-dir", default="data", help=_h("cli.new_period.data_dir"))
+    n.add_argument("--unit", default=None, help=_h("cli.new_period.unit"))
+    n.add_argument("--data-dir", default=None, help=_h("cli.new_period.data_dir"))
+    n.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.new_period.lang"))
     n.add_argument("--workbook", action="store_true", help=_h("cli.new_period.workbook"))
     n.add_argument("--force", action="store_true",
                    help=_h("cli.new_period.force"))
@@ -560,6 +598,7 @@ def _add_report_commands(sub) -> None:
     t.add_argument("--unit", default=None, help=_h("cli.template.unit"))
     t.add_argument("--data-dir", default=None, help=_h("cli.template.data_dir"))
     t.add_argument("--force", action="store_true", help=_h("cli.template.force"))
+    t.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.template.lang"))
     t.set_defaults(func=cmd_template)
 
     i = sub.add_parser("index", help=_h("cli.index.help"), epilog=_h("cli.index.examples"), formatter_class=raw)
