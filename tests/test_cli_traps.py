@@ -227,3 +227,27 @@ def test_a_unit_code_in_a_params_file_is_read_as_the_text_written(tmp_path, writ
     proj = tiny_project(tmp_path)
     r = cli("run", "--params", str(path), "--data-dir", "data", "--out", "out", cwd=proj)
     assert_clean_failure(r, 2, f"'{code}'" if "_" not in code else code)
+
+
+# -- 2. `cchc-report run` with no arguments --------------------------------------------------------
+MERGED = """code,name_vi,name_en,level,parent,valid_from,valid_to,successor
+10,Tỉnh Cũ,Old Province,province,,,2025-06-30,15
+080,Thành phố Cũ,Old City,district,10,,2025-06-30,
+15,Tỉnh Mới,New Province,province,,2025-07-01,,
+15-X,Xã Mới,New Commune,commune,15,2025-07-01,,
+20,Tỉnh Khác,Other Province,province,,,,
+"""
+
+
+def test_run_without_arguments_renders_the_latest_month_for_the_top_units_with_figures(tmp_path):
+    proj = tiny_project(tmp_path)
+    shutil.rmtree(proj / "notebooks")
+    shutil.copytree(ROOT / "notebooks", proj / "notebooks")
+    write_data(proj, {"2025-06.csv": month("080,cchc_plan_tasks_done,5,"),
+                      "2025-07.csv": month("15-X,cchc_plan_tasks_done,5,")}, units=MERGED)
+    (proj / "data" / "periods" / "2023-10.csv").unlink()
+    r = cli("run", "--report", "progress_report", "--formats", "html", cwd=proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    rendered = {p.parent.relative_to(proj / "reports").as_posix() for p in (proj / "reports").rglob("*.html")
+                if p.name != "index.html"}
+    assert rendered == {"2025-07/15"}           # not the ended 10, not 20 without figures
