@@ -251,3 +251,65 @@ def test_run_without_arguments_renders_the_latest_month_for_the_top_units_with_f
     rendered = {p.parent.relative_to(proj / "reports").as_posix() for p in (proj / "reports").rglob("*.html")
                 if p.name != "index.html"}
     assert rendered == {"2025-07/15"}           # not the ended 10, not 20 without figures
+
+
+# -- 6. English users get English ------------------------------------------------------------------
+COMMANDS = ("run", "validate", "template", "new-period", "index", "units")
+
+
+def cli_env(*args, cwd, **env) -> subprocess.CompletedProcess:
+    """``cchc-report ARGS`` with the locale variables ``env`` (and no others)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**clean, **env})
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("env, lang_option, english", [
+    ({"LANG": "en_US.UTF-8"}, [], True),
+    ({"LANG": "vi_VN.UTF-8"}, [], False),
+    ({"LANG": "C.UTF-8"}, [], False),
+    ({"LANG": "vi_VN.UTF-8", "LC_MESSAGES": "en_GB.UTF-8"}, [], True),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "vi_VN.UTF-8"}, [], False),
+    ({"LANG": "vi_VN.UTF-8"}, ["--lang", "en"], True),
+    ({"LANG": "en_US.UTF-8"}, ["--lang=vi"], False),
+])
+def test_help_follows_lang_then_the_locale(tmp_path, command, env, lang_option, english):
+    if command == "units" and lang_option:
+        pytest.skip("units has no --lang (its help follows the locale)")
+    r = cli_env(command, *lang_option, "--help", cwd=tmp_path, **env)
+    assert r.returncode == 0, r.stderr
+    assert ("\nexamples:" in r.stdout) is english and ("ví dụ" in r.stdout) is not english
+
+
+def test_the_locale_never_changes_the_report_language(tmp_path):
+    proj = tiny_project(tmp_path)
+    shutil.rmtree(proj / "notebooks")
+    shutil.copytree(ROOT / "notebooks", proj / "notebooks")
+    r = cli_env("run", "--period", "2023-10", "--report", "progress_report", "--formats", "html", cwd=proj,
+                LANG="en_US.UTF-8")
+    assert r.returncode == 0, r.stderr
+    assert {p.name for p in (proj / "reports" / "2023-10" / "10").glob("*.html")} == {"progress_report.html"}
+
+
+def test_new_period_and_template_speak_english_with_lang_en(tmp_path):
+    proj = tiny_project(tmp_path)
+    r = cli("new-period", "2023-12", "--lang", "en", cwd=proj)
+    assert r.returncode == 0 and "written: " in r.stdout and "December 2023 closes Q4 2023" in r.stdout, r.stdout
+    r = cli("template", "2023-11", "--lang", "en", cwd=proj)
+    assert r.returncode == 0 and "written: " in r.stdout and "đã tạo" not in r.stdout
+
+
+def test_with_lang_en_the_failure_lines_of_reports_are_english(tmp_path):
+    import nbformat
+    proj = tiny_project(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('period = "2023-10"\nunit = "10"\ndata_dir = "data"\nlanguage = "vi"',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell('raise RuntimeError("boom")')]
+    nbformat.write(nb, proj / "notebooks" / "boom.ipynb")
+    r = cli("run", "--period", "2023-10", "--report", "boom", "--formats", "html", "--lang", "en", cwd=proj)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "FAILED" in r.stderr and "report boom (2023-10, 10) failed while running: RuntimeError: boom" in r.stderr
+    assert "lỗi khi chạy" not in r.stderr

@@ -140,7 +140,8 @@ def run_job(job: Job) -> Outcome:
             outcome = run_report(job.params, job.report, job.out_dir, job.formats, job.root, fingerprint=fp,
                                  prestart=job.prestart, cell_timeout=job.cell_timeout)
     except CchcError as exc:
-        outcome = Outcome(job.report, job.params.period.code, job.params.unit, "failed", folder, error=str(exc),
+        outcome = Outcome(job.report, job.params.period.code, job.params.unit, "failed", folder,
+                          error=exc.text(job.params.language),
                           failed_notebook=getattr(exc, "failed_notebook", "") or "",
                           seconds=time.perf_counter() - started)
     except Exception as exc:  # one report's unexpected failure must not stop the others

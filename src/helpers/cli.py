@@ -7,6 +7,7 @@ data or a failed report, 2 for a usage error) instead of a traceback."""
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shlex
 import sys
@@ -32,11 +33,19 @@ from .params import (
 from .periods import Period
 from .text import LANG, PerLanguage, t
 
-HELP_LANG = "vi"        # the language of --help (the commands' messages follow --lang)
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")      # the first one set names the locale
 
 
-def _h(key: str, **kw) -> str:
-    return t(HELP_LANG, key, **kw)
+def help_language(argv: list[str]) -> str:
+    """The language of ``--help`` and of usage errors: ``--lang``, else the locale (``en*`` is
+    English, anything else Vietnamese). The locale never changes a report's language."""
+    for i, arg in enumerate(argv):
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in ("vi", "en"):
+            return value
+    locale = next((os.environ[v] for v in LOCALE_VARIABLES if os.environ.get(v)), "")
+    return "en" if locale.lower().startswith("en") else "vi"
 
 
 console = Console(highlight=False, soft_wrap=True)
@@ -88,7 +97,7 @@ def cmd_validate(args) -> int:
     return 0 if ok else 1
 
 
-def _positive(text: str) -> int:
+def _positive(text: str, lang: str = "vi") -> int:
     """An argparse type: a whole number of at least 1."""
     import argparse
     try:
@@ -96,14 +105,14 @@ def _positive(text: str) -> int:
     except ValueError:
         n = 0
     if n < 1:
-        raise argparse.ArgumentTypeError(_h("cli.not_positive", text=text))
+        raise argparse.ArgumentTypeError(t(lang, "cli.not_positive", text=text))
     return n
 
 
 MAX_CELL_TIMEOUT = 24 * 3600            # seconds: a cell that needs longer is a hang
 
 
-def _seconds(text: str) -> int:
+def _seconds(text: str, lang: str = "vi") -> int:
     """An argparse type: seconds from above 0 up to :data:`MAX_CELL_TIMEOUT`, a fraction
     rounded up to the whole second the kernel client counts in."""
     import argparse
@@ -113,7 +122,7 @@ def _seconds(text: str) -> int:
     except ValueError:
         n = 0
     if not (0 < n <= MAX_CELL_TIMEOUT):
-        raise argparse.ArgumentTypeError(_h("cli.not_seconds", text=text, max=MAX_CELL_TIMEOUT))
+        raise argparse.ArgumentTypeError(t(lang, "cli.not_seconds", text=text, max=MAX_CELL_TIMEOUT))
     return math.ceil(n)
 
 
@@ -557,7 +566,8 @@ def cmd_index(args) -> int:
     return 0
 
 
-def _add_report_commands(sub) -> None:
+def _add_report_commands(sub, lang: str) -> None:
+    _h = functools.partial(t, lang)
     raw = argparse.RawDescriptionHelpFormatter
     r = sub.add_parser("run", help=_h("cli.run.help"), epilog=_h("cli.run.examples"),
                        formatter_class=raw)
@@ -571,13 +581,14 @@ def _add_report_commands(sub) -> None:
     r.add_argument("--formats", default="html,pdf", help=_h("cli.run.formats"))
     r.add_argument("--lang", choices=["vi", "en"], default=None,
                    help=_h("cli.run.lang"))
-    r.add_argument("--jobs", type=_positive, default=None, help=_h("cli.run.jobs"))
+    r.add_argument("--jobs", type=functools.partial(_positive, lang=lang), default=None, help=_h("cli.run.jobs"))
     r.add_argument("--force", action="store_true", help=_h("cli.run.force"))
     r.add_argument("--quiet", action="store_true", help=_h("cli.run.quiet"))
     r.add_argument("--executor", choices=["local", "dask"], default=None,
                    help=_h("cli.run.executor"))
     r.add_argument("--scheduler", default=None, help=_h("cli.run.scheduler"))
-    r.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar=_h("cli.run.seconds"),
+    r.add_argument("--cell-timeout", type=functools.partial(_seconds, lang=lang), default=DEFAULT_CELL_TIMEOUT,
+                   metavar=_h("cli.run.seconds"),
                    help=_h("cli.run.cell_timeout", default=DEFAULT_CELL_TIMEOUT))
     r.set_defaults(func=cmd_run)
 
@@ -592,17 +603,18 @@ def _add_report_commands(sub) -> None:
                    help=_h("cli.new_period.force"))
     n.set_defaults(func=cmd_new_period)
 
-    t = sub.add_parser("template", help=_h("cli.template.help"),
+    tp = sub.add_parser("template", help=_h("cli.template.help"),
                        epilog=_h("cli.template.examples"), formatter_class=raw)
-    t.add_argument("period", help=_h("cli.template.period"))
-    t.add_argument("--unit", default=None, help=_h("cli.template.unit"))
-    t.add_argument("--data-dir", default=None, help=_h("cli.template.data_dir"))
-    t.add_argument("--force", action="store_true", help=_h("cli.template.force"))
-    t.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.template.lang"))
-    t.set_defaults(func=cmd_template)
+    tp.add_argument("period", help=_h("cli.template.period"))
+    tp.add_argument("--unit", default=None, help=_h("cli.template.unit"))
+    tp.add_argument("--data-dir", default=None, help=_h("cli.template.data_dir"))
+    tp.add_argument("--force", action="store_true", help=_h("cli.template.force"))
+    tp.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.template.lang"))
+    tp.set_defaults(func=cmd_template)
 
     i = sub.add_parser("index", help=_h("cli.index.help"), epilog=_h("cli.index.examples"), formatter_class=raw)
     i.add_argument("--out", default=None, help=_h("cli.index.out"))
+    i.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.template.lang"))
     i.set_defaults(func=cmd_index)
 
 def cmd_units(args) -> int:
@@ -616,7 +628,8 @@ def cmd_units(args) -> int:
     return 0
 
 
-def _add_units_command(sub) -> None:
+def _add_units_command(sub, lang: str) -> None:
+    _h = functools.partial(t, lang)
     from .official import SOURCES
     u = sub.add_parser("units", help=_h("cli.units.help"),
                        epilog=_h("cli.units.examples"), formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -629,7 +642,9 @@ def _add_units_command(sub) -> None:
     u.set_defaults(func=cmd_units)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
+    """The command line, its help in ``lang``."""
+    _h = functools.partial(t, lang)
     p = _Parser(prog="cchc-report", description=_h("cli.description"), epilog=_h("cli.epilog"))
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -641,8 +656,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--lang", choices=["vi", "en"], default="vi", help=_h("cli.validate.lang"))
     v.set_defaults(func=cmd_validate)
 
-    _add_report_commands(sub)
-    _add_units_command(sub)
+    _add_report_commands(sub, lang)
+    _add_units_command(sub, lang)
     return p
 
 
@@ -650,7 +665,8 @@ MAX_LISTED = 50
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(help_language(argv)).parse_args(argv)
     lang = getattr(args, "lang", None) or "vi"
     try:
         return args.func(args)
