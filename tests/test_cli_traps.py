@@ -313,3 +313,40 @@ def test_with_lang_en_the_failure_lines_of_reports_are_english(tmp_path):
     assert r.returncode == 1, r.stdout + r.stderr
     assert "FAILED" in r.stderr and "report boom (2023-10, 10) failed while running: RuntimeError: boom" in r.stderr
     assert "lỗi khi chạy" not in r.stderr
+
+
+# -- 7. output details -------------------------------------------------------------------------------
+def test_validate_caps_repeated_warnings_and_names_files_as_errors_do(tmp_path):
+    units = "code,name_vi,name_en,level,parent\n10,Tỉnh Thử,Test Province,province,\n" + "".join(
+        f"D{i:02},Huyện {i},District {i},district,10\n" for i in range(80))
+    everyone = month(*(f"D{i:02},cchc_plan_tasks_done,5," for i in range(80)))
+    data = write_data(tmp_path, {"2023-09.csv": everyone, "2023-10.csv": month("D00,cchc_plan_tasks_done,5,")},
+                      units=units)
+    r = cli("validate", "--data-dir", str(data), "--period", "2023-10", "--lang", "en", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    silent = [line for line in r.stdout.splitlines() if line.startswith("WARNING data/periods/2023-10.csv")]
+    assert len(silent) == 51, r.stdout                       # 50 listed, one line counting the other 29
+    assert "29 more of the same kind" in silent[-1]
+    assert str(tmp_path) not in "\n".join(silent)
+    assert "87 warning(s)" in r.stdout          # the summary counts them all (79 units, 8 months before)
+
+
+def test_the_run_summary_prints_the_output_folder_in_full_on_its_own_line(tmp_path):
+    proj = tiny_project(tmp_path)
+    shutil.rmtree(proj / "notebooks")
+    shutil.copytree(ROOT / "notebooks", proj / "notebooks")
+    out = tmp_path / ("một thư mục có tên rất dài để xem dòng có bị cắt ở tám mươi cột hay không " * 2).strip()
+    r = subprocess.run([sys.executable, "-m", "helpers.cli", "run", "--period", "2023-10", "--report", "data_quality",
+                        "--formats", "html", "--out", str(out), "--lang", "en"], cwd=proj, capture_output=True,
+                       text=True, env={**os.environ, "COLUMNS": "80"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"Reports in: {out}\n" in r.stdout
+
+
+def test_make_clean_removes_the_index_and_the_caches_too(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path)
+    for folder in (".venv", "reports/2023-10/10", "reports/.cache", "reports/.locks/2023-10"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "reports" / "index.html").write_text("<html></html>", encoding="utf-8")
+    subprocess.run(["make", "-s", "clean"], cwd=tmp_path, check=True, timeout=120)
+    assert list((tmp_path / "reports").iterdir()) == [] and not (tmp_path / ".venv").exists()

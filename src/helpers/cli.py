@@ -82,7 +82,7 @@ def cmd_validate(args) -> int:
     data_dir = cli_path(args.data_dir, "data")
     found = validate(data_dir, _periods(args.period) or None)
     lang = args.lang
-    for f in found:
+    for f in listed(found, data_dir):
         style = "red" if f.is_error else "yellow"
         console.print(f"[{style}]{escape(f.line(lang))}[/{style}]", highlight=False)   # names may hold [brackets]
     n_err = sum(f.count for f in only_errors(found))
@@ -95,6 +95,27 @@ def cmd_validate(args) -> int:
                                                                         "cli.validate.not_usable"))
     console.print(f"{summary} — {verdict}", markup=False)
     return 0 if ok else 1
+
+
+def listed(found: list, data_dir: Path) -> list:
+    """The findings as ``validate`` lists them: a file inside the data folder named as the
+    errors name it (from the working folder when inside it), and of each kind in a file the
+    first :data:`helpers.load.MAX_PER_KIND`, then one line counting the others."""
+    import dataclasses
+
+    from .load import FindingCap
+    out: list = []
+    caps: dict = {}
+    for f in found:
+        if f.file and Path(f.file).is_absolute() and Path(data_dir) in Path(f.file).parents:
+            f = dataclasses.replace(f, file=_typed(Path(f.file)))
+        if f.file is None or f.count > 1:              # a line that counts others is listed as it is
+            out.append(f)
+        else:
+            caps.setdefault(f.file, FindingCap(out, f.file))(f)
+    for cap in caps.values():
+        cap.close()
+    return out
 
 
 def _positive(text: str, lang: str = "vi") -> int:
@@ -430,7 +451,7 @@ def _run(args, n_jobs: int, started) -> int:
         outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
                             on_done=progress.advance, started=started)
     write_index(out_dir, args.lang or "vi")
-    progress.summary(outcomes)
+    progress.summary(outcomes, out_dir)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
