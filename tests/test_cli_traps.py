@@ -350,3 +350,18 @@ def test_make_clean_removes_the_index_and_the_caches_too(tmp_path):
     (tmp_path / "reports" / "index.html").write_text("<html></html>", encoding="utf-8")
     subprocess.run(["make", "-s", "clean"], cwd=tmp_path, check=True, timeout=120)
     assert list((tmp_path / "reports").iterdir()) == [] and not (tmp_path / ".venv").exists()
+
+
+# -- 3. a relative --data-dir is taken from the working folder in every command -----------------
+def test_a_relative_data_dir_is_taken_from_the_working_folder_in_every_command(tmp_path):
+    proj = tiny_project(tmp_path)
+    here = proj / "notebooks"
+    assert cli("validate", "--data-dir", "../data", "--period", "2023-10", cwd=here).returncode == 0
+    assert cli("template", "2023-11", "--data-dir", "../data", cwd=here).returncode == 0
+    assert (proj / "data" / "periods" / "2023-11.xlsx").is_file()
+    r = cli("new-period", "2023-12", "--data-dir", "../data", "--workbook", cwd=here)
+    assert r.returncode == 0, r.stderr
+    assert (proj / "data" / "periods" / "2023-12.xlsx").is_file()
+    assert read_params_file(proj / "params" / "2023-12.yaml")["data_dir"] == "data"     # the params file's rule
+    r = cli("validate", "--period", "2023-10", "--lang", "en", cwd=here)           # no data/ in notebooks/
+    assert_clean_failure(r, 2, str(here / "data"))
