@@ -365,3 +365,51 @@ def test_a_relative_data_dir_is_taken_from_the_working_folder_in_every_command(t
     assert read_params_file(proj / "params" / "2023-12.yaml")["data_dir"] == "data"     # the params file's rule
     r = cli("validate", "--period", "2023-10", "--lang", "en", cwd=here)           # no data/ in notebooks/
     assert_clean_failure(r, 2, str(here / "data"))
+
+
+# -- 5. the commands the tool prints name the data folder and unit the user gave -----------------
+def _printed_commands(text: str, command: str) -> list[list[str]]:
+    """Every ``cchc-report <command> …`` in ``text``, as arguments (up to `` · ``, a backquote or the line's end)."""
+    import re
+    import shlex
+    return [shlex.split(m) for m in re.findall(rf"cchc-report ({command} [^·`\n]*)", text)]
+
+
+def test_new_periods_reminders_name_the_data_folder_and_unit_given_and_work(tmp_path):
+    proj = tiny_project(tmp_path)
+    here = proj / "notebooks"
+    r = cli("new-period", "2023-12", "--data-dir", "../data", "--unit", "10", cwd=here)
+    assert r.returncode == 0, r.stderr
+    runs = _printed_commands(r.stdout, "run")
+    assert ["run", "--period", "2023-Q4", "--data-dir", "../data", "--unit", "10"] in runs
+    assert ["new-period", "2023", "--data-dir", "../data", "--unit", "10"] in _printed_commands(r.stdout, "new-period")
+    for args in _printed_commands(r.stdout, "new-period"):
+        assert cli(*args, cwd=here).returncode == 0                  # each hint works as printed
+
+
+def test_the_workbooks_instruction_sheet_names_the_data_folder_and_unit_given(tmp_path):
+    import openpyxl
+    proj = tiny_project(tmp_path)
+    here = proj / "notebooks"
+    assert cli("template", "2023-11", "--data-dir", "../data", "--unit", "10", cwd=here).returncode == 0
+    wb = openpyxl.load_workbook(proj / "data" / "periods" / "2023-11.xlsx")
+    text = "\n".join(str(c.value) for row in wb["Hướng dẫn"].iter_rows() for c in row if c.value)
+    assert "Lưu tệp này với tên ../data/periods/2023-11.xlsx" in text
+    [validate] = _printed_commands(text, "validate")
+    assert validate == ["validate", "--period", "2023-11", "--data-dir", "../data"]
+    assert _printed_commands(text, "run") == [["run", "--period", "2023-11", "--data-dir", "../data", "--unit", "10"]]
+    r = cli(*validate, cwd=here)                        # the hint checks the folder the workbook is in
+    assert "Traceback" not in r.stderr and str(proj / "data") in r.stdout, r.stdout + r.stderr
+
+
+def test_the_warnings_line_names_the_data_folder_given_and_works(tmp_path):
+    proj = tiny_project(tmp_path)
+    shutil.rmtree(proj / "notebooks")
+    shutil.copytree(ROOT / "notebooks", proj / "notebooks")
+    here = proj / "notebooks"
+    r = cli("run", "--period", "2023-10", "--data-dir", "../data", "--out", "../out", "--report", "data_quality",
+            "--formats", "html", cwd=here)
+    assert r.returncode == 0, r.stdout + r.stderr
+    [validate] = _printed_commands(r.stdout, "validate")
+    assert validate[:3] == ["validate", "--data-dir", "../data"]
+    assert cli(*validate, cwd=here).returncode == 0

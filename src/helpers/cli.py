@@ -350,13 +350,13 @@ def _checked(folders: DataFolders, data_dir: Path, periods: list[Period]) -> lis
     return found
 
 
-def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None) -> str:
+def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None, typed: str | None = None) -> str:
     """One line: how many warnings the data checks found, and the command that lists them
-    (with the data folder when it is not the project's ``data/``)."""
+    (with the data folder when it is not ``data/``: ``typed``, as the user gave ``--data-dir``)."""
     options = ["--period", ",".join(sorted({p.period.code for p in sets}))]
     folders = {Path(p.data_dir) for p in sets}
     if len(folders) == 1 and folders != {cli_path(None, "data")}:
-        options = ["--data-dir", _typed(folders.pop()), *options]
+        options = ["--data-dir", typed or _typed(folders.pop()), *options]
     return t(lang or "vi", "cli.warnings_line", n=len(warnings), options=shlex.join(options))
 
 
@@ -443,7 +443,7 @@ def _run(args, n_jobs: int, started) -> int:
     out_dir = checked_out(cli_out(args.out), {p.data_dir for p in sets})
     warnings = check_data(sets, folders, args.lang)
     if warnings:
-        console.print(warnings_line(warnings, sets, args.lang), markup=False)
+        console.print(warnings_line(warnings, sets, args.lang, args.data_dir), markup=False)
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
             for p in sets for r in reports]
     n_jobs = _capped_jobs(args.jobs, n_jobs, len(jobs), args.lang)
@@ -484,7 +484,7 @@ def cmd_new_period(args) -> int:
         check_unit(resolve(values, root), read_units(data_dir / "units.csv"))
     written = []
     if args.workbook and period.kind == "month":
-        written.append(_write_template(period, data_dir, unit, args.force, lang))
+        written.append(_write_template(period, data_dir, args.unit, args.force, lang, args.data_dir))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_params_file(path, values, t("vi", "cli.params_file_title", period=period.label("vi")))
     written.insert(0, path)
@@ -510,9 +510,17 @@ def _only_top_unit(units, period: Period, data_dir: Path) -> str | None:
     return top[0] if len(top) == 1 else None
 
 
-def _typed_options(arg_data_dir, data_dir: Path, unit) -> list[str]:
-    """The ``--data-dir`` and ``--unit`` a printed command needs to mean what the user gave."""
-    return [*(["--data-dir", _typed(data_dir)] if arg_data_dir else []), *(["--unit", unit] if unit else [])]
+def _typed_options(arg_data_dir, data_dir: Path, unit=None) -> list[str]:
+    """The ``--data-dir`` (as typed) and ``--unit`` a printed command needs to mean what the user gave."""
+    return [*(["--data-dir", arg_data_dir] if arg_data_dir else []), *(["--unit", unit] if unit else [])]
+
+
+def _workbook_commands(target: Path, period: Period, arg_data_dir, data_dir: Path, unit) -> dict:
+    """What the entry workbook's instruction sheet names, as the user typed it: the file to
+    save it as, and the options of ``validate`` (no unit: it checks the folder) and ``run``."""
+    return {"file": str(Path(arg_data_dir) / "periods" / target.name) if arg_data_dir else _typed(target),
+            "validate": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir)]),
+            "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir, unit)])}
 
 
 def closing_periods(period: Period) -> list[Period]:
@@ -530,7 +538,7 @@ def closing_periods(period: Period) -> list[Period]:
     return out
 
 
-def _write_template(period: Period, data_path: Path, unit, force, lang: str = "vi") -> Path:
+def _write_template(period: Period, data_path: Path, unit, force, lang: str = "vi", arg_data_dir=None) -> Path:
     from .load import load_data
     from .workbook import previous_values, write_entry_workbook
     target = data_path / "periods" / f"{period.code}.xlsx"
@@ -542,7 +550,8 @@ def _write_template(period: Period, data_path: Path, unit, force, lang: str = "v
     ds = load_data(data_path)
     backup = backup_file(target, data_path) if target.exists() else None
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
-                                   previous=previous_values(ds, period))
+                                   previous=previous_values(ds, period),
+                                   commands=_workbook_commands(target, period, arg_data_dir, data_path, unit))
     if backup is not None:
         console.print(t(lang, "cli.backed_up", path=backup), markup=False)
     return written
@@ -576,7 +585,8 @@ def cmd_template(args) -> int:
         raise ParameterError("error.cli.template_needs_month")
     lang = _lang(args)
     data_path = _data_folder(cli_path(args.data_dir, "data"))
-    console.print(t(lang, "cli.written", path=_write_template(period, data_path, args.unit, args.force, lang)),
+    console.print(t(lang, "cli.written", path=_write_template(period, data_path, args.unit, args.force, lang,
+                                                                  args.data_dir)),
                   markup=False)
     return 0
 
