@@ -98,10 +98,13 @@ def test_a_foreign_metrics_json_is_skipped_with_a_warning(tmp_path, content):
     assert "Tỉnh Thử" in page and "2023-09" not in page
 
 
-def test_units_out_a_folder_is_a_clear_error(tmp_path):
+def test_units_out_a_folder_or_under_a_file_is_a_clear_error(tmp_path):
     (tmp_path / "somewhere").mkdir()
-    r = cli("units", "--province", "10", "--out", "somewhere", cwd=tmp_path)
+    r = cli("units", "--province", "15", "--out", "somewhere", cwd=tmp_path)
     assert_clean_failure(r, 2, "somewhere", "units.csv")
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    r = cli("units", "--province", "15", "--out", "a-file/units.csv", cwd=tmp_path)
+    assert_clean_failure(r, 2, "a-file")
 
 
 def test_template_force_when_backups_is_a_file_says_so_and_keeps_the_workbook(tmp_path):

@@ -649,12 +649,17 @@ def _add_report_commands(sub, lang: str) -> None:
     i.set_defaults(func=cmd_index)
 
 def cmd_units(args) -> int:
+    from . import files
+    from .official import build_units, write_units
     out = Path(args.out).expanduser().resolve() if args.out else project_root() / "data" / "units.csv"
     if out.is_dir():
         raise ParameterError("error.cli.units_out_is_folder", out=out)
-    from .official import build_units, write_units
+    files.check_output_folder(out.parent)              # under a file, or not writable: one line
     units = build_units(args.province, legacy=args.legacy, source=args.source)
-    _path, message = write_units(out, units)
+    try:
+        _path, message = write_units(out, units)
+    except OSError as exc:
+        raise files.write_error(out, exc) from None
     console.print(message, markup=False)
     return 0
 
