@@ -45,4 +45,4 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts
 
 clean:
-	rm -rf $(VENV) reports/*/
+	rm -rf $(VENV) reports/*/ reports/index.html reports/.cache reports/.locks
