@@ -23,6 +23,9 @@ LEVELS = ("province", "department", "district", "commune")
 REQUIRED_COLUMNS = ("code", "name_vi", "name_en", "level", "parent")
 COLUMNS = REQUIRED_COLUMNS + ("valid_from", "valid_to", "successor", "source")
 CODE_PATTERN = re.compile(r"[\w-][\w.-]*")     # letters, digits, _ - and . (not first)
+MAX_CODE_LENGTH = 40        # a code names report files and folders: far below any file-name limit
+TEXT_COLUMNS = ("name_vi", "name_en", "source")
+EARLIEST_YEAR = 1900        # a date before it is a typo (0205-06-30 for 2025-06-30)
 _FAR_PAST, _FAR_FUTURE = _dt.date.min, _dt.date.max
 
 
@@ -77,8 +80,9 @@ def _month_label(day: _dt.date, lang: str) -> str:
 
 
 def valid_code(code: str) -> bool:
-    """Letters, digits, ``-``, ``_`` and ``.`` (not first): a name, never a path."""
-    return bool(CODE_PATTERN.fullmatch(code))
+    """Letters, digits, ``-``, ``_`` and ``.`` (not first), at most ``MAX_CODE_LENGTH`` of them: a
+    name, never a path."""
+    return len(code) <= MAX_CODE_LENGTH and bool(CODE_PATTERN.fullmatch(code))
 
 
 class Units:
@@ -170,11 +174,32 @@ class Units:
         return list(out)
 
     def descendants(self, code, month: str | None = None) -> list[Unit]:
-        out = []
-        for child in self.children(code, month):
-            out.append(child)
-            if child.code != str(code):
-                out.extend(self.descendants(child.code, month))
+        """Children, each followed by its own descendants (walked without recursion: a chain of
+        parents may be long)."""
+        out, todo = [], list(reversed(self.children(code, month)))
+        while todo:
+            unit = todo.pop()
+            out.append(unit)
+            if unit.code != str(code):
+                todo.extend(reversed([c for c in self.children(unit.code, month) if c.code != unit.code]))
+        return out
+
+    def earlier_versions(self, version: Unit, month: str) -> list[Unit]:
+        """The versions ``version`` continues from, back to those of ``month``, each after the versions
+        it continues from (so a figure can be built oldest first, without recursion). A version is
+        walked through while ``month`` is before its start."""
+        done, out, todo = set(), [], [(version, False)]
+        while todo:
+            unit, expanded = todo.pop()
+            if expanded:
+                out.append(unit)
+                continue
+            if unit in done:
+                continue
+            done.add(unit)
+            todo.append((unit, True))
+            if not unit.valid_in(month) and unit.valid_from is not None and month < unit.months[0]:
+                todo.extend((p, False) for p in reversed(self.predecessors(unit.code, before=unit)))
         return out
 
     def roots(self) -> list[Unit]:
@@ -219,9 +244,22 @@ def _date(text: str, path, line: int, column: str, code: str):
     if not text:
         return None
     try:
-        return _dt.date.fromisoformat(text)
+        day = _dt.date.fromisoformat(text)
     except ValueError:
         raise DataError("error.units.bad_date", text=text, file=path, row=line, column=column, unit=code) from None
+    if day.year < EARLIEST_YEAR:
+        raise DataError("error.units.date_too_early", text=text, year=EARLIEST_YEAR, file=path, row=line,
+                        column=column, unit=code)
+    return day
+
+
+def _refuse_invisible_characters(row: dict, path, line: int, code: str) -> None:
+    from .names import invisible_character
+    for column in TEXT_COLUMNS:
+        found = invisible_character(row.get(column) or "")
+        if found:
+            raise DataError("error.units.invisible_character", character=found, file=path, row=line,
+                            column=column, unit=code)
 
 
 def _read_text(path: Path) -> str:
@@ -239,9 +277,13 @@ def _unit_from_row(row: dict, path, line: int) -> Unit:
     code = (row.get("code") or "").strip()
     if not code:
         raise DataError("error.units.no_code", file=path, row=line, column="code")
+    if len(code) > MAX_CODE_LENGTH:
+        raise DataError("error.units.code_too_long", length=len(code), limit=MAX_CODE_LENGTH, start=code[:20],
+                        file=path, row=line, column="code")
     if not valid_code(code):
         raise DataError("error.units.bad_code", code=code, file=path, row=line, column="code",
                         unit=code)
+    _refuse_invisible_characters(row, path, line, code)
     level = (row.get("level") or "").strip()
     if level not in LEVELS:
         raise DataError("error.units.bad_level", level=level, levels=', '.join(LEVELS), file=path, row=line,
@@ -279,6 +321,7 @@ def read_units(path) -> Units:
                             column="parent", unit=u.code)
         _check_successors(units, u, path, line)
     _refuse_cycles(rows, path)
+    _refuse_successor_cycles(rows, units, path)
     return units
 
 
@@ -331,3 +374,44 @@ def _refuse_cycles(rows, path) -> None:
                 if p not in seen:
                     seen.add(p)
                     todo.append(p)
+
+
+def _successor_versions(units: Units, u: Unit) -> list[Unit]:
+    """The versions ``u`` continues into: those of its successors valid the day after it ends (every
+    version of them when it gives no end)."""
+    if u.valid_to is None:
+        return [v for s in u.successors for v in units.versions(s)]
+    day = u.valid_to + _dt.timedelta(days=1)
+    return [v for s in u.successors for v in units.versions(s) if v.valid_on(day)]
+
+
+def _refuse_successor_cycles(rows, units: Units, path) -> None:
+    """A unit that continues, through its successors, into itself would make every look-back go round
+    forever: one error naming the rows of the cycle (walked without recursion: a chain may be long)."""
+    line_of = {u: line for line, u in rows}
+    state: dict[Unit, str] = {}              # "open" while on the walk's path, "done" after
+    for _, start in rows:
+        if start in state:
+            continue
+        path_now, todo = [], [(start, iter(_successor_versions(units, start)))]
+        state[start] = "open"
+        path_now.append(start)
+        while todo:
+            unit, nexts = todo[-1]
+            nxt = next(nexts, None)
+            if nxt is None:
+                state[unit] = "done"
+                todo.pop()
+                path_now.pop()
+            elif state.get(nxt) == "open":
+                cycle = path_now[path_now.index(nxt):]
+                first = min(cycle, key=line_of.get)
+                raise DataError(
+                    "error.units.successor_cycle", code=first.code,
+                    cycle=" → ".join(v.code for v in cycle + [nxt]),
+                    rows=", ".join(str(line_of[v]) for v in sorted(cycle, key=line_of.get)),
+                    file=path, row=line_of[first], column="successor", unit=first.code)
+            elif nxt not in state:
+                state[nxt] = "open"
+                path_now.append(nxt)
+                todo.append((nxt, iter(_successor_versions(units, nxt))))

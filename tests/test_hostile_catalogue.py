@@ -1,0 +1,88 @@
+"""Issue 16, the catalogue side: hostile units.csv and indicators.csv (and the texts they put into the
+entry workbook), each built here, each one clear message naming the file, row and column, a non-zero exit
+from `validate` and `run`, and no traceback, no hang, no wrong figure."""
+
+import datetime as dt
+
+import pytest
+from conftest import cli, csv_rows, write_data
+
+UNITS_HEADER = "code,name_vi,name_en,level,parent,valid_from,valid_to,successor\n"
+PROVINCE = "10,Tỉnh Thử,Test Province,province,,,,\n"
+GOOD = csv_rows("10,dossiers_received,100,", "10,dossiers_received_online,60,")
+
+
+def no_traceback(r):
+    assert "Traceback" not in r.stdout + r.stderr, r.stdout + r.stderr
+
+
+def refused(tmp_path, data, *expected, lang="en", commands=("validate", "run")):
+    """Each command exits non-zero, without a traceback, with every ``expected`` text in its output."""
+    for command in commands:
+        extra = ("--period", "2023-10", "--out", str(tmp_path / "out")) if command == "run" else ()
+        r = cli(command, "--data-dir", str(data), "--lang", lang, *extra, cwd=tmp_path)
+        out = r.stdout + r.stderr
+        assert r.returncode != 0, out
+        no_traceback(r)
+        for text in expected:
+            assert text in out, out
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def units_data(tmp_path, *rows: str, periods=None):
+    return write_data(tmp_path, periods or {"2023-10.csv": GOOD}, units=UNITS_HEADER + PROVINCE + "".join(rows))
+
+
+# -- units.csv ---------------------------------------------------------------------------------------
+def test_unit_code_of_300_characters_is_refused_naming_the_row(tmp_path):
+    data = units_data(tmp_path, f"{'X' * 300},Xã Dài,Long Commune,commune,10,,,\n")
+    refused(tmp_path, data, "units.csv, row 3, column code", "300 characters", "at most 40")
+
+
+def test_a_chain_of_400_successors_is_walked_without_recursion(tmp_path):
+    """X0 ends 2022-12-31; X1 … X398 last one day each; X399 from 2024-02-04 on. February 2024's figure
+    last year is X59's (2023-02-28), 340 versions back."""
+    rows = ["X0,Xã 0,X0,commune,10,,2022-12-31,X1\n"]
+    first = dt.date(2023, 1, 1)
+    for i in range(1, 400):
+        day = first + dt.timedelta(days=i - 1)
+        end, successor = ("", "") if i == 399 else (day, f"X{i + 1}")
+        rows.append(f"X{i},Xã {i},X{i},commune,10,{day},{end},{successor}\n")
+    assert rows[59].split(",")[5:7] == ["2023-02-28", "2023-02-28"]
+    data = units_data(tmp_path, *rows, periods={
+        "2023-02.csv": csv_rows("X59,dossiers_received,80,", "X59,dossiers_received_online,20,"),
+        "2024-02.csv": csv_rows("X399,dossiers_received,100,", "X399,dossiers_received_online,60,")})
+    from helpers.figures import compute_figures
+    from helpers.load import load_data
+    ds = load_data(data)
+    assert [u.code for u in ds.units.descendants("10")][:3] == ["X0", "X1", "X2"]
+    rate = compute_figures(ds, "X399", "2024-02")["online_submission_rate"]
+    assert rate.value == 60 and rate.last_year.value == 25
+    r = cli("validate", "--data-dir", str(data), "--period", "2024-02", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    no_traceback(r)
+
+
+def test_a_successor_cycle_is_an_error_naming_both_rows(tmp_path):
+    data = units_data(tmp_path, "X1,Xã 1,X1,commune,10,,,X2\n", "X2,Xã 2,X2,commune,10,,,X1\n")
+    refused(tmp_path, data, "units.csv, row 3, column successor", "X1 → X2 → X1", "rows 3, 4")
+
+
+def test_a_year_before_1900_is_an_error_not_a_live_unit(tmp_path):
+    """0205-06-30 (for 2025-06-30) compared as text above 2023-10 and kept the unit alive."""
+    data = write_data(tmp_path, {"2023-10.csv": GOOD},
+                      units=UNITS_HEADER + "10,Tỉnh Thử,Test Province,province,,,0205-06-30,\n")
+    refused(tmp_path, data, "units.csv, row 2, column valid_to", "'0205-06-30'", "before the year 1900")
+    refused(tmp_path, data, "dòng 2, cột valid_to", "trước năm 1900", lang="vi", commands=("validate",))
+
+
+@pytest.mark.parametrize("column, character", [("name_vi", "\u202e"), ("name_en", "\u2066"), ("name_vi", "\x07"),
+                                               ("source", "\u200f")])
+def test_bidi_and_control_characters_in_a_unit_name_are_refused(tmp_path, column, character):
+    names = {"name_vi": "Xã Một", "name_en": "One Commune", "source": "list"}
+    names[column] = names[column][:3] + character + names[column][3:]
+    data = write_data(tmp_path, {"2023-10.csv": GOOD}, units=UNITS_HEADER.rstrip("\n") + ",source\n"
+                      + PROVINCE.rstrip("\n") + ",\n" + f"X1,{names['name_vi']},{names['name_en']},commune,10,,,,"
+                      f"{names['source']}\n")
+    refused(tmp_path, data, f"units.csv, row 3, column {column}", f"U+{ord(character):04X}",
+            commands=("validate",))
