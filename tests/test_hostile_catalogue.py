@@ -86,3 +86,109 @@ def test_bidi_and_control_characters_in_a_unit_name_are_refused(tmp_path, column
                       f"{names['source']}\n")
     refused(tmp_path, data, f"units.csv, row 3, column {column}", f"U+{ord(character):04X}",
             commands=("validate",))
+
+
+# -- indicators.csv ----------------------------------------------------------------------------------
+def shipped_row(code: str) -> dict:
+    import csv
+
+    from helpers.catalogue import builtin_catalogue_path
+    with builtin_catalogue_path().open(encoding="utf-8") as fh:
+        return next(row for row in csv.DictReader(fh) if row["code"] == code)
+
+
+def catalogue_data(tmp_path, *rows: dict):
+    """A data folder whose indicators.csv holds ``rows`` (dicts of the shipped catalogue's columns)."""
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(shipped_row("dossiers_received")), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return write_data(tmp_path, {"2023-10.csv": GOOD}, units=UNITS_HEADER + PROVINCE,
+                      extra={"indicators.csv": out.getvalue()})
+
+
+def new_ratio(code: str, numerator: str, denominator: str) -> dict:
+    return {**shipped_row("online_submission_rate"), "code": code, "numerator": numerator,
+            "denominator": denominator}
+
+
+def catalogue_refused(tmp_path, data, row: int, column: str, *expected, commands=("validate",)):
+    """load_catalogue names the row and column of the data folder's indicators.csv; the commands exit
+    non-zero without a traceback, saying what is wrong."""
+    from helpers.catalogue import load_catalogue
+    from helpers.errors import CatalogueError
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(data)
+    err = exc.value
+    assert (err.file, err.row, err.column) == (str(data / "indicators.csv"), row, column), err.text("en")
+    for text in expected:
+        assert text in err.text("en"), err.text("en")
+    for command in commands:
+        extra = ("--period", "2023-10", "--out", str(tmp_path / "out")) if command == "run" else ()
+        r = cli(command, "--data-dir", str(data), "--lang", "en", *extra, cwd=tmp_path)
+        assert r.returncode != 0, r.stdout + r.stderr
+        no_traceback(r)
+        assert all(text in r.stdout + r.stderr for text in expected), r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("value", ["-3", "100000000", "1.5", "two", "7"])
+def test_decimals_must_be_a_small_whole_number(tmp_path, value):
+    """-3 printed 34.000 for 34.052; 100000000 ran out of memory."""
+    data = catalogue_data(tmp_path, {**shipped_row("dossiers_received"), "decimals": value})
+    catalogue_refused(tmp_path, data, 2, "decimals", f"decimals '{value}' is not valid", "from 0 to 6",
+                      commands=("validate", "run") if value == "100000000" else ("validate",))
+
+
+def test_an_input_of_a_ratio_redefined_as_a_ratio_is_refused(tmp_path):
+    """dossiers_received = online / online gave 165,79% online submission."""
+    row = {**new_ratio("dossiers_received", "dossiers_received_online", "dossiers_received_online"),
+           "name_vi": "Hồ sơ", "name_en": "Dossiers"}
+    data = catalogue_data(tmp_path, shipped_row("dossiers_received_online"), row)
+    catalogue_refused(tmp_path, data, 3, "kind", "dossiers_received has kind 'count' in the shipped catalogue",
+                      commands=("validate", "run"))
+
+
+def test_a_new_ratio_of_a_ratio_is_refused(tmp_path):
+    data = catalogue_data(tmp_path, new_ratio("ty_le_moi", "online_submission_rate", "dossiers_received"))
+    catalogue_refused(tmp_path, data, 2, "numerator", "online_submission_rate is itself a ratio")
+
+
+def test_a_ratio_whose_numerator_is_itself_is_refused(tmp_path):
+    data = catalogue_data(tmp_path, new_ratio("ty_le_moi", "ty_le_moi", "dossiers_received"))
+    catalogue_refused(tmp_path, data, 2, "numerator", "the ratio ty_le_moi takes ty_le_moi")
+
+
+def test_two_ratios_naming_each_other_are_refused(tmp_path):
+    data = catalogue_data(tmp_path, new_ratio("ty_le_a", "dossiers_received", "ty_le_b"),
+                          new_ratio("ty_le_b", "ty_le_a", "dossiers_received"))
+    catalogue_refused(tmp_path, data, 2, "denominator", "the ratio ty_le_a takes ty_le_b")
+
+
+def test_a_parts_cycle_is_refused(tmp_path):
+    count = shipped_row("dossiers_received")
+    data = catalogue_data(tmp_path, {**count, "code": "so_a", "parts_of": "so_b"},
+                          {**count, "code": "so_b", "parts_of": "so_a"})
+    catalogue_refused(tmp_path, data, 2, "parts_of", "(so_a → so_b → so_a)")
+    data = catalogue_data(tmp_path / "own", {**count, "code": "so_a", "parts_of": "so_a"})
+    catalogue_refused(tmp_path / "own", data, 2, "parts_of", "(so_a → so_a)")
+
+
+@pytest.mark.parametrize("column, now", [("kind", "count"), ("aggregation", "sum")])
+def test_a_ratio_made_a_count_is_refused_instead_of_emptying(tmp_path, column, now):
+    row = {**shipped_row("online_submission_rate"), column: now, "numerator": "", "denominator": "",
+           "capped": ""}
+    if column == "kind":
+        row["aggregation"] = "sum"
+    data = catalogue_data(tmp_path, row)
+    catalogue_refused(tmp_path, data, 2, "kind" if column == "kind" else "aggregation",
+                      "online_submission_rate has", "'ratio' in the shipped catalogue")
+
+
+@pytest.mark.parametrize("column, character", [("name_vi", "\x00"), ("name_en", "\u202e"), ("target_text", "\x1b")])
+def test_a_control_character_in_an_indicator_text_is_refused(tmp_path, column, character):
+    row = shipped_row("dossiers_received")
+    row[column] = (row[column] or "abc")[:3] + character + (row[column] or "abc")[3:]
+    data = catalogue_data(tmp_path, row)
+    catalogue_refused(tmp_path, data, 2, column, f"U+{ord(character):04X}")
