@@ -226,3 +226,11 @@ def test_names_that_look_like_formulas_are_written_as_text(tmp_path):
     for name in FORMULAS:
         assert texts.get(name) == "s", (name, texts.get(name))
     assert not [v for v, kind in texts.items() if kind == "f"]
+
+
+def test_a_chain_of_400_parents_is_refused_where_a_parent_is_not_a_level_above(tmp_path):
+    """Commune under commune under … 400 deep ended in a RecursionError summing the province."""
+    rows = [f"C{i},Xã {i},C{i},commune,{'C%d' % (i - 1) if i else '10'},,,\n" for i in range(400)]
+    data = units_data(tmp_path, *rows)
+    refused(tmp_path, data, "units.csv, row 4, column parent", "unit C1 (commune) has the parent C0",
+            "not a level above it (commune)")

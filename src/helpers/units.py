@@ -20,6 +20,9 @@ from .errors import DataError
 from .text import t
 
 LEVELS = ("province", "department", "district", "commune")
+# How deep a level sits: a parent is always shallower (province › department or district › commune), so a
+# chain of parents is at most three long.
+DEPTH = {"province": 0, "department": 1, "district": 1, "commune": 2}
 REQUIRED_COLUMNS = ("code", "name_vi", "name_en", "level", "parent")
 COLUMNS = REQUIRED_COLUMNS + ("valid_from", "valid_to", "successor", "source")
 CODE_PATTERN = re.compile(r"[\w-][\w.-]*")     # letters, digits, _ - and . (not first)
@@ -321,6 +324,7 @@ def read_units(path) -> Units:
                             column="parent", unit=u.code)
         _check_successors(units, u, path, line)
     _refuse_cycles(rows, path)
+    _refuse_parents_not_above(rows, units, path)
     _refuse_successor_cycles(rows, units, path)
     return units
 
@@ -374,6 +378,16 @@ def _refuse_cycles(rows, path) -> None:
                 if p not in seen:
                     seen.add(p)
                     todo.append(p)
+
+
+def _refuse_parents_not_above(rows, units: Units, path) -> None:
+    """A unit's parent (its versions valid at the same time) is a level above it."""
+    for line, u in rows:
+        for parent in units.versions(u.parent) if u.parent else ():
+            overlaps = parent.start <= u.end and u.start <= parent.end
+            if overlaps and DEPTH[parent.level] >= DEPTH[u.level]:
+                raise DataError("error.units.parent_not_above", code=u.code, level=u.level, parent=parent.code,
+                                parent_level=parent.level, file=path, row=line, column="parent", unit=u.code)
 
 
 def _successor_versions(units: Units, u: Unit) -> list[Unit]:
