@@ -234,3 +234,17 @@ def test_a_chain_of_400_parents_is_refused_where_a_parent_is_not_a_level_above(t
     data = units_data(tmp_path, *rows)
     refused(tmp_path, data, "units.csv, row 4, column parent", "unit C1 (commune) has the parent C0",
             "not a level above it (commune)")
+
+
+@pytest.mark.parametrize("column, value", [("target", "NaN"), ("target", "Infinity"), ("target", "1e100000000"),
+                                           ("target", "1e-100000000"), ("min", "sNaN")])
+def test_a_target_or_bound_that_is_no_sane_number_is_refused(tmp_path, column, value):
+    """A NaN target passed and failed every comparison at run time (decimal.InvalidOperation)."""
+    row = shipped_row("online_submission_rate")
+    if column == "min":                  # not a column of the shipped catalogue: added at the end
+        data = catalogue_data(tmp_path, row)
+        text = data.joinpath("indicators.csv").read_text(encoding="utf-8").splitlines()
+        data.joinpath("indicators.csv").write_text(f"{text[0]},min\n{text[1]},{value}\n", encoding="utf-8")
+    else:
+        data = catalogue_data(tmp_path, {**row, column: value})
+    catalogue_refused(tmp_path, data, 2, column, repr(value))

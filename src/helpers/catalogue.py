@@ -39,6 +39,7 @@ SHEET_ORDER = ("tthc", "chinh_phu_so", "de_an_06", "chi_dao_dieu_hanh", "the_che
                "tai_chinh_cong")
 LEVELS = ("national", "province", "department", "district", "commune")
 MAX_DECIMALS = 6          # display precision: more says nothing and a huge value exhausts memory
+MAX_DIGITS = 18          # targets and bounds below 10^18 (above any count or amount in đồng), above 10^-18
 
 
 def _yes(v) -> bool:
@@ -300,20 +301,26 @@ def _parse_decimals(val: str) -> int:
 def _parse_target(val: str):
     if not val:
         return None
-    try:
-        return Decimal(val.rstrip("%").strip())
-    except InvalidOperation:
-        raise ValueError(Msg("error.catalogue.bad_target", value=val)) from None
+    number = _number(val.rstrip("%").strip())
+    if number is None:
+        raise ValueError(Msg("error.catalogue.bad_target", value=val))
+    return number
 
 
 def _parse_bound(key: str, val: str) -> Decimal:
+    number = _number(val)
+    if number is None:
+        raise ValueError(Msg("error.catalogue.bad_bound", column=key, value=val))
+    return number
+
+
+def _number(text: str) -> Optional[Decimal]:
+    """A finite number of sane size (not NaN, Infinity or 1e100000000), or None."""
     try:
-        d = Decimal(val)
+        d = Decimal(text)
     except InvalidOperation:
-        d = None
-    if d is None or not d.is_finite():
-        raise ValueError(Msg("error.catalogue.bad_bound", key=key, value=val))
-    return d
+        return None
+    return d if d.is_finite() and (d.is_zero() or -MAX_DIGITS < d.adjusted() < MAX_DIGITS) else None
 
 
 def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
