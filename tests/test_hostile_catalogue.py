@@ -248,3 +248,12 @@ def test_a_target_or_bound_that_is_no_sane_number_is_refused(tmp_path, column, v
     else:
         data = catalogue_data(tmp_path, {**row, column: value})
     catalogue_refused(tmp_path, data, 2, column, repr(value))
+
+
+def test_a_name_too_long_for_a_title_or_an_excel_cell_is_refused(tmp_path):
+    data = units_data(tmp_path, f"X1,Xã {'A' * 40000},X1,commune,10,,,\n")
+    refused(tmp_path, data, "units.csv, row 3, column name_vi", "40003 characters long", "at most 300",
+            commands=("validate",))
+    row = {**shipped_row("dossiers_received"), "name_en": "B" * 301}
+    catalogue_refused(tmp_path / "catalogue", catalogue_data(tmp_path / "catalogue", row), 2, "name_en",
+                      "301 characters long")

@@ -256,14 +256,14 @@ class _CellError(ValueError):
 
 
 def _row_to_fields(row: dict) -> dict:
-    from .names import invisible_character
+    from .names import text_problem
     out = {}
     for key, raw in row.items():
         if key is None:
             raise ValueError(Msg("error.catalogue.too_many_cells"))
-        found = invisible_character(raw or "")
-        if found:
-            raise _CellError(key, Msg("error.catalogue.invisible_character", character=found))
+        problem = text_problem((raw or "").strip())
+        if problem:
+            raise _CellError(key, problem)
         try:
             _read_cell(out, key, (raw or "").strip())
         except ValueError as exc:

@@ -256,13 +256,12 @@ def _date(text: str, path, line: int, column: str, code: str):
     return day
 
 
-def _refuse_invisible_characters(row: dict, path, line: int, code: str) -> None:
-    from .names import invisible_character
+def _refuse_bad_texts(row: dict, path, line: int, code: str) -> None:
+    from .names import text_problem
     for column in TEXT_COLUMNS:
-        found = invisible_character(row.get(column) or "")
-        if found:
-            raise DataError("error.units.invisible_character", character=found, file=path, row=line,
-                            column=column, unit=code)
+        problem = text_problem((row.get(column) or "").strip())
+        if problem:
+            raise DataError(problem, file=path, row=line, column=column, unit=code)
 
 
 def _read_text(path: Path) -> str:
@@ -286,7 +285,7 @@ def _unit_from_row(row: dict, path, line: int) -> Unit:
     if not valid_code(code):
         raise DataError("error.units.bad_code", code=code, file=path, row=line, column="code",
                         unit=code)
-    _refuse_invisible_characters(row, path, line, code)
+    _refuse_bad_texts(row, path, line, code)
     level = (row.get("level") or "").strip()
     if level not in LEVELS:
         raise DataError("error.units.bad_level", level=level, levels=', '.join(LEVELS), file=path, row=line,
