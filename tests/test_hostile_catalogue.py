@@ -257,3 +257,19 @@ def test_a_name_too_long_for_a_title_or_an_excel_cell_is_refused(tmp_path):
     row = {**shipped_row("dossiers_received"), "name_en": "B" * 301}
     catalogue_refused(tmp_path / "catalogue", catalogue_data(tmp_path / "catalogue", row), 2, "name_en",
                       "301 characters long")
+
+
+def test_a_misspelt_or_repeated_column_is_refused_instead_of_read_as_nothing(tmp_path):
+    """valid_too (for valid_to) kept a unit alive for ever; decimal (for decimals) printed no decimals."""
+    data = write_data(tmp_path, {"2023-10.csv": GOOD}, units="code,name_vi,name_en,level,parent,valid_too\n"
+                      "10,Tỉnh Thử,Test Province,province,,2023-06-30\n")
+    refused(tmp_path, data, "units.csv, row 1, column valid_too", "column 'valid_too' is not one of the columns",
+            commands=("validate",))
+    data = write_data(tmp_path / "twice", {"2023-10.csv": GOOD}, units="code,name_vi,name_en,level,parent,parent\n"
+                      "10,Tỉnh Thử,Test Province,province,,\n")
+    refused(tmp_path / "twice", data, "units.csv, row 1, column parent", "appears twice", commands=("validate",))
+    row = shipped_row("online_submission_rate")
+    data = catalogue_data(tmp_path / "catalogue", row)
+    text = data.joinpath("indicators.csv").read_text(encoding="utf-8").replace(",decimals,", ",decimal,", 1)
+    data.joinpath("indicators.csv").write_text(text, encoding="utf-8")
+    catalogue_refused(tmp_path / "catalogue", data, 1, "decimal", "column 'decimal' is not one of the columns")

@@ -245,6 +245,7 @@ class Catalogue:
 
 # -- loading --------------------------------------------------------------------
 _LIST_FIELDS = {"numerator": "+", "levels": ";"}
+COLUMNS = tuple("level" if name == "levels" else name for name in Indicator.model_fields)   # of indicators.csv
 
 
 class _CellError(ValueError):
@@ -335,6 +336,10 @@ def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
     missing = required - set(reader.fieldnames or [])
     if missing:
         raise CatalogueError("error.catalogue.missing_column", missing=', '.join(sorted(missing)), file=source)
+    from .names import column_problem
+    problem = column_problem(reader.fieldnames, COLUMNS)
+    if problem:
+        raise CatalogueError(problem[0], file=source, row=1, column=problem[1])
     return [(i, row) for i, row in enumerate(reader, start=2)]
 
 

@@ -1,6 +1,7 @@
-"""Names and other texts read from the data folder (units.csv, indicators.csv) that reach reports
-and workbooks: refused when they hold an invisible character that changes what is shown, or are too long
-for a title, a table cell or an Excel cell."""
+"""The tables of the data folder that describe things (units.csv, indicators.csv): a column with a
+misspelt or repeated name is refused (it would be read as nothing), and so is a name or other text that
+holds an invisible character that changes what is shown, or is too long for a title, a table cell or an
+Excel cell."""
 
 from __future__ import annotations
 
@@ -13,6 +14,18 @@ MAX_TEXT_LENGTH = 300       # characters: the longest shipped text is 119; Excel
 # Control characters (NUL, tab, newline …), format characters (the bidi overrides U+202E, U+2066–2069,
 # zero-width characters) and line or paragraph separators: none belongs in a one-line name.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+
+
+def column_problem(columns, known) -> Optional[tuple[Msg, str]]:
+    """``(message, column)`` for the first header column not in ``known`` or named twice, or None."""
+    seen = set()
+    for column in columns or ():
+        if column not in known:
+            return Msg("error.table.unknown_column", column=column, known=", ".join(known)), column
+        if column in seen:
+            return Msg("error.table.repeated_column", column=column), column
+        seen.add(column)
+    return None
 
 
 def text_problem(text: str) -> Optional[Msg]:

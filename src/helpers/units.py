@@ -311,6 +311,10 @@ def read_units(path) -> Units:
     if missing:
         raise DataError("error.units.missing_column", missing=', '.join(missing),
                         required_columns=','.join(REQUIRED_COLUMNS), file=path, row=1)
+    from .names import column_problem
+    problem = column_problem(reader.fieldnames, COLUMNS)
+    if problem:
+        raise DataError(problem[0], file=path, row=1, column=problem[1])
     rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
     if not rows:
         raise DataError("error.units.empty", file=path)
