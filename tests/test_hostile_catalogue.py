@@ -76,6 +76,13 @@ def test_a_year_before_1900_is_an_error_not_a_live_unit(tmp_path):
     refused(tmp_path, data, "dòng 2, cột valid_to", "trước năm 1900", lang="vi", commands=("validate",))
 
 
+def test_a_year_after_2100_is_an_error_not_an_overflow(tmp_path):
+    """9999-12-31 with a successor overflowed the day after it (OverflowError); 2205 for 2025 is a typo."""
+    data = units_data(tmp_path, "X1,Xã 1,X1,commune,10,,9999-12-31,X2\n", "X2,Xã 2,X2,commune,10,,,\n")
+    refused(tmp_path, data, "units.csv, row 3, column valid_to", "'9999-12-31'", "after the year 2100",
+            "leave valid_to empty", commands=("validate",))
+
+
 @pytest.mark.parametrize("column, character", [("name_vi", "\u202e"), ("name_en", "\u2066"), ("name_vi", "\x07"),
                                                ("source", "\u200f")])
 def test_bidi_and_control_characters_in_a_unit_name_are_refused(tmp_path, column, character):

@@ -28,7 +28,7 @@ COLUMNS = REQUIRED_COLUMNS + ("valid_from", "valid_to", "successor", "source")
 CODE_PATTERN = re.compile(r"[\w-][\w.-]*")     # letters, digits, _ - and . (not first)
 MAX_CODE_LENGTH = 40        # a code names report files and folders: far below any file-name limit
 TEXT_COLUMNS = ("name_vi", "name_en", "source")
-EARLIEST_YEAR = 1900        # a date before it is a typo (0205-06-30 for 2025-06-30)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100     # a date outside is a typo (0205-06-30, 2205-06-30 for 2025-06-30)
 _FAR_PAST, _FAR_FUTURE = _dt.date.min, _dt.date.max
 
 
@@ -252,6 +252,9 @@ def _date(text: str, path, line: int, column: str, code: str):
         raise DataError("error.units.bad_date", text=text, file=path, row=line, column=column, unit=code) from None
     if day.year < EARLIEST_YEAR:
         raise DataError("error.units.date_too_early", text=text, year=EARLIEST_YEAR, file=path, row=line,
+                        column=column, unit=code)
+    if day.year > LATEST_YEAR:
+        raise DataError("error.units.date_too_late", text=text, year=LATEST_YEAR, file=path, row=line,
                         column=column, unit=code)
     return day
 
