@@ -365,25 +365,52 @@ def _check_successors(units: Units, u: Unit, path, line: int) -> None:
 
 def _refuse_cycles(rows, path) -> None:
     """A unit that is its own ancestor would make every sum go round forever."""
-    parents: dict[str, set] = {}
-    for _, u in rows:
-        if u.parent and u.parent != u.code:
-            parents.setdefault(u.code, set()).add(u.parent)
+    parents: dict[str, list] = {}
     for line, u in rows:
         if u.parent == u.code:
             raise DataError("error.units.own_parent", code=u.code, file=path, row=line, column="parent",
                             unit=u.code)
-        seen, todo = set(), [u.code]
+        if u.parent:
+            parents.setdefault(u.code, []).append(u.parent)
+    first_line = {}
+    for line, u in rows:
+        first_line.setdefault(u.code, line)
+    cycle = find_cycle(first_line, lambda code: parents.get(code, ()))
+    if cycle:
+        cycle = _from_first(cycle, first_line)
+        code = cycle[0]
+        raise DataError("error.units.parent_cycle", code=code, cycle=" → ".join(cycle + cycle[:1]), file=path,
+                        row=first_line[code], column="parent", unit=code)
+
+
+def _from_first(cycle: list, line_of: dict) -> list:
+    """The cycle turned to start at the node of the first row."""
+    i = cycle.index(min(cycle, key=line_of.get))
+    return cycle[i:] + cycle[:i]
+
+
+def find_cycle(starts, following) -> Optional[list]:
+    """The nodes of a cycle (in order) of the graph where ``following(node)`` gives the nodes after
+    ``node``, looking from each of ``starts``; None without one. Each node is walked once, without
+    recursion (a chain may be long)."""
+    state: dict = {}                         # "open" while on the current path, "done" after
+    for start in starts:
+        if start in state:
+            continue
+        state[start] = "open"
+        path, todo = [start], [iter(following(start))]
         while todo:
-            code = todo.pop()
-            for p in parents.get(code, ()):
-                if p == u.code:
-                    raise DataError("error.units.parent_cycle", code=u.code,
-                                    cycle=' → '.join(sorted(seen | {u.code})), file=path, row=line,
-                                    column="parent", unit=u.code)
-                if p not in seen:
-                    seen.add(p)
-                    todo.append(p)
+            node = next(todo[-1], None)
+            if node is None:
+                state[path.pop()] = "done"
+                todo.pop()
+            elif state.get(node) == "open":
+                return path[path.index(node):]
+            elif node not in state:
+                state[node] = "open"
+                path.append(node)
+                todo.append(iter(following(node)))
+    return None
 
 
 def _refuse_parents_not_above(rows, units: Units, path) -> None:
@@ -407,31 +434,13 @@ def _successor_versions(units: Units, u: Unit) -> list[Unit]:
 
 def _refuse_successor_cycles(rows, units: Units, path) -> None:
     """A unit that continues, through its successors, into itself would make every look-back go round
-    forever: one error naming the rows of the cycle (walked without recursion: a chain may be long)."""
+    forever: one error naming the rows of the cycle."""
     line_of = {u: line for line, u in rows}
-    state: dict[Unit, str] = {}              # "open" while on the walk's path, "done" after
-    for _, start in rows:
-        if start in state:
-            continue
-        path_now, todo = [], [(start, iter(_successor_versions(units, start)))]
-        state[start] = "open"
-        path_now.append(start)
-        while todo:
-            unit, nexts = todo[-1]
-            nxt = next(nexts, None)
-            if nxt is None:
-                state[unit] = "done"
-                todo.pop()
-                path_now.pop()
-            elif state.get(nxt) == "open":
-                cycle = path_now[path_now.index(nxt):]
-                first = min(cycle, key=line_of.get)
-                raise DataError(
-                    "error.units.successor_cycle", code=first.code,
-                    cycle=" → ".join(v.code for v in cycle + [nxt]),
-                    rows=", ".join(str(line_of[v]) for v in sorted(cycle, key=line_of.get)),
-                    file=path, row=line_of[first], column="successor", unit=first.code)
-            elif nxt not in state:
-                state[nxt] = "open"
-                path_now.append(nxt)
-                todo.append((nxt, iter(_successor_versions(units, nxt))))
+    cycle = find_cycle([u for _, u in rows], lambda u: _successor_versions(units, u))
+    if cycle:
+        cycle = _from_first(cycle, line_of)
+        first = cycle[0]
+        raise DataError(
+            "error.units.successor_cycle", code=first.code, cycle=" → ".join(v.code for v in cycle + cycle[:1]),
+            rows=", ".join(str(line_of[v]) for v in sorted(cycle, key=line_of.get)),
+            file=path, row=line_of[first], column="successor", unit=first.code)
