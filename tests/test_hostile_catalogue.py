@@ -298,3 +298,9 @@ def test_long_chains_of_parents_or_successors_are_checked_without_a_hang(tmp_pat
                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
         assert r.returncode == code, r.stdout + r.stderr
         no_traceback(r)
+
+
+def test_a_numerator_part_named_twice_is_refused(tmp_path):
+    data = catalogue_data(tmp_path, new_ratio("ty_le_moi", "dossiers_received_online+dossiers_received_online",
+                                              "dossiers_received"))
+    catalogue_refused(tmp_path, data, 2, "numerator", "names dossiers_received_online twice")

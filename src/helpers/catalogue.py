@@ -183,13 +183,16 @@ class Catalogue:
 
     def _check_ratio_inputs(self):
         """A ratio's numerator and denominator are figures entered each month, never ratios (nor the ratio
-        itself): a ratio of ratios is no share of anything."""
+        itself): a ratio of ratios is no share of anything. A part named twice would be counted twice."""
         for ratio in self.indicators.values():
             if not ratio.is_ratio:
                 continue
             for ref, column in [(r, "numerator") for r in ratio.numerator] + [(ratio.denominator, "denominator")]:
                 if self.indicators[ref].is_ratio:
                     raise self._error("error.catalogue.ratio_of_a_ratio", ratio.code, column, ref=ref)
+            repeated = [r for i, r in enumerate(ratio.numerator) if r in ratio.numerator[:i]]
+            if repeated:
+                raise self._error("error.catalogue.repeated_part", ratio.code, "numerator", ref=repeated[0])
 
     def _check_parts_chains(self):
         """``parts_of`` chains end at a total: A part of B part of A would make no total."""
