@@ -353,10 +353,22 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     wb.properties.title = T["title"].format(period=p.label(lang), area="").rstrip(" —")
     wb.properties.creator = "cchc-report"
 
+    _texts_as_text(wb)
     from .files import replacing
     with replacing(path) as tmp:             # whole or not at all, with ordinary permissions
         wb.save(tmp)
     return path
+
+
+def _texts_as_text(wb) -> None:
+    """Every text cell holds its letters, never a formula: openpyxl makes a string that starts with ``=``
+    a formula, so a unit or indicator name such as ``=HYPERLINK("http://…"&D5, …)`` from units.csv or
+    indicators.csv would run in Excel. The entry workbook writes no formulas."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    c.data_type = "s"
 
 
 GUIDE = (("h1", "workbook.guide.title"), ("", "workbook.guide.scope"), ("", "workbook.guide.save"), ("h2",
