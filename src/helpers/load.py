@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
+from . import files, fmt, notes, textfile
 from . import findings as F
-from . import fmt, notes, textfile
 from .catalogue import Catalogue, load_catalogue
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
@@ -429,13 +429,19 @@ class FileProblem(Exception):
 
 # -- the data folder -------------------------------------------------------------------
 def period_files(data_dir: Path):
-    """``(period or None, path)`` for every data file in ``periods/``."""
+    """``(period or None, path)`` for every entry of ``periods/`` but folders (``periods/2023-10/``
+    is for one file per unit), hidden files, Excel's lock files and notes (``.md``, ``.txt``). An
+    entry need not be a regular file: reading it says so. An unreadable folder is a DataError."""
     folder = data_dir / "periods"
     if not folder.is_dir():
         return []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise files.unreadable(folder, exc) from None
     out = []
-    for p in sorted(folder.iterdir()):
-        if p.name.startswith((".", "~$")) or not p.is_file() or p.suffix.lower() in {".md", ".txt"}:
+    for p in entries:
+        if p.name.startswith((".", "~$")) or p.is_dir() or p.suffix.lower() in {".md", ".txt"}:
             continue
         period = month_of_file(p.name) if p.suffix.lower() in {".csv", ".xlsx"} else None
         out.append((period, p))
@@ -470,22 +476,17 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise ParameterError("error.load.no_data_dir", data_dir=str(data_dir))
-    try:
-        catalogue = catalogue or load_catalogue(data_dir)
-    except CatalogueError as exc:
-        raise DataError(exc.msg, findings=[_error("catalogue", exc.msg, file=exc.file, row=exc.row,
-                                                  indicator=exc.indicator)]) from None
     findings: list[Finding] = []
-    try:
-        units = read_units(data_dir / "units.csv")
-    except DataError as exc:
-        finding = _error("unknown_parent" if exc.column == "parent" else "units", exc.msg,
-                         file=_rel(Path(exc.file), data_dir), row=exc.row, column=exc.column, unit=exc.unit)
-        raise DataError(Msg("error.load.finding", line=PerLanguage(finding.line, LANG)), findings=[finding]) from None
+    units = _read_units(data_dir)
+    catalogue = catalogue or _read_catalogue(data_dir)
     ds = DataSet(data_dir=data_dir, catalogue=catalogue, units=units, findings=findings)
     ds.targets = _read_targets(data_dir, ds)
     wanted = None if months is None else set(months)
-    for period, path in period_files(data_dir):
+    try:
+        listed = period_files(data_dir)
+    except DataError as exc:
+        raise _fatal("unreadable", exc, data_dir) from None
+    for period, path in listed:
         shown = _rel(path, data_dir)
         if period is None:
             findings.append(_error(
@@ -508,6 +509,44 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         findings[before:] = [replace(f, period=period.code) for f in findings[before:]]
     findings.extend(notes.check_folder(data_dir, shown=lambda p: _rel(p, data_dir)))
     return ds
+
+
+def _read_units(data_dir: Path) -> Units:
+    path = data_dir / "units.csv"
+    try:
+        files.regular_input(path, data_dir)           # nothing there: read_units says it is missing
+        return read_units(path)
+    except DataError as exc:
+        raise _fatal("unknown_parent" if exc.column == "parent" else "units", exc, data_dir) from None
+    except OSError as exc:
+        raise _fatal("unreadable", files.unreadable(path, exc), data_dir) from None
+
+
+def _read_catalogue(data_dir: Path) -> Catalogue:
+    path = data_dir / "indicators.csv"
+    try:
+        files.regular_input(path, data_dir)
+        return load_catalogue(data_dir)
+    except (DataError, CatalogueError) as exc:
+        raise _fatal("catalogue", exc, data_dir) from None
+    except OSError as exc:
+        raise _fatal("unreadable", files.unreadable(path, exc), data_dir) from None
+
+
+def _fatal(check: str, exc, data_dir: Path) -> DataError:
+    """An error that stops the reading of the folder, as the one finding it holds."""
+    finding = _error(check, exc.msg, file=exc.file and _rel(Path(exc.file), data_dir), row=exc.row,
+                     column=exc.column, unit=exc.unit, indicator=exc.indicator)
+    return DataError(Msg("error.load.finding", line=PerLanguage(finding.line, LANG)), findings=[finding])
+
+
+def present(path: Path, data_dir: Path) -> bool:
+    """Whether the input ``path`` is there (see :func:`helpers.files.regular_input`); what is there
+    but may not be opened is a FileProblem naming it."""
+    try:
+        return files.regular_input(path, data_dir)
+    except DataError as exc:
+        raise FileProblem(_error("unreadable", exc.msg, file=_rel(path, data_dir))) from None
 
 
 MAX_PER_KIND = 50                   # findings of one kind listed per file; the rest are counted
@@ -536,11 +575,16 @@ class FindingCap:
 def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):
     report = FindingCap(ds.findings, shown)
     try:
+        if not present(path, ds.data_dir):
+            return
         if path.suffix.lower() == ".xlsx":
             rows = read_xlsx_rows(path, shown, ds.catalogue, ds.units, period)
         else:
             rows = read_csv_rows(path, shown)
         _read_rows(ds, period, rows, shown, report)
+    except OSError as exc:
+        report(_error("unreadable", files.unreadable(path, exc).msg, file=shown))
+        ds.unreadable.add(period.code)
     except FileProblem as bad:
         report(bad.finding)
         ds.unreadable.add(period.code)
@@ -657,15 +701,18 @@ def _not_valid_then(units: Units, unit, code, period, shown, row, column) -> Fin
 
 def _read_targets(data_dir: Path, ds: DataSet) -> dict:
     path = data_dir / "targets.csv"
-    if not path.is_file():
-        return {}
     shown = _rel(path, data_dir)
     out = {}
     try:
+        if not present(path, data_dir):
+            return out
         header, rows = csv_records(decode_text(path.read_bytes(), shown), shown,
                                    ("indicator", "unit", "year", "target"), ("month", "note", "source"),
                                    strict=False)
         rows = list(rows)
+    except OSError as exc:
+        ds.findings.append(_error("unreadable", files.unreadable(path, exc).msg, file=shown))
+        return out
     except FileProblem as bad:
         ds.findings.append(bad.finding)
         return out

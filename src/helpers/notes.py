@@ -125,7 +125,8 @@ def _safe_name(unit: str) -> bool:
 
 
 def _exists(path: Path) -> bool:
-    return path.is_file() or path.is_symlink()
+    """Something is there (a file, a link, a FIFO …), but not a folder: reading it says what it is."""
+    return path.is_symlink() or path.exists() and not path.is_dir()
 
 
 # -- reading and sanitising -----------------------------------------------------------------
@@ -139,7 +140,11 @@ def read_note(path: Path, data_dir: Path, *, period=None, unit=None,
     problem = _file_problem(path, root)
     if problem:
         return Note(None, source=source, findings=[Finding(ERROR, "note_refused", problem, **where)])
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        from .files import unreadable
+        return Note(None, source=source, findings=[Finding(ERROR, "note_refused", unreadable(path, exc).msg, **where)])
     text, problem = _decode(raw)
     if problem:
         msg, line = problem
@@ -157,16 +162,15 @@ def _relative(path: Path, data_dir: Path) -> str:
 
 
 def _file_problem(path: Path, root: Path):
-    """a ``Msg`` when the file must not be read: leaves the data folder, too large, not a file."""
+    """a ``Msg`` when the file must not be read: not a regular file inside the data folder
+    (:func:`helpers.files.regular_input`), or too large."""
+    from . import files
+    from .errors import DataError
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return Msg("finding.notes.link_broken")
-    if not real.is_relative_to(root):
-        return Msg("finding.notes.link_outside")
-    if not real.is_file():
-        return Msg("finding.notes.not_a_text_file")
-    size = real.stat().st_size
+        files.regular_input(path, root)
+    except DataError as exc:
+        return exc.msg
+    size = path.stat().st_size
     if size > MAX_NOTE_BYTES:
         return Msg("finding.notes.too_large", kb=size // 1000,
                    max_kb=MAX_NOTE_BYTES // 1000)
@@ -370,13 +374,13 @@ def note_files(data_dir) -> list[tuple[str, Optional[str], Path]]:
             return None
 
     for path in sorted(folder.iterdir()):
-        if path.suffix == ".md" and (path.is_file() or path.is_symlink()):
+        if path.suffix == ".md" and _exists(path):
             code = period_of(path.name.removesuffix(".md").removesuffix(".en"))
             if code:
                 out.append((code, None, path))
         elif path.is_dir() and not path.is_symlink() and period_of(path.name):
             for sub in sorted(path.iterdir()):
-                if sub.suffix == ".md" and (sub.is_file() or sub.is_symlink()):
+                if sub.suffix == ".md" and _exists(sub):
                     out.append((period_of(path.name), sub.name.removesuffix(".md").removesuffix(".en"), sub))
     return out
 

@@ -1,0 +1,108 @@
+"""Issue 16, reading files: hostile inputs in the data folder (FIFOs, unreadable files, bombs,
+damaged workbooks, odd notes), each built here, each giving one clear message naming the file and
+what to do, a non-zero exit, no traceback and no hang."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import csv_rows, write_data
+
+from helpers.validate import validate
+
+GOOD = csv_rows("10,dossiers_received,300,", "080,dossiers_received,100,", "082,dossiers_received,200,")
+HANG = 120          # seconds: a generous limit for a hang, not a speed assertion
+
+
+def command(*args, cwd, timeout=HANG) -> subprocess.CompletedProcess:
+    """``cchc-report ARGS`` in a subprocess that fails the test (instead of hanging it) past ``timeout``."""
+    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def no_traceback(r):
+    assert "Traceback" not in r.stdout + r.stderr, r.stdout + r.stderr
+
+
+def refused(r, name, *words):
+    """Exit 1 and one message naming ``name`` with each of ``words``, no traceback."""
+    out = r.stdout + r.stderr
+    assert r.returncode == 1, out
+    assert any(name in line and all(w in line for w in words) for line in out.splitlines()), out
+    no_traceback(r)
+
+
+def only(findings, check):
+    found = [f for f in findings if f.check == check]
+    assert found, f"no {check} finding in {[f.line() for f in findings]}"
+    return found[0]
+
+
+# -- 1. a FIFO, a socket or a folder where a data file should be ---------------------------------
+FIFO_PLACES = ["units.csv", "indicators.csv", "targets.csv", "notes/2023-10.md", "notes/2023-10/080.md",
+               "periods/2023-10.csv", "periods/2023-09.xlsx"]
+
+
+def fifo_in(data, name):
+    path = data / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("name", FIFO_PLACES)
+def test_a_fifo_in_the_data_folder_is_refused_naming_it(tmp_path, name):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    fifo_in(data, name)
+    r = command("validate", "--data-dir", str(data), cwd=tmp_path)
+    refused(r, name.rsplit("/", 1)[-1], "không phải tệp thông thường", "FIFO")
+    r = command("validate", "--data-dir", str(data), "--lang", "en", cwd=tmp_path)
+    refused(r, name.rsplit("/", 1)[-1], "is not a regular file", "FIFO")
+
+
+@pytest.mark.parametrize("name", ["notes/2023-10.md", "periods/2023-09.csv", "targets.csv"])
+def test_run_over_a_fifo_stops_naming_it_and_writes_nothing(tmp_path, name):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    fifo_in(data, name)
+    out = tmp_path / "out"
+    r = command("run", "--period", "2023-10", "--report", "progress_report", "--formats", "html",
+                "--data-dir", str(data), "--out", str(out), "--lang", "en", cwd=tmp_path)
+    refused(r, name.rsplit("/", 1)[-1], "FIFO")      # a month the report compares with: the report fails
+    assert not list(out.glob("2023-10/*/*.html"))
+
+
+def test_a_socket_and_a_folder_named_like_inputs_are_refused(tmp_path):
+    import socket
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / "targets.csv").mkdir()
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(data / "periods" / "2023-09.csv"))
+    try:
+        found = validate(data)
+    finally:
+        sock.close()
+    lines = [f.line("en") for f in found if f.check == "unreadable"]
+    assert any("targets.csv" in x and "a folder" in x for x in lines), lines
+    assert any("2023-09.csv" in x and "a socket" in x for x in lines), lines
+
+
+def test_a_month_file_linked_outside_the_data_folder_is_refused(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text(GOOD, encoding="utf-8")
+    (data / "periods" / "2023-09.csv").symlink_to(outside)
+    f = only(validate(data), "unreadable")
+    assert f.is_error and f.file.endswith("2023-09.csv") and "outside the data folder" in f.message_en
+    (data / "periods" / "2023-08.csv").symlink_to(data / "periods" / "2023-10.csv")     # inside: read
+    assert not any(x.file and x.file.endswith("2023-08.csv") for x in validate(data))
+
+
+def test_a_folder_for_one_file_per_unit_is_skipped_silently(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / "periods" / "2023-11").mkdir()
+    (data / "periods" / "2023-11" / "080.csv").write_text(GOOD, encoding="utf-8")
+    found = validate(data)
+    assert not [f for f in found if f.is_error], [f.line() for f in found]
+    assert not any("2023-11" in (f.file or "") for f in found)
