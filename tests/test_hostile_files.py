@@ -7,11 +7,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import csv_rows, write_data
+from conftest import ROOT, csv_rows, write_data
 
 from helpers.validate import validate
 
 GOOD = csv_rows("10,dossiers_received,300,", "080,dossiers_received,100,", "082,dossiers_received,200,")
+ROOT_CATALOGUE = ROOT / "src" / "helpers" / "data" / "indicators.csv"
 HANG = 120          # seconds: a generous limit for a hang, not a speed assertion
 
 
@@ -106,3 +107,79 @@ def test_a_folder_for_one_file_per_unit_is_skipped_silently(tmp_path):
     found = validate(data)
     assert not [f for f in found if f.is_error], [f.line() for f in found]
     assert not any("2023-11" in (f.file or "") for f in found)
+
+
+# -- 6. an input without read permission --------------------------------------------------------
+def deny(monkeypatch, *paths):
+    """Reading (opening, listing) any of ``paths`` fails as it does for an ordinary user without
+    read permission: the tests run as root, which file modes do not stop."""
+    import builtins
+    import io
+    denied = {os.path.realpath(p) for p in paths}
+
+    def check(path):
+        if isinstance(path, (str, bytes, os.PathLike)) and os.path.realpath(os.fsdecode(path)) in denied:
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+
+    real_open, real_listdir, real_scandir = io.open, os.listdir, os.scandir
+
+    def guarded_open(file, *a, **k):
+        check(file)
+        return real_open(file, *a, **k)
+
+    def guarded_listdir(path="."):
+        check(path)
+        return real_listdir(path)
+
+    def guarded_scandir(path="."):
+        check(path)
+        return real_scandir(path)
+    monkeypatch.setattr(io, "open", guarded_open)
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "listdir", guarded_listdir)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+
+
+def cli_main(capsys, *args) -> tuple[int, str]:
+    from helpers import cli
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def png_file(path):
+    from PIL import Image
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 4), "white").save(path)
+    return path
+
+
+UNREADABLE = ["units.csv", "indicators.csv", "targets.csv", "periods/2023-10.csv", "periods/2023-09.xlsx",
+              "notes/2023-10.md", "notes/hinh.png", "periods", "notes"]
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_an_input_without_read_permission_is_named(tmp_path, monkeypatch, capsys, name):
+    from conftest import long_form_book
+    data = write_data(tmp_path, {"2023-10.csv": GOOD},
+                      extra={"targets.csv": "indicator,unit,year,target\nonline_submission_rate,10,2023,50\n",
+                             "indicators.csv": (ROOT_CATALOGUE.read_text(encoding="utf-8")),
+                             "notes/2023-10.md": "# Kết quả\n\n![biểu đồ](hinh.png)\n"})
+    long_form_book(["080", "dossiers_received", 90])[0].save(data / "periods" / "2023-09.xlsx")
+    png_file(data / "notes" / "hinh.png")
+    deny(monkeypatch, data / name)
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    shown = name.rsplit("/", 1)[-1]
+    assert any(shown in line and "cannot be read (Permission denied)" in line and "read permission" in line
+               for line in out.splitlines()), out
+    assert "Traceback" not in out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode (the test above "
+                                               "simulates it)")
+def test_a_month_file_without_read_permission_really(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / "periods" / "2023-10.csv").chmod(0)
+    r = command("validate", "--data-dir", str(data), cwd=tmp_path)
+    refused(r, "2023-10.csv", "không đọc được")

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from .errors import DataError
+from .files import regular_input, unreadable
 from .findings import ERROR, WARNING, Finding
 from .text import Msg
 
@@ -143,14 +145,14 @@ def read_note(path: Path, data_dir: Path, *, period=None, unit=None,
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        from .files import unreadable
         return Note(None, source=source, findings=[Finding(ERROR, "note_refused", unreadable(path, exc).msg, **where)])
     text, problem = _decode(raw)
     if problem:
         msg, line = problem
         return Note(None, source=source, findings=[Finding(ERROR, "encoding", msg, row=line, **where)])
     text, images, refused = sanitise(text, path.resolve().parent, root)
-    findings = [Finding(WARNING, "note_reference", msg, row=line, **where) for msg, line in refused]
+    findings = [Finding(severity, "note_reference" if severity == WARNING else "note_image", msg, row=line, **where)
+                for msg, line, severity in refused]
     return Note(text if text.strip() else None, images=_normalized(images), source=source, findings=findings)
 
 
@@ -164,10 +166,8 @@ def _relative(path: Path, data_dir: Path) -> str:
 def _file_problem(path: Path, root: Path):
     """a ``Msg`` when the file must not be read: not a regular file inside the data folder
     (:func:`helpers.files.regular_input`), or too large."""
-    from . import files
-    from .errors import DataError
     try:
-        files.regular_input(path, root)
+        regular_input(path, root)
     except DataError as exc:
         return exc.msg
     size = path.stat().st_size
@@ -185,7 +185,8 @@ def _decode(raw: bytes):
 
 def sanitise(text: str, base: Path, root: Path):
     """``(text, images, refused)``: the Markdown with every image that may not be shown removed,
-    the images kept (reference -> path inside ``root``), and ``(message, line)`` per removal."""
+    the images kept (reference -> path inside ``root``), and ``(message, line, severity)`` per
+    removal: a warning for what a note may not show, an error for an image file that is broken."""
     images: dict = {}
     refused: list = []
     current = [text]                     # the text each pass works on, for line numbers
@@ -205,7 +206,10 @@ def sanitise(text: str, base: Path, root: Path):
             return True
         if verdict is None:
             return True                  # a data: URI of an allowed image
-        refused.append(_refusal(ref, verdict, line))
+        if isinstance(verdict, Broken):
+            refused.append((Msg("finding.notes.image_broken", ref=ref, why=verdict.why), line, ERROR))
+        else:
+            refused.append(_refusal(ref, verdict, line))
         return False
 
     def reference(m: re.Match) -> str:
@@ -229,11 +233,20 @@ def _unbracket(ref: str) -> str:
 
 
 def _refusal(ref: str, why: Msg, line: int):
-    return Msg("finding.notes.image_removed", ref=ref, why=why), line
+    return Msg("finding.notes.image_removed", ref=ref, why=why), line, WARNING
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A verdict on an image file that is there and allowed but cannot be used (unreadable,
+    damaged): an error, where a reference the note may not make is a warning."""
+
+    why: Msg
 
 
 def _judge_reference(ref: str, base: Path, root: Path):
-    """A ``Path`` inside ``root`` (allowed file), ``None`` (allowed data: URI) or a ``Msg`` why not."""
+    """A ``Path`` inside ``root`` (allowed file), ``None`` (allowed data: URI), a ``Msg`` why not,
+    or a :class:`Broken` when the file is there but cannot be used."""
     low = ref.lower()
     if low.startswith("data:"):
         return _judge_data_uri(ref)
@@ -256,9 +269,12 @@ def _judge_reference(ref: str, base: Path, root: Path):
     if size > MAX_IMAGE_BYTES:
         return Msg("finding.notes.image_too_large_file", mb=size / 1000000.0,
                    max_mb=MAX_IMAGE_BYTES // 1000000)
-    with open(real, "rb") as fh:
-        problem = _judge_image(fh.read(min(size, MAX_IMAGE_BYTES)))
-    return problem or real
+    try:
+        with open(real, "rb") as fh:
+            raw = fh.read(min(size, MAX_IMAGE_BYTES))
+    except OSError as exc:
+        return Broken(unreadable(real, exc).msg)
+    return _judge_image(raw) or real
 
 
 def _judge_data_uri(ref: str):
@@ -360,7 +376,8 @@ def _normalized(images: dict) -> dict:
 # -- the whole folder (for validate) --------------------------------------------------------------
 def note_files(data_dir) -> list[tuple[str, Optional[str], Path]]:
     """``(period code, unit or None, path)`` of every notes file: ``notes/<period>[.en].md`` and
-    ``notes/<period>/<unit>[.en].md``; other files are not notes."""
+    ``notes/<period>/<unit>[.en].md``; other files are not notes. A folder that cannot be
+    listed is a DataError naming it."""
     from .periods import Period
     folder = Path(data_dir) / "notes"
     if not folder.is_dir():
@@ -373,21 +390,32 @@ def note_files(data_dir) -> list[tuple[str, Optional[str], Path]]:
         except Exception:
             return None
 
-    for path in sorted(folder.iterdir()):
+    for path in _listing(folder):
         if path.suffix == ".md" and _exists(path):
             code = period_of(path.name.removesuffix(".md").removesuffix(".en"))
             if code:
                 out.append((code, None, path))
         elif path.is_dir() and not path.is_symlink() and period_of(path.name):
-            for sub in sorted(path.iterdir()):
+            for sub in _listing(path):
                 if sub.suffix == ".md" and _exists(sub):
                     out.append((period_of(path.name), sub.name.removesuffix(".md").removesuffix(".en"), sub))
     return out
 
 
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        raise unreadable(folder, exc) from None
+
+
 def check_folder(data_dir, shown: Callable[[Path], str] | None = None) -> list[Finding]:
     """Findings for every notes file of the data folder (the same checks a report makes)."""
+    try:
+        listed = note_files(data_dir)
+    except DataError as exc:
+        return [Finding(ERROR, "note_refused", exc.msg, file=shown(Path(exc.file)) if shown else exc.file)]
     out = []
-    for period, unit, path in note_files(data_dir):
+    for period, unit, path in listed:
         out.extend(read_note(path, Path(data_dir), period=period, unit=unit, shown=shown).findings)
     return out
