@@ -183,3 +183,20 @@ def test_a_month_file_without_read_permission_really(tmp_path):
     (data / "periods" / "2023-10.csv").chmod(0)
     r = command("validate", "--data-dir", str(data), cwd=tmp_path)
     refused(r, "2023-10.csv", "không đọc được")
+
+
+# -- 5. a field longer than the CSV reader takes ------------------------------------------------
+@pytest.mark.parametrize("name", ["units.csv", "indicators.csv", "targets.csv"])
+def test_a_megabyte_field_names_the_file_and_row(tmp_path, capsys, name):
+    from conftest import UNITS
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    long = '"' + "x" * 1_000_000 + '"'
+    texts = {"units.csv": UNITS + f"083,{long},Long,district,10\n",
+             "indicators.csv": ROOT_CATALOGUE.read_text(encoding="utf-8").rstrip("\n") + f"\nlong,{long}\n",
+             "targets.csv": f"indicator,unit,year,target\nonline_submission_rate,10,2023,50\n{long},10,2023,1\n"}
+    (data / name).write_text(texts[name], encoding="utf-8")
+    row = texts[name].count("\n")
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    assert any(name in line and f"row {row}" in line and "longer than" in line for line in out.splitlines()), out
+    assert "Traceback" not in out

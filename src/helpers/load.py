@@ -520,6 +520,8 @@ def _read_units(data_dir: Path) -> Units:
         raise _fatal("unknown_parent" if exc.column == "parent" else "units", exc, data_dir) from None
     except OSError as exc:
         raise _fatal("unreadable", files.unreadable(path, exc), data_dir) from None
+    except csv.Error as exc:
+        raise _csv_syntax(path, data_dir, exc) from None
 
 
 def _read_catalogue(data_dir: Path) -> Catalogue:
@@ -531,13 +533,31 @@ def _read_catalogue(data_dir: Path) -> Catalogue:
         raise _fatal("catalogue", exc, data_dir) from None
     except OSError as exc:
         raise _fatal("unreadable", files.unreadable(path, exc), data_dir) from None
+    except csv.Error as exc:
+        raise _csv_syntax(path, data_dir, exc) from None
 
 
 def _fatal(check: str, exc, data_dir: Path) -> DataError:
     """An error that stops the reading of the folder, as the one finding it holds."""
-    finding = _error(check, exc.msg, file=exc.file and _rel(Path(exc.file), data_dir), row=exc.row,
-                     column=exc.column, unit=exc.unit, indicator=exc.indicator)
+    return _stop(_error(check, exc.msg, file=exc.file and _rel(Path(exc.file), data_dir), row=exc.row,
+                        column=exc.column, unit=exc.unit, indicator=exc.indicator))
+
+
+def _stop(finding: Finding) -> DataError:
     return DataError(Msg("error.load.finding", line=PerLanguage(finding.line, LANG)), findings=[finding])
+
+
+def _csv_syntax(path: Path, data_dir: Path, exc: csv.Error) -> DataError:
+    """A CSV syntax error that another module's reader (units, catalogue) stopped at, found again
+    by :func:`csv_records` so that it is said as in any CSV file: the line, and what to do."""
+    shown = _rel(path, data_dir)
+    try:
+        with open_csv(path, shown) as stream:
+            for _ in csv_records(stream, shown, (), strict=False)[1]:
+                pass
+    except FileProblem as bad:
+        return _stop(bad.finding)
+    return _stop(_error("csv_syntax", Msg("finding.csv_syntax", exc=exc), file=shown))
 
 
 def present(path: Path, data_dir: Path) -> bool:
