@@ -200,3 +200,77 @@ def test_a_megabyte_field_names_the_file_and_row(tmp_path, capsys, name):
     assert code == 1, out
     assert any(name in line and f"row {row}" in line and "longer than" in line for line in out.splitlines()), out
     assert "Traceback" not in out
+
+
+# -- 3. a workbook whose sheet XML is cut short or holds a control character ----------------------
+def rezip(path, member, change):
+    """Rewrite one part of the xlsx (zip) at ``path`` with ``change(bytes) -> bytes``."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts[member] = change(parts[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def long_form_xlsx(path, rows=(("080", "dossiers_received", 100), ("082", "dossiers_received", 200))):
+    from conftest import long_form_book
+    wb, _ = long_form_book(*rows)
+    wb.save(path)
+    return path
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def cut_short(xml: bytes) -> bytes:
+    return xml[:len(xml) * 2 // 3]
+
+
+def control_character(xml: bytes) -> bytes:
+    return xml.replace(b"<v>100</v>", b"<v>10\x010</v>", 1)
+
+
+@pytest.mark.parametrize("damage", [cut_short, control_character])
+def test_a_damaged_sheet_is_named_and_re_saving_it_is_the_advice(tmp_path, capsys, damage):
+    data = write_data(tmp_path, {})
+    book = long_form_xlsx(data / "periods" / "2023-10.xlsx")
+    rezip(book, SHEET, damage)
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    assert any("2023-10.xlsx" in line and "so_lieu" in line and "damaged" in line and "save it again" in line
+               for line in out.splitlines()), out
+    assert "Traceback" not in out
+
+
+def entry_workbook(data, period="2023-10"):
+    from helpers.catalogue import load_catalogue
+    from helpers.units import read_units
+    from helpers.workbook import write_entry_workbook
+    return write_entry_workbook(data / "periods" / f"{period}.xlsx", period, load_catalogue(data),
+                                read_units(data / "units.csv"))
+
+
+def sheet_part(book, title):
+    """The zip member holding the sheet named ``title``."""
+    import openpyxl
+    wb = openpyxl.load_workbook(book, read_only=True)
+    try:
+        return wb[title]._worksheet_path
+    finally:
+        wb.close()
+
+
+@pytest.mark.parametrize("which", ["_cchc", "area"])
+def test_a_damaged_sheet_of_the_entry_workbook_is_named(tmp_path, capsys, which):
+    import openpyxl
+    data = write_data(tmp_path, {})
+    book = entry_workbook(data)
+    names = openpyxl.load_workbook(book, read_only=True).sheetnames
+    title = "_cchc" if which == "_cchc" else next(n for n in names if not n.startswith("_") and n != names[0])
+    rezip(book, sheet_part(book, title), cut_short)
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    assert any("2023-10.xlsx" in line and f"“{title}”" in line and "damaged" in line for line in out.splitlines()), out
+    assert "Traceback" not in out

@@ -5,6 +5,7 @@ here modifies a data file."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -385,34 +386,54 @@ def bounded_rows(ws, **kw):
 
 def _long_form_sheet(wb, shown):
     for ws in wb.worksheets:
-        rows = bounded_rows(ws)
-        header = next(rows, None)
-        if not header:
-            continue
-        names = [str(h).strip().lower() if h is not None else "" for h in header]
-        while names and not names[-1]:
-            names.pop()
-        if all(c in names for c in REQUIRED):
-            check_header(names, shown, REQUIRED, OPTIONAL, sheet=ws.title)
-            check_sheet(wb, ws, shown)
-            idx = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
-            col_letter = _column_letter(idx["value"])
-            out = []
-            for i, row in enumerate(rows, start=2):
-                if not row:
-                    continue                  # a row absent from the file
-                cells = list(row[:len(names)]) + [None] * (len(names) - len(row))
-                if all(c is None or str(c).strip() == "" for c in cells):
-                    continue
-                out.append((i, cells[idx["unit"]], cells[idx["indicator"]], cells[idx["value"]],
-                            cells[idx["note"]] if "note" in idx else None,
-                            f"{ws.title}!{col_letter}{i}"))
-            if not out:
-                raise FileProblem(_error("empty_file", Msg("finding.empty_file.sheet", title=ws.title),
-                                         file=shown))
-            return out
+        with reading_sheet(ws, shown):
+            rows = _long_form_rows(wb, ws, shown)
+        if rows is not None:
+            return rows
     raise FileProblem(_error("missing_column",
                       Msg("finding.missing_column.no_sheet"), file=shown, row=1))
+
+
+def _long_form_rows(wb, ws, shown):
+    """The sheet's rows when its header names the long form's columns, else None."""
+    rows = bounded_rows(ws)
+    header = next(rows, None)
+    if not header:
+        return None
+    names = [str(h).strip().lower() if h is not None else "" for h in header]
+    while names and not names[-1]:
+        names.pop()
+    if not all(c in names for c in REQUIRED):
+        return None
+    check_header(names, shown, REQUIRED, OPTIONAL, sheet=ws.title)
+    check_sheet(wb, ws, shown)
+    idx = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
+    col_letter = _column_letter(idx["value"])
+    out = []
+    for i, row in enumerate(rows, start=2):
+        if not row:
+            continue                  # a row absent from the file
+        cells = list(row[:len(names)]) + [None] * (len(names) - len(row))
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        out.append((i, cells[idx["unit"]], cells[idx["indicator"]], cells[idx["value"]],
+                    cells[idx["note"]] if "note" in idx else None,
+                    f"{ws.title}!{col_letter}{i}"))
+    if not out:
+        raise FileProblem(_error("empty_file", Msg("finding.empty_file.sheet", title=ws.title),
+                                 file=shown))
+    return out
+
+
+@contextlib.contextmanager
+def reading_sheet(ws, shown: str):
+    """While the sheet ``ws`` is read: its XML cut short, holding a control character or
+    otherwise damaged is one FileProblem naming the file and the sheet."""
+    try:
+        yield
+    except (SyntaxError, KeyError, OSError, EOFError, zlib.error, zipfile_error()) as exc:
+        raise FileProblem(_error("unreadable", Msg("finding.unreadable.broken_sheet", sheet=ws.title,
+                                                   kind=type(exc).__name__), file=shown)) from None
 
 
 def _column_letter(index: int) -> str:

@@ -493,16 +493,18 @@ def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
     the loader to reject with the cell reference). A workbook whose layout no longer matches its
     hidden ``_cchc`` sheet raises :class:`helpers.load.FileProblem` naming the sheet and cell.
     """
-    meta = _read_meta(wb, shown)
+    from .load import check_sheet, reading_sheet
+    with reading_sheet(wb[META_SHEET], shown):
+        meta = _read_meta(wb, shown)
     _check_period(meta, shown)
     redo = _redo(meta.get("period"))
     _check_sheets(wb, meta, shown, redo)
-    from .load import check_sheet
     out = []
     for spec in meta["sheets"]:
-        check_sheet(wb, wb[spec["sheet"]], shown)
-        out.extend(_SheetReader(wb[spec["sheet"]], spec, meta["cells"].get(spec["sheet"], []),
-                                shown, redo).rows())
+        ws = wb[spec["sheet"]]
+        with reading_sheet(ws, shown):
+            check_sheet(wb, ws, shown)
+            out.extend(_SheetReader(ws, spec, meta["cells"].get(spec["sheet"], []), shown, redo).rows())
     return out
 
 
