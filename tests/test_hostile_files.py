@@ -274,3 +274,33 @@ def test_a_damaged_sheet_of_the_entry_workbook_is_named(tmp_path, capsys, which)
     assert code == 1, out
     assert any("2023-10.xlsx" in line and f"“{title}”" in line and "damaged" in line for line in out.splitlines()), out
     assert "Traceback" not in out
+
+
+# -- 4. a garbage cell in the entry workbook's hidden _cchc sheet --------------------------------
+def edit_layout(book, section, field, value):
+    """Put ``value`` in the first record's ``field`` of ``[section]`` of the ``_cchc`` sheet; its cell."""
+    import openpyxl
+    wb = openpyxl.load_workbook(book)
+    ws = wb["_cchc"]
+    rows = list(ws.iter_rows())
+    start = next(i for i, r in enumerate(rows) if r[0].value == f"[{section}]")
+    header = [c.value for c in rows[start + 1]]
+    cell = rows[start + 2][header.index(field)]
+    cell.value = value
+    wb.save(book)
+    return f"_cchc!{cell.coordinate}"
+
+
+@pytest.mark.parametrize("section,field,value", [
+    ("cells", "cell", "ZZ!!9"), ("cells", "cell", "A0"), ("cells", "cell", "XFE1"),
+    ("sheets", "header_row", "-3"), ("sheets", "last_data_row", 10 ** 12), ("sheets", "first_unit_column", "ZZZZ"),
+])
+def test_a_garbage_cell_in_the_layout_sheet_is_named(tmp_path, capsys, section, field, value):
+    data = write_data(tmp_path, {})
+    book = entry_workbook(data)
+    where = edit_layout(book, section, field, value)
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    assert any("2023-10.xlsx" in line and where in line and "hidden sheet '_cchc'" in line
+               and "cchc-report template 2023-10" in line for line in out.splitlines()), out
+    assert "Traceback" not in out
