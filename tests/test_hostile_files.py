@@ -304,3 +304,25 @@ def test_a_garbage_cell_in_the_layout_sheet_is_named(tmp_path, capsys, section, 
     assert any("2023-10.xlsx" in line and where in line and "hidden sheet '_cchc'" in line
                and "cchc-report template 2023-10" in line for line in out.splitlines()), out
     assert "Traceback" not in out
+
+
+# -- 11. only YYYY-MM.csv|xlsx is a month file -------------------------------------------------
+@pytest.mark.parametrize("name", ["2023-11.old.csv", "2023-11.csv.bak", "2023-11.ban-cu.xlsx"])
+def test_a_copy_of_a_month_file_is_ignored_with_a_warning(tmp_path, capsys, name):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD, name: csv_rows("080,dossiers_received,999,")})
+    found = validate(data)
+    f = only(found, "ignored_file")
+    assert not f.is_error and f.file.endswith(name) and "2023-11.csv" in f.message_en
+    from helpers.load import load_data
+    assert load_data(data).months == ["2023-10"]          # not read as November
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 0 and name in out and "is not read" in out, out
+
+
+@pytest.mark.parametrize("name", ["1900-01.csv", "1901-06.xlsx"])
+def test_a_month_file_too_early_to_compare_is_named(tmp_path, capsys, name):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD, name: csv_rows("080,dossiers_received,999,")})
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    assert any(name in line and "before 1900" in line for line in out.splitlines()), out
+    assert "Usage error" not in out and "Traceback" not in out

@@ -20,7 +20,7 @@ from . import findings as F
 from .catalogue import Catalogue, load_catalogue
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
-from .periods import Period, month_of_file
+from .periods import Period, month_of_file, months_read
 from .text import LANG, Msg, PerLanguage
 from .units import Units, read_units
 
@@ -449,6 +449,9 @@ class FileProblem(Exception):
 
 
 # -- the data folder -------------------------------------------------------------------
+_MONTH_FILE = re.compile(r"\d{4}-\d{2}\.(csv|xlsx)", re.I)     # exactly: 2023-11.old.csv is not November
+
+
 def period_files(data_dir: Path):
     """``(period or None, path)`` for every entry of ``periods/`` but folders (``periods/2023-10/``
     is for one file per unit), hidden files, Excel's lock files and notes (``.md``, ``.txt``). An
@@ -464,7 +467,7 @@ def period_files(data_dir: Path):
     for p in entries:
         if p.name.startswith((".", "~$")) or p.is_dir() or p.suffix.lower() in {".md", ".txt"}:
             continue
-        period = month_of_file(p.name) if p.suffix.lower() in {".csv", ".xlsx"} else None
+        period = month_of_file(p.name) if _MONTH_FILE.fullmatch(p.name) else None
         out.append((period, p))
     return out
 
@@ -510,10 +513,11 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     for period, path in listed:
         shown = _rel(path, data_dir)
         if period is None:
-            findings.append(_error(
-                "bad_file_name",
-                Msg("finding.bad_file_name", name=path.name),
-                file=shown))
+            findings.append(_not_a_month_file(path.name, shown))
+            continue
+        if not _reportable(period):
+            findings.append(_error("bad_file_name", Msg("finding.bad_file_name.too_early", name=path.name,
+                                                        code=period.code), file=shown))
             continue
         if wanted is not None and period.code not in wanted:
             ds.files.setdefault(period.code, []).append(path)
@@ -530,6 +534,27 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         findings[before:] = [replace(f, period=period.code) for f in findings[before:]]
     findings.extend(notes.check_folder(data_dir, shown=lambda p: _rel(p, data_dir)))
     return ds
+
+
+def _not_a_month_file(name: str, shown: str) -> Finding:
+    """A file in periods/ whose name is not ``YYYY-MM.csv|xlsx``: a copy of a month file
+    (``2023-11.old.csv``, ``2023-11.xlsx.bak``) is ignored with a warning, any other name is an error."""
+    copy_of = month_of_file(name)                 # the month before the first dot
+    if copy_of is not None:
+        return Finding(F.WARNING, "ignored_file", Msg("finding.ignored_file", name=name, code=copy_of.code),
+                       file=shown)
+    return _error("bad_file_name", Msg("finding.bad_file_name", name=name), file=shown)
+
+
+def _reportable(period: Period) -> bool:
+    """Whether every month a report over ``period`` compares with is a month the tool knows
+    (``1900-01.csv`` would compare with December 1899)."""
+    try:
+        for code in months_read(period):
+            Period.parse(code)
+    except ParameterError:
+        return False
+    return True
 
 
 def _read_units(data_dir: Path) -> Units:
