@@ -326,3 +326,28 @@ def test_a_month_file_too_early_to_compare_is_named(tmp_path, capsys, name):
     assert code == 1, out
     assert any(name in line and "before 1900" in line for line in out.splitlines()), out
     assert "Usage error" not in out and "Traceback" not in out
+
+
+# -- 12. a formula without a cached value: its cell, unit and indicator ----------------------------
+def test_a_formula_without_a_value_names_its_unit_and_indicator(tmp_path, capsys):
+    from conftest import long_form_book
+    data = write_data(tmp_path, {})
+    wb, _ = long_form_book(["080", "dossiers_received", 100], ["082", "dossiers_received_online", "=C2*0.6"])
+    wb.save(data / "periods" / "2023-10.xlsx")
+    f = only(validate(data), "formula_without_value")
+    assert (f.row, f.unit, f.indicator) == ("so_lieu!C3", "082", "dossiers_received_online")
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1 and "so_lieu!C3, unit 082, indicator dossiers_received_online" in out, out
+
+
+def test_a_formula_in_the_entry_workbook_names_its_unit_and_indicator(tmp_path):
+    import openpyxl
+    data = write_data(tmp_path, {})
+    book = entry_workbook(data)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["TTHC"]
+    code, unit = ws["A6"].value, ws["E4"].value
+    ws["E6"] = "=D6+1"
+    wb.save(book)
+    f = only(validate(data), "formula_without_value")
+    assert (f.row, f.unit, f.indicator) == ("TTHC!E6", unit, code) and unit and code

@@ -362,8 +362,9 @@ def sheet_facts(wb, ws) -> tuple[list[str], list[str]]:
     return merged, uncached
 
 
-def check_sheet(wb, ws, shown) -> None:
-    """Merged cells and formulas without a computed value make a sheet unreadable: say so."""
+def check_sheet(wb, ws, shown, locate=None) -> None:
+    """Merged cells and formulas without a computed value make a sheet unreadable: say so (for a
+    formula, with the unit and indicator ``locate(cell)`` says the cell holds, when it can)."""
     merged, uncached = sheet_facts(wb, ws)
     if merged:
         cells = ", ".join(f"{ws.title}!{r}" for r in merged[:5]) + (" …" if len(merged) > 5 else "")
@@ -372,9 +373,10 @@ def check_sheet(wb, ws, shown) -> None:
                                  row=f"{ws.title}!{merged[0]}"))
     if uncached:
         more = Msg("finding.formula_without_value.more", n=len(uncached) - 1) if len(uncached) > 1 else ""
+        unit, indicator = locate(uncached[0]) if locate else (None, None)
         raise FileProblem(_error("formula_without_value",
                                  Msg("finding.formula_without_value", cell=f"{ws.title}!{uncached[0]}", more=more),
-                                 file=shown, row=f"{ws.title}!{uncached[0]}"))
+                                 file=shown, row=f"{ws.title}!{uncached[0]}", unit=unit, indicator=indicator))
 
 
 def bounded_rows(ws, **kw):
@@ -406,8 +408,8 @@ def _long_form_rows(wb, ws, shown):
     if not all(c in names for c in REQUIRED):
         return None
     check_header(names, shown, REQUIRED, OPTIONAL, sheet=ws.title)
-    check_sheet(wb, ws, shown)
     idx = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
+    check_sheet(wb, ws, shown, locate=lambda cell: _unit_and_indicator_of_row(ws, idx, cell))
     col_letter = _column_letter(idx["value"])
     out = []
     for i, row in enumerate(rows, start=2):
@@ -423,6 +425,18 @@ def _long_form_rows(wb, ws, shown):
         raise FileProblem(_error("empty_file", Msg("finding.empty_file.sheet", title=ws.title),
                                  file=shown))
     return out
+
+
+def _unit_and_indicator_of_row(ws, idx: dict, cell: str) -> tuple:
+    """``(unit, indicator)`` written in the long-form row of ``cell`` (``C7``), or None for either."""
+    from openpyxl.utils.cell import coordinate_from_string
+    row = coordinate_from_string(cell)[1]
+    values = next(ws.iter_rows(min_row=row, max_row=row, values_only=True), ())
+
+    def text(column):
+        value = values[idx[column]] if idx[column] < len(values) else None
+        return None if value is None or str(value).strip() == "" else str(value).strip()
+    return text("unit"), text("indicator")
 
 
 @contextlib.contextmanager

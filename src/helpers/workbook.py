@@ -570,8 +570,9 @@ def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
     for spec in meta["sheets"]:
         ws = wb[spec["sheet"]]
         with reading_sheet(ws, shown):
-            check_sheet(wb, ws, shown)
-            out.extend(_SheetReader(ws, spec, meta["cells"].get(spec["sheet"], []), shown, redo).rows())
+            reader = _SheetReader(ws, spec, meta["cells"].get(spec["sheet"], []), shown, redo)
+            check_sheet(wb, ws, shown, locate=reader.unit_and_indicator)
+            out.extend(reader.rows())
     return out
 
 
@@ -620,6 +621,12 @@ class _SheetReader:
     def ref(self, r, c) -> str:
         from openpyxl.utils import get_column_letter
         return f"{self.name}!{get_column_letter(c)}{r}"
+
+    def unit_and_indicator(self, cell: str) -> tuple:
+        """``(unit, indicator)`` whose figure the cell ``E7`` holds (None outside the figures)."""
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+        letters, r = coordinate_from_string(cell)
+        return self.column_units().get(column_index_from_string(letters)), self.row_codes().get(r)
 
     def fail(self, r, c, problem: Msg, join="; "):
         return _problem(self.shown, self.ref(r, c), Msg("finding.workbook.then_redo", problem=problem, join=join,
