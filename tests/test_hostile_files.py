@@ -351,3 +351,15 @@ def test_a_formula_in_the_entry_workbook_names_its_unit_and_indicator(tmp_path):
     wb.save(book)
     f = only(validate(data), "formula_without_value")
     assert (f.row, f.unit, f.indicator) == ("TTHC!E6", unit, code) and unit and code
+
+
+# -- 9. a NUL byte in a note ----------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["notes/2023-10.md", "notes/2023-10.en.md", "notes/2023-10/080.md"])
+def test_a_nul_byte_in_a_note_is_an_error_naming_the_note_and_line(tmp_path, capsys, name):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / name).parent.mkdir(parents=True, exist_ok=True)
+    (data / name).write_bytes("# Kết quả\n\nĐã giải quyết\x00 đúng hạn.\n".encode())
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    assert any(name in line and "row 3" in line and "NUL" in line for line in out.splitlines()), out
+    assert "Traceback" not in out
