@@ -363,3 +363,69 @@ def test_a_nul_byte_in_a_note_is_an_error_naming_the_note_and_line(tmp_path, cap
     assert code == 1, out
     assert any(name in line and "row 3" in line and "NUL" in line for line in out.splitlines()), out
     assert "Traceback" not in out
+
+
+# -- 8. notes: linear-time parsing, each image file once, a cap on a note's image bytes -----------
+@pytest.mark.parametrize("unit", ["![a](", "![", "[a\n", "<img ", "![a](x (", "![a](<"])
+def test_a_note_of_repeated_image_openings_is_read_in_one_pass(tmp_path, unit):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / "notes").mkdir()
+    (data / "notes" / "2023-10.md").write_text(unit * (195_000 // len(unit)), encoding="utf-8")
+    r = command("validate", "--data-dir", str(data), "--period", "2023-10", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr                  # text, not images: nothing to refuse
+    no_traceback(r)
+
+
+def noise_png(path, side):
+    """A PNG of random pixels (it does not compress): about ``3 * side²`` bytes."""
+    from PIL import Image
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(path, compress_level=1)
+    return path
+
+
+def rendered(note) -> str:
+    from helpers import blocks
+    return str(blocks.Markdown(note.text or "", note.images).html())
+
+
+def for_report(data):
+    from helpers import notes
+    from helpers.units import read_units
+    return notes.for_report(data, "2023-10", "10", read_units(data / "units.csv"), "vi")
+
+
+def test_thirty_references_to_one_image_embed_it_once(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    image = noise_png(data / "notes" / "img.png", 1270)                 # 4.9 MB
+    spellings = ["img.png", "./img.png", "img.png?1", "img.png#a", "./././img.png", "<img.png>", "img.png?v=2"]
+    refs = [spellings[i % len(spellings)] for i in range(30)]
+    (data / "notes" / "2023-10.md").write_text("".join(f"![hình {i}]({r})\n\n" for i, r in enumerate(refs)),
+                                                encoding="utf-8")
+    n = for_report(data)
+    assert set(n.images.values()) == {image.resolve()}
+    repeated = [f for f in n.findings if "already shown on line 1" in f.message_en]
+    assert len(repeated) == 29 and not any(f.is_error for f in n.findings)
+    assert rendered(n).count("data:image/png;base64,") == 1
+
+
+def test_a_notes_images_are_capped_in_total(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    for name in ("a.png", "b.png", "c.png"):
+        noise_png(data / "notes" / name, 1150)                            # 4 MB each
+    (data / "notes" / "2023-10.md").write_text("![a](a.png)\n\n![b](b.png)\n\n![c](c.png)\n", encoding="utf-8")
+    n = for_report(data)
+    assert sorted(p.name for p in n.images.values()) == ["a.png", "b.png"]
+    [f] = n.findings
+    assert f.row == 5 and "c.png" in f.message_en and "more than 10 MB" in f.message_en
+    assert f.file.endswith("notes/2023-10.md")
+
+
+def test_one_reference_definition_shown_twice_shows_images_as_text(tmp_path):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    png_file(data / "notes" / "a.png")
+    (data / "notes" / "2023-10.md").write_text("![x][r]\n\n![y][r]\n\n[r]: a.png\n", encoding="utf-8")
+    n = for_report(data)
+    assert "data:image" not in rendered(n)
+    [f] = n.findings
+    assert not f.is_error and "shown as text" in f.message_en and f.row == 3

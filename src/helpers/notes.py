@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import io
 import re
 import warnings as _warnings
@@ -36,12 +37,16 @@ MAX_NOTE_BYTES = 200_000            # a page or two of commentary is a few KB
 MAX_IMAGE_BYTES = 5_000_000
 MAX_IMAGE_SIDE = 4000               # pixels, each side
 MAX_IMAGES = 30
+MAX_NOTE_IMAGE_BYTES = 10_000_000    # every image of one note, together (embedded in each HTML and PDF)
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
-_INLINE_IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*(?P<ref><[^>\n]*>|[^)\s]+)"
-                           r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
-_REF_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<ref><[^>\n]*>|\S+)(?P<rest>.*)$", re.M)
-_HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe|video|audio|source|link)\b[^>]*>", re.I)
+# Linear-time patterns: every part that repeats stops at the next ``[`` (or ``<``), where the next
+# image could begin, so a note of 200 KB of ``![a](`` is scanned once, not from every ``![``.
+_DESTINATION = r"(?:[^()\s\[\]<]|\([^()\s\[\]<]*\))++"        # one level of balanced parentheses
+_INLINE_IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\[\]\\])*+)\]\(\s*(?P<ref><[^<>\n]*+>|" + _DESTINATION + r")"
+                           r"(?:\s+(?:\"[^\"\[\]]*+\"|'[^'\[\]]*+'|\([^()\[\]]*+\)))?\s*\)")
+_REF_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\[\]\n]+)\]:\s*(?P<ref><[^<>\n]*+>|\S++)(?P<rest>.*)$", re.M)
+_HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe|video|audio|source|link)\b[^<>]*+>", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]+)(?P<params>(?:;[\w=.+-]+)*?);base64,"
                        r"(?P<data>[A-Za-z0-9+/=\s]*)$", re.S)
@@ -186,45 +191,79 @@ def _decode(raw: bytes):
 def sanitise(text: str, base: Path, root: Path):
     """``(text, images, refused)``: the Markdown with every image that may not be shown removed,
     the images kept (reference -> path inside ``root``), and ``(message, line, severity)`` per
-    removal: a warning for what a note may not show, an error for an image file that is broken."""
-    images: dict = {}
-    refused: list = []
-    current = [text]                     # the text each pass works on, for line numbers
+    removal: a warning for what a note may not show, an error for an image file that is broken.
 
-    def line_of(m: re.Match) -> int:
-        return current[0].count("\n", 0, m.start()) + 1
+    Each image file is shown once, whatever the reference spells it (``img.png``, ``./img.png``,
+    ``img.png?1``), and all of them together within :data:`MAX_NOTE_IMAGE_BYTES`."""
+    kept = _KeptImages()
+    judged: dict = {}
+    refused: list = []
+    line_of = _LineIndex(text)                # removals keep their newlines: lines do not move
 
     def judge(ref: str, line: int) -> bool:
-        if ref in images:
-            return True
-        verdict = _judge_reference(ref, base, root)
-        if isinstance(verdict, Path):
-            if len(images) >= MAX_IMAGES:
-                refused.append(_refusal(ref, Msg("finding.notes.too_many_images", max_images=MAX_IMAGES), line))
-                return False
-            images[ref] = verdict
-            return True
-        if verdict is None:
-            return True                  # a data: URI of an allowed image
+        verdict = _judge_reference(ref, base, root, judged)
         if isinstance(verdict, Broken):
             refused.append((Msg("finding.notes.image_broken", ref=ref, why=verdict.why), line, ERROR))
-        else:
+            return False
+        if isinstance(verdict, Msg):
             refused.append(_refusal(ref, verdict, line))
-        return False
+            return False
+        why = kept.refusal(ref, verdict, line)
+        if why:
+            refused.append(_refusal(ref, why, line))
+            return False
+        return True
 
     def reference(m: re.Match) -> str:
-        keep = judge(_unbracket(m.group("ref")), line_of(m))
+        keep = judge(_unbracket(m.group("ref")), line_of(m.start()))
         return m.group(0) if keep else "\n" * m.group(0).count("\n")
 
     def html_image(m: re.Match) -> str:
         shown = m.group(0) if len(m.group(0)) <= 80 else m.group(0)[:77] + "…"
-        refused.append(_refusal(shown, Msg("finding.notes.html_tag"), line_of(m)))
+        refused.append(_refusal(shown, Msg("finding.notes.html_tag"), line_of(m.start())))
         return "\n" * m.group(0).count("\n")
 
     for pattern, replace in ((_INLINE_IMAGE, reference), (_REF_DEFINITION, reference), (_HTML_IMAGE, html_image)):
-        current[0] = pattern.sub(replace, current[0])
-    refused.sort(key=lambda r: r[1])
-    return _last_guard(current[0], images), images, refused
+        text = pattern.sub(replace, text)
+        line_of = _LineIndex(text)
+    text, guarded = _last_guard(text, kept.files)
+    refused = sorted(refused + ([guarded] if guarded else []), key=lambda r: r[1])
+    return text, kept.files, refused
+
+
+class _LineIndex:
+    """The line (from 1) of a character offset of ``text``, by bisection: linear in all."""
+
+    def __init__(self, text: str):
+        self.starts = [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) + 1
+
+
+class _KeptImages:
+    """The images a note shows: each file once, at most :data:`MAX_IMAGES` files and
+    :data:`MAX_NOTE_IMAGE_BYTES` in all (data: URIs included, each as often as written)."""
+
+    def __init__(self):
+        self.files: dict = {}          # reference -> path
+        self.first: dict = {}          # path -> line it is first shown on
+        self.total = 0
+
+    def refusal(self, ref: str, verdict, line: int) -> Optional[Msg]:
+        """Why ``ref`` (a judged path, or ``None`` for an allowed data: URI) is not shown, or None (kept)."""
+        if verdict in self.first:
+            return Msg("finding.notes.image_repeated", first=self.first[verdict])
+        if verdict is not None and len(self.first) >= MAX_IMAGES:
+            return Msg("finding.notes.too_many_images", max_images=MAX_IMAGES)
+        size = verdict.stat().st_size if verdict is not None else len(ref) * 3 // 4
+        if self.total + size > MAX_NOTE_IMAGE_BYTES:
+            return Msg("finding.notes.images_too_large", max_mb=MAX_NOTE_IMAGE_BYTES // 1_000_000)
+        self.total += size
+        if verdict is not None:
+            self.files[ref] = verdict
+            self.first[verdict] = line
+        return None
 
 
 def _unbracket(ref: str) -> str:
@@ -244,9 +283,10 @@ class Broken:
     why: Msg
 
 
-def _judge_reference(ref: str, base: Path, root: Path):
+def _judge_reference(ref: str, base: Path, root: Path, judged: dict | None = None):
     """A ``Path`` inside ``root`` (allowed file), ``None`` (allowed data: URI), a ``Msg`` why not,
-    or a :class:`Broken` when the file is there but cannot be used."""
+    or a :class:`Broken` when the file is there but cannot be used. ``judged`` keeps the verdict
+    on each file (by its real path), so that many references to one file read it once."""
     low = ref.lower()
     if low.startswith("data:"):
         return _judge_data_uri(ref)
@@ -263,6 +303,14 @@ def _judge_reference(ref: str, base: Path, root: Path):
         return Msg("finding.notes.image_missing")
     if not real.is_relative_to(root):
         return Msg("finding.notes.image_link_outside")
+    judged = {} if judged is None else judged
+    if real not in judged:
+        judged[real] = _judge_image_file(real)
+    return judged[real]
+
+
+def _judge_image_file(real: Path):
+    """``real`` when the file is an image a note may show, else a ``Msg`` or a :class:`Broken`."""
     if not real.is_file():
         return Msg("finding.notes.image_not_a_file")
     size = real.stat().st_size
@@ -351,19 +399,27 @@ def _header_size(raw: bytes) -> Optional[tuple[int, int]]:
     return None
 
 
-def _last_guard(text: str, images: dict) -> str:
-    """Whatever image syntax the patterns above missed (odd escapes, nesting): if the Markdown
-    parser still finds an image that is not allowed, every image becomes plain text."""
+def _last_guard(text: str, images: dict):
+    """``(text, refusal or None)``. Whatever image syntax the patterns above missed (odd escapes,
+    nesting), or an image file shown again through one reference definition: if the Markdown
+    parser still finds an image that is not allowed or an image file twice, every image becomes
+    plain text, and the refusal ``(message, line, severity)`` says so."""
     from markdown_it import MarkdownIt
     tokens = MarkdownIt("commonmark", {"html": False}).enable("table").parse(text)
+    allowed = _normalized(images)
+    shown = set()
     for tok in tokens:
         for child in tok.children or []:
-            if child.type == "image":
-                src = child.attrGet("src") or ""
-                data_ok = src.lower().startswith("data:") and _judge_data_uri(src) is None
-                if src not in _normalized(images) and not data_ok:
-                    return text.replace("![", "[")
-    return text
+            if child.type != "image":
+                continue
+            src = child.attrGet("src") or ""
+            data_ok = src.lower().startswith("data:") and _judge_data_uri(src) is None
+            if (src not in allowed and not data_ok) or (src in allowed and allowed[src] in shown):
+                line = tok.map[0] + 1 if tok.map else 1
+                return text.replace("![", "["), (Msg("finding.notes.images_as_text", ref=src[:80]), line, WARNING)
+            if src in allowed:
+                shown.add(allowed[src])
+    return text, None
 
 
 def _normalized(images: dict) -> dict:
