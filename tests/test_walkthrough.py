@@ -5,7 +5,9 @@ leads to an error, and a run that renders nothing."""
 
 from __future__ import annotations
 
+import csv
 import re
+import os
 import shlex
 import shutil
 import subprocess
@@ -42,8 +44,12 @@ def readme_commands() -> list[str]:
 
 
 def hints(text: str) -> list[str]:
-    """The cchc-report commands a message tells the user to run."""
-    return [m.group(0).rstrip(" .,:") for m in re.finditer(r"cchc-report [a-z-]+(?: --?[a-z-]+(?: [^\s,;)'\"]+)?)*", text)]
+    """The cchc-report commands a message tells the user to run: a command in backquotes, or the
+    rest of a line (up to a `·` between two commands)."""
+    quoted = re.findall(r"`(cchc-report [^`]+)`", text)
+    rest = re.sub(r"`[^`]*`", "", text)
+    loose = [m.strip().rstrip(".,:;") for m in re.findall(r"cchc-report [^\n·`]+", rest)]
+    return quoted + loose
 
 
 def argv(cmd: str) -> list[str]:
@@ -64,16 +70,30 @@ def run(cmd: str, cwd, ok=(0,)) -> subprocess.CompletedProcess:
     assert r.returncode in ok, f"{cmd} → exit {r.returncode}\n{out}"
     words = shlex.split(cmd)
     if words[:2] == ["cchc-report", "run"] and "--help" not in words:
-        assert not re.search(r"\b(xong|done) 0\b", out), f"{cmd} rendered nothing:\n{out}"
+        assert not re.search(r"\b(xong|done) 0 · (lỗi|failed) 0 · (bỏ qua|skipped) 0\b", out), \
+            f"{cmd} rendered nothing:\n{out}"
     return r
 
 
-def fill_month_as_csv(proj, period: str, like: str) -> None:
-    """Step 2 of the README, its CSV way: the month's figures (here: last month's) in
-    data/periods/<period>.csv, the entry workbook put aside."""
-    (proj / "data" / "periods" / f"{period}.xlsx").unlink()
-    src = (ROOT / "data" / "periods" / f"{like}.csv").read_text(encoding="utf-8")
-    (proj / "data" / "periods" / f"{period}.csv").write_text(src, encoding="utf-8")
+def fill_workbook(path, like: str) -> None:
+    """Step 2 of the README as an analyst does it: the yellow cells of the entry workbook filled
+    (here with the figures of month ``like``), saved under its own name."""
+    figures = {}
+    with open(ROOT / "data" / "periods" / f"{like}.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            figures[row["unit"], row["indicator"]] = float(row["value"]) if "." in row["value"] else int(row["value"])
+    wb = openpyxl.load_workbook(path)
+    filled = 0
+    for ws in wb.worksheets:
+        units = {c: ws.cell(4, c).value for c in range(4, ws.max_column + 1)}
+        for r in range(5, ws.max_row + 1):
+            code = ws.cell(r, 1).value
+            for c, unit in units.items():
+                if (unit, code) in figures:
+                    ws.cell(r, c).value = figures[unit, code]
+                    filled += 1
+    assert filled > 100
+    wb.save(path)
 
 
 def workbook_hints(path) -> list[str]:
@@ -97,6 +117,31 @@ def test_every_readme_command_exists_and_parses():
             pytest.fail(f"README command does not parse: {cmd} (exit {exc.code})")
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_help_example_parses(lang):
+    """The examples every --help shows are commands that exist, with options that exist."""
+    from helpers.cli import build_parser
+    commands = ["validate", "run", "new-period", "template", "index", "units"]
+    examples = []
+    for command in [None, *commands]:
+        r = subprocess.run([sys.executable, "-m", "helpers.cli", *([command] if command else []), "--help",
+                            *(["--lang", lang] if command not in (None, "units", "index") else [])],
+                           capture_output=True, text=True, env={**os.environ, "LANG": f"{lang}_VN.UTF-8"})
+        assert r.returncode == 0, r.stderr
+        for line in r.stdout.splitlines():
+            if line.lstrip().startswith("cchc-report ") and "[-h]" not in line:
+                examples.append(re.split(r"\s{2,}", line.strip())[0])
+    assert len(examples) >= 10, examples
+    for cmd in examples:
+        words = shlex.split(cmd)
+        if PLACEHOLDER.search(cmd) or "--help" in words:
+            continue
+        try:
+            build_parser().parse_args(words[1:])
+        except SystemExit as exc:
+            pytest.fail(f"a --help example does not parse: {cmd} (exit {exc.code})")
+
+
 def test_the_monthly_walkthrough_runs_verbatim(tmp_path):
     proj = project_copy(tmp_path)
     shutil.rmtree(proj / "params")                      # a newcomer's first month: params/ as new-period makes it
@@ -118,8 +163,8 @@ def test_the_monthly_walkthrough_runs_verbatim(tmp_path):
     text, from_book = workbook_hints(book)
     assert "data/periods/2026-11.xlsx" in text and "cchc-report validate --period 2026-11" in text, text[:2000]
     printed = hints(r.stdout + r.stderr)
-    # 2. the figures (the CSV way of step 2)
-    fill_month_as_csv(proj, "2026-11", "2026-10")
+    # 2. the figures, typed into the workbook's yellow cells
+    fill_workbook(book, "2026-10")
     # 3., 4. validate and run, as the README says them
     for cmd in readme_commands():
         if "2026-11" in cmd and cmd.split()[:2] in (["cchc-report", "validate"], ["cchc-report", "run"]) \
@@ -135,13 +180,16 @@ def test_the_monthly_walkthrough_runs_verbatim(tmp_path):
         if cmd in done or PLACEHOLDER.search(cmd) or cmd in NOT_RUN or "new-period" in cmd:
             continue
         r = step(cmd)
-        printed += hints(r.stdout + r.stderr)
+        if "--help" not in cmd:                          # help's examples: test_every_help_example_parses
+            printed += hints(r.stdout + r.stderr)
     assert (proj / "executed.pdf").is_file()
     # every hint the tool printed or wrote, verbatim
-    for cmd in dict.fromkeys(printed + from_book):
-        if cmd not in done and not PLACEHOLDER.search(cmd) and "--force" not in cmd:
+    for cmd in sorted(dict.fromkeys(printed + from_book), key=lambda c: "--force" in c):   # --force last
+        if cmd not in done and not PLACEHOLDER.search(cmd):
             step(cmd)
-    assert len(done) >= 10, done
+    assert "cchc-report template 2026-11 --unit 15 --force" in done, done
+    assert list((proj / "data" / "backups").glob("2026-11-*.xlsx")), "the filled workbook was not backed up"
+    assert len(done) >= 12, done
 
 
 def test_the_english_walkthrough_names_the_folder_given(tmp_path):
@@ -164,5 +212,4 @@ def test_the_english_walkthrough_names_the_folder_given(tmp_path):
     assert "so-lieu/periods/2026-12.xlsx" in text
     for hint in hints(r.stdout + r.stderr) + from_book:
         assert "--data-dir so-lieu" in hint, hint
-        if "--force" not in hint:
-            run(hint, proj, ok=(0, 1))                   # a validate of an empty month may report its errors
+        run(hint, proj, ok=(0, 1))                       # an empty month's validate or run says so, exit 1

@@ -390,6 +390,7 @@ def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str, com
     values = dict(period=p.label(lang).upper(), scope=scope, n=len(cols), code=code,
                   sheets="; ".join(f"'{n}' = {full}" for n, full in sheets),
                   **{"file": f"data/periods/{code}.xlsx", "validate": f"--period {code}", "run": f"--period {code}",
+                     "template": f"{code} --force",
                      **(commands or {})})
     lines = [(style, t(lang, key, **values)) for style, key in GUIDE]
     ws.column_dimensions["A"].width = 110
@@ -423,7 +424,7 @@ def _text(value) -> str:
 
 
 def _redo(period_code) -> Msg:
-    cmd = f"`cchc-report template {period_code}`" if period_code else "`cchc-report template YYYY-MM`"
+    cmd = f"`cchc-report template {period_code} --force`" if period_code else "`cchc-report template YYYY-MM --force`"
     return Msg("finding.workbook.redo", cmd=cmd)
 
 
