@@ -429,3 +429,63 @@ def test_one_reference_definition_shown_twice_shows_images_as_text(tmp_path):
     assert "data:image" not in rendered(n)
     [f] = n.findings
     assert not f.is_error and "shown as text" in f.message_en and f.row == 3
+
+
+# -- 10. an image with a valid header over garbage -----------------------------------------------
+GARBAGE = bytes((i * 37 + 11) % 256 for i in range(3000))
+
+
+def garbage_after_header(good: bytes, kind: str) -> bytes:
+    """The image's header (its size readable) over garbage: for a PNG, well-formed chunks whose
+    compressed pixels are garbage (their checksum right); for a GIF, garbage after its image descriptor;
+    for a JPEG, garbage after its first 200 bytes."""
+    if kind == "gif":
+        return good[:good.index(b",") + 11] + GARBAGE
+    if kind == "jpeg":
+        return good[:200] + GARBAGE
+    import struct
+    import zlib
+    idat = good.index(b"IDAT") - 4
+    chunk = struct.pack(">I", len(GARBAGE)) + b"IDAT" + GARBAGE + struct.pack(">I", zlib.crc32(b"IDAT" + GARBAGE))
+    return good[:idat] + chunk + good[good.index(b"IEND") - 4:]
+
+
+@pytest.mark.parametrize("cut", [33, 60])
+def test_a_png_cut_after_its_header_is_an_error(tmp_path, cut):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    good = png_file(tmp_path / "ok.png").read_bytes()
+    (data / "notes").mkdir()
+    (data / "notes" / "hinh.png").write_bytes(good[:cut] + GARBAGE)
+    (data / "notes" / "2023-10.md").write_text("![biểu đồ](hinh.png)\n", encoding="utf-8")
+    [f] = for_report(data).findings
+    assert f.is_error and "hinh.png" in f.message_en and f.row == 1
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg", "gif"])
+def test_an_image_with_a_valid_header_over_garbage_names_the_note_and_image(tmp_path, capsys, kind):
+    import io as _io
+
+    from PIL import Image
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    buf = _io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buf, {"jpeg": "JPEG", "png": "PNG", "gif": "GIF"}[kind])
+    (data / "notes").mkdir()
+    (data / "notes" / f"hinh.{kind}").write_bytes(garbage_after_header(buf.getvalue(), kind))
+    (data / "notes" / "2023-10.md").write_text(f"Kết quả\n\n![biểu đồ](hinh.{kind})\n", encoding="utf-8")
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    assert any("notes/2023-10.md, row 3" in line and f"hinh.{kind}" in line and "damaged" in line
+               for line in out.splitlines()), out
+    assert "Traceback" not in out
+    assert "data:image" not in rendered(for_report(data))
+
+
+def test_a_data_uri_over_garbage_is_an_error_too(tmp_path):
+    import base64
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    good = png_file(tmp_path / "ok.png").read_bytes()
+    uri = "data:image/png;base64," + base64.b64encode(garbage_after_header(good, "png")).decode()
+    (data / "notes").mkdir(exist_ok=True)
+    (data / "notes" / "2023-10.md").write_text(f"![d]({uri})\n", encoding="utf-8")
+    [f] = for_report(data).findings
+    assert f.is_error and "damaged" in f.message_en and f.row == 1
