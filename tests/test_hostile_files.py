@@ -489,3 +489,70 @@ def test_a_data_uri_over_garbage_is_an_error_too(tmp_path):
     (data / "notes" / "2023-10.md").write_text(f"![d]({uri})\n", encoding="utf-8")
     [f] = for_report(data).findings
     assert f.is_error and "damaged" in f.message_en and f.row == 1
+
+
+# -- 2. xlsx bombs: small on disk, huge unpacked ---------------------------------------------------
+def rezip_streaming(path, member, pieces):
+    """Rewrite the xlsx at ``path`` with ``member`` written from the byte strings ``pieces`` (streamed:
+    the test never holds the unpacked part in memory)."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist() if i.filename != member}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+        with z.open(member, "w", force_zip64=True) as fh:
+            for piece in pieces:
+                fh.write(piece)
+
+
+MAIN = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def one_long_text(mb):
+    yield MAIN + b"<sst " + NS + b' count="1" uniqueCount="1"><si><t>'
+    for _ in range(mb):
+        yield b"x" * 1_000_000
+    yield b"</t></si></sst>"
+
+
+def many_texts(n):
+    yield MAIN + b"<sst " + NS + b">"
+    for start in range(0, n, 10_000):
+        yield b"".join(b"<si><t>%d</t></si>" % i for i in range(start, start + 10_000))
+    yield b"</sst>"
+
+
+def empty_cells(rows, columns):
+    from openpyxl.utils import get_column_letter
+    letters = [get_column_letter(c + 1).encode() for c in range(columns)]
+    yield MAIN + b"<worksheet " + NS + b"><sheetData>"
+    yield (b'<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c><c r="B1" t="inlineStr"><is><t>indicator'
+           b'</t></is></c><c r="C1" t="inlineStr"><is><t>value</t></is></c></row>')
+    for r in range(2, rows + 2):
+        yield b'<row r="%d">' % r + b"".join(b'<c r="%s%d"/>' % (col, r) for col in letters) + b"</row>"
+    yield b"</sheetData></worksheet>"
+
+
+@pytest.mark.parametrize("bomb,part,words", [
+    (lambda: one_long_text(60), "xl/sharedStrings.xml", ("longer than 20,000,000 characters",)),
+    (lambda: many_texts(300_000), "xl/sharedStrings.xml", ("more than 200,000 different texts",)),
+    (lambda: empty_cells(1_000, 1_000), SHEET, ("so_lieu", "more than 500,000 cells")),
+])
+def test_an_xlsx_bomb_stops_at_a_limit_it_names(tmp_path, bomb, part, words):
+    data = write_data(tmp_path, {})
+    book = long_form_xlsx(data / "periods" / "2023-10.xlsx")
+    rezip_streaming(book, part, bomb())
+    assert book.stat().st_size < 10_000_000                   # a few MB on disk, far more unpacked
+    r = command("validate", "--data-dir", str(data), "--lang", "en", cwd=tmp_path)
+    refused(r, "2023-10.xlsx", *words)
+
+
+def test_an_entry_workbook_layout_spanning_the_whole_sheet_is_refused(tmp_path, capsys):
+    data = write_data(tmp_path, {})
+    book = entry_workbook(data)
+    edit_layout(book, "sheets", "last_unit_column", "XFD")
+    where = edit_layout(book, "sheets", "last_data_row", 1_048_000)
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1 and where in out and "hidden sheet '_cchc'" in out, out
