@@ -556,3 +556,30 @@ def test_an_entry_workbook_layout_spanning_the_whole_sheet_is_refused(tmp_path, 
     where = edit_layout(book, "sheets", "last_data_row", 1_048_000)
     code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
     assert code == 1 and where in out and "hidden sheet '_cchc'" in out, out
+
+
+# -- 7. the data folder is read where the data is, never walked ------------------------------------
+@pytest.mark.parametrize("cmd", ["validate", "run"])
+def test_data_dir_slash_says_units_csv_is_missing_at_once(tmp_path, cmd):
+    run = ["--period", "2023-10", "--out", str(tmp_path / "out")] if cmd == "run" else []
+    r = command(cmd, "--data-dir", "/", "--lang", "en", *run, cwd=tmp_path)
+    assert r.returncode in (1, 2) and "units.csv" in r.stderr + r.stdout, r.stdout + r.stderr
+    no_traceback(r)
+    assert not (tmp_path / "out").exists()
+
+
+def test_only_periods_and_notes_are_listed(tmp_path, monkeypatch):
+    from helpers import load
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / "notes").mkdir()
+    (data / "notes" / "2023-10.md").write_text("Nhận xét.\n", encoding="utf-8")
+    (data / "archive" / "2019" / "deep").mkdir(parents=True)
+    (data / "archive" / "2019" / "deep" / "old.csv").write_text(GOOD, encoding="utf-8")
+    listed = []
+    real_scandir, real_listdir = os.scandir, os.listdir
+    monkeypatch.setattr(os, "scandir", lambda p=".": listed.append(os.fspath(p)) or real_scandir(p))
+    monkeypatch.setattr(os, "listdir", lambda p=".": listed.append(os.fspath(p)) or real_listdir(p))
+    load._CACHE.clear()
+    ds = load.load_data_cached(data)
+    assert ds.months == ["2023-10"]
+    assert listed and not [p for p in listed if "archive" in p or os.path.realpath(p) == str(data.resolve())], listed

@@ -609,10 +609,31 @@ _CACHE: dict = {}
 
 
 def folder_state(data_dir) -> tuple:
-    """Every file under the folder with its size and modification time."""
+    """Every file :func:`load_data` may read, with its size and modification time: ``units.csv``,
+    ``indicators.csv``, ``targets.csv``, the entries of ``periods/`` and what lies under ``notes/``
+    (a note's images). Nothing else of the folder is listed: ``--data-dir /`` must not walk the disk."""
     data_dir = Path(data_dir)
-    stats = sorted((str(p), p.stat()) for p in data_dir.rglob("*") if p.is_file())
-    return (str(data_dir.resolve()), tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats))
+    paths = [data_dir / name for name in ("units.csv", "indicators.csv", "targets.csv")]
+    paths += _entries(data_dir / "periods", recursive=False) + _entries(data_dir / "notes", recursive=True)
+    stats = []
+    for path in sorted(paths):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stats.append((str(path), st.st_mtime_ns, st.st_size))
+    return str(data_dir.resolve()), tuple(stats)
+
+
+def _entries(folder: Path, recursive: bool) -> list[Path]:
+    """What ``folder`` holds (and, ``recursive``, its sub-folders but not those reached through a
+    link); nothing when it is not a folder or a link to one."""
+    if folder.is_symlink() or not folder.is_dir():
+        return [folder]
+    try:
+        return list(folder.rglob("*") if recursive else folder.iterdir())
+    except OSError:
+        return [folder]                # reading it says why it cannot be listed
 
 
 def load_data_cached(data_dir) -> DataSet:
