@@ -78,14 +78,16 @@ def test_a_socket_and_a_folder_named_like_inputs_are_refused(tmp_path):
     import socket
     data = write_data(tmp_path, {"2023-10.csv": GOOD})
     (data / "targets.csv").mkdir()
+    (data / "notes" / "2023-10.md").mkdir(parents=True)
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(data / "periods" / "2023-09.csv"))
     try:
         found = validate(data)
     finally:
         sock.close()
-    lines = [f.line("en") for f in found if f.check == "unreadable"]
+    lines = [f.line("en") for f in found if f.check in ("unreadable", "note_refused")]
     assert any("targets.csv" in x and "a folder" in x for x in lines), lines
+    assert any("2023-10.md" in x and "a folder" in x for x in lines), lines
     assert any("2023-09.csv" in x and "a socket" in x for x in lines), lines
 
 

@@ -22,6 +22,7 @@ import base64
 import binascii
 import bisect
 import io
+import os
 import re
 import warnings as _warnings
 from dataclasses import dataclass, field
@@ -132,8 +133,8 @@ def _safe_name(unit: str) -> bool:
 
 
 def _exists(path: Path) -> bool:
-    """Something is there (a file, a link, a FIFO …), but not a folder: reading it says what it is."""
-    return path.is_symlink() or path.exists() and not path.is_dir()
+    """Something is there (a file, a link, a FIFO, a folder …): reading it says what it is."""
+    return os.path.lexists(path)
 
 
 # -- reading and sanitising -----------------------------------------------------------------
