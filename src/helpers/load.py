@@ -399,7 +399,9 @@ class _XmlScan:
 class _SharedStringsScan(_XmlScan):
     """The shared strings: at most :data:`MAX_SHARED_STRINGS` texts."""
 
-    strings = 0
+    def __init__(self, shown):
+        super().__init__(shown)
+        self.strings = 0
 
     def start(self, name, attrs):
         if name.rpartition(":")[2] == "si":
@@ -626,8 +628,8 @@ def folder_state(data_dir) -> tuple:
 
 
 def _entries(folder: Path, recursive: bool) -> list[Path]:
-    """What ``folder`` holds (and, ``recursive``, its sub-folders but not those reached through a
-    link); nothing when it is not a folder or a link to one."""
+    """What ``folder`` holds (and, ``recursive``, what its sub-folders hold, but not those reached
+    through a link); the folder itself when it is a link, not a folder, or cannot be listed."""
     if folder.is_symlink() or not folder.is_dir():
         return [folder]
     try:
