@@ -193,12 +193,14 @@ def _ranges(cells) -> list[str]:
 
 
 def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=None,
-                         lang: str = "vi") -> Path:
+                         lang: str = "vi", commands: dict | None = None) -> Path:
     """Write the entry workbook for month ``period`` to ``path`` (atomically) and return it.
 
     ``previous`` maps ``(unit_code, indicator_code)`` to last month's value (see
     :func:`previous_values`); each is shown as a comment on its cell. ``unit`` limits the
-    columns to that unit and its children.
+    columns to that unit and its children. ``commands``: what the instruction sheet names,
+    as the user typed it (``file``, and the options of ``validate`` and ``run``); by default
+    ``data/periods/<month>.xlsx`` and ``--period <month>``.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -315,7 +317,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
 
     # -- instructions ------------------------------------------------------------------------
     _write_instructions(guide, p, [(n, (AREAS[a].name(lang) if a in AREAS else a)) for n, a, _, _ in layout],
-                        cols, unit, units, lang)
+                        cols, unit, units, lang, commands)
     guide.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
 
     # -- metadata ------------------------------------------------------------------------
@@ -351,10 +353,22 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     wb.properties.title = T["title"].format(period=p.label(lang), area="").rstrip(" —")
     wb.properties.creator = "cchc-report"
 
+    _texts_as_text(wb)
     from .files import replacing
     with replacing(path) as tmp:             # whole or not at all, with ordinary permissions
         wb.save(tmp)
     return path
+
+
+def _texts_as_text(wb) -> None:
+    """Every text cell holds its letters, never a formula: openpyxl makes a string that starts with ``=``
+    a formula, so a unit or indicator name such as ``=HYPERLINK("http://…"&D5, …)`` from units.csv or
+    indicators.csv would run in Excel. The entry workbook writes no formulas."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    c.data_type = "s"
 
 
 GUIDE = (("h1", "workbook.guide.title"), ("", "workbook.guide.scope"), ("", "workbook.guide.save"), ("h2",
@@ -367,14 +381,16 @@ GUIDE = (("h1", "workbook.guide.title"), ("", "workbook.guide.scope"), ("", "wor
          "workbook.guide.validate"), ("", "workbook.guide.run"))
 
 
-def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str) -> None:
+def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str, commands: dict | None = None) -> None:
     from openpyxl.styles import Alignment, Font
 
     code = p.code
     scope = (t(lang, "workbook.guide.scope_unit", name=units.name(unit, lang), unit=unit) if unit is not None
              else t(lang, "workbook.guide.scope_all"))
     values = dict(period=p.label(lang).upper(), scope=scope, n=len(cols), code=code,
-                  sheets="; ".join(f"'{n}' = {full}" for n, full in sheets))
+                  sheets="; ".join(f"'{n}' = {full}" for n, full in sheets),
+                  **{"file": f"data/periods/{code}.xlsx", "validate": f"--period {code}", "run": f"--period {code}",
+                     **(commands or {})})
     lines = [(style, t(lang, key, **values)) for style, key in GUIDE]
     ws.column_dimensions["A"].width = 110
     for i, (style, text) in enumerate(lines, start=1):
