@@ -526,6 +526,13 @@ def many_texts(n):
     yield b"</sst>"
 
 
+def styles_of(mb):
+    yield MAIN + b"<styleSheet " + NS + b">"
+    for _ in range(mb):
+        yield b" " * 1_000_000
+    yield b"</styleSheet>"
+
+
 def empty_cells(rows, columns):
     from openpyxl.utils import get_column_letter
     letters = [get_column_letter(c + 1).encode() for c in range(columns)]
@@ -541,6 +548,7 @@ def empty_cells(rows, columns):
     (lambda: one_long_text(60), "xl/sharedStrings.xml", ("longer than 20,000,000 characters",)),
     (lambda: many_texts(300_000), "xl/sharedStrings.xml", ("more than 200,000 different texts",)),
     (lambda: empty_cells(1_000, 1_000), SHEET, ("so_lieu", "more than 500,000 cells")),
+    (lambda: styles_of(30), "xl/styles.xml", ("xl/styles.xml", "unpacks to 30 MB")),
 ])
 def test_an_xlsx_bomb_stops_at_a_limit_it_names(tmp_path, bomb, part, words):
     data = write_data(tmp_path, {})

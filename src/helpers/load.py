@@ -274,6 +274,7 @@ MAX_XLSX_UNPACKED = 500_000_000      # a month's workbook is well under 10 MB un
 MAX_SHARED_STRINGS = 200_000         # different texts in a workbook (a month's: a few hundred)
 MAX_TEXT_CHARS = 20_000_000          # characters of text in the shared strings, or in one sheet
 MAX_CELLS = 500_000                  # cells in one sheet (a month's long form: tens of thousands)
+MAX_PART_UNPACKED = 20_000_000       # any other part openpyxl reads whole (styles, workbook …): a few KB
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -333,15 +334,29 @@ def _check_xlsx_container(path: Path, shown: str) -> None:
                                      looks_csv=Msg("finding.unreadable.looks_csv") if looks_csv else ""), file=shown))
     try:
         with zipfile.ZipFile(path) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
+            parts = z.infolist()
     except (zipfile.BadZipFile, OSError, EOFError):
         raise FileProblem(_error("unreadable",
                                  Msg("finding.unreadable.truncated"), file=shown)) from None
+    unpacked = sum(i.file_size for i in parts)
     if unpacked > MAX_XLSX_UNPACKED:
         raise FileProblem(_error("too_large", Msg("finding.too_large.unpacked",
                                                   mb=PerLanguage(fmt.number, unpacked // 1_000_000, LANG),
                                                   max_mb=MAX_XLSX_UNPACKED // 1_000_000), file=shown))
+    whole = [i for i in parts if _read_whole(i.filename) and i.file_size > MAX_PART_UNPACKED]
+    if whole:
+        raise FileProblem(_error("too_large", Msg("finding.too_large.part", part=whole[0].filename,
+                                                  mb=PerLanguage(fmt.number, whole[0].file_size // 1_000_000, LANG),
+                                                  max_mb=MAX_PART_UNPACKED // 1_000_000), file=shown))
     _check_shared_strings(path, shown)
+
+
+def _read_whole(part: str) -> bool:
+    """Whether openpyxl reads the xlsx part whole into memory (the workbook, styles, theme,
+    relations …): every XML part but the worksheets and shared strings, which are streamed."""
+    name = part.lower()
+    return name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/sheet") \
+        and name != "xl/sharedstrings.xml"
 
 
 def _check_shared_strings(path: Path, shown: str) -> None:
