@@ -78,14 +78,16 @@ def test_a_socket_and_a_folder_named_like_inputs_are_refused(tmp_path):
     import socket
     data = write_data(tmp_path, {"2023-10.csv": GOOD})
     (data / "targets.csv").mkdir()
+    (data / "notes" / "2023-10.md").mkdir(parents=True)
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(data / "periods" / "2023-09.csv"))
     try:
         found = validate(data)
     finally:
         sock.close()
-    lines = [f.line("en") for f in found if f.check == "unreadable"]
+    lines = [f.line("en") for f in found if f.check in ("unreadable", "note_refused")]
     assert any("targets.csv" in x and "a folder" in x for x in lines), lines
+    assert any("2023-10.md" in x and "a folder" in x for x in lines), lines
     assert any("2023-09.csv" in x and "a socket" in x for x in lines), lines
 
 
@@ -429,3 +431,165 @@ def test_one_reference_definition_shown_twice_shows_images_as_text(tmp_path):
     assert "data:image" not in rendered(n)
     [f] = n.findings
     assert not f.is_error and "shown as text" in f.message_en and f.row == 3
+
+
+# -- 10. an image with a valid header over garbage -----------------------------------------------
+GARBAGE = bytes((i * 37 + 11) % 256 for i in range(3000))
+
+
+def garbage_after_header(good: bytes, kind: str) -> bytes:
+    """The image's header (its size readable) over garbage: for a PNG, well-formed chunks whose
+    compressed pixels are garbage (their checksum right); for a GIF, garbage after its image descriptor;
+    for a JPEG, garbage after its first 200 bytes."""
+    if kind == "gif":
+        return good[:good.index(b",") + 11] + GARBAGE
+    if kind == "jpeg":
+        return good[:200] + GARBAGE
+    import struct
+    import zlib
+    idat = good.index(b"IDAT") - 4
+    chunk = struct.pack(">I", len(GARBAGE)) + b"IDAT" + GARBAGE + struct.pack(">I", zlib.crc32(b"IDAT" + GARBAGE))
+    return good[:idat] + chunk + good[good.index(b"IEND") - 4:]
+
+
+@pytest.mark.parametrize("cut", [33, 60])
+def test_a_png_cut_after_its_header_is_an_error(tmp_path, cut):
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    good = png_file(tmp_path / "ok.png").read_bytes()
+    (data / "notes").mkdir()
+    (data / "notes" / "hinh.png").write_bytes(good[:cut] + GARBAGE)
+    (data / "notes" / "2023-10.md").write_text("![biểu đồ](hinh.png)\n", encoding="utf-8")
+    [f] = for_report(data).findings
+    assert f.is_error and "hinh.png" in f.message_en and f.row == 1
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg", "gif"])
+def test_an_image_with_a_valid_header_over_garbage_names_the_note_and_image(tmp_path, capsys, kind):
+    import io as _io
+
+    from PIL import Image
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    buf = _io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buf, {"jpeg": "JPEG", "png": "PNG", "gif": "GIF"}[kind])
+    (data / "notes").mkdir()
+    (data / "notes" / f"hinh.{kind}").write_bytes(garbage_after_header(buf.getvalue(), kind))
+    (data / "notes" / "2023-10.md").write_text(f"Kết quả\n\n![biểu đồ](hinh.{kind})\n", encoding="utf-8")
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1, out
+    assert any("notes/2023-10.md, row 3" in line and f"hinh.{kind}" in line and "damaged" in line
+               for line in out.splitlines()), out
+    assert "Traceback" not in out
+    assert "data:image" not in rendered(for_report(data))
+
+
+def test_a_data_uri_over_garbage_is_an_error_too(tmp_path):
+    import base64
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    good = png_file(tmp_path / "ok.png").read_bytes()
+    uri = "data:image/png;base64," + base64.b64encode(garbage_after_header(good, "png")).decode()
+    (data / "notes").mkdir(exist_ok=True)
+    (data / "notes" / "2023-10.md").write_text(f"![d]({uri})\n", encoding="utf-8")
+    [f] = for_report(data).findings
+    assert f.is_error and "damaged" in f.message_en and f.row == 1
+
+
+# -- 2. xlsx bombs: small on disk, huge unpacked ---------------------------------------------------
+def rezip_streaming(path, member, pieces):
+    """Rewrite the xlsx at ``path`` with ``member`` written from the byte strings ``pieces`` (streamed:
+    the test never holds the unpacked part in memory)."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist() if i.filename != member}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+        with z.open(member, "w", force_zip64=True) as fh:
+            for piece in pieces:
+                fh.write(piece)
+
+
+MAIN = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def one_long_text(mb):
+    yield MAIN + b"<sst " + NS + b' count="1" uniqueCount="1"><si><t>'
+    for _ in range(mb):
+        yield b"x" * 1_000_000
+    yield b"</t></si></sst>"
+
+
+def many_texts(n):
+    yield MAIN + b"<sst " + NS + b">"
+    for start in range(0, n, 10_000):
+        yield b"".join(b"<si><t>%d</t></si>" % i for i in range(start, start + 10_000))
+    yield b"</sst>"
+
+
+def styles_of(mb):
+    yield MAIN + b"<styleSheet " + NS + b">"
+    for _ in range(mb):
+        yield b" " * 1_000_000
+    yield b"</styleSheet>"
+
+
+def empty_cells(rows, columns):
+    from openpyxl.utils import get_column_letter
+    letters = [get_column_letter(c + 1).encode() for c in range(columns)]
+    yield MAIN + b"<worksheet " + NS + b"><sheetData>"
+    yield (b'<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c><c r="B1" t="inlineStr"><is><t>indicator'
+           b'</t></is></c><c r="C1" t="inlineStr"><is><t>value</t></is></c></row>')
+    for r in range(2, rows + 2):
+        yield b'<row r="%d">' % r + b"".join(b'<c r="%s%d"/>' % (col, r) for col in letters) + b"</row>"
+    yield b"</sheetData></worksheet>"
+
+
+@pytest.mark.parametrize("bomb,part,words", [
+    (lambda: one_long_text(60), "xl/sharedStrings.xml", ("longer than 20,000,000 characters",)),
+    (lambda: many_texts(300_000), "xl/sharedStrings.xml", ("more than 200,000 different texts",)),
+    (lambda: empty_cells(1_000, 1_000), SHEET, ("so_lieu", "more than 500,000 cells")),
+    (lambda: styles_of(30), "xl/styles.xml", ("xl/styles.xml", "unpacks to 30 MB")),
+])
+def test_an_xlsx_bomb_stops_at_a_limit_it_names(tmp_path, bomb, part, words):
+    data = write_data(tmp_path, {})
+    book = long_form_xlsx(data / "periods" / "2023-10.xlsx")
+    rezip_streaming(book, part, bomb())
+    assert book.stat().st_size < 10_000_000                   # a few MB on disk, far more unpacked
+    r = command("validate", "--data-dir", str(data), "--lang", "en", cwd=tmp_path)
+    refused(r, "2023-10.xlsx", *words)
+
+
+def test_an_entry_workbook_layout_spanning_the_whole_sheet_is_refused(tmp_path, capsys):
+    data = write_data(tmp_path, {})
+    book = entry_workbook(data)
+    edit_layout(book, "sheets", "last_unit_column", "XFD")
+    where = edit_layout(book, "sheets", "last_data_row", 1_048_000)
+    code, out = cli_main(capsys, "validate", "--data-dir", str(data), "--lang", "en")
+    assert code == 1 and where in out and "hidden sheet '_cchc'" in out, out
+
+
+# -- 7. the data folder is read where the data is, never walked ------------------------------------
+@pytest.mark.parametrize("cmd", ["validate", "run"])
+def test_data_dir_slash_says_units_csv_is_missing_at_once(tmp_path, cmd):
+    run = ["--period", "2023-10", "--out", str(tmp_path / "out")] if cmd == "run" else []
+    r = command(cmd, "--data-dir", "/", "--lang", "en", *run, cwd=tmp_path)
+    assert r.returncode in (1, 2) and "units.csv" in r.stderr + r.stdout, r.stdout + r.stderr
+    no_traceback(r)
+    assert not (tmp_path / "out").exists()
+
+
+def test_only_periods_and_notes_are_listed(tmp_path, monkeypatch):
+    from helpers import load
+    data = write_data(tmp_path, {"2023-10.csv": GOOD})
+    (data / "notes").mkdir()
+    (data / "notes" / "2023-10.md").write_text("Nhận xét.\n", encoding="utf-8")
+    (data / "archive" / "2019" / "deep").mkdir(parents=True)
+    (data / "archive" / "2019" / "deep" / "old.csv").write_text(GOOD, encoding="utf-8")
+    listed = []
+    real_scandir, real_listdir = os.scandir, os.listdir
+    monkeypatch.setattr(os, "scandir", lambda p=".": listed.append(os.fspath(p)) or real_scandir(p))
+    monkeypatch.setattr(os, "listdir", lambda p=".": listed.append(os.fspath(p)) or real_listdir(p))
+    load._CACHE.clear()
+    ds = load.load_data_cached(data)
+    assert ds.months == ["2023-10"]
+    assert listed and not [p for p in listed if "archive" in p or os.path.realpath(p) == str(data.resolve())], listed

@@ -271,6 +271,10 @@ def open_csv(path: Path, shown: str):
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_XLSX_UNPACKED = 500_000_000      # a month's workbook is well under 10 MB unpacked
+MAX_SHARED_STRINGS = 200_000         # different texts in a workbook (a month's: a few hundred)
+MAX_TEXT_CHARS = 20_000_000          # characters of text in the shared strings, or in one sheet
+MAX_CELLS = 500_000                  # cells in one sheet (a month's long form: tens of thousands)
+MAX_PART_UNPACKED = 20_000_000       # any other part openpyxl reads whole (styles, workbook …): a few KB
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -285,6 +289,7 @@ def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
     (read-only) mode over the cells that hold data only."""
     import openpyxl
     _check_xlsx_container(path, shown)
+    facts = _scan_sheets(path, shown)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -292,8 +297,8 @@ def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
     try:
         if _is_entry_workbook(wb):
             from .workbook import read_entry_workbook
-            return read_entry_workbook(wb, shown, catalogue, units)
-        return _long_form_sheet(wb, shown)
+            return read_entry_workbook(wb, shown, catalogue, units, facts)
+        return _long_form_sheet(wb, shown, facts)
     except FileProblem:
         raise
     except (KeyError, OSError, ValueError, EOFError, zlib.error, zipfile_error()) as exc:    # a part broken
@@ -305,6 +310,11 @@ def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
 def zipfile_error():
     import zipfile
     return zipfile.BadZipFile
+
+
+def expat_error():
+    from xml.parsers import expat
+    return expat.ExpatError
 
 
 def _check_xlsx_container(path: Path, shown: str) -> None:
@@ -324,48 +334,174 @@ def _check_xlsx_container(path: Path, shown: str) -> None:
                                      looks_csv=Msg("finding.unreadable.looks_csv") if looks_csv else ""), file=shown))
     try:
         with zipfile.ZipFile(path) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
+            parts = z.infolist()
     except (zipfile.BadZipFile, OSError, EOFError):
         raise FileProblem(_error("unreadable",
                                  Msg("finding.unreadable.truncated"), file=shown)) from None
+    unpacked = sum(i.file_size for i in parts)
     if unpacked > MAX_XLSX_UNPACKED:
         raise FileProblem(_error("too_large", Msg("finding.too_large.unpacked",
                                                   mb=PerLanguage(fmt.number, unpacked // 1_000_000, LANG),
                                                   max_mb=MAX_XLSX_UNPACKED // 1_000_000), file=shown))
+    whole = [i for i in parts if _read_whole(i.filename) and i.file_size > MAX_PART_UNPACKED]
+    if whole:
+        raise FileProblem(_error("too_large", Msg("finding.too_large.part", part=whole[0].filename,
+                                                  mb=PerLanguage(fmt.number, whole[0].file_size // 1_000_000, LANG),
+                                                  max_mb=MAX_PART_UNPACKED // 1_000_000), file=shown))
+    _check_shared_strings(path, shown)
+
+
+def _read_whole(part: str) -> bool:
+    """Whether openpyxl reads the xlsx part whole into memory (the workbook, styles, theme,
+    relations …): every XML part but the worksheets and shared strings, which are streamed."""
+    name = part.lower()
+    return name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/sheet") \
+        and name != "xl/sharedstrings.xml"
+
+
+def _check_shared_strings(path: Path, shown: str) -> None:
+    """The shared strings (every text of the workbook), counted while they are unpacked, before
+    openpyxl reads them all into memory: over :data:`MAX_SHARED_STRINGS` texts or
+    :data:`MAX_TEXT_CHARS` characters is an error saying which limit."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        name = next((n for n in z.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+        if name is None:
+            return
+        try:
+            _SharedStringsScan(shown).run(z.open(name))
+        except (expat_error(), zlib.error, zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise _broken_xlsx(exc, shown) from None
+
+
+class _XmlScan:
+    """One streaming pass (expat) over an xlsx part, counting as it goes and stopping at the first
+    limit passed (:data:`MAX_TEXT_CHARS` here, more in the subclasses): a part of a few hundred KB
+    on disk may unpack to gigabytes. Subclasses say what an element start and end do."""
+
+    def __init__(self, shown: str, sheet: Optional[str] = None):
+        self.shown, self.sheet = shown, sheet
+        self.chars = 0
+
+    def run(self, stream) -> "_XmlScan":
+        from xml.parsers import expat
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
+        parser.CharacterDataHandler = self.text
+        with stream:
+            for chunk in iter(lambda: stream.read(1 << 16), b""):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        return self
+
+    def start(self, name: str, attrs: dict) -> None:
+        pass
+
+    def end(self, name: str) -> None:
+        pass
+
+    def text(self, data: str) -> None:
+        self.chars += len(data)
+        if self.chars > MAX_TEXT_CHARS:
+            raise self.over("finding.too_large.text", MAX_TEXT_CHARS)
+
+    def over(self, key: str, limit: int) -> "FileProblem":
+        return FileProblem(_error("too_large", Msg(key, limit=PerLanguage(fmt.number, limit, LANG),
+                                                  sheet=self.sheet or ""), file=self.shown))
+
+
+class _SharedStringsScan(_XmlScan):
+    """The shared strings: at most :data:`MAX_SHARED_STRINGS` texts."""
+
+    def __init__(self, shown):
+        super().__init__(shown)
+        self.strings = 0
+
+    def start(self, name, attrs):
+        if name.rpartition(":")[2] == "si":
+            self.strings += 1
+            if self.strings > MAX_SHARED_STRINGS:
+                raise self.over("finding.too_large.strings", MAX_SHARED_STRINGS)
+
+
+class _SheetScan(_XmlScan):
+    """A worksheet: at most :data:`MAX_CELLS` cells; collects its merged ranges and the cells
+    holding a formula without a computed value (read-only worksheets keep neither)."""
+
+    def __init__(self, shown, sheet):
+        super().__init__(shown, sheet)
+        self.cells = 0
+        self.merged, self.uncached = [], []
+        self.ref = self.type = self.value = None
+        self.formula = False
+
+    def start(self, name, attrs):
+        tag = name.rpartition(":")[2]
+        if tag == "c":
+            self.cells += 1
+            if self.cells > MAX_CELLS:
+                raise self.over("finding.too_large.cells", MAX_CELLS)
+            self.ref, self.type, self.value, self.formula = attrs.get("r") or "?", attrs.get("t"), None, False
+        elif tag == "v":
+            self.value = ""
+        elif tag == "f":
+            self.formula = True
+        elif tag == "mergeCell":
+            self.merged.append(attrs.get("ref") or "?")
+
+    def end(self, name):
+        if self.formula and name.rpartition(":")[2] == "c":
+            if self.value is None or (not self.value and self.type != "str"):
+                self.uncached.append(self.ref)
+            self.formula = False
+
+    def text(self, data):
+        super().text(data)
+        if self.value == "":
+            self.value = data[:1]                 # whether the value is empty is all that matters
 
 
 def _is_entry_workbook(wb) -> bool:
     return "_cchc" in wb.sheetnames
 
 
-def sheet_facts(wb, ws) -> tuple[list[str], list[str]]:
-    """``(merged ranges, cells holding a formula without a computed value)``, streamed from the
-    sheet's XML (read-only worksheets do not keep either)."""
-    from xml.etree.ElementTree import iterparse
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    merged, uncached = [], []
+def _scan_sheets(path: Path, shown: str) -> dict:
+    """``{worksheet part: (merged ranges, cells holding a formula without a computed value)}``,
+    each sheet streamed once within the limits of :class:`_SheetScan` before openpyxl opens the
+    workbook (it reads a sheet without a declared size whole just to open it)."""
+    from openpyxl.reader.excel import ExcelReader
     try:
-        src = wb._archive.open(ws._worksheet_path)
-    except (AttributeError, KeyError):
-        return merged, uncached
-    with src:
-        for _event, el in iterparse(src):
-            if el.tag == ns + "c":
-                value = el.find(ns + "v")
-                if el.find(ns + "f") is not None and (value is None or (not value.text and el.get("t") != "str")):
-                    uncached.append(el.get("r") or "?")
-                el.clear()
-            elif el.tag == ns + "row":
-                el.clear()
-            elif el.tag == ns + "mergeCell":
-                merged.append(el.get("ref") or "?")
-    return merged, uncached
+        reader = ExcelReader(path, read_only=True)
+        try:
+            reader.read_manifest()
+            reader.read_workbook()
+            sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+                      if rel.target in reader.valid_files]
+        finally:
+            reader.archive.close()
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise _broken_xlsx(exc, shown) from None
+    import zipfile
+    facts = {}
+    with zipfile.ZipFile(path) as z:
+        for title, part in sheets:
+            with reading_sheet(title, shown):
+                scan = _SheetScan(shown, title).run(z.open(part))
+            facts[part] = scan.merged, scan.uncached
+    return facts
 
 
-def check_sheet(wb, ws, shown, locate=None) -> None:
-    """Merged cells and formulas without a computed value make a sheet unreadable: say so (for a
-    formula, with the unit and indicator ``locate(cell)`` says the cell holds, when it can)."""
-    merged, uncached = sheet_facts(wb, ws)
+def sheet_facts(facts: dict, ws) -> tuple[list[str], list[str]]:
+    """What :func:`_scan_sheets` found in the sheet ``ws``."""
+    return facts.get(ws._worksheet_path, ([], []))
+
+
+def check_sheet(ws, shown, facts, locate=None) -> None:
+    """Merged cells and formulas without a computed value (``facts``: :func:`sheet_facts`) make a
+    sheet unreadable: say so (for a formula, with the unit and indicator ``locate(cell)`` says the
+    cell holds, when it can)."""
+    merged, uncached = facts
     if merged:
         cells = ", ".join(f"{ws.title}!{r}" for r in merged[:5]) + (" …" if len(merged) > 5 else "")
         raise FileProblem(_error("merged_cells",
@@ -386,17 +522,17 @@ def bounded_rows(ws, **kw):
     return ws.iter_rows(values_only=True, **kw)
 
 
-def _long_form_sheet(wb, shown):
+def _long_form_sheet(wb, shown, facts):
     for ws in wb.worksheets:
-        with reading_sheet(ws, shown):
-            rows = _long_form_rows(wb, ws, shown)
+        with reading_sheet(ws.title, shown):
+            rows = _long_form_rows(ws, shown, sheet_facts(facts, ws))
         if rows is not None:
             return rows
     raise FileProblem(_error("missing_column",
                       Msg("finding.missing_column.no_sheet"), file=shown, row=1))
 
 
-def _long_form_rows(wb, ws, shown):
+def _long_form_rows(ws, shown, facts):
     """The sheet's rows when its header names the long form's columns, else None."""
     rows = bounded_rows(ws)
     header = next(rows, None)
@@ -409,7 +545,7 @@ def _long_form_rows(wb, ws, shown):
         return None
     check_header(names, shown, REQUIRED, OPTIONAL, sheet=ws.title)
     idx = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
-    check_sheet(wb, ws, shown, locate=lambda cell: _unit_and_indicator_of_row(ws, idx, cell))
+    check_sheet(ws, shown, facts, locate=lambda cell: _unit_and_indicator_of_row(ws, idx, cell))
     col_letter = _column_letter(idx["value"])
     out = []
     for i, row in enumerate(rows, start=2):
@@ -440,13 +576,13 @@ def _unit_and_indicator_of_row(ws, idx: dict, cell: str) -> tuple:
 
 
 @contextlib.contextmanager
-def reading_sheet(ws, shown: str):
-    """While the sheet ``ws`` is read: its XML cut short, holding a control character or
+def reading_sheet(title: str, shown: str):
+    """While the sheet named ``title`` is read: its XML cut short, holding a control character or
     otherwise damaged is one FileProblem naming the file and the sheet."""
     try:
         yield
-    except (SyntaxError, KeyError, OSError, EOFError, zlib.error, zipfile_error()) as exc:
-        raise FileProblem(_error("unreadable", Msg("finding.unreadable.broken_sheet", sheet=ws.title,
+    except (SyntaxError, KeyError, OSError, EOFError, zlib.error, zipfile_error(), expat_error()) as exc:
+        raise FileProblem(_error("unreadable", Msg("finding.unreadable.broken_sheet", sheet=title,
                                                    kind=type(exc).__name__), file=shown)) from None
 
 
@@ -490,10 +626,31 @@ _CACHE: dict = {}
 
 
 def folder_state(data_dir) -> tuple:
-    """Every file under the folder with its size and modification time."""
+    """Every file :func:`load_data` may read, with its size and modification time: ``units.csv``,
+    ``indicators.csv``, ``targets.csv``, the entries of ``periods/`` and what lies under ``notes/``
+    (a note's images). Nothing else of the folder is listed: ``--data-dir /`` must not walk the disk."""
     data_dir = Path(data_dir)
-    stats = sorted((str(p), p.stat()) for p in data_dir.rglob("*") if p.is_file())
-    return (str(data_dir.resolve()), tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats))
+    paths = [data_dir / name for name in ("units.csv", "indicators.csv", "targets.csv")]
+    paths += _entries(data_dir / "periods", recursive=False) + _entries(data_dir / "notes", recursive=True)
+    stats = []
+    for path in sorted(paths):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stats.append((str(path), st.st_mtime_ns, st.st_size))
+    return str(data_dir.resolve()), tuple(stats)
+
+
+def _entries(folder: Path, recursive: bool) -> list[Path]:
+    """What ``folder`` holds (and, ``recursive``, what its sub-folders hold, but not those reached
+    through a link); the folder itself when it is a link, not a folder, or cannot be listed."""
+    if folder.is_symlink() or not folder.is_dir():
+        return [folder]
+    try:
+        return list(folder.rglob("*") if recursive else folder.iterdir())
+    except OSError:
+        return [folder]                # reading it says why it cannot be listed
 
 
 def load_data_cached(data_dir) -> DataSet:

@@ -22,6 +22,7 @@ import base64
 import binascii
 import bisect
 import io
+import os
 import re
 import warnings as _warnings
 from dataclasses import dataclass, field
@@ -132,8 +133,8 @@ def _safe_name(unit: str) -> bool:
 
 
 def _exists(path: Path) -> bool:
-    """Something is there (a file, a link, a FIFO …), but not a folder: reading it says what it is."""
-    return path.is_symlink() or path.exists() and not path.is_dir()
+    """Something is there (a file, a link, a FIFO, a folder …): reading it says what it is."""
+    return os.path.lexists(path)
 
 
 # -- reading and sanitising -----------------------------------------------------------------
@@ -337,16 +338,35 @@ def _judge_data_uri(ref: str):
 
 
 def _judge_image(raw: bytes):
-    """``None`` for a PNG/JPEG/GIF within the limits, else a ``Msg``."""
+    """``None`` for a PNG/JPEG/GIF within the limits, else a ``Msg`` (a :class:`Broken` when it is damaged)."""
     kind = image_kind(raw)
     if kind is None:
         return Msg("finding.notes.image_type")
     size = image_size(raw)
     if size is None:
-        return Msg("finding.notes.image_size_unreadable")
+        return Broken(Msg("finding.notes.image_size_unreadable"))
     w, h = size
     if w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE:
         return Msg("finding.notes.image_too_large_pixels", w=w, h=h, max_image_side=MAX_IMAGE_SIDE)
+    problem = decode_problem(raw)
+    if problem:
+        return Broken(Msg("finding.notes.image_damaged", kind=kind.upper(), problem=problem))
+    return None
+
+
+def decode_problem(raw: bytes) -> Optional[str]:
+    """What stops Pillow decoding the whole image (its checksums, then every pixel), or None: a
+    valid header over garbage would otherwise fail only when the PDF is made."""
+    from PIL import Image
+    try:
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(raw)) as im:
+                im.verify()
+            with Image.open(io.BytesIO(raw)) as im:
+                im.load()
+    except Exception as exc:          # Pillow raises many kinds for a damaged file
+        return f"{type(exc).__name__}: {exc}"[:120]
     return None
 
 
