@@ -39,6 +39,13 @@ def test_unit_code_of_300_characters_is_refused_naming_the_row(tmp_path):
     refused(tmp_path, data, "units.csv, row 3, column code", "300 characters", "at most 40")
 
 
+@pytest.mark.parametrize("code", ["-rf", "--unit", "-10"])
+def test_a_unit_code_starting_with_a_dash_is_refused(tmp_path, code):
+    """It would read as an option on a command line (cchc-report run --unit -10)."""
+    data = units_data(tmp_path, f"{code},Xã,Commune,commune,10,,,\n")
+    refused(tmp_path, data, "units.csv, row 3, column code", f"unit code {code!r} is not valid", commands=("validate",))
+
+
 def test_a_chain_of_400_successors_is_walked_without_recursion(tmp_path):
     """X0 ends 2022-12-31; X1 … X398 last one day each; X399 from 2024-02-04 on. February 2024's figure
     last year is X59's (2023-02-28), 340 versions back."""
