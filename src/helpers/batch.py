@@ -27,7 +27,7 @@ from .kernel import DEFAULT_CELL_TIMEOUT
 from .kernel.lifetime import exit_with
 from .kernel.supply import KERNELS
 from .params import ReportParams
-from .run import Outcome, notebook_path, output_folder, output_stem, report_lock, start_up
+from .run import Outcome, notebook_path, output_folder, output_stem, recorded_fingerprints, report_lock, start_up
 
 __all__ = ["Job", "fingerprint", "up_to_date", "run_job", "run_jobs"]
 
@@ -107,11 +107,7 @@ def fingerprint(job: Job) -> str:
 
 def up_to_date(job: Job, fp: str) -> bool:
     folder = output_folder(Path(job.out_dir), job.params)
-    metrics = folder / "metrics.json"
-    try:
-        recorded = json.loads(metrics.read_text(encoding="utf-8")).get("fingerprints", {}).get(job.stem)
-    except (OSError, ValueError):
-        return False
+    recorded = recorded_fingerprints(folder).get(job.stem)
     outputs = [folder / f"{job.stem}.{ext}" for ext in ("ipynb", *job.formats)]
     return recorded == fp and all(p.is_file() for p in outputs)
 
@@ -144,7 +140,8 @@ def run_job(job: Job) -> Outcome:
             outcome = run_report(job.params, job.report, job.out_dir, job.formats, job.root, fingerprint=fp,
                                  prestart=job.prestart, cell_timeout=job.cell_timeout)
     except CchcError as exc:
-        outcome = Outcome(job.report, job.params.period.code, job.params.unit, "failed", folder, error=str(exc),
+        outcome = Outcome(job.report, job.params.period.code, job.params.unit, "failed", folder,
+                          error=exc.text(job.params.language),
                           failed_notebook=getattr(exc, "failed_notebook", "") or "",
                           seconds=time.perf_counter() - started)
     except Exception as exc:  # one report's unexpected failure must not stop the others

@@ -7,6 +7,7 @@ data or a failed report, 2 for a usage error) instead of a traceback."""
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shlex
 import sys
@@ -17,15 +18,34 @@ from rich.markup import escape
 
 from .errors import CchcError, DataError, ParameterError
 from .kernel import DEFAULT_CELL_TIMEOUT
-from .params import ReportParams, check_unit, cli_path, project_root, read_params_file, resolve, resolve_data_dir
+from .params import (
+    DEFAULT_DATA_DIR,
+    ReportParams,
+    as_parameter,
+    check_unit,
+    cli_path,
+    project_root,
+    read_params_file,
+    resolve,
+    resolve_data_dir,
+    write_params_file,
+)
 from .periods import Period
 from .text import LANG, PerLanguage, t
 
-HELP_LANG = "vi"        # the language of --help (the commands' messages follow --lang)
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")      # the first one set names the locale
 
 
-def _h(key: str, **kw) -> str:
-    return t(HELP_LANG, key, **kw)
+def help_language(argv: list[str]) -> str:
+    """The language of ``--help`` and of usage errors: ``--lang``, else the locale (``en*`` is
+    English, anything else Vietnamese). The locale never changes a report's language."""
+    for i, arg in enumerate(argv):
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in ("vi", "en"):
+            return value
+    locale = next((os.environ[v] for v in LOCALE_VARIABLES if os.environ.get(v)), "")
+    return "en" if locale.lower().startswith("en") else "vi"
 
 
 console = Console(highlight=False, soft_wrap=True)
@@ -37,6 +57,11 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         err_console.print(f"cchc-report: {message}", markup=False)
         raise SystemExit(2)
+
+
+def _lang(args) -> str:
+    """The language of a command's messages: ``--lang``, else Vietnamese."""
+    return getattr(args, "lang", None) or "vi"
 
 
 def _periods(values):
@@ -57,7 +82,7 @@ def cmd_validate(args) -> int:
     data_dir = cli_path(args.data_dir, "data")
     found = validate(data_dir, _periods(args.period) or None)
     lang = args.lang
-    for f in found:
+    for f in listed(found, data_dir):
         style = "red" if f.is_error else "yellow"
         console.print(f"[{style}]{escape(f.line(lang))}[/{style}]", highlight=False)   # names may hold [brackets]
     n_err = sum(f.count for f in only_errors(found))
@@ -72,7 +97,28 @@ def cmd_validate(args) -> int:
     return 0 if ok else 1
 
 
-def _positive(text: str) -> int:
+def listed(found: list, data_dir: Path) -> list:
+    """The findings as ``validate`` lists them: a file inside the data folder named as the
+    errors name it (from the working folder when inside it), and of each kind in a file the
+    first :data:`helpers.load.MAX_PER_KIND`, then one line counting the others."""
+    import dataclasses
+
+    from .load import FindingCap
+    out: list = []
+    caps: dict = {}
+    for f in found:
+        if f.file and Path(f.file).is_absolute() and Path(data_dir) in Path(f.file).parents:
+            f = dataclasses.replace(f, file=_typed(Path(f.file)))
+        if f.file is None or f.count > 1:              # a line that counts others is listed as it is
+            out.append(f)
+        else:
+            caps.setdefault(f.file, FindingCap(out, f.file))(f)
+    for cap in caps.values():
+        cap.close()
+    return out
+
+
+def _positive(text: str, lang: str = "vi") -> int:
     """An argparse type: a whole number of at least 1."""
     import argparse
     try:
@@ -80,21 +126,25 @@ def _positive(text: str) -> int:
     except ValueError:
         n = 0
     if n < 1:
-        raise argparse.ArgumentTypeError(_h("cli.not_positive", text=text))
+        raise argparse.ArgumentTypeError(t(lang, "cli.not_positive", text=text))
     return n
 
 
-def _seconds(text: str) -> float:
-    """An argparse type: a number of seconds above 0."""
+MAX_CELL_TIMEOUT = 24 * 3600            # seconds: a cell that needs longer is a hang
+
+
+def _seconds(text: str, lang: str = "vi") -> int:
+    """An argparse type: seconds from above 0 up to :data:`MAX_CELL_TIMEOUT`, a fraction
+    rounded up to the whole second the kernel client counts in."""
     import argparse
     import math
     try:
         n = float(text)
     except ValueError:
         n = 0
-    if not (n > 0 and math.isfinite(n)):
-        raise argparse.ArgumentTypeError(_h("cli.not_seconds", text=text))
-    return n
+    if not (0 < n <= MAX_CELL_TIMEOUT):
+        raise argparse.ArgumentTypeError(t(lang, "cli.not_seconds", text=text, max=MAX_CELL_TIMEOUT))
+    return math.ceil(n)
 
 
 def _executor(executor: str | None, scheduler: str | None) -> str:
@@ -122,15 +172,32 @@ def cli_out(arg) -> Path:
     return Path(arg).resolve() if arg else project_root() / "reports"
 
 
+def checked_out(out: Path, data_dirs=()) -> Path:
+    """An output folder that is neither the file system's root nor the data folder or a
+    folder inside it (data files are input: never written over), and can take files."""
+    from . import files
+    out = out.resolve()
+    if out == Path(out.anchor):
+        raise ParameterError("error.cli.out_is_root", out=out)
+    for data_dir in data_dirs:
+        data_dir = Path(data_dir).resolve()
+        if out == data_dir or data_dir in out.parents:
+            raise ParameterError("error.cli.out_in_data", out=out, data_dir=data_dir)
+    return files.check_output_folder(out)
+
+
+def write_index(out_dir: Path, lang: str) -> Path:
+    """``<out>/index.html``, saying which metrics.json it left out and why."""
+    from .index import write_index as write
+    skipped: list = []
+    path = write(out_dir, skipped)
+    for metrics, reason in skipped:
+        err_console.print(t(lang, "cli.index_skipped", path=metrics, reason=t(lang, reason)), style="yellow",
+                          markup=False)
+    return path
+
+
 # -- run ---------------------------------------------------------------------------------------------
-def _default_period(data_dir: Path) -> Period:
-    from .load import period_files
-    months = sorted(p for p, _ in period_files(data_dir) if p is not None)
-    if not months:
-        raise ParameterError("error.cli.no_month_files", data_dir=data_dir / 'periods')
-    return months[-1]
-
-
 def _data_folder(path: Path, source=None) -> Path:
     if not path.is_dir():
         raise ParameterError("error.cli.no_data_dir", path=str(path), file=source)
@@ -138,10 +205,12 @@ def _data_folder(path: Path, source=None) -> Path:
 
 
 class DataFolders:
-    """Each data folder a command names, read once (``units.csv`` included)."""
+    """Each data folder a command names, read once (``units.csv`` included), and which
+    units have figures in which month."""
 
     def __init__(self):
         self._read: dict = {}
+        self._reported: dict = {}
 
     def __call__(self, data_dir: Path):
         from .load import load_data_cached
@@ -149,17 +218,60 @@ class DataFolders:
             self._read[data_dir] = load_data_cached(data_dir)
         return self._read[data_dir]
 
+    def reported(self, data_dir: Path) -> dict[str, set[str]]:
+        """``{month: {unit codes with at least one figure}}``."""
+        if data_dir not in self._reported:
+            found: dict[str, set[str]] = {}
+            for record in self(data_dir).records.values():
+                if record.value is not None:
+                    found.setdefault(record.period, set()).add(record.unit)
+            self._reported[data_dir] = found
+        return self._reported[data_dir]
 
-def _units_for(arg_units, ds, period: Period) -> list[str]:
-    """The units asked for; by default the top units. Only units that exist in the
-    period: old provinces and districts end with June 2025."""
+
+def _latest_month(data_dir: Path, folders: DataFolders) -> Period:
+    """The latest month with figures in the data folder."""
+    months = sorted(folders.reported(data_dir))
+    if not months:
+        raise DataError("error.cli.no_month_files", data_dir=_typed(data_dir / "periods"))
+    return Period.parse(months[-1])
+
+
+def _check_figures(period: Period, data_dir: Path, folders: DataFolders, source=None) -> None:
+    """A report of a period without a figure or a month file in the data folder renders
+    nothing (a month file without figures: the data checks name its rows)."""
+    reported, files = folders.reported(data_dir), folders(data_dir).files
+    if not any(m in reported or m in files for m in period.month_codes()):
+        latest = _latest_month(data_dir, folders)
+        raise DataError("error.cli.no_figures", period=PerLanguage(period.label, LANG), data_dir=_typed(data_dir),
+                        latest=PerLanguage(latest.label, LANG), file=source)
+
+
+def _units_for(arg_units, data_dir: Path, folders: DataFolders, period: Period) -> list[str]:
+    """The units asked for; by default the top units active in the period that have
+    figures in it (their own or their sub-units'); ``all``: every unit active then."""
     if arg_units and arg_units != ["all"]:
         return arg_units
+    units = folders(data_dir).units
     months = period.month_codes()
-    exists = [u for u in ds.units.all_versions() if any(u.valid_in(m) for m in months)]
+    active = [u for u in units.all_versions() if any(u.valid_in(m) for m in months)]
+    if not active:
+        raise DataError("error.cli.no_unit_active", period=PerLanguage(period.label, LANG),
+                        units_file=_typed(data_dir / "units.csv"))
     if arg_units == ["all"]:
-        return list(dict.fromkeys(u.code for u in exists))
-    return list(dict.fromkeys(u.code for u in exists if not u.parent or u.parent not in ds.units))
+        return list(dict.fromkeys(u.code for u in active))
+    reported = set().union(*(folders.reported(data_dir).get(m, set()) for m in months))
+    top = [u for u in active if not u.parent or u.parent not in units]
+    with_figures = [u.code for u in top if _has_figures(u.code, units, months, reported)]
+    if not with_figures:
+        _checked(folders, data_dir, [period])           # a month file that cannot be read: say that first
+        raise DataError("error.cli.no_top_unit_figures", period=PerLanguage(period.label, LANG),
+                        data_dir=_typed(data_dir), units=", ".join(dict.fromkeys(u.code for u in top)))
+    return list(dict.fromkeys(with_figures))
+
+
+def _has_figures(code: str, units, months: list[str], reported: set[str]) -> bool:
+    return code in reported or any(d.code in reported for m in months for d in units.descendants(code, m))
 
 
 def param_sets(args, root: Path, folders: DataFolders | None = None) -> list[ReportParams]:
@@ -173,52 +285,78 @@ def param_sets(args, root: Path, folders: DataFolders | None = None) -> list[Rep
     if args.params:
         for f in args.params:
             values = {**read_params_file(f), **({"data_dir": override} if override else {}), **lang}
-            for u in (_split(args.unit) or [values.get("unit", "10")]):
-                raw.append(({**values, "unit": u}, f))
+            raw += _sets_of_file(values, f, _split(args.unit), root, folders)
     else:
         data_dir = override or _data_folder(cli_path(None, "data"))
         periods = [Period.parse(p) for p in _split(args.period)]
         if args.all:
-            from .load import period_files
-            periods = sorted({p for p, _ in period_files(data_dir) if p is not None})
-        periods = periods or [_default_period(data_dir)]
-        ds = folders(data_dir)
+            periods = [Period.parse(m) for m in sorted(folders.reported(data_dir))]
+        periods = periods or [_latest_month(data_dir, folders)]
+        for p in periods:
+            _check_figures(p, data_dir, folders)
         raw = [({"period": p, "unit": u, "data_dir": data_dir, **lang}, None)
-               for p in periods for u in _units_for(_split(args.unit), ds, p)]
+               for p in periods for u in _units_for(_split(args.unit), data_dir, folders, p)]
     out = []
     for values, source in raw:
         params = resolve(values, root, source)
         ds = folders(_data_folder(params.data_dir, source))
+        _check_figures(params.period, params.data_dir, folders, source)
         check_unit(params, ds.units, source)
         out.append(params)
     return out
 
 
+def _period_of(values: dict, source) -> Period:
+    try:
+        return Period.parse(str(values["period"]))
+    except ParameterError as exc:
+        exc.file = exc.file or str(source)
+        raise
+
+
+def _sets_of_file(values: dict, source, units: list[str], root: Path, folders: DataFolders) -> list:
+    """A params file's sets: its period (default: the latest month with figures) for the
+    units asked for, its own unit, or by default the data folder's top units of the period."""
+    data_dir = values.get("data_dir", DEFAULT_DATA_DIR)
+    data_dir = _data_folder(data_dir if isinstance(data_dir, Path) else resolve_data_dir(data_dir, root, source),
+                            source)
+    values = {**values, "data_dir": data_dir}
+    period = _period_of(values, source) if "period" in values else _latest_month(data_dir, folders)
+    if not units:
+        units = [values["unit"]] if "unit" in values else _units_for(None, data_dir, folders, period)
+    return [({**values, "period": period, "unit": u}, source) for u in units]
+
+
 def check_data(sets: list[ReportParams], folders: DataFolders, lang: str | None = None) -> list:
     """The data checks of every period asked for, once per data folder, before any
     report starts: errors stop the run (DataError), warnings are returned."""
-    from .findings import errors as only_errors
-    from .validate import check
     periods: dict = {}
     for p in sets:
         periods.setdefault(p.data_dir, set()).add(p.period)
     warnings = []
     for data_dir, wanted in periods.items():
-        found = check(folders(data_dir), sorted(wanted))
-        errs = only_errors(found)
-        if errs:
-            raise DataError("error.cli.data_errors", n=len(errs), first=PerLanguage(errs[0].line, LANG), findings=errs)
-        warnings += found
+        warnings += _checked(folders, data_dir, sorted(wanted))
     return warnings
 
 
-def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None) -> str:
+def _checked(folders: DataFolders, data_dir: Path, periods: list[Period]) -> list:
+    """The findings of the data checks of ``periods``; a DataError when one is an error."""
+    from .findings import errors as only_errors
+    from .validate import check
+    found = check(folders(data_dir), periods)
+    errs = only_errors(found)
+    if errs:
+        raise DataError("error.cli.data_errors", n=len(errs), first=PerLanguage(errs[0].line, LANG), findings=errs)
+    return found
+
+
+def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None, typed: str | None = None) -> str:
     """One line: how many warnings the data checks found, and the command that lists them
-    (with the data folder when it is not the project's ``data/``)."""
+    (with the data folder when it is not ``data/``: ``typed``, as the user gave ``--data-dir``)."""
     options = ["--period", ",".join(sorted({p.period.code for p in sets}))]
     folders = {Path(p.data_dir) for p in sets}
     if len(folders) == 1 and folders != {cli_path(None, "data")}:
-        options = ["--data-dir", _typed(folders.pop()), *options]
+        options = ["--data-dir", typed or _typed(folders.pop()), *options]
     return t(lang or "vi", "cli.warnings_line", n=len(warnings), options=shlex.join(options))
 
 
@@ -287,9 +425,7 @@ def _new_reports(args) -> bool:
 
 
 def _run(args, n_jobs: int, started) -> int:
-    from . import files
     from .batch import Job, run_jobs
-    from .index import write_index
     from .run import DEFAULT_REPORTS, notebook_path
     from .terminal import Progress
 
@@ -304,34 +440,87 @@ def _run(args, n_jobs: int, started) -> int:
     if bad:
         raise ParameterError("error.cli.bad_format", bad=', '.join(bad))
     executor = _executor(args.executor, args.scheduler)
-    out_dir = files.check_output_folder(cli_out(args.out))
+    out_dir = checked_out(cli_out(args.out), {p.data_dir for p in sets})
     warnings = check_data(sets, folders, args.lang)
     if warnings:
-        console.print(warnings_line(warnings, sets, args.lang), markup=False)
+        console.print(warnings_line(warnings, sets, args.lang, args.data_dir), markup=False)
     jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
             for p in sets for r in reports]
+    n_jobs = _capped_jobs(args.jobs, n_jobs, len(jobs), args.lang)
     with Progress(len(jobs), quiet=args.quiet, lang=args.lang or "vi") as progress:
         outcomes = run_jobs(jobs, n_jobs=n_jobs, executor=executor, scheduler=args.scheduler,
                             on_done=progress.advance, started=started)
-    write_index(out_dir)
-    progress.summary(outcomes)
+    write_index(out_dir, args.lang or "vi")
+    progress.summary(outcomes, out_dir)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _capped_jobs(asked: int | None, n_jobs: int, n_reports: int, lang: str | None) -> int:
+    """No more workers than reports or cores: each more only costs memory; an explicit
+    ``--jobs`` above that is said to be capped."""
+    cores = os.cpu_count() or 1
+    capped = max(1, min(n_jobs, n_reports, cores))
+    if asked and asked > capped:
+        err_console.print(t(lang or "vi", "cli.jobs_capped", asked=asked, n=capped, reports=n_reports, cores=cores),
+                          style="yellow", markup=False)
+    return capped
 
 
 # -- new-period, template, index ------------------------------------------------------------------------
 def cmd_new_period(args) -> int:
-    root = project_root()
+    """``params/<period>.yaml`` (and the entry workbook): every check first, so that a
+    failed command leaves nothing behind; the workbook before the params file."""
+    from .units import read_units
+    root, lang = project_root(), _lang(args)
     period = Period.parse(args.period)
     path = root / "params" / f"{period.code}.yaml"
-    written = [_write_params(path, period, args.unit, args.data_dir, args.force)]
-    if args.workbook and period.kind == "month":       # data_dir as a params file says it: project-relative
-        written.append(_write_template(period, resolve_data_dir(args.data_dir, root), args.unit, args.force))
+    if path.exists() and not args.force:
+        raise ParameterError("error.cli.exists", path=path)
+    data_dir = _data_folder(cli_path(args.data_dir, "data"))
+    unit = args.unit or _only_top_unit(read_units(data_dir / "units.csv"), period, data_dir)
+    values = {"period": period.code, **({"unit": unit} if unit else {}),
+              "data_dir": as_parameter(data_dir, root), "language": args.lang or "vi"}
+    if unit:
+        check_unit(resolve(values, root), read_units(data_dir / "units.csv"))
+    written = []
+    if args.workbook and period.kind == "month":
+        written.append(_write_template(period, data_dir, args.unit, args.force, lang, args.data_dir))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_params_file(path, values, t("vi", "cli.params_file_title", period=period.label("vi")))
+    written.insert(0, path)
     for p in written:
-        console.print(t(HELP_LANG, "cli.written", path=p), markup=False)
+        console.print(t(lang, "cli.written", path=p), markup=False)
+    options = _typed_options(args.data_dir, data_dir, args.unit)
     for closing in closing_periods(period):
-        console.print(t(HELP_LANG, "cli.closes", month=period.label(HELP_LANG), closing=closing.label(HELP_LANG),
-                        code=closing.code))
+        console.print(t(lang, "cli.closes", month=period.label(lang), closing=closing.label(lang),
+                        new_period=shlex.join([closing.code, *options]),
+                        run=shlex.join(["--period", closing.code, *options])), markup=False)
     return 0
+
+
+def _only_top_unit(units, period: Period, data_dir: Path) -> str | None:
+    """The top unit active in the period when there is one (a params file names it); with
+    several, None: ``run`` renders each top unit that has figures."""
+    months = period.month_codes()
+    top = list(dict.fromkeys(u.code for u in units.all_versions()
+                             if any(u.valid_in(m) for m in months) and (not u.parent or u.parent not in units)))
+    if not top:
+        raise DataError("error.cli.no_unit_active", period=PerLanguage(period.label, LANG),
+                        units_file=_typed(data_dir / "units.csv"))
+    return top[0] if len(top) == 1 else None
+
+
+def _typed_options(arg_data_dir, data_dir: Path, unit=None) -> list[str]:
+    """The ``--data-dir`` (as typed) and ``--unit`` a printed command needs to mean what the user gave."""
+    return [*(["--data-dir", arg_data_dir] if arg_data_dir else []), *(["--unit", unit] if unit else [])]
+
+
+def _workbook_commands(target: Path, period: Period, arg_data_dir, data_dir: Path, unit) -> dict:
+    """What the entry workbook's instruction sheet names, as the user typed it: the file to
+    save it as, and the options of ``validate`` (no unit: it checks the folder) and ``run``."""
+    return {"file": str(Path(arg_data_dir) / "periods" / target.name) if arg_data_dir else _typed(target),
+            "validate": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir)]),
+            "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir, unit)])}
 
 
 def closing_periods(period: Period) -> list[Period]:
@@ -349,17 +538,7 @@ def closing_periods(period: Period) -> list[Period]:
     return out
 
 
-def _write_params(path: Path, period: Period, unit, data_dir, force) -> Path:
-    if path.exists() and not force:
-        raise ParameterError("error.cli.exists", path=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    title = t("vi", "cli.params_file_title", period=period.label("vi"))
-    path.write_text(f'# {title}\nperiod: "{period.code}"\nunit: "{unit}"\n'
-                    f'data_dir: "{data_dir}"\nlanguage: "vi"\n', encoding="utf-8")
-    return path
-
-
-def _write_template(period: Period, data_path: Path, unit, force) -> Path:
+def _write_template(period: Period, data_path: Path, unit, force, lang: str = "vi", arg_data_dir=None) -> Path:
     from .load import load_data
     from .workbook import previous_values, write_entry_workbook
     target = data_path / "periods" / f"{period.code}.xlsx"
@@ -371,9 +550,10 @@ def _write_template(period: Period, data_path: Path, unit, force) -> Path:
     ds = load_data(data_path)
     backup = backup_file(target, data_path) if target.exists() else None
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
-                                   previous=previous_values(ds, period))
+                                   previous=previous_values(ds, period),
+                                   commands=_workbook_commands(target, period, arg_data_dir, data_path, unit))
     if backup is not None:
-        console.print(t(HELP_LANG, "cli.backed_up", path=backup), markup=False)
+        console.print(t(lang, "cli.backed_up", path=backup), markup=False)
     return written
 
 
@@ -383,14 +563,19 @@ def backup_file(path: Path, data_dir: Path) -> Path:
     import datetime as _dt
     import shutil
     folder = data_dir / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise DataError("error.cli.backups_not_a_folder", folder=folder, target=path)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     copy = folder / f"{path.stem}-{stamp}{path.suffix}"
     n = 2
     while copy.exists():
         copy = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
         n += 1
-    shutil.copy2(path, copy)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+    except OSError as exc:
+        raise DataError("error.cli.backup_failed", copy=copy, target=path, reason=exc.strerror or exc) from None
     return copy
 
 
@@ -398,19 +583,22 @@ def cmd_template(args) -> int:
     period = Period.parse(args.period)
     if period.kind != "month":
         raise ParameterError("error.cli.template_needs_month")
-    data_path = cli_path(args.data_dir, "data")
-    console.print(t(HELP_LANG, "cli.written", path=_write_template(period, data_path, args.unit, args.force)),
+    lang = _lang(args)
+    data_path = _data_folder(cli_path(args.data_dir, "data"))
+    console.print(t(lang, "cli.written", path=_write_template(period, data_path, args.unit, args.force, lang,
+                                                                  args.data_dir)),
                   markup=False)
     return 0
 
 
 def cmd_index(args) -> int:
-    from .index import write_index
-    console.print(t(HELP_LANG, "cli.updated", path=write_index(cli_out(args.out))), markup=False)
+    lang = getattr(args, "lang", None) or "vi"
+    console.print(t(lang, "cli.updated", path=write_index(checked_out(cli_out(args.out)), lang)), markup=False)
     return 0
 
 
-def _add_report_commands(sub) -> None:
+def _add_report_commands(sub, lang: str) -> None:
+    _h = functools.partial(t, lang)
     raw = argparse.RawDescriptionHelpFormatter
     r = sub.add_parser("run", help=_h("cli.run.help"), epilog=_h("cli.run.examples"),
                        formatter_class=raw)
@@ -424,48 +612,60 @@ def _add_report_commands(sub) -> None:
     r.add_argument("--formats", default="html,pdf", help=_h("cli.run.formats"))
     r.add_argument("--lang", choices=["vi", "en"], default=None,
                    help=_h("cli.run.lang"))
-    r.add_argument("--jobs", type=_positive, default=None, help=_h("cli.run.jobs"))
+    r.add_argument("--jobs", type=functools.partial(_positive, lang=lang), default=None, help=_h("cli.run.jobs"))
     r.add_argument("--force", action="store_true", help=_h("cli.run.force"))
     r.add_argument("--quiet", action="store_true", help=_h("cli.run.quiet"))
     r.add_argument("--executor", choices=["local", "dask"], default=None,
                    help=_h("cli.run.executor"))
     r.add_argument("--scheduler", default=None, help=_h("cli.run.scheduler"))
-    r.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar=_h("cli.run.seconds"),
+    r.add_argument("--cell-timeout", type=functools.partial(_seconds, lang=lang), default=DEFAULT_CELL_TIMEOUT,
+                   metavar=_h("cli.run.seconds"),
                    help=_h("cli.run.cell_timeout", default=DEFAULT_CELL_TIMEOUT))
     r.set_defaults(func=cmd_run)
 
     n = sub.add_parser("new-period", help=_h("cli.new_period.help"),
                        epilog=_h("cli.new_period.examples"), formatter_class=raw)
     n.add_argument("period", help=_h("cli.new_period.period"))
-    n.add_argument("--unit", default="10", help=_h("cli.new_period.unit"))
-    n.add_argument("--data-dir", default="data", help=_h("cli.new_period.data_dir"))
+    n.add_argument("--unit", default=None, help=_h("cli.new_period.unit"))
+    n.add_argument("--data-dir", default=None, help=_h("cli.new_period.data_dir"))
+    n.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.new_period.lang"))
     n.add_argument("--workbook", action="store_true", help=_h("cli.new_period.workbook"))
     n.add_argument("--force", action="store_true",
                    help=_h("cli.new_period.force"))
     n.set_defaults(func=cmd_new_period)
 
-    t = sub.add_parser("template", help=_h("cli.template.help"),
+    tp = sub.add_parser("template", help=_h("cli.template.help"),
                        epilog=_h("cli.template.examples"), formatter_class=raw)
-    t.add_argument("period", help=_h("cli.template.period"))
-    t.add_argument("--unit", default=None, help=_h("cli.template.unit"))
-    t.add_argument("--data-dir", default=None, help=_h("cli.template.data_dir"))
-    t.add_argument("--force", action="store_true", help=_h("cli.template.force"))
-    t.set_defaults(func=cmd_template)
+    tp.add_argument("period", help=_h("cli.template.period"))
+    tp.add_argument("--unit", default=None, help=_h("cli.template.unit"))
+    tp.add_argument("--data-dir", default=None, help=_h("cli.template.data_dir"))
+    tp.add_argument("--force", action="store_true", help=_h("cli.template.force"))
+    tp.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.template.lang"))
+    tp.set_defaults(func=cmd_template)
 
     i = sub.add_parser("index", help=_h("cli.index.help"), epilog=_h("cli.index.examples"), formatter_class=raw)
     i.add_argument("--out", default=None, help=_h("cli.index.out"))
+    i.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.template.lang"))
     i.set_defaults(func=cmd_index)
 
 def cmd_units(args) -> int:
-    out = Path(args.out).expanduser().resolve() if args.out else project_root() / "data" / "units.csv"
+    from . import files
     from .official import build_units, write_units
+    out = Path(args.out).expanduser().resolve() if args.out else project_root() / "data" / "units.csv"
+    if out.is_dir():
+        raise ParameterError("error.cli.units_out_is_folder", out=out)
+    files.check_output_folder(out.parent)              # under a file, or not writable: one line
     units = build_units(args.province, legacy=args.legacy, source=args.source)
-    _path, message = write_units(out, units)
+    try:
+        _path, message = write_units(out, units)
+    except OSError as exc:
+        raise files.write_error(out, exc) from None
     console.print(message, markup=False)
     return 0
 
 
-def _add_units_command(sub) -> None:
+def _add_units_command(sub, lang: str) -> None:
+    _h = functools.partial(t, lang)
     from .official import SOURCES
     u = sub.add_parser("units", help=_h("cli.units.help"),
                        epilog=_h("cli.units.examples"), formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -478,7 +678,9 @@ def _add_units_command(sub) -> None:
     u.set_defaults(func=cmd_units)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
+    """The command line, its help in ``lang``."""
+    _h = functools.partial(t, lang)
     p = _Parser(prog="cchc-report", description=_h("cli.description"), epilog=_h("cli.epilog"))
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -490,8 +692,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--lang", choices=["vi", "en"], default="vi", help=_h("cli.validate.lang"))
     v.set_defaults(func=cmd_validate)
 
-    _add_report_commands(sub)
-    _add_units_command(sub)
+    _add_report_commands(sub, lang)
+    _add_units_command(sub, lang)
     return p
 
 
@@ -499,7 +701,8 @@ MAX_LISTED = 50
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(help_language(argv)).parse_args(argv)
     lang = getattr(args, "lang", None) or "vi"
     try:
         return args.func(args)

@@ -63,15 +63,36 @@ def _stem(path: Path) -> str:
     return path.name.split(".", 1)[0]
 
 
-def collect(out_dir: Path) -> list[dict]:
-    """One entry per rendered report (``.html`` or ``.pdf``, either language, beside a metrics.json)."""
+def read_metrics(path: Path):
+    """A report folder's metrics.json as a dict, or the reason it is not one of ours
+    (``index.skipped.*``): not a regular file (a FIFO would hang the reader), not JSON,
+    or not the object a run writes."""
+    if not path.is_file():
+        return "index.skipped.not_regular"
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "index.skipped.unreadable"
+    if not isinstance(meta, dict) or not all(isinstance(meta.get(k, ""), str) for k in TEXT_FIELDS):
+        return "index.skipped.foreign"
+    return meta
+
+
+TEXT_FIELDS = ("unit_name", "generated_at")       # what the index shows of a metrics.json
+
+
+def collect(out_dir: Path, skipped: list | None = None) -> list[dict]:
+    """One entry per rendered report (``.html`` or ``.pdf``, either language, beside a
+    metrics.json). A metrics.json that is not one of ours is left out and added to
+    ``skipped`` as ``(path, reason key)``."""
     out = []
-    for metrics in Path(out_dir).glob("*/*/metrics.json"):
+    for metrics in sorted(Path(out_dir).glob("*/*/metrics.json")):
         folder = metrics.parent
-        try:
-            meta = json.loads(metrics.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
+        meta = read_metrics(metrics)
+        if isinstance(meta, str):
+            if skipped is not None:
+                skipped.append((metrics, meta))
+            continue
         outputs = [p for p in folder.iterdir() if p.suffix in {".html", ".pdf"} and ".failed" not in p.name]
         for report in sorted({_stem(p) for p in outputs}):
             files = {lang: [f"{report}{suffix}.{ext}" for ext in ("html", "pdf")
@@ -89,9 +110,11 @@ def _links(e: dict, names: list[str]) -> str:
                       for n in names) or "—"
 
 
-def write_index(out_dir) -> Path:
+def write_index(out_dir, skipped: list | None = None) -> Path:
+    """Write ``<out_dir>/index.html``; the metrics.json files left out go to ``skipped``
+    (see :func:`collect`)."""
     out_dir = Path(out_dir)
-    entries = collect(out_dir)
+    entries = collect(out_dir, skipped)
     rows = []
     for e in entries:
         esc = html.escape

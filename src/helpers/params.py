@@ -21,7 +21,8 @@ from .text import LANG, Msg, PerLanguage, t
 from .units import valid_code
 
 PROJECT_ROOT_MARKERS = ("pyproject.toml",)
-DEFAULTS = {"period": "2023-10", "unit": "10", "data_dir": "data", "language": "vi"}
+DEFAULT_DATA_DIR = "data"            # relative to the project root (params files, notebooks)
+DEFAULTS = {"data_dir": DEFAULT_DATA_DIR, "language": "vi"}   # period and unit: the command line asks the data
 
 
 def _absolute(value) -> Path:
@@ -74,20 +75,29 @@ def project_root(start=None) -> Path:
     return source if _is_root(source) else Path.cwd().resolve()
 
 
-def resolve_data_dir(data_dir, root=None) -> Path:
+def resolve_data_dir(data_dir, root=None, source=None) -> Path:
     """A ``data_dir`` parameter as an absolute folder: relative ones are relative to
     the project root (params files, notebooks). Called at the edge only."""
-    p = Path(data_dir).expanduser()
+    if data_dir is None or not str(data_dir).strip():
+        raise ParameterError("error.params.empty_data_dir", file=source)
+    p = Path(str(data_dir)).expanduser()
     return p if p.is_absolute() else ((Path(root) if root else project_root()) / p).resolve()
 
 
 def cli_path(arg, default: str) -> Path:
-    """A folder named on the command line, taken from the working folder (as the README
-    says); without one, the project's ``default`` folder. Existence is checked by the caller,
-    who names the path tried."""
-    if arg:
-        return (Path.cwd() / Path(arg).expanduser()).resolve()
-    return project_root() / default
+    """A folder named on the command line, or its ``default``: taken from the working folder
+    in every command (as the README says). Existence is checked by the caller, who names the
+    path tried."""
+    return (Path.cwd() / Path(arg or default).expanduser()).resolve()
+
+
+def as_parameter(data_dir: Path, root: Path) -> str:
+    """A data folder as a params file says it: relative to the project ``root`` when inside
+    it (``data``), else absolute."""
+    try:
+        return Path(data_dir).resolve().relative_to(Path(root).resolve()).as_posix() or "."
+    except ValueError:
+        return str(Path(data_dir).resolve())
 
 
 def _refuse_references(text: str, path: Path) -> None:
@@ -96,6 +106,60 @@ def _refuse_references(text: str, path: Path) -> None:
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
             mark = token.start_mark
             raise ParameterError("error.params.yaml_anchors", file=path, row=mark.line + 1)
+
+
+class _TextLoader(yaml.SafeLoader):
+    """A parameters file's values as the text written (``unit: 010`` is unit ``010``, not the
+    octal 8; ``1_0`` stays ``1_0``); a plain ``~``/``null`` or nothing is None; a key given twice
+    is refused (the second would silently win)."""
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, row: int):
+        super().__init__(key, row)
+        self.key, self.row = key, row
+
+
+def _text_mapping(loader: _TextLoader, node: yaml.MappingNode) -> dict:
+    out = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        if key in out:
+            raise _DuplicateKey(key, key_node.start_mark.line + 1)
+        out[key] = _text(loader, value_node)
+    return out
+
+
+def _text(loader: _TextLoader, node):
+    if not isinstance(node, yaml.ScalarNode):
+        return loader.construct_object(node, deep=True)
+    if node.style is None and loader.resolve(yaml.ScalarNode, node.value, (True, False)) == "tag:yaml.org,2002:null":
+        return None
+    return node.value
+
+
+_TextLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _text_mapping)
+
+
+class _Quoted(str):
+    """A value written in double quotes, so that it reads back as the same text."""
+
+
+class _ParamsDumper(yaml.SafeDumper):
+    pass
+
+
+_ParamsDumper.add_representer(_Quoted, lambda dumper, v: dumper.represent_scalar("tag:yaml.org,2002:str", v,
+                                                                                   style='"'))
+
+
+def write_params_file(path: Path, values: dict, title: str) -> None:
+    """A parameters file written by the YAML library (each value a quoted string, whatever
+    characters it holds), atomically, under the comment line ``title``."""
+    from . import files
+    body = yaml.dump({k: _Quoted(v) for k, v in values.items()}, Dumper=_ParamsDumper, allow_unicode=True,
+                     sort_keys=False, width=1_000)
+    files.atomic_write(path, f"# {' '.join(title.split())}\n{body}")
 
 
 MAX_PARAMS_BYTES = 64 * 1024         # four lines of YAML; anything near this is not a parameters file
@@ -115,7 +179,9 @@ def read_params_file(path) -> dict:
     try:
         text = path.read_bytes().decode("utf-8-sig")
         _refuse_references(text, path)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextLoader)
+    except _DuplicateKey as exc:
+        raise ParameterError("error.params.duplicate_key", name=exc.key, file=path, row=exc.row) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or type(exc).__name__
@@ -135,8 +201,8 @@ def resolve(values: dict, root=None, source=None) -> ReportParams:
     """Parse the strings once: names and types, the period, the unit code, and the data
     folder made absolute (a relative one is relative to the project ``root``)."""
     values = {**DEFAULTS, **values}
-    if values.get("data_dir") is not None and not isinstance(values["data_dir"], Path):
-        values["data_dir"] = resolve_data_dir(str(values["data_dir"]), root)
+    if not isinstance(values["data_dir"], Path):
+        values["data_dir"] = resolve_data_dir(values["data_dir"], root, source)
     try:
         return ReportParams(**values)
     except ValidationError as exc:

@@ -56,9 +56,10 @@ class Outcome:
 
 
 def notebook_path(report: str, root: Path) -> Path:
+    reports = sorted(p.stem for p in (root / "notebooks").glob("*.ipynb") if p.is_file())
     path = root / "notebooks" / f"{report}.ipynb"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in (root / "notebooks").glob("*.ipynb")))
+    if report not in reports:
+        known = ", ".join(reports)
         raise ParameterError("error.run.no_such_report", report=report, known=known)
     return path
 
@@ -172,14 +173,20 @@ def _checked_result(result: dict, params: ReportParams, nb_path: Path) -> dict:
 
 def _merged_metrics(folder: Path, metrics: dict, stem: str, fingerprint) -> dict:
     """Keep the other reports' (and editions') fingerprints of this folder in metrics.json."""
-    try:
-        old = json.loads((folder / "metrics.json").read_text(encoding="utf-8")).get("fingerprints", {})
-    except (OSError, ValueError):
-        old = {}
+    old = recorded_fingerprints(folder)
     old = {k: v for k, v in old.items() if k != stem}
     if fingerprint:
         old[stem] = fingerprint
     return {**metrics, "fingerprints": old}
+
+
+def recorded_fingerprints(folder: Path) -> dict:
+    """The fingerprints a folder's metrics.json records (none when it is missing, not a
+    regular file, or not one of ours)."""
+    from .index import read_metrics
+    meta = read_metrics(folder / "metrics.json")
+    found = {} if isinstance(meta, str) else meta.get("fingerprints")
+    return found if isinstance(found, dict) else {}
 
 
 def _failure(report, params, failed: Path, cause: str) -> ReportError:

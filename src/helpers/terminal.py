@@ -51,17 +51,20 @@ class Progress:
                                     + (f" ({outcome.seconds:.1f} s)" if outcome.seconds else ""))
             self._bar.update(self._task, advance=1, counts=self._counts())
 
-    def summary(self, outcomes) -> None:
+    def summary(self, outcomes, out_dir=None) -> None:
+        """The table of outcomes, the counts, and the output folder in full on its own line
+        (a table column would cut it at the terminal's width); then each failure."""
         failed = [o for o in outcomes if o.status == "failed"]
         if not self.quiet:
             table = Table(title=t(self.lang, "terminal.summary"), show_lines=False)
-            for col in ("terminal.period", "terminal.unit", "terminal.report", "terminal.outcome", "terminal.folder"):
+            for col in ("terminal.period", "terminal.unit", "terminal.report", "terminal.outcome"):
                 table.add_column(t(self.lang, col))
             for o in sorted(outcomes, key=lambda o: (o.period, o.unit, o.report)):
-                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, t(self.lang, STATUS[o.status]),
-                                                         o.folder)))
+                table.add_row(*(escape(str(x)) for x in (o.period, o.unit, o.report, t(self.lang, STATUS[o.status]))))
             self.console.print(table)
             self.console.print(self._counts())
+            if out_dir is not None:
+                self.console.print(t(self.lang, "terminal.folder", path=out_dir), markup=False, soft_wrap=True)
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         for o in failed:
             failed = t(self.lang, "terminal.status.failed")
