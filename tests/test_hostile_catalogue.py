@@ -144,7 +144,8 @@ def catalogue_refused(tmp_path, data, row: int, column: str, *expected, commands
         r = cli(command, "--data-dir", str(data), "--lang", "en", *extra, cwd=tmp_path)
         assert r.returncode != 0, r.stdout + r.stderr
         no_traceback(r)
-        assert all(text in r.stdout + r.stderr for text in expected), r.stdout + r.stderr
+        shown = r.stdout + r.stderr
+        assert all(text in shown for text in (f"indicators.csv, row {row}, column {column}", *expected)), shown
 
 
 @pytest.mark.parametrize("value", ["-3", "100000000", "1.5", "two", "7"])
