@@ -75,6 +75,14 @@ def test_a_successor_cycle_is_an_error_naming_both_rows(tmp_path):
     refused(tmp_path, data, "units.csv, row 3, column successor", "X1 → X2 → X1", "rows 3, 4")
 
 
+def test_a_successor_named_twice_or_the_unit_itself_is_refused(tmp_path):
+    """A;A made the unit look split (its figures not comparable); X1 → X1 went round for ever."""
+    data = units_data(tmp_path, "A,Xã A,A,commune,10,,2025-06-30,N;N\n", "N,Xã N,N,commune,10,2025-07-01,,\n")
+    refused(tmp_path, data, "units.csv, row 3, column successor", "names N twice", commands=("validate",))
+    data = units_data(tmp_path / "own", "X1,Xã 1,X1,commune,10,,,X1\n")
+    refused(tmp_path / "own", data, "units.csv, row 3, column successor", "(X1 → X1)", commands=("validate",))
+
+
 def test_a_year_before_1900_is_an_error_not_a_live_unit(tmp_path):
     """0205-06-30 (for 2025-06-30) compared as text above 2023-10 and kept the unit alive."""
     data = write_data(tmp_path, {"2023-10.csv": GOOD},

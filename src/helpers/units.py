@@ -351,6 +351,10 @@ def _refuse_overlaps(rows, path) -> None:
 
 
 def _check_successors(units: Units, u: Unit, path, line: int) -> None:
+    repeated = [s for i, s in enumerate(u.successors) if s in u.successors[:i]]
+    if repeated:
+        raise DataError("error.units.repeated_successor", code=u.code, successor=repeated[0], file=path, row=line,
+                        column="successor", unit=u.code)
     for s in u.successors:
         if s not in units:
             raise DataError("error.units.unknown_successor", code=u.code, successor=s, file=path, row=line,
