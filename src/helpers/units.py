@@ -83,8 +83,8 @@ def _month_label(day: _dt.date, lang: str) -> str:
 
 
 def valid_code(code: str) -> bool:
-    """Letters, digits, ``-``, ``_`` and ``.`` (not first), at most ``MAX_CODE_LENGTH`` of them: a
-    name, never a path."""
+    """A letter, digit or ``_``, then also ``-`` and ``.``; at most ``MAX_CODE_LENGTH`` characters: a
+    name, never a path or an option."""
     return len(code) <= MAX_CODE_LENGTH and bool(CODE_PATTERN.fullmatch(code))
 
 
@@ -370,16 +370,15 @@ def _check_successors(units: Units, u: Unit, path, line: int) -> None:
 def _refuse_cycles(rows, path) -> None:
     """A unit that is its own ancestor would make every sum go round forever."""
     parents: dict[str, list] = {}
+    first_line: dict[str, int] = {}
     for line, u in rows:
         if u.parent == u.code:
             raise DataError("error.units.own_parent", code=u.code, file=path, row=line, column="parent",
                             unit=u.code)
         if u.parent:
             parents.setdefault(u.code, []).append(u.parent)
-    first_line = {}
-    for line, u in rows:
         first_line.setdefault(u.code, line)
-    cycle = find_cycle(first_line, lambda code: parents.get(code, ()))
+    cycle = _find_cycle(first_line, lambda code: parents.get(code, ()))
     if cycle:
         cycle = _from_first(cycle, first_line)
         code = cycle[0]
@@ -393,7 +392,7 @@ def _from_first(cycle: list, line_of: dict) -> list:
     return cycle[i:] + cycle[:i]
 
 
-def find_cycle(starts, following) -> Optional[list]:
+def _find_cycle(starts, following) -> Optional[list]:
     """The nodes of a cycle (in order) of the graph where ``following(node)`` gives the nodes after
     ``node``, looking from each of ``starts``; None without one. Each node is walked once, without
     recursion (a chain may be long)."""
@@ -440,7 +439,7 @@ def _refuse_successor_cycles(rows, units: Units, path) -> None:
     """A unit that continues, through its successors, into itself would make every look-back go round
     forever: one error naming the rows of the cycle."""
     line_of = {u: line for line, u in rows}
-    cycle = find_cycle([u for _, u in rows], lambda u: _successor_versions(units, u))
+    cycle = _find_cycle([u for _, u in rows], lambda u: _successor_versions(units, u))
     if cycle:
         cycle = _from_first(cycle, line_of)
         first = cycle[0]
