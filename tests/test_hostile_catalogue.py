@@ -39,6 +39,13 @@ def test_unit_code_of_300_characters_is_refused_naming_the_row(tmp_path):
     refused(tmp_path, data, "units.csv, row 3, column code", "300 characters", "at most 40")
 
 
+@pytest.mark.parametrize("code", ["-rf", "--unit", "-10"])
+def test_a_unit_code_starting_with_a_dash_is_refused(tmp_path, code):
+    """It would read as an option on a command line (cchc-report run --unit -10)."""
+    data = units_data(tmp_path, f"{code},Xã,Commune,commune,10,,,\n")
+    refused(tmp_path, data, "units.csv, row 3, column code", f"unit code {code!r} is not valid", commands=("validate",))
+
+
 def test_a_chain_of_400_successors_is_walked_without_recursion(tmp_path):
     """X0 ends 2022-12-31; X1 … X398 last one day each; X399 from 2024-02-04 on. February 2024's figure
     last year is X59's (2023-02-28), 340 versions back."""
@@ -66,6 +73,14 @@ def test_a_chain_of_400_successors_is_walked_without_recursion(tmp_path):
 def test_a_successor_cycle_is_an_error_naming_both_rows(tmp_path):
     data = units_data(tmp_path, "X1,Xã 1,X1,commune,10,,,X2\n", "X2,Xã 2,X2,commune,10,,,X1\n")
     refused(tmp_path, data, "units.csv, row 3, column successor", "X1 → X2 → X1", "rows 3, 4")
+
+
+def test_a_successor_named_twice_or_the_unit_itself_is_refused(tmp_path):
+    """A;A made the unit look split (its figures not comparable); X1 → X1 went round for ever."""
+    data = units_data(tmp_path, "A,Xã A,A,commune,10,,2025-06-30,N;N\n", "N,Xã N,N,commune,10,2025-07-01,,\n")
+    refused(tmp_path, data, "units.csv, row 3, column successor", "names N twice", commands=("validate",))
+    data = units_data(tmp_path / "own", "X1,Xã 1,X1,commune,10,,,X1\n")
+    refused(tmp_path / "own", data, "units.csv, row 3, column successor", "(X1 → X1)", commands=("validate",))
 
 
 def test_a_year_before_1900_is_an_error_not_a_live_unit(tmp_path):
@@ -137,7 +152,8 @@ def catalogue_refused(tmp_path, data, row: int, column: str, *expected, commands
         r = cli(command, "--data-dir", str(data), "--lang", "en", *extra, cwd=tmp_path)
         assert r.returncode != 0, r.stdout + r.stderr
         no_traceback(r)
-        assert all(text in r.stdout + r.stderr for text in expected), r.stdout + r.stderr
+        shown = r.stdout + r.stderr
+        assert all(text in shown for text in (f"indicators.csv, row {row}, column {column}", *expected)), shown
 
 
 @pytest.mark.parametrize("value", ["-3", "100000000", "1.5", "two", "7"])

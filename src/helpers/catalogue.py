@@ -265,11 +265,12 @@ def _row_to_fields(row: dict) -> dict:
     for key, raw in row.items():
         if key is None:
             raise ValueError(Msg("error.catalogue.too_many_cells"))
-        problem = text_problem((raw or "").strip())
+        val = (raw or "").strip()
+        problem = text_problem(val)
         if problem:
             raise _CellError(key, problem)
         try:
-            _read_cell(out, key, (raw or "").strip())
+            _read_cell(out, key, val)
         except ValueError as exc:
             raise _CellError(key, exc.args[0]) from None
     return out

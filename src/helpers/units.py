@@ -25,7 +25,7 @@ LEVELS = ("province", "department", "district", "commune")
 DEPTH = {"province": 0, "department": 1, "district": 1, "commune": 2}
 REQUIRED_COLUMNS = ("code", "name_vi", "name_en", "level", "parent")
 COLUMNS = REQUIRED_COLUMNS + ("valid_from", "valid_to", "successor", "source")
-CODE_PATTERN = re.compile(r"[\w-][\w.-]*")     # letters, digits, _ - and . (not first)
+CODE_PATTERN = re.compile(r"\w[\w.-]*")     # letters, digits and _, then also - and .
 MAX_CODE_LENGTH = 40        # a code names report files and folders: far below any file-name limit
 TEXT_COLUMNS = ("name_vi", "name_en", "source")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100     # a date outside is a typo (0205-06-30, 2205-06-30 for 2025-06-30)
@@ -83,8 +83,8 @@ def _month_label(day: _dt.date, lang: str) -> str:
 
 
 def valid_code(code: str) -> bool:
-    """Letters, digits, ``-``, ``_`` and ``.`` (not first), at most ``MAX_CODE_LENGTH`` of them: a
-    name, never a path."""
+    """A letter, digit or ``_``, then also ``-`` and ``.``; at most ``MAX_CODE_LENGTH`` characters: a
+    name, never a path or an option."""
     return len(code) <= MAX_CODE_LENGTH and bool(CODE_PATTERN.fullmatch(code))
 
 
@@ -351,6 +351,10 @@ def _refuse_overlaps(rows, path) -> None:
 
 
 def _check_successors(units: Units, u: Unit, path, line: int) -> None:
+    repeated = [s for i, s in enumerate(u.successors) if s in u.successors[:i]]
+    if repeated:
+        raise DataError("error.units.repeated_successor", code=u.code, successor=repeated[0], file=path, row=line,
+                        column="successor", unit=u.code)
     for s in u.successors:
         if s not in units:
             raise DataError("error.units.unknown_successor", code=u.code, successor=s, file=path, row=line,
@@ -366,16 +370,15 @@ def _check_successors(units: Units, u: Unit, path, line: int) -> None:
 def _refuse_cycles(rows, path) -> None:
     """A unit that is its own ancestor would make every sum go round forever."""
     parents: dict[str, list] = {}
+    first_line: dict[str, int] = {}
     for line, u in rows:
         if u.parent == u.code:
             raise DataError("error.units.own_parent", code=u.code, file=path, row=line, column="parent",
                             unit=u.code)
         if u.parent:
             parents.setdefault(u.code, []).append(u.parent)
-    first_line = {}
-    for line, u in rows:
         first_line.setdefault(u.code, line)
-    cycle = find_cycle(first_line, lambda code: parents.get(code, ()))
+    cycle = _find_cycle(first_line, lambda code: parents.get(code, ()))
     if cycle:
         cycle = _from_first(cycle, first_line)
         code = cycle[0]
@@ -389,7 +392,7 @@ def _from_first(cycle: list, line_of: dict) -> list:
     return cycle[i:] + cycle[:i]
 
 
-def find_cycle(starts, following) -> Optional[list]:
+def _find_cycle(starts, following) -> Optional[list]:
     """The nodes of a cycle (in order) of the graph where ``following(node)`` gives the nodes after
     ``node``, looking from each of ``starts``; None without one. Each node is walked once, without
     recursion (a chain may be long)."""
@@ -436,7 +439,7 @@ def _refuse_successor_cycles(rows, units: Units, path) -> None:
     """A unit that continues, through its successors, into itself would make every look-back go round
     forever: one error naming the rows of the cycle."""
     line_of = {u: line for line, u in rows}
-    cycle = find_cycle([u for _, u in rows], lambda u: _successor_versions(units, u))
+    cycle = _find_cycle([u for _, u in rows], lambda u: _successor_versions(units, u))
     if cycle:
         cycle = _from_first(cycle, line_of)
         first = cycle[0]
