@@ -138,7 +138,7 @@ def test_read_all_reads_every_report_folder_and_warns_about_the_others(tmp_path)
     assert skipped == [(newer, "index.skipped.unknown_version")]
 
 
-def test_the_index_skips_another_major_version_with_a_warning_in_either_language(tmp_path):
+def test_the_index_skips_another_major_version_naming_the_file_and_why(tmp_path):
     write_result(tmp_path / "out", "2023-10", MINIMAL)
     newer = write_result(tmp_path / "out", "2023-09", {**MINIMAL, "schema_version": "2.0", "unit_name": "Mới hơn"})
     r = cli("index", "--out", "out", cwd=tmp_path)
