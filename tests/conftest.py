@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import select
 import shutil
@@ -82,6 +84,26 @@ def project_copy(tmp_path: Path) -> Path:
     for folder in ("notebooks", "data", "params"):
         shutil.copytree(ROOT / folder, proj / folder)
     return proj
+
+
+@functools.cache
+def _metrics_validator():
+    import jsonschema
+
+    from helpers.results import SCHEMA_PATH
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def assert_valid_metrics(path: Path) -> dict:
+    """The metrics.json at ``path``, after checking it against the shipped JSON Schema
+    (``helpers/schemas/metrics.schema.json``); every test that produces one reads it
+    through here."""
+    metrics = json.loads(Path(path).read_text(encoding="utf-8"))
+    errors = [f"{e.json_path}: {e.message}" for e in _metrics_validator().iter_errors(metrics)]
+    assert not errors, f"{path} does not match metrics.schema.json:\n" + "\n".join(errors[:20])
+    return metrics
 
 
 def alive(pid: int) -> bool:

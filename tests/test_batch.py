@@ -7,7 +7,6 @@ and renders HTML only where the PDF is not the point, to stay quick."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FORKING, wait_gone
+from conftest import FORKING, assert_valid_metrics, wait_gone
 
 from helpers import kernel
 from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, start_pool, up_to_date
@@ -95,7 +94,7 @@ def test_unchanged_reports_are_skipped_and_a_changed_month_rerenders_its_readers
     first = run_jobs(jobs, n_jobs=2, started=started)    # the process pool
     started.close()
     assert status(first) == {("2023-09", "data_quality"): "ok", ("2023-10", "data_quality"): "ok"}, first
-    metrics = json.loads((out / "2023-10" / "10" / "metrics.json").read_text(encoding="utf-8"))
+    metrics = assert_valid_metrics(out / "2023-10" / "10" / "metrics.json")
     assert metrics["fingerprints"]["data_quality"] == fingerprint(jobs[1])
 
     unused = start_pool()
@@ -154,7 +153,7 @@ def test_one_failing_report_does_not_stop_the_others(tmp_path):
     assert by[("2023-10", "data_quality")].status == "ok" and by[("2023-09", "data_quality")].status == "ok"
     assert (folder / "boom.html").read_bytes() == good   # the previous good file is untouched
     assert not (folder / "boom.ipynb").exists()
-    assert "boom" not in json.loads((folder / "metrics.json").read_text(encoding="utf-8"))["fingerprints"]
+    assert "boom" not in assert_valid_metrics(folder / "metrics.json")["fingerprints"]
     assert no_temporary_files(out)
 
 
@@ -184,8 +183,8 @@ def test_dask_executor_gives_the_same_results_as_the_pool(tmp_path):
                             on_done=seen.append)
     assert set(status(outcomes).values()) == {"ok"} and len(seen) == 2
     for p in periods:
-        a = json.loads((local / p / "10" / "metrics.json").read_text(encoding="utf-8"))
-        b = json.loads((remote / p / "10" / "metrics.json").read_text(encoding="utf-8"))
+        a = assert_valid_metrics(local / p / "10" / "metrics.json")
+        b = assert_valid_metrics(remote / p / "10" / "metrics.json")
         assert a["indicators"] == b["indicators"] and a["findings"] == b["findings"]
         assert a["fingerprints"] == b["fingerprints"]
         assert (remote / p / "10" / "data_quality.html").is_file()
@@ -208,7 +207,7 @@ def test_concurrent_runs_on_the_same_folder(tmp_path):
     folder = out / "2023-10" / "10"
     assert (folder / "data_quality.pdf").read_bytes()[:5] == b"%PDF-"
     assert (folder / "data_quality.pdf").read_bytes().rstrip().endswith(b"%%EOF")
-    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    metrics = assert_valid_metrics(folder / "metrics.json")
     assert set(metrics["fingerprints"]) == {"data_quality", "progress_report"}   # neither write lost
     assert "</html>" in (folder / "progress_report.html").read_text(encoding="utf-8")
     nbformat.read(folder / "data_quality.ipynb", as_version=4)

@@ -1,10 +1,9 @@
 """Nothing is Lào Cai-specific: a post-2025 province with communes only, its own
 catalogue extension and targets, in a data folder outside the project."""
 
-import json
 
 import pytest
-from conftest import ROOT, csv_rows, write_data
+from conftest import ROOT, assert_valid_metrics, csv_rows, write_data
 
 from helpers.catalogue import load_catalogue
 from helpers.errors import CatalogueError
@@ -40,7 +39,7 @@ def test_post_merger_province_renders(tmp_path):
     folder = tmp_path / "out" / "2025-Q3" / "15"
     html = (folder / "progress_report.html").read_text(encoding="utf-8")
     assert "Tỉnh Lào Cai (mới)" in html and "quý III/2025" in html and "Số mô hình chuyển đổi số mới" in html
-    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(folder / "metrics.json")
     # (150 + 160 + 170 + 50 + 52 + 57) / (960 + 640) = 639 / 1600 = 39.9375% (exact) against the province's own 40%
     rate = m["indicators"]["online_submission_rate"]
     assert rate["value"] == 39.9375 and rate["target"] == 40 and rate["status"] == "not_met" and rate["computed"]
@@ -128,7 +127,7 @@ def test_other_province_page_one_across_the_new_year(tmp_path):
     params = check_params({"period": "2026-01", "unit": "15", "data_dir": str(data)}, ROOT)
     run_report(params, "progress_report", tmp_path / "out", ("html",), ROOT)
     folder = tmp_path / "out" / "2026-01" / "15"
-    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(folder / "metrics.json")
     rank = m["indicators"]["idx766_rank"]
     assert (rank["value"], rank["rank_field"], rank["rank_change_places"]) == (4, 34, 3)    # 7 -> 4 over New Year
     plan = m["indicators"]["cchc_plan_completion_rate"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import builtins
-import json
 import os
 import pathlib
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, cli, csv_rows, project_copy, write_data
+from conftest import ROOT, assert_valid_metrics, cli, csv_rows, project_copy, write_data
 
 from helpers import files, glue, run
 from helpers.errors import ParameterError, ReportError
@@ -138,7 +137,7 @@ def test_vietnamese_and_english_editions_side_by_side(tmp_path):
     vi = cli(*args, cwd=proj)
     assert vi.returncode == 0, vi.stdout + vi.stderr
     vi_html = (folder / "data_quality.html").read_bytes()
-    vi_metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    vi_metrics = assert_valid_metrics(folder / "metrics.json")
     en = cli(*args, "--lang", "en", cwd=proj)
     assert en.returncode == 0, en.stdout + en.stderr
 
@@ -147,7 +146,7 @@ def test_vietnamese_and_english_editions_side_by_side(tmp_path):
     assert (folder / "data_quality.html").read_bytes() == vi_html          # the English run replaced nothing
     assert 'lang="en"' in (folder / "data_quality.en.html").read_text(encoding="utf-8")
     assert not [n for n in names if n.endswith(".lock")]                   # locks live in <out>/.locks
-    en_metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    en_metrics = assert_valid_metrics(folder / "metrics.json")
     for key in ("indicators", "findings", "inputs", "unit_name", "period_label"):
         assert en_metrics[key] == vi_metrics[key], key
     assert set(en_metrics["fingerprints"]) == {"data_quality", "data_quality.en"}
@@ -187,7 +186,7 @@ def test_the_runner_neither_checks_the_data_nor_builds_a_report(tmp_path, monkey
     assert outcome.status == "ok"
     nb = nbformat.read(tmp_path / "2023-10" / "10" / "data_quality.ipynb", as_version=4)
     glued = glue.read(nb)
-    metrics = json.loads((tmp_path / "2023-10" / "10" / "metrics.json").read_text(encoding="utf-8"))
+    metrics = assert_valid_metrics(tmp_path / "2023-10" / "10" / "metrics.json")
     assert glued["metrics"]["indicators"] == metrics["indicators"]       # metrics.json is the glued result
     assert glued["title"] in (tmp_path / "2023-10" / "10" / "data_quality.html").read_text(encoding="utf-8")
     html = (tmp_path / "2023-10" / "10" / "data_quality.html").read_text(encoding="utf-8")

@@ -2,7 +2,6 @@
 for what a reader gets: Vietnamese figures, no code, no CDN, escaped input."""
 
 import csv
-import json
 import re
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, cli, project_copy
+from conftest import ROOT, assert_valid_metrics, cli, project_copy
 
 from helpers.params import check_params
 from helpers.run import run_report
@@ -73,7 +72,7 @@ def test_month_report_html_is_self_contained_without_code(month):
 
 
 def test_metrics_json_against_hand_computed_figures(month):
-    m = json.loads((month / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(month / "metrics.json")
     assert (m["period"], m["unit"]) == ("2023-10", "10")
     ind = m["indicators"]
     assert ind["tthc_published_total"]["value"] == 1989
@@ -103,7 +102,7 @@ def test_quarter_report_in_english(tmp_path):
     html = (folder / "progress_report.en.html").read_text(encoding="utf-8")
     assert_clean_html(html)
     assert 'lang="en"' in html
-    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(folder / "metrics.json")
     months = ["2023-07", "2023-08", "2023-09"]
     assert m["indicators"]["online_submission_rate"]["value"] == _ratio(months, "dossiers_received_online",
                                                                          "dossiers_received")
@@ -118,7 +117,7 @@ def test_year_report_and_data_quality_notebook(tmp_path):
     html = (folder / "progress_report.html").read_text(encoding="utf-8")
     assert_clean_html(html)
     assert "năm 2023" in html and "năm 2022" in html
-    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(folder / "metrics.json")
     assert m["indicators"]["eid_collection_vs_target"]["value"] == m["indicators"]["eid_collection_vs_target"]["ytd"]
     render(tmp_path, "2023-10", report="data_quality", formats=("html", "pdf"))
     dq = tmp_path / "2023-10" / "10"
@@ -209,7 +208,7 @@ def test_month_report_in_english(tmp_path):
 def test_unit_report_lists_only_its_own_findings(tmp_path):
     params = check_params({"period": "2023-10", "unit": "080", "data_dir": str(ROOT / "data")}, ROOT)
     run_report(params, "progress_report", tmp_path, ("html",), ROOT)
-    m = json.loads((tmp_path / "2023-10" / "080" / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(tmp_path / "2023-10" / "080" / "metrics.json")
     assert all(f["unit"] in (None, "080") for f in m["findings"])
     assert m["indicators"]["dossiers_received"]["value"] == next(
         int(r["value"]) for r in _rows("2023-10") if r["unit"] == "080" and r["indicator"] == "dossiers_received")
@@ -222,7 +221,7 @@ def _flat_pdf(path: Path) -> str:
 def test_month_report_page_one_judges_against_pace_and_ranks(month):
     """2023-10: the plan (520/651 = 79,88%) is behind its pace 10/12 = 83,33%, not "Chưa đạt"; the 766 rank
     is 11/63; doubtful figures carry ⚠ with their footnote in the table; league tables and overdue."""
-    m = json.loads((month / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(month / "metrics.json")
     plan = m["indicators"]["cchc_plan_completion_rate"]
     assert plan["status"] == "behind" and plan["target_kind"] == "year_end"
     assert abs(plan["pace_target"] - 1000 / 12) < 1e-9 and plan["value"] == 52000 / 651
@@ -252,7 +251,7 @@ def test_month_report_page_one_judges_against_pace_and_ranks(month):
 def test_league_table_pdf_keeps_top_and_bottom_five_html_all(month):
     html = (month / "progress_report.html").read_text(encoding="utf-8")
     text = _flat_pdf(month / "progress_report.pdf")
-    m = json.loads((month / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(month / "metrics.json")
     depts = next(lg for lg in m["leagues"] if lg["indicator"] == "online_submission_rate"
                  and lg["level"] == "department")
     assert len(depts["rows"]) == 15

@@ -4,13 +4,12 @@ cell of one's own whose chart, table and text reach both the HTML and the PDF.""
 from __future__ import annotations
 
 import base64
-import json
 import re
 import subprocess
 
 import nbformat
 import pytest
-from conftest import ROOT, cli, project_copy
+from conftest import ROOT, assert_valid_metrics, cli, project_copy
 
 from helpers import review
 from helpers.report import Report
@@ -80,5 +79,5 @@ def test_a_reviewer_cell_appears_in_html_and_pdf(tmp_path):
         assert text in pdf, text
     assert "Biểu đồ của người duyệt" in charts_svg and "Biểu đồ của người duyệt" in pdf   # the chart's own title
     # the reviewer's table holds the sub-units' figures the report computed
-    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    metrics = assert_valid_metrics(folder / "metrics.json")
     assert metrics["unit"] == "10"

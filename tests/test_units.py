@@ -5,7 +5,7 @@ import csv
 import json
 
 import pytest
-from conftest import ROOT, cli, csv_rows, write_data
+from conftest import ROOT, assert_valid_metrics, cli, csv_rows, write_data
 
 from helpers.errors import DataError
 from helpers.figures import BEGAN, NOT_ADDITIVE, SPLIT, compute_figures
@@ -275,7 +275,7 @@ def test_report_across_the_merger_says_so_and_marks_what_does_not_compare(tmp_pa
     assert "Tỉnh Lào Cai" in html and "Tỉnh Yên Bái (mã 15)" in html
     assert "Số liệu trước tháng 7/2025 là tổng số liệu của các đơn vị hợp nhất" in html
     assert "không so sánh được" in html
-    m = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    m = assert_valid_metrics(folder / "metrics.json")
     assert m["unit_name"] == "Tỉnh Lào Cai"
     published = m["indicators"]["tthc_published_total"]
     assert published["same_period_last_year"] is None and published["not_comparable"]["same_period_last_year"]

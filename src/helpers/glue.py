@@ -2,9 +2,10 @@
 
 The kernel computes a report once; its last cell calls ``report.glue()``, which
 displays what the runner needs (title, running header, language, metrics with
-the input files and their sha256) as one output of our own MIME type. Front
-ends and our HTML/PDF exporters do not render that type (and the cell is tagged
-``remove``); the runner reads it back with :func:`read` and never recomputes."""
+its ``schema_version``, the input files and their sha256) as one output of our
+own MIME type. Front ends and our HTML/PDF exporters do not render that type (and
+the cell is tagged ``remove``); the runner reads it back with :func:`read` and
+never recomputes."""
 
 from __future__ import annotations
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import json
 from pathlib import Path
 
-from . import fmt
+from . import fmt, results
 from .files import atomic_write
 from .periods import Period
 from .text import t
@@ -64,21 +63,12 @@ def _stem(path: Path) -> str:
 
 
 def read_metrics(path: Path):
-    """A report folder's metrics.json as a dict, or the reason it is not one of ours
-    (``index.skipped.*``): not a regular file (a FIFO would hang the reader), not JSON,
-    or not the object a run writes."""
-    if not path.is_file():
-        return "index.skipped.not_regular"
+    """A report folder's metrics.json as a dict, or the reason key (``index.skipped.*``)
+    it is not one we read (see :func:`helpers.results.read_metrics`)."""
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "index.skipped.unreadable"
-    if not isinstance(meta, dict) or not all(isinstance(meta.get(k, ""), str) for k in TEXT_FIELDS):
-        return "index.skipped.foreign"
-    return meta
-
-
-TEXT_FIELDS = ("unit_name", "generated_at")       # what the index shows of a metrics.json
+        return results.read_metrics(path)
+    except results.NotAResult as exc:
+        return exc.reason
 
 
 def collect(out_dir: Path, skipped: list | None = None) -> list[dict]:
@@ -86,13 +76,8 @@ def collect(out_dir: Path, skipped: list | None = None) -> list[dict]:
     metrics.json). A metrics.json that is not one of ours is left out and added to
     ``skipped`` as ``(path, reason key)``."""
     out = []
-    for metrics in sorted(Path(out_dir).glob("*/*/metrics.json")):
+    for metrics, meta in results.read_all(out_dir, [] if skipped is None else skipped).items():
         folder = metrics.parent
-        meta = read_metrics(metrics)
-        if isinstance(meta, str):
-            if skipped is not None:
-                skipped.append((metrics, meta))
-            continue
         outputs = [p for p in folder.iterdir() if p.suffix in {".html", ".pdf"} and ".failed" not in p.name]
         for report in sorted({_stem(p) for p in outputs}):
             files = {lang: [f"{report}{suffix}.{ext}" for ext in ("html", "pdf")

@@ -23,6 +23,7 @@ from .inputs import input_files, sha256, shown
 from .load import DataSet, load_data_cached
 from .params import ReportParams, check_unit, project_root, resolve
 from .periods import Period
+from .results import SCHEMA_VERSION
 from .text import LANG, PerLanguage, messages, t
 from .validate import check
 
@@ -560,9 +561,10 @@ class Report:
     # -- metrics.json -------------------------------------------------------------------------
     def metrics(self) -> dict:
         """metrics.json: the same values whatever the language of the edition (labels and
-        messages in Vietnamese; each finding's ``kind`` is a stable code)."""
+        messages in Vietnamese; each finding's ``kind`` is a stable code), laid out as
+        :data:`helpers.results.SCHEMA_VERSION` says."""
         return {
-            "period": self.period.code, "unit": self.unit,
+            "schema_version": SCHEMA_VERSION, "period": self.period.code, "unit": self.unit,
             "unit_name": self.ds.units.name(self.unit, "vi", self.period.end.code),
             "period_label": self.period.label("vi"),
             "generated_at": self.generated_at.isoformat(), "inputs": self.inputs(),
