@@ -416,3 +416,12 @@ def test_the_warnings_line_names_the_data_folder_given_and_works(tmp_path):
     [validate] = _printed_commands(r.stdout, "validate")
     assert validate[:3] == ["validate", "--data-dir", "../data"]
     assert cli(*validate, cwd=here).returncode == 0
+
+
+@pytest.mark.parametrize("key", ["unit", "period", "language"])
+def test_a_params_file_with_an_empty_value_names_it(tmp_path, key):
+    proj = tiny_project(tmp_path)
+    values = {"period": '"2023-10"', "unit": '"10"', "language": '"vi"', key: '""' if key == "unit" else ""}
+    (proj / "p.yaml").write_text("".join(f"{k}: {v}\n" for k, v in values.items()), encoding="utf-8")
+    r = cli("run", "--params", "p.yaml", "--out", "out", "--lang", "en", cwd=proj)
+    assert_clean_failure(r, 2, "p.yaml", f"{key} is empty")

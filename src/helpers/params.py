@@ -194,6 +194,8 @@ def read_params_file(path) -> dict:
     for key, value in data.items():
         if not isinstance(key, str) or isinstance(value, (dict, list, set, tuple)):
             raise ParameterError("error.params.not_a_single_value", name=key, file=path)
+        if value is None or not value.strip():
+            raise ParameterError("error.params.empty_value", name=key, file=path)
     return data
 
 
