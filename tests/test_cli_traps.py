@@ -66,8 +66,12 @@ def test_an_output_folder_in_the_data_folder_or_at_the_root_is_refused(tmp_path,
     assert sorted(p.name for p in data.rglob("*")) == before
 
 
-def test_index_refuses_the_root_as_its_folder(tmp_path):
+def test_index_refuses_the_root_or_a_data_folder_as_its_folder(tmp_path):
     assert_clean_failure(cli("index", "--out", "/", cwd=tmp_path), 2, "--out /")
+    data = write_data(tmp_path, {"2023-10.csv": month()})
+    for out in ("data", "data/periods"):
+        assert_clean_failure(cli("index", "--out", out, "--lang", "en", cwd=tmp_path), 2, "lies in the data folder")
+    assert not (data / "index.html").exists() and not (data / "periods" / "index.html").exists()
 
 
 def test_index_skips_a_fifo_named_metrics_json_instead_of_hanging(tmp_path):

@@ -179,11 +179,17 @@ def checked_out(out: Path, data_dirs=()) -> Path:
     out = out.resolve()
     if out == Path(out.anchor):
         raise ParameterError("error.cli.out_is_root", out=out)
-    for data_dir in data_dirs:
+    for data_dir in [*data_dirs, *_data_folders_around(out)]:
         data_dir = Path(data_dir).resolve()
         if out == data_dir or data_dir in out.parents:
             raise ParameterError("error.cli.out_in_data", out=out, data_dir=data_dir)
     return files.check_output_folder(out)
+
+
+def _data_folders_around(folder: Path) -> list[Path]:
+    """The folder or those above it that look like a data folder (``units.csv`` and
+    ``periods/``): ``index`` knows no data folder, yet must not write into one."""
+    return [f for f in (folder, *folder.parents) if (f / "units.csv").is_file() and (f / "periods").is_dir()]
 
 
 def write_index(out_dir: Path, lang: str) -> Path:
