@@ -17,7 +17,7 @@ $(BIN)/cchc-report: pyproject.toml
 setup: $(BIN)/cchc-report
 
 sample: setup
-	$(BIN)/cchc-report validate --data-dir data-2026 --period 2026-10
+	$(BIN)/cchc-report validate --period 2026-10
 	$(BIN)/cchc-report run --params params/2026-10.yaml
 
 # every test, then the kernel and batch tests again with kernels started the ordinary way

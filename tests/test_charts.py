@@ -543,7 +543,7 @@ def test_a_comparison_across_a_hundred_sub_units_shows_the_fifteen_highest_and_l
     calls = []
     monkeypatch.setattr(charts, "comparison_chart", lambda labels, values, **kw: calls.append((labels, values, kw)))
     monkeypatch.setattr(report_module.blocks.Chart, "from_figure", classmethod(lambda cls, fig: fig))
-    rep = report_module.open_report("2026-10", "15", "data-2026", "vi")
+    rep = report_module.open_report("2026-10", "15", "data", "vi")
     code = "eid_collection_vs_target"
     every = {u.name("vi"): v.value for u, v in rep.calc.children("15", code, Period.parse("2026-10").ytd())
              if v.value is not None}
@@ -581,7 +581,7 @@ def test_a_new_communes_year_to_date_trend_has_no_2025_line_of_months_since_july
     eid = "Tỷ lệ thu nhận hồ sơ định danh điện tử so với chỉ tiêu"
     for unit, whole_2025 in (("02647", False), ("15", True)):
         calls.clear()
-        report_module.open_report("2026-10", unit, "data-2026", "vi").section("de_an_06")
+        report_module.open_report("2026-10", unit, "data", "vi").section("de_an_06")
         (_title, values, last_year), = [c for c in calls if c[0].startswith(eid)]
         assert all(v is not None for v in values[:10])
         assert all(v is not None for v in last_year) if whole_2025 else all(v is None for v in last_year)

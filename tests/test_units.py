@@ -252,7 +252,7 @@ def test_province_that_did_not_merge_works_without_legacy_rows(tmp_path):
 
 
 def test_current_sample_reports_the_new_province_with_comparable_last_year():
-    ds = load_data(ROOT / "data-2026")
+    ds = load_data(ROOT / "data")
     assert ds.latest_month() == "2026-10" and not [f for f in ds.findings if f.is_error]
     f = compute_figures(ds, "15", "2025-09")["dossiers_received"]
     old = [compute_figures(ds, code, "2024-09")["dossiers_received"].value for code in ("10", "15")]
@@ -268,7 +268,7 @@ def test_current_sample_reports_the_new_province_with_comparable_last_year():
 def test_report_across_the_merger_says_so_and_marks_what_does_not_compare(tmp_path):
     from helpers.params import check_params
     from helpers.run import run_report
-    params = check_params({"period": "2025-09", "unit": "15", "data_dir": str(ROOT / "data-2026")}, ROOT)
+    params = check_params({"period": "2025-09", "unit": "15", "data_dir": str(ROOT / "data")}, ROOT)
     run_report(params, "progress_report", tmp_path, ("html",), ROOT)
     folder = tmp_path / "2025-09" / "15"
     html = (folder / "progress_report.html").read_text(encoding="utf-8")
@@ -280,7 +280,7 @@ def test_report_across_the_merger_says_so_and_marks_what_does_not_compare(tmp_pa
     published = m["indicators"]["tthc_published_total"]
     assert published["same_period_last_year"] is None and published["not_comparable"]["same_period_last_year"]
     received = m["indicators"]["dossiers_received"]
-    ds = load_data(ROOT / "data-2026")
+    ds = load_data(ROOT / "data")
     old = sum(compute_figures(ds, c, "2024-09")["dossiers_received"].value for c in ("10", "15"))
     assert received["same_period_last_year"] == old and "not_comparable" not in received
 
@@ -288,7 +288,7 @@ def test_report_across_the_merger_says_so_and_marks_what_does_not_compare(tmp_pa
 def test_district_reports_end_with_june_2025():
     from helpers.errors import ParameterError
     from helpers.params import check_params
-    data = str(ROOT / "data-2026")
+    data = str(ROOT / "data")
     assert check_params({"period": "2025-06", "unit": "080", "data_dir": data}, ROOT).unit == "080"
     with pytest.raises(ParameterError) as exc:
         check_params({"period": "2025-09", "unit": "080", "data_dir": data}, ROOT)

@@ -317,7 +317,9 @@ def test_one_unit_and_its_children(data_dir, catalogue, units):
                                          units, unit="080")
     wb = openpyxl.load_workbook(path)
     ws = wb["TTHC"]
-    assert [ws.cell(4, c).value for c in range(4, ws.max_column + 1)] == ["080"]
+    communes = [u.code for u in units.children("080", "2023-11")]
+    assert len(communes) == 17                     # Thành phố Lào Cai's wards and communes in 2023
+    assert [ws.cell(4, c).value for c in range(4, ws.max_column + 1)] == ["080", *communes]
     assert "Thể chế" not in wb.sheetnames          # nothing a district reports there
     codes = [ws.cell(r, 1).value for r in range(5, ws.max_row + 1)]
     assert "dossiers_received" in codes and "tthc_published_total" not in codes

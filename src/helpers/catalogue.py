@@ -38,6 +38,8 @@ AREAS = {code: Area(code) for code in ("chi_dao_dieu_hanh", "the_che", "tthc", "
 SHEET_ORDER = ("tthc", "chinh_phu_so", "de_an_06", "chi_dao_dieu_hanh", "the_che", "bo_may", "cong_vu",
                "tai_chinh_cong")
 LEVELS = ("national", "province", "department", "district", "commune")
+MAX_DECIMALS = 6          # display precision: more says nothing and a huge value exhausts memory
+MAX_DIGITS = 18          # targets and bounds below 10^18 (above any count or amount in đồng), above 10^-18
 
 
 def _yes(v) -> bool:
@@ -144,27 +146,66 @@ class Indicator(BaseModel):
         return (self.code,)
 
 
+class Origin(NamedTuple):
+    """Where a catalogue row was read: its file and line."""
+    file: str
+    row: int
+
+
 @dataclass
 class Catalogue:
     indicators: dict[str, Indicator]
     source: str = "built-in"
+    origins: dict[str, Origin] = field(default_factory=dict)     # code -> the row that defined it
     _parts: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self):
         self._check_references()
+        self._check_ratio_inputs()
+        self._check_parts_chains()
         for ind in self.indicators.values():
             if ind.parts_of:
                 self._parts.setdefault(ind.parts_of, []).append(ind.code)
 
+    def _error(self, key: str, code: str, column: str, **params) -> CatalogueError:
+        """An error at the row that defined ``code``."""
+        origin = self.origins.get(code)
+        return CatalogueError(key, file=origin.file if origin else self.source, row=origin.row if origin else None,
+                              column=column, indicator=code, code=code, **params)
+
     def _check_references(self):
         for ind in self.indicators.values():
-            refs = ind.inputs + ((ind.parts_of,) if ind.parts_of else ()) + \
-                ((ind.rank_field,) if ind.rank_field else ())
-            for ref in refs:
-                if ref not in self.indicators:
-                    raise CatalogueError(
-                        "error.catalogue.unknown_reference", code=ind.code, ref=ref, file=self.source,
-                        indicator=ind.code)
+            refs = [(r, "numerator") for r in ind.numerator] + [
+                (ind.denominator, "denominator"), (ind.parts_of, "parts_of"), (ind.rank_field, "rank_field")]
+            for ref, column in refs:
+                if ref and ref not in self.indicators:
+                    raise self._error("error.catalogue.unknown_reference", ind.code, column, ref=ref)
+
+    def _check_ratio_inputs(self):
+        """A ratio's numerator and denominator are figures entered each month, never ratios (nor the ratio
+        itself): a ratio of ratios is no share of anything. A part named twice would be counted twice."""
+        for ratio in self.indicators.values():
+            if not ratio.is_ratio:
+                continue
+            for ref, column in [(r, "numerator") for r in ratio.numerator] + [(ratio.denominator, "denominator")]:
+                if self.indicators[ref].is_ratio:
+                    raise self._error("error.catalogue.ratio_of_a_ratio", ratio.code, column, ref=ref)
+            repeated = [r for i, r in enumerate(ratio.numerator) if r in ratio.numerator[:i]]
+            if repeated:
+                raise self._error("error.catalogue.repeated_part", ratio.code, "numerator", ref=repeated[0])
+
+    def _check_parts_chains(self):
+        """``parts_of`` chains end at a total: A part of B part of A would make no total."""
+        for ind in self.indicators.values():
+            seen, code = [ind.code], ind.parts_of
+            while code:
+                if code == ind.code:
+                    raise self._error("error.catalogue.parts_cycle", ind.code, "parts_of",
+                                      cycle=" → ".join(seen + [code]))
+                if code in seen:
+                    break                              # a cycle further on: reported at its own rows
+                seen.append(code)
+                code = self.indicators[code].parts_of
 
     def __contains__(self, code) -> bool:
         return code in self.indicators
@@ -207,49 +248,83 @@ class Catalogue:
 
 # -- loading --------------------------------------------------------------------
 _LIST_FIELDS = {"numerator": "+", "levels": ";"}
+COLUMNS = tuple("level" if name == "levels" else name for name in Indicator.model_fields)   # of indicators.csv
+
+
+class _CellError(ValueError):
+    """A cell that cannot be read: its column and the message (a :class:`Msg`)."""
+
+    def __init__(self, column: str, msg: Msg):
+        self.column = column
+        super().__init__(msg)
 
 
 def _row_to_fields(row: dict) -> dict:
+    from .names import text_problem
     out = {}
     for key, raw in row.items():
         if key is None:
             raise ValueError(Msg("error.catalogue.too_many_cells"))
-        val = (raw or "").strip()
-        if key == "level":
-            key = "levels"
-        if key in _LIST_FIELDS:
-            out[key] = tuple(x.strip() for x in val.split(_LIST_FIELDS[key]) if x.strip())
-        elif key in {"capped", "additive", "headline"}:
-            out[key] = _yes(val)
-        elif key == "target":
-            out[key] = _parse_target(val)
-        elif key in {"min", "max"}:
-            if val:
-                out[key] = _parse_bound(key, val)
-        elif key == "decimals":
-            out[key] = int(val) if val else 0
-        elif val or key in {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}:
-            out[key] = val
+        problem = text_problem((raw or "").strip())
+        if problem:
+            raise _CellError(key, problem)
+        try:
+            _read_cell(out, key, (raw or "").strip())
+        except ValueError as exc:
+            raise _CellError(key, exc.args[0]) from None
     return out
+
+
+def _read_cell(out: dict, key: str, val: str) -> None:
+    """Put the cell ``key`` = ``val`` into the fields ``out`` (a ValueError with a Msg when it is not valid)."""
+    if key == "level":
+        key = "levels"
+    if key in _LIST_FIELDS:
+        out[key] = tuple(x.strip() for x in val.split(_LIST_FIELDS[key]) if x.strip())
+    elif key in {"capped", "additive", "headline"}:
+        out[key] = _yes(val)
+    elif key == "target":
+        out[key] = _parse_target(val)
+    elif key in {"min", "max"}:
+        if val:
+            out[key] = _parse_bound(key, val)
+    elif key == "decimals":
+        out[key] = _parse_decimals(val)
+    elif val or key in {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}:
+        out[key] = val
+
+
+def _parse_decimals(val: str) -> int:
+    if not val:
+        return 0
+    if not (val.isascii() and val.isdigit()) or int(val) > MAX_DECIMALS:
+        raise ValueError(Msg("error.catalogue.bad_decimals", value=val, max=MAX_DECIMALS))
+    return int(val)
 
 
 def _parse_target(val: str):
     if not val:
         return None
-    try:
-        return Decimal(val.rstrip("%").strip())
-    except InvalidOperation:
-        raise ValueError(Msg("error.catalogue.bad_target", value=val)) from None
+    number = _number(val.rstrip("%").strip())
+    if number is None:
+        raise ValueError(Msg("error.catalogue.bad_target", value=val))
+    return number
 
 
 def _parse_bound(key: str, val: str) -> Decimal:
+    number = _number(val)
+    if number is None:
+        raise ValueError(Msg("error.catalogue.bad_bound", column=key, value=val))
+    return number
+
+
+def _number(text: str) -> Optional[Decimal]:
+    """A finite number of sane size (not NaN, Infinity or 1e100000000), or None."""
     try:
-        d = Decimal(val)
+        d = Decimal(text)
     except InvalidOperation:
-        d = None
-    if d is None or not d.is_finite():
-        raise ValueError(Msg("error.catalogue.bad_bound", key=key, value=val))
-    return d
+        return None
+    return d if d.is_finite() and (d.is_zero() or -MAX_DIGITS < d.adjusted() < MAX_DIGITS) else None
 
 
 def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
@@ -264,24 +339,55 @@ def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
     missing = required - set(reader.fieldnames or [])
     if missing:
         raise CatalogueError("error.catalogue.missing_column", missing=', '.join(sorted(missing)), file=source)
+    from .names import column_problem
+    problem = column_problem(reader.fieldnames, COLUMNS)
+    if problem:
+        raise CatalogueError(problem[0], file=source, row=1, column=problem[1])
     return [(i, row) for i, row in enumerate(reader, start=2)]
 
 
-def _parse_rows(rows, source: str) -> dict[str, Indicator]:
+def _parse_rows(rows, source: str) -> tuple[dict[str, Indicator], dict[str, Origin]]:
+    """The indicators of ``rows`` and where each was defined."""
     out: dict[str, Indicator] = {}
+    origins: dict[str, Origin] = {}
     for line, row in rows:
         code = (row.get("code") or "").strip()
         try:
             ind = Indicator(**_row_to_fields(row))
         except (ValidationError, ValueError) as exc:
             raise CatalogueError("error.catalogue.bad_row", problems=PerLanguage(_pydantic_summary, exc, LANG),
-                                 file=source,
-                                 row=line, indicator=code or None) from None
+                                 file=source, row=line, column=_column_of(exc), indicator=code or None) from None
         if ind.code in out:
             raise CatalogueError("error.catalogue.duplicate_code", code=ind.code, file=source, row=line,
-                                 indicator=ind.code)
+                                 column="code", indicator=ind.code)
         out[ind.code] = ind
-    return out
+        origins[ind.code] = Origin(source, line)
+    return out, origins
+
+
+def _column_of(exc) -> Optional[str]:
+    """The column a row's error is about, when it is about one."""
+    if isinstance(exc, _CellError):
+        return exc.column
+    if isinstance(exc, ValidationError) and exc.errors() and exc.errors()[0].get("loc"):
+        column = str(exc.errors()[0]["loc"][0])
+        return "level" if column == "levels" else column
+    return None
+
+
+def _refuse_ratio_changes(shipped: dict[str, Indicator], extra: dict[str, Indicator], origins) -> None:
+    """A shipped indicator redefined in the data folder stays a ratio, or stays an entered figure: a ratio
+    made a count has no monthly rows (its figures come out empty), a count made a ratio loses its rows."""
+    for code, ind in extra.items():
+        was = shipped.get(code)
+        if was is None:
+            continue
+        for column in ("kind", "aggregation"):
+            before, now = getattr(was, column), getattr(ind, column)
+            if (before == "ratio") != (now == "ratio"):
+                raise CatalogueError("error.catalogue.ratio_changed", code=code, column_name=column, was=before,
+                                     now=now, file=origins[code].file, row=origins[code].row, column=column,
+                                     indicator=code)
 
 
 def _pydantic_summary(exc, lang: str = "vi") -> str:
@@ -309,11 +415,14 @@ def load_catalogue(data_dir=None) -> Catalogue:
     """The shipped catalogue, replaced/extended by ``<data_dir>/indicators.csv``."""
     base = builtin_catalogue_path()
     rows = _read_rows(base.read_text(encoding="utf-8"), "helpers/data/indicators.csv")
-    indicators = _parse_rows(rows, "helpers/data/indicators.csv")
+    indicators, origins = _parse_rows(rows, "helpers/data/indicators.csv")
     source = "built-in"
     if data_dir is not None:
-        extra = Path(data_dir) / "indicators.csv"
-        if extra.is_file():
-            indicators.update(_parse_rows(_read_rows(extra, str(extra)), str(extra)))
-            source = str(extra)
-    return Catalogue(indicators, source=source)
+        path = Path(data_dir) / "indicators.csv"
+        if path.is_file():
+            source = str(path)
+            extra, extra_origins = _parse_rows(_read_rows(path, source), source)
+            _refuse_ratio_changes(indicators, extra, extra_origins)
+            indicators.update(extra)
+            origins.update(extra_origins)
+    return Catalogue(indicators, source=source, origins=origins)

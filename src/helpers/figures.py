@@ -231,10 +231,18 @@ class Calculator:
         return self.version_month(version, code, month)
 
     def _version_month_value(self, version, code: str, month: str) -> Value:
+        """Built oldest version first (a chain of successors may be long: no recursion)."""
+        values: dict = {}
+        for v in self.units.earlier_versions(version, month):
+            values[v] = self._one_version_month(v, code, month, values)
+        return values[version]
+
+    def _one_version_month(self, version, code: str, month: str, earlier: dict) -> Value:
+        """``earlier``: the figures of the versions ``version`` continues from."""
         if version.valid_in(month):
             return self._own_or_children(version, code, month)
         if version.valid_from is not None and month < f"{version.valid_from:%Y-%m}":
-            return self._predecessors_sum(version, code, month)
+            return self._predecessors_sum(version, code, month, earlier)
         return NONE                                # after the unit ended
 
     def _own_or_children(self, version, code: str, month: str) -> Value:
@@ -255,7 +263,7 @@ class Calculator:
         """Whose rows add up to ``unit``'s figure in ``month``: its children then."""
         return [c for c in self.units.children(unit, month) if c.code != unit]
 
-    def _predecessors_sum(self, version, code: str, month: str) -> Value:
+    def _predecessors_sum(self, version, code: str, month: str, earlier: dict) -> Value:
         """Before a unit began: the sum of the units that merged into it, for what adds
         up; a lone predecessor's own figure; otherwise not comparable."""
         preds = self.units.predecessors(version.code, before=version)
@@ -266,7 +274,7 @@ class Calculator:
         ind = self.catalogue.get(code)
         if len(preds) > 1 and (ind is None or not ind.additive):
             return _not_comparable(NOT_ADDITIVE)
-        parts = [self.version_month(p, code, month) for p in preds]
+        parts = [earlier[p] for p in preds]
         blocked = [p for p in parts if not p.comparable]
         if blocked:
             return blocked[0]

@@ -10,6 +10,8 @@ they are meant for.
 - :func:`inside` refuses a path that leaves its base folder (``..``, an absolute
   part, a symbolic link pointing elsewhere).
 - :func:`check_output_folder` says in one line why a folder cannot take outputs.
+- :func:`regular_input` says whether an input file is there, refusing (before anything opens it)
+  what is not a regular file inside the data folder: opening a FIFO blocks for ever.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
 
-from .errors import ParameterError, ReportError
+from .errors import DataError, ParameterError, ReportError
 from .kernel.lifetime import end_if_orphaned
+from .text import Msg
 
 LOCK_WAIT_SECONDS = 3600.0       # a concurrent run of the same report may take this long
 _LOCK_POLL_SECONDS = 0.1
@@ -137,3 +141,40 @@ def check_output_folder(folder: Path, option: str = "--out") -> Path:
 def write_error(folder: Path, exc: OSError) -> ReportError:
     """An OSError while writing into ``folder``, as one line naming it."""
     return ReportError("error.files.cannot_write", reason=exc.strerror or exc, file=folder)
+
+
+_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "fifo"), (stat.S_ISSOCK, "socket"),
+          (stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"))
+
+
+def regular_input(path: Path, base: Path) -> bool:
+    """Whether the input file ``path`` is there: ``False`` when nothing is, ``True`` for a regular
+    file inside ``base`` (symbolic links followed); anything else (a FIFO, a device, a socket, a
+    folder, a broken link, a link leading outside ``base``) is a DataError naming it. Looks with
+    ``stat`` only, never opens it."""
+    path = Path(path)
+    try:
+        os.lstat(path)
+        st = os.stat(path)
+    except FileNotFoundError:
+        if not os.path.lexists(path):
+            return False
+        raise DataError("error.file.link_broken", file=path) from None
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise not_regular(path, st.st_mode)
+    if not path.resolve().is_relative_to(Path(base).resolve()):
+        raise DataError("error.file.link_outside", file=path)
+    return True
+
+
+def not_regular(path: Path, mode: int) -> DataError:
+    """The input ``path`` is a FIFO, a device, a socket or a folder (``mode`` from its ``stat``)."""
+    kind = next((name for is_kind, name in _KINDS if is_kind(mode)), "other")
+    return DataError("error.file.not_regular", kind=Msg(f"error.file.kind.{kind}"), file=path)
+
+
+def unreadable(path: Path, exc: OSError) -> DataError:
+    """An OSError while reading the input ``path`` (no read permission, an I/O error), as one error naming it."""
+    return DataError("error.file.unreadable", reason=exc.strerror or exc, file=path)

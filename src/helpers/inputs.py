@@ -8,8 +8,10 @@ changes the fingerprint). :func:`sha256` hashes a file once per version of it.""
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
+from . import files
 from .periods import Period, months_read
 
 _DIGESTS: dict = {}     # (path, mtime_ns, size) -> hex digest: many reports hash each file once
@@ -17,18 +19,26 @@ _LISTINGS: dict = {}    # (periods folder, its mtime_ns) -> period_files(): many
 
 
 def sha256(path) -> str:
-    """The file's SHA-256 (hex); ``""`` for a file that does not exist."""
+    """The file's SHA-256 (hex); ``""`` for a file that does not exist. What is not a regular file
+    (a FIFO would block the read for ever) or cannot be read is a DataError naming it."""
     path = Path(path)
     try:
         st = path.stat()
-    except OSError:
+    except FileNotFoundError:
         return ""
+    except OSError as exc:
+        raise files.unreadable(path, exc) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise files.not_regular(path, st.st_mode)
     key = (str(path), st.st_mtime_ns, st.st_size)
     if key not in _DIGESTS:
         h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 16), b""):
-                h.update(chunk)
+        try:
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 16), b""):
+                    h.update(chunk)
+        except OSError as exc:
+            raise files.unreadable(path, exc) from None
         _DIGESTS[key] = h.hexdigest()
     return _DIGESTS[key]
 

@@ -5,6 +5,7 @@ here modifies a data file."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -14,12 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
+from . import files, fmt, notes, textfile
 from . import findings as F
-from . import fmt, notes, textfile
 from .catalogue import Catalogue, load_catalogue
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
-from .periods import Period, month_of_file
+from .periods import Period, month_of_file, months_read
 from .text import LANG, Msg, PerLanguage
 from .units import Units, read_units
 
@@ -361,8 +362,9 @@ def sheet_facts(wb, ws) -> tuple[list[str], list[str]]:
     return merged, uncached
 
 
-def check_sheet(wb, ws, shown) -> None:
-    """Merged cells and formulas without a computed value make a sheet unreadable: say so."""
+def check_sheet(wb, ws, shown, locate=None) -> None:
+    """Merged cells and formulas without a computed value make a sheet unreadable: say so (for a
+    formula, with the unit and indicator ``locate(cell)`` says the cell holds, when it can)."""
     merged, uncached = sheet_facts(wb, ws)
     if merged:
         cells = ", ".join(f"{ws.title}!{r}" for r in merged[:5]) + (" …" if len(merged) > 5 else "")
@@ -371,9 +373,10 @@ def check_sheet(wb, ws, shown) -> None:
                                  row=f"{ws.title}!{merged[0]}"))
     if uncached:
         more = Msg("finding.formula_without_value.more", n=len(uncached) - 1) if len(uncached) > 1 else ""
+        unit, indicator = locate(uncached[0]) if locate else (None, None)
         raise FileProblem(_error("formula_without_value",
                                  Msg("finding.formula_without_value", cell=f"{ws.title}!{uncached[0]}", more=more),
-                                 file=shown, row=f"{ws.title}!{uncached[0]}"))
+                                 file=shown, row=f"{ws.title}!{uncached[0]}", unit=unit, indicator=indicator))
 
 
 def bounded_rows(ws, **kw):
@@ -385,34 +388,66 @@ def bounded_rows(ws, **kw):
 
 def _long_form_sheet(wb, shown):
     for ws in wb.worksheets:
-        rows = bounded_rows(ws)
-        header = next(rows, None)
-        if not header:
-            continue
-        names = [str(h).strip().lower() if h is not None else "" for h in header]
-        while names and not names[-1]:
-            names.pop()
-        if all(c in names for c in REQUIRED):
-            check_header(names, shown, REQUIRED, OPTIONAL, sheet=ws.title)
-            check_sheet(wb, ws, shown)
-            idx = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
-            col_letter = _column_letter(idx["value"])
-            out = []
-            for i, row in enumerate(rows, start=2):
-                if not row:
-                    continue                  # a row absent from the file
-                cells = list(row[:len(names)]) + [None] * (len(names) - len(row))
-                if all(c is None or str(c).strip() == "" for c in cells):
-                    continue
-                out.append((i, cells[idx["unit"]], cells[idx["indicator"]], cells[idx["value"]],
-                            cells[idx["note"]] if "note" in idx else None,
-                            f"{ws.title}!{col_letter}{i}"))
-            if not out:
-                raise FileProblem(_error("empty_file", Msg("finding.empty_file.sheet", title=ws.title),
-                                         file=shown))
-            return out
+        with reading_sheet(ws, shown):
+            rows = _long_form_rows(wb, ws, shown)
+        if rows is not None:
+            return rows
     raise FileProblem(_error("missing_column",
                       Msg("finding.missing_column.no_sheet"), file=shown, row=1))
+
+
+def _long_form_rows(wb, ws, shown):
+    """The sheet's rows when its header names the long form's columns, else None."""
+    rows = bounded_rows(ws)
+    header = next(rows, None)
+    if not header:
+        return None
+    names = [str(h).strip().lower() if h is not None else "" for h in header]
+    while names and not names[-1]:
+        names.pop()
+    if not all(c in names for c in REQUIRED):
+        return None
+    check_header(names, shown, REQUIRED, OPTIONAL, sheet=ws.title)
+    idx = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
+    check_sheet(wb, ws, shown, locate=lambda cell: _unit_and_indicator_of_row(ws, idx, cell))
+    col_letter = _column_letter(idx["value"])
+    out = []
+    for i, row in enumerate(rows, start=2):
+        if not row:
+            continue                  # a row absent from the file
+        cells = list(row[:len(names)]) + [None] * (len(names) - len(row))
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        out.append((i, cells[idx["unit"]], cells[idx["indicator"]], cells[idx["value"]],
+                    cells[idx["note"]] if "note" in idx else None,
+                    f"{ws.title}!{col_letter}{i}"))
+    if not out:
+        raise FileProblem(_error("empty_file", Msg("finding.empty_file.sheet", title=ws.title),
+                                 file=shown))
+    return out
+
+
+def _unit_and_indicator_of_row(ws, idx: dict, cell: str) -> tuple:
+    """``(unit, indicator)`` written in the long-form row of ``cell`` (``C7``), or None for either."""
+    from openpyxl.utils.cell import coordinate_from_string
+    row = coordinate_from_string(cell)[1]
+    values = next(ws.iter_rows(min_row=row, max_row=row, values_only=True), ())
+
+    def text(column):
+        value = values[idx[column]] if idx[column] < len(values) else None
+        return None if value is None or str(value).strip() == "" else str(value).strip()
+    return text("unit"), text("indicator")
+
+
+@contextlib.contextmanager
+def reading_sheet(ws, shown: str):
+    """While the sheet ``ws`` is read: its XML cut short, holding a control character or
+    otherwise damaged is one FileProblem naming the file and the sheet."""
+    try:
+        yield
+    except (SyntaxError, KeyError, OSError, EOFError, zlib.error, zipfile_error()) as exc:
+        raise FileProblem(_error("unreadable", Msg("finding.unreadable.broken_sheet", sheet=ws.title,
+                                                   kind=type(exc).__name__), file=shown)) from None
 
 
 def _column_letter(index: int) -> str:
@@ -428,16 +463,25 @@ class FileProblem(Exception):
 
 
 # -- the data folder -------------------------------------------------------------------
+_MONTH_FILE = re.compile(r"\d{4}-\d{2}\.(csv|xlsx)", re.I)     # exactly: 2023-11.old.csv is not November
+
+
 def period_files(data_dir: Path):
-    """``(period or None, path)`` for every data file in ``periods/``."""
+    """``(period or None, path)`` for every entry of ``periods/`` but folders (``periods/2023-10/``
+    is for one file per unit), hidden files, Excel's lock files and notes (``.md``, ``.txt``). An
+    entry need not be a regular file: reading it says so. An unreadable folder is a DataError."""
     folder = data_dir / "periods"
     if not folder.is_dir():
         return []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise files.unreadable(folder, exc) from None
     out = []
-    for p in sorted(folder.iterdir()):
-        if p.name.startswith((".", "~$")) or not p.is_file() or p.suffix.lower() in {".md", ".txt"}:
+    for p in entries:
+        if p.name.startswith((".", "~$")) or p.is_dir() or p.suffix.lower() in {".md", ".txt"}:
             continue
-        period = month_of_file(p.name) if p.suffix.lower() in {".csv", ".xlsx"} else None
+        period = month_of_file(p.name) if _MONTH_FILE.fullmatch(p.name) else None
         out.append((period, p))
     return out
 
@@ -470,28 +514,24 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise ParameterError("error.load.no_data_dir", data_dir=str(data_dir))
-    try:
-        catalogue = catalogue or load_catalogue(data_dir)
-    except CatalogueError as exc:
-        raise DataError(exc.msg, findings=[_error("catalogue", exc.msg, file=exc.file, row=exc.row,
-                                                  indicator=exc.indicator)]) from None
     findings: list[Finding] = []
-    try:
-        units = read_units(data_dir / "units.csv")
-    except DataError as exc:
-        finding = _error("unknown_parent" if exc.column == "parent" else "units", exc.msg,
-                         file=_rel(Path(exc.file), data_dir), row=exc.row, column=exc.column, unit=exc.unit)
-        raise DataError(Msg("error.load.finding", line=PerLanguage(finding.line, LANG)), findings=[finding]) from None
+    units = _read_units(data_dir)
+    catalogue = catalogue or _read_catalogue(data_dir)
     ds = DataSet(data_dir=data_dir, catalogue=catalogue, units=units, findings=findings)
     ds.targets = _read_targets(data_dir, ds)
     wanted = None if months is None else set(months)
-    for period, path in period_files(data_dir):
+    try:
+        listed = period_files(data_dir)
+    except DataError as exc:
+        raise _fatal("unreadable", exc, data_dir) from None
+    for period, path in listed:
         shown = _rel(path, data_dir)
         if period is None:
-            findings.append(_error(
-                "bad_file_name",
-                Msg("finding.bad_file_name", name=path.name),
-                file=shown))
+            findings.append(_not_a_month_file(path.name, shown))
+            continue
+        if not _reportable(period):
+            findings.append(_error("bad_file_name", Msg("finding.bad_file_name.too_early", name=path.name,
+                                                        code=period.code), file=shown))
             continue
         if wanted is not None and period.code not in wanted:
             ds.files.setdefault(period.code, []).append(path)
@@ -508,6 +548,85 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         findings[before:] = [replace(f, period=period.code) for f in findings[before:]]
     findings.extend(notes.check_folder(data_dir, shown=lambda p: _rel(p, data_dir)))
     return ds
+
+
+def _not_a_month_file(name: str, shown: str) -> Finding:
+    """A file in periods/ whose name is not ``YYYY-MM.csv|xlsx``: a copy of a month file
+    (``2023-11.old.csv``, ``2023-11.xlsx.bak``) is ignored with a warning, any other name is an error."""
+    copy_of = month_of_file(name)                 # the month before the first dot
+    if copy_of is not None:
+        return Finding(F.WARNING, "ignored_file", Msg("finding.ignored_file", name=name, code=copy_of.code),
+                       file=shown)
+    return _error("bad_file_name", Msg("finding.bad_file_name", name=name), file=shown)
+
+
+def _reportable(period: Period) -> bool:
+    """Whether every month a report over ``period`` compares with is a month the tool knows
+    (``1900-01.csv`` would compare with December 1899)."""
+    try:
+        for code in months_read(period):
+            Period.parse(code)
+    except ParameterError:
+        return False
+    return True
+
+
+def _read_units(data_dir: Path) -> Units:
+    path = data_dir / "units.csv"
+    try:
+        files.regular_input(path, data_dir)           # nothing there: read_units says it is missing
+        return read_units(path)
+    except DataError as exc:
+        raise _fatal("unknown_parent" if exc.column == "parent" else "units", exc, data_dir) from None
+    except OSError as exc:
+        raise _fatal("unreadable", files.unreadable(path, exc), data_dir) from None
+    except csv.Error as exc:
+        raise _csv_syntax(path, data_dir, exc) from None
+
+
+def _read_catalogue(data_dir: Path) -> Catalogue:
+    path = data_dir / "indicators.csv"
+    try:
+        files.regular_input(path, data_dir)
+        return load_catalogue(data_dir)
+    except (DataError, CatalogueError) as exc:
+        raise _fatal("catalogue", exc, data_dir) from None
+    except OSError as exc:
+        raise _fatal("unreadable", files.unreadable(path, exc), data_dir) from None
+    except csv.Error as exc:
+        raise _csv_syntax(path, data_dir, exc) from None
+
+
+def _fatal(check: str, exc, data_dir: Path) -> DataError:
+    """An error that stops the reading of the folder, as the one finding it holds."""
+    return _stop(_error(check, exc.msg, file=exc.file and _rel(Path(exc.file), data_dir), row=exc.row,
+                        column=exc.column, unit=exc.unit, indicator=exc.indicator))
+
+
+def _stop(finding: Finding) -> DataError:
+    return DataError(Msg("error.load.finding", line=PerLanguage(finding.line, LANG)), findings=[finding])
+
+
+def _csv_syntax(path: Path, data_dir: Path, exc: csv.Error) -> DataError:
+    """A CSV syntax error that another module's reader (units, catalogue) stopped at, found again
+    by :func:`csv_records` so that it is said as in any CSV file: the line, and what to do."""
+    shown = _rel(path, data_dir)
+    try:
+        with open_csv(path, shown) as stream:
+            for _ in csv_records(stream, shown, (), strict=False)[1]:
+                pass
+    except FileProblem as bad:
+        return _stop(bad.finding)
+    return _stop(_error("csv_syntax", Msg("finding.csv_syntax", exc=exc), file=shown))
+
+
+def present(path: Path, data_dir: Path) -> bool:
+    """Whether the input ``path`` is there (see :func:`helpers.files.regular_input`); what is there
+    but may not be opened is a FileProblem naming it."""
+    try:
+        return files.regular_input(path, data_dir)
+    except DataError as exc:
+        raise FileProblem(_error("unreadable", exc.msg, file=_rel(path, data_dir))) from None
 
 
 MAX_PER_KIND = 50                   # findings of one kind listed per file; the rest are counted
@@ -536,11 +655,16 @@ class FindingCap:
 def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):
     report = FindingCap(ds.findings, shown)
     try:
+        if not present(path, ds.data_dir):
+            return
         if path.suffix.lower() == ".xlsx":
             rows = read_xlsx_rows(path, shown, ds.catalogue, ds.units, period)
         else:
             rows = read_csv_rows(path, shown)
         _read_rows(ds, period, rows, shown, report)
+    except OSError as exc:
+        report(_error("unreadable", files.unreadable(path, exc).msg, file=shown))
+        ds.unreadable.add(period.code)
     except FileProblem as bad:
         report(bad.finding)
         ds.unreadable.add(period.code)
@@ -657,15 +781,18 @@ def _not_valid_then(units: Units, unit, code, period, shown, row, column) -> Fin
 
 def _read_targets(data_dir: Path, ds: DataSet) -> dict:
     path = data_dir / "targets.csv"
-    if not path.is_file():
-        return {}
     shown = _rel(path, data_dir)
     out = {}
     try:
+        if not present(path, data_dir):
+            return out
         header, rows = csv_records(decode_text(path.read_bytes(), shown), shown,
                                    ("indicator", "unit", "year", "target"), ("month", "note", "source"),
                                    strict=False)
         rows = list(rows)
+    except OSError as exc:
+        ds.findings.append(_error("unreadable", files.unreadable(path, exc).msg, file=shown))
+        return out
     except FileProblem as bad:
         ds.findings.append(bad.finding)
         return out

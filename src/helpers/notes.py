@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import io
 import re
 import warnings as _warnings
@@ -27,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from .errors import DataError
+from .files import regular_input, unreadable
 from .findings import ERROR, WARNING, Finding
 from .text import Msg
 
@@ -34,12 +37,16 @@ MAX_NOTE_BYTES = 200_000            # a page or two of commentary is a few KB
 MAX_IMAGE_BYTES = 5_000_000
 MAX_IMAGE_SIDE = 4000               # pixels, each side
 MAX_IMAGES = 30
+MAX_NOTE_IMAGE_BYTES = 10_000_000    # every image of one note, together (embedded in each HTML and PDF)
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
-_INLINE_IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*(?P<ref><[^>\n]*>|[^)\s]+)"
-                           r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
-_REF_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<ref><[^>\n]*>|\S+)(?P<rest>.*)$", re.M)
-_HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe|video|audio|source|link)\b[^>]*>", re.I)
+# Linear-time patterns: every part that repeats stops at the next ``[`` (or ``<``), where the next
+# image could begin, so a note of 200 KB of ``![a](`` is scanned once, not from every ``![``.
+_DESTINATION = r"(?:[^()\s\[\]<]|\([^()\s\[\]<]*\))++"        # one level of balanced parentheses
+_INLINE_IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\[\]\\])*+)\]\(\s*(?P<ref><[^<>\n]*+>|" + _DESTINATION + r")"
+                           r"(?:\s+(?:\"[^\"\[\]]*+\"|'[^'\[\]]*+'|\([^()\[\]]*+\)))?\s*\)")
+_REF_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\[\]\n]+)\]:\s*(?P<ref><[^<>\n]*+>|\S++)(?P<rest>.*)$", re.M)
+_HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe|video|audio|source|link)\b[^<>]*+>", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]+)(?P<params>(?:;[\w=.+-]+)*?);base64,"
                        r"(?P<data>[A-Za-z0-9+/=\s]*)$", re.S)
@@ -125,7 +132,8 @@ def _safe_name(unit: str) -> bool:
 
 
 def _exists(path: Path) -> bool:
-    return path.is_file() or path.is_symlink()
+    """Something is there (a file, a link, a FIFO …), but not a folder: reading it says what it is."""
+    return path.is_symlink() or path.exists() and not path.is_dir()
 
 
 # -- reading and sanitising -----------------------------------------------------------------
@@ -139,13 +147,17 @@ def read_note(path: Path, data_dir: Path, *, period=None, unit=None,
     problem = _file_problem(path, root)
     if problem:
         return Note(None, source=source, findings=[Finding(ERROR, "note_refused", problem, **where)])
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Note(None, source=source, findings=[Finding(ERROR, "note_refused", unreadable(path, exc).msg, **where)])
     text, problem = _decode(raw)
     if problem:
         msg, line = problem
         return Note(None, source=source, findings=[Finding(ERROR, "encoding", msg, row=line, **where)])
     text, images, refused = sanitise(text, path.resolve().parent, root)
-    findings = [Finding(WARNING, "note_reference", msg, row=line, **where) for msg, line in refused]
+    findings = [Finding(severity, "note_reference" if severity == WARNING else "note_image", msg, row=line, **where)
+                for msg, line, severity in refused]
     return Note(text if text.strip() else None, images=_normalized(images), source=source, findings=findings)
 
 
@@ -157,16 +169,13 @@ def _relative(path: Path, data_dir: Path) -> str:
 
 
 def _file_problem(path: Path, root: Path):
-    """a ``Msg`` when the file must not be read: leaves the data folder, too large, not a file."""
+    """a ``Msg`` when the file must not be read: not a regular file inside the data folder
+    (:func:`helpers.files.regular_input`), or too large."""
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return Msg("finding.notes.link_broken")
-    if not real.is_relative_to(root):
-        return Msg("finding.notes.link_outside")
-    if not real.is_file():
-        return Msg("finding.notes.not_a_text_file")
-    size = real.stat().st_size
+        regular_input(path, root)
+    except DataError as exc:
+        return exc.msg
+    size = path.stat().st_size
     if size > MAX_NOTE_BYTES:
         return Msg("finding.notes.too_large", kb=size // 1000,
                    max_kb=MAX_NOTE_BYTES // 1000)
@@ -181,42 +190,80 @@ def _decode(raw: bytes):
 
 def sanitise(text: str, base: Path, root: Path):
     """``(text, images, refused)``: the Markdown with every image that may not be shown removed,
-    the images kept (reference -> path inside ``root``), and ``(message, line)`` per removal."""
-    images: dict = {}
-    refused: list = []
-    current = [text]                     # the text each pass works on, for line numbers
+    the images kept (reference -> path inside ``root``), and ``(message, line, severity)`` per
+    removal: a warning for what a note may not show, an error for an image file that is broken.
 
-    def line_of(m: re.Match) -> int:
-        return current[0].count("\n", 0, m.start()) + 1
+    Each image file is shown once, whatever the reference spells it (``img.png``, ``./img.png``,
+    ``img.png?1``), and all of them together within :data:`MAX_NOTE_IMAGE_BYTES`."""
+    kept = _KeptImages()
+    judged: dict = {}
+    refused: list = []
+    line_of = _LineIndex(text)                # removals keep their newlines: lines do not move
 
     def judge(ref: str, line: int) -> bool:
-        if ref in images:
-            return True
-        verdict = _judge_reference(ref, base, root)
-        if isinstance(verdict, Path):
-            if len(images) >= MAX_IMAGES:
-                refused.append(_refusal(ref, Msg("finding.notes.too_many_images", max_images=MAX_IMAGES), line))
-                return False
-            images[ref] = verdict
-            return True
-        if verdict is None:
-            return True                  # a data: URI of an allowed image
-        refused.append(_refusal(ref, verdict, line))
-        return False
+        verdict = _judge_reference(ref, base, root, judged)
+        if isinstance(verdict, Broken):
+            refused.append((Msg("finding.notes.image_broken", ref=ref, why=verdict.why), line, ERROR))
+            return False
+        if isinstance(verdict, Msg):
+            refused.append(_refusal(ref, verdict, line))
+            return False
+        why = kept.refusal(ref, verdict, line)
+        if why:
+            refused.append(_refusal(ref, why, line))
+            return False
+        return True
 
     def reference(m: re.Match) -> str:
-        keep = judge(_unbracket(m.group("ref")), line_of(m))
+        keep = judge(_unbracket(m.group("ref")), line_of(m.start()))
         return m.group(0) if keep else "\n" * m.group(0).count("\n")
 
     def html_image(m: re.Match) -> str:
         shown = m.group(0) if len(m.group(0)) <= 80 else m.group(0)[:77] + "…"
-        refused.append(_refusal(shown, Msg("finding.notes.html_tag"), line_of(m)))
+        refused.append(_refusal(shown, Msg("finding.notes.html_tag"), line_of(m.start())))
         return "\n" * m.group(0).count("\n")
 
     for pattern, replace in ((_INLINE_IMAGE, reference), (_REF_DEFINITION, reference), (_HTML_IMAGE, html_image)):
-        current[0] = pattern.sub(replace, current[0])
-    refused.sort(key=lambda r: r[1])
-    return _last_guard(current[0], images), images, refused
+        text = pattern.sub(replace, text)
+        line_of = _LineIndex(text)
+    text, guarded = _last_guard(text, kept.files)
+    refused = sorted(refused + ([guarded] if guarded else []), key=lambda r: r[1])
+    return text, kept.files, refused
+
+
+class _LineIndex:
+    """The line (from 1) of a character offset of ``text``, by bisection: linear in all."""
+
+    def __init__(self, text: str):
+        self.starts = [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) + 1
+
+
+class _KeptImages:
+    """The images a note shows: each file once, at most :data:`MAX_IMAGES` files and
+    :data:`MAX_NOTE_IMAGE_BYTES` in all (data: URIs included, each as often as written)."""
+
+    def __init__(self):
+        self.files: dict = {}          # reference -> path
+        self.first: dict = {}          # path -> line it is first shown on
+        self.total = 0
+
+    def refusal(self, ref: str, verdict, line: int) -> Optional[Msg]:
+        """Why ``ref`` (a judged path, or ``None`` for an allowed data: URI) is not shown, or None (kept)."""
+        if verdict in self.first:
+            return Msg("finding.notes.image_repeated", first=self.first[verdict])
+        if verdict is not None and len(self.first) >= MAX_IMAGES:
+            return Msg("finding.notes.too_many_images", max_images=MAX_IMAGES)
+        size = verdict.stat().st_size if verdict is not None else len(ref) * 3 // 4
+        if self.total + size > MAX_NOTE_IMAGE_BYTES:
+            return Msg("finding.notes.images_too_large", max_mb=MAX_NOTE_IMAGE_BYTES // 1_000_000)
+        self.total += size
+        if verdict is not None:
+            self.files[ref] = verdict
+            self.first[verdict] = line
+        return None
 
 
 def _unbracket(ref: str) -> str:
@@ -225,11 +272,21 @@ def _unbracket(ref: str) -> str:
 
 
 def _refusal(ref: str, why: Msg, line: int):
-    return Msg("finding.notes.image_removed", ref=ref, why=why), line
+    return Msg("finding.notes.image_removed", ref=ref, why=why), line, WARNING
 
 
-def _judge_reference(ref: str, base: Path, root: Path):
-    """A ``Path`` inside ``root`` (allowed file), ``None`` (allowed data: URI) or a ``Msg`` why not."""
+@dataclass(frozen=True)
+class Broken:
+    """A verdict on an image file that is there and allowed but cannot be used (unreadable,
+    damaged): an error, where a reference the note may not make is a warning."""
+
+    why: Msg
+
+
+def _judge_reference(ref: str, base: Path, root: Path, judged: dict | None = None):
+    """A ``Path`` inside ``root`` (allowed file), ``None`` (allowed data: URI), a ``Msg`` why not,
+    or a :class:`Broken` when the file is there but cannot be used. ``judged`` keeps the verdict
+    on each file (by its real path), so that many references to one file read it once."""
     low = ref.lower()
     if low.startswith("data:"):
         return _judge_data_uri(ref)
@@ -246,15 +303,26 @@ def _judge_reference(ref: str, base: Path, root: Path):
         return Msg("finding.notes.image_missing")
     if not real.is_relative_to(root):
         return Msg("finding.notes.image_link_outside")
+    judged = {} if judged is None else judged
+    if real not in judged:
+        judged[real] = _judge_image_file(real)
+    return judged[real]
+
+
+def _judge_image_file(real: Path):
+    """``real`` when the file is an image a note may show, else a ``Msg`` or a :class:`Broken`."""
     if not real.is_file():
         return Msg("finding.notes.image_not_a_file")
     size = real.stat().st_size
     if size > MAX_IMAGE_BYTES:
         return Msg("finding.notes.image_too_large_file", mb=size / 1000000.0,
                    max_mb=MAX_IMAGE_BYTES // 1000000)
-    with open(real, "rb") as fh:
-        problem = _judge_image(fh.read(min(size, MAX_IMAGE_BYTES)))
-    return problem or real
+    try:
+        with open(real, "rb") as fh:
+            raw = fh.read(min(size, MAX_IMAGE_BYTES))
+    except OSError as exc:
+        return Broken(unreadable(real, exc).msg)
+    return _judge_image(raw) or real
 
 
 def _judge_data_uri(ref: str):
@@ -331,19 +399,27 @@ def _header_size(raw: bytes) -> Optional[tuple[int, int]]:
     return None
 
 
-def _last_guard(text: str, images: dict) -> str:
-    """Whatever image syntax the patterns above missed (odd escapes, nesting): if the Markdown
-    parser still finds an image that is not allowed, every image becomes plain text."""
+def _last_guard(text: str, images: dict):
+    """``(text, refusal or None)``. Whatever image syntax the patterns above missed (odd escapes,
+    nesting), or an image file shown again through one reference definition: if the Markdown
+    parser still finds an image that is not allowed or an image file twice, every image becomes
+    plain text, and the refusal ``(message, line, severity)`` says so."""
     from markdown_it import MarkdownIt
     tokens = MarkdownIt("commonmark", {"html": False}).enable("table").parse(text)
+    allowed = _normalized(images)
+    shown = set()
     for tok in tokens:
         for child in tok.children or []:
-            if child.type == "image":
-                src = child.attrGet("src") or ""
-                data_ok = src.lower().startswith("data:") and _judge_data_uri(src) is None
-                if src not in _normalized(images) and not data_ok:
-                    return text.replace("![", "[")
-    return text
+            if child.type != "image":
+                continue
+            src = child.attrGet("src") or ""
+            data_ok = src.lower().startswith("data:") and _judge_data_uri(src) is None
+            if (src not in allowed and not data_ok) or (src in allowed and allowed[src] in shown):
+                line = tok.map[0] + 1 if tok.map else 1
+                return text.replace("![", "["), (Msg("finding.notes.images_as_text", ref=src[:80]), line, WARNING)
+            if src in allowed:
+                shown.add(allowed[src])
+    return text, None
 
 
 def _normalized(images: dict) -> dict:
@@ -356,7 +432,8 @@ def _normalized(images: dict) -> dict:
 # -- the whole folder (for validate) --------------------------------------------------------------
 def note_files(data_dir) -> list[tuple[str, Optional[str], Path]]:
     """``(period code, unit or None, path)`` of every notes file: ``notes/<period>[.en].md`` and
-    ``notes/<period>/<unit>[.en].md``; other files are not notes."""
+    ``notes/<period>/<unit>[.en].md``; other files are not notes. A folder that cannot be
+    listed is a DataError naming it."""
     from .periods import Period
     folder = Path(data_dir) / "notes"
     if not folder.is_dir():
@@ -369,21 +446,32 @@ def note_files(data_dir) -> list[tuple[str, Optional[str], Path]]:
         except Exception:
             return None
 
-    for path in sorted(folder.iterdir()):
-        if path.suffix == ".md" and (path.is_file() or path.is_symlink()):
+    for path in _listing(folder):
+        if path.suffix == ".md" and _exists(path):
             code = period_of(path.name.removesuffix(".md").removesuffix(".en"))
             if code:
                 out.append((code, None, path))
         elif path.is_dir() and not path.is_symlink() and period_of(path.name):
-            for sub in sorted(path.iterdir()):
-                if sub.suffix == ".md" and (sub.is_file() or sub.is_symlink()):
+            for sub in _listing(path):
+                if sub.suffix == ".md" and _exists(sub):
                     out.append((period_of(path.name), sub.name.removesuffix(".md").removesuffix(".en"), sub))
     return out
 
 
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        raise unreadable(folder, exc) from None
+
+
 def check_folder(data_dir, shown: Callable[[Path], str] | None = None) -> list[Finding]:
     """Findings for every notes file of the data folder (the same checks a report makes)."""
+    try:
+        listed = note_files(data_dir)
+    except DataError as exc:
+        return [Finding(ERROR, "note_refused", exc.msg, file=shown(Path(exc.file)) if shown else exc.file)]
     out = []
-    for period, unit, path in note_files(data_dir):
+    for period, unit, path in listed:
         out.extend(read_note(path, Path(data_dir), period=period, unit=unit, shown=shown).findings)
     return out

@@ -20,9 +20,15 @@ from .errors import DataError
 from .text import t
 
 LEVELS = ("province", "department", "district", "commune")
+# How deep a level sits: a parent is always shallower (province › department or district › commune), so a
+# chain of parents is at most three long.
+DEPTH = {"province": 0, "department": 1, "district": 1, "commune": 2}
 REQUIRED_COLUMNS = ("code", "name_vi", "name_en", "level", "parent")
 COLUMNS = REQUIRED_COLUMNS + ("valid_from", "valid_to", "successor", "source")
 CODE_PATTERN = re.compile(r"[\w-][\w.-]*")     # letters, digits, _ - and . (not first)
+MAX_CODE_LENGTH = 40        # a code names report files and folders: far below any file-name limit
+TEXT_COLUMNS = ("name_vi", "name_en", "source")
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100     # a date outside is a typo (0205-06-30, 2205-06-30 for 2025-06-30)
 _FAR_PAST, _FAR_FUTURE = _dt.date.min, _dt.date.max
 
 
@@ -77,8 +83,9 @@ def _month_label(day: _dt.date, lang: str) -> str:
 
 
 def valid_code(code: str) -> bool:
-    """Letters, digits, ``-``, ``_`` and ``.`` (not first): a name, never a path."""
-    return bool(CODE_PATTERN.fullmatch(code))
+    """Letters, digits, ``-``, ``_`` and ``.`` (not first), at most ``MAX_CODE_LENGTH`` of them: a
+    name, never a path."""
+    return len(code) <= MAX_CODE_LENGTH and bool(CODE_PATTERN.fullmatch(code))
 
 
 class Units:
@@ -170,11 +177,32 @@ class Units:
         return list(out)
 
     def descendants(self, code, month: str | None = None) -> list[Unit]:
-        out = []
-        for child in self.children(code, month):
-            out.append(child)
-            if child.code != str(code):
-                out.extend(self.descendants(child.code, month))
+        """Children, each followed by its own descendants (walked without recursion: a chain of
+        parents may be long)."""
+        out, todo = [], list(reversed(self.children(code, month)))
+        while todo:
+            unit = todo.pop()
+            out.append(unit)
+            if unit.code != str(code):
+                todo.extend(reversed([c for c in self.children(unit.code, month) if c.code != unit.code]))
+        return out
+
+    def earlier_versions(self, version: Unit, month: str) -> list[Unit]:
+        """The versions ``version`` continues from, back to those of ``month``, each after the versions
+        it continues from (so a figure can be built oldest first, without recursion). A version is
+        walked through while ``month`` is before its start."""
+        done, out, todo = set(), [], [(version, False)]
+        while todo:
+            unit, expanded = todo.pop()
+            if expanded:
+                out.append(unit)
+                continue
+            if unit in done:
+                continue
+            done.add(unit)
+            todo.append((unit, True))
+            if not unit.valid_in(month) and unit.valid_from is not None and month < unit.months[0]:
+                todo.extend((p, False) for p in reversed(self.predecessors(unit.code, before=unit)))
         return out
 
     def roots(self) -> list[Unit]:
@@ -219,9 +247,24 @@ def _date(text: str, path, line: int, column: str, code: str):
     if not text:
         return None
     try:
-        return _dt.date.fromisoformat(text)
+        day = _dt.date.fromisoformat(text)
     except ValueError:
         raise DataError("error.units.bad_date", text=text, file=path, row=line, column=column, unit=code) from None
+    if day.year < EARLIEST_YEAR:
+        raise DataError("error.units.date_too_early", text=text, year=EARLIEST_YEAR, file=path, row=line,
+                        column=column, unit=code)
+    if day.year > LATEST_YEAR:
+        raise DataError("error.units.date_too_late", text=text, year=LATEST_YEAR, file=path, row=line,
+                        column=column, unit=code)
+    return day
+
+
+def _refuse_bad_texts(row: dict, path, line: int, code: str) -> None:
+    from .names import text_problem
+    for column in TEXT_COLUMNS:
+        problem = text_problem((row.get(column) or "").strip())
+        if problem:
+            raise DataError(problem, file=path, row=line, column=column, unit=code)
 
 
 def _read_text(path: Path) -> str:
@@ -239,9 +282,13 @@ def _unit_from_row(row: dict, path, line: int) -> Unit:
     code = (row.get("code") or "").strip()
     if not code:
         raise DataError("error.units.no_code", file=path, row=line, column="code")
+    if len(code) > MAX_CODE_LENGTH:
+        raise DataError("error.units.code_too_long", length=len(code), limit=MAX_CODE_LENGTH, start=code[:20],
+                        file=path, row=line, column="code")
     if not valid_code(code):
         raise DataError("error.units.bad_code", code=code, file=path, row=line, column="code",
                         unit=code)
+    _refuse_bad_texts(row, path, line, code)
     level = (row.get("level") or "").strip()
     if level not in LEVELS:
         raise DataError("error.units.bad_level", level=level, levels=', '.join(LEVELS), file=path, row=line,
@@ -267,6 +314,10 @@ def read_units(path) -> Units:
     if missing:
         raise DataError("error.units.missing_column", missing=', '.join(missing),
                         required_columns=','.join(REQUIRED_COLUMNS), file=path, row=1)
+    from .names import column_problem
+    problem = column_problem(reader.fieldnames, COLUMNS)
+    if problem:
+        raise DataError(problem[0], file=path, row=1, column=problem[1])
     rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
     if not rows:
         raise DataError("error.units.empty", file=path)
@@ -279,6 +330,8 @@ def read_units(path) -> Units:
                             column="parent", unit=u.code)
         _check_successors(units, u, path, line)
     _refuse_cycles(rows, path)
+    _refuse_parents_not_above(rows, units, path)
+    _refuse_successor_cycles(rows, units, path)
     return units
 
 
@@ -312,22 +365,82 @@ def _check_successors(units: Units, u: Unit, path, line: int) -> None:
 
 def _refuse_cycles(rows, path) -> None:
     """A unit that is its own ancestor would make every sum go round forever."""
-    parents: dict[str, set] = {}
-    for _, u in rows:
-        if u.parent and u.parent != u.code:
-            parents.setdefault(u.code, set()).add(u.parent)
+    parents: dict[str, list] = {}
     for line, u in rows:
         if u.parent == u.code:
             raise DataError("error.units.own_parent", code=u.code, file=path, row=line, column="parent",
                             unit=u.code)
-        seen, todo = set(), [u.code]
+        if u.parent:
+            parents.setdefault(u.code, []).append(u.parent)
+    first_line = {}
+    for line, u in rows:
+        first_line.setdefault(u.code, line)
+    cycle = find_cycle(first_line, lambda code: parents.get(code, ()))
+    if cycle:
+        cycle = _from_first(cycle, first_line)
+        code = cycle[0]
+        raise DataError("error.units.parent_cycle", code=code, cycle=" → ".join(cycle + cycle[:1]), file=path,
+                        row=first_line[code], column="parent", unit=code)
+
+
+def _from_first(cycle: list, line_of: dict) -> list:
+    """The cycle turned to start at the node of the first row."""
+    i = cycle.index(min(cycle, key=line_of.get))
+    return cycle[i:] + cycle[:i]
+
+
+def find_cycle(starts, following) -> Optional[list]:
+    """The nodes of a cycle (in order) of the graph where ``following(node)`` gives the nodes after
+    ``node``, looking from each of ``starts``; None without one. Each node is walked once, without
+    recursion (a chain may be long)."""
+    state: dict = {}                         # "open" while on the current path, "done" after
+    for start in starts:
+        if start in state:
+            continue
+        state[start] = "open"
+        path, todo = [start], [iter(following(start))]
         while todo:
-            code = todo.pop()
-            for p in parents.get(code, ()):
-                if p == u.code:
-                    raise DataError("error.units.parent_cycle", code=u.code,
-                                    cycle=' → '.join(sorted(seen | {u.code})), file=path, row=line,
-                                    column="parent", unit=u.code)
-                if p not in seen:
-                    seen.add(p)
-                    todo.append(p)
+            node = next(todo[-1], None)
+            if node is None:
+                state[path.pop()] = "done"
+                todo.pop()
+            elif state.get(node) == "open":
+                return path[path.index(node):]
+            elif node not in state:
+                state[node] = "open"
+                path.append(node)
+                todo.append(iter(following(node)))
+    return None
+
+
+def _refuse_parents_not_above(rows, units: Units, path) -> None:
+    """A unit's parent (its versions valid at the same time) is a level above it."""
+    for line, u in rows:
+        for parent in units.versions(u.parent) if u.parent else ():
+            overlaps = parent.start <= u.end and u.start <= parent.end
+            if overlaps and DEPTH[parent.level] >= DEPTH[u.level]:
+                raise DataError("error.units.parent_not_above", code=u.code, level=u.level, parent=parent.code,
+                                parent_level=parent.level, file=path, row=line, column="parent", unit=u.code)
+
+
+def _successor_versions(units: Units, u: Unit) -> list[Unit]:
+    """The versions ``u`` continues into: those of its successors valid the day after it ends (every
+    version of them when it gives no end)."""
+    if u.valid_to is None:
+        return [v for s in u.successors for v in units.versions(s)]
+    day = u.valid_to + _dt.timedelta(days=1)
+    return [v for s in u.successors for v in units.versions(s) if v.valid_on(day)]
+
+
+def _refuse_successor_cycles(rows, units: Units, path) -> None:
+    """A unit that continues, through its successors, into itself would make every look-back go round
+    forever: one error naming the rows of the cycle."""
+    line_of = {u: line for line, u in rows}
+    cycle = find_cycle([u for _, u in rows], lambda u: _successor_versions(units, u))
+    if cycle:
+        cycle = _from_first(cycle, line_of)
+        first = cycle[0]
+        raise DataError(
+            "error.units.successor_cycle", code=first.code, cycle=" → ".join(v.code for v in cycle + cycle[:1]),
+            rows=", ".join(str(line_of[v]) for v in sorted(cycle, key=line_of.get)),
+            file=path, row=line_of[first], column="successor", unit=first.code)

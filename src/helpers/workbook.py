@@ -353,10 +353,22 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     wb.properties.title = T["title"].format(period=p.label(lang), area="").rstrip(" —")
     wb.properties.creator = "cchc-report"
 
+    _texts_as_text(wb)
     from .files import replacing
     with replacing(path) as tmp:             # whole or not at all, with ordinary permissions
         wb.save(tmp)
     return path
+
+
+def _texts_as_text(wb) -> None:
+    """Every text cell holds its letters, never a formula: openpyxl makes a string that starts with ``=``
+    a formula, so a unit or indicator name such as ``=HYPERLINK("http://…"&D5, …)`` from units.csv or
+    indicators.csv would run in Excel. The entry workbook writes no formulas."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    c.data_type = "s"
 
 
 GUIDE = (("h1", "workbook.guide.title"), ("", "workbook.guide.scope"), ("", "workbook.guide.save"), ("h2",
@@ -416,8 +428,6 @@ def _redo(period_code) -> Msg:
 
 
 def _read_meta(wb, shown):
-    from openpyxl.utils import column_index_from_string
-
     from .load import bounded_rows
     ws = wb[META_SHEET]
     rows = [tuple(r) for r in bounded_rows(ws, max_col=12)]
@@ -437,7 +447,7 @@ def _read_meta(wb, shown):
     meta = {"sheets": [], "cells": {}}
     section = None
     header = None
-    for r in rows[1:]:
+    for number, r in enumerate(rows[1:], start=2):
         r = [_text(v) for v in r]
         if not any(r):
             continue
@@ -450,24 +460,93 @@ def _read_meta(wb, shown):
         if header is None:
             header = r
             continue
-        rec = dict(zip(header, r))
+        field = _LayoutRecord(dict(zip(header, r)))
         try:
             if section == "sheets":
                 meta["sheets"].append({
-                    "sheet": rec["sheet"], "area": rec.get("area", ""),
-                    "header_row": int(rec["header_row"]), "first_data_row": int(rec["first_data_row"]),
-                    "last_data_row": int(rec["last_data_row"]),
-                    "code_column": column_index_from_string(rec["code_column"]),
-                    "first_unit_column": column_index_from_string(rec["first_unit_column"]),
-                    "last_unit_column": column_index_from_string(rec["last_unit_column"]),
+                    "sheet": field.text("sheet"), "area": field.rec.get("area", ""),
+                    "header_row": field.row("header_row"), "first_data_row": field.row("first_data_row"),
+                    "last_data_row": field.row("last_data_row"),
+                    "code_column": field.column("code_column"),
+                    "first_unit_column": field.column("first_unit_column"),
+                    "last_unit_column": field.column("last_unit_column"),
                 })
             elif section == "cells":
-                meta["cells"].setdefault(rec["sheet"], []).append((rec["cell"], rec["kind"], rec["code"]))
-        except (KeyError, ValueError):
-            raise bad from None
+                meta["cells"].setdefault(field.text("sheet"), []).append(
+                    (field.cell("cell"), field.text("kind"), field.text("code")))
+        except _BadLayout as exc:
+            raise _layout_cell_broken(shown, header, number, exc.name, field.rec.get(exc.name),
+                                      _redo(meta.get("period"))) from None
     if not meta["sheets"]:
         raise bad
     return meta
+
+
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384           # Excel's own limits
+
+
+class _BadLayout(Exception):
+    """A field of the ``_cchc`` sheet that is missing or does not parse (its column name)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _LayoutRecord:
+    """One row of a ``_cchc`` section, read field by field: a row number, a column letter or a
+    cell reference within Excel's limits, or a text; anything else is a :class:`_BadLayout`."""
+
+    def __init__(self, rec: dict):
+        self.rec = rec
+
+    def text(self, name: str) -> str:
+        if name not in self.rec:
+            raise _BadLayout(name)
+        return self.rec[name]
+
+    def row(self, name: str) -> int:
+        text = self.text(name)
+        if not text.isdigit() or not 1 <= int(text) <= MAX_ROW:
+            raise _BadLayout(name)
+        return int(text)
+
+    def column(self, name: str) -> int:
+        index = _column_number(self.text(name))
+        if index is None:
+            raise _BadLayout(name)
+        return index
+
+    def cell(self, name: str) -> str:
+        from openpyxl.utils.cell import coordinate_from_string
+        from openpyxl.utils.exceptions import CellCoordinatesException
+        text = self.text(name)
+        try:
+            letters, number = coordinate_from_string(text)
+        except (CellCoordinatesException, ValueError):
+            raise _BadLayout(name) from None
+        if _column_number(letters) is None or not 1 <= number <= MAX_ROW:
+            raise _BadLayout(name)
+        return text
+
+
+def _column_number(letters: str):
+    """The column number of ``A``…``XFD``, or None."""
+    from openpyxl.utils import column_index_from_string
+    try:
+        index = column_index_from_string(letters)
+    except ValueError:
+        return None
+    return index if 1 <= index <= MAX_COLUMN else None
+
+
+def _layout_cell_broken(shown, header, number: int, name: str, value, redo: Msg):
+    """The ``_cchc`` cell (or, for a column missing from its header, the header row) that is broken."""
+    from openpyxl.utils import get_column_letter
+    where = f"{META_SHEET}!{get_column_letter(header.index(name) + 1)}{number}" if name in header else \
+        f"{META_SHEET}!{number}:{number}"
+    shown_value = value if value is None or len(value) <= 40 else value[:39] + "…"
+    return _problem(shown, where, Msg("finding.workbook.layout_cell_broken", meta_sheet=META_SHEET,
+                                      value=shown_value or "", redo=redo))
 
 
 def _check_period(meta, shown):
@@ -497,16 +576,19 @@ def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
     the loader to reject with the cell reference). A workbook whose layout no longer matches its
     hidden ``_cchc`` sheet raises :class:`helpers.load.FileProblem` naming the sheet and cell.
     """
-    meta = _read_meta(wb, shown)
+    from .load import check_sheet, reading_sheet
+    with reading_sheet(wb[META_SHEET], shown):
+        meta = _read_meta(wb, shown)
     _check_period(meta, shown)
     redo = _redo(meta.get("period"))
     _check_sheets(wb, meta, shown, redo)
-    from .load import check_sheet
     out = []
     for spec in meta["sheets"]:
-        check_sheet(wb, wb[spec["sheet"]], shown)
-        out.extend(_SheetReader(wb[spec["sheet"]], spec, meta["cells"].get(spec["sheet"], []),
-                                shown, redo).rows())
+        ws = wb[spec["sheet"]]
+        with reading_sheet(ws, shown):
+            reader = _SheetReader(ws, spec, meta["cells"].get(spec["sheet"], []), shown, redo)
+            check_sheet(wb, ws, shown, locate=reader.unit_and_indicator)
+            out.extend(reader.rows())
     return out
 
 
@@ -555,6 +637,12 @@ class _SheetReader:
     def ref(self, r, c) -> str:
         from openpyxl.utils import get_column_letter
         return f"{self.name}!{get_column_letter(c)}{r}"
+
+    def unit_and_indicator(self, cell: str) -> tuple:
+        """``(unit, indicator)`` whose figure the cell ``E7`` holds (None outside the figures)."""
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+        letters, r = coordinate_from_string(cell)
+        return self.column_units().get(column_index_from_string(letters)), self.row_codes().get(r)
 
     def fail(self, r, c, problem: Msg, join="; "):
         return _problem(self.shown, self.ref(r, c), Msg("finding.workbook.then_redo", problem=problem, join=join,

@@ -1,12 +1,10 @@
 #!/usr/bin/env python3
-"""Generate the current sample: Lào Cai across the July 2025 merger, 2024-01 to 2026-10.
+"""The sample's second part: Lào Cai across the July 2025 merger, 2024-01 to 2026-10
+(imported by ``scripts/make_sample_data.py``, which writes the whole sample into one data
+folder, its ``units.csv`` first).
 
-Writes, under ``--out`` (default: ``data-2026/`` in the repository root), the same
-layout as ``data/``:
+Writes, into the data folder:
 
-* ``units.csv``: the official lists for new province ``15`` with the legacy units
-  (``cchc-report units --province 15 --legacy``, source ``vietnam-provinces``),
-  only when the folder has none (an edited units.csv is never replaced);
 * ``periods/YYYY-MM.csv`` for every month 2024-01 … 2026-10, long form
   ``unit,indicator,value,note``, UTF-8, canonical numbers:
   - 2024-01 … 2025-06: old Lào Cai ``10`` and old Yên Bái ``15`` (province rows,
@@ -17,12 +15,10 @@ layout as ``data/``:
     for the e-ID figures, which the province police's system gives for every
     commune, so a year-to-date e-ID rate against its quota compares like with
     like across the merger);
-* ``targets.csv`` (province 15, 2025 and 2026) and ``notes/2026-10.md``.
+* ``notes/2026-10.md``; its targets (province 15, 2025 and 2026) are ``TARGETS``.
 
 Ranks: the 766 rank is out of 63 provinces before July 2025 and out of 34 after.
-No other file is written and nothing is deleted; two runs give byte-identical files.
-At the end the script loads the folder with the package and fails if the data
-checks find an error."""
+"""
 
 from __future__ import annotations
 
@@ -32,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_sample_data as base  # noqa: E402  (shared helpers: allocate, write_csv, …)
+import sample_2022_2023 as base  # noqa: E402  (shared helpers: allocate, write_csv, …)
 
 SEED = 20261031
 NEW, OLD = "15", ("10", "15")
@@ -228,12 +224,9 @@ NOTE_2026_10 = """## Kết quả nổi bật
 """
 
 
-def main(argv=None) -> int:
-    out = base.output_folder(argv, __doc__, "data-2026")
-    from helpers import official
+def write(out: Path) -> Sample:
+    """This part's month files and note under ``out`` (whose ``units.csv`` holds its units)."""
     from helpers.units import read_units
-    if not (out / "units.csv").exists():
-        official.write_units(out / "units.csv", official.build_units(NEW, legacy=True))
     units = read_units(out / "units.csv").all_versions()
     order = {}
     for u in units:
@@ -243,10 +236,8 @@ def main(argv=None) -> int:
     for mo in MONTHS:
         rows = sorted(data.rows[mo], key=lambda r: (order[r[0]], codes[r[1]]))
         base.write_csv(out / "periods" / f"{base.ym(*mo)}.csv", rows, bom=False)
-    (out / "targets.csv").write_bytes(("indicator,unit,year,target\n" + "".join(
-        f"{i},{u},{y},{t}\n" for i, u, y, t in TARGETS)).encode("utf-8"))
     (out / "notes" / "2026-10.md").write_bytes(NOTE_2026_10.encode("utf-8"))
-    return check(out)
+    return data
 
 
 def check(out: Path) -> int:
@@ -259,10 +250,8 @@ def check(out: Path) -> int:
     if bad:
         print(f"SAMPLE DATA CHECK FAILED: {len(bad)} errors", file=sys.stderr)
         return 1
-    print(f"Wrote {len(MONTHS)} period files, targets.csv and a note under {out} "
+    months = len(list((out / "periods").iterdir()))
+    print(f"Wrote {months} month files, units.csv, targets.csv and 3 notes under {out} "
           f"({len(found)} warnings from the data checks)")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
