@@ -405,6 +405,7 @@ def test_the_workbooks_instruction_sheet_names_the_data_folder_and_unit_given(tm
     [validate] = _printed_commands(text, "validate")
     assert validate == ["validate", "--period", "2023-11", "--data-dir", "../data"]
     assert _printed_commands(text, "run") == [["run", "--period", "2023-11", "--data-dir", "../data", "--unit", "10"]]
+    assert _printed_commands(text, "template") == [["template", "2023-11", "--data-dir", "../data", "--unit", "10"]]
     r = cli(*validate, cwd=here)                        # the hint checks the folder the workbook is in
     assert "Traceback" not in r.stderr and str(proj / "data") in r.stdout, r.stdout + r.stderr
 

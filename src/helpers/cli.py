@@ -523,10 +523,12 @@ def _typed_options(arg_data_dir, data_dir: Path, unit=None) -> list[str]:
 
 def _workbook_commands(target: Path, period: Period, arg_data_dir, data_dir: Path, unit) -> dict:
     """What the entry workbook's instruction sheet names, as the user typed it: the file to
-    save it as, and the options of ``validate`` (no unit: it checks the folder) and ``run``."""
+    save it as, and the arguments of ``validate`` (no unit: it checks the folder), ``run`` and
+    ``template`` (to make it again)."""
     return {"file": str(Path(arg_data_dir) / "periods" / target.name) if arg_data_dir else _typed(target),
             "validate": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir)]),
-            "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir, unit)])}
+            "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir, unit)]),
+            "template": shlex.join([period.code, *_typed_options(arg_data_dir, data_dir, unit)])}
 
 
 def closing_periods(period: Period) -> list[Period]:
