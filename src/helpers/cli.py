@@ -483,11 +483,12 @@ def cmd_new_period(args) -> int:
     if path.exists() and not args.force:
         raise ParameterError("error.cli.exists", path=path)
     data_dir = _data_folder(cli_path(args.data_dir, "data"))
-    unit = args.unit or _only_top_unit(read_units(data_dir / "units.csv"), period, data_dir)
+    units = read_units(data_dir / "units.csv")
+    unit = args.unit or _only_top_unit(units, period, data_dir)
     values = {"period": period.code, **({"unit": unit} if unit else {}),
-              "data_dir": as_parameter(data_dir, root), "language": args.lang or "vi"}
+              "data_dir": as_parameter(data_dir, root), "language": "vi"}      # --lang: this command's messages
     if unit:
-        check_unit(resolve(values, root), read_units(data_dir / "units.csv"))
+        check_unit(resolve(values, root), units)
     written = []
     if args.workbook and period.kind == "month":
         written.append(_write_template(period, data_dir, args.unit, args.force, lang, args.data_dir))
@@ -496,7 +497,7 @@ def cmd_new_period(args) -> int:
     written.insert(0, path)
     for p in written:
         console.print(t(lang, "cli.written", path=p), markup=False)
-    options = _typed_options(args.data_dir, data_dir, args.unit)
+    options = _typed_options(args.data_dir, args.unit)
     for closing in closing_periods(period):
         console.print(t(lang, "cli.closes", month=period.label(lang), closing=closing.label(lang),
                         new_period=shlex.join([closing.code, *options]),
@@ -516,19 +517,19 @@ def _only_top_unit(units, period: Period, data_dir: Path) -> str | None:
     return top[0] if len(top) == 1 else None
 
 
-def _typed_options(arg_data_dir, data_dir: Path, unit=None) -> list[str]:
+def _typed_options(arg_data_dir, unit=None) -> list[str]:
     """The ``--data-dir`` (as typed) and ``--unit`` a printed command needs to mean what the user gave."""
     return [*(["--data-dir", arg_data_dir] if arg_data_dir else []), *(["--unit", unit] if unit else [])]
 
 
-def _workbook_commands(target: Path, period: Period, arg_data_dir, data_dir: Path, unit) -> dict:
+def _workbook_commands(target: Path, period: Period, arg_data_dir, unit) -> dict:
     """What the entry workbook's instruction sheet names, as the user typed it: the file to
     save it as, and the arguments of ``validate`` (no unit: it checks the folder), ``run`` and
     ``template`` (to make it again)."""
     return {"file": str(Path(arg_data_dir) / "periods" / target.name) if arg_data_dir else _typed(target),
-            "validate": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir)]),
-            "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir, unit)]),
-            "template": shlex.join([period.code, *_typed_options(arg_data_dir, data_dir, unit)])}
+            "validate": shlex.join(["--period", period.code, *_typed_options(arg_data_dir)]),
+            "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, unit)]),
+            "template": shlex.join([period.code, *_typed_options(arg_data_dir, unit)])}
 
 
 def closing_periods(period: Period) -> list[Period]:
@@ -559,7 +560,7 @@ def _write_template(period: Period, data_path: Path, unit, force, lang: str = "v
     backup = backup_file(target, data_path) if target.exists() else None
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
                                    previous=previous_values(ds, period),
-                                   commands=_workbook_commands(target, period, arg_data_dir, data_path, unit))
+                                   commands=_workbook_commands(target, period, arg_data_dir, unit))
     if backup is not None:
         console.print(t(lang, "cli.backed_up", path=backup), markup=False)
     return written
