@@ -86,7 +86,8 @@ def test_index_skips_a_fifo_named_metrics_json_instead_of_hanging(tmp_path):
     assert (tmp_path / "out" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("content", ["[1, 2, 3]", '{"unit_name": null}', "{not json"])
+@pytest.mark.parametrize("content", ["[1, 2, 3]", '{"unit_name": null}', "{not json", "[" * 100_000,
+                                     '{"unit_name": "x", "generated_at": 5}'])
 def test_a_foreign_metrics_json_is_skipped_with_a_warning(tmp_path, content):
     good, foreign = tmp_path / "out" / "2023-10" / "10", tmp_path / "out" / "2023-09" / "10"
     for folder in (good, foreign):

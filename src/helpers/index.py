@@ -63,22 +63,25 @@ def _stem(path: Path) -> str:
     return path.name.split(".", 1)[0]
 
 
+TEXT_FIELDS = ("unit_name", "generated_at")       # what the index shows of a metrics.json
+MAX_METRICS_BYTES = 64 * 1024 * 1024               # a report's metrics.json is well under a megabyte
+
+
 def read_metrics(path: Path):
     """A report folder's metrics.json as a dict, or the reason it is not one of ours
-    (``index.skipped.*``): not a regular file (a FIFO would hang the reader), not JSON,
-    or not the object a run writes."""
+    (``index.skipped.*``): not a regular file (a FIFO would hang the reader), too large,
+    not JSON, or not the object a run writes."""
     if not path.is_file():
         return "index.skipped.not_regular"
     try:
+        if path.stat().st_size > MAX_METRICS_BYTES:
+            return "index.skipped.too_large"
         meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):      # RecursionError: arrays nested thousands deep
         return "index.skipped.unreadable"
     if not isinstance(meta, dict) or not all(isinstance(meta.get(k, ""), str) for k in TEXT_FIELDS):
         return "index.skipped.foreign"
     return meta
-
-
-TEXT_FIELDS = ("unit_name", "generated_at")       # what the index shows of a metrics.json
 
 
 def collect(out_dir: Path, skipped: list | None = None) -> list[dict]:
