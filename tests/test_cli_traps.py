@@ -431,3 +431,14 @@ def test_a_params_file_with_an_empty_value_names_it(tmp_path, key):
     (proj / "p.yaml").write_text("".join(f"{k}: {v}\n" for k, v in values.items()), encoding="utf-8")
     r = cli("run", "--params", "p.yaml", "--out", "out", "--lang", "en", cwd=proj)
     assert_clean_failure(r, 2, "p.yaml", f"{key} is empty")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("a: " + "[" * 30_000 + "\n", "key: value lines"),
+    ('period: "2023-10"\n? [a, b]\n: 1\n', "single value"),
+    ('period: "2023-10"\nunit: {a: 1}\n', "'unit' must be a single value"),
+])
+def test_a_params_file_nested_or_keyed_by_a_list_is_one_clear_error(tmp_path, text, says):
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    r = cli("run", "--params", "p.yaml", "--out", "out", "--lang", "en", cwd=tmp_path)
+    assert_clean_failure(r, 2, "p.yaml", says)
