@@ -442,3 +442,13 @@ def test_a_params_file_nested_or_keyed_by_a_list_is_one_clear_error(tmp_path, te
     (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
     r = cli("run", "--params", "p.yaml", "--out", "out", "--lang", "en", cwd=tmp_path)
     assert_clean_failure(r, 2, "p.yaml", says)
+
+
+@pytest.mark.parametrize("command", [("run", "--period", "2023-10"), ("template", "2023-10"),
+                                     ("new-period", "2023-10")])
+def test_a_data_folder_without_units_csv_is_named_before_anything_reads_it(tmp_path, command):
+    proj = tiny_project(tmp_path)
+    r = subprocess.run([sys.executable, "-m", "helpers.cli", *command, "--data-dir", "/", "--lang", "en"],
+                       cwd=proj, capture_output=True, text=True, timeout=120)
+    assert_clean_failure(r, 1, "/units.csv")
+    assert not (proj / "params").exists()

@@ -205,8 +205,12 @@ def write_index(out_dir: Path, lang: str) -> Path:
 
 # -- run ---------------------------------------------------------------------------------------------
 def _data_folder(path: Path, source=None) -> Path:
+    """A folder to read data from: it exists and holds ``units.csv`` (checked before anything
+    reads or lists the folder: ``--data-dir /`` is no data folder)."""
     if not path.is_dir():
         raise ParameterError("error.cli.no_data_dir", path=str(path), file=source)
+    if not (path / "units.csv").exists():      # one that is no regular file: the loader names it
+        raise DataError("error.units.missing", file=path / "units.csv")
     return path
 
 
@@ -479,10 +483,10 @@ def cmd_new_period(args) -> int:
     from .units import read_units
     root, lang = project_root(), _lang(args)
     period = Period.parse(args.period)
+    data_dir = _data_folder(cli_path(args.data_dir, "data"))
     path = root / "params" / f"{period.code}.yaml"
     if path.exists() and not args.force:
         raise ParameterError("error.cli.exists", path=path)
-    data_dir = _data_folder(cli_path(args.data_dir, "data"))
     units = read_units(data_dir / "units.csv")
     unit = args.unit or _only_top_unit(units, period, data_dir)
     values = {"period": period.code, **({"unit": unit} if unit else {}),
