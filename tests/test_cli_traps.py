@@ -306,6 +306,11 @@ def test_new_period_and_template_speak_english_with_lang_en(tmp_path):
     assert r.returncode == 0 and "written: " in r.stdout and "December 2023 closes Q4 2023" in r.stdout, r.stdout
     r = cli("template", "2023-11", "--lang", "en", cwd=proj)
     assert r.returncode == 0 and "written: " in r.stdout and "đã tạo" not in r.stdout
+    import openpyxl
+    wb = openpyxl.load_workbook(proj / "data" / "periods" / "2023-11.xlsx")          # an English workbook
+    text = "\n".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
+    assert ["validate", "--period", "2023-11", "--lang", "en"] in _printed_commands(text, "validate")
+    assert cli("validate", "--period", "2023-11", "--lang", "en", cwd=proj).returncode == 0        # it reads back
 
 
 def test_with_lang_en_the_failure_lines_of_reports_are_english(tmp_path):
@@ -406,7 +411,8 @@ def test_the_workbooks_instruction_sheet_names_the_data_folder_and_unit_given(tm
     [validate] = _printed_commands(text, "validate")
     assert validate == ["validate", "--period", "2023-11", "--data-dir", "../data"]
     assert _printed_commands(text, "run") == [["run", "--period", "2023-11", "--data-dir", "../data", "--unit", "10"]]
-    assert _printed_commands(text, "template") == [["template", "2023-11", "--data-dir", "../data", "--unit", "10"]]
+    assert _printed_commands(text, "template") == [["template", "2023-11", "--data-dir", "../data", "--unit", "10",
+                                                    "--force"]]
     r = cli(*validate, cwd=here)                        # the hint checks the folder the workbook is in
     assert "Traceback" not in r.stderr and str(proj / "data") in r.stdout, r.stdout + r.stderr
 

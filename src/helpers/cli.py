@@ -526,14 +526,16 @@ def _typed_options(arg_data_dir, unit=None) -> list[str]:
     return [*(["--data-dir", arg_data_dir] if arg_data_dir else []), *(["--unit", unit] if unit else [])]
 
 
-def _workbook_commands(target: Path, period: Period, arg_data_dir, unit) -> dict:
+def _workbook_commands(target: Path, period: Period, arg_data_dir, unit, lang: str) -> dict:
     """What the entry workbook's instruction sheet names, as the user typed it: the file to
     save it as, and the arguments of ``validate`` (no unit: it checks the folder), ``run`` and
-    ``template`` (to make it again)."""
+    ``template`` (to make it again over the file: ``--force``, which backs it up); in the
+    workbook's language (``--lang en`` for the messages of an English one)."""
+    typed, messages = _typed_options(arg_data_dir), (["--lang", "en"] if lang == "en" else [])
     return {"file": str(Path(arg_data_dir) / "periods" / target.name) if arg_data_dir else _typed(target),
-            "validate": shlex.join(["--period", period.code, *_typed_options(arg_data_dir)]),
+            "validate": shlex.join(["--period", period.code, *typed, *messages]),
             "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, unit)]),
-            "template": shlex.join([period.code, *_typed_options(arg_data_dir, unit)])}
+            "template": shlex.join([period.code, *_typed_options(arg_data_dir, unit), "--force", *messages])}
 
 
 def closing_periods(period: Period) -> list[Period]:
@@ -563,8 +565,8 @@ def _write_template(period: Period, data_path: Path, unit, force, lang: str = "v
     ds = load_data(data_path)
     backup = backup_file(target, data_path) if target.exists() else None
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
-                                   previous=previous_values(ds, period),
-                                   commands=_workbook_commands(target, period, arg_data_dir, unit))
+                                   previous=previous_values(ds, period), lang=lang,
+                                   commands=_workbook_commands(target, period, arg_data_dir, unit, lang))
     if backup is not None:
         console.print(t(lang, "cli.backed_up", path=backup), markup=False)
     return written

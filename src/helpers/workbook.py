@@ -200,7 +200,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     :func:`previous_values`); each is shown as a comment on its cell. ``unit`` limits the
     columns to that unit and its children. ``commands``: what the instruction sheet names,
     as the user typed it (``file``, and the arguments of ``validate``, ``run`` and ``template``);
-    by default ``data/periods/<month>.xlsx``, ``--period <month>`` and ``<month>``.
+    by default ``data/periods/<month>.xlsx``, ``--period <month>`` and ``<month> --force``.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -390,7 +390,7 @@ def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str, com
     values = dict(period=p.label(lang).upper(), scope=scope, n=len(cols), code=code,
                   sheets="; ".join(f"'{n}' = {full}" for n, full in sheets),
                   **{"file": f"data/periods/{code}.xlsx", "validate": f"--period {code}", "run": f"--period {code}",
-                     "template": code, **(commands or {})})
+                     "template": f"{code} --force", **(commands or {})})
     lines = [(style, t(lang, key, **values)) for style, key in GUIDE]
     ws.column_dimensions["A"].width = 110
     for i, (style, text) in enumerate(lines, start=1):
