@@ -660,7 +660,7 @@ def _add_report_commands(sub, lang: str) -> None:
 
     i = sub.add_parser("index", help=_h("cli.index.help"), epilog=_h("cli.index.examples"), formatter_class=raw)
     i.add_argument("--out", default=None, help=_h("cli.index.out"))
-    i.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.template.lang"))
+    i.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.index.lang"))
     i.set_defaults(func=cmd_index)
 
 def cmd_units(args) -> int:
