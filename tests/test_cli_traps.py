@@ -66,8 +66,12 @@ def test_an_output_folder_in_the_data_folder_or_at_the_root_is_refused(tmp_path,
     assert sorted(p.name for p in data.rglob("*")) == before
 
 
-def test_index_refuses_the_root_as_its_folder(tmp_path):
+def test_index_refuses_the_root_or_a_data_folder_as_its_folder(tmp_path):
     assert_clean_failure(cli("index", "--out", "/", cwd=tmp_path), 2, "--out /")
+    data = write_data(tmp_path, {"2023-10.csv": month()})
+    for out in ("data", "data/periods"):
+        assert_clean_failure(cli("index", "--out", out, "--lang", "en", cwd=tmp_path), 2, "lies in the data folder")
+    assert not (data / "index.html").exists() and not (data / "periods" / "index.html").exists()
 
 
 def test_index_skips_a_fifo_named_metrics_json_instead_of_hanging(tmp_path):
@@ -82,7 +86,8 @@ def test_index_skips_a_fifo_named_metrics_json_instead_of_hanging(tmp_path):
     assert (tmp_path / "out" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("content", ["[1, 2, 3]", '{"unit_name": null}', "{not json"])
+@pytest.mark.parametrize("content", ["[1, 2, 3]", '{"unit_name": null}', "{not json", "[" * 100_000,
+                                     '{"unit_name": "x", "generated_at": 5}'])
 def test_a_foreign_metrics_json_is_skipped_with_a_warning(tmp_path, content):
     good, foreign = tmp_path / "out" / "2023-10" / "10", tmp_path / "out" / "2023-09" / "10"
     for folder in (good, foreign):
@@ -301,6 +306,11 @@ def test_new_period_and_template_speak_english_with_lang_en(tmp_path):
     assert r.returncode == 0 and "written: " in r.stdout and "December 2023 closes Q4 2023" in r.stdout, r.stdout
     r = cli("template", "2023-11", "--lang", "en", cwd=proj)
     assert r.returncode == 0 and "written: " in r.stdout and "đã tạo" not in r.stdout
+    import openpyxl
+    wb = openpyxl.load_workbook(proj / "data" / "periods" / "2023-11.xlsx")          # an English workbook
+    text = "\n".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
+    assert ["validate", "--period", "2023-11", "--lang", "en"] in _printed_commands(text, "validate")
+    assert cli("validate", "--period", "2023-11", "--lang", "en", cwd=proj).returncode == 0        # it reads back
 
 
 def test_with_lang_en_the_failure_lines_of_reports_are_english(tmp_path):
@@ -401,6 +411,8 @@ def test_the_workbooks_instruction_sheet_names_the_data_folder_and_unit_given(tm
     [validate] = _printed_commands(text, "validate")
     assert validate == ["validate", "--period", "2023-11", "--data-dir", "../data"]
     assert _printed_commands(text, "run") == [["run", "--period", "2023-11", "--data-dir", "../data", "--unit", "10"]]
+    assert _printed_commands(text, "template") == [["template", "2023-11", "--data-dir", "../data", "--unit", "10",
+                                                    "--force"]]
     r = cli(*validate, cwd=here)                        # the hint checks the folder the workbook is in
     assert "Traceback" not in r.stderr and str(proj / "data") in r.stdout, r.stdout + r.stderr
 
@@ -416,3 +428,33 @@ def test_the_warnings_line_names_the_data_folder_given_and_works(tmp_path):
     [validate] = _printed_commands(r.stdout, "validate")
     assert validate[:3] == ["validate", "--data-dir", "../data"]
     assert cli(*validate, cwd=here).returncode == 0
+
+
+@pytest.mark.parametrize("key", ["unit", "period", "language"])
+def test_a_params_file_with_an_empty_value_names_it(tmp_path, key):
+    proj = tiny_project(tmp_path)
+    values = {"period": '"2023-10"', "unit": '"10"', "language": '"vi"', key: '""' if key == "unit" else ""}
+    (proj / "p.yaml").write_text("".join(f"{k}: {v}\n" for k, v in values.items()), encoding="utf-8")
+    r = cli("run", "--params", "p.yaml", "--out", "out", "--lang", "en", cwd=proj)
+    assert_clean_failure(r, 2, "p.yaml", f"{key} is empty")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("a: " + "[" * 30_000 + "\n", "key: value lines"),
+    ('period: "2023-10"\n? [a, b]\n: 1\n', "single value"),
+    ('period: "2023-10"\nunit: {a: 1}\n', "'unit' must be a single value"),
+])
+def test_a_params_file_nested_or_keyed_by_a_list_is_one_clear_error(tmp_path, text, says):
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    r = cli("run", "--params", "p.yaml", "--out", "out", "--lang", "en", cwd=tmp_path)
+    assert_clean_failure(r, 2, "p.yaml", says)
+
+
+@pytest.mark.parametrize("command", [("run", "--period", "2023-10"), ("template", "2023-10"),
+                                     ("new-period", "2023-10")])
+def test_a_data_folder_without_units_csv_is_named_before_anything_reads_it(tmp_path, command):
+    proj = tiny_project(tmp_path)
+    r = subprocess.run([sys.executable, "-m", "helpers.cli", *command, "--data-dir", "/", "--lang", "en"],
+                       cwd=proj, capture_output=True, text=True, timeout=120)
+    assert_clean_failure(r, 1, "/units.csv")
+    assert not (proj / "params").exists()

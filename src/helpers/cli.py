@@ -179,11 +179,17 @@ def checked_out(out: Path, data_dirs=()) -> Path:
     out = out.resolve()
     if out == Path(out.anchor):
         raise ParameterError("error.cli.out_is_root", out=out)
-    for data_dir in data_dirs:
+    for data_dir in [*data_dirs, *_data_folders_around(out)]:
         data_dir = Path(data_dir).resolve()
         if out == data_dir or data_dir in out.parents:
             raise ParameterError("error.cli.out_in_data", out=out, data_dir=data_dir)
     return files.check_output_folder(out)
+
+
+def _data_folders_around(folder: Path) -> list[Path]:
+    """The folder or those above it that look like a data folder (``units.csv`` and
+    ``periods/``): ``index`` knows no data folder, yet must not write into one."""
+    return [f for f in (folder, *folder.parents) if (f / "units.csv").is_file() and (f / "periods").is_dir()]
 
 
 def write_index(out_dir: Path, lang: str) -> Path:
@@ -199,8 +205,12 @@ def write_index(out_dir: Path, lang: str) -> Path:
 
 # -- run ---------------------------------------------------------------------------------------------
 def _data_folder(path: Path, source=None) -> Path:
+    """A folder to read data from: it exists and holds ``units.csv`` (checked before anything
+    reads or lists the folder: ``--data-dir /`` is no data folder)."""
     if not path.is_dir():
         raise ParameterError("error.cli.no_data_dir", path=str(path), file=source)
+    if not (path / "units.csv").exists():      # one that is no regular file: the loader names it
+        raise DataError("error.units.missing", file=path / "units.csv")
     return path
 
 
@@ -473,15 +483,16 @@ def cmd_new_period(args) -> int:
     from .units import read_units
     root, lang = project_root(), _lang(args)
     period = Period.parse(args.period)
+    data_dir = _data_folder(cli_path(args.data_dir, "data"))
     path = root / "params" / f"{period.code}.yaml"
     if path.exists() and not args.force:
         raise ParameterError("error.cli.exists", path=path)
-    data_dir = _data_folder(cli_path(args.data_dir, "data"))
-    unit = args.unit or _only_top_unit(read_units(data_dir / "units.csv"), period, data_dir)
+    units = read_units(data_dir / "units.csv")
+    unit = args.unit or _only_top_unit(units, period, data_dir)
     values = {"period": period.code, **({"unit": unit} if unit else {}),
-              "data_dir": as_parameter(data_dir, root), "language": args.lang or "vi"}
+              "data_dir": as_parameter(data_dir, root), "language": "vi"}      # --lang: this command's messages
     if unit:
-        check_unit(resolve(values, root), read_units(data_dir / "units.csv"))
+        check_unit(resolve(values, root), units)
     written = []
     if args.workbook and period.kind == "month":
         written.append(_write_template(period, data_dir, args.unit, args.force, lang, args.data_dir))
@@ -490,7 +501,7 @@ def cmd_new_period(args) -> int:
     written.insert(0, path)
     for p in written:
         console.print(t(lang, "cli.written", path=p), markup=False)
-    options = _typed_options(args.data_dir, data_dir, args.unit)
+    options = _typed_options(args.data_dir, args.unit)
     for closing in closing_periods(period):
         console.print(t(lang, "cli.closes", month=period.label(lang), closing=closing.label(lang),
                         new_period=shlex.join([closing.code, *options]),
@@ -510,19 +521,21 @@ def _only_top_unit(units, period: Period, data_dir: Path) -> str | None:
     return top[0] if len(top) == 1 else None
 
 
-def _typed_options(arg_data_dir, data_dir: Path, unit=None) -> list[str]:
+def _typed_options(arg_data_dir, unit=None) -> list[str]:
     """The ``--data-dir`` (as typed) and ``--unit`` a printed command needs to mean what the user gave."""
     return [*(["--data-dir", arg_data_dir] if arg_data_dir else []), *(["--unit", unit] if unit else [])]
 
 
-def _workbook_commands(target: Path, period: Period, arg_data_dir, data_dir: Path, unit) -> dict:
+def _workbook_commands(target: Path, period: Period, arg_data_dir, unit, lang: str) -> dict:
     """What the entry workbook's instruction sheet names, as the user typed it: the file to
-    save it as, and the options of ``validate`` (no unit: it checks the folder), ``run`` and
-    ``template --force`` (a new copy of a workbook whose layout got broken; the old one is backed up)."""
+    save it as, and the arguments of ``validate`` (no unit: it checks the folder), ``run`` and
+    ``template`` (to make it again over the file: ``--force``, which backs it up); in the
+    workbook's language (``--lang en`` for the messages of an English one)."""
+    typed, messages = _typed_options(arg_data_dir), (["--lang", "en"] if lang == "en" else [])
     return {"file": str(Path(arg_data_dir) / "periods" / target.name) if arg_data_dir else _typed(target),
-            "validate": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir)]),
-            "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, data_dir, unit)]),
-            "template": shlex.join([period.code, *_typed_options(arg_data_dir, data_dir, unit), "--force"])}
+            "validate": shlex.join(["--period", period.code, *typed, *messages]),
+            "run": shlex.join(["--period", period.code, *_typed_options(arg_data_dir, unit)]),
+            "template": shlex.join([period.code, *_typed_options(arg_data_dir, unit), "--force", *messages])}
 
 
 def closing_periods(period: Period) -> list[Period]:
@@ -552,8 +565,8 @@ def _write_template(period: Period, data_path: Path, unit, force, lang: str = "v
     ds = load_data(data_path)
     backup = backup_file(target, data_path) if target.exists() else None
     written = write_entry_workbook(target, period, ds.catalogue, ds.units, unit=unit,
-                                   previous=previous_values(ds, period),
-                                   commands=_workbook_commands(target, period, arg_data_dir, data_path, unit))
+                                   previous=previous_values(ds, period), lang=lang,
+                                   commands=_workbook_commands(target, period, arg_data_dir, unit, lang))
     if backup is not None:
         console.print(t(lang, "cli.backed_up", path=backup), markup=False)
     return written
@@ -647,7 +660,7 @@ def _add_report_commands(sub, lang: str) -> None:
 
     i = sub.add_parser("index", help=_h("cli.index.help"), epilog=_h("cli.index.examples"), formatter_class=raw)
     i.add_argument("--out", default=None, help=_h("cli.index.out"))
-    i.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.template.lang"))
+    i.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.index.lang"))
     i.set_defaults(func=cmd_index)
 
 def cmd_units(args) -> int:

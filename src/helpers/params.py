@@ -109,30 +109,36 @@ def _refuse_references(text: str, path: Path) -> None:
 
 
 class _TextLoader(yaml.SafeLoader):
-    """A parameters file's values as the text written (``unit: 010`` is unit ``010``, not the
-    octal 8; ``1_0`` stays ``1_0``); a plain ``~``/``null`` or nothing is None; a key given twice
-    is refused (the second would silently win)."""
+    """A parameters file's keys and values as the text written (``unit: 010`` is unit ``010``,
+    not the octal 8; ``1_0`` stays ``1_0``); a plain ``~``/``null`` or nothing is None; a key
+    given twice (the second would silently win), a list or a map is refused."""
 
 
-class _DuplicateKey(yaml.YAMLError):
-    def __init__(self, key, row: int):
-        super().__init__(key, row)
-        self.key, self.row = key, row
+class _NotFlat(yaml.YAMLError):
+    """A key given twice (``duplicate_key``) or a key or value that is not one plain text
+    (``not_a_single_value``), at a row of the file."""
+
+    def __init__(self, key: str, name, row: int):
+        super().__init__(key, name, row)
+        self.key, self.name, self.row = key, name, row
 
 
 def _text_mapping(loader: _TextLoader, node: yaml.MappingNode) -> dict:
     out = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node)
+        row = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _NotFlat("error.params.not_a_single_value", "?", row)
+        key = key_node.value
         if key in out:
-            raise _DuplicateKey(key, key_node.start_mark.line + 1)
+            raise _NotFlat("error.params.duplicate_key", key, row)
+        if not isinstance(value_node, yaml.ScalarNode):
+            raise _NotFlat("error.params.not_a_single_value", key, row)
         out[key] = _text(loader, value_node)
     return out
 
 
-def _text(loader: _TextLoader, node):
-    if not isinstance(node, yaml.ScalarNode):
-        return loader.construct_object(node, deep=True)
+def _text(loader: _TextLoader, node: yaml.ScalarNode):
     if node.style is None and loader.resolve(yaml.ScalarNode, node.value, (True, False)) == "tag:yaml.org,2002:null":
         return None
     return node.value
@@ -180,8 +186,10 @@ def read_params_file(path) -> dict:
         text = path.read_bytes().decode("utf-8-sig")
         _refuse_references(text, path)
         data = yaml.load(text, Loader=_TextLoader)
-    except _DuplicateKey as exc:
-        raise ParameterError("error.params.duplicate_key", name=exc.key, file=path, row=exc.row) from None
+    except _NotFlat as exc:
+        raise ParameterError(exc.key, name=exc.name, file=path, row=exc.row) from None
+    except RecursionError:            # lists nested thousands deep: no parameters file
+        raise ParameterError("error.params.not_a_mapping", file=path) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or type(exc).__name__
@@ -192,8 +200,8 @@ def read_params_file(path) -> dict:
     if not isinstance(data, dict):
         raise ParameterError("error.params.not_a_mapping", file=path)
     for key, value in data.items():
-        if not isinstance(key, str) or isinstance(value, (dict, list, set, tuple)):
-            raise ParameterError("error.params.not_a_single_value", name=key, file=path)
+        if value is None or not value.strip():
+            raise ParameterError("error.params.empty_value", name=key, file=path)
     return data
 
 

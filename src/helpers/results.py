@@ -19,6 +19,7 @@ SCHEMA_VERSION = "1.0"                      # what this code writes (Report.metr
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "metrics.schema.json"
 UNVERSIONED = "1.0"                         # the results written before schema_version existed
 TEXT_FIELDS = ("schema_version", "period", "unit", "unit_name", "generated_at")   # what readers show as text
+MAX_BYTES = 64 * 1024 * 1024                # a report's metrics.json is well under a megabyte
 
 
 class NotAResult(Exception):
@@ -43,14 +44,16 @@ def major(version: str) -> int | None:
 def read_metrics(path) -> dict:
     """One metrics.json as a dict whose ``schema_version`` is always set; raises
     :class:`NotAResult` for a file that is not a regular file (a FIFO would hang the
-    reader), not JSON, not the object a run writes, or of a major version this code
-    does not know."""
+    reader), too large, not JSON, not the object a run writes, or of a major version this
+    code does not know."""
     path = Path(path)
     if not path.is_file():
         raise NotAResult(path, "index.skipped.not_regular")
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise NotAResult(path, "index.skipped.too_large")
         meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):      # RecursionError: arrays nested thousands deep
         raise NotAResult(path, "index.skipped.unreadable") from None
     if not isinstance(meta, dict) or not all(isinstance(meta.get(k, ""), str) for k in TEXT_FIELDS):
         raise NotAResult(path, "index.skipped.foreign")
