@@ -52,7 +52,6 @@ import csv
 import io
 import random
 import re
-import sys
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction

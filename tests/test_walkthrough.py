@@ -6,8 +6,8 @@ leads to an error, and a run that renders nothing."""
 from __future__ import annotations
 
 import csv
-import re
 import os
+import re
 import shlex
 import shutil
 import subprocess

@@ -423,7 +423,7 @@ def _text(value) -> str:
 
 
 def _redo(period_code) -> Msg:
-    cmd = f"`cchc-report template {period_code}`" if period_code else "`cchc-report template YYYY-MM`"
+    cmd = f"`cchc-report template {period_code} --force`" if period_code else "`cchc-report template YYYY-MM --force`"
     return Msg("finding.workbook.redo", cmd=cmd)
 
 
@@ -463,14 +463,14 @@ def _read_meta(wb, shown):
         field = _LayoutRecord(dict(zip(header, r)))
         try:
             if section == "sheets":
-                meta["sheets"].append({
+                meta["sheets"].append(_within_limits({
                     "sheet": field.text("sheet"), "area": field.rec.get("area", ""),
                     "header_row": field.row("header_row"), "first_data_row": field.row("first_data_row"),
                     "last_data_row": field.row("last_data_row"),
                     "code_column": field.column("code_column"),
                     "first_unit_column": field.column("first_unit_column"),
                     "last_unit_column": field.column("last_unit_column"),
-                })
+                }))
             elif section == "cells":
                 meta["cells"].setdefault(field.text("sheet"), []).append(
                     (field.cell("cell"), field.text("kind"), field.text("code")))
@@ -529,6 +529,22 @@ class _LayoutRecord:
         return text
 
 
+def _within_limits(spec: dict) -> dict:
+    """A sheet's layout whose cells to read (:func:`_read_span`) stay within ``load.MAX_CELLS``."""
+    from .load import MAX_CELLS
+    (top, bottom), width = _read_span(spec)
+    if (bottom - top + 1) * width > MAX_CELLS:
+        raise _BadLayout("last_data_row" if bottom - top + 1 > width else "last_unit_column")
+    return spec
+
+
+def _read_span(spec: dict) -> tuple[tuple[int, int], int]:
+    """``((first row, last row), columns)`` of a sheet that :class:`_SheetReader` reads: the table
+    and two rows and three columns around it (to say where a moved code went)."""
+    top = max(1, min(spec["header_row"], spec["first_data_row"]) - 2)
+    return (top, spec["last_data_row"] + 2), max(spec["last_unit_column"], spec["code_column"]) + 3
+
+
 def _column_number(letters: str):
     """The column number of ``A``…``XFD``, or None."""
     from openpyxl.utils import column_index_from_string
@@ -569,15 +585,16 @@ def _percent_typed(cell) -> bool:
         and not nf.startswith('"') and '"%"' not in nf and "\\%" not in nf
 
 
-def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
+def read_entry_workbook(wb, shown, catalogue, units, facts) -> list[tuple]:
     """Rows ``(row, unit, indicator, raw value, note, "Sheet!D7")`` of a filled entry workbook.
 
     Empty cells are skipped (not reported). Values are passed as they are (numbers, or text for
     the loader to reject with the cell reference). A workbook whose layout no longer matches its
     hidden ``_cchc`` sheet raises :class:`helpers.load.FileProblem` naming the sheet and cell.
+    ``facts``: what ``helpers.load`` found streaming each sheet (merged cells, formulas without a value).
     """
-    from .load import check_sheet, reading_sheet
-    with reading_sheet(wb[META_SHEET], shown):
+    from .load import check_sheet, reading_sheet, sheet_facts
+    with reading_sheet(META_SHEET, shown):
         meta = _read_meta(wb, shown)
     _check_period(meta, shown)
     redo = _redo(meta.get("period"))
@@ -585,9 +602,10 @@ def read_entry_workbook(wb, shown, catalogue, units) -> list[tuple]:
     out = []
     for spec in meta["sheets"]:
         ws = wb[spec["sheet"]]
-        with reading_sheet(ws, shown):
-            reader = _SheetReader(ws, spec, meta["cells"].get(spec["sheet"], []), shown, redo)
-            check_sheet(wb, ws, shown, locate=reader.unit_and_indicator)
+        cells = meta["cells"].get(spec["sheet"], [])
+        with reading_sheet(ws.title, shown):
+            reader = _SheetReader(ws, spec, cells, shown, redo)
+            check_sheet(ws, shown, sheet_facts(facts, ws), locate=reader.unit_and_indicator)
             out.extend(reader.rows())
     return out
 
@@ -615,11 +633,10 @@ class _SheetReader:
     def __init__(self, ws, spec, cells, shown, redo):
         from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
         self.name, self.spec, self.shown, self.redo = ws.title, spec, shown, redo
-        self.width = max(spec["last_unit_column"], spec["code_column"]) + 3
-        top = max(1, min(spec["header_row"], spec["first_data_row"]) - 2)
+        (top, bottom), self.width = _read_span(spec)
         self.grid = {}
-        for r, row in enumerate(ws.iter_rows(min_row=top, max_row=spec["last_data_row"] + 2,
-                                             min_col=1, max_col=self.width), start=top):
+        for r, row in enumerate(ws.iter_rows(min_row=top, max_row=bottom, min_col=1, max_col=self.width),
+                                start=top):
             self.grid[r] = list(row) + [None] * (self.width - len(row))
         self.codes, self.units = {}, {}     # (row, column) -> expected code
         for coord, kind, code in cells:
