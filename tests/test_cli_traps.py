@@ -74,6 +74,12 @@ def test_index_refuses_the_root_or_a_data_folder_as_its_folder(tmp_path):
     assert not (data / "index.html").exists() and not (data / "periods" / "index.html").exists()
 
 
+def test_index_of_a_folder_that_does_not_exist_says_so_and_creates_nothing(tmp_path):
+    r = cli("index", "--out", "nowhere/reports", "--lang", "en", cwd=tmp_path)
+    assert_clean_failure(r, 2, "there is no report folder", "cchc-report run")
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_index_skips_a_fifo_named_metrics_json_instead_of_hanging(tmp_path):
     folder = tmp_path / "out" / "2023-10" / "10"
     folder.mkdir(parents=True)

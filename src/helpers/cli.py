@@ -608,7 +608,10 @@ def cmd_template(args) -> int:
 
 def cmd_index(args) -> int:
     lang = getattr(args, "lang", None) or "vi"
-    console.print(t(lang, "cli.updated", path=write_index(checked_out(cli_out(args.out)), lang)), markup=False)
+    out = cli_out(args.out)
+    if not out.is_dir():                 # an index of reports that were never made: say so, create nothing
+        raise ParameterError("error.cli.index_no_reports", out=out)
+    console.print(t(lang, "cli.updated", path=write_index(checked_out(out), lang)), markup=False)
     return 0
 
 
