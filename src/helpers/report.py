@@ -47,9 +47,10 @@ class Report:
 
     # -- construction ----------------------------------------------------------------
     @classmethod
-    def open(cls, period="2026-10", unit="15", data_dir="data", language="vi", root=None) -> "Report":
-        """The notebook's parameters (strings) resolved once, here at the kernel's edge:
-        from ``cchc-report run`` ``data_dir`` arrives absolute and nothing is resolved."""
+    def open(cls, period, unit, data_dir, language, root=None) -> "Report":
+        """The notebook's parameters (strings; their defaults live in its ``parameters`` cell,
+        nowhere else) resolved once, here at the kernel's edge: from ``cchc-report run``
+        ``data_dir`` arrives absolute and nothing is resolved."""
         params = resolve(dict(period=period, unit=unit, data_dir=data_dir, language=language),
                          root or project_root())
         return cls.from_params(params)
@@ -692,6 +693,6 @@ def code_version() -> str:
     return f"{__version__}" + (f" ({rev})" if rev else "")
 
 
-def open_report(period="2026-10", unit="15", data_dir="data", language="vi") -> Report:
+def open_report(period, unit, data_dir, language) -> Report:
     """Called by the notebooks' first cell after the parameters."""
     return Report.open(period, unit, data_dir, language)
