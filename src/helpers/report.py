@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from . import __version__, blocks, charts, fmt, leadership
+from . import __version__, blocks, charts, clock, fmt, leadership
 from .catalogue import AREAS, Indicator
 from .errors import DataError
 from .figures import Calculator, Figure
@@ -43,7 +43,7 @@ class Report:
     data_dir: Path
     lang: str
     ds: DataSet
-    generated_at: _dt.datetime = field(default_factory=lambda: _dt.datetime.now().replace(microsecond=0))
+    generated_at: _dt.datetime = field(default_factory=clock.now)
 
     # -- construction ----------------------------------------------------------------
     @classmethod

@@ -26,7 +26,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from . import fmt
+from . import clock, fmt
 from .catalogue import AREAS, SHEET_ORDER
 from .findings import ERROR, Finding
 from .periods import Period, month_of_file
@@ -324,7 +324,7 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     meta = wb.create_sheet(META_SHEET)
     meta.append([FORMAT_NAME, FORMAT_VERSION])
     meta.append(["period", p.code])
-    meta.append(["generated_at", _dt.datetime.now().astimezone().isoformat(timespec="seconds")])
+    meta.append(["generated_at", clock.now().astimezone().isoformat(timespec="seconds")])
     meta.append(["scope_unit", "" if unit is None else str(unit)])
     meta.append(["lang", lang])
     meta.append(["instructions_sheet", guide.title])
