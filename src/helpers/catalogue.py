@@ -46,6 +46,12 @@ def _yes(v) -> bool:
     return str(v).strip().lower() in {"yes", "y", "true", "1", "x", "có"}
 
 
+def target_op_of(direction: str) -> str:
+    """How a value meets its target: ``<=`` for ``lower_better`` (or ``<=`` itself), else ``>=``
+    (a neutral indicator's target is a floor). The one place where a direction becomes a comparison."""
+    return "<=" if direction in ("lower_better", "<=") else ">="
+
+
 class Indicator(BaseModel):
     """One catalogue row."""
 
@@ -107,7 +113,7 @@ class Indicator(BaseModel):
         if self.aggregation != "ratio" and (self.numerator or self.denominator):
             raise ValueError(Msg("error.catalogue.parts_only_for_ratio"))
         if self.target is not None and self.target_op is None:
-            self.target_op = "<=" if self.direction == "lower_better" else ">="
+            self.target_op = target_op_of(self.direction)
         return self
 
     # -- helpers --------------------------------------------------------------

@@ -46,6 +46,7 @@ from matplotlib.textpath import text_to_path
 from matplotlib.ticker import MaxNLocator
 
 from . import fmt, textsizes
+from .catalogue import target_op_of
 from .figures import status_of
 from .text import t
 
@@ -256,8 +257,7 @@ def _status(value, target, direction: str = "higher_better") -> str | None:
     as in the catalogue."""
     if value is None or math.isnan(float(value)):
         return None
-    op = "<=" if direction in ("lower_better", "<=") else ">="
-    return status_of(float(value), None if target is None else float(target), op)
+    return status_of(float(value), None if target is None else float(target), target_op_of(direction))
 
 
 def _status_color(state: str | None) -> str:
@@ -752,7 +752,7 @@ def _progress_text(item: dict, lang: str) -> str:
     value = _format(item["value"], unit, lang, decimals)
     if item.get("target") is None:
         return f"{value} / {words['no_target']}"
-    bound = "≤ " if item["direction"] == "lower_better" else ""
+    bound = "≤ " if target_op_of(item["direction"]) == "<=" else ""
     return f"{value} / {words['target'].lower()} {bound}{_format(item['target'], unit, lang)}"
 
 
