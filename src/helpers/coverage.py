@@ -1,0 +1,130 @@
+"""Who has reported for a period: the units expected to, those that sent figures, those that sent only
+part of what their level sends, and when the missing ones last reported.
+
+A unit has **reported** when it has at least one figure of its own in the period. It is **partial** when
+it lacks one of the inputs its level sends: an entered indicator (not a computed ratio) that the catalogue
+allows at that level and that some unit of that level reported in the period. A level none of whose
+units has a figure in the period is not expected to report (the 2023 sample has no commune figures)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .periods import Period
+from .units import LEVELS
+
+INPUT_AGGREGATIONS = ("sum", "last")      # entered each period; a ratio is computed from its parts
+
+
+@dataclass(frozen=True)
+class UnitCoverage:
+    code: str
+    level: str
+    reported: bool
+    lacking: tuple[str, ...] = ()         # inputs of its level it did not send (indicator codes, sorted)
+    areas: tuple[str, ...] = ()           # the reform areas of the figures it sent (catalogue order)
+    last_period: str | None = None        # its last month with a figure of its own, up to the period's end
+
+    @property
+    def partial(self) -> bool:
+        return self.reported and bool(self.lacking)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    unit: str
+    period: Period
+    units: tuple[UnitCoverage, ...] = ()  # every unit expected to report, by level then code
+    levels: tuple[str, ...] = ()          # the levels expected to report
+    inputs: dict = field(default_factory=dict)   # level -> the inputs its units send (codes, sorted)
+
+    @property
+    def expected(self) -> int:
+        return len(self.units)
+
+    @property
+    def reported(self) -> int:
+        return sum(u.reported for u in self.units)
+
+    @property
+    def missing(self) -> list[UnitCoverage]:
+        return [u for u in self.units if not u.reported]
+
+    @property
+    def partial(self) -> list[UnitCoverage]:
+        return [u for u in self.units if u.partial]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.partial
+
+    def by_level(self) -> dict[str, dict[str, int]]:
+        """``{level: {"expected": n, "reported": n, "partial": n}}`` in the order of the levels."""
+        out = {}
+        for level in self.levels:
+            mine = [u for u in self.units if u.level == level]
+            out[level] = {"expected": len(mine), "reported": sum(u.reported for u in mine),
+                          "partial": sum(u.partial for u in mine)}
+        return out
+
+    def worst_level(self) -> str | None:
+        """The level with the smallest share of units that reported fully (ties: the earlier level)."""
+        shares = [(1 - (c["reported"] - c["partial"]) / c["expected"], -i, level)
+                  for i, (level, c) in enumerate(self.by_level().items()) if c["expected"]]
+        worst = max(shares, default=None)
+        return worst[2] if worst and worst[0] > 0 else None
+
+    def as_json(self) -> dict:
+        """metrics.json's ``coverage``: ``expected − reported == len(missing)``."""
+        return {"expected": self.expected, "reported": self.reported,
+                "missing": sorted(u.code for u in self.missing),
+                "partial": sorted(u.code for u in self.partial)}
+
+
+def coverage(ds, unit: str, period: Period) -> Coverage:
+    """The coverage of ``unit``'s report for ``period`` from the data set ``ds`` (a :class:`DataSet`)."""
+    period = Period.parse(period)
+    last = period.end.code
+    months = set(period.month_codes())
+    below = sorted(ds.units.descendants(unit, last), key=lambda u: (_level_order(ds.units, u.level), u.code))
+    sent = _figures_sent(ds, months)
+    levels = tuple(dict.fromkeys(u.level for u in below if sent.get(u.code)))
+    inputs = {level: _inputs_of_level(ds.catalogue, level, [sent.get(u.code, set()) for u in below
+                                                             if u.level == level]) for level in levels}
+    latest = _last_months(ds, {u.code for u in below}, last)
+    rows = tuple(_unit_coverage(ds.catalogue, u, sent.get(u.code, set()), inputs[u.level], latest.get(u.code))
+                 for u in below if u.level in levels)
+    return Coverage(unit, period, rows, levels, inputs)
+
+
+def _level_order(units, level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+
+
+def _figures_sent(ds, months: set[str]) -> dict[str, set[str]]:
+    """``{unit: {indicator}}``: the figures of its own each unit sent in the months."""
+    sent: dict[str, set[str]] = {}
+    for (month, unit, indicator), record in ds.records.items():
+        if month in months and record.value is not None:
+            sent.setdefault(unit, set()).add(indicator)
+    return sent
+
+
+def _inputs_of_level(catalogue, level: str, sent_by_units: list[set[str]]) -> tuple[str, ...]:
+    """The entered indicators allowed at ``level`` that at least one of its units sent."""
+    anyone = set().union(*sent_by_units) if sent_by_units else set()
+    return tuple(sorted(i.code for i in catalogue if i.aggregation in INPUT_AGGREGATIONS
+                        and (not i.levels or level in i.levels) and i.code in anyone))
+
+
+def _last_months(ds, codes: set[str], until: str) -> dict[str, str]:
+    latest: dict[str, str] = {}
+    for (month, unit, _indicator), record in ds.records.items():
+        if unit in codes and record.value is not None and month <= until and month > latest.get(unit, ""):
+            latest[unit] = month
+    return latest
+
+
+def _unit_coverage(catalogue, unit, sent: set[str], inputs: tuple[str, ...], last: str | None) -> UnitCoverage:
+    areas = tuple(dict.fromkeys(i.area for i in catalogue if i.code in sent))
+    return UnitCoverage(unit.code, unit.level, bool(sent), tuple(c for c in inputs if c not in sent), areas, last)
