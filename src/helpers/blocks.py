@@ -24,7 +24,7 @@ from typing import Sequence, Union
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from . import markdown
+from . import images, markdown
 from .typst_code import TypstCode, TypstContent, typst_call, typst_str, typst_value
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,14 +33,26 @@ TYPST_MIME = "text/x-typst"
 STATUSES = ("met", "not_met", "on_track", "behind", "no_target", "no_data")
 PARAGRAPH_STYLES = ("body", "lead", "muted", "small", "warning")
 TOC_KEY = "cchc_toc"                 # output metadata: [[level, text, anchor], ...] for the HTML contents
-_ANCHORS: dict[str, int] = {}        # anchors given out in this kernel (one report per kernel)
+_ANCHORS: set[str] = set()           # anchors given out in this kernel (one report per kernel)
+
+
+def heading_anchor(text: str) -> str:
+    """Jupyter's heading anchor: the text with runs of white space turned into ``-`` (``section`` if none)."""
+    return re.sub(r"\s+", "-", str(text).strip()) or "section"
+
+
+def numbered_anchor(wanted: str, taken: set[str]) -> str:
+    """``wanted``, else ``wanted-2``, ``wanted-3`` … the first not ``taken`` (which it joins)."""
+    anchor, suffix = wanted, 2
+    while anchor in taken:
+        anchor, suffix = f"{wanted}-{suffix}", suffix + 1
+    taken.add(anchor)
+    return anchor
 
 
 def unique_anchor(text: str) -> str:
-    """Jupyter's heading anchor (spaces -> ``-``), numbered when the text repeats."""
-    base = re.sub(r"\s+", "-", str(text).strip()) or "section"
-    count = _ANCHORS[base] = _ANCHORS.get(base, 0) + 1
-    return base if count == 1 else f"{base}-{count}"
+    """The heading anchor of ``text``, numbered when the text repeats in this kernel."""
+    return numbered_anchor(heading_anchor(text), _ANCHORS)
 
 
 # -- the two encoders ---------------------------------------------------------------------------------
@@ -325,24 +337,23 @@ class Markdown(Block):
         found = {name: (Path(v).read_bytes() if isinstance(v, (str, Path)) else bytes(v))
                  for name, v in self.images.items()}
         for src in markdown.image_sources(self._tokens()):
-            match = _DATA_URI.match(src)
-            if match and src not in found:
+            uri = images.data_uri(src)
+            if uri and uri.mime in images.MIME_TYPES.values() and src not in found:
                 try:
-                    found[src] = base64.b64decode(re.sub(r"\s+", "", match["data"]), validate=True)
+                    found[src] = images.decode_base64(uri.data)
                 except ValueError:
                     continue                  # not base64: shown as its alt text
         return found
 
     def _image_uris(self) -> dict[str, str]:
-        return {name: f"data:{_image_type(data)};base64,{base64.b64encode(data).decode()}"
+        return {name: f"data:{images.mime_type(data)};base64,{base64.b64encode(data).decode()}"
                 for name, data in self._image_bytes().items()}
 
     def _image_names(self) -> dict[str, TypstCode]:
         """Typst expressions decoding each allowed image (SVG as text, others as bytes)."""
         out = {}
         for name, data in self._image_bytes().items():
-            kind = _image_type(data)
-            if kind == "image/svg+xml":
+            if images.mime_type(data) == images.SVG_MIME:
                 out[name] = TypstCode(f"bytes({typst_str(data.decode('utf-8'))})")
             else:
                 out[name] = TypstCode("bytes((" + ",".join(str(b) for b in data) + ",))")
@@ -350,21 +361,6 @@ class Markdown(Block):
 
     def plain(self):
         return self.text
-
-
-_DATA_URI = re.compile(r"^data:image/(?:png|jpeg|gif);base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
-
-
-def _image_type(data: bytes) -> str:
-    if data.startswith(b"\x89PNG"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8"):
-        return "image/jpeg"
-    if data.startswith(b"GIF8"):
-        return "image/gif"
-    if b"<svg" in data[:2048]:
-        return "image/svg+xml"
-    raise ValueError("an image of the note is not PNG, JPEG, GIF or SVG")
 
 
 @dataclass

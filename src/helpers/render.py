@@ -35,13 +35,14 @@ from traitlets.config import Config
 
 from . import blocks
 from .errors import ReportError
+from .images import OUTPUT_MIME_TYPES
 from .kernel.lifetime import temporary_prefix
 from .text import t
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
 TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
-TYPST_PRIORITY = [blocks.TYPST_MIME, "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"]
+TYPST_PRIORITY = [blocks.TYPST_MIME, *OUTPUT_MIME_TYPES, "text/markdown", "text/plain"]
 
 
 class StripStderrPreprocessor(Preprocessor):
@@ -177,12 +178,9 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
-IMAGE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
-
-
 def _draws_images(nb) -> bool:
     """Whether an output is an image that nbconvert draws itself (no HTML of ours beside it)."""
-    return any(blocks.HTML_MIME not in data and any(t in data for t in IMAGE_TYPES)
+    return any(blocks.HTML_MIME not in data and any(t in data for t in OUTPUT_MIME_TYPES)
                for cell in nb.cells if cell.cell_type == "code"
                for data in (output.get("data") or {} for output in cell.get("outputs", [])))
 
@@ -235,18 +233,8 @@ def _give_unique_ids(soup, headings) -> None:
     """Make sure each heading has an id no other element uses."""
     heading_keys = {id(heading) for heading in headings}
     taken = {tag["id"] for tag in soup.find_all(id=True) if id(tag) not in heading_keys}
-    for number, heading in enumerate(headings, start=1):
-        wanted = heading.get("id") or _slug(heading.get_text()) or f"section-{number}"
-        unique, suffix = wanted, 2
-        while unique in taken:
-            unique, suffix = f"{wanted}-{suffix}", suffix + 1
-        heading["id"] = unique
-        taken.add(unique)
-
-
-def _slug(text: str) -> str:
-    """Jupyter's heading anchor: the text with runs of spaces turned into ``-``."""
-    return re.sub(r"\s+", "-", text.strip())
+    for heading in headings:
+        heading["id"] = blocks.numbered_anchor(heading.get("id") or blocks.heading_anchor(heading.get_text()), taken)
 
 
 def _toc_nav(soup, headings, title: str):
