@@ -3,6 +3,7 @@ here with nbformat and the outputs a report cell leaves (the blocks' display dat
 
 import base64
 import io
+import re
 
 import matplotlib
 
@@ -119,6 +120,9 @@ def test_html_page_shell_and_nothing_but_the_report(html):
     assert '<html lang="vi">' in html and f"<title>{TITLE}</title>" in html and HEADER in html
     for unwanted in (*UNWANTED, "<script", "text/x-typst", "#cchc-", "In&nbsp;["):
         assert unwanted not in html, unwanted
+    outside = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", html)     # random letters
+    assert not re.search(r"<link[^>]+href=[\"']?http", outside)
+    assert "cdn" not in outside.lower() and "mathjax" not in outside.lower()
 
 
 def test_html_contents_link_every_section_of_the_blocks(html):
@@ -175,6 +179,16 @@ def test_pdf_is_a4_with_vietnamese_text_contents_and_chart_labels(pdf):
     for expected in ("BÁO CÁO TIẾN ĐỘ", "Mục lục", "Cải cách thủ tục hành chính", "Kết quả giải quyết hồ sơ",
                      "1.989", "Không đạt", "chuyên viên", "Ghi chú của người xem", CHART_TITLE, "Năm 2026"):
         assert expected in text, expected
+
+
+def test_pdf_pages_have_the_running_header_numbers_and_the_contents_pages(pdf):
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    for number, page in enumerate(pages, start=1):
+        assert page.rstrip().endswith(f"Trang {number}/{len(pages)}"), page[-80:]
+        assert page.startswith(HEADER) == (number > 1)                   # no header above the cover title
+    for title in ("Cải cách thủ tục hành chính", "Ghi chú"):              # a chapter starts a new page
+        chapter = re.search(re.escape(title) + r" \.{5,} (\d+)", pages[0])
+        assert chapter and pages[int(chapter[1]) - 1].splitlines()[1] == title, title
 
 
 def test_pdf_shows_nothing_but_the_report(pdf):
