@@ -201,3 +201,11 @@ def test_the_formats_are_nbconvert_exporters_by_name():
     assert get_exporter("cchc_html") is render.ReportHTMLExporter
     assert get_exporter("cchc_typst") is render.TypstExporter
     assert get_exporter("cchc_pdf") is render.TypstPDFExporter
+
+
+def test_one_heading_anchor_rule_for_the_blocks_and_the_contents_of_other_pages():
+    first, again = blocks.Heading("Chỉ  tiêu   riêng 7c1"), blocks.Heading("Chỉ tiêu riêng 7c1")
+    assert (first.anchor, again.anchor) == ("Chỉ-tiêu-riêng-7c1", "Chỉ-tiêu-riêng-7c1-2")
+    page = '<main><h1>R</h1><h2> </h2><h2>Kết  quả</h2><h2 id="x">Kết quả</h2><p id="Kết-quả">p</p></main>'
+    soup = BeautifulSoup(render.add_table_of_contents(page, "vi"), "html.parser")
+    assert [a["href"] for a in soup.select("nav.toc a")] == ["#section", "#Kết-quả-2", "#x"]
