@@ -109,3 +109,21 @@ def test_markdown_data_uri_images_of_the_note_are_shown():
     assert md.html().count("<img") == 1 and "khác" in md.html()
     assert md.typst().count("#cchc-note-image(") == 1
     typst_text(md)               # compiles
+
+
+def test_markdown_shows_every_data_uri_image_the_notes_keep(tmp_path):
+    """One data: URI rule (helpers.images): a type in capitals or a parameter before ``;base64`` is
+    kept by the notes and shown by the block; a type the notes refuse is its alt text."""
+    import base64
+
+    from PIL import Image
+
+    from helpers import notes
+    Image.new("RGB", (4, 3), "red").save(tmp_path / "red.png")
+    data = base64.b64encode((tmp_path / "red.png").read_bytes()).decode()
+    text = (f"![hoa](data:IMAGE/PNG;base64,{data})\n\n![tham số](data:image/png;name=a.png;base64,{data})\n\n"
+            f"![bmp](data:image/bmp;base64,{data})")
+    kept, _, refused = notes.sanitise(text, tmp_path, tmp_path)
+    md = blocks.Markdown(kept)
+    assert md.html().count("<img") == 2 and md.typst().count("#cchc-note-image(") == 2
+    assert len(refused) == 1 and "image/bmp" not in kept

@@ -264,7 +264,7 @@ def test_to_svg_keeps_vietnamese_text_and_is_repeatable():
 
 def test_show_displays_svg_and_closes_the_figure(monkeypatch):
     shown = []
-    monkeypatch.setattr(charts, "display", lambda data, raw=False: shown.append((data, raw)))
+    monkeypatch.setattr(charts.output, "display", lambda data, raw=False: shown.append((data, raw)))
     fig = pyplot.figure()
     fig.add_subplot().plot([1, 2])
     charts.show(fig)

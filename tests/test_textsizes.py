@@ -12,6 +12,7 @@ from matplotlib import pyplot
 from matplotlib.textpath import text_to_path
 
 from helpers import charts, textsizes
+from helpers.charts import measure
 
 MONTHS = [f"T{m}" for m in range(1, 13)]
 VALUES = [28.4, 31.2, 33.9, None, 38.7, 41.05, 43.6, 45.2, 47.9, 51.35, None, None]
@@ -25,7 +26,7 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setattr(textsizes, "cache_file", lambda: path)
     fresh_process(monkeypatch)
     yield path
-    charts._metrics.cache_clear()
+    measure.line_metrics.cache_clear()
     pyplot.close("all")
 
 
@@ -34,7 +35,7 @@ def fresh_process(monkeypatch):
     monkeypatch.setattr(textsizes, "_sizes", {})
     monkeypatch.setattr(textsizes, "_unsaved", [])
     monkeypatch.setattr(textsizes, "_read", {"pid": None, "offset": 0})
-    charts._metrics.cache_clear()
+    measure.line_metrics.cache_clear()
 
 
 def counted_measures(monkeypatch) -> list:
@@ -82,7 +83,7 @@ def test_damaged_lines_are_measured_again_and_a_full_file_starts_again(cache, mo
     monkeypatch.setattr(textsizes, "MAX_BYTES", 10)
     size = cache.stat().st_size
     fresh_process(monkeypatch)
-    charts._metrics("T1", ("Be Vietnam Pro",), "normal", "normal", "normal", 8.0, None)
+    measure.line_metrics("T1", ("Be Vietnam Pro",), "normal", "normal", "normal", 8.0, None)
     assert not cache.exists() or cache.stat().st_size < size     # read from the start when full: begun again
 
 
@@ -96,7 +97,7 @@ def test_a_cache_that_cannot_be_read_or_written_changes_nothing(tmp_path, monkey
         fresh_process(monkeypatch)
         assert trend_svg() == expected and "<svg" in expected
     finally:
-        charts._metrics.cache_clear()
+        measure.line_metrics.cache_clear()
 
 
 def test_the_cache_file_lies_in_the_folder_the_run_names(monkeypatch, tmp_path):

@@ -24,20 +24,35 @@ from typing import Sequence, Union
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from . import images, markdown
+from .typst_code import TypstCode, TypstContent, typst_call, typst_str, typst_value
+
 TEMPLATES = Path(__file__).parent / "templates"
 HTML_MIME = "text/html"
 TYPST_MIME = "text/x-typst"
 STATUSES = ("met", "not_met", "on_track", "behind", "no_target", "no_data")
 PARAGRAPH_STYLES = ("body", "lead", "muted", "small", "warning")
 TOC_KEY = "cchc_toc"                 # output metadata: [[level, text, anchor], ...] for the HTML contents
-_ANCHORS: dict[str, int] = {}        # anchors given out in this kernel (one report per kernel)
+_ANCHORS: set[str] = set()           # anchors given out in this kernel (one report per kernel)
+
+
+def heading_anchor(text: str) -> str:
+    """Jupyter's heading anchor: the text with runs of white space turned into ``-`` (``section`` if none)."""
+    return re.sub(r"\s+", "-", str(text).strip()) or "section"
+
+
+def numbered_anchor(wanted: str, taken: set[str]) -> str:
+    """``wanted``, else ``wanted-2``, ``wanted-3`` … the first not ``taken`` (which it joins)."""
+    anchor, suffix = wanted, 2
+    while anchor in taken:
+        anchor, suffix = f"{wanted}-{suffix}", suffix + 1
+    taken.add(anchor)
+    return anchor
 
 
 def unique_anchor(text: str) -> str:
-    """Jupyter's heading anchor (spaces -> ``-``), numbered when the text repeats."""
-    base = re.sub(r"\s+", "-", str(text).strip()) or "section"
-    count = _ANCHORS[base] = _ANCHORS.get(base, 0) + 1
-    return base if count == 1 else f"{base}-{count}"
+    """The heading anchor of ``text``, numbered when the text repeats in this kernel."""
+    return numbered_anchor(heading_anchor(text), _ANCHORS)
 
 
 # -- the two encoders ---------------------------------------------------------------------------------
@@ -53,57 +68,8 @@ def html_macro(macro: str, **fields) -> str:
     return str(getattr(_macros(), macro)(**fields)).strip()
 
 
-# backslash and quote escaped, control characters as \u{..}: one str.translate, fast on a chart's SVG
-_TYPST_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
-_TYPST_ESCAPES.update({c: f"\\u{{{c:x}}}" for c in [*range(0x20), 0x7F] if c not in _TYPST_ESCAPES})
-
-
-def typst_str(value) -> str:
-    """A Typst string literal holding ``value`` verbatim: inside it nothing is markup
-    (``#``, ``*``, ``_``, ``$``, ``@``, ``<``, ``[`` are just characters)."""
-    return '"' + ("" if value is None else str(value)).translate(_TYPST_ESCAPES) + '"'
-
-
-def typst_value(value) -> str:
-    """Python data as a Typst expression: str, bool, None, numbers, lists (arrays),
-    dicts (dictionaries with string keys) and blocks (content)."""
-    if isinstance(value, Block):
-        return "[" + value.typst() + "]"
-    if isinstance(value, TypstCode):
-        return value.code
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "none"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return typst_str(value)
-    if isinstance(value, dict):
-        if not value:
-            return "(:)"
-        return "(" + ", ".join(f"{typst_str(k)}: {typst_value(v)}" for k, v in value.items()) + ")"
-    if isinstance(value, (list, tuple)):
-        items = [typst_value(v) for v in value]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-    raise TypeError(f"no Typst form for {type(value).__name__}")
-
-
-@dataclass(frozen=True)
-class TypstCode:
-    """Typst code made here (never from data): passed through ``typst_value`` as is."""
-    code: str
-
-
-def typst_call(function: str, *args, **kwargs) -> str:
-    """``#function(arg, key: value)`` with every value encoded by ``typst_value``."""
-    parts = [typst_value(a) for a in args]
-    parts += [f"{k.replace('_', '-')}: {typst_value(v)}" for k, v in kwargs.items()]
-    return f"#{function}({', '.join(parts)})"
-
-
 # -- blocks ---------------------------------------------------------------------------------------------
-class Block:
+class Block(TypstContent):
     """A piece of report content with an HTML and a Typst rendering of the same fields."""
 
     def html(self) -> str:
@@ -271,9 +237,8 @@ class Chart(Block):
         """Serialise a matplotlib Figure once (``charts.svg``) and close it."""
         from . import charts
         if not alt:
-            titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
-            titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
-            alt = " — ".join(titles)
+            titles = [fig.get_suptitle(), *(ax.get_title() for ax in fig.axes)]
+            alt = " — ".join(title for title in titles if title)
         return cls(charts.svg(fig), alt=alt)
 
     def html(self):
@@ -360,40 +325,35 @@ class Markdown(Block):
     images: dict = field(default_factory=dict)
 
     def _tokens(self):
-        from .markdown import parse
-        return parse(self.text)
+        return markdown.parse(self.text)
 
     def html(self):
-        from .markdown import to_html
-        return html_macro("note", body=Markup(to_html(self.text, self._image_uris())))
+        return html_macro("note", body=Markup(markdown.to_html(self.text, self._image_uris())))
 
     def typst(self):
-        from .markdown import to_typst
-        return "#cchc-note[" + to_typst(self._tokens(), self._image_names()) + "]"
+        return "#cchc-note[" + markdown.to_typst(self._tokens(), self._image_names()) + "]"
 
     def _image_bytes(self) -> dict[str, bytes]:
         found = {name: (Path(v).read_bytes() if isinstance(v, (str, Path)) else bytes(v))
                  for name, v in self.images.items()}
-        from .markdown import image_sources
-        for src in image_sources(self._tokens()):
-            match = _DATA_URI.match(src)
-            if match and src not in found:
+        for src in markdown.image_sources(self._tokens()):
+            uri = images.data_uri(src)
+            if uri and uri.mime in images.MIME_TYPES.values() and src not in found:
                 try:
-                    found[src] = base64.b64decode(re.sub(r"\s+", "", match["data"]), validate=True)
+                    found[src] = images.decode_base64(uri.data)
                 except ValueError:
                     continue                  # not base64: shown as its alt text
         return found
 
     def _image_uris(self) -> dict[str, str]:
-        return {name: f"data:{_image_type(data)};base64,{base64.b64encode(data).decode()}"
+        return {name: f"data:{images.mime_type(data)};base64,{base64.b64encode(data).decode()}"
                 for name, data in self._image_bytes().items()}
 
     def _image_names(self) -> dict[str, TypstCode]:
         """Typst expressions decoding each allowed image (SVG as text, others as bytes)."""
         out = {}
         for name, data in self._image_bytes().items():
-            kind = _image_type(data)
-            if kind == "image/svg+xml":
+            if images.mime_type(data) == images.SVG_MIME:
                 out[name] = TypstCode(f"bytes({typst_str(data.decode('utf-8'))})")
             else:
                 out[name] = TypstCode("bytes((" + ",".join(str(b) for b in data) + ",))")
@@ -401,21 +361,6 @@ class Markdown(Block):
 
     def plain(self):
         return self.text
-
-
-_DATA_URI = re.compile(r"^data:image/(?:png|jpeg|gif);base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
-
-
-def _image_type(data: bytes) -> str:
-    if data.startswith(b"\x89PNG"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8"):
-        return "image/jpeg"
-    if data.startswith(b"GIF8"):
-        return "image/gif"
-    if b"<svg" in data[:2048]:
-        return "image/svg+xml"
-    raise ValueError("an image of the note is not PNG, JPEG, GIF or SVG")
 
 
 @dataclass

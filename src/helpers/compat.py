@@ -6,13 +6,86 @@ the package uses public APIs only."""
 
 from __future__ import annotations
 
+import functools
+
 # --- openpyxl ---------------------------------------------------------------------------------------
 
 
 # --- matplotlib -------------------------------------------------------------------------------------
+# A chart's SVG is written in one drawing pass by matplotlib's SVG renderer, measuring text through the
+# charts' per-process cache (helpers.charts.measure): matplotlib's own cache lives as long as one renderer,
+# i.e. one figure. No public API lets a caller supply the text measure or the renderer, so this subclasses
+# RendererSVG (overriding get_text_width_height_descent) and FigureCanvasSVG, whose print_svg is a copy of
+# matplotlib's that builds our renderer (MixedModeRenderer, figure.dpi set to 72 while drawing).
+# Checked with matplotlib 3.11.2 (the copy follows print_svg as matplotlib 3.8 to 3.11 have it): pyproject.toml
+# bounds matplotlib to >=3.8,<3.12.
+def measured_svg_canvas(figure, text_metrics) -> None:
+    """Give ``figure`` an SVG canvas whose renderer measures each line of (non-math) text with
+    ``text_metrics(text, font_properties) -> (width, height, descent)`` in points; ``figure.savefig(stream,
+    format="svg")`` then draws the figure once into the text ``stream``."""
+    _measured_svg_canvas_class()(figure, text_metrics)
+
+
+@functools.cache
+def _measured_svg_canvas_class() -> type:
+    """The canvas class, made on first use so that importing this module does not import matplotlib."""
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
+
+    class MeasuredRendererSVG(RendererSVG):
+        def __init__(self, *args, text_metrics, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._text_metrics = text_metrics
+
+        def get_text_width_height_descent(self, s, prop, ismath):
+            if ismath:
+                return super().get_text_width_height_descent(s, prop, ismath)
+            return self._text_metrics(s, prop)
+
+    class MeasuredCanvasSVG(FigureCanvasSVG):
+        def __init__(self, figure, text_metrics):
+            super().__init__(figure)
+            self._text_metrics = text_metrics
+
+        def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_colors_and_orientation):
+            # FigureCanvasSVG.print_svg with our renderer, to a text stream only (savefig passes
+            # facecolor/edgecolor/orientation to third-party canvases; the figure has its own)
+            dpi = self.figure.dpi
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            svg = MeasuredRendererSVG(width * 72, height * 72, filename, image_dpi=dpi, metadata=metadata,
+                                      text_metrics=self._text_metrics)
+            renderer = MixedModeRenderer(self.figure, width, height, dpi, svg,
+                                         bbox_inches_restore=bbox_inches_restore)
+            self.figure.draw(renderer)
+            renderer.finalize()
+
+    return MeasuredCanvasSVG
 
 
 # --- nbconvert --------------------------------------------------------------------------------------
+# HTMLExporter.from_notebook_node ends with a pass that parses the whole page again with BeautifulSoup to
+# give an alt to images without one and a tabindex to the cells of a .jp-Notebook, then writes the page out
+# again (about 0.15 CPU-s a report). No setting turns that pass off, so this is a copy of the method (its
+# two filters registered the same way) without it, calling TemplateExporter.from_notebook_node directly.
+# Checked with nbconvert 7.17.2 (the copy follows the method as 7.16 and 7.17 have it): pyproject.toml
+# bounds nbconvert to >=7.16,<7.18.
+def html_without_closing_pass(exporter, nb, resources: dict, **kw):
+    """``(html, resources)`` as ``HTMLExporter.from_notebook_node`` makes them, for ``exporter`` (an
+    HTMLExporter), without the closing BeautifulSoup pass (the caller's pages give every image an ``alt``
+    and have no ``.jp-Notebook``: there the pass changes how the markup is spelled, not what it says)."""
+    from nbconvert.exporters import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    language = nb.metadata.get("language_info", {})
+    lexer = language.get("pygments_lexer", language.get("name"))
+    exporter.register_filter("highlight_code", exporter.filters.get(
+        "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=exporter)))
+    data_types = WidgetsDataTypeFilter(notebook_metadata={}, parent=exporter, resources=resources)
+    data_types.metadata[data_types.notebook_path] = nb.metadata     # widget state, as nbconvert passes it
+    exporter.register_filter("filter_data_type", data_types)
+    return TemplateExporter.from_notebook_node(exporter, nb, resources, **kw)
 
 
 # --- jupyter_client / ipykernel ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from .blocks import TypstCode, typst_str, typst_value
+from .typst_code import TypstCode, typst_str, typst_value
 
 
 @functools.cache

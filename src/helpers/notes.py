@@ -18,13 +18,9 @@ connection: references are judged by their text and local files by their headers
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
-import io
 import os
 import re
-import warnings as _warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -32,6 +28,7 @@ from typing import Callable, Optional
 from .errors import DataError
 from .files import regular_input, unreadable
 from .findings import ERROR, WARNING, Finding
+from .images import MIME_TYPES, data_uri, decode_base64, decode_problem, image_kind, image_size
 from .text import Msg
 
 MAX_NOTE_BYTES = 200_000            # a page or two of commentary is a few KB
@@ -39,7 +36,6 @@ MAX_IMAGE_BYTES = 5_000_000
 MAX_IMAGE_SIDE = 4000               # pixels, each side
 MAX_IMAGES = 30
 MAX_NOTE_IMAGE_BYTES = 10_000_000    # every image of one note, together (embedded in each HTML and PDF)
-IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
 # Linear-time patterns: every part that repeats stops at the next ``[`` (or ``<``), where the next
 # image could begin, so a note of 200 KB of ``![a](`` is scanned once, not from every ``![``.
@@ -49,8 +45,6 @@ _INLINE_IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\[\]\\])*+)\]\(\s*(?P<ref><[^<>
 _REF_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\[\]\n]+)\]:\s*(?P<ref><[^<>\n]*+>|\S++)(?P<rest>.*)$", re.M)
 _HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe|video|audio|source|link)\b[^<>]*+>", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]+)(?P<params>(?:;[\w=.+-]+)*?);base64,"
-                       r"(?P<data>[A-Za-z0-9+/=\s]*)$", re.S)
 
 
 @dataclass
@@ -327,12 +321,12 @@ def _judge_image_file(real: Path):
 
 
 def _judge_data_uri(ref: str):
-    m = _DATA_URI.match(ref)
-    if not m or m.group("mime").lower() not in IMAGE_TYPES.values():
+    uri = data_uri(ref)
+    if uri is None or uri.mime not in MIME_TYPES.values():
         return Msg("finding.notes.data_uri_type")
     try:
-        raw = base64.b64decode(re.sub(r"\s", "", m.group("data")), validate=True)
-    except (binascii.Error, ValueError):
+        raw = decode_base64(uri.data)
+    except ValueError:
         return Msg("finding.notes.image_base64_broken")
     return _judge_image(raw)
 
@@ -351,71 +345,6 @@ def _judge_image(raw: bytes):
     problem = decode_problem(raw)
     if problem:
         return Broken(Msg("finding.notes.image_damaged", kind=kind.upper(), problem=problem))
-    return None
-
-
-def decode_problem(raw: bytes) -> Optional[str]:
-    """What stops Pillow decoding the whole image (its checksums, then every pixel), or None: a
-    valid header over garbage would otherwise fail only when the PDF is made."""
-    from PIL import Image
-    try:
-        with _warnings.catch_warnings():
-            _warnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(raw)) as im:
-                im.verify()
-            with Image.open(io.BytesIO(raw)) as im:
-                im.load()
-    except Exception as exc:          # Pillow raises many kinds for a damaged file
-        return f"{type(exc).__name__}: {exc}"[:120]
-    return None
-
-
-def image_kind(raw: bytes) -> Optional[str]:
-    if raw.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if raw.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if raw[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    return None
-
-
-def image_size(raw: bytes) -> Optional[tuple[int, int]]:
-    """Width and height from the header (Pillow reads only the header; it ships with matplotlib)."""
-    try:
-        from PIL import Image
-    except ImportError:          # pragma: no cover - matplotlib depends on Pillow
-        return _header_size(raw)
-    try:
-        with _warnings.catch_warnings():
-            _warnings.simplefilter("ignore")
-            old, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-            try:
-                with Image.open(io.BytesIO(raw)) as im:
-                    return im.size
-            finally:
-                Image.MAX_IMAGE_PIXELS = old
-    except Exception:
-        return None
-
-
-def _header_size(raw: bytes) -> Optional[tuple[int, int]]:
-    import struct
-    kind = image_kind(raw)
-    if kind == "png" and len(raw) >= 24:
-        return struct.unpack(">II", raw[16:24])
-    if kind == "gif" and len(raw) >= 10:
-        return struct.unpack("<HH", raw[6:10])
-    if kind == "jpeg":
-        i = 2
-        while i + 9 < len(raw):
-            if raw[i] != 0xFF:
-                return None
-            marker, length = raw[i + 1], struct.unpack(">H", raw[i + 2:i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-                h, w = struct.unpack(">HH", raw[i + 5:i + 9])
-                return w, h
-            i += 2 + length
     return None
 
 

@@ -27,21 +27,20 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter, TemplateExporter
-from nbconvert.filters.highlight import Highlight2HTML
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Unicode, default
 from traitlets.config import Config
 
-from . import blocks
+from . import blocks, compat
 from .errors import ReportError
+from .images import OUTPUT_MIME_TYPES
 from .kernel.lifetime import temporary_prefix
 from .text import t
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
 TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
-TYPST_PRIORITY = [blocks.TYPST_MIME, "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"]
+TYPST_PRIORITY = [blocks.TYPST_MIME, *OUTPUT_MIME_TYPES, "text/markdown", "text/plain"]
 
 
 class StripStderrPreprocessor(Preprocessor):
@@ -150,8 +149,10 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
         resources = dict(resources or {})
         meta = report_meta(nb, resources)
         resources["cchc"] = meta
-        convert = super().from_notebook_node if _draws_images(nb) else self._page
-        html, resources = convert(nb, resources, **kw)
+        if _draws_images(nb):
+            html, resources = super().from_notebook_node(nb, resources, **kw)
+        else:          # every image has its alt: nbconvert's closing pass would only spell the page anew
+            html, resources = compat.html_without_closing_pass(self, nb, resources, **kw)
         entries = resources["cchc"].get("toc") or []
         if entries and TOC_PLACEHOLDER in html:       # the Contents block's place, filled without a parse
             title = t(meta["lang"], "report.toc")
@@ -159,30 +160,10 @@ class ReportHTMLExporter(ReportTemplates, HTMLExporter):
             return html.replace(TOC_PLACEHOLDER, TOC_PLACEHOLDER.replace("></", f">{nav}</"), 1), resources
         return add_table_of_contents(html, meta["lang"]), resources
 
-    def _page(self, nb, resources: dict, **kw):
-        """``HTMLExporter.from_notebook_node`` (the same filters) without its closing pass,
-        which parses the whole page again with BeautifulSoup to give an ``alt`` to images
-        that have none and a ``tabindex`` to the cells of a ``.jp-Notebook``, then writes it
-        out again (≈ 0.15 CPU-s a report). The report's blocks and notes give every image an
-        ``alt`` and the page has no ``.jp-Notebook``: there the pass changed how the markup is
-        spelled, not what it says. (A notebook whose outputs nbconvert draws as images of its
-        own, without ``alt``, still gets the whole pass.)"""
-        language = nb.metadata.get("language_info", {})
-        lexer = language.get("pygments_lexer", language.get("name"))
-        self.register_filter("highlight_code",
-                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
-        data_types = WidgetsDataTypeFilter(notebook_metadata={}, parent=self, resources=resources)
-        data_types.metadata[data_types.notebook_path] = nb.metadata     # widget state, as nbconvert passes it
-        self.register_filter("filter_data_type", data_types)
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-
-
-IMAGE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
-
 
 def _draws_images(nb) -> bool:
     """Whether an output is an image that nbconvert draws itself (no HTML of ours beside it)."""
-    return any(blocks.HTML_MIME not in data and any(t in data for t in IMAGE_TYPES)
+    return any(blocks.HTML_MIME not in data and any(t in data for t in OUTPUT_MIME_TYPES)
                for cell in nb.cells if cell.cell_type == "code"
                for data in (output.get("data") or {} for output in cell.get("outputs", [])))
 
@@ -235,18 +216,8 @@ def _give_unique_ids(soup, headings) -> None:
     """Make sure each heading has an id no other element uses."""
     heading_keys = {id(heading) for heading in headings}
     taken = {tag["id"] for tag in soup.find_all(id=True) if id(tag) not in heading_keys}
-    for number, heading in enumerate(headings, start=1):
-        wanted = heading.get("id") or _slug(heading.get_text()) or f"section-{number}"
-        unique, suffix = wanted, 2
-        while unique in taken:
-            unique, suffix = f"{wanted}-{suffix}", suffix + 1
-        heading["id"] = unique
-        taken.add(unique)
-
-
-def _slug(text: str) -> str:
-    """Jupyter's heading anchor: the text with runs of spaces turned into ``-``."""
-    return re.sub(r"\s+", "-", text.strip())
+    for heading in headings:
+        heading["id"] = blocks.numbered_anchor(heading.get("id") or blocks.heading_anchor(heading.get_text()), taken)
 
 
 def _toc_nav(soup, headings, title: str):
@@ -353,19 +324,8 @@ class TypstPDFExporter(TypstExporter):
 
 
 @functools.cache
-def typst_exporter() -> TypstExporter:
-    return TypstExporter()
-
-
-@functools.cache
 def pdf_exporter() -> TypstPDFExporter:
     return TypstPDFExporter()
-
-
-def notebook_to_typst(nb, *, title: str = "", header: str = "", lang: str = "vi") -> str:
-    source, _ = typst_exporter().from_notebook_node(
-        nb, resources={"cchc": {"lang": lang, "title": title, "header": header}})
-    return source
 
 
 def notebook_to_pdf(nb, pdf_path=None, *, title: str = "", header: str = "", lang: str = "vi") -> bytes:
