@@ -68,6 +68,13 @@ def test_the_period_comes_from_metrics_json_before_the_folder_name(tmp_path):
     assert kinds(pagecheck.check([path])) == [(None, "no-period")]
 
 
+def test_the_index_of_all_periods_is_checked_without_a_period(tmp_path):
+    index = tmp_path / "reports" / "index.html"
+    index.parent.mkdir()
+    index.write_text("<p>2023-10: Huyện Bát Xát, thị trấn; 2026-10: −0,00 điểm</p>", encoding="utf-8")
+    assert kinds(pagecheck.check([index])) == [(None, "signed-zero")]
+
+
 # -- 2. a change that rounds to zero ----------------------------------------------------------------------
 def test_signed_zero_changes_are_reported_and_real_changes_are_not(tmp_path):
     path = typst_pdf(report_path(tmp_path), "Tăng +0,25 điểm; giảm −1,00 điểm; không đổi; 0,00%.\n#pagebreak()\n"

@@ -141,7 +141,8 @@ def _listed(found: Counter, shown: int = 5) -> str:
 
 
 def period_problem(file: Rendered) -> list[Problem]:
-    if file.last_month is not None:
+    """A report whose period cannot be told (the index of all periods has none to tell)."""
+    if file.last_month is not None or file.report == "index":
         return []
     return [Problem(file.path, None, "no-period",
                     "the period is neither in metrics.json nor in the folder name: period words not checked")]
@@ -175,7 +176,15 @@ def poppler_errors(path: Path) -> list[Problem]:
             return [Problem(path, None, "invalid-pdf", f"{tool[0]} (poppler-utils) is not installed: not checked")]
         done = subprocess.run(tool, capture_output=True, text=True, errors="replace", timeout=120)
         lines.update(dict.fromkeys(line.strip() for line in done.stderr.splitlines() if "Error" in line))
-    return [Problem(path, None, "invalid-pdf", f"poppler: {line}") for line in lines]
+    return [Problem(path, None, "invalid-pdf", f"poppler: {line}{POPPLER_QUIRKS.get(line, '')}") for line in lines]
+
+
+# what poppler says of a valid file: still reported (a reader's viewer says it too), with the reason beside it
+POPPLER_QUIRKS = {
+    "Syntax Error: Suspects object is wrong type (boolean)":
+        " (poppler's Catalog refuses the valid /MarkInfo /Suspects false that Typst writes; leaving the key"
+        " out, its default, keeps poppler quiet)",
+}
 
 
 # -- PDF layout (rules 4-5) -------------------------------------------------------------------------------
