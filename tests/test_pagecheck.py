@@ -42,14 +42,14 @@ def kinds(problems) -> list[tuple]:
 
 # -- 1. words of another period ---------------------------------------------------------------------------
 def test_district_and_town_words_after_the_merger_are_reported(tmp_path):
-    vi = typst_pdf(report_path(tmp_path), "Số TTHC cấp huyện: 0.\n#pagebreak()\nCác xã, phường, thị trấn.")
+    vi = typst_pdf(report_path(tmp_path), "Số TTHC cấp huyện: 0.\n#pagebreak()\nCác xã, phường, thị trấn; các huyện.")
     en = typst_pdf(report_path(tmp_path, "progress_report.en.pdf"), "District-level procedures: 0; towns: 2.")
     found = [p for p in pagecheck.check([vi, en]) if p.kind == "period-word"]
     assert [(p.file.name, p.page) for p in found] == [
-        ("progress_report.pdf", 1), ("progress_report.pdf", 2), ("progress_report.en.pdf", 1),
-        ("progress_report.en.pdf", 1)]
-    assert '"cấp huyện"' in found[0].detail and '"thị trấn"' in found[1].detail
-    assert '"District-level"' in found[2].detail and '"towns"' in found[3].detail
+        ("progress_report.pdf", 1), ("progress_report.pdf", 2), ("progress_report.pdf", 2),
+        ("progress_report.en.pdf", 1), ("progress_report.en.pdf", 1)]
+    assert '"cấp huyện"' in found[0].detail and '"thị trấn"' in found[1].detail and '"huyện"' in found[2].detail
+    assert '"District-level"' in found[3].detail and '"towns"' in found[4].detail
 
 
 def test_district_words_before_the_merger_and_unit_names_are_not_reported(tmp_path):
@@ -151,6 +151,21 @@ def test_pages_that_end_a_chapter_or_hold_a_chart_are_not_half_empty(tmp_path):
             + "= Chương hai\n" + SHORT)
     path = typst_pdf(report_path(tmp_path), body, PAGED)
     assert layout_problems(path) == []
+
+
+def test_the_reports_own_chapters_running_header_and_page_numbers_are_understood(tmp_path):
+    """In the report's page setup (templates/cchc_typst/cchc.typ): the running header and "Trang n/N" are
+    not content, and a level-1 heading (cchc-heading, which starts a page) begins a chapter."""
+    template = (ROOT / "src" / "helpers" / "templates" / "cchc_typst" / "cchc.typ").read_text(encoding="utf-8")
+    body = (template + '\n#show: cchc-report.with(lang: "vi", title: "Báo cáo", page-word: "Trang")\n'
+            '#cchc-cover("BÁO CÁO", subtitle: "tháng 10/2026", running-header: "Tỉnh Lào Cai — tháng 10/2026")\n'
+            '#cchc-heading("Kết luận chung", level: 1)\n' + FULL_PAGE + SHORT
+            + '#cchc-heading("Xếp hạng", level: 1)\n' + SHORT + "#pagebreak()\n" + FULL_PAGE)
+    path = typst_pdf(report_path(tmp_path), body, page="")
+    found = layout_problems(path)
+    # page 1 is the cover (its chapter starts on page 2), page 3 ends "Kết luận chung", page 4 does not end
+    # "Xếp hạng" (page 5 goes on with it)
+    assert [p.page for p in found] == [4]
 
 
 # -- 6. valid PDF -----------------------------------------------------------------------------------------
