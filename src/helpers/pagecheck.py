@@ -112,7 +112,8 @@ TEXT_RULES = [
              flags=0),
     TextRule("period-word", r"\bdistrict[\s-]+level\b", "no district level after 2025-07", MERGER),
     TextRule("period-word", r"\btowns?\b", "no towns after 2025-07", MERGER),
-    TextRule("signed-zero", r"(?<![\w.,])[−+±-]0[.,]0+(?!\d)(?:\s*(?:điểm|points?|pp)\b)?",
+    # helpers.fmt writes an exact zero "±0,00": only a sign that a rounded-away change kept is reported
+    TextRule("signed-zero", r"(?<![\w.,])[−+-]0[.,]0+(?!\d)(?:\s*(?:điểm|points?|pp)\b)?",
              'a change that rounds to zero reads "không đổi" / "unchanged"', flags=0),
     TextRule("technical", _SNAKE_CASE, "an indicator code on a leader's page", leaders_pdf_only=True, flags=0),
     TextRule("technical", r"\bperiods/[^\s,;)]*|[\w./-]+\.(?:csv|xlsx)\b|\b(?:data_dir|period|unit)=[^\s,;)]*",
@@ -134,7 +135,7 @@ def text_problems(file: Rendered, page: int | None, text: str) -> list[Problem]:
 
 
 def _listed(found: Counter, shown: int = 5) -> str:
-    """'"−0,00 điểm" ×3, "±0,00"' — the first few in page order, then how many more."""
+    """'"−0,00 điểm" ×3, "+0,00"' — the first few in page order, then how many more."""
     items = [f'"{text}"' + (f" ×{n}" if n > 1 else "") for text, n in list(found.items())[:shown]]
     more = f" and {len(found) - shown} more" if len(found) > shown else ""
     return ", ".join(items) + more
