@@ -194,6 +194,14 @@ def test_a_pdf_poppler_reads_cleanly_is_not_reported(tmp_path):
     assert pagecheck.check([blank_pdf(report_path(tmp_path))]) == []
 
 
+def test_a_file_that_is_not_a_pdf_is_reported_not_raised(tmp_path):
+    path = report_path(tmp_path)
+    path.write_text("not a PDF", encoding="utf-8")
+    done = run_script(path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{path}:-: invalid-pdf: pdfplumber cannot read it" in done.stdout
+
+
 # -- 7. HTML ----------------------------------------------------------------------------------------------
 def test_html_visible_text_is_checked_and_scripts_and_styles_are_not(tmp_path):
     path = report_path(tmp_path, "data_quality.en.html")

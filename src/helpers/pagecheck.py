@@ -165,7 +165,8 @@ def visible_text(html: str) -> str:
 
 def check_html(path: Path) -> list[Problem]:
     file = rendered(path)
-    return period_problem(file) + text_problems(file, None, visible_text(path.read_text(encoding="utf-8")))
+    text = visible_text(path.read_text(encoding="utf-8", errors="replace"))
+    return period_problem(file) + text_problems(file, None, text)
 
 
 # -- PDF validity (rule 6) --------------------------------------------------------------------------------
@@ -319,15 +320,26 @@ def half_empty_problems(path: Path, bodies: list[PageBody]) -> list[Problem]:
 
 
 def check_pdf(path: Path) -> list[Problem]:
-    import pdfplumber
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
     file = rendered(path)
     problems = period_problem(file) + poppler_errors(path)
-    with pdfplumber.open(path) as pdf:
+    try:
+        problems += page_problems(file)
+    except (PdfminerException, MalformedPDFException) as exc:
+        problems.append(Problem(path, None, "invalid-pdf", f"pdfplumber cannot read it: {exc}"))
+    return sorted(problems, key=lambda p: (p.page or 0, p.kind))
+
+
+def page_problems(file: Rendered) -> list[Problem]:
+    """Rules 1-5 on every page of a PDF."""
+    import pdfplumber
+    problems = []
+    with pdfplumber.open(file.path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             problems += text_problems(file, number, page.extract_text() or "")
-            problems += overlap_problems(path, number, page) + outside_problems(path, number, page)
-        problems += half_empty_problems(path, page_bodies(pdf))
-    return sorted(problems, key=lambda p: (p.page or 0, p.kind))
+            problems += overlap_problems(file.path, number, page) + outside_problems(file.path, number, page)
+        problems += half_empty_problems(file.path, page_bodies(pdf))
+    return problems
 
 
 # -- files and folders ------------------------------------------------------------------------------------
