@@ -176,7 +176,7 @@ def blank_pdf(path: Path, suspects=None) -> Path:
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
     if suspects is not None:   # the PDF standard wants a boolean: an integer is the wrong type
-        writer._root_object[NameObject("/MarkInfo")] = DictionaryObject(
+        writer.root_object[NameObject("/MarkInfo")] = DictionaryObject(
             {NameObject("/Marked"): BooleanObject(True), NameObject("/Suspects"): NumberObject(suspects)})
     writer.write(path)
     return path
