@@ -19,7 +19,7 @@ a report whose period ends in December."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
@@ -89,7 +89,6 @@ class Figure:
     ytd_status: str = NO_DATA
     pace: Optional[Decimal] = None          # a year-end target's expected level at the period's end
     rank_field: Optional[int] = None        # a rank's field: "21/63"
-    extra: dict = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -98,17 +97,6 @@ class Figure:
     @property
     def value(self):
         return self.current.value
-
-    def change(self, other: Value):
-        """Difference to another figure (percentage points for ratios)."""
-        if self.current.value is None or other.value is None:
-            return None
-        return self.current.value - other.value
-
-    @property
-    def judged(self) -> Value:
-        """The value the status is about: year to date for a year-end target."""
-        return self.ytd if self.indicator.year_end else self.current
 
     def rank_change(self, other: Value):
         """Places gained (positive) or lost since ``other``: a rank 30 -> 21 is +9."""
