@@ -148,6 +148,31 @@ def test_doubtful_figure_footnote_names_indicators_not_codes(tmp_path):
         assert name in text and "tthc_" not in text and "periods/" not in text
 
 
+def _leader_text(tmp_path, message: Msg, lang: str, check: str = "jump") -> str:
+    calc = Calculator(load_data(write_data(tmp_path, {"2023-10.csv": csv_rows("10,tthc_published_total,1989,")})))
+    return leadership.leader_message(Finding("warning", check, message, unit="10"), calc, lang)
+
+
+def test_a_leaders_message_names_every_listed_indicator_from_the_parameters(tmp_path):
+    parts = "tthc_published_province, tthc_published_district, tthc_published_commune"
+    message = Msg("finding.parts_sum", total="1.989", terms="1.899 + 0 + 0", sum="1.899", parts=parts)
+    text = _leader_text(tmp_path, message, "en", "parts_sum")
+    assert text.startswith("Total 1.989 ≠ 1.899 + 0 + 0 = 1.899 («Provincial-level procedures», «")
+    assert "tthc_" not in text and text.count("«") == 3
+
+
+def test_a_leaders_message_shows_a_file_by_its_name_in_the_leaders_words(tmp_path):
+    ignored = Msg("finding.ignored_file", name="2023-10 (1).csv", code="2023-10")
+    for lang, words in (("vi", "không đúng quy ước"), ("en", "does not follow the convention")):
+        text = _leader_text(tmp_path, ignored, lang, "ignored_file")
+        assert words in text and "2023-10 (1).csv" in text and "periods/" not in text and "—" not in text
+    image = Msg("finding.notes.image_removed", ref="/home/analyst/Desktop/bieu-do.png",
+                why=Msg("finding.notes.remote_image"))
+    text = _leader_text(tmp_path, image, "vi", "note_reference")
+    assert text == "Đã bỏ hình “bieu-do.png” khỏi nhận xét: hình ở địa chỉ trên mạng hoặc ngoài thư mục dữ liệu " \
+                   "không được tải về"
+
+
 def _units_data(tmp_path, pending=True):
     rows = {
         # unit: received, online, resolved, ontime, pending overdue

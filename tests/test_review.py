@@ -84,6 +84,12 @@ def test_a_reviewer_cell_appears_in_html_and_pdf(tmp_path):
     # the reviewer's table holds the sub-units' figures the report computed
     metrics = assert_valid_metrics(folder / "metrics.json")
     assert metrics["unit"] == "10"
+    # the read side on the real outputs: the folder's metrics.json and the executed notebook agree
+    df = review.read_figures(out)
+    assert len(df) == len(metrics["indicators"]) and set(df.period) == {"2023-10"} and set(df.unit) == {"10"}
+    assert df.equals(review.read_figures(folder / "progress_report.ipynb"))
+    online = df.set_index("indicator").loc["online_submission_rate"]
+    assert online.value == metrics["indicators"]["online_submission_rate"]["value"]
 
 
 # -- the read side: rendered reports as one DataFrame, to compare months ----------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PureWindowsPath
 from typing import Optional
 
 from .. import fmt
@@ -26,26 +27,41 @@ RANK_CODE = "idx766_rank"
 
 
 # -- doubtful figures --------------------------------------------------------------------------------
-_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-_PATH = re.compile(r"\S*(?:periods/|notes/)\S*|\S+\.(?:csv|xlsx|md)\b")
-_ABSOLUTE = re.compile(r"“(?:[A-Za-z]:)?[/\\][^”]*[/\\]([^/\\”]+)”")   # “/machine/path/x.png” -> “x.png”
+# the leaders' wording of the findings whose own words tell the analysts which file to fix and how
+LEADER_WORDING = {"finding.ignored_file": "report.leader.ignored_file",
+                  "finding.notes.remote_image": "report.leader.remote_image"}
+_LIST = re.compile(r"(, | \+ )")      # how a parameter lists indicator codes: "a, b" or "a + b"
 
 
 def leader_message(f: Finding, calc: Calculator, lang: str) -> str:
-    """A finding's message as a leader reads it: indicator names instead of codes,
-    no file paths, no analysts' raw notes in the English edition."""
+    """A finding's message as a leader reads it, built from its parameters: its leader wording where
+    it has one (:data:`LEADER_WORDING`), without the analysts' hint; indicator names instead of
+    codes, a file by its name (never a machine path), no analyst's raw note in the English edition."""
     if f.check == "missing_month" and f.period:
         return t(lang, "report.flag_missing_month", month=Period.parse(f.period).label(lang))
-    message = f.msg
-    if lang != "vi" and message.params.get("note"):          # an analyst's note is in Vietnamese
-        message = Msg(message.key, **{**message.params, "note": ""})
-    msg = message.text(lang)
-    cat = calc.catalogue
-    msg = _CODE.sub(lambda m: f"«{cat[m.group(0)].name(lang)}»" if m.group(0) in cat else m.group(0), msg)
-    msg = _ABSOLUTE.sub(r"“\1”", msg)
-    msg = _PATH.sub("", msg)
-    msg = re.sub(r"\s+([;,.)])", r"\1", msg).strip(" ;—-")
-    return msg[:1].upper() + msg[1:]
+    text = _for_leaders(f.msg, calc, lang).main(lang)
+    return text[:1].upper() + text[1:]
+
+
+def _for_leaders(msg: Msg, calc: Calculator, lang: str) -> Msg:
+    """``msg`` in its leader wording, with each parameter as a leader reads it."""
+    params = {}
+    for name, value in msg.params.items():
+        if name == "note" and lang != "vi":          # an analyst's note is in Vietnamese
+            value = ""
+        elif isinstance(value, Msg):
+            value = _for_leaders(value, calc, lang)
+        elif isinstance(value, str):
+            value = "".join(_named(piece, calc, lang) for piece in _LIST.split(value))
+        params[name] = value
+    return Msg(LEADER_WORDING.get(msg.key, msg.key), **params)
+
+
+def _named(piece: str, calc: Calculator, lang: str) -> str:
+    """An indicator code as «its name», a path as its file name, anything else as it is."""
+    if piece in calc.catalogue:
+        return f"«{calc.catalogue[piece].name(lang)}»"
+    return PureWindowsPath(piece).name if "/" in piece or "\\" in piece else piece
 
 
 @dataclass
