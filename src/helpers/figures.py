@@ -25,9 +25,9 @@ from functools import lru_cache
 from typing import Optional
 
 from .catalogue import Indicator
+from .fmt import json_number
 from .load import DataSet
 from .periods import Period
-from .results import json_number
 from .text import t
 
 MET, NOT_MET, NO_TARGET, NO_DATA = "met", "not_met", "no_target", "no_data"

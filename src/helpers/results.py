@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import warnings
-from decimal import Decimal
 from pathlib import Path
 
 from .errors import ReportError
@@ -23,15 +22,6 @@ SCHEMA_PATH = Path(__file__).with_name("schemas") / "metrics.schema.json"
 UNVERSIONED = "1.0"                         # the results written before schema_version existed
 TEXT_FIELDS = ("schema_version", "period", "unit", "unit_name", "generated_at")   # what readers show as text
 MAX_BYTES = 64 * 1024 * 1024                # a report's metrics.json is well under a megabyte
-
-
-def json_number(value):
-    """An exact figure as a result stores it: a whole Decimal as an int, any other Decimal as a
-    float (unrounded: rounding is for the page); anything else as it is."""
-    if isinstance(value, Decimal):
-        whole = value == value.to_integral_value() and value.as_tuple().exponent >= 0
-        return int(value) if whole else float(value)
-    return value
 
 
 class NotAResult(Exception):

@@ -33,7 +33,8 @@ import pandas as pd
 
 from . import blocks, charts, fmt
 from .figures import STATUSES
-from .results import json_number, read_all, read_metrics, read_notebook
+from .fmt import json_number
+from .results import read_all, read_metrics, read_notebook
 from .text import t
 
 FIGURE_COLUMNS = ("period", "unit", "unit_name", "indicator", "name", "area", "unit_of_measure", "value",

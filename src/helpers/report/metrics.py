@@ -4,7 +4,8 @@ runner, which never computes the report again."""
 
 from __future__ import annotations
 
-from ..results import SCHEMA_VERSION, json_number
+from ..fmt import json_number
+from ..results import SCHEMA_VERSION
 from .leadership import area_lights
 from .provenance import code_version
 
