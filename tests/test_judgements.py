@@ -171,6 +171,8 @@ def test_a_leaders_message_shows_a_file_by_its_name_in_the_leaders_words(tmp_pat
     text = _leader_text(tmp_path, image, "vi", "note_reference")
     assert text == "Đã bỏ hình “bieu-do.png” khỏi nhận xét: hình ở địa chỉ trên mạng hoặc ngoài thư mục dữ liệu " \
                    "không được tải về"
+    missing = Msg("finding.missing_unit_month", month="09/2023")           # a slash that is not a path
+    assert "09/2023" in _leader_text(tmp_path, missing, "vi", "missing_unit_month")
 
 
 def _units_data(tmp_path, pending=True):

@@ -58,10 +58,12 @@ def _for_leaders(msg: Msg, calc: Calculator, lang: str) -> Msg:
 
 
 def _named(piece: str, calc: Calculator, lang: str) -> str:
-    """An indicator code as «its name», a path as its file name, anything else as it is."""
+    """An indicator code as «its name», a path to a file as the file's name (``hinh/a.png`` -> ``a.png``;
+    a date or a share such as ``2/5`` has no suffix and stays), anything else as it is."""
     if piece in calc.catalogue:
         return f"«{calc.catalogue[piece].name(lang)}»"
-    return PureWindowsPath(piece).name if "/" in piece or "\\" in piece else piece
+    path = PureWindowsPath(piece)                # either separator
+    return path.name if ("/" in piece or "\\" in piece) and path.suffix else piece
 
 
 @dataclass
