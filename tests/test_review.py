@@ -35,9 +35,21 @@ def test_figures_frame_is_tidy_and_matches_the_report(report):
 
 def test_figures_frame_of_sub_units(report):
     df = review.figures(report, units="children")
-    children = {u.code for u in report.ds.units.children("10")}
+    children = {u.code for u in report.ds.units.children("10", "2023-10")}      # as they are in the period
     assert set(df.unit) == {"10", *children}
     assert df.groupby("unit").size().nunique() == 1      # every unit has every indicator
+
+
+def test_figures_frame_of_sub_units_leaves_out_a_unit_dissolved_before_the_period(tmp_path):
+    from conftest import csv_rows, write_data
+    units = ("code,name_vi,name_en,level,parent,valid_from,valid_to,successor\n"
+             "10,Tỉnh Thử,Test Province,province,,,,\n"
+             "080,Thành phố Thử,Test City,district,10,,,\n"
+             "082,Huyện Cũ,Old District,district,10,,2023-06-30,080\n")
+    data = write_data(tmp_path, {"2023-10.csv": csv_rows("080,dossiers_received,5,")}, units=units)
+    rep = Report.open("2023-10", "10", str(data), "vi")
+    assert set(review.figures(rep, units="children").unit) == {"10", "080"}
+    assert set(review.figures(rep, units="all").unit) == {"10", "080"}
 
 
 def test_findings_frame(report):

@@ -46,26 +46,30 @@ STATUS_COLUMNS = ("status", "ytd_status")
 
 
 def _units(report, units) -> list[str]:
+    """The codes ``units`` names, the sub-units as they are at the report's period's end."""
+    at = report.period.end.code
     if units in (None, "self"):
         return [report.unit]
     if units == "children":
-        return [report.unit, *(u.code for u in report.ds.units.children(report.unit))]
+        return [report.unit, *(u.code for u in report.calc.sub_units(report.unit, at))]
     if units == "all":
-        return [report.unit, *(u.code for u in report.ds.units.descendants(report.unit))]
+        return [report.unit, *(u.code for u in report.ds.units.descendants(report.unit, at))]
     return [str(u) for u in units]
 
 
 def figures(report, units=None) -> pd.DataFrame:
     """The figures of ``report`` (``units``: ``None`` the report's unit, ``"children"``
-    with its direct sub-units, ``"all"`` with every sub-unit, or a list of codes)."""
+    with its direct sub-units, ``"all"`` with every sub-unit — those that exist at the period's
+    end, not a unit dissolved before it — or a list of codes)."""
     rows = []
     for code in _units(report, units):
         figs = report.figures if code == report.unit else report.calc.figures(code, report.period)
+        name = report.ds.units.name(code, report.lang, report.period.end.code)     # the version of the period
         for ind_code, fig in figs.items():
             d = fig.to_dict()
             ind = fig.indicator
             rows.append({
-                "period": report.period.code, "unit": code, "unit_name": report.ds.units.name(code, report.lang),
+                "period": report.period.code, "unit": code, "unit_name": name,
                 "indicator": ind_code, "name": ind.name(report.lang), "area": ind.area,
                 "unit_of_measure": ind.unit,
                 **{k: json_number(d.get(k)) for k in VALUE_COLUMNS},
