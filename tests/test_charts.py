@@ -13,7 +13,7 @@ import pytest
 from matplotlib import pyplot
 from matplotlib.text import Text
 
-from helpers import charts
+from helpers import blocks, charts
 
 MONTHS = [f"T{m}/2023" for m in range(1, 13)]
 ONLINE = [28.4, 31.2, 33.9, None, 38.7, 41.05, 43.6, 45.2, 47.9, 51.35, None, None]
@@ -450,7 +450,7 @@ def report_trends(monkeypatch, period, areas=("chi_dao_dieu_hanh", "tai_chinh_co
         return real(labels, values, last_year, **kwargs)
 
     monkeypatch.setattr(charts, "trend_chart", record)
-    monkeypatch.setattr(report_module.blocks, "show", lambda *shown: None)
+    monkeypatch.setattr(blocks, "show", lambda *shown: None)
     rep = report_module.open_report(period, "10", "data", "vi")
     for area in areas:
         rep.section(area)
@@ -542,7 +542,7 @@ def test_a_comparison_across_a_hundred_sub_units_shows_the_fifteen_highest_and_l
     from helpers.periods import Period
     calls = []
     monkeypatch.setattr(charts, "comparison_chart", lambda labels, values, **kw: calls.append((labels, values, kw)))
-    monkeypatch.setattr(report_module.blocks.Chart, "from_figure", classmethod(lambda cls, fig: fig))
+    monkeypatch.setattr(blocks.Chart, "from_figure", classmethod(lambda cls, fig: fig))
     rep = report_module.open_report("2026-10", "15", "data", "vi")
     code = "eid_collection_vs_target"
     every = {u.name("vi"): v.value for u, v in rep.calc.children("15", code, Period.parse("2026-10").ytd())
@@ -577,7 +577,7 @@ def test_a_new_communes_year_to_date_trend_has_no_2025_line_of_months_since_july
         return real(labels, values, last_year, **kw)
 
     monkeypatch.setattr(charts, "trend_chart", record)
-    monkeypatch.setattr(report_module.blocks, "show", lambda *shown: None)
+    monkeypatch.setattr(blocks, "show", lambda *shown: None)
     eid = "Tỷ lệ thu nhận hồ sơ định danh điện tử so với chỉ tiêu"
     for unit, whole_2025 in (("02647", False), ("15", True)):
         calls.clear()

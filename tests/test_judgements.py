@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from conftest import csv_rows, write_data
 
-from helpers import leadership
 from helpers.figures import Calculator, compute_figures, pace_of
 from helpers.findings import Finding
 from helpers.load import load_data
 from helpers.periods import Period
+from helpers.report import display, leadership
+from helpers.report.leagues import leagues, overdue
 from helpers.text import Msg
 
 PLAN = "cchc_plan_completion_rate"
@@ -64,9 +65,9 @@ def test_rank_30_to_21_prints_its_field_and_places(tmp_path):
                                          "2023-05.csv": csv_rows("10,idx766_rank,21,")}))
     fig = compute_figures(ds, "10", "2023-05")["idx766_rank"]
     assert fig.rank_field == 63 and fig.rank_change(fig.previous) == 9
-    assert leadership.rank_text(fig.current.value, fig.rank_field) == "21/63"
-    assert leadership.change_text(fig, fig.previous, "vi") == "↑9 bậc"
-    assert leadership.change_text(fig, fig.previous, "en") == "↑9 places"
+    assert display.rank_text(fig.current.value, fig.rank_field) == "21/63"
+    assert display.change_text(fig, fig.previous, "vi") == "↑9 bậc"
+    assert display.change_text(fig, fig.previous, "en") == "↑9 places"
     line = leadership.rank_line({"idx766_rank": fig}, "vi")
     assert "21/63" in line and "↑9 bậc" in line and "%" not in line
     d = fig.to_dict()
@@ -85,7 +86,7 @@ def test_rank_falling_reads_as_a_fall(tmp_path):
     ds = load_data(write_data(tmp_path, {"2023-04.csv": csv_rows("10,idx766_rank,11,"),
                                          "2023-05.csv": csv_rows("10,idx766_rank,14,")}))
     fig = compute_figures(ds, "10", "2023-05")["idx766_rank"]
-    assert leadership.change_text(fig, fig.previous, "vi") == "↓3 bậc"
+    assert display.change_text(fig, fig.previous, "vi") == "↓3 bậc"
 
 
 def test_exact_values_and_statuses_on_exact_values(tmp_path):
@@ -98,21 +99,21 @@ def test_exact_values_and_statuses_on_exact_values(tmp_path):
     assert json.loads(json.dumps(d))["value"] == 3500 / 48
     # 9999/20000 = 49.995%: shown as 50,00% but judged on the exact value
     f = compute_figures(ds, "082", "2023-05")["online_submission_rate"]
-    assert f.status == "not_met" and leadership.show(f.value, f.indicator, "vi") == "50,00%"
+    assert f.status == "not_met" and display.show(f.value, f.indicator, "vi") == "50,00%"
 
 
 def test_rates_show_two_decimals(tmp_path):
     ds = load_data(write_data(tmp_path, {"2023-05.csv": csv_rows("10,internal_tthc_simplified,39,",
                                                                  "10,internal_tthc_total,51,")}))
     f = compute_figures(ds, "10", "2023-05")["internal_tthc_simplified_rate"]
-    assert leadership.show(f.value, f.indicator, "vi") == "76,47%"
+    assert display.show(f.value, f.indicator, "vi") == "76,47%"
 
 
 def test_text_target_is_evaluated_where_the_catalogue_can(tmp_path):
     ds = load_data(write_data(tmp_path, {"2023-10.csv": csv_rows("10,tthc_time_cut30,977,",
                                                                  "10,tthc_published_total,1989,")}))
     f = compute_figures(ds, "10", "2023-10")["tthc_time_cut30_share"]
-    assert leadership.show(f.value, f.indicator, "vi") == "49,12%" and f.target == 30 and f.status == "met"
+    assert display.show(f.value, f.indicator, "vi") == "49,12%" and f.target == 30 and f.status == "met"
 
 
 def test_sub_units_inherit_the_parents_target(tmp_path):
@@ -147,6 +148,33 @@ def test_doubtful_figure_footnote_names_indicators_not_codes(tmp_path):
         assert name in text and "tthc_" not in text and "periods/" not in text
 
 
+def _leader_text(tmp_path, message: Msg, lang: str, check: str = "jump") -> str:
+    calc = Calculator(load_data(write_data(tmp_path, {"2023-10.csv": csv_rows("10,tthc_published_total,1989,")})))
+    return leadership.leader_message(Finding("warning", check, message, unit="10"), calc, lang)
+
+
+def test_a_leaders_message_names_every_listed_indicator_from_the_parameters(tmp_path):
+    parts = "tthc_published_province, tthc_published_district, tthc_published_commune"
+    message = Msg("finding.parts_sum", total="1.989", terms="1.899 + 0 + 0", sum="1.899", parts=parts)
+    text = _leader_text(tmp_path, message, "en", "parts_sum")
+    assert text.startswith("Total 1.989 ≠ 1.899 + 0 + 0 = 1.899 («Provincial-level procedures», «")
+    assert "tthc_" not in text and text.count("«") == 3
+
+
+def test_a_leaders_message_shows_a_file_by_its_name_in_the_leaders_words(tmp_path):
+    ignored = Msg("finding.ignored_file", name="2023-10 (1).csv", code="2023-10")
+    for lang, words in (("vi", "không đúng quy ước"), ("en", "does not follow the convention")):
+        text = _leader_text(tmp_path, ignored, lang, "ignored_file")
+        assert words in text and "2023-10 (1).csv" in text and "periods/" not in text and "—" not in text
+    image = Msg("finding.notes.image_removed", ref="/home/analyst/Desktop/bieu-do.png",
+                why=Msg("finding.notes.remote_image"))
+    text = _leader_text(tmp_path, image, "vi", "note_reference")
+    assert text == "Đã bỏ hình “bieu-do.png” khỏi nhận xét: hình ở địa chỉ trên mạng hoặc ngoài thư mục dữ liệu " \
+                   "không được tải về"
+    missing = Msg("finding.missing_unit_month", month="09/2023")           # a slash that is not a path
+    assert "09/2023" in _leader_text(tmp_path, missing, "vi", "missing_unit_month")
+
+
 def _units_data(tmp_path, pending=True):
     rows = {
         # unit: received, online, resolved, ontime, pending overdue
@@ -171,7 +199,7 @@ def _units_data(tmp_path, pending=True):
 def test_league_table_sorted_with_status_and_rank_change(tmp_path):
     calc = _units_data(tmp_path)
     may, april = Period.parse("2023-05"), Period.parse("2023-04")
-    lgs = leadership.leagues(calc, "10", may, april, 2023)
+    lgs = leagues(calc, "10", may, april, 2023)
     online = next(lg for lg in lgs if lg.indicator.code == "online_submission_rate")
     assert [r.unit.code for r in online.rows] == ["080", "083", "082"]            # 70%, 55%, 30%
     assert [r.status for r in online.rows] == ["met", "met", "not_met"]            # ≥ 50%
@@ -181,7 +209,7 @@ def test_league_table_sorted_with_status_and_rank_change(tmp_path):
 
 def test_overdue_dossiers_worst_first(tmp_path):
     calc = _units_data(tmp_path)
-    own, rows = leadership.overdue(calc, "10", Period.parse("2023-05"))
+    own, rows = overdue(calc, "10", Period.parse("2023-05"))
     # May: late = resolved − on time: 080 2, 082 20, 083 20; Jan–May: 3, 30, 30; pending 3, 10, none
     assert [(r.unit.code, r.late, r.late_ytd, r.pending) for r in rows] == [
         ("082", 20, 30, 10), ("083", 20, 30, None), ("080", 2, 3, 3)]
@@ -193,7 +221,7 @@ def test_key_messages_and_area_lights(tmp_path):
     calc = _units_data(tmp_path)
     period = Period.parse("2023-05")
     figs = calc.figures("10", period)
-    lgs = leadership.leagues(calc, "10", period.ytd(), Period.parse("2023-04").ytd(), 2023)
+    lgs = leagues(calc, "10", period.ytd(), Period.parse("2023-04").ytd(), 2023)
     msgs = leadership.key_messages(calc, figs, period, "vi", True, {}, lgs)
     assert 3 <= len(msgs) <= 6
     text = " ".join(msgs)

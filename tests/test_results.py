@@ -162,3 +162,20 @@ def test_a_rendered_report_writes_a_metrics_json_the_schema_accepts(tmp_path, pe
     glued = glue.read(nbformat.read(folder / "progress_report.ipynb", as_version=4))
     assert glued["metrics"]["schema_version"] == results.SCHEMA_VERSION
     assert results.read_all(out) == {folder / "metrics.json": metrics}
+
+
+def test_glue_writes_a_decimal_as_the_number_metrics_json_stores(monkeypatch):
+    """One Decimal→JSON rule (helpers.fmt.json_number) for metrics.json and the glued result."""
+    from datetime import date
+    from decimal import Decimal
+
+    import IPython.display
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw: shown.append(data))
+    glue.glue({"title": "T", "header": "H", "language": "vi",
+               "metrics": {"indicators": {}, "exact": [Decimal("72.9166"), Decimal("1989"), Decimal("1E+3")],
+                           "day": date(2023, 10, 31)}})
+    (data,) = shown
+    metrics = data[glue.MIME_TYPE]["metrics"]
+    assert metrics["exact"] == [72.9166, 1989, 1000] and isinstance(metrics["exact"][1], int)
+    assert metrics["day"] == "2023-10-31"

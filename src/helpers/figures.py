@@ -19,12 +19,13 @@ a report whose period ends in December."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
 from .catalogue import Indicator
+from .fmt import json_number
 from .load import DataSet
 from .periods import Period
 from .text import t
@@ -88,7 +89,6 @@ class Figure:
     ytd_status: str = NO_DATA
     pace: Optional[Decimal] = None          # a year-end target's expected level at the period's end
     rank_field: Optional[int] = None        # a rank's field: "21/63"
-    extra: dict = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -98,45 +98,24 @@ class Figure:
     def value(self):
         return self.current.value
 
-    def change(self, other: Value):
-        """Difference to another figure (percentage points for ratios)."""
-        if self.current.value is None or other.value is None:
-            return None
-        return self.current.value - other.value
-
-    @property
-    def judged(self) -> Value:
-        """The value the status is about: year to date for a year-end target."""
-        return self.ytd if self.indicator.year_end else self.current
-
-    @property
-    def has_target(self) -> bool:
-        return self.target is not None
-
     def rank_change(self, other: Value):
         """Places gained (positive) or lost since ``other``: a rank 30 -> 21 is +9."""
         if self.indicator.kind != "rank" or self.current.value is None or other.value is None:
             return None
         return int(other.value - self.current.value)
 
-    def change_pct(self, other: Value):
-        """Relative change in percent, for counts and amounts."""
-        if self.indicator.unit == "percent" or self.current.value is None or not other.value:
-            return None
-        return _round(Decimal(self.current.value - other.value) * 100 / Decimal(other.value), 1)
-
     def to_dict(self) -> dict:
         d = {
-            "value": _json(self.current.value), "previous": _json(self.previous.value),
-            "same_period_last_year": _json(self.last_year.value), "ytd": _json(self.ytd.value),
-            "ytd_same_period_last_year": _json(self.ytd_last_year.value),
-            "target": _json(self.target), "status": self.status, "ytd_status": self.ytd_status,
+            "value": json_number(self.current.value), "previous": json_number(self.previous.value),
+            "same_period_last_year": json_number(self.last_year.value), "ytd": json_number(self.ytd.value),
+            "ytd_same_period_last_year": json_number(self.ytd_last_year.value),
+            "target": json_number(self.target), "status": self.status, "ytd_status": self.ytd_status,
             "computed": self.current.computed, "unit": self.indicator.unit,
             "months_with_data": self.current.months,
         }
         if self.target is not None:
             d["target_kind"] = self.indicator.target_kind
-            d["pace_target"] = _json(self.pace)
+            d["pace_target"] = json_number(self.pace)
         if self.current.incomplete:
             d["sub_units_reported"], d["sub_units_expected"] = self.current.reported, self.current.expected
         if self.indicator.kind == "rank":
@@ -144,24 +123,14 @@ class Figure:
             d["rank_change_places"] = self.rank_change(self.previous)
             d["rank_change_places_last_year"] = self.rank_change(self.last_year)
         if self.indicator.is_ratio:
-            d["numerator"] = _json(self.current.numerator)
-            d["denominator"] = _json(self.current.denominator)
+            d["numerator"] = json_number(self.current.numerator)
+            d["denominator"] = json_number(self.current.denominator)
         windows = {"value": self.current, "previous": self.previous, "same_period_last_year": self.last_year,
                    "ytd": self.ytd, "ytd_same_period_last_year": self.ytd_last_year}
         not_comparable = {k: v.reason for k, v in windows.items() if not v.comparable}
         if not_comparable:
             d["not_comparable"] = not_comparable      # those figures are null: why
         return d
-
-
-def _json(v):
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() and v.as_tuple().exponent >= 0 else float(v)
-    return v
-
-
-def _round(v: Decimal, decimals: int) -> Decimal:
-    return v.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def status_of(value, target, op: Optional[str]) -> str:
@@ -252,15 +221,16 @@ class Calculator:
         ind = self.catalogue.get(code)
         if ind is None or not ind.additive:
             return NONE
-        contributors = [c for c in self._contributors(version.code, month) if not ind.levels or c.level in ind.levels]
+        contributors = [c for c in self.sub_units(version.code, month) if not ind.levels or c.level in ind.levels]
         parts = [self.month_value(c.code, code, month) for c in contributors]
         parts = [p for p in parts if p.value is not None]
         if not parts:
             return NONE
         return Value(sum(p.value for p in parts), True, 1, reported=len(parts), expected=len(contributors))
 
-    def _contributors(self, unit: str, month: str) -> list:
-        """Whose rows add up to ``unit``'s figure in ``month``: its children then."""
+    def sub_units(self, unit: str, month: str) -> list:
+        """``unit``'s sub-units in ``month`` (its children then, not itself): whose rows add up to
+        its figure, the units its league tables and comparisons rank."""
         return [c for c in self.units.children(unit, month) if c.code != unit]
 
     def _predecessors_sum(self, version, code: str, month: str, earlier: dict) -> Value:
@@ -405,7 +375,7 @@ class Calculator:
             return None
         if version.valid_from is not None:
             return f"{version.valid_from:%Y-%m}"
-        starts = [c.valid_from for c in self._contributors(version.code, at)]
+        starts = [c.valid_from for c in self.sub_units(version.code, at)]
         return f"{min(starts):%Y-%m}" if starts and None not in starts else None
 
     def like_for_like(self, unit: str, ind: Indicator, window: Period, other: Value, at: str) -> Value:
@@ -430,8 +400,7 @@ class Calculator:
         """``(child unit, Value)`` for comparison charts across departments/districts
         (the children that exist at the period's end)."""
         at = period.end.code
-        kids = [c for c in self.units.children(unit, at) if c.code != unit]
-        return [(c, self.value(c.code, code, period, at)) for c in kids]
+        return [(c, self.value(c.code, code, period, at)) for c in self.sub_units(unit, at)]
 
 
 def _coverage(values) -> dict:

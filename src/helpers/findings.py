@@ -4,7 +4,7 @@ indicator, period) and a message (a key of the catalogue with its parameters, se
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Optional
 
 from .text import Msg, t
@@ -51,12 +51,6 @@ class Finding:
         where = self.where(lang)
         return f"{label} {where}: {self.message(lang)}" if where else f"{label}: {self.message(lang)}"
 
-    def to_dict(self, lang: str = "vi") -> dict:
-        d = asdict(self)
-        del d["msg"]
-        d["message"] = self.message(lang)
-        return d
-
 
 def location(lang: str, file=None, row=None, column=None, *, period=None, unit=None, indicator=None) -> str:
     """``data/periods/2023-10.csv, dòng 5, cột value, đơn vị 080``: where a finding or an error is
@@ -73,10 +67,6 @@ def location(lang: str, file=None, row=None, column=None, *, period=None, unit=N
 
 def errors(findings) -> list[Finding]:
     return [f for f in findings if f.is_error]
-
-
-def warnings(findings) -> list[Finding]:
-    return [f for f in findings if not f.is_error]
 
 
 def sort_key(f: Finding):

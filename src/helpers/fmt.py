@@ -1,4 +1,5 @@
-"""Numbers, percentages, money and dates in Vietnamese or English (Babel)."""
+"""Numbers, percentages, money and dates in Vietnamese or English (Babel), and an exact figure as
+JSON stores it (:func:`json_number`)."""
 
 from __future__ import annotations
 
@@ -123,3 +124,12 @@ def change(delta, unit: str, lang: str = "vi", decimals: int = 0) -> str:
         sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
         return sign + money(abs(delta), lang)
     return signed(delta, lang, decimals)
+
+
+def json_number(value):
+    """An exact figure as a result stores it: a whole Decimal as an int, any other Decimal as a
+    float (unrounded: rounding is for the page); anything else as it is."""
+    if isinstance(value, Decimal):
+        whole = value == value.to_integral_value() and value.as_tuple().exponent >= 0
+        return int(value) if whole else float(value)
+    return value

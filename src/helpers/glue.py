@@ -10,8 +10,10 @@ never recomputes."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from .errors import ReportError
+from .fmt import json_number
 from .text import t
 
 MIME_TYPE = "application/vnd.cchc.report+json"
@@ -19,14 +21,19 @@ REQUIRED = ("title", "header", "language", "metrics")
 
 
 def glue(payload: dict) -> None:
-    """Display ``payload`` (JSON-able: dates and Decimals become text) under :data:`MIME_TYPE`,
+    """Display ``payload`` (JSON-able: Decimals become numbers, dates text) under :data:`MIME_TYPE`,
     with one line of plain text for a reviewer's JupyterLab (the exporters drop the cell)."""
     from IPython.display import display
-    data = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
+    data = json.loads(json.dumps(payload, ensure_ascii=False, default=_jsonable))
     lang = data.get("language") or "vi"
     summary = t(lang, "glue.summary", title=data.get("title", ""),
                 n=len(data.get("metrics", {}).get("indicators", {})))
     display({MIME_TYPE: data, "text/plain": summary}, raw=True)
+
+
+def _jsonable(value):
+    """What ``json`` cannot write itself: a Decimal as the number results store, anything else as text."""
+    return json_number(value) if isinstance(value, Decimal) else str(value)
 
 
 def read(nb, source: str = "") -> dict:

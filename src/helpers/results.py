@@ -13,6 +13,8 @@ import json
 import warnings
 from pathlib import Path
 
+from .errors import ReportError
+from .glue import read
 from .text import DEFAULT, t
 
 SCHEMA_VERSION = "1.0"                      # what this code writes (Report.metrics)
@@ -47,14 +49,43 @@ def read_metrics(path) -> dict:
     reader), too large, not JSON, not the object a run writes, or of a major version this
     code does not know."""
     path = Path(path)
+    try:
+        meta = json.loads(_read_text(path))
+    except (ValueError, RecursionError):      # RecursionError: arrays nested thousands deep
+        raise NotAResult(path, "index.skipped.unreadable") from None
+    return _checked(meta, path)
+
+
+def read_notebook(path) -> dict:
+    """The metrics glued in an executed report notebook (``.ipynb``), checked as
+    :func:`read_metrics` checks a metrics.json; :class:`NotAResult` for a notebook that
+    holds no report result."""
+    path = Path(path)
+    try:
+        nb = json.loads(_read_text(path))
+    except (ValueError, RecursionError):
+        raise NotAResult(path, "index.skipped.unreadable") from None
+    try:
+        meta = read(nb, str(path))["metrics"]
+    except (ReportError, AttributeError, TypeError):     # JSON that is not a notebook
+        raise NotAResult(path, "index.skipped.no_result") from None
+    return _checked(meta, path)
+
+
+def _read_text(path: Path) -> str:
+    """A result file's text, refused unless it is a regular file of a result's size."""
     if not path.is_file():
         raise NotAResult(path, "index.skipped.not_regular")
     try:
         if path.stat().st_size > MAX_BYTES:
             raise NotAResult(path, "index.skipped.too_large")
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):      # RecursionError: arrays nested thousands deep
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError):            # ValueError: not UTF-8
         raise NotAResult(path, "index.skipped.unreadable") from None
+
+
+def _checked(meta, path: Path) -> dict:
+    """``meta`` if it is the object a run writes, in a major version this code reads."""
     if not isinstance(meta, dict) or not all(isinstance(meta.get(k, ""), str) for k in TEXT_FIELDS):
         raise NotAResult(path, "index.skipped.foreign")
     version = meta.setdefault("schema_version", UNVERSIONED)

@@ -1,123 +1,69 @@
-"""What leadership reads first, computed from the figures: the verdict, the key
-messages, a traffic light per reform area, the rank with its field and movement,
-league tables of sub-units, overdue dossiers, and the doubtful figures with the
-footnote a reader sees where the figure is printed.
-
-Everything here is data (dataclasses and plain strings in the report's
-language); ``report`` turns it into blocks."""
+"""What leadership reads first, judged on the figures: the verdict, the key messages, a
+traffic light per reform area, the rank with its field and movement, and the doubtful
+figures with the footnote a reader sees where the figure is printed. Data only
+(dataclasses and plain strings in the report's language); the sections lay them out."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
+from pathlib import PureWindowsPath
 from typing import Optional
 
-from . import fmt
-from .catalogue import AREAS, Indicator
-from .figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_MET, ON_TRACK, Calculator, Figure, Value
-from .findings import Finding
-from .periods import Period
-from .text import Msg, t
-from .units import LEVELS, Unit
+from .. import fmt
+from ..catalogue import AREAS
+from ..figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_MET, ON_TRACK, Calculator, Figure
+from ..findings import Finding
+from ..periods import Period
+from ..text import Msg, t
+from .display import decimals_of, places_text, rank_text, show, target_text
+from .leagues import SCORE_CODE, League
 
 SEVERITY = {NOT_MET: 4, BEHIND: 3, ON_TRACK: 1, MET: 0}
 MAX_MESSAGES = 6
 MAX_FLAGS = 2                       # footnotes per figure; the appendix lists every finding
 SUB_UNIT_CHECKS = {"children_sum", "missing_unit_month", "part_exceeds_whole"}
 RANK_CODE = "idx766_rank"
-SCORE_CODE = "idx766_total_score"
-SCORE_GROUPS = ("idx766_ckmb", "idx766_tdgq", "idx766_dvtt", "idx766_mdsh", "idx766_mdhl")
-LEAGUE_CODES = ("online_submission_rate", "online_payment_rate", "ontime_resolution_rate", "digitization_rate")
-OVERDUE = ("dossiers_resolved", "dossiers_resolved_ontime", "dossiers_pending_overdue")
-
-
-# -- display of one value ----------------------------------------------------------------------------
-def decimals_of(ind: Indicator) -> int:
-    """Rates show two decimals everywhere on the page (76,47%)."""
-    return 2 if ind.unit == "percent" else ind.decimals
-
-
-def show(value, ind: Indicator, lang: str) -> str:
-    return fmt.value(value, ind.unit, lang, decimals_of(ind))
-
-
-def rank_text(rank, field_size: Optional[int]) -> str:
-    """``21/63`` (or ``21`` when the field is unknown)."""
-    if rank is None:
-        return fmt.NA["vi"]
-    return f"{int(rank)}/{field_size}" if field_size else f"{int(rank)}"
-
-
-def places_text(change: Optional[int], lang: str) -> str:
-    """A rank's movement in places: ``↑9 bậc`` / ``↑9 places``; never a percentage."""
-    if change is None:
-        return fmt.NA["vi"]
-    if change == 0:
-        return t(lang, "report.rank_same")
-    arrow = "↑" if change > 0 else "↓"
-    return f"{arrow}{abs(change)} {t(lang, 'report.places')}"
-
-
-def change_text(fig: Figure, other: Value, lang: str) -> str:
-    """The difference to another figure: places for ranks, points for rates, signed numbers otherwise."""
-    ind = fig.indicator
-    if not (other.comparable and fig.current.comparable):       # before a merger, what does not add up
-        return t(lang, "figures.not_comparable")
-    if ind.kind == "rank":
-        return places_text(fig.rank_change(other), lang)
-    if fig.current.value is None or other.value is None:
-        return fmt.NA["vi"]
-    return fmt.change(fig.current.value - other.value, ind.unit, lang, decimals_of(ind))
-
-
-def ytd_change_text(fig: Figure, lang: str) -> str:
-    ind = fig.indicator
-    if not (fig.ytd.comparable and fig.ytd_last_year.comparable):
-        return t(lang, "figures.not_comparable")
-    if ind.kind == "rank":
-        if fig.ytd.value is None or fig.ytd_last_year.value is None:
-            return fmt.NA["vi"]
-        return places_text(int(fig.ytd_last_year.value - fig.ytd.value), lang)
-    if fig.ytd.value is None or fig.ytd_last_year.value is None:
-        return fmt.NA["vi"]
-    return fmt.change(fig.ytd.value - fig.ytd_last_year.value, ind.unit, lang, decimals_of(ind))
-
-
-def target_text(fig: Figure, lang: str, with_pace: bool = True) -> str:
-    """``≥ 50%``; a year-end target before December adds its pace: ``100% (tiến độ 83,33%)``."""
-    if fig.target is None:
-        return fmt.NA["vi"]
-    ind = fig.indicator
-    op = "≤ " if ind.target_op == "<=" else ("≥ " if not (ind.unit == "percent" and fig.target == 100) else "")
-    whole = Decimal(fig.target) == Decimal(fig.target).to_integral_value()
-    text = op + fmt.value(fig.target, ind.unit, lang, 0 if whole else decimals_of(ind))
-    if with_pace and fig.pace is not None:
-        text += " " + t(lang, "report.pace_suffix", pace=show(fig.pace, fig.indicator, lang))
-    return text
 
 
 # -- doubtful figures --------------------------------------------------------------------------------
-_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-_PATH = re.compile(r"\S*(?:periods/|notes/)\S*|\S+\.(?:csv|xlsx|md)\b")
-_ABSOLUTE = re.compile(r"“(?:[A-Za-z]:)?[/\\][^”]*[/\\]([^/\\”]+)”")   # “/machine/path/x.png” -> “x.png”
+# the leaders' wording of the findings whose own words tell the analysts which file to fix and how
+LEADER_WORDING = {"finding.ignored_file": "report.leader.ignored_file",
+                  "finding.notes.remote_image": "report.leader.remote_image"}
+_LIST = re.compile(r"(, | \+ )")      # how a parameter lists indicator codes: "a, b" or "a + b"
 
 
 def leader_message(f: Finding, calc: Calculator, lang: str) -> str:
-    """A finding's message as a leader reads it: indicator names instead of codes,
-    no file paths, no analysts' raw notes in the English edition."""
+    """A finding's message as a leader reads it, built from its parameters: its leader wording where
+    it has one (:data:`LEADER_WORDING`), without the analysts' hint; indicator names instead of
+    codes, a file by its name (never a machine path), no analyst's raw note in the English edition."""
     if f.check == "missing_month" and f.period:
         return t(lang, "report.flag_missing_month", month=Period.parse(f.period).label(lang))
-    message = f.msg
-    if lang != "vi" and message.params.get("note"):          # an analyst's note is in Vietnamese
-        message = Msg(message.key, **{**message.params, "note": ""})
-    msg = message.text(lang)
-    cat = calc.catalogue
-    msg = _CODE.sub(lambda m: f"«{cat[m.group(0)].name(lang)}»" if m.group(0) in cat else m.group(0), msg)
-    msg = _ABSOLUTE.sub(r"“\1”", msg)
-    msg = _PATH.sub("", msg)
-    msg = re.sub(r"\s+([;,.)])", r"\1", msg).strip(" ;—-")
-    return msg[:1].upper() + msg[1:]
+    text = _for_leaders(f.msg, calc, lang).main(lang)
+    return text[:1].upper() + text[1:]
+
+
+def _for_leaders(msg: Msg, calc: Calculator, lang: str) -> Msg:
+    """``msg`` in its leader wording, with each parameter as a leader reads it."""
+    params = {}
+    for name, value in msg.params.items():
+        if name == "note" and lang != "vi":          # an analyst's note is in Vietnamese
+            value = ""
+        elif isinstance(value, Msg):
+            value = _for_leaders(value, calc, lang)
+        elif isinstance(value, str):
+            value = "".join(_named(piece, calc, lang) for piece in _LIST.split(value))
+        params[name] = value
+    return Msg(LEADER_WORDING.get(msg.key, msg.key), **params)
+
+
+def _named(piece: str, calc: Calculator, lang: str) -> str:
+    """An indicator code as «its name», a path to a file as the file's name (``hinh/a.png`` -> ``a.png``;
+    a date or a share such as ``2/5`` has no suffix and stays), anything else as it is."""
+    if piece in calc.catalogue:
+        return f"«{calc.catalogue[piece].name(lang)}»"
+    path = PureWindowsPath(piece)                # either separator
+    return path.name if ("/" in piece or "\\" in piece) and path.suffix else piece
 
 
 @dataclass
@@ -237,133 +183,6 @@ def rank_line(figs: dict[str, Figure], lang: str) -> Optional[str]:
     return text
 
 
-# -- league tables -----------------------------------------------------------------------------------
-@dataclass
-class LeagueRow:
-    unit: Unit
-    value: object
-    rank: int
-    previous_rank: Optional[int]
-    status: str
-    extra: list = field(default_factory=list)      # group scores beside a total score
-    incomplete: Optional[str] = None               # "2/5 đơn vị"
-
-    @property
-    def rank_change(self) -> Optional[int]:
-        return None if self.previous_rank is None else self.previous_rank - self.rank
-
-
-@dataclass
-class League:
-    indicator: Indicator
-    level: str
-    window: Period
-    rows: list[LeagueRow]
-    target: Optional[Decimal] = None
-    extra_columns: list = field(default_factory=list)
-
-
-def _ranked(values: list[tuple[Unit, object]], ind: Indicator) -> dict[str, int]:
-    """Competition ranks (1, 2, 2, 4) by the indicator's direction."""
-    lower = ind.direction == "lower_better"
-    have = sorted((v for v in values if v[1] is not None), key=lambda uv: uv[1], reverse=not lower)
-    ranks, last, last_rank = {}, None, 0
-    for i, (u, v) in enumerate(have, start=1):
-        if v != last:
-            last, last_rank = v, i
-        ranks[u.code] = last_rank
-    return ranks
-
-
-def sub_units(calc: Calculator, unit: str, period: Period) -> list[Unit]:
-    """The sub-units as they are at the period's end (after a merger: the new ones)."""
-    return [c for c in calc.units.children(unit, period.end.code) if c.code != unit]
-
-
-def children_by_level(calc: Calculator, unit: str, period: Period) -> dict[str, list[Unit]]:
-    out: dict[str, list[Unit]] = {}
-    for c in sub_units(calc, unit, period):
-        out.setdefault(c.level, []).append(c)
-    return {lvl: out[lvl] for lvl in LEVELS if lvl in out}
-
-
-def league(calc: Calculator, parent: str, code: str, units: list[Unit], window: Period,
-           previous: Period, year: int, level: str, extra_codes=()) -> Optional[League]:
-    """Sub-units sorted best first on ``code`` over ``window``, with their rank in ``previous``,
-    their status against their target (own, else the parent's, else the catalogue's)."""
-    ind = calc.catalogue.get(code)
-    if ind is None:
-        return None
-    now = [(u, calc.value(u.code, code, window)) for u in units if ind.levels == () or u.level in ind.levels]
-    if sum(v.value is not None for _u, v in now) < 2:
-        return None
-    before = [(u, calc.value(u.code, code, previous).value) for u, _v in now]
-    ranks = _ranked([(u, v.value) for u, v in now], ind)
-    prev_ranks = _ranked(before, ind)
-    rows = []
-    for u, v in sorted(((u, v) for u, v in now if v.value is not None), key=lambda uv: ranks[uv[0].code]):
-        target = calc.target(u.code, code, year)
-        status, _pace = calc.judge(u.code, ind, v.value, target, window)
-        extra = [calc.value(u.code, c, window).value for c in extra_codes]
-        rows.append(LeagueRow(u, v.value, ranks[u.code], prev_ranks.get(u.code), status, extra,
-                              f"{v.reported}/{v.expected}" if v.incomplete else None))
-    return League(ind, level, window, rows, calc.target(parent, code, year),
-                  [calc.catalogue[c] for c in extra_codes])
-
-
-def leagues(calc: Calculator, unit: str, window: Period, previous: Period, year: int) -> list[League]:
-    """The league tables leadership steers by: the 766 score (with its group scores), online
-    submission and payment, on-time resolution, digitisation; one per level of sub-units."""
-    out = []
-    for level, units in children_by_level(calc, unit, window).items():
-        groups = tuple(c for c in SCORE_GROUPS if c in calc.catalogue and
-                       sum(calc.value(u.code, c, window).value is not None for u in units) >= 2)
-        for code, extra in [(SCORE_CODE, groups)] + [(c, ()) for c in LEAGUE_CODES]:
-            lg = league(calc, unit, code, units, window, previous, year, level, extra)
-            if lg is not None:
-                out.append(lg)
-    return out
-
-
-# -- overdue dossiers --------------------------------------------------------------------------------
-@dataclass
-class OverdueRow:
-    unit: Unit
-    late: object              # resolved late in the period (resolved − resolved on time)
-    late_ytd: object          # … year to date
-    late_rate_ytd: object     # late / resolved, year to date, in percent
-    pending: object           # pending past their deadline at the period's end (where reported)
-
-
-def _late(calc: Calculator, unit: str, window: Period):
-    resolved = calc.value(unit, "dossiers_resolved", window).value
-    ontime = calc.value(unit, "dossiers_resolved_ontime", window).value
-    if resolved is None or ontime is None:
-        return None, None
-    late = resolved - ontime
-    return late, (Decimal(late) * 100 / Decimal(resolved) if resolved else None)
-
-
-def overdue(calc: Calculator, unit: str, period: Period) -> tuple[Optional[OverdueRow], list[OverdueRow]]:
-    """The unit's overdue dossiers and its sub-units', worst first (late year to date plus pending)."""
-    if any(c not in calc.catalogue for c in OVERDUE[:2]):
-        return None, []
-
-    def row(u: Unit) -> Optional[OverdueRow]:
-        late, _ = _late(calc, u.code, period)
-        late_ytd, rate = _late(calc, u.code, period.ytd())
-        pending = calc.value(u.code, "dossiers_pending_overdue", period).value \
-            if "dossiers_pending_overdue" in calc.catalogue else None
-        if late is None and late_ytd is None and pending is None:
-            return None
-        return OverdueRow(u, late, late_ytd, rate, pending)
-
-    own = row(calc.units.get(unit, period.end.code) or calc.units.get(unit))
-    rows = [r for r in (row(c) for c in sub_units(calc, unit, period)) if r is not None]
-    rows.sort(key=lambda r: ((r.late_ytd or 0) + (r.pending or 0), r.late or 0), reverse=True)
-    return own, rows
-
-
 # -- key messages ------------------------------------------------------------------------------------
 def _label(fig: Figure, period: Period, ytd: bool, lang: str) -> str:
     window = period.ytd() if (ytd or fig.indicator.year_end) and period.ytd().length > 1 else period
@@ -373,7 +192,7 @@ def _label(fig: Figure, period: Period, ytd: bool, lang: str) -> str:
 def _worst_unit(calc: Calculator, fig: Figure, period: Period, ytd: bool, lang: str) -> Optional[str]:
     window = period.ytd() if ytd else period
     ind = fig.indicator
-    vals = [(u, calc.value(u.code, ind.code, window).value) for u in sub_units(calc, fig.unit, period)
+    vals = [(u, calc.value(u.code, ind.code, window).value) for u in calc.sub_units(fig.unit, period.end.code)
             if not ind.levels or u.level in ind.levels]
     vals = [(u, v) for u, v in vals if v is not None]
     if len(vals) < 2:

@@ -1,0 +1,76 @@
+"""How one value reads in a table cell or a sentence of the report: a figure in its unit with
+the page's decimals, a rank in its field, a movement in places, a change, a target."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from .. import fmt
+from ..catalogue import Indicator
+from ..figures import Figure, Value
+from ..text import t
+
+
+def decimals_of(ind: Indicator) -> int:
+    """Rates show two decimals everywhere on the page (76,47%)."""
+    return 2 if ind.unit == "percent" else ind.decimals
+
+
+def show(value, ind: Indicator, lang: str) -> str:
+    return fmt.value(value, ind.unit, lang, decimals_of(ind))
+
+
+def rank_text(rank, field_size: Optional[int]) -> str:
+    """``21/63`` (or ``21`` when the field is unknown)."""
+    if rank is None:
+        return fmt.NA["vi"]
+    return f"{int(rank)}/{field_size}" if field_size else f"{int(rank)}"
+
+
+def places_text(change: Optional[int], lang: str) -> str:
+    """A rank's movement in places: ``↑9 bậc`` / ``↑9 places``; never a percentage."""
+    if change is None:
+        return fmt.NA["vi"]
+    if change == 0:
+        return t(lang, "report.rank_same")
+    arrow = "↑" if change > 0 else "↓"
+    return f"{arrow}{abs(change)} {t(lang, 'report.places')}"
+
+
+def change_text(fig: Figure, other: Value, lang: str) -> str:
+    """The difference to another figure: places for ranks, points for rates, signed numbers otherwise."""
+    ind = fig.indicator
+    if not (other.comparable and fig.current.comparable):       # before a merger, what does not add up
+        return t(lang, "figures.not_comparable")
+    if ind.kind == "rank":
+        return places_text(fig.rank_change(other), lang)
+    if fig.current.value is None or other.value is None:
+        return fmt.NA["vi"]
+    return fmt.change(fig.current.value - other.value, ind.unit, lang, decimals_of(ind))
+
+
+def ytd_change_text(fig: Figure, lang: str) -> str:
+    ind = fig.indicator
+    if not (fig.ytd.comparable and fig.ytd_last_year.comparable):
+        return t(lang, "figures.not_comparable")
+    if ind.kind == "rank":
+        if fig.ytd.value is None or fig.ytd_last_year.value is None:
+            return fmt.NA["vi"]
+        return places_text(int(fig.ytd_last_year.value - fig.ytd.value), lang)
+    if fig.ytd.value is None or fig.ytd_last_year.value is None:
+        return fmt.NA["vi"]
+    return fmt.change(fig.ytd.value - fig.ytd_last_year.value, ind.unit, lang, decimals_of(ind))
+
+
+def target_text(fig: Figure, lang: str, with_pace: bool = True) -> str:
+    """``≥ 50%``; a year-end target before December adds its pace: ``100% (tiến độ 83,33%)``."""
+    if fig.target is None:
+        return fmt.NA["vi"]
+    ind = fig.indicator
+    op = "≤ " if ind.target_op == "<=" else ("≥ " if not (ind.unit == "percent" and fig.target == 100) else "")
+    whole = Decimal(fig.target) == Decimal(fig.target).to_integral_value()
+    text = op + fmt.value(fig.target, ind.unit, lang, 0 if whole else decimals_of(ind))
+    if with_pace and fig.pace is not None:
+        text += " " + t(lang, "report.pace_suffix", pace=show(fig.pace, fig.indicator, lang))
+    return text

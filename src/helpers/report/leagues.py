@@ -1,0 +1,141 @@
+"""The sub-units ranked: league tables on the indicators leadership steers by (the 766 score with
+its group scores, online submission and payment, on-time resolution, digitisation) and the
+overdue dossiers by unit, worst first. Data only; the report's sections lay them out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Optional
+
+from ..catalogue import Indicator
+from ..figures import Calculator
+from ..periods import Period
+from ..units import LEVELS, Unit
+
+SCORE_CODE = "idx766_total_score"
+SCORE_GROUPS = ("idx766_ckmb", "idx766_tdgq", "idx766_dvtt", "idx766_mdsh", "idx766_mdhl")
+LEAGUE_CODES = ("online_submission_rate", "online_payment_rate", "ontime_resolution_rate", "digitization_rate")
+OVERDUE = ("dossiers_resolved", "dossiers_resolved_ontime", "dossiers_pending_overdue")
+
+
+@dataclass
+class LeagueRow:
+    unit: Unit
+    value: object
+    rank: int
+    previous_rank: Optional[int]
+    status: str
+    extra: list = field(default_factory=list)      # group scores beside a total score
+    incomplete: Optional[str] = None               # "2/5 đơn vị"
+
+    @property
+    def rank_change(self) -> Optional[int]:
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+@dataclass
+class League:
+    indicator: Indicator
+    level: str
+    window: Period
+    rows: list[LeagueRow]
+    target: Optional[Decimal] = None
+    extra_columns: list = field(default_factory=list)
+
+
+def _ranked(values: list[tuple[Unit, object]], ind: Indicator) -> dict[str, int]:
+    """Competition ranks (1, 2, 2, 4) by the indicator's direction."""
+    lower = ind.direction == "lower_better"
+    have = sorted((v for v in values if v[1] is not None), key=lambda uv: uv[1], reverse=not lower)
+    ranks, last, last_rank = {}, None, 0
+    for i, (u, v) in enumerate(have, start=1):
+        if v != last:
+            last, last_rank = v, i
+        ranks[u.code] = last_rank
+    return ranks
+
+
+def sub_units_by_level(calc: Calculator, unit: str, period: Period) -> dict[str, list[Unit]]:
+    """The sub-units as they are at the period's end, by level (provinces first)."""
+    out: dict[str, list[Unit]] = {}
+    for c in calc.sub_units(unit, period.end.code):
+        out.setdefault(c.level, []).append(c)
+    return {lvl: out[lvl] for lvl in LEVELS if lvl in out}
+
+
+def league(calc: Calculator, parent: str, code: str, units: list[Unit], window: Period,
+           previous: Period, year: int, level: str, extra_codes=()) -> Optional[League]:
+    """Sub-units sorted best first on ``code`` over ``window``, with their rank in ``previous``,
+    their status against their target (own, else the parent's, else the catalogue's)."""
+    ind = calc.catalogue.get(code)
+    if ind is None:
+        return None
+    now = [(u, calc.value(u.code, code, window)) for u in units if ind.levels == () or u.level in ind.levels]
+    if sum(v.value is not None for _u, v in now) < 2:
+        return None
+    before = [(u, calc.value(u.code, code, previous).value) for u, _v in now]
+    ranks = _ranked([(u, v.value) for u, v in now], ind)
+    prev_ranks = _ranked(before, ind)
+    rows = []
+    for u, v in sorted(((u, v) for u, v in now if v.value is not None), key=lambda uv: ranks[uv[0].code]):
+        target = calc.target(u.code, code, year)
+        status, _pace = calc.judge(u.code, ind, v.value, target, window)
+        extra = [calc.value(u.code, c, window).value for c in extra_codes]
+        rows.append(LeagueRow(u, v.value, ranks[u.code], prev_ranks.get(u.code), status, extra,
+                              f"{v.reported}/{v.expected}" if v.incomplete else None))
+    return League(ind, level, window, rows, calc.target(parent, code, year),
+                  [calc.catalogue[c] for c in extra_codes])
+
+
+def leagues(calc: Calculator, unit: str, window: Period, previous: Period, year: int) -> list[League]:
+    """The league tables leadership steers by: the 766 score (with its group scores), online
+    submission and payment, on-time resolution, digitisation; one per level of sub-units."""
+    out = []
+    for level, units in sub_units_by_level(calc, unit, window).items():
+        groups = tuple(c for c in SCORE_GROUPS if c in calc.catalogue and
+                       sum(calc.value(u.code, c, window).value is not None for u in units) >= 2)
+        for code, extra in [(SCORE_CODE, groups)] + [(c, ()) for c in LEAGUE_CODES]:
+            lg = league(calc, unit, code, units, window, previous, year, level, extra)
+            if lg is not None:
+                out.append(lg)
+    return out
+
+
+# -- overdue dossiers --------------------------------------------------------------------------------
+@dataclass
+class OverdueRow:
+    unit: Unit
+    late: object              # resolved late in the period (resolved − resolved on time)
+    late_ytd: object          # … year to date
+    late_rate_ytd: object     # late / resolved, year to date, in percent
+    pending: object           # pending past their deadline at the period's end (where reported)
+
+
+def _late(calc: Calculator, unit: str, window: Period):
+    resolved = calc.value(unit, "dossiers_resolved", window).value
+    ontime = calc.value(unit, "dossiers_resolved_ontime", window).value
+    if resolved is None or ontime is None:
+        return None, None
+    late = resolved - ontime
+    return late, (Decimal(late) * 100 / Decimal(resolved) if resolved else None)
+
+
+def overdue(calc: Calculator, unit: str, period: Period) -> tuple[Optional[OverdueRow], list[OverdueRow]]:
+    """The unit's overdue dossiers and its sub-units', worst first (late year to date plus pending)."""
+    if any(c not in calc.catalogue for c in OVERDUE[:2]):
+        return None, []
+
+    def row(u: Unit) -> Optional[OverdueRow]:
+        late, _ = _late(calc, u.code, period)
+        late_ytd, rate = _late(calc, u.code, period.ytd())
+        pending = calc.value(u.code, "dossiers_pending_overdue", period).value \
+            if "dossiers_pending_overdue" in calc.catalogue else None
+        if late is None and late_ytd is None and pending is None:
+            return None
+        return OverdueRow(u, late, late_ytd, rate, pending)
+
+    own = row(calc.units.get(unit, period.end.code) or calc.units.get(unit))
+    rows = [r for r in (row(c) for c in calc.sub_units(unit, period.end.code)) if r is not None]
+    rows.sort(key=lambda r: ((r.late_ytd or 0) + (r.pending or 0), r.late or 0), reverse=True)
+    return own, rows

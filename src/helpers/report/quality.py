@@ -1,0 +1,115 @@
+"""The data-quality parts: the leaders' appendix of findings in their words, and the
+data-quality report's overview of findings, coverage of the units and unusual jumps, with
+files and rows for the analysts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .. import blocks, charts
+from ..findings import Finding
+from ..findings import errors as only_errors
+from ..periods import Period
+from ..text import t
+from .leadership import leader_message
+
+LEADER_FINDINGS = 20   # the leaders' PDF lists the first 20 findings (errors, then the unit's own); HTML all
+MISSING_SHOWN = 8      # missing indicator codes listed per unit in the coverage table
+
+
+class Quality:
+    """The data-quality sections of :class:`helpers.report.Report` (a mixin over its model)."""
+
+    def leader_where(self, f: Finding) -> str:
+        """Where a finding is, as a leader reads it: unit, indicator and month names (no file, row or code)."""
+        L = self.lang
+        parts = []
+        if f.unit:
+            parts.append(self.ds.units.name(f.unit, L))
+        if f.indicator and f.indicator in self.ds.catalogue:
+            parts.append(self.ds.catalogue[f.indicator].name(L))
+        if f.period:
+            try:
+                parts.append(Period.parse(f.period).label(L))
+            except Exception:
+                pass
+        return ", ".join(parts)
+
+    def findings_block(self, title_key: str = "report.findings"):
+        """The data-quality appendix of the leaders' report, in their words (the data-quality
+        report lists the same findings with files and rows for the analysts)."""
+        L = self.lang
+        head = blocks.Heading(t(L, title_key), 2)
+        if not self.findings:
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "report.no_findings"))]))
+            return
+        errs = only_errors(self.findings)
+        lead = t(L, "report.findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
+        found = sorted(self.findings, key=lambda f: (not f.is_error, f.unit != self.unit))   # stable: then as found
+        rows = [[blocks.Cell(t(L, f"report.severity_{f.severity}"), bold=f.is_error), self.leader_where(f),
+                 leader_message(f, self.calc, L)] for f in found]
+        table = blocks.Table([blocks.Column(t(L, "report.severity"), 0.12), blocks.Column(t(L, "report.location"), 0.3),
+                              blocks.Column(t(L, "report.message"), 0.58)], rows, pdf_rows=(LEADER_FINDINGS, 0))
+        shown = [blocks.Group([head, blocks.Paragraph(lead)]), table]
+        if len(rows) > LEADER_FINDINGS:          # a hundred communes' jumps are the analysts' list, not a leader's
+            shown.append(blocks.Paragraph(t(L, "report.findings_cut", shown=LEADER_FINDINGS, total=len(rows)),
+                                          "muted"))
+        blocks.show(*shown)
+
+    # -- data-quality notebook ---------------------------------------------------------------------
+    def _coverage_row(self, u, months) -> tuple[list, Decimal | None]:
+        """A unit's row of the coverage table and its share of expected indicators reported."""
+        expected = [i for i in self.ds.catalogue
+                    if not i.is_ratio and i.cadence == "monthly" and u.level in i.levels]
+        missing = [i.code for i in expected      # a sum of the sub-units' rows counts as reported
+                   if not any(self.calc.month_value(u.code, i.code, m).value is not None for m in months)]
+        share = None if not expected else Decimal(len(expected) - len(missing)) * 100 / len(expected)
+        listed = ", ".join(missing[:MISSING_SHOWN]) + (" …" if len(missing) > MISSING_SHOWN else "")
+        row = [blocks.Cell(u.name(self.lang), note=f"({u.code})"),
+               f"{len(expected) - len(missing)}/{len(expected)}", listed or "—"]
+        return row, share
+
+    def coverage(self):
+        """Which units reported the monthly indicators expected of their level, and what is missing."""
+        L = self.lang
+        at = self.period.end.code             # the units that exist at the period's end
+        top = self.ds.units.get(self.unit, at) or self.ds.units[self.unit]
+        units = [top, *self.ds.units.descendants(self.unit, at)]
+        months = self.period.month_codes()
+        rows, shares = zip(*(self._coverage_row(u, months) for u in units))
+        chart = blocks.Chart.from_figure(charts.comparison_chart(
+            [u.name(L) for u in units], list(shares), title=t(L, "report.coverage_title", period=self.period.label(L)),
+            unit="percent", lang=L, target=Decimal(100), decimals=0))
+        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.4),
+                              blocks.Column(t(L, "report.units_reporting"), 0.14, "right"),
+                              blocks.Column(t(L, "report.missing_codes"), 0.46)], list(rows))
+        blocks.show(blocks.Heading(t(L, "report.coverage"), 2), chart, table)
+
+    def jumps(self):
+        L = self.lang
+        found = [f for f in self.findings if f.check == "jump"]
+        head = blocks.Heading(t(L, "report.jumps"), 2)
+        blocks.show(head, self._findings_table(found) if found else blocks.Paragraph(t(L, "report.no_jumps")))
+
+    def _findings_table(self, found) -> blocks.Table:
+        L = self.lang
+        rows = [[blocks.Cell(t(L, f"report.severity_{f.severity}"), bold=f.severity == "error"), f.where(L),
+                 f.message(L)]
+                for f in found]
+        return blocks.Table([blocks.Column(t(L, "report.severity"), 0.13), blocks.Column(t(L, "report.location"), 0.32),
+                             blocks.Column(t(L, "report.message"), 0.55)], rows)
+
+    def findings_overview(self):
+        L = self.lang
+        head = blocks.Heading(t(L, "report.all_findings"), 2)
+        if not self.findings:
+            blocks.show(head, blocks.Paragraph(t(L, "report.no_findings")))
+            return
+        counts: dict = {}
+        for f in self.findings:
+            key = f.indicator or f.check
+            counts.setdefault(key, {}).setdefault(f.severity, 0)
+            counts[key][f.severity] += 1
+        blocks.show(head, blocks.Chart.from_figure(charts.findings_bar(counts, title=t(L, "report.findings_by"),
+                                                                       lang=L)),
+                    self._findings_table(self.findings))

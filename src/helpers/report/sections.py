@@ -1,0 +1,155 @@
+"""The report's sections as the notebook shows them: the cover and contents, page one
+("Kết luận chung"), the summary, one section per reform area, the league tables, the overdue
+dossiers and the analysts' narrative."""
+
+from __future__ import annotations
+
+from .. import blocks, fmt
+from ..catalogue import AREAS
+from ..findings import errors as only_errors
+from ..text import t
+from .leadership import area_lights, key_messages, rank_line, verdict
+
+
+class Sections:
+    """The sections of :class:`helpers.report.Report` (a mixin over its model, tables and charts)."""
+
+    def cover(self, title_key: str = "report.title"):
+        """Title, unit, period, date and data status."""
+        need = self.period.ytd().month_codes()
+        have = [m for m in need if m in self.ds.files]
+        errs = only_errors(self.findings)
+        status = t(self.lang, "report.data_status_value", have=len(have), need=len(need), errors=len(errs),
+                   warnings=len(self.findings) - len(errs))
+        rows = [(t(self.lang, "report.unit"), self.unit_name),
+                (t(self.lang, "report.period"), self.period.label(self.lang))]
+        if self.shows_ytd:
+            rows.append((t(self.lang, "report.ytd"), self.period.ytd().label(self.lang)))
+        rows += [(t(self.lang, "report.generated"), fmt.date(self.generated_at.date(), self.lang)),
+                 (t(self.lang, "report.data_status"), status)]
+        merger = self.ds.units.merger_note(self.unit, self.period, self.lang)
+        blocks.show(blocks.Cover(t(self.lang, title_key), self.header, rows, running_header=self.header,
+                                 note=merger))
+
+    def toc(self):
+        blocks.show(blocks.Contents(t(self.lang, "report.toc")))
+
+    # -- page one -------------------------------------------------------------------------------------
+    def lead(self) -> str:
+        """What the page compares: a year with the previous year; a period with its predecessor and the
+        same period last year, and, where it differs, year to date with last year to date."""
+        L = self.lang
+        key = "report.lead_year" if self.is_year else ("report.lead_ytd" if self.shows_ytd else "report.lead_period")
+        return t(L, key, period=self.period.label(L), unit=self.unit_name, ytd=self.window.label(L),
+                 ly=self.window.same_period_last_year().label(L))
+
+    def key_messages(self) -> list[str]:
+        return key_messages(self.calc, self.figures, self.period, self.lang, self.shows_ytd, self.flags,
+                            self.leagues)
+
+    def area_lights(self) -> list:
+        return area_lights(self._figures_by_area(), self.lang, self.shows_ytd)
+
+    def conclusions(self):
+        """Page one, "Kết luận chung": the verdict, 3–6 key messages, the 766 rank with its field and
+        movement, and a traffic light per reform area."""
+        L, C = self.lang, blocks.Column
+        shown = [f for figs in self._figures_by_area().values() for f in figs]
+        items = [blocks.Heading(t(L, "report.conclusions"), level=1),
+                 blocks.Paragraph(self.lead(), "muted"),
+                 blocks.Paragraph(verdict(shown, L, self.shows_ytd), "lead")]
+        rank = rank_line(self.figures, L)
+        if rank:
+            items.append(blocks.Paragraph(rank, "lead"))
+        items.append(blocks.Bullets(self.key_messages()))
+        rows = [[blocks.Cell(a.name, bold=True), self._status_cell(a.status), a.detail] for a in self.area_lights()]
+        grid = blocks.Table([C(t(L, "report.area"), 0.34), C(t(L, "report.status"), 0.16),
+                             C(t(L, "report.detail"), 0.5)], rows,
+                            keep_together=True)
+        blocks.show(*items, blocks.Group([blocks.Heading(t(L, "report.areas_grid"), level=3), grid]))
+
+    def summary(self):
+        """The headline indicators: those with a target judged, the others as reference figures."""
+        heading = blocks.Heading(t(self.lang, "report.summary"), level=1)
+        shown = self._tables(self.headline(), heading)
+        chart = self._progress_chart()
+        blocks.show(*shown, *([chart] if chart is not None else []))
+
+    def section(self, area: str):
+        """One reform area: its figures (judged, then reference), a trend and a comparison chart."""
+        L = self.lang
+        name = AREAS[area].name(L)
+        figs = self.displayed(area)
+        if not figs:
+            blocks.show(blocks.Group([blocks.Heading(name, 2), blocks.Paragraph(t(L, "report.no_figures"), "muted")]))
+            return
+        shown = self._tables(figs, blocks.Heading(name, 2))
+        shown += [self.trend(f.indicator) for f in self._chart_indicators(figs)]
+        compared = next((f for f in figs if self._has_children_data(f.indicator)), None)
+        if compared is not None:
+            shown.append(self.compare(compared.indicator))
+        blocks.show(*shown)
+
+    # -- league tables and overdue dossiers --------------------------------------------------------------
+    def league_tables(self):
+        """Sub-units ranked on the indicators leadership steers by; top and bottom five in the PDF,
+        every unit in the HTML."""
+        L = self.lang
+        if not self.leagues:
+            return
+        shown = [blocks.Heading(t(L, "report.leagues"), level=1),
+                 blocks.Paragraph(t(L, "report.leagues_lead", window=self.window.label(L),
+                                    previous=self.previous_window.label(L)), "muted")]
+        for lg in self.leagues:
+            title = t(L, "report.league_title", name=lg.indicator.name(L), level=t(L, f"report.level_{lg.level}"))
+            shown.append(blocks.Group([blocks.Heading(title, level=3), self.league_table(lg)]))
+        blocks.show(*shown)
+
+    def _overdue_columns(self, pending: bool) -> list:
+        L, C = self.lang, blocks.Column
+        cols = [C(t(L, "report.unit"), 0.34), C(t(L, "report.late_period"), 0.15, "right", self.period.label(L))]
+        if self.shows_ytd:
+            cols += [C(t(L, "report.late_ytd"), 0.15, "right", self.period.ytd().label(L))]
+        cols += [C(t(L, "report.late_rate"), 0.15, "right")]
+        if pending:
+            cols.append(C(t(L, "report.pending_overdue"), 0.15, "right"))
+        return cols
+
+    def _overdue_cells(self, r, name: str, pending: bool, bold: bool = False) -> list:
+        L = self.lang
+        out = [blocks.Cell(name, bold=bold), blocks.Cell(fmt.number(r.late, L), bold=bold)]
+        if self.shows_ytd:
+            out.append(blocks.Cell(fmt.number(r.late_ytd, L), bold=bold))
+        out.append(blocks.Cell(fmt.percent(r.late_rate_ytd, L, 2), bold=bold))
+        if pending:
+            out.append(blocks.Cell(fmt.number(r.pending, L), bold=bold))
+        return out
+
+    def overdue(self):
+        """Dossiers resolved late (resolved − on time) and, where reported, pending past their deadline:
+        for the period and the year to date, by unit, worst first."""
+        L = self.lang
+        own, rows = self.overdue_rows
+        head = blocks.Heading(t(L, "report.overdue"), level=2)
+        if own is None and not rows:
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "report.no_overdue"), "muted")]))
+            return
+        pending = any(r.pending is not None for r in rows + ([own] if own else []))
+        body = ([self._overdue_cells(own, t(L, "report.whole_unit"), pending, True)] if own else []) + \
+            [self._overdue_cells(r, r.unit.name(L), pending) for r in rows]
+        lead = t(L, "report.overdue_lead", pending=t(L, "report.overdue_pending_lead") if pending else "")
+        blocks.show(blocks.Group([head, blocks.Paragraph(lead, "muted")]),
+                    blocks.Table(self._overdue_columns(pending), body, pdf_rows=(6, 5) if own else 5))
+
+    # -- the analysts' words ------------------------------------------------------------------------------
+    def narrative(self):
+        """The analysts' commentary for this unit, period and language, resolved and sanitised
+        by ``helpers.notes`` (images only from inside the data folder, nothing fetched)."""
+        from .. import notes
+        L = self.lang
+        note = notes.for_report(self.data_dir, self.period, self.unit, self.ds.units, L)
+        head = blocks.Heading(t(L, "report.narrative"), 2)
+        if note.text is None:
+            blocks.show(head, blocks.Paragraph(note.missing_sentence, "muted"))
+            return
+        blocks.show(head, blocks.Markdown(note.text, note.images))
