@@ -8,7 +8,6 @@ old unit was split) names the units an old one continues into."""
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Optional
 from .errors import DataError
 from .text import t
 
-LEVELS = ("province", "department", "district", "commune")
+LEVELS = ("province", "department", "district", "commune")     # the one list; catalogue.LEVELS adds "national"
 # How deep a level sits: a parent is always shallower (province › department or district › commune), so a
 # chain of parents is at most three long.
 DEPTH = {"province": 0, "department": 1, "district": 1, "commune": 2}
@@ -267,15 +266,12 @@ def _refuse_bad_texts(row: dict, path, line: int, code: str) -> None:
             raise DataError(problem, file=path, row=line, column=column, unit=code)
 
 
-def _read_text(path: Path) -> str:
+def _read_table(path: Path):
+    """``(column names, [(line, row)])`` of units.csv (see :func:`helpers.csvfile.table`)."""
     if not path.is_file():
         raise DataError("error.units.missing", file=path)
-    from . import textfile
-    text, problem = textfile.decode(path.read_bytes(), "csv")
-    if problem:
-        msg, line = problem
-        raise DataError(msg, file=path, row=line)
-    return text
+    from .csvfile import table
+    return table(path.read_bytes(), str(path))
 
 
 def _unit_from_row(row: dict, path, line: int) -> Unit:
@@ -307,18 +303,19 @@ def _unit_from_row(row: dict, path, line: int) -> Unit:
 
 
 def read_units(path) -> Units:
-    """Read ``units.csv``; structural problems are a DataError naming file, row and column."""
+    """Read ``units.csv``; structural problems are a DataError naming file, line and column (the line
+    the file shows: a quoted name over two lines does not shift the rows after it)."""
     path = Path(path)
-    reader = csv.DictReader(_read_text(path).splitlines())
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    header, table = _read_table(path)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise DataError("error.units.missing_column", missing=', '.join(missing),
                         required_columns=','.join(REQUIRED_COLUMNS), file=path, row=1)
     from .names import column_problem
-    problem = column_problem(reader.fieldnames, COLUMNS)
+    problem = column_problem(header, COLUMNS)
     if problem:
         raise DataError(problem[0], file=path, row=1, column=problem[1])
-    rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
+    rows = [(line, _unit_from_row(row, path, line)) for line, row in table]
     if not rows:
         raise DataError("error.units.empty", file=path)
     _refuse_overlaps(rows, path)
