@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError, field_validator, model_validato
 from .errors import CatalogueError
 from .text import LANG, Msg, PerLanguage, t
 from .units import LEVELS as UNIT_LEVELS
+from .values import MAX_BOUND_DIGITS
 
 
 class Area(NamedTuple):
@@ -39,7 +40,6 @@ SHEET_ORDER = ("tthc", "chinh_phu_so", "de_an_06", "chi_dao_dieu_hanh", "the_che
                "tai_chinh_cong")
 LEVELS = ("national", *UNIT_LEVELS)      # an indicator's levels: the units' (helpers.units owns them), and national
 MAX_DECIMALS = 6          # display precision: more says nothing and a huge value exhausts memory
-MAX_DIGITS = 18          # targets and bounds below 10^18 (above any count or amount in đồng), above 10^-18
 
 
 def _yes(v) -> bool:
@@ -331,7 +331,7 @@ def _number(text: str) -> Optional[Decimal]:
         d = Decimal(text)
     except InvalidOperation:
         return None
-    return d if d.is_finite() and (d.is_zero() or -MAX_DIGITS < d.adjusted() < MAX_DIGITS) else None
+    return d if d.is_finite() and (d.is_zero() or -MAX_BOUND_DIGITS < d.adjusted() < MAX_BOUND_DIGITS) else None
 
 
 def _read_rows(data: bytes | str, source: str) -> list[tuple[int, dict]]:

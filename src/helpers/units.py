@@ -92,8 +92,7 @@ class Units:
     ``month`` see the versions valid in that month; without it, every version
     (and ``get`` returns the newest version of a code)."""
 
-    def __init__(self, units: list[Unit], source: str = "units.csv"):
-        self.source = source
+    def __init__(self, units: list[Unit]):
         self._versions: dict[str, list[Unit]] = {}
         for u in units:
             self._versions.setdefault(u.code, []).append(u)
@@ -148,11 +147,6 @@ class Units:
     def codes(self) -> list[str]:
         return list(self._versions)
 
-    @property
-    def sources(self) -> list[str]:
-        """The official lists (or files) the rows say they came from."""
-        return sorted({u.source for u in self.all_versions() if u.source})
-
     def children(self, code, month: str | None = None) -> list[Unit]:
         kids = self._children.get(str(code), [])
         if month is None:
@@ -203,9 +197,6 @@ class Units:
             if not unit.valid_in(month) and unit.valid_from is not None and month < unit.months[0]:
                 todo.extend((p, False) for p in reversed(self.predecessors(unit.code, before=unit)))
         return out
-
-    def roots(self) -> list[Unit]:
-        return [u for u in self if not u.parent or u.parent not in self._versions]
 
     def name(self, code, lang: str = "vi", month: str | None = None) -> str:
         u = self.get(code, month) or self.get(code)
@@ -320,7 +311,7 @@ def read_units(path) -> Units:
         raise DataError("error.units.empty", file=path)
     _refuse_overlaps(rows, path)
     codes = {u.code for _, u in rows}
-    units = Units([u for _, u in rows], source=str(path))
+    units = Units([u for _, u in rows])
     for line, u in rows:
         if u.parent and u.parent not in codes:
             raise DataError("error.units.unknown_parent", code=u.code, parent=u.parent, file=path, row=line,
