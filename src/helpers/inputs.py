@@ -111,9 +111,17 @@ def _period_files(data_dir: Path) -> list:
 
 
 def shown(path: Path, data_dir: Path) -> str:
-    """A path as a report shows it: relative to the data folder (``periods/2023-10.csv``),
-    never an absolute machine path (outside the data folder: the file's name)."""
+    """A data file as findings and reports name it: relative to the data folder
+    (``periods/2023-10.csv``, ``units.csv``), whatever the working folder, never an absolute
+    machine path (outside the data folder: the file's name). The one rule for it: the loader
+    names every file so once, as it reads it."""
+    path, data_dir = Path(path), Path(data_dir)
+    for inner, outer in ((path, data_dir), (path.absolute(), data_dir.absolute())):
+        try:
+            return inner.relative_to(outer).as_posix() or "."
+        except ValueError:
+            continue
     try:
-        return Path(path).resolve().relative_to(Path(data_dir).resolve()).as_posix()
+        return path.resolve().relative_to(data_dir.resolve()).as_posix() or "."
     except ValueError:
-        return Path(path).name
+        return path.name

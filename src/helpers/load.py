@@ -18,6 +18,7 @@ from .csvfile import FileProblem, csv_records, decode_text, error, read_month_ro
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
 from .inputs import period_files
+from .inputs import shown as shown_path
 from .periods import Period, month_of_file, months_read
 from .text import LANG, Msg, PerLanguage
 from .units import Units, read_units
@@ -71,14 +72,6 @@ class DataSet:
         """``{month: value}`` milestones of a year-end target (targets.csv rows with a month)."""
         return self.milestones.get((indicator, unit, year), {})
 
-
-
-def shown_path(path: Path, data_dir: Path) -> str:
-    """A path as short as it can be said: relative to the working folder when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def read_xlsx_rows(path: Path, shown: str, catalogue, units):
