@@ -120,106 +120,150 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     by default ``data/periods/<month>.xlsx``, ``--period <month>`` and ``<month> --force``.
     """
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.utils import get_column_letter
     from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.protection import SheetProtection
 
     lang = "en" if lang == "en" else "vi"
-    T = texts(lang)
     p = month_period(period)
-    prev_label = p.previous().short_label(lang)
     cols = workbook_units(units, p, unit)
-    previous = previous or {}
-    path = Path(path)
-
-    thin = Side(style="thin", color="A6A6A6")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    input_fill = PatternFill("solid", fgColor=INPUT_FILL)
-    locked_fill = PatternFill("solid", fgColor=LOCKED_FILL)
-    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
-    bold = Font(bold=True)
-    wrap_top = Alignment(wrap_text=True, vertical="top")
-    center_wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    unlocked = Protection(locked=False)
-
     wb = Workbook()
     guide = wb.active
     guide.title = t(lang, "workbook.instructions_sheet")
+    sheets = _AreaSheets(wb, p, cols, previous or {}, lang, taken={guide.title.lower(), META_SHEET})
+    for area, indicators in _areas(catalogue, cols):
+        sheets.write(area, indicators)
+    _write_instructions(guide, p, [(n, (AREAS[a].name(lang) if a in AREAS else a)) for n, a, _, _ in sheets.layout],
+                        cols, unit, units, lang, commands)
+    guide.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
+    _write_meta(wb, p, unit, lang, guide.title, sheets)
+    wb.active = 0
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.title = sheets.T["title"].format(period=p.label(lang), area="").rstrip(" —")
+    wb.properties.creator = "cchc-report"
+    _texts_as_text(wb)
+    from ..files import replacing
+    path = Path(path)
+    with replacing(path) as tmp:             # whole or not at all, with ordinary permissions
+        wb.save(tmp)
+    return path
 
-    # -- area sheets ---------------------------------------------------------------------
+
+def _areas(catalogue, cols) -> list[tuple[str, list]]:
+    """``(area, input indicators)`` of the areas with something to enter for ``cols``, in sheet order."""
     by_area: dict[str, list] = {}
     for ind in input_indicators(catalogue):
         if any(accepts(ind, u) for u in cols):
             by_area.setdefault(ind.area, []).append(ind)
     order = [a for a in SHEET_ORDER if a in by_area] + [a for a in by_area if a not in SHEET_ORDER]
-    taken = {guide.title.lower(), META_SHEET}
-    layout = []            # (sheet, area, last_row, last_col)
-    unit_cells = []        # (sheet, cell, unit code)
-    code_cells = []        # (sheet, cell, indicator code)
-    for area in order:
-        inds = by_area[area]
-        name = sheet_name(area, lang, taken)
-        ws = wb.create_sheet(name)
+    return [(area, by_area[area]) for area in order]
+
+
+class _Styles:
+    """The cell styles of the area sheets (openpyxl objects, made once per workbook)."""
+
+    def __init__(self):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+        thin = Side(style="thin", color="A6A6A6")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.input_fill = PatternFill("solid", fgColor=INPUT_FILL)
+        self.locked_fill = PatternFill("solid", fgColor=LOCKED_FILL)
+        self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+        self.bold = Font(bold=True)
+        self.wrap_top = Alignment(wrap_text=True, vertical="top")
+        self.center_wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.unlocked = Protection(locked=False)
+
+
+class _AreaSheets:
+    """Writes one sheet per reform area and records where everything went, for ``_cchc``."""
+
+    def __init__(self, wb, p: Period, cols: list, previous: dict, lang: str, taken: set):
+        self.wb, self.p, self.cols, self.previous, self.lang, self.taken = wb, p, cols, previous, lang, taken
+        self.T, self.S = texts(lang), _Styles()
+        self.prev_label = p.previous().short_label(lang)
+        self.layout = []            # (sheet, area, last_row, last_col)
+        self.unit_cells = []        # (sheet, cell, unit code)
+        self.code_cells = []        # (sheet, cell, indicator code)
+
+    def write(self, area: str, indicators: list) -> None:
+        from openpyxl.worksheet.protection import SheetProtection
+        name = sheet_name(area, self.lang, self.taken)
+        ws = self.wb.create_sheet(name)
+        self._header(ws, area)
+        validated: dict[tuple, list] = {}    # (kind, min, max) -> [(column, row)], as ranges below
+        for row, ind in enumerate(indicators, start=FIRST_DATA_ROW):
+            self._indicator_row(ws, row, ind, validated)
+        for (kind, low, high), cells in validated.items():
+            dv = _validation(kind, self.T, low, high)
+            for rng in _ranges(cells):
+                dv.add(rng)
+            ws.add_data_validation(dv)
+        self._page(ws)
+        ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False,
+                                        selectLockedCells=False, selectUnlockedCells=False)
+        self.layout.append((name, area, FIRST_DATA_ROW + len(indicators) - 1, FIRST_UNIT_COL + len(self.cols) - 1))
+
+    def _header(self, ws, area: str) -> None:
+        from openpyxl.styles import Alignment, Font
+        T, S, lang = self.T, self.S, self.lang
         area_name = AREAS[area].name(lang) if area in AREAS else area
-        ws.cell(TITLE_ROW, 1, T["title"].format(period=p.label(lang), area=area_name)).font = Font(bold=True, size=13)
+        ws.cell(TITLE_ROW, 1, T["title"].format(period=self.p.label(lang), area=area_name)).font = \
+            Font(bold=True, size=13)
         ws.cell(LEGEND_ROW, 1, T["legend"]).font = Font(italic=True, size=9, color="595959")
         ws.cell(NAME_ROW, NAME_COL, T["units_label"]).alignment = Alignment(horizontal="right", vertical="center")
         for col, label in ((CODE_COL, T["code"]), (NAME_COL, T["name"]), (UOM_COL, T["uom"])):
             c = ws.cell(HEADER_ROW, col, label)
-            c.font, c.fill, c.border, c.alignment = bold, header_fill, border, center_wrap
-        for j, u in enumerate(cols):
+            c.font, c.fill, c.border, c.alignment = S.bold, S.header_fill, S.border, S.center_wrap
+        for j, u in enumerate(self.cols):
             col = FIRST_UNIT_COL + j
             c = ws.cell(NAME_ROW, col, u.name(lang))
-            c.font, c.fill, c.border, c.alignment = bold, header_fill, border, center_wrap
+            c.font, c.fill, c.border, c.alignment = S.bold, S.header_fill, S.border, S.center_wrap
             c = ws.cell(HEADER_ROW, col, str(u.code))       # text, keeps leading zeros
             c.number_format = "@"
-            c.font, c.fill, c.border = Font(bold=True, color="1F4E79"), header_fill, border
+            c.font, c.fill, c.border = Font(bold=True, color="1F4E79"), S.header_fill, S.border
             c.alignment = Alignment(horizontal="center")
-            unit_cells.append((name, c.coordinate, str(u.code)))
+            self.unit_cells.append((ws.title, c.coordinate, str(u.code)))
 
-        validated: dict[tuple, list] = {}    # (kind, min, max) -> [(column, row)], as ranges below
-        row = FIRST_DATA_ROW
-        for ind in inds:
-            c = ws.cell(row, CODE_COL, ind.code)
-            c.font, c.border = Font(color="595959", size=9), border
-            code_cells.append((name, c.coordinate, ind.code))
-            label = ind.name(lang)
-            cad = t(lang, CADENCES[ind.cadence]) if ind.cadence in CADENCES else None
-            if cad:
-                label = f"{label} {cad}"
-            c = ws.cell(row, NAME_COL, label)
-            c.border, c.alignment = border, wrap_top
-            c = ws.cell(row, UOM_COL, t(lang, f"workbook.uom.{ind.unit}") if ind.unit in UNITS_OF_MEASURE else ind.unit)
-            c.border, c.alignment = border, Alignment(horizontal="center", vertical="top")
-            kind = ind.unit if ind.unit in ("rank", "vnd") else ("whole" if ind.unit in INTEGER_UNITS else "decimal")
-            numfmt = _number_format(ind)
-            for j, u in enumerate(cols):
-                c = ws.cell(row, FIRST_UNIT_COL + j)
-                c.border = border
-                if accepts(ind, u):
-                    c.fill, c.protection, c.number_format = input_fill, unlocked, numfmt
-                    validated.setdefault((kind, *ind.valid_range), []).append((FIRST_UNIT_COL + j, row))
-                else:
-                    c.fill = locked_fill
-                before = previous.get((str(u.code), ind.code))
-                if before is not None:
-                    comment = Comment(_previous_text(before, ind, lang, prev_label), "cchc-report")
-                    comment.width, comment.height = 220, 40
-                    c.comment = comment
-            row += 1
-        last_row, last_col = row - 1, FIRST_UNIT_COL + len(cols) - 1
-        for (kind, low, high), cells in validated.items():
-            dv = _validation(kind, T, low, high)
-            for rng in _ranges(cells):
-                dv.add(rng)
-            ws.add_data_validation(dv)
+    def _indicator_row(self, ws, row: int, ind, validated: dict) -> None:
+        from openpyxl.styles import Alignment, Font
+        S, lang = self.S, self.lang
+        c = ws.cell(row, CODE_COL, ind.code)
+        c.font, c.border = Font(color="595959", size=9), S.border
+        self.code_cells.append((ws.title, c.coordinate, ind.code))
+        label = ind.name(lang)
+        cad = t(lang, CADENCES[ind.cadence]) if ind.cadence in CADENCES else None
+        if cad:
+            label = f"{label} {cad}"
+        c = ws.cell(row, NAME_COL, label)
+        c.border, c.alignment = S.border, S.wrap_top
+        c = ws.cell(row, UOM_COL, t(lang, f"workbook.uom.{ind.unit}") if ind.unit in UNITS_OF_MEASURE else ind.unit)
+        c.border, c.alignment = S.border, Alignment(horizontal="center", vertical="top")
+        kind = ind.unit if ind.unit in ("rank", "vnd") else ("whole" if ind.unit in INTEGER_UNITS else "decimal")
+        numfmt = _number_format(ind)
+        for j, u in enumerate(self.cols):
+            c = ws.cell(row, FIRST_UNIT_COL + j)
+            c.border = S.border
+            if accepts(ind, u):
+                c.fill, c.protection, c.number_format = S.input_fill, S.unlocked, numfmt
+                validated.setdefault((kind, *ind.valid_range), []).append((FIRST_UNIT_COL + j, row))
+            else:
+                c.fill = S.locked_fill
+            before = self.previous.get((str(u.code), ind.code))
+            if before is not None:
+                self._comment(c, before, ind)
 
+    def _comment(self, c, before, ind) -> None:
+        from openpyxl.comments import Comment
+        comment = Comment(_previous_text(before, ind, self.lang, self.prev_label), "cchc-report")
+        comment.width, comment.height = 220, 40
+        c.comment = comment
+
+    def _page(self, ws) -> None:
+        from openpyxl.utils import get_column_letter
         ws.column_dimensions["A"].width = 34
         ws.column_dimensions["B"].width = 58
         ws.column_dimensions["C"].width = 11
-        for j in range(len(cols)):
+        for j in range(len(self.cols)):
             ws.column_dimensions[get_column_letter(FIRST_UNIT_COL + j)].width = 14
         ws.row_dimensions[NAME_ROW].height = 48
         ws.row_dimensions[LEGEND_ROW].height = 15
@@ -228,53 +272,38 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
         ws.print_title_cols = "A:C"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False,
-                                        selectLockedCells=False, selectUnlockedCells=False)
-        layout.append((name, area, last_row, last_col))
 
-    # -- instructions ------------------------------------------------------------------------
-    _write_instructions(guide, p, [(n, (AREAS[a].name(lang) if a in AREAS else a)) for n, a, _, _ in layout],
-                        cols, unit, units, lang, commands)
-    guide.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
 
-    # -- metadata ------------------------------------------------------------------------
+def _write_meta(wb, p: Period, unit, lang: str, instructions_sheet: str, sheets: _AreaSheets) -> None:
+    """The hidden ``_cchc`` sheet: the format, the month, and where each sheet's table and codes are."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.protection import SheetProtection
     meta = wb.create_sheet(META_SHEET)
     meta.append([FORMAT_NAME, FORMAT_VERSION])
     meta.append(["period", p.code])
     meta.append(["generated_at", clock.now().astimezone().isoformat(timespec="seconds")])
     meta.append(["scope_unit", "" if unit is None else str(unit)])
     meta.append(["lang", lang])
-    meta.append(["instructions_sheet", guide.title])
+    meta.append(["instructions_sheet", instructions_sheet])
     meta.append([])
     meta.append(["[sheets]"])
     meta.append(["sheet", "area", "header_row", "first_data_row", "last_data_row", "code_column",
                  "first_unit_column", "last_unit_column"])
-    for name, area, last_row, last_col in layout:
+    for name, area, last_row, last_col in sheets.layout:
         meta.append([name, area, HEADER_ROW, FIRST_DATA_ROW, last_row, get_column_letter(CODE_COL),
                      get_column_letter(FIRST_UNIT_COL), get_column_letter(last_col)])
     meta.append([])
     meta.append(["[cells]"])
     meta.append(["sheet", "cell", "kind", "code"])
-    for name, cell, code in unit_cells:
+    for name, cell, code in sheets.unit_cells:
         meta.append([name, cell, "unit", code])
-    for name, cell, code in code_cells:
+    for name, cell, code in sheets.code_cells:
         meta.append([name, cell, "indicator", code])
     for r in meta.iter_rows():
         for c in r:
             c.number_format = "@"
     meta.sheet_state = "hidden"
     meta.protection = SheetProtection(sheet=True)
-
-    wb.active = 0
-    wb.security = WorkbookProtection(lockStructure=True)
-    wb.properties.title = T["title"].format(period=p.label(lang), area="").rstrip(" —")
-    wb.properties.creator = "cchc-report"
-
-    _texts_as_text(wb)
-    from ..files import replacing
-    with replacing(path) as tmp:             # whole or not at all, with ordinary permissions
-        wb.save(tmp)
-    return path
 
 
 def _texts_as_text(wb) -> None:
