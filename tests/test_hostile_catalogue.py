@@ -209,12 +209,19 @@ def test_a_ratio_made_a_count_is_refused_instead_of_emptying(tmp_path, column, n
                       "online_submission_rate has", "'ratio' in the shipped catalogue")
 
 
-@pytest.mark.parametrize("column, character", [("name_vi", "\x00"), ("name_en", "\u202e"), ("target_text", "\x1b")])
+@pytest.mark.parametrize("column, character", [("name_en", "\u202e"), ("target_text", "\x1b")])
 def test_a_control_character_in_an_indicator_text_is_refused(tmp_path, column, character):
     row = shipped_row("dossiers_received")
     row[column] = (row[column] or "abc")[:3] + character + (row[column] or "abc")[3:]
     data = catalogue_data(tmp_path, row)
     catalogue_refused(tmp_path, data, 2, column, f"U+{ord(character):04X}")
+
+
+def test_a_nul_byte_in_the_catalogue_is_refused_like_in_any_csv_file(tmp_path):
+    """indicators.csv is decoded by the one CSV reader: a NUL byte (a binary or UTF-16 file) names its line."""
+    row = shipped_row("dossiers_received")
+    row["name_vi"] = row["name_vi"][:3] + "\x00" + row["name_vi"][3:]
+    refused(tmp_path, catalogue_data(tmp_path, row), "indicators.csv, row 2", "NUL", commands=("validate",))
 
 
 # -- formula injection into the entry workbook -------------------------------------------------------
@@ -320,3 +327,18 @@ def test_a_numerator_part_named_twice_is_refused(tmp_path):
     data = catalogue_data(tmp_path, new_ratio("ty_le_moi", "dossiers_received_online+dossiers_received_online",
                                               "dossiers_received"))
     catalogue_refused(tmp_path, data, 2, "numerator", "names dossiers_received_online twice")
+
+
+def test_a_quoted_name_over_two_lines_does_not_shift_a_later_error_in_the_catalogue(tmp_path):
+    """The error names the line the file shows (4), not the record's number (3)."""
+    first = {**shipped_row("dossiers_received"), "name_vi": shipped_row("dossiers_received")["name_vi"] + "\n"}
+    data = catalogue_data(tmp_path, first, {**shipped_row("online_submission_rate"), "decimals": "-3"})
+    assert data.joinpath("indicators.csv").read_text(encoding="utf-8").count("\n") == 4     # 3 rows, 4 lines
+    catalogue_refused(tmp_path, data, 4, "decimals", "'-3'")
+
+
+def test_a_catalogue_that_is_not_utf8_is_named_like_any_csv_file(tmp_path):
+    data = catalogue_data(tmp_path, shipped_row("dossiers_received"))
+    text = data.joinpath("indicators.csv").read_text(encoding="utf-8")
+    data.joinpath("indicators.csv").write_bytes(text.encode("utf-16"))
+    refused(tmp_path, data, "indicators.csv", "UTF-16", commands=("validate",))

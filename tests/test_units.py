@@ -293,3 +293,19 @@ def test_district_reports_end_with_june_2025():
     with pytest.raises(ParameterError) as exc:
         check_params({"period": "2025-09", "unit": "080", "data_dir": data}, ROOT)
     assert "080" in str(exc.value) and "2025-06-30" in str(exc.value)
+
+
+def test_a_quoted_name_over_two_lines_does_not_shift_a_later_error(tmp_path, capsys):
+    """Excel writes a cell ending in Alt+Enter as a quoted value over two lines: the error two rows
+    further down names the line the file shows (5), not the record's number (4)."""
+    from helpers import cli
+    units = ("code,name_vi,name_en,level,parent\n10,Tỉnh Thử,Test Province,province,\n"
+             '082,"Huyện Một\n",District One,district,10\n083,Huyện Hai,District Two,region,10\n')
+    data = write_data(tmp_path, {"2023-10.csv": csv_rows("10,dossiers_received,5,")}, units=units)
+    with pytest.raises(DataError) as exc:
+        read_units(data / "units.csv")
+    assert exc.value.row == 5 and exc.value.column == "level"
+    code = cli.main(["validate", "--data-dir", str(data), "--lang", "en"])
+    out = capsys.readouterr()
+    assert code == 1 and "units.csv, row 5, column level" in out.out + out.err, out
+    assert "Traceback" not in out.out + out.err

@@ -1,6 +1,7 @@
 """Every error and warning of the data checks, each triggered by a file, with
 the message naming the file, row/cell, unit and indicator."""
 
+import os
 
 import pytest
 from conftest import UNITS, cli, csv_rows, long_form_book, write_data
@@ -231,3 +232,23 @@ def test_runs_warning_line_names_the_data_folder_the_run_read(tmp_path, monkeypa
         "cchc-report validate --data-dir 'hanoi data' --period 2026-03,2026-Q1")
     default = [SimpleNamespace(period=Period.parse("2026-03"), data_dir=cli_path(None, "data"))]
     assert warnings_line([1], default, "en").endswith("cchc-report validate --period 2026-03 --lang en")
+
+
+@pytest.mark.parametrize("data_arg", ["absolute", "relative"])
+def test_findings_name_files_relative_to_the_data_folder_from_any_working_folder(tmp_path, monkeypatch,
+                                                                                 data_arg):
+    """The appendix showed `2023-10.csv` in one process and `periods/2023-10.csv` in another: the
+    loader names each file relative to the data folder, whatever folder the process works in."""
+    data = write_data(tmp_path, {"2023-09.csv": csv_rows("080,dossiers_received,100,", "081,dossiers_received,5,"),
+                                 "2023-10.csv": csv_rows("080,dossiers_received,1.989,")},
+                      extra={"targets.csv": "indicator,unit,year,target\nnot_a_code,080,2023,5\n"})
+    seen = {}
+    for cwd in (tmp_path, data / "periods"):
+        monkeypatch.chdir(cwd)
+        found = validate(data if data_arg == "absolute" else os.path.relpath(data, cwd))
+        seen[cwd] = {(f.check, f.file) for f in found if f.file}
+    assert len(set(map(frozenset, seen.values()))) == 1, seen
+    files = {file for _, file in seen[tmp_path]}
+    assert {"periods/2023-10.csv", "targets.csv"} <= files, files
+    assert ("missing_unit_month", "periods/2023-10.csv") in seen[tmp_path]
+    assert not any(file.startswith(("/", "data/", "..")) for file in files), files

@@ -4,7 +4,6 @@ precision and targets. Validated on load (pydantic): a broken row is a clear err
 
 from __future__ import annotations
 
-import csv
 import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -16,6 +15,8 @@ from pydantic import BaseModel, ValidationError, field_validator, model_validato
 
 from .errors import CatalogueError
 from .text import LANG, Msg, PerLanguage, t
+from .units import LEVELS as UNIT_LEVELS
+from .values import MAX_BOUND_DIGITS
 
 
 class Area(NamedTuple):
@@ -37,9 +38,8 @@ AREAS = {code: Area(code) for code in ("chi_dao_dieu_hanh", "the_che", "tthc", "
 # The entry workbook's sheet order: the areas with most monthly figures first.
 SHEET_ORDER = ("tthc", "chinh_phu_so", "de_an_06", "chi_dao_dieu_hanh", "the_che", "bo_may", "cong_vu",
                "tai_chinh_cong")
-LEVELS = ("national", "province", "department", "district", "commune")
+LEVELS = ("national", *UNIT_LEVELS)      # an indicator's levels: the units' (helpers.units owns them), and national
 MAX_DECIMALS = 6          # display precision: more says nothing and a huge value exhausts memory
-MAX_DIGITS = 18          # targets and bounds below 10^18 (above any count or amount in đồng), above 10^-18
 
 
 def _yes(v) -> bool:
@@ -331,26 +331,23 @@ def _number(text: str) -> Optional[Decimal]:
         d = Decimal(text)
     except InvalidOperation:
         return None
-    return d if d.is_finite() and (d.is_zero() or -MAX_DIGITS < d.adjusted() < MAX_DIGITS) else None
+    return d if d.is_finite() and (d.is_zero() or -MAX_BOUND_DIGITS < d.adjusted() < MAX_BOUND_DIGITS) else None
 
 
-def _read_rows(path_or_text, source: str) -> list[tuple[int, dict]]:
-    text = path_or_text
-    try:
-        if isinstance(path_or_text, Path):
-            text = path_or_text.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise CatalogueError("error.catalogue.not_utf8", file=source) from None
-    reader = csv.DictReader(text.splitlines())
+def _read_rows(data: bytes | str, source: str) -> list[tuple[int, dict]]:
+    """The rows of a catalogue file (its bytes, or its text) with their lines (see
+    :func:`helpers.csvfile.table`), its columns checked."""
+    from .csvfile import table
+    header, rows = table(data, source)
     required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
-    missing = required - set(reader.fieldnames or [])
+    missing = required - set(header)
     if missing:
         raise CatalogueError("error.catalogue.missing_column", missing=', '.join(sorted(missing)), file=source)
     from .names import column_problem
-    problem = column_problem(reader.fieldnames, COLUMNS)
+    problem = column_problem(header, COLUMNS)
     if problem:
         raise CatalogueError(problem[0], file=source, row=1, column=problem[1])
-    return [(i, row) for i, row in enumerate(reader, start=2)]
+    return rows
 
 
 def _parse_rows(rows, source: str) -> tuple[dict[str, Indicator], dict[str, Origin]]:
@@ -428,7 +425,7 @@ def load_catalogue(data_dir=None) -> Catalogue:
         path = Path(data_dir) / "indicators.csv"
         if path.is_file():
             source = str(path)
-            extra, extra_origins = _parse_rows(_read_rows(path, source), source)
+            extra, extra_origins = _parse_rows(_read_rows(path.read_bytes(), source), source)
             _refuse_ratio_changes(indicators, extra, extra_origins)
             indicators.update(extra)
             origins.update(extra_origins)

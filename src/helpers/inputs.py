@@ -1,18 +1,21 @@
-"""What a report reads, and the one hash of a file.
+"""What a report reads, how a data file is named to users, and the one hash of a file.
 
 :func:`input_files` is the single list of a report's data files: the provenance
 appendix and metrics.json show it (the files that exist, with their sha256), and
 the batch fingerprint hashes it (a file that appears later, such as a new note,
-changes the fingerprint). :func:`sha256` hashes a file once per version of it."""
+changes the fingerprint). :func:`period_files` lists ``periods/``; :func:`shown` is the
+one rule for a data file's name in findings and reports (relative to the data folder).
+:func:`sha256` hashes a file once per version of it."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import stat
 from pathlib import Path
 
 from . import files
-from .periods import Period, months_read
+from .periods import Period, month_of_file, months_read
 
 _DIGESTS: dict = {}     # (path, mtime_ns, size) -> hex digest: many reports hash each file once
 _LISTINGS: dict = {}    # (periods folder, its mtime_ns) -> period_files(): many reports list it once
@@ -72,9 +75,31 @@ def input_files(data_dir: Path, period: Period, unit: str, language: str = "vi",
     return files
 
 
+_MONTH_FILE = re.compile(r"\d{4}-\d{2}\.(csv|xlsx)", re.I)     # exactly: 2023-11.old.csv is not November
+
+
+def period_files(data_dir: Path):
+    """``(period or None, path)`` for every entry of ``periods/`` but folders (``periods/2023-10/``
+    is for one file per unit), hidden files, Excel's lock files and notes (``.md``, ``.txt``). An
+    entry need not be a regular file: reading it says so. An unreadable folder is a DataError."""
+    folder = Path(data_dir) / "periods"
+    if not folder.is_dir():
+        return []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise files.unreadable(folder, exc) from None
+    out = []
+    for p in entries:
+        if p.name.startswith((".", "~$")) or p.is_dir() or p.suffix.lower() in {".md", ".txt"}:
+            continue
+        period = month_of_file(p.name) if _MONTH_FILE.fullmatch(p.name) else None
+        out.append((period, p))
+    return out
+
+
 def _period_files(data_dir: Path) -> list:
-    """``load.period_files``, listed again only when the folder's entries change."""
-    from .load import period_files
+    """:func:`period_files`, listed again only when the folder's entries change."""
     try:
         key = (str(data_dir), (data_dir / "periods").stat().st_mtime_ns)
     except OSError:
@@ -86,9 +111,17 @@ def _period_files(data_dir: Path) -> list:
 
 
 def shown(path: Path, data_dir: Path) -> str:
-    """A path as a report shows it: relative to the data folder (``periods/2023-10.csv``),
-    never an absolute machine path (outside the data folder: the file's name)."""
+    """A data file as findings and reports name it: relative to the data folder
+    (``periods/2023-10.csv``, ``units.csv``), whatever the working folder, never an absolute
+    machine path (outside the data folder: the file's name). The one rule for it: the loader
+    names every file so once, as it reads it."""
+    path, data_dir = Path(path), Path(data_dir)
+    for inner, outer in ((path, data_dir), (path.absolute(), data_dir.absolute())):
+        try:
+            return inner.relative_to(outer).as_posix() or "."
+        except ValueError:
+            continue
     try:
-        return Path(path).resolve().relative_to(Path(data_dir).resolve()).as_posix()
+        return path.resolve().relative_to(data_dir.resolve()).as_posix() or "."
     except ValueError:
-        return Path(path).name
+        return path.name

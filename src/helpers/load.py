@@ -1,34 +1,29 @@
-"""Read a data folder: ``units.csv``, ``targets.csv`` and the monthly files in
-``periods/`` (CSV in UTF-8 with or without BOM, or ``.xlsx``) into one table of
-records. Problems become findings that name the file, row and column; nothing
-here modifies a data file."""
+"""Read a data folder: ``units.csv``, ``targets.csv`` and the monthly files in ``periods/`` (CSV
+through :mod:`helpers.csvfile`, ``.xlsx`` through :mod:`helpers.xlsx` and :mod:`helpers.workbook`) into
+one table of records, cached per state of the folder. Problems become findings that name the file
+(relative to the data folder), row and column; nothing here modifies a data file."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import re
-import zlib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-from . import files, fmt, notes, textfile
+from . import files, fmt, notes, xlsx
 from . import findings as F
 from .catalogue import Catalogue, load_catalogue
+from .csvfile import FileProblem, csv_records, decode_text, error, read_month_rows
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
+from .inputs import period_files
+from .inputs import shown as shown_path
 from .periods import Period, month_of_file, months_read
 from .text import LANG, Msg, PerLanguage
 from .units import Units, read_units
-
-REQUIRED = ("unit", "indicator", "value")
-INTEGER_UNITS = {"count", "vnd", "rank"}
-_CANONICAL = re.compile(r"^-?\d+(\.\d+)?$")
-_THOUSANDS = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
-MAX_DIGITS = 15                     # 10^15: beyond any count or amount in đồng a province reports
+from .values import CANONICAL, MAX_DIGITS, MAX_NOTE_CHARS, out_of_range, parse_value
+from .workbook import is_entry_workbook, read_entry_workbook
 
 
 @dataclass(frozen=True)
@@ -78,548 +73,14 @@ class DataSet:
         return self.milestones.get((indicator, unit, year), {})
 
 
-# -- values -----------------------------------------------------------------------
-def parse_value(raw, unit: str):
-    """Return ``(value, None)`` or ``(None, message)`` (a :class:`~helpers.text.Msg`).
 
-    Canonical numbers only: ``1989``, ``90.35``. ``1.989``, ``1,989``, ``26,93%`` or
-    ``khoảng 400`` are rejected rather than read one way or another.
-    """
-    if raw is None:
-        return None, None
-    if isinstance(raw, bool):
-        return None, Msg("finding.value.boolean")
-    if isinstance(raw, (int, float)):
-        return _from_number(raw, unit)
-    text = str(raw).strip().replace("\u00a0", "")
-    if text == "":
-        return None, None
-    if _CANONICAL.match(text):
-        if len(text.lstrip("-").split(".")[0].lstrip("0")) > MAX_DIGITS:
-            return None, _too_large(text)
-        if unit in INTEGER_UNITS and _THOUSANDS.match(text):
-            return None, Msg("finding.value.thousands_or_decimal", text=text,
-                             canonical=text.replace('.', ''))
-        value = Decimal(text)
-        if unit in INTEGER_UNITS:
-            if value != value.to_integral_value():
-                return None, Msg("finding.value.not_whole", text=text)
-            return int(value), None
-        return value, None
-    if "," in text or "%" in text or _THOUSANDS.match(text):
-        return None, Msg("finding.value.ambiguous", text=text)
-    return None, Msg("finding.value.not_a_number", text=text)
-
-
-def _too_large(text: str):
-    shown = text if len(text) <= 24 else Msg("finding.value.long_number", start=text[:12], n=len(text))
-    return Msg("finding.value.too_large", shown=shown, max_digits=MAX_DIGITS)
-
-
-def _from_number(raw, unit: str):
-    if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            return None, Msg("finding.value.not_finite")
-        if abs(raw) >= 10.0 ** MAX_DIGITS:
-            return None, _too_large(repr(raw))
-        if unit in INTEGER_UNITS:
-            if not raw.is_integer():
-                return None, Msg("finding.value.not_whole_number", raw=raw)
-            return int(raw), None
-        return Decimal(repr(raw)), None
-    if abs(raw) >= 10 ** MAX_DIGITS:
-        return None, _too_large(f"{raw:.3e}")
-    return (raw if unit in INTEGER_UNITS else Decimal(raw)), None
-
-
-# -- files -------------------------------------------------------------------------
-def _rel(path: Path, data_dir: Path) -> str:
-    """A path as short as it can be said: relative to the working folder when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _error(check, msg: Msg, **where) -> Finding:
-    return Finding(F.ERROR, check, msg, **where)
-
-
-OPTIONAL = ("note",)
-MAX_NOTE_CHARS = 2000               # a remark on a figure, not the commentary (that is notes/*.md)
-
-
-def decode_text(data: bytes, shown: str, partial: bool = False) -> str:
-    """UTF-8 text (see ``helpers.textfile``), or a FileProblem naming the encoding and the line."""
-    text, problem = textfile.decode(data, "csv", partial)
-    if problem:
-        msg, line = problem
-        raise FileProblem(_error("encoding", msg, file=shown, row=line))
-    return text
-
-
-def csv_records(source, shown: str, required, optional=(), strict: bool = True):
-    """``(header, [(physical line, {column: value} | Finding)])``.
-
-    Line numbers are the file's physical lines (a quoted value spanning lines, or holding U+2028,
-    does not shift later rows). A header without a required column, or with a column twice, is a
-    FileProblem; an unknown column too when ``strict`` (it would be dropped silently); a row with more
-    values than the header is a Finding for that row."""
-    stream = io.StringIO(source, newline="") if isinstance(source, str) else source
-    reader = csv.reader(stream)
-    try:
-        raw_header = next(reader, [])
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise _csv_problem(exc, reader, shown, stream) from None
-    header = [h.strip().lower() for h in raw_header]
-    missing = [c for c in required if c not in header]
-    if missing and len(header) == 1 and ";" in header[0]:
-        raise FileProblem(_error("missing_column",
-                                 Msg("finding.missing_column.semicolons"),
-                                 file=shown, row=1))
-    wanted = ",".join(required) + "".join(f"[,{c}]" for c in optional)
-    if missing:
-        raise FileProblem(_error("missing_column",
-                          Msg("finding.missing_column", missing=', '.join(missing),
-                              wanted=wanted),
-                          file=shown, row=1, column=", ".join(missing)))
-    check_header(header, shown, required, optional, strict)
-    return header, _csv_rows(reader, header, shown, stream)
-
-
-def _csv_rows(reader, header, shown, stream):
-    while True:
-        line = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise _csv_problem(exc, reader, shown, stream) from None
-        if not any(v.strip() for v in values):
-            continue
-        extra = [v for v in values[len(header):] if v.strip()]
-        unnamed = [v for h, v in zip(header, values) if not h and v.strip()]
-        if extra or unnamed:
-            yield (line, _error("extra_values",
-                                     Msg("finding.extra_values", n_values=len(values),
-                                         n_header=len(header)),
-                                     file=shown, row=line))
-            continue
-        yield line, {h: v for h, v in zip(header, values) if h}
-
-
-def check_header(header, shown, required, optional=(), strict=True, sheet=None) -> None:
-    """A column named twice, or (``strict``) a column that is not read, is an error naming it."""
-    wanted = ",".join(required) + "".join(f"[,{c}]" for c in optional)
-    row = 1 if sheet is None else f"{sheet}!1:1"
-    twice = sorted({h for h in header if h and header.count(h) > 1})
-    if twice:
-        raise FileProblem(_error("duplicate_column",
-                                 Msg("finding.duplicate_column", twice=', '.join(twice),
-                                     wanted=wanted), file=shown, row=row, column=", ".join(twice)))
-    unknown = [h for h in header if h and h not in required and h not in optional]
-    if unknown and strict:
-        raise FileProblem(_error("unknown_column",
-                                 Msg("finding.unknown_column",
-                                     unknown=', '.join(unknown), wanted=wanted), file=shown, row=row,
-                                 column=", ".join(unknown)))
-
-
-def _csv_problem(exc, reader, shown, stream=None) -> "FileProblem":
-    if isinstance(exc, UnicodeDecodeError):       # the stream decodes ahead: find the byte's own line
-        try:
-            _, problem = textfile.decode(Path(stream.name).read_bytes(), "csv")
-        except (AttributeError, OSError, TypeError):
-            problem = None
-        msg, line = problem or textfile.not_utf8("csv", reader.line_num + 1)
-        return FileProblem(_error("encoding", msg, file=shown, row=line))
-    line = reader.line_num or 1
-    if "field larger than field limit" in str(exc):
-        limit = csv.field_size_limit()
-        return FileProblem(_error("csv_syntax", Msg("finding.csv_syntax.field_too_long",
-                                                    limit=PerLanguage(fmt.number, limit, LANG),
-                                                    max_note_chars=MAX_NOTE_CHARS), file=shown, row=line))
-    return FileProblem(_error("csv_syntax", Msg("finding.csv_syntax", exc=exc), file=shown,
-                              row=line))
-
-
-def read_csv_rows(path: Path, shown: str):
-    """Yield ``(line, unit, indicator, value, note, "value")`` per row (or ``(line, Finding)`` for a
-    bad row), streaming the file; a file that cannot be read at all raises FileProblem."""
-    with open_csv(path, shown) as stream:
-        _, rows = csv_records(stream, shown, REQUIRED, OPTIONAL)
-        empty = True
-        for i, r in rows:
-            empty = False
-            yield (i, r) if isinstance(r, Finding) else \
-                (i, r.get("unit"), r.get("indicator"), r.get("value"), r.get("note"), "value")
-    if empty:
-        raise FileProblem(_error("empty_file", Msg("finding.empty_file.header_only"), file=shown))
-
-
-def open_csv(path: Path, shown: str):
-    """The file as a UTF-8 text stream (BOM or not) for ``csv``; an empty, UTF-16 or binary file
-    is a FileProblem now, and a byte that is not UTF-8 one when the reader gets to it."""
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-    if not head.strip():
-        raise FileProblem(_error("empty_file", Msg("finding.empty_file.no_header"), file=shown))
-    decode_text(head, shown, partial=len(head) == 4096)
-    return open(path, encoding="utf-8-sig", newline="")
-
-
-XLSX_MAGIC = b"PK\x03\x04"
-MAX_XLSX_UNPACKED = 500_000_000      # a month's workbook is well under 10 MB unpacked
-MAX_SHARED_STRINGS = 200_000         # different texts in a workbook (a month's: a few hundred)
-MAX_TEXT_CHARS = 20_000_000          # characters of text in the shared strings, or in one sheet
-MAX_CELLS = 500_000                  # cells in one sheet (a month's long form: tens of thousands)
-MAX_PART_UNPACKED = 20_000_000       # any other part openpyxl reads whole (styles, workbook …): a few KB
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-def _broken_xlsx(exc: Exception, shown: str) -> "FileProblem":
-    return FileProblem(_error("unreadable",
-                              Msg("finding.unreadable.broken",
-                                  kind=type(exc).__name__), file=shown))
-
-
-def read_xlsx_rows(path: Path, shown: str, catalogue, units, period):
-    """Long-form sheet (unit, indicator, value[, note]) or the entry workbook, read in streaming
-    (read-only) mode over the cells that hold data only."""
-    import openpyxl
-    _check_xlsx_container(path, shown)
-    facts = _scan_sheets(path, shown)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise _broken_xlsx(exc, shown) from None
-    try:
-        if _is_entry_workbook(wb):
-            from .workbook import read_entry_workbook
+def read_xlsx_rows(path: Path, shown: str, catalogue, units):
+    """Rows of the entry workbook or of a long-form sheet (unit, indicator, value[, note]), read in
+    streaming (read-only) mode over the cells that hold data only."""
+    with xlsx.open_workbook(path, shown) as (wb, facts):
+        if is_entry_workbook(wb):
             return read_entry_workbook(wb, shown, catalogue, units, facts)
-        return _long_form_sheet(wb, shown, facts)
-    except FileProblem:
-        raise
-    except (KeyError, OSError, ValueError, EOFError, zlib.error, zipfile_error()) as exc:    # a part broken
-        raise _broken_xlsx(exc, shown) from None
-    finally:
-        wb.close()
-
-
-def zipfile_error():
-    import zipfile
-    return zipfile.BadZipFile
-
-
-def expat_error():
-    from xml.parsers import expat
-    return expat.ExpatError
-
-
-def _check_xlsx_container(path: Path, shown: str) -> None:
-    """A CSV renamed .xlsx, an old .xls or a file cut short: one error saying which."""
-    import zipfile
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if not head:
-        raise FileProblem(_error("empty_file", Msg("finding.empty_file.zero_bytes"), file=shown))
-    if head.startswith(OLE_MAGIC):
-        raise FileProblem(_error("unreadable",
-                                 Msg("finding.unreadable.xls_or_password"), file=shown))
-    if not head.startswith(XLSX_MAGIC):
-        looks_csv = b"," in head or head[:3] == b"\xef\xbb\xbf" or head.isascii()
-        raise FileProblem(_error("unreadable",
-                                 Msg("finding.unreadable.not_xlsx",
-                                     looks_csv=Msg("finding.unreadable.looks_csv") if looks_csv else ""), file=shown))
-    try:
-        with zipfile.ZipFile(path) as z:
-            parts = z.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise FileProblem(_error("unreadable",
-                                 Msg("finding.unreadable.truncated"), file=shown)) from None
-    unpacked = sum(i.file_size for i in parts)
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise FileProblem(_error("too_large", Msg("finding.too_large.unpacked",
-                                                  mb=PerLanguage(fmt.number, unpacked // 1_000_000, LANG),
-                                                  max_mb=MAX_XLSX_UNPACKED // 1_000_000), file=shown))
-    whole = [i for i in parts if _read_whole(i.filename) and i.file_size > MAX_PART_UNPACKED]
-    if whole:
-        raise FileProblem(_error("too_large", Msg("finding.too_large.part", part=whole[0].filename,
-                                                  mb=PerLanguage(fmt.number, whole[0].file_size // 1_000_000, LANG),
-                                                  max_mb=MAX_PART_UNPACKED // 1_000_000), file=shown))
-    _check_shared_strings(path, shown)
-
-
-def _read_whole(part: str) -> bool:
-    """Whether openpyxl reads the xlsx part whole into memory (the workbook, styles, theme,
-    relations …): every XML part but the worksheets and shared strings, which are streamed."""
-    name = part.lower()
-    return name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/sheet") \
-        and name != "xl/sharedstrings.xml"
-
-
-def _check_shared_strings(path: Path, shown: str) -> None:
-    """The shared strings (every text of the workbook), counted while they are unpacked, before
-    openpyxl reads them all into memory: over :data:`MAX_SHARED_STRINGS` texts or
-    :data:`MAX_TEXT_CHARS` characters is an error saying which limit."""
-    import zipfile
-    with zipfile.ZipFile(path) as z:
-        name = next((n for n in z.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
-        if name is None:
-            return
-        try:
-            _SharedStringsScan(shown).run(z.open(name))
-        except (expat_error(), zlib.error, zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise _broken_xlsx(exc, shown) from None
-
-
-class _XmlScan:
-    """One streaming pass (expat) over an xlsx part, counting as it goes and stopping at the first
-    limit passed (:data:`MAX_TEXT_CHARS` here, more in the subclasses): a part of a few hundred KB
-    on disk may unpack to gigabytes. Subclasses say what an element start and end do."""
-
-    def __init__(self, shown: str, sheet: Optional[str] = None):
-        self.shown, self.sheet = shown, sheet
-        self.chars = 0
-
-    def run(self, stream) -> "_XmlScan":
-        from xml.parsers import expat
-        parser = expat.ParserCreate()
-        parser.buffer_text = True
-        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
-        parser.CharacterDataHandler = self.text
-        with stream:
-            for chunk in iter(lambda: stream.read(1 << 16), b""):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-        return self
-
-    def start(self, name: str, attrs: dict) -> None:
-        pass
-
-    def end(self, name: str) -> None:
-        pass
-
-    def text(self, data: str) -> None:
-        self.chars += len(data)
-        if self.chars > MAX_TEXT_CHARS:
-            raise self.over("finding.too_large.text", MAX_TEXT_CHARS)
-
-    def over(self, key: str, limit: int) -> "FileProblem":
-        return FileProblem(_error("too_large", Msg(key, limit=PerLanguage(fmt.number, limit, LANG),
-                                                  sheet=self.sheet or ""), file=self.shown))
-
-
-class _SharedStringsScan(_XmlScan):
-    """The shared strings: at most :data:`MAX_SHARED_STRINGS` texts."""
-
-    def __init__(self, shown):
-        super().__init__(shown)
-        self.strings = 0
-
-    def start(self, name, attrs):
-        if name.rpartition(":")[2] == "si":
-            self.strings += 1
-            if self.strings > MAX_SHARED_STRINGS:
-                raise self.over("finding.too_large.strings", MAX_SHARED_STRINGS)
-
-
-class _SheetScan(_XmlScan):
-    """A worksheet: at most :data:`MAX_CELLS` cells; collects its merged ranges and the cells
-    holding a formula without a computed value (read-only worksheets keep neither)."""
-
-    def __init__(self, shown, sheet):
-        super().__init__(shown, sheet)
-        self.cells = 0
-        self.merged, self.uncached = [], []
-        self.ref = self.type = self.value = None
-        self.formula = False
-
-    def start(self, name, attrs):
-        tag = name.rpartition(":")[2]
-        if tag == "c":
-            self.cells += 1
-            if self.cells > MAX_CELLS:
-                raise self.over("finding.too_large.cells", MAX_CELLS)
-            self.ref, self.type, self.value, self.formula = attrs.get("r") or "?", attrs.get("t"), None, False
-        elif tag == "v":
-            self.value = ""
-        elif tag == "f":
-            self.formula = True
-        elif tag == "mergeCell":
-            self.merged.append(attrs.get("ref") or "?")
-
-    def end(self, name):
-        if self.formula and name.rpartition(":")[2] == "c":
-            if self.value is None or (not self.value and self.type != "str"):
-                self.uncached.append(self.ref)
-            self.formula = False
-
-    def text(self, data):
-        super().text(data)
-        if self.value == "":
-            self.value = data[:1]                 # whether the value is empty is all that matters
-
-
-def _is_entry_workbook(wb) -> bool:
-    return "_cchc" in wb.sheetnames
-
-
-def _scan_sheets(path: Path, shown: str) -> dict:
-    """``{worksheet part: (merged ranges, cells holding a formula without a computed value)}``,
-    each sheet streamed once within the limits of :class:`_SheetScan` before openpyxl opens the
-    workbook (it reads a sheet without a declared size whole just to open it)."""
-    from openpyxl.reader.excel import ExcelReader
-    try:
-        reader = ExcelReader(path, read_only=True)
-        try:
-            reader.read_manifest()
-            reader.read_workbook()
-            sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
-                      if rel.target in reader.valid_files]
-        finally:
-            reader.archive.close()
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise _broken_xlsx(exc, shown) from None
-    import zipfile
-    facts = {}
-    with zipfile.ZipFile(path) as z:
-        for title, part in sheets:
-            with reading_sheet(title, shown):
-                scan = _SheetScan(shown, title).run(z.open(part))
-            facts[part] = scan.merged, scan.uncached
-    return facts
-
-
-def sheet_facts(facts: dict, ws) -> tuple[list[str], list[str]]:
-    """What :func:`_scan_sheets` found in the sheet ``ws``."""
-    return facts.get(ws._worksheet_path, ([], []))
-
-
-def check_sheet(ws, shown, facts, locate=None) -> None:
-    """Merged cells and formulas without a computed value (``facts``: :func:`sheet_facts`) make a
-    sheet unreadable: say so (for a formula, with the unit and indicator ``locate(cell)`` says the
-    cell holds, when it can)."""
-    merged, uncached = facts
-    if merged:
-        cells = ", ".join(f"{ws.title}!{r}" for r in merged[:5]) + (" …" if len(merged) > 5 else "")
-        raise FileProblem(_error("merged_cells",
-                                 Msg("finding.merged_cells", cells=cells), file=shown,
-                                 row=f"{ws.title}!{merged[0]}"))
-    if uncached:
-        more = Msg("finding.formula_without_value.more", n=len(uncached) - 1) if len(uncached) > 1 else ""
-        unit, indicator = locate(uncached[0]) if locate else (None, None)
-        raise FileProblem(_error("formula_without_value",
-                                 Msg("finding.formula_without_value", cell=f"{ws.title}!{uncached[0]}", more=more),
-                                 file=shown, row=f"{ws.title}!{uncached[0]}", unit=unit, indicator=indicator))
-
-
-def bounded_rows(ws, **kw):
-    """``ws.iter_rows`` over the rows present in the file only: a stray value in XFD1048576 makes
-    the declared dimension a billion empty cells, which read-only mode would otherwise pad."""
-    ws.reset_dimensions()
-    return ws.iter_rows(values_only=True, **kw)
-
-
-def _long_form_sheet(wb, shown, facts):
-    for ws in wb.worksheets:
-        with reading_sheet(ws.title, shown):
-            rows = _long_form_rows(ws, shown, sheet_facts(facts, ws))
-        if rows is not None:
-            return rows
-    raise FileProblem(_error("missing_column",
-                      Msg("finding.missing_column.no_sheet"), file=shown, row=1))
-
-
-def _long_form_rows(ws, shown, facts):
-    """The sheet's rows when its header names the long form's columns, else None."""
-    rows = bounded_rows(ws)
-    header = next(rows, None)
-    if not header:
-        return None
-    names = [str(h).strip().lower() if h is not None else "" for h in header]
-    while names and not names[-1]:
-        names.pop()
-    if not all(c in names for c in REQUIRED):
-        return None
-    check_header(names, shown, REQUIRED, OPTIONAL, sheet=ws.title)
-    idx = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
-    check_sheet(ws, shown, facts, locate=lambda cell: _unit_and_indicator_of_row(ws, idx, cell))
-    col_letter = _column_letter(idx["value"])
-    out = []
-    for i, row in enumerate(rows, start=2):
-        if not row:
-            continue                  # a row absent from the file
-        cells = list(row[:len(names)]) + [None] * (len(names) - len(row))
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue
-        out.append((i, cells[idx["unit"]], cells[idx["indicator"]], cells[idx["value"]],
-                    cells[idx["note"]] if "note" in idx else None,
-                    f"{ws.title}!{col_letter}{i}"))
-    if not out:
-        raise FileProblem(_error("empty_file", Msg("finding.empty_file.sheet", title=ws.title),
-                                 file=shown))
-    return out
-
-
-def _unit_and_indicator_of_row(ws, idx: dict, cell: str) -> tuple:
-    """``(unit, indicator)`` written in the long-form row of ``cell`` (``C7``), or None for either."""
-    from openpyxl.utils.cell import coordinate_from_string
-    row = coordinate_from_string(cell)[1]
-    values = next(ws.iter_rows(min_row=row, max_row=row, values_only=True), ())
-
-    def text(column):
-        value = values[idx[column]] if idx[column] < len(values) else None
-        return None if value is None or str(value).strip() == "" else str(value).strip()
-    return text("unit"), text("indicator")
-
-
-@contextlib.contextmanager
-def reading_sheet(title: str, shown: str):
-    """While the sheet named ``title`` is read: its XML cut short, holding a control character or
-    otherwise damaged is one FileProblem naming the file and the sheet."""
-    try:
-        yield
-    except (SyntaxError, KeyError, OSError, EOFError, zlib.error, zipfile_error(), expat_error()) as exc:
-        raise FileProblem(_error("unreadable", Msg("finding.unreadable.broken_sheet", sheet=title,
-                                                   kind=type(exc).__name__), file=shown)) from None
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(index + 1)
-
-
-class FileProblem(Exception):
-    """A file that cannot be read at all; carries the finding that says why."""
-
-    def __init__(self, finding: Finding):
-        self.finding = finding
-
-
-# -- the data folder -------------------------------------------------------------------
-_MONTH_FILE = re.compile(r"\d{4}-\d{2}\.(csv|xlsx)", re.I)     # exactly: 2023-11.old.csv is not November
-
-
-def period_files(data_dir: Path):
-    """``(period or None, path)`` for every entry of ``periods/`` but folders (``periods/2023-10/``
-    is for one file per unit), hidden files, Excel's lock files and notes (``.md``, ``.txt``). An
-    entry need not be a regular file: reading it says so. An unreadable folder is a DataError."""
-    folder = data_dir / "periods"
-    if not folder.is_dir():
-        return []
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError as exc:
-        raise files.unreadable(folder, exc) from None
-    out = []
-    for p in entries:
-        if p.name.startswith((".", "~$")) or p.is_dir() or p.suffix.lower() in {".md", ".txt"}:
-            continue
-        period = month_of_file(p.name) if _MONTH_FILE.fullmatch(p.name) else None
-        out.append((period, p))
-    return out
+        return xlsx.long_form_rows(wb, shown, facts)
 
 
 _CACHE: dict = {}
@@ -682,20 +143,20 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     except DataError as exc:
         raise _fatal("unreadable", exc, data_dir) from None
     for period, path in listed:
-        shown = _rel(path, data_dir)
+        shown = shown_path(path, data_dir)
         if period is None:
             findings.append(_not_a_month_file(path.name, shown))
             continue
         if not _reportable(period):
-            findings.append(_error("bad_file_name", Msg("finding.bad_file_name.too_early", name=path.name,
+            findings.append(error("bad_file_name", Msg("finding.bad_file_name.too_early", name=path.name,
                                                         code=period.code), file=shown))
             continue
         if wanted is not None and period.code not in wanted:
             ds.files.setdefault(period.code, []).append(path)
             continue
         if ds.files.get(period.code):
-            other = _rel(ds.files[period.code][0], data_dir)
-            findings.append(_error(
+            other = shown_path(ds.files[period.code][0], data_dir)
+            findings.append(error(
                 "two_files", Msg("finding.two_files", code=period.code, other=other),
                 file=shown))
             continue
@@ -703,7 +164,7 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         before = len(findings)
         _read_period_file(ds, period, path, shown)
         findings[before:] = [replace(f, period=period.code) for f in findings[before:]]
-    findings.extend(notes.check_folder(data_dir, shown=lambda p: _rel(p, data_dir)))
+    findings.extend(notes.check_folder(data_dir, shown=lambda p: shown_path(p, data_dir)))
     return ds
 
 
@@ -714,7 +175,7 @@ def _not_a_month_file(name: str, shown: str) -> Finding:
     if copy_of is not None:
         return Finding(F.WARNING, "ignored_file", Msg("finding.ignored_file", name=name, code=copy_of.code),
                        file=shown)
-    return _error("bad_file_name", Msg("finding.bad_file_name", name=name), file=shown)
+    return error("bad_file_name", Msg("finding.bad_file_name", name=name), file=shown)
 
 
 def _reportable(period: Period) -> bool:
@@ -733,12 +194,12 @@ def _read_units(data_dir: Path) -> Units:
     try:
         files.regular_input(path, data_dir)           # nothing there: read_units says it is missing
         return read_units(path)
+    except FileProblem as bad:
+        raise _stop(_shown_from(bad.finding, data_dir)) from None
     except DataError as exc:
         raise _fatal("unknown_parent" if exc.column == "parent" else "units", exc, data_dir) from None
     except OSError as exc:
         raise _fatal("unreadable", files.unreadable(path, exc), data_dir) from None
-    except csv.Error as exc:
-        raise _csv_syntax(path, data_dir, exc) from None
 
 
 def _read_catalogue(data_dir: Path) -> Catalogue:
@@ -746,17 +207,17 @@ def _read_catalogue(data_dir: Path) -> Catalogue:
     try:
         files.regular_input(path, data_dir)
         return load_catalogue(data_dir)
+    except FileProblem as bad:
+        raise _stop(_shown_from(bad.finding, data_dir)) from None
     except (DataError, CatalogueError) as exc:
         raise _fatal("catalogue", exc, data_dir) from None
     except OSError as exc:
         raise _fatal("unreadable", files.unreadable(path, exc), data_dir) from None
-    except csv.Error as exc:
-        raise _csv_syntax(path, data_dir, exc) from None
 
 
 def _fatal(check: str, exc, data_dir: Path) -> DataError:
     """An error that stops the reading of the folder, as the one finding it holds."""
-    return _stop(_error(check, exc.msg, file=exc.file and _rel(Path(exc.file), data_dir), row=exc.row,
+    return _stop(error(check, exc.msg, file=exc.file and shown_path(Path(exc.file), data_dir), row=exc.row,
                         column=exc.column, unit=exc.unit, indicator=exc.indicator))
 
 
@@ -764,17 +225,9 @@ def _stop(finding: Finding) -> DataError:
     return DataError(Msg("error.load.finding", line=PerLanguage(finding.line, LANG)), findings=[finding])
 
 
-def _csv_syntax(path: Path, data_dir: Path, exc: csv.Error) -> DataError:
-    """A CSV syntax error that another module's reader (units, catalogue) stopped at, found again
-    by :func:`csv_records` so that it is said as in any CSV file: the line, and what to do."""
-    shown = _rel(path, data_dir)
-    try:
-        with open_csv(path, shown) as stream:
-            for _ in csv_records(stream, shown, (), strict=False)[1]:
-                pass
-    except FileProblem as bad:
-        return _stop(bad.finding)
-    return _stop(_error("csv_syntax", Msg("finding.csv_syntax", exc=exc), file=shown))
+def _shown_from(finding: Finding, data_dir: Path) -> Finding:
+    """A finding made by a reader given the file's path (``read_units``), naming it as findings do."""
+    return replace(finding, file=finding.file and shown_path(Path(finding.file), data_dir))
 
 
 def present(path: Path, data_dir: Path) -> bool:
@@ -783,7 +236,7 @@ def present(path: Path, data_dir: Path) -> bool:
     try:
         return files.regular_input(path, data_dir)
     except DataError as exc:
-        raise FileProblem(_error("unreadable", exc.msg, file=_rel(path, data_dir))) from None
+        raise FileProblem(error("unreadable", exc.msg, file=shown_path(path, data_dir))) from None
 
 
 MAX_PER_KIND = 50                   # findings of one kind listed per file; the rest are counted
@@ -815,12 +268,12 @@ def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):
         if not present(path, ds.data_dir):
             return
         if path.suffix.lower() == ".xlsx":
-            rows = read_xlsx_rows(path, shown, ds.catalogue, ds.units, period)
+            rows = read_xlsx_rows(path, shown, ds.catalogue, ds.units)
         else:
-            rows = read_csv_rows(path, shown)
+            rows = read_month_rows(path, shown)
         _read_rows(ds, period, rows, shown, report)
     except OSError as exc:
-        report(_error("unreadable", files.unreadable(path, exc).msg, file=shown))
+        report(error("unreadable", files.unreadable(path, exc).msg, file=shown))
         ds.unreadable.add(period.code)
     except FileProblem as bad:
         report(bad.finding)
@@ -841,7 +294,7 @@ def _read_rows(ds: DataSet, period: Period, rows, shown: str, report) -> None:
         key = (period.code, rec.unit, rec.indicator)
         if key in first_seen:
             first = first_seen[key]
-            report(_error(
+            report(error(
                 "duplicate",
                 Msg("finding.duplicate", first=Msg("where.row", row=first) if isinstance(first, int) else first),
                 file=shown, row=_row_ref(line, col), unit=rec.unit, indicator=rec.indicator))
@@ -860,7 +313,7 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
     unit = "" if unit is None else str(unit).strip()
     code = "" if code is None else str(code).strip()
     if not unit:
-        report(_error("unknown_unit", Msg("finding.unknown_unit.no_code"),
+        report(error("unknown_unit", Msg("finding.unknown_unit.no_code"),
                                   file=shown, row=row, column=None if column is None else "unit",
                                   indicator=code or None))
         return None
@@ -875,21 +328,21 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
         hint = ds.catalogue.suggest(code)
         msg = Msg("finding.unknown_indicator", code=code,
                   did_you_mean=Msg("finding.did_you_mean", hint=hint) if hint else "")
-        report(_error("unknown_indicator", msg, file=shown, row=row,
+        report(error("unknown_indicator", msg, file=shown, row=row,
                                   column=None if column is None else "indicator", unit=unit, indicator=code or None))
         return None
     value, problem = parse_value(raw, indicator.unit)
     if problem:
-        report(_error("bad_value", problem, file=shown, row=row, column=column, unit=unit, indicator=code))
+        report(error("bad_value", problem, file=shown, row=row, column=column, unit=unit, indicator=code))
         return None
     problem = out_of_range(value, indicator)
     if problem:
-        report(_error(problem[0], problem[1], file=shown, row=row, column=column, unit=unit,
+        report(error(problem[0], problem[1], file=shown, row=row, column=column, unit=unit,
                                   indicator=code))
         return None
     note = "" if note is None else str(note).strip()
     if len(note) > MAX_NOTE_CHARS:
-        report(_error("note_too_long",
+        report(error("note_too_long",
                                   Msg("finding.note_too_long", n_note=len(note),
                                       max_note_chars=MAX_NOTE_CHARS),
                                   file=shown, row=row, column=None if column is None else "note", unit=unit,
@@ -898,32 +351,11 @@ def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) ->
     return Record(period, unit, code, value, note, shown, row)
 
 
-def out_of_range(value, indicator):
-    """``(check, message)`` when ``value`` is outside the indicator's valid range (see the catalogue)."""
-    if value is None:
-        return None
-    low, high = indicator.valid_range
-    if low is not None and value < low:
-        if value < 0 and low == 0:
-            return "negative", Msg("finding.negative", value=value)
-    elif high is None or value <= high:
-        return None
-    span = f"{_plain(low)}–{_plain(high)}" if high is not None else f"≥ {_plain(low)}"
-    what = {"percent": Msg("finding.out_of_range.percent"), "points": Msg("finding.out_of_range.points"),
-            "rank": Msg("finding.out_of_range.rank")}.get(indicator.unit)
-    return "out_of_range", Msg("finding.out_of_range", value=_plain(value), span=span,
-                               what=Msg("finding.out_of_range.what", what=what) if what else "")
-
-
-def _plain(v) -> str:
-    return format(v, "f") if isinstance(v, Decimal) else str(v)
-
-
 def _unknown_unit(units: Units, unit, code, shown, row, column) -> Finding:
     hint = units.get("0" + unit) and "0" + unit or units.suggest(unit)
     extra = Msg("finding.unknown_unit.leading_zero", hint=hint) if hint and hint == "0" + unit else \
         (Msg("finding.did_you_mean", hint=hint) if hint else Msg("finding.unknown_unit.add"))
-    return _error("unknown_unit", Msg("finding.unknown_unit", unit_code=unit, extra=extra),
+    return error("unknown_unit", Msg("finding.unknown_unit", unit_code=unit, extra=extra),
                   file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
 
 
@@ -931,14 +363,14 @@ def _not_valid_then(units: Units, unit, code, period, shown, row, column) -> Fin
     spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in units.versions(unit))
     then = [v.successor for v in units.versions(unit) if v.successor]
     then = Msg("finding.unit_not_valid.then", then=", ".join(then)) if then else ""
-    return _error("unit_not_valid", Msg("finding.unit_not_valid", unit_code=unit, period=period, spans=spans,
+    return error("unit_not_valid", Msg("finding.unit_not_valid", unit_code=unit, period=period, spans=spans,
                                         then=then),
                   file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
 
 
 def _read_targets(data_dir: Path, ds: DataSet) -> dict:
     path = data_dir / "targets.csv"
-    shown = _rel(path, data_dir)
+    shown = shown_path(path, data_dir)
     out = {}
     try:
         if not present(path, data_dir):
@@ -948,7 +380,7 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
                                    strict=False)
         rows = list(rows)
     except OSError as exc:
-        ds.findings.append(_error("unreadable", files.unreadable(path, exc).msg, file=shown))
+        ds.findings.append(error("unreadable", files.unreadable(path, exc).msg, file=shown))
         return out
     except FileProblem as bad:
         ds.findings.append(bad.finding)
@@ -959,7 +391,7 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
             continue
         code, unit = (row["indicator"] or "").strip(), (row["unit"] or "").strip()
         if code not in ds.catalogue:
-            ds.findings.append(_error("unknown_indicator", Msg("finding.unknown_indicator.target",
+            ds.findings.append(error("unknown_indicator", Msg("finding.unknown_indicator.target",
                                                                code=code), file=shown, row=line, indicator=code))
             continue
         if unit not in ds.units:
@@ -969,10 +401,10 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         month_text = (row.get("month") or "").strip() or "12"
         bad_column = "year" if not re.fullmatch(r"\d{4}", year_text) else \
             ("month" if not re.fullmatch(r"0?[1-9]|1[0-2]", month_text) else
-             ("target" if not _CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None))
+             ("target" if not CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None))
         if bad_column:
             shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
-            ds.findings.append(_error(
+            ds.findings.append(error(
                 "bad_value", Msg("finding.bad_value.target_row", bad_column=bad_column,
                                  shown_value=shown_value), file=shown, row=line, column=bad_column, unit=unit,
                 indicator=code))
@@ -980,7 +412,7 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         target = Decimal(target_text)
         problem = out_of_range(target, ds.catalogue[code])
         if problem:
-            ds.findings.append(_error(problem[0], problem[1], file=shown, row=line, column="target", unit=unit,
+            ds.findings.append(error(problem[0], problem[1], file=shown, row=line, column="target", unit=unit,
                                       indicator=code))
             continue
         year, month = int(year_text), int(month_text)
@@ -989,3 +421,4 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         else:
             ds.milestones.setdefault((code, unit, year), {})[month] = target
     return out
+

@@ -151,10 +151,6 @@ def month_label(month: int, year: int, lang: str = "vi") -> str:
     return t(lang, "period.month", name=t(lang, f"month.{month}"), year=year)
 
 
-def parse(text) -> Period:
-    return Period.parse(text)
-
-
 def month_of_file(name: str) -> Period | None:
     """``2023-10.csv`` -> Period(2023-10); anything else -> None."""
     stem = name.rsplit("/", 1)[-1].split(".", 1)[0]

@@ -8,7 +8,6 @@ old unit was split) names the units an old one continues into."""
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Optional
 from .errors import DataError
 from .text import t
 
-LEVELS = ("province", "department", "district", "commune")
+LEVELS = ("province", "department", "district", "commune")     # the one list; catalogue.LEVELS adds "national"
 # How deep a level sits: a parent is always shallower (province › department or district › commune), so a
 # chain of parents is at most three long.
 DEPTH = {"province": 0, "department": 1, "district": 1, "commune": 2}
@@ -93,8 +92,7 @@ class Units:
     ``month`` see the versions valid in that month; without it, every version
     (and ``get`` returns the newest version of a code)."""
 
-    def __init__(self, units: list[Unit], source: str = "units.csv"):
-        self.source = source
+    def __init__(self, units: list[Unit]):
         self._versions: dict[str, list[Unit]] = {}
         for u in units:
             self._versions.setdefault(u.code, []).append(u)
@@ -149,11 +147,6 @@ class Units:
     def codes(self) -> list[str]:
         return list(self._versions)
 
-    @property
-    def sources(self) -> list[str]:
-        """The official lists (or files) the rows say they came from."""
-        return sorted({u.source for u in self.all_versions() if u.source})
-
     def children(self, code, month: str | None = None) -> list[Unit]:
         kids = self._children.get(str(code), [])
         if month is None:
@@ -204,9 +197,6 @@ class Units:
             if not unit.valid_in(month) and unit.valid_from is not None and month < unit.months[0]:
                 todo.extend((p, False) for p in reversed(self.predecessors(unit.code, before=unit)))
         return out
-
-    def roots(self) -> list[Unit]:
-        return [u for u in self if not u.parent or u.parent not in self._versions]
 
     def name(self, code, lang: str = "vi", month: str | None = None) -> str:
         u = self.get(code, month) or self.get(code)
@@ -267,15 +257,12 @@ def _refuse_bad_texts(row: dict, path, line: int, code: str) -> None:
             raise DataError(problem, file=path, row=line, column=column, unit=code)
 
 
-def _read_text(path: Path) -> str:
+def _read_table(path: Path):
+    """``(column names, [(line, row)])`` of units.csv (see :func:`helpers.csvfile.table`)."""
     if not path.is_file():
         raise DataError("error.units.missing", file=path)
-    from . import textfile
-    text, problem = textfile.decode(path.read_bytes(), "csv")
-    if problem:
-        msg, line = problem
-        raise DataError(msg, file=path, row=line)
-    return text
+    from .csvfile import table
+    return table(path.read_bytes(), str(path))
 
 
 def _unit_from_row(row: dict, path, line: int) -> Unit:
@@ -307,23 +294,24 @@ def _unit_from_row(row: dict, path, line: int) -> Unit:
 
 
 def read_units(path) -> Units:
-    """Read ``units.csv``; structural problems are a DataError naming file, row and column."""
+    """Read ``units.csv``; structural problems are a DataError naming file, line and column (the line
+    the file shows: a quoted name over two lines does not shift the rows after it)."""
     path = Path(path)
-    reader = csv.DictReader(_read_text(path).splitlines())
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    header, table = _read_table(path)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise DataError("error.units.missing_column", missing=', '.join(missing),
                         required_columns=','.join(REQUIRED_COLUMNS), file=path, row=1)
     from .names import column_problem
-    problem = column_problem(reader.fieldnames, COLUMNS)
+    problem = column_problem(header, COLUMNS)
     if problem:
         raise DataError(problem[0], file=path, row=1, column=problem[1])
-    rows = [(line, _unit_from_row(row, path, line)) for line, row in enumerate(reader, start=2)]
+    rows = [(line, _unit_from_row(row, path, line)) for line, row in table]
     if not rows:
         raise DataError("error.units.empty", file=path)
     _refuse_overlaps(rows, path)
     codes = {u.code for _, u in rows}
-    units = Units([u for _, u in rows], source=str(path))
+    units = Units([u for _, u in rows])
     for line, u in rows:
         if u.parent and u.parent not in codes:
             raise DataError("error.units.unknown_parent", code=u.code, parent=u.parent, file=path, row=line,

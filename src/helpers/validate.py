@@ -12,6 +12,7 @@ from decimal import Decimal
 from . import fmt
 from .figures import Calculator
 from .findings import ERROR, WARNING, Finding, sort_key
+from .inputs import shown as shown_path
 from .load import DataSet, load_data
 from .periods import Period
 from .text import LANG, Msg, PerLanguage
@@ -56,7 +57,7 @@ def check(ds: DataSet, periods=None) -> list[Finding]:
                                                      code=period.end.code), period=period.code))
     if not ds.files and not any(f.check == "bad_file_name" for f in out):
         out.append(Finding(ERROR, "no_data", Msg("finding.no_data.folder"),
-                           file=str(ds.data_dir / "periods")))
+                           file=shown_path(ds.data_dir / "periods", ds.data_dir)))
     return sorted(out, key=sort_key)
 
 
@@ -202,7 +203,7 @@ def silent_units(ds: DataSet, month: str) -> list[Finding]:
         return []             # a file that cannot be read is one error, not one warning per unit
     now = {u for (m, u, _c) in ds.records if m == month}
     before = {u for (m, u, _c) in ds.records if m == prev and ds.units.get(u, month) == ds.units.get(u, prev)}
-    shown = str(ds.files[month][0])
+    shown = shown_path(ds.files[month][0], ds.data_dir)
     return [Finding(WARNING, "missing_unit_month",
                     Msg("finding.missing_unit_month", month=month),
                     file=shown, unit=u, period=month)
