@@ -5,7 +5,7 @@ figures, league tables, overdue dossiers) and which indicators a reader sees."""
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -15,7 +15,6 @@ from ..errors import DataError
 from ..figures import Calculator, Figure
 from ..findings import Finding
 from ..findings import errors as only_errors
-from ..inputs import shown
 from ..load import DataSet, load_data_cached
 from ..params import ReportParams, check_unit, project_root, resolve
 from ..periods import Period
@@ -65,13 +64,7 @@ class ReportModel:
     def findings(self) -> list[Finding]:
         """The period's findings about this unit, its sub-units, or the whole data set."""
         mine = {self.unit, *(u.code for u in self.ds.units.descendants(self.unit))}
-        return [replace(f, file=self._shown_file(f.file)) if f.file else f
-                for f in check(self.ds, [self.period]) if f.unit is None or f.unit in mine]
-
-    def _shown_file(self, name: str) -> str:
-        """A finding's file as the report shows it: relative to the data folder."""
-        path = Path(name)
-        return shown(path if path.is_absolute() else Path.cwd() / path, self.data_dir)
+        return [f for f in check(self.ds, [self.period]) if f.unit is None or f.unit in mine]
 
     @cached_property
     def figures(self) -> dict[str, Figure]:
