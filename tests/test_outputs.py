@@ -205,7 +205,7 @@ def test_a_notebook_that_glues_nothing_is_a_clear_failure(tmp_path):
 
 # -- parameters resolved once, units.csv read once --------------------------------------------
 def test_ten_thousand_units_read_units_csv_once(tmp_path, monkeypatch):
-    from helpers import cli as commands
+    from helpers import plan as commands
     rows = ["code,name_vi,name_en,level,parent", "P,Tỉnh Thử,Test Province,province,"]
     rows += [f"D{i:05d},Huyện {i},District {i},district,P" for i in range(1, 10_000)]
     data = write_data(tmp_path, {"2023-10.csv": csv_rows("P,dossiers_received,5,")},
