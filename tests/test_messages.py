@@ -124,7 +124,7 @@ def test_a_new_language_is_one_file(tmp_path, monkeypatch):
 UNIT_TYPE_WORDS = ("Tỉnh", "Thành phố", "Huyện", "Quận", "Thị xã", "Xã", "Phường", "Thị trấn", "Đặc khu", "Tỉnh ")
 DATA_WORDS = {*(("unit_lists.py", word) for word in UNIT_TYPE_WORDS), ("catalogue.py", "có"),
               ("leadership.py", "Tỷ lệ "), ("leadership.py", "Số "), ("report.py", "Điểm nhóm "),
-              ("server.py", "Tỷ lệ hồ sơ"), ("server.py", "Năm nay")}
+              ("report_kernel.py", "Tỷ lệ hồ sơ"), ("report_kernel.py", "Năm nay")}
 VIETNAMESE = re.compile(r"[ăâđêôơưạảãàáẹẻẽèéịỉĩìíọỏõòóụủũùúỵỷỹỳýầấậẩẫằắặẳẵềếệểễồốộổỗờớợởỡừứựửữ]", re.I)
 
 

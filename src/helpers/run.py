@@ -13,12 +13,11 @@ report, from :mod:`helpers.kernel`)."""
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files
+from . import compat, files
 from .errors import CatalogueError, DataError, ParameterError, ReportError
 from .kernel import DEFAULT_CELL_TIMEOUT, execute
 from .kernel.lifetime import temporary_prefix
@@ -29,14 +28,9 @@ LOCKS_FOLDER = ".locks"               # under --out: never inside a report folde
 
 
 def start_up() -> None:
-    """The runner's process start-up (the command line, pool workers, Dask workers).
-
-    ``import jsonschema`` (done by nbformat) also imports the optional format
-    checkers; ``rfc3987_syntax`` (installed with the jupyter metapackage and with
-    JupyterLab's dependencies) builds a grammar at import: about a second or more
-    per process, for a check nothing here uses. Keep it out of the runner."""
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+    """The runner's process start-up (the command line, pool workers, Dask workers): no
+    import-time work for checks nothing here uses (:func:`helpers.compat.skip_unused_format_checkers`)."""
+    compat.skip_unused_format_checkers()
 
 
 @dataclass
