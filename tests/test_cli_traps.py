@@ -160,10 +160,12 @@ def test_jobs_above_the_reports_are_capped_with_a_warning(tmp_path):
 
 # -- 4. new-period and params files --------------------------------------------------------------
 def tiny_project(tmp_path: Path, units: str | None = None) -> Path:
-    """A project folder (pyproject.toml, notebooks/) holding a small data/ of its own."""
+    """A project folder (pyproject.toml, the notebook whose parameters cell holds the defaults)
+    holding a small data/ of its own."""
     proj = tmp_path / "proj"
     (proj / "notebooks").mkdir(parents=True)
     shutil.copy(ROOT / "pyproject.toml", proj)
+    shutil.copy(ROOT / "notebooks" / "progress_report.ipynb", proj / "notebooks")
     write_data(proj, {"2023-10.csv": month()}, **({"units": units} if units else {}))
     return proj
 

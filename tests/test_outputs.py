@@ -265,3 +265,24 @@ def test_a_lock_held_elsewhere_is_waited_for_with_a_limit(tmp_path):
         holder.communicate("\n", timeout=30)
     with files.lock(lock, wait=0.3):                                          # free again
         pass
+
+
+def test_the_defaults_are_the_notebooks_parameters_cell(tmp_path):
+    """The data folder and language a parameters file leaves out are the notebook's own defaults
+    (what JupyterLab and plain papermill use), read from its ``parameters`` cell."""
+    import nbformat
+
+    from helpers.errors import ParameterError
+    from helpers.params import notebook_defaults, resolve
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.read(ROOT / "notebooks" / "progress_report.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'data_dir = "data"' in cell.source and 'language = "vi"' in cell.source
+    cell.source = cell.source.replace('data_dir = "data"', 'data_dir = "so-lieu"').replace('"vi"', '"en"')
+    nbformat.write(nb, tmp_path / "notebooks" / "progress_report.ipynb")
+    assert notebook_defaults(tmp_path) == {"data_dir": "so-lieu", "language": "en"}
+    p = resolve({"period": "2023-10", "unit": "10"}, tmp_path)
+    assert p.data_dir == tmp_path / "so-lieu" and p.language == "en"
+    (tmp_path / "notebooks" / "progress_report.ipynb").unlink()
+    with pytest.raises(ParameterError, match="progress_report.ipynb"):
+        resolve({"period": "2023-10", "unit": "10"}, tmp_path)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from .errors import CchcError, DataError, ParameterError
 from .params import (
-    DEFAULT_DATA_DIR,
     ReportParams,
     check_unit,
     cli_path,
+    notebook_defaults,
     project_root,
     read_params_file,
     resolve,
@@ -184,7 +184,7 @@ def _period_of(values: dict, source) -> Period:
 def _sets_of_file(values: dict, source, units: list[str], root: Path, folders: DataFolders) -> list:
     """A params file's sets: its period (default: the latest month with figures) for the
     units asked for, its own unit, or by default the data folder's top units of the period."""
-    data_dir = values.get("data_dir", DEFAULT_DATA_DIR)
+    data_dir = values["data_dir"] if "data_dir" in values else notebook_defaults(root)["data_dir"]
     data_dir = data_folder(data_dir if isinstance(data_dir, Path) else resolve_data_dir(data_dir, root, source),
                             source)
     values = {**values, "data_dir": data_dir}
