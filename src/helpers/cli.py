@@ -64,7 +64,7 @@ def cmd_validate(args) -> int:
 
     for p in split(args.period):
         Period.parse(p)
-    data_dir = cli_path(args.data_dir, "data")
+    data_dir = cli_path(args.data_dir)
     found = validate(data_dir, split(args.period) or None)
     lang = args.lang
     for f in listed(found, data_dir):

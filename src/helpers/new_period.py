@@ -20,7 +20,7 @@ def cmd_new_period(args) -> int:
     from .units import read_units
     root, lang = project_root(), args.lang or "vi"
     period = Period.parse(args.period)
-    data_dir = data_folder(cli_path(args.data_dir, "data"))
+    data_dir = data_folder(cli_path(args.data_dir))
     path = root / "params" / f"{period.code}.yaml"
     if path.exists() and not args.force:
         raise ParameterError("error.cli.exists", path=path)
@@ -136,7 +136,7 @@ def cmd_template(args) -> int:
     if period.kind != "month":
         raise ParameterError("error.cli.template_needs_month")
     lang = args.lang or "vi"
-    data_path = data_folder(cli_path(args.data_dir, "data"))
+    data_path = data_folder(cli_path(args.data_dir))
     console.print(t(lang, "cli.written", path=_write_template(period, data_path, args.unit, args.force, lang,
                                                                   args.data_dir)),
                   markup=False)

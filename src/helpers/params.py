@@ -25,6 +25,7 @@ from .units import valid_code
 PROJECT_ROOT_MARKERS = ("pyproject.toml",)
 DEFAULTS_NOTEBOOK = Path("notebooks") / "progress_report.ipynb"    # its parameters cell: the defaults
 DEFAULTED = ("data_dir", "language")        # period and unit: the command line asks the data
+CLI_DATA_DIR = "data"      # the command line's data folder without --data-dir, in the working folder
 
 
 def _absolute(value) -> Path:
@@ -86,10 +87,10 @@ def resolve_data_dir(data_dir, root=None, source=None) -> Path:
     return p if p.is_absolute() else ((Path(root) if root else project_root()) / p).resolve()
 
 
-def cli_path(arg, default: str) -> Path:
-    """A folder named on the command line, or its ``default``: taken from the working folder
-    in every command (as the README says). Existence is checked by the caller, who names the
-    path tried."""
+def cli_path(arg, default: str = CLI_DATA_DIR) -> Path:
+    """A folder named on the command line, or its ``default`` (the data folder): taken from the
+    working folder in every command (as the README says). Existence is checked by the caller,
+    who names the path tried."""
     return (Path.cwd() / Path(arg or default).expanduser()).resolve()
 
 

@@ -147,14 +147,14 @@ def param_sets(args, root: Path, folders: DataFolders | None = None) -> list[Rep
     Nothing runs before this passes."""
     folders = folders or DataFolders()
     lang = {"language": args.lang} if args.lang else {}
-    override = data_folder(cli_path(args.data_dir, "data")) if args.data_dir else None
+    override = data_folder(cli_path(args.data_dir)) if args.data_dir else None
     raw = []
     if args.params:
         for f in args.params:
             values = {**read_params_file(f), **({"data_dir": override} if override else {}), **lang}
             raw += _sets_of_file(values, f, split(args.unit), root, folders)
     else:
-        data_dir = override or data_folder(cli_path(None, "data"))
+        data_dir = override or data_folder(cli_path(None))
         periods = [Period.parse(p) for p in split(args.period)]
         if args.all:
             periods = [Period.parse(m) for m in sorted(folders.reported(data_dir))]
@@ -222,7 +222,7 @@ def warnings_line(warnings: list, sets: list[ReportParams], lang: str | None, ty
     (with the data folder when it is not ``data/``: ``typed``, as the user gave ``--data-dir``)."""
     options = ["--period", ",".join(sorted({p.period.code for p in sets}))]
     folders = {Path(p.data_dir) for p in sets}
-    if len(folders) == 1 and folders != {cli_path(None, "data")}:
+    if len(folders) == 1 and folders != {cli_path(None)}:
         options = ["--data-dir", typed or as_typed(folders.pop()), *options]
     return tn(lang or "vi", "cli.warnings_line", len(warnings), options=shlex.join(options))
 

@@ -97,10 +97,6 @@ def languages(locale_dir=None) -> list[str]:
     return sorted(p.parent.parent.name for p in Path(locale_dir or LOCALE_DIR).glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-def has(key: str) -> bool:
-    return key in messages(DEFAULT) or is_plural(key)
-
-
 def t(lang: str, key: str, **kw) -> str:
     """The text of ``key`` in ``lang``, its placeholders filled from ``kw``."""
     s = messages(lang)[key]
