@@ -2,7 +2,9 @@
 
 Each command is a ``cmd_*`` function taking the parsed arguments and returning the exit
 status; :func:`main` turns the package's errors into one readable message (exit 1 for bad
-data or a failed report, 2 for a usage error) instead of a traceback."""
+data or a failed report, 2 for a usage error) instead of a traceback. Which reports a
+command means is :mod:`helpers.plan`; what ``new-period`` and ``template`` write is
+:mod:`helpers.new_period`."""
 
 from __future__ import annotations
 
