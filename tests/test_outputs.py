@@ -286,3 +286,14 @@ def test_the_defaults_are_the_notebooks_parameters_cell(tmp_path):
     (tmp_path / "notebooks" / "progress_report.ipynb").unlink()
     with pytest.raises(ParameterError, match="progress_report.ipynb"):
         resolve({"period": "2023-10", "unit": "10"}, tmp_path)
+
+
+def test_units_csv_from_the_official_lists_has_ordinary_permissions(tmp_path):
+    """``cchc-report units`` writes through files.atomic_write: the file a plain open() would make, not 0600."""
+    pytest.importorskip("vietnam_provinces")
+    from helpers.files import FILE_MODE
+    out = tmp_path / "units.csv"
+    r = cli("units", "--province", "14", "--out", str(out), cwd=tmp_path)
+    assert r.returncode == 0 and f"đã tạo {out}" in r.stdout and " dòng)" in r.stdout, r.stdout + r.stderr
+    assert (out.stat().st_mode & 0o777) == FILE_MODE
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]      # no temporary file left beside it

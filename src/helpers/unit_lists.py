@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import files
 from .errors import ParameterError
-from .text import LANG, PerLanguage, t
+from .text import LANG, PerLanguage, t, tn
 from .units import COLUMNS, Unit
 
 MERGER_DAY = "2025-07-01"
@@ -210,12 +210,12 @@ def write_units(path: Path, units: list[Unit]) -> tuple[Path, str]:
     text = render(units)
     if not path.exists():
         files.atomic_write(path, text)
-        return path, t("vi", "official.written", path=path, n=len(units))
+        return path, tn("vi", "official.written", len(units), path=path)
     old = path.read_text(encoding="utf-8-sig")
     if old == text:
         return path, t("vi", "official.unchanged", path=path)
     beside = path.with_name(path.stem + ".new" + path.suffix)
     files.atomic_write(beside, text)
     old_rows, new_rows = set(old.splitlines()[1:]), set(text.splitlines()[1:])
-    return beside, t("vi", "official.differs", path=path, only_file=len(old_rows - new_rows),
-                     only_list=len(new_rows - old_rows), beside=beside)
+    return beside, t("vi", "official.differs", path=path, only_file=tn("vi", "official.rows", len(old_rows - new_rows)),
+                     only_list=tn("vi", "official.rows", len(new_rows - old_rows)), beside=beside)
