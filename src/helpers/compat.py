@@ -20,7 +20,7 @@ from __future__ import annotations
 # (public) ends by waiting 0.2 s for IOPub to fall silent, once per report. This is its loop (a
 # ``kernel_info_reply`` to any of our requests, then one IOPub message to show that IOPub is connected,
 # else ask again) without that wait, and its protocol adaptation (``Session.adapt_version``, not
-# public). Checked with jupyter_client 8.6 to 8.10 (pyproject: jupyter_client<9).
+# public). Checked with jupyter_client 8.10 (pyproject: jupyter_client>=8,<9).
 async def wait_for_kernel(client, timeout: float | None = None) -> None:
     """Wait until the kernel of ``client`` (an ``AsyncKernelClient`` with started channels) answers,
     as ``wait_for_ready`` does; what IOPub has already delivered is dropped (the notebook client
@@ -63,7 +63,7 @@ async def wait_for_kernel(client, timeout: float | None = None) -> None:
 # (installed with the jupyter metapackage and JupyterLab's dependencies) builds a grammar as it is
 # imported: a second or more per process, for a format check nothing here uses. jsonschema has no
 # public switch for it; an absent module (``sys.modules[name] = None``) is one it skips. Checked with
-# jsonschema 4.18 to 4.26 (``jsonschema._format`` imports it in a try block; pyproject: jsonschema<5).
+# jsonschema 4.26 (``jsonschema._format`` imports it in a try block; pyproject: jsonschema>=4.18,<5).
 def skip_unused_format_checkers() -> None:
     """Keep ``rfc3987_syntax`` out of this process, unless jsonschema is already imported."""
     import sys
