@@ -50,12 +50,12 @@ def output_folder(argv) -> Path:
 
 
 def write_units(out: Path) -> None:
-    from helpers import official
+    from helpers import unit_lists
     if (out / "units.csv").exists():
         return
     units = [dataclasses.replace(u, valid_from=JOINED_ON) if u.code in JOINED_2024 else u
-             for u in official.build_units(PROVINCE, legacy=True)]
-    official.write_units(out / "units.csv", units)
+             for u in unit_lists.build_units(PROVINCE, legacy=True)]
+    unit_lists.write_units(out / "units.csv", units)
 
 
 def main(argv=None) -> int:

@@ -8,6 +8,10 @@
 ``--check`` changes nothing and exits 1 when a key is missing, unused, untranslated or its
 placeholders differ between languages (the tests run the same checks).
 
+A message with plural forms (``tn``, Babel's ``ngettext``) has the key as ``msgid`` and the key
+plus ``.plural`` as ``msgid_plural``, and as many texts as its language's ``Plural-Forms`` say
+(Vietnamese one, English two); the template takes that from the Vietnamese catalogue.
+
 A key is a string literal of the package (or of the notebooks' code cells) that names a
 catalogue message, e.g. ``t(lang, "report.title")``, ``DataError("error.units.missing_column", ...)``,
 ``Msg("finding.duplicate", ...)``. A key built in an f-string (``f"status.{status}"``) uses every
@@ -38,6 +42,16 @@ FILE_SUFFIXES = {"csv", "html", "json", "md", "pdf", "py", "xlsx", "yaml"}      
 def catalogue(lang: str) -> Catalog:
     with (LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as f:
         return read_po(f, abort_invalid=True)
+
+
+def key_of(message) -> str:
+    """A message's key: its ``msgid``, the singular one of a message with plural forms."""
+    return message.id[0] if message.pluralizable else message.id
+
+
+def forms(message) -> tuple:
+    """A message's texts: one, or one per plural form."""
+    return tuple(message.string) if message.pluralizable else (message.string,)
 
 
 def languages() -> list[str]:
@@ -77,24 +91,31 @@ def uses(prefixes) -> tuple[dict, list]:
 
 def template(known: Catalog) -> Catalog:
     """The template: the keys used, each with where, and the catalogue's messages they reach."""
-    prefixes = {m.id.split(".")[0] for m in known if m.id}
+    prefixes = {key_of(m).split(".")[0] for m in known if m.id}
     literal, patterns = uses(prefixes)
     pot = Catalog(domain=DOMAIN, project="cchc-report", fuzzy=False)
     for key, where in sorted(literal.items()):
-        pot.add(key, locations=where, flags=_flags(known, key))
+        pot.add(_msgid(known, key), locations=where, flags=_flags(known, key))
     for m in known:
-        if not m.id or m.id in pot:
+        key = key_of(m) if m.id else None
+        if not key or key in pot:
             continue
-        owner = m.id.removesuffix(".hint")
-        hits = [(where, line) for p, where, line in patterns if p.fullmatch(m.id)]
-        if hits or (m.id.endswith(".hint") and owner in pot):
-            pot.add(m.id, locations=hits or pot[owner].locations, flags=_flags(known, m.id))
+        owner = key.removesuffix(".hint")
+        hits = [(where, line) for p, where, line in patterns if p.fullmatch(key)]
+        if hits or (key.endswith(".hint") and owner in pot):
+            pot.add(m.id, locations=hits or pot[owner].locations, flags=_flags(known, key))
     return pot
+
+
+def _msgid(known: Catalog, key: str):
+    """``key``, or ``(key, key + ".plural")`` for a message with plural forms in ``known``."""
+    message = known.get(key)
+    return message.id if message is not None and message.pluralizable else key
 
 
 def _flags(known: Catalog, key: str):
     message = known.get(key)
-    return ("python-brace-format",) if message and placeholders(message.string) else ()
+    return ("python-brace-format",) if message and any(placeholders(f) for f in forms(message)) else ()
 
 
 def placeholders(text: str) -> set:
@@ -106,16 +127,24 @@ def placeholders(text: str) -> set:
 def problems(lang: str, pot: Catalog, known: Catalog) -> list[str]:
     """What is wrong with ``lang``'s catalogue against the template and the Vietnamese one."""
     cat = catalogue(lang)
-    out = [f"{lang}: {k} missing" for k in (m.id for m in pot if m.id) if k not in cat]
-    out += [f"{lang}: {m.id} unused" for m in cat if m.id and m.id not in pot]
+    out = [f"{lang}: {k} missing" for k in (key_of(m) for m in pot if m.id) if k not in cat]
+    out += [f"{lang}: {key_of(m)} unused" for m in cat if m.id and key_of(m) not in pot]
     for m in cat:
-        if not m.id or m.id not in pot:
-            continue
-        if not m.string or m.fuzzy:
-            out.append(f"{lang}: {m.id} not translated")
-        elif known.get(m.id) and placeholders(m.string) != placeholders(known[m.id].string):
-            out.append(f"{lang}: {m.id} placeholders differ from vi: {sorted(placeholders(m.string))}")
+        if m.id and key_of(m) in pot:
+            out += _message_problems(lang, m, pot[key_of(m)], known.get(key_of(m)), cat.num_plurals)
     return out
+
+
+def _message_problems(lang: str, m, wanted, vi, num_plurals: int) -> list[str]:
+    """What is wrong with one message ``m`` of ``lang``: the template's ``wanted``, the Vietnamese ``vi``."""
+    key = key_of(m)
+    if m.pluralizable != wanted.pluralizable:
+        return [f"{lang}: {key} {'has' if m.pluralizable else 'lacks'} plural forms, unlike vi"]
+    if m.fuzzy or not all(forms(m)) or (m.pluralizable and len(forms(m)) != num_plurals):
+        return [f"{lang}: {key} not translated"]
+    if vi is not None and any(placeholders(f) != placeholders(forms(vi)[0]) for f in forms(m)):
+        return [f"{lang}: {key} placeholders differ from vi: {sorted(placeholders(forms(m)[-1]))}"]
+    return []
 
 
 def _write(path: Path, cat: Catalog, **options) -> None:
@@ -141,7 +170,7 @@ def main(argv=None) -> int:
         cat.update(pot, no_fuzzy_matching=True)
         _write(LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po", cat, no_location=True)
         print(f"{lang}: {len(cat)} messages" + "".join(f"\n  new, to translate: {m.id}" for m in cat
-                                                        if m.id and not m.string))
+                                                        if m.id and not all(forms(m))))
     return 0
 
 

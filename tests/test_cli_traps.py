@@ -154,16 +154,18 @@ def test_jobs_above_the_reports_are_capped_with_a_warning(tmp_path):
     r = cli("run", "--period", "2023-10", "--unit", "10", "--data-dir", "data", "--out", "out", "--lang", "en",
             "--report", "progress_report", "--formats", "html", "--jobs", "1000", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "--jobs 1000: running 1 worker(s) (1 report(s)" in r.stderr
+    assert "--jobs 1000: running 1 worker (reports: 1," in r.stderr
     assert (tmp_path / "out" / "2023-10" / "10" / "progress_report.en.html").is_file()
 
 
 # -- 4. new-period and params files --------------------------------------------------------------
 def tiny_project(tmp_path: Path, units: str | None = None) -> Path:
-    """A project folder (pyproject.toml, notebooks/) holding a small data/ of its own."""
+    """A project folder (pyproject.toml, the notebook whose parameters cell holds the defaults)
+    holding a small data/ of its own."""
     proj = tmp_path / "proj"
     (proj / "notebooks").mkdir(parents=True)
     shutil.copy(ROOT / "pyproject.toml", proj)
+    shutil.copy(ROOT / "notebooks" / "progress_report.ipynb", proj / "notebooks")
     write_data(proj, {"2023-10.csv": month()}, **({"units": units} if units else {}))
     return proj
 
@@ -347,7 +349,7 @@ def test_validate_caps_repeated_warnings_and_names_files_as_errors_do(tmp_path):
     assert len(silent) == 51, r.stdout                       # 50 listed, one line counting the other 29
     assert "29 more of the same kind" in silent[-1]
     assert str(tmp_path) not in "\n".join(silent)
-    assert "87 warning(s)" in r.stdout          # the summary counts them all (79 units, 8 months before)
+    assert "87 warnings" in r.stdout          # the summary counts them all (79 units, 8 months before)
 
 
 def test_the_run_summary_prints_the_output_folder_in_full_on_its_own_line(tmp_path):
@@ -464,3 +466,18 @@ def test_a_data_folder_without_units_csv_is_named_before_anything_reads_it(tmp_p
                        cwd=proj, capture_output=True, text=True, timeout=120)
     assert_clean_failure(r, 1, "/units.csv")
     assert not (proj / "params").exists()
+
+
+# -- counts in their language's plural form (Babel's ngettext) -----------------------------------
+@pytest.mark.parametrize("rows, says", [
+    (("10,cchc_plan_tasks_done,1.989,",), "1 error, "),
+    (("10,cchc_plan_tasks_done,1.989,", '080,cchc_plan_tasks_done,"26,93%",'), "2 errors, "),
+])
+def test_validate_counts_errors_in_the_plural_form_of_the_count(tmp_path, rows, says):
+    write_data(tmp_path, {"2023-10.csv": month(*rows)}, units=UNITS_TO_JUNE.replace("2023-06-30", ""))
+    r = cli("validate", "--period", "2023-10", "--lang", "en", cwd=tmp_path)
+    assert_clean_failure(r, 1, says, "NOT usable")
+    assert "(s)" not in r.stdout + r.stderr
+    run = cli("run", "--period", "2023-10", "--lang", "en", "--out", "out", cwd=tmp_path)
+    assert_clean_failure(run, 1, f"the data has {says.split(',')[0]}:")
+    assert not (tmp_path / "out").exists()

@@ -39,3 +39,18 @@ def test_index_has_human_labels_and_both_languages(tmp_path):
         assert needle in html, needle
     assert html.count("<tr><td>") == 2          # the English files are the same report, not a third row
     assert "progress_report.en</td>" not in html and "2023-11-14T08" not in html
+
+
+def test_index_is_the_jinja_template_and_escapes_every_text(tmp_path):
+    """The page comes from ``templates/index_page.html.j2``; a unit name (or a folder name) with markup or
+    quotes is text, also inside a link."""
+    from pathlib import Path
+
+    import helpers
+    assert (Path(helpers.__file__).parent / "templates" / "index_page.html.j2").is_file()
+    _report(tmp_path, "2023-10", "10", unit_name='<script>alert("x")</script> & Co\'s')
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co&#39;s" in html
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"vi\">") and html.endswith("</body></html>\n")
+    assert "<p class=\"muted\">1 báo cáo, kỳ mới nhất trước.</p>" in html
+    assert html.count("<tr><td>") == 1 and html.count("<th>") == 7

@@ -205,7 +205,7 @@ def test_a_notebook_that_glues_nothing_is_a_clear_failure(tmp_path):
 
 # -- parameters resolved once, units.csv read once --------------------------------------------
 def test_ten_thousand_units_read_units_csv_once(tmp_path, monkeypatch):
-    from helpers import cli as commands
+    from helpers import plan as commands
     rows = ["code,name_vi,name_en,level,parent", "P,Tỉnh Thử,Test Province,province,"]
     rows += [f"D{i:05d},Huyện {i},District {i},district,P" for i in range(1, 10_000)]
     data = write_data(tmp_path, {"2023-10.csv": csv_rows("P,dossiers_received,5,")},
@@ -265,3 +265,35 @@ def test_a_lock_held_elsewhere_is_waited_for_with_a_limit(tmp_path):
         holder.communicate("\n", timeout=30)
     with files.lock(lock, wait=0.3):                                          # free again
         pass
+
+
+def test_the_defaults_are_the_notebooks_parameters_cell(tmp_path):
+    """The data folder and language a parameters file leaves out are the notebook's own defaults
+    (what JupyterLab and plain papermill use), read from its ``parameters`` cell."""
+    import nbformat
+
+    from helpers.errors import ParameterError
+    from helpers.params import notebook_defaults, resolve
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.read(ROOT / "notebooks" / "progress_report.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'data_dir = "data"' in cell.source and 'language = "vi"' in cell.source
+    cell.source = cell.source.replace('data_dir = "data"', 'data_dir = "so-lieu"').replace('"vi"', '"en"')
+    nbformat.write(nb, tmp_path / "notebooks" / "progress_report.ipynb")
+    assert notebook_defaults(tmp_path) == {"data_dir": "so-lieu", "language": "en"}
+    p = resolve({"period": "2023-10", "unit": "10"}, tmp_path)
+    assert p.data_dir == tmp_path / "so-lieu" and p.language == "en"
+    (tmp_path / "notebooks" / "progress_report.ipynb").unlink()
+    with pytest.raises(ParameterError, match="progress_report.ipynb"):
+        resolve({"period": "2023-10", "unit": "10"}, tmp_path)
+
+
+def test_units_csv_from_the_official_lists_has_ordinary_permissions(tmp_path):
+    """``cchc-report units`` writes through files.atomic_write: the file a plain open() would make, not 0600."""
+    pytest.importorskip("vietnam_provinces")
+    from helpers.files import FILE_MODE
+    out = tmp_path / "units.csv"
+    r = cli("units", "--province", "14", "--out", str(out), cwd=tmp_path)
+    assert r.returncode == 0 and f"đã tạo {out}" in r.stdout and " dòng)" in r.stdout, r.stdout + r.stderr
+    assert (out.stat().st_mode & 0o777) == FILE_MODE
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]      # no temporary file left beside it

@@ -199,7 +199,7 @@ def test_units_command_for_new_lao_cai_with_legacy_is_accepted_by_validate(tmp_p
 
 
 def test_a_centrally_run_city_has_city_departments_its_old_provinces_provincial_ones():
-    from helpers.official import build_units
+    from helpers.unit_lists import build_units
     names = {u.code: (u.name_vi, u.name_en) for u in build_units("79", legacy=True) if u.level == "department"}
     assert names["79-TTT"] == ("Thanh tra thành phố", "City Inspectorate")
     assert names["79-CAT"] == ("Công an thành phố", "City Police")

@@ -222,9 +222,9 @@ def test_runs_warning_line_names_the_data_folder_the_run_read(tmp_path, monkeypa
     """The command it suggests lists the warnings of the folder the run read, not of data/."""
     from types import SimpleNamespace
 
-    from helpers.cli import warnings_line
     from helpers.params import cli_path
     from helpers.periods import Period
+    from helpers.plan import warnings_line
     monkeypatch.chdir(tmp_path)
     (tmp_path / "hanoi data").mkdir()
     here = [SimpleNamespace(period=Period.parse(p), data_dir=tmp_path / "hanoi data") for p in ("2026-03", "2026-Q1")]

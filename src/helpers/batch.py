@@ -2,7 +2,7 @@
 locks, failure isolation and a progress bar.
 
 Each worker process keeps what is expensive for its lifetime: the nbconvert
-exporter, WeasyPrint's font set-up, the imported libraries (preloaded by the fork
+exporters, the Typst compiler with its fonts, the imported libraries (preloaded by the fork
 server that starts the workers), and a spare kernel, forked by the run's kernel
 server while the previous report renders."""
 
@@ -216,8 +216,8 @@ def _worker_init(root: str | None = None, data_dir: str | None = None, kernel_se
 
 def tune_gc() -> tuple:
     """For a process that renders report after report: leave what is loaded by now
-    out of garbage collection, and collect young objects less often (WeasyPrint
-    allocates millions; this alone makes a PDF about 15 % cheaper). Returns the
+    out of garbage collection, and collect young objects less often (rendering
+    allocates many short-lived objects). Returns the
     thresholds it replaced, for :func:`untune_gc`."""
     import gc
     before = gc.get_threshold()

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import stat
 import tempfile
-import time
 from pathlib import Path
+
+import filelock
 
 from .errors import DataError, ParameterError, ReportError
 from .kernel.lifetime import end_if_orphaned
@@ -85,25 +85,20 @@ def atomic_write(path: Path, data, mode: str = "w") -> None:
 @contextlib.contextmanager
 def lock(path: Path, wait: float | None = None):
     """An exclusive lock on the file ``path`` (created with its folder), held across
-    processes; waits at most ``wait`` seconds (default :data:`LOCK_WAIT_SECONDS`)."""
+    processes (``filelock``: the platform's own file lock); waits at most ``wait`` seconds
+    (default :data:`LOCK_WAIT_SECONDS`)."""
     path = Path(path)
     limit = LOCK_WAIT_SECONDS if wait is None else wait
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as fh:
-        deadline = time.monotonic() + limit
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise ReportError("error.files.lock_timeout", limit=limit, file=path) \
-                        from None
-                time.sleep(_LOCK_POLL_SECONDS)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    held = filelock.FileLock(path, timeout=limit)
+    try:
+        held.acquire(poll_interval=_LOCK_POLL_SECONDS)
+    except filelock.Timeout:
+        raise ReportError("error.files.lock_timeout", limit=limit, file=path) from None
+    try:
+        yield
+    finally:
+        held.release()
 
 
 def inside(base: Path, path: Path) -> Path:

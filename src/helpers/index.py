@@ -5,29 +5,17 @@ and to metrics.json."""
 from __future__ import annotations
 
 import datetime as _dt
-import html
+import functools
 from pathlib import Path
 
 from . import fmt, results
 from .files import atomic_write
 from .periods import Period
-from .text import t
+from .text import t, tn
 
 LANG = "vi"         # the language of the index page
 REPORT_NAMES = {"progress_report": "index.report.progress_report", "data_quality": "index.report.data_quality"}
 LANGS = (("vi", "", "index.language.vi"), ("en", ".en", "index.language.en"))
-
-PAGE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:"Be Vietnam Pro","Noto Sans","DejaVu Sans",sans-serif;max-width:1040px;margin:2em auto;
-padding:0 1em}}table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #ccd;padding:.35em .5em;
-text-align:left;vertical-align:top}}th{{background:#e8eef4}}.muted{{color:#667;font-size:.85em}}</style></head><body>
-<h1>{heading}</h1>
-<p class="muted">{lead}</p>
-<table><thead><tr>{columns}</tr></thead>
-<tbody>{rows}</tbody></table></body></html>
-"""
-
 
 def _period_key(code: str):
     try:
@@ -89,30 +77,24 @@ def collect(out_dir: Path, skipped: list | None = None) -> list[dict]:
     return out
 
 
-def _links(e: dict, names: list[str]) -> str:
-    base = f"{html.escape(e['period'])}/{html.escape(e['unit'])}/"
-    return " · ".join(f'<a href="{base}{html.escape(n)}">{html.escape(n.rsplit(".", 1)[-1].upper())}</a>'
-                      for n in names) or "—"
-
-
 def write_index(out_dir, skipped: list | None = None) -> Path:
-    """Write ``<out_dir>/index.html``; the metrics.json files left out go to ``skipped``
-    (see :func:`collect`)."""
+    """Write ``<out_dir>/index.html`` (the template ``templates/index_page.html.j2``); the
+    metrics.json files left out go to ``skipped`` (see :func:`collect`)."""
     out_dir = Path(out_dir)
-    entries = collect(out_dir, skipped)
-    rows = []
-    for e in entries:
-        esc = html.escape
-        rows.append(
-            f"<tr><td>{esc(period_label(e['period']))}<br><span class='muted'>{esc(e['period'])}</span></td>"
-            f"<td>{esc(e['unit_name'])} <span class='muted'>({esc(e['unit'])})</span></td>"
-            f"<td>{esc(report_label(e['report']))}</td>"
-            + "".join(f"<td>{_links(e, e['files'][lang])}</td>" for lang, _s, _n in LANGS)
-            + f"<td>{_links(e, ['metrics.json'])}</td><td>{esc(date_label(e['generated_at']))}</td></tr>")
-    path = out_dir / "index.html"
+    entries = [{**e, "period_label": period_label(e["period"]), "report_label": report_label(e["report"]),
+                "editions": [e["files"][lang] for lang, _s, _n in LANGS], "date": date_label(e["generated_at"])}
+               for e in collect(out_dir, skipped)]
     columns = [t(LANG, k) for k in ("index.period", "index.unit", "index.report")] + \
         [t(LANG, key) for _l, _s, key in LANGS] + [t(LANG, "index.data"), t(LANG, "index.generated")]
-    atomic_write(path, PAGE.format(lang=LANG, title=t(LANG, "index.title"), heading=t(LANG, "index.heading"),
-                                   lead=t(LANG, "index.lead", count=len(entries)),
-                                   columns="".join(f"<th>{c}</th>" for c in columns), rows="\n".join(rows)))
+    path = out_dir / "index.html"
+    atomic_write(path, _page().render(lang=LANG, title=t(LANG, "index.title"), heading=t(LANG, "index.heading"),
+                                      lead=tn(LANG, "index.lead", len(entries)), columns=columns, entries=entries))
     return path
+
+
+@functools.cache
+def _page():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    env = Environment(loader=PackageLoader("helpers", "templates"), autoescape=select_autoescape(default=True),
+                      keep_trailing_newline=True)
+    return env.get_template("index_page.html.j2")

@@ -9,6 +9,8 @@ injects into a notebook's ``parameters`` cell."""
 
 from __future__ import annotations
 
+import ast
+import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -21,8 +23,9 @@ from .text import LANG, Msg, PerLanguage, t
 from .units import valid_code
 
 PROJECT_ROOT_MARKERS = ("pyproject.toml",)
-DEFAULT_DATA_DIR = "data"            # relative to the project root (params files, notebooks)
-DEFAULTS = {"data_dir": DEFAULT_DATA_DIR, "language": "vi"}   # period and unit: the command line asks the data
+DEFAULTS_NOTEBOOK = Path("notebooks") / "progress_report.ipynb"    # its parameters cell: the defaults
+DEFAULTED = ("data_dir", "language")        # period and unit: the command line asks the data
+CLI_DATA_DIR = "data"      # the command line's data folder without --data-dir, in the working folder
 
 
 def _absolute(value) -> Path:
@@ -44,7 +47,7 @@ class ReportParams(BaseModel):
     period: PeriodField
     unit: str
     data_dir: FolderField
-    language: Literal["vi", "en"] = "vi"
+    language: Literal["vi", "en"]
 
     @field_validator("unit", mode="before")
     @classmethod
@@ -84,10 +87,10 @@ def resolve_data_dir(data_dir, root=None, source=None) -> Path:
     return p if p.is_absolute() else ((Path(root) if root else project_root()) / p).resolve()
 
 
-def cli_path(arg, default: str) -> Path:
-    """A folder named on the command line, or its ``default``: taken from the working folder
-    in every command (as the README says). Existence is checked by the caller, who names the
-    path tried."""
+def cli_path(arg, default: str = CLI_DATA_DIR) -> Path:
+    """A folder named on the command line, or its ``default`` (the data folder): taken from the
+    working folder in every command (as the README says). Existence is checked by the caller,
+    who names the path tried."""
     return (Path.cwd() / Path(arg or default).expanduser()).resolve()
 
 
@@ -205,10 +208,29 @@ def read_params_file(path) -> dict:
     return data
 
 
+def notebook_defaults(root=None) -> dict:
+    """The defaults of the data folder and the language: those of the notebook's ``parameters``
+    cell (read with ``papermill.inspect_notebook``), the one place JupyterLab and plain papermill
+    take them from too."""
+    path = (Path(root) if root else project_root()) / DEFAULTS_NOTEBOOK
+    if not path.is_file():
+        raise ParameterError("error.params.no_defaults_notebook", file=path)
+    return {name: value for name, value in _parameters_cell(path.resolve(), path.stat().st_mtime_ns).items()
+            if name in DEFAULTED}
+
+
+@functools.lru_cache(maxsize=4)
+def _parameters_cell(path: Path, _mtime_ns: int) -> dict:
+    import papermill
+    return {name: ast.literal_eval(p["default"]) for name, p in papermill.inspect_notebook(str(path)).items()}
+
+
 def resolve(values: dict, root=None, source=None) -> ReportParams:
     """Parse the strings once: names and types, the period, the unit code, and the data
-    folder made absolute (a relative one is relative to the project ``root``)."""
-    values = {**DEFAULTS, **values}
+    folder made absolute (a relative one is relative to the project ``root``); the data
+    folder and the language default to the notebook's (:func:`notebook_defaults`)."""
+    defaults = notebook_defaults(root) if any(name not in values for name in DEFAULTED) else {}
+    values = {**defaults, **values}
     if not isinstance(values["data_dir"], Path):
         values["data_dir"] = resolve_data_dir(values["data_dir"], root, source)
     try:

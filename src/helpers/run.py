@@ -13,12 +13,11 @@ report, from :mod:`helpers.kernel`)."""
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files
+from . import compat, files
 from .errors import CatalogueError, DataError, ParameterError, ReportError
 from .kernel import DEFAULT_CELL_TIMEOUT, execute
 from .kernel.lifetime import temporary_prefix
@@ -29,14 +28,9 @@ LOCKS_FOLDER = ".locks"               # under --out: never inside a report folde
 
 
 def start_up() -> None:
-    """The runner's process start-up (the command line, pool workers, Dask workers).
-
-    ``import jsonschema`` (done by nbformat) also imports the optional format
-    checkers; ``rfc3987_syntax`` (installed with the jupyter metapackage and with
-    JupyterLab's dependencies) builds a grammar at import: about a second or more
-    per process, for a check nothing here uses. Keep it out of the runner."""
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+    """The runner's process start-up (the command line, pool workers, Dask workers): no
+    import-time work for checks nothing here uses (:func:`helpers.compat.skip_unused_format_checkers`)."""
+    compat.skip_unused_format_checkers()
 
 
 @dataclass
@@ -127,22 +121,7 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
                                                                    header=result["header"], lang=params.language)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if "pdf" in formats:
-            pdf = files.inside(out_dir, folder / f"{stem}.pdf")
-            with files.replacing(pdf) as pdf_tmp:
-                try:
-                    render.notebook_to_pdf(nb, pdf_tmp, title=result["title"], header=result["header"],
-                                           lang=params.language)
-                except ReportError:
-                    raise
-                except Exception as exc:
-                    raise ReportError("error.run.pdf_failed", exc=exc) from exc
-                for path, text in outputs.items():
-                    _write(out_dir, path, text)
-            outputs[pdf] = None
-        else:
-            for path, text in outputs.items():
-                _write(out_dir, path, text)
+        _write_outputs(out_dir, outputs, nb, result, params, folder / f"{stem}.pdf" if "pdf" in formats else None)
         # metrics.json is shared by the folder's reports and editions: read, merge and write it under
         # one lock; written last, so that its fingerprint never vouches for files not yet in place
         with report_lock(out_dir, params, "metrics.json"):
@@ -155,6 +134,26 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
     written = sorted(str(p) for p in outputs) + [str(folder / "metrics.json")]
     return Outcome(report, params.period.code, params.unit, "ok", folder, written,
                    seconds=time.perf_counter() - started)
+
+
+def _write_outputs(out_dir: Path, outputs: dict, nb, result: dict, params: ReportParams, pdf: Path | None) -> None:
+    """Write ``outputs`` (``{path: text}``) and, when ``pdf`` is given, the PDF: the other files are
+    put in place only once the PDF has compiled, then the PDF (added to ``outputs``)."""
+    from . import render
+    if pdf is None:
+        for path, text in outputs.items():
+            _write(out_dir, path, text)
+        return
+    with files.replacing(files.inside(out_dir, pdf)) as pdf_tmp:
+        try:
+            render.notebook_to_pdf(nb, pdf_tmp, title=result["title"], header=result["header"], lang=params.language)
+        except ReportError:
+            raise
+        except Exception as exc:
+            raise ReportError("error.run.pdf_failed", exc=exc) from exc
+        for path, text in outputs.items():
+            _write(out_dir, path, text)
+    outputs[pdf] = None
 
 
 def _write(out_dir: Path, path: Path, data, mode: str = "w") -> None:

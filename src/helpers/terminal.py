@@ -10,6 +10,9 @@ from rich.table import Table
 
 from .text import t
 
+console = Console(highlight=False, soft_wrap=True)               # what a command prints
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)   # its warnings and errors
+
 STATUS = {"ok": "terminal.status.ok", "failed": "terminal.status.failed", "skipped": "terminal.status.skipped"}
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+PRELOAD_VARIABLE = "CCHC_KERNEL_PRELOAD"        # modules report kernels preload, comma-separated
+DEFAULT_PRELOAD = ("helpers.report_kernel",)
 DEFAULT_CELL_TIMEOUT = 600      # seconds one notebook cell may run (``run --cell-timeout``)
 ENGINE_NAME = "cchc"            # the papermill engine of .engine (entry point in pyproject.toml)
 
@@ -38,6 +40,16 @@ def execute(nb_path: Path, output_path: Path, parameters: dict, cwd: Path, data_
                                execution_timeout=cell_timeout,
                                kernel_cwd=str(cwd), data_dir=str(data_dir) if data_dir else None,
                                prestart=prestart, kernels=kernels)
+
+
+def preloaded_modules() -> list[str]:
+    """The modules every report kernel imports before it serves a request (and the kernel
+    server before it forks one): ``CCHC_KERNEL_PRELOAD`` (module names, comma-separated), else
+    :data:`DEFAULT_PRELOAD`. In the kernel server, a preloaded module's ``warm_up()`` runs once
+    and its ``read_ahead(data_dir)`` before each fork, when it has them."""
+    import os
+    names = [n.strip() for n in os.environ.get(PRELOAD_VARIABLE, "").split(",") if n.strip()]
+    return names or list(DEFAULT_PRELOAD)
 
 
 def _check_engine() -> None:

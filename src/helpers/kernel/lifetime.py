@@ -5,7 +5,9 @@ for it (``prctl(PR_SET_PDEATHSIG)``): a forked kernel asks for SIGKILL when its
 kernel server ends. A pool worker's parent is multiprocessing's fork server, not
 the run, so a worker watches the run's process itself (:func:`exit_with`).
 Elsewhere (macOS) the same functions fall back to what the platform has: ipykernel's
-parent poller for kernels, a poll of the parent's pid for workers."""
+parent poller for kernels, a poll of the parent's pid for workers; where there is no
+``SIGKILL`` (Windows), a process ends by ``os._exit``, and where there are no user ids
+every temporary folder found is taken as the user's own (Windows' are per user)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ import threading
 from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
+_PROCESS_QUERY_LIMITED_INFORMATION = 0x1000     # Windows
+_STILL_ACTIVE = 259
 
 
 def die_with_parent(parent: int) -> bool:
@@ -34,8 +38,15 @@ def die_with_parent(parent: int) -> bool:
     except (OSError, AttributeError):
         return False
     if os.getppid() != parent:            # it ended before we asked
-        os.kill(os.getpid(), signal.SIGKILL)
+        _end_now()
     return True
+
+
+def _end_now() -> None:
+    """End this process at once, running no clean-up that could still write a file."""
+    if hasattr(signal, "SIGKILL"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    os._exit(1)                           # no SIGKILL (Windows)
 
 
 RUN_PID: int | None = None      # the process this one ends with (set by exit_with)
@@ -52,7 +63,7 @@ def exit_with(pid: int) -> None:
     except (AttributeError, OSError):
         fd = None
         if not _exists(pid):
-            os.kill(os.getpid(), signal.SIGKILL)
+            _end_now()
 
     def watch():
         if fd is not None:
@@ -60,7 +71,7 @@ def exit_with(pid: int) -> None:
         else:
             while _exists(pid):
                 threading.Event().wait(0.5)
-        os.kill(os.getpid(), signal.SIGKILL)
+        _end_now()
 
     threading.Thread(target=watch, name=f"exit-with-{pid}", daemon=True).start()
 
@@ -69,7 +80,7 @@ def end_if_orphaned() -> None:
     """Called before a file is put in place: if the process this one ends with has
     ended (and the watch has not killed us yet), end now, writing nothing."""
     if RUN_PID is not None and not _exists(RUN_PID):
-        os.kill(os.getpid(), signal.SIGKILL)
+        _end_now()
 
 
 def temporary_prefix(kind: str) -> str:
@@ -88,14 +99,22 @@ def sweep_temporary_folders() -> None:
     for folder in Path(tempfile.gettempdir()).glob("cchc-*-*-*"):
         try:
             pid = int(folder.name.split("-")[2])
-            if folder.stat().st_uid != os.getuid() or _exists(pid):
+            if not _ours(folder) or _exists(pid):
                 continue
         except (ValueError, IndexError, OSError):
             continue
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _ours(folder: Path) -> bool:
+    """Whether this user owns ``folder`` (without user ids, Windows: the temporary folder is the user's)."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or folder.stat().st_uid == getuid()
+
+
 def _exists(pid: int) -> bool:
+    if os.name == "nt":                   # os.kill(pid, 0) would end the process there
+        return _exists_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -103,3 +122,16 @@ def _exists(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _exists_on_windows(pid: int) -> bool:
+    """Whether process ``pid`` is running, asked of Windows (``OpenProcess``, ``GetExitCodeProcess``)."""
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == _STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)

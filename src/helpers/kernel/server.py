@@ -1,5 +1,6 @@
-"""A kernel fork server: a process that imports the kernel and the helpers once,
-then forks a fresh kernel process for each report.
+"""A kernel fork server: a process that imports the kernel and the modules report
+kernels preload (a setting: :func:`helpers.kernel.preloaded_modules`) once, then forks
+a fresh kernel process for each report.
 
 Every report still runs in a kernel process of its own (nothing a notebook does
 reaches the next one), but the child starts with IPython, ipykernel, matplotlib
@@ -32,10 +33,12 @@ import sys
 import threading
 import warnings
 
+from . import preloaded_modules
 from .lifetime import die_with_parent
 
 _children: set[int] = set()
 _IMPORT_ENV: dict[str, str] = {}   # variables that the preloaded modules set as they were imported
+_PRELOADED: list = []              # the modules of helpers.kernel.preloaded_modules, imported
 
 
 def _reap(*_):
@@ -51,8 +54,9 @@ def _reap(*_):
         _children.discard(pid)
 
 
-def preload() -> None:
-    """Import what every kernel and every report imports."""
+def preload() -> list:
+    """Import what every kernel imports, then the modules every report kernel preloads
+    (:func:`helpers.kernel.preloaded_modules`); returns those modules."""
     import importlib
     for name in ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
                  "IPython.core.debugger", "IPython.core.completerlib", "IPython.core.oinspect",
@@ -63,51 +67,28 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:                          # optional (debugpy): the kernel imports it if it can
             pass
-
-    import helpers.report  # noqa: F401
-
-
-def warm_up() -> None:
-    """Load what every report loads on its first number, chart and block: Babel's
-    locale data (Vietnamese and English); the chart fonts in every weight, style and
-    size the charts use, and the chart text sizes measured by earlier reports (in the run's output folder)
-    (:mod:`helpers.textsizes`), by drawing one chart of each kind; and the blocks'
-    HTML macros (a Jinja template compiled once here, not once per kernel). The
-    kernels inherit a garbage collector that collects young objects less often, as
-    the runner's workers do (:func:`helpers.batch.tune_gc`): a kernel lives for one
-    report, and its charts make many short-lived objects (≈ 5 % of its cells' time)."""
-    import datetime
-    import gc
-    from decimal import Decimal
-
-    from helpers import blocks, charts, fmt
-    for lang in ("vi", "en"):
-        fmt.number(Decimal("1234.5"), lang, 1)
-        fmt.percent(Decimal("12.5"), lang)
-        fmt.datetime(datetime.datetime(2023, 10, 31, 8, 30), lang)
-    months = [charts.month_label(m) for m in range(1, 13)]
-    name, title = "Năm nay", "Tỷ lệ hồ sơ"           # Vietnamese glyphs in every weight
-    # charts.svg also writes the sizes it measured: kernels must not inherit them unsaved
-    charts.svg(charts.trend_chart(months, [Decimal("41.5"), None, *[Decimal(50)] * 10], [Decimal(40)] * 12,
-                                  title=title, unit="percent", target=Decimal(50), year=2023))
-    charts.svg(charts.comparison_chart([name, title], [Decimal("62.35"), None], title=title, unit="percent",
-                                       target=Decimal(50), computed=name))
-    charts.svg(charts.target_progress_chart([{"label": name, "value": Decimal(40), "target": Decimal(50),
-                                              "unit": "percent", "direction": "higher_better"}], title=title))
-    blocks.Paragraph(title).html()                  # (no Heading: it would take an anchor from the kernels)
-    gc.set_threshold(50_000, 20, 20)
+    return [importlib.import_module(name) for name in preloaded_modules()]
 
 
-def read_data(data_dir: str | None) -> None:
-    """Read the data folder once; forked kernels find it in the helpers' cache
-    (which checks that no file has changed since). Errors are the kernel's to report."""
+def warm_up(modules: list) -> None:
+    """Each preloaded module's ``warm_up()``: a warm-up, nothing more (the kernel will do it all again)."""
+    for module in modules:
+        try:
+            getattr(module, "warm_up", lambda: None)()
+        except Exception:
+            pass
+
+
+def read_ahead(modules: list, data_dir: str | None) -> None:
+    """Each preloaded module's ``read_ahead(data_dir)`` before a kernel is forked (forked kernels
+    inherit what it read); errors are the kernel's to report."""
     if not data_dir:
         return
-    try:
-        from helpers.load import load_data_cached
-        load_data_cached(data_dir)
-    except Exception:
-        pass
+    for module in modules:
+        try:
+            getattr(module, "read_ahead", lambda _folder: None)(data_dir)
+        except Exception:
+            pass
 
 
 def _child(request: dict, channel_fds, server: int) -> None:
@@ -191,7 +172,7 @@ def handle(line: str, channel: Channel, inherited: list[int]) -> None:
     except ValueError:
         channel.send({"error": "not a JSON request"})
         return
-    read_data(request.get("data_dir"))
+    read_ahead(_PRELOADED, request.get("data_dir"))
     # what is loaded now stays for every kernel: keep the garbage collector off it, so that
     # kernels neither scan it nor copy the pages it would touch (copy-on-write)
     gc.freeze()
@@ -295,11 +276,8 @@ def main(argv=None) -> None:
     # what a kernel sets before matplotlib is imported (IPKernelApp.init_gui_pylab, when unset)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     before = dict(os.environ)
-    preload()
-    try:
-        warm_up()
-    except Exception:                            # a warm-up, nothing more: the kernel will do it all again
-        pass
+    _PRELOADED[:] = preload()
+    warm_up(_PRELOADED)
     _IMPORT_ENV.update((k, v) for k, v in os.environ.items() if before.get(k) != v)
     signal.signal(signal.SIGCHLD, _reap)
     try:

@@ -17,66 +17,36 @@ import contextlib
 import os
 import shutil
 import threading
-import time
 import uuid
-from queue import Empty
 
-from jupyter_client import AsyncKernelClient, AsyncKernelManager, protocol_version_info
-from jupyter_core.utils import ensure_async, run_sync
+from jupyter_client import AsyncKernelClient, AsyncKernelManager
+from jupyter_core.utils import run_sync
 from traitlets import DottedObjectName, Type
 
+from ..compat import wait_for_kernel
+from . import preloaded_modules
 from .fork import KERNEL_NAME, ForkedKernelProvisioner, KernelServer, fork_prefix, kernel_env
 from .lifetime import sweep_temporary_folders, temporary_folder
 
-# Run by the kernel as it starts, before it serves any request: imports only, so the
-# notebook's namespace stays empty and its first cell finds the modules loaded.
-KERNEL_WARM_UP = "if 1: __import__('helpers.report')"
+
+def kernel_warm_up() -> str:
+    """Run by the kernel as it starts, before it serves any request: imports only (the
+    preloaded modules), so the notebook's namespace stays empty and its first cell finds
+    the modules loaded."""
+    return "if 1: " + "; ".join(f"__import__({name!r})" for name in preloaded_modules())
 
 
 class ReportKernelClient(AsyncKernelClient):
     """The client of a report's kernel: no heartbeat thread (liveness comes from
     the kernel manager; jupyter_client's heartbeat thread can spin creating sockets
-    when stopped as it starts), and a readiness wait that takes any
-    ``kernel_info_reply``."""
+    when stopped as it starts), and a readiness wait without jupyter_client's closing
+    0.2 s wait for IOPub to fall silent (:func:`helpers.compat.wait_for_kernel`)."""
 
     def start_channels(self, shell=True, iopub=True, stdin=True, hb=False, control=True) -> None:
         super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
-        """jupyter_client's readiness wait (a ``kernel_info_reply`` to any of our
-        requests, then one IOPub message to show that IOPub is connected, else ask
-        again), without its closing 0.2 s wait for IOPub to fall silent: what IOPub
-        has already delivered is dropped and the notebook client ignores any later
-        message that answers no request of its."""
-        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-        while True:
-            self.kernel_info()
-            try:
-                reply = await self.shell_channel.get_msg(timeout=1)
-            except Empty:
-                reply = None
-            if reply is not None and reply["msg_type"] == "kernel_info_reply" and await self._iopub_heard():
-                self._adapt_protocol(reply)
-                break
-            if not await ensure_async(self.is_alive()):
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
-        while await self._iopub_heard(0):
-            pass
-
-    async def _iopub_heard(self, timeout: float = 0.2) -> bool:
-        try:
-            await self.iopub_channel.get_msg(timeout=timeout)
-        except Empty:
-            return False
-        return True
-
-    def _adapt_protocol(self, reply: dict) -> None:
-        """Speak the kernel's major protocol version, as jupyter_client does."""
-        major = int(reply["content"]["protocol_version"].split(".")[0])
-        if major != protocol_version_info[0]:
-            self.session.adapt_version = major
+        await wait_for_kernel(self, timeout)
 
 
 class ReportKernelManager(AsyncKernelManager):
@@ -102,9 +72,9 @@ class KernelSupply:
     :class:`KernelServer` where they can be, use IPC sockets (no TCP ports to race
     for, nothing listening on the network) and an in-memory IPython history."""
 
-    def __init__(self, kernel_name: str = KERNEL_NAME, warm_up: str | None = KERNEL_WARM_UP, fork: bool = True):
+    def __init__(self, kernel_name: str = KERNEL_NAME, warm_up: str | None = None, fork: bool = True):
         self.kernel_name = kernel_name
-        self.warm_up = warm_up
+        self.warm_up = warm_up or kernel_warm_up()
         self.fork = fork and os.environ.get("CCHC_FORK_KERNELS", "1") != "0"
         self.server = KernelServer()
         self._local = threading.local()     # the spare: (cwd, kernel manager), per thread (asyncio loops are)

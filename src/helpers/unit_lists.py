@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from importlib import metadata, resources
 from pathlib import Path
 
+from . import files
 from .errors import ParameterError
-from .text import LANG, PerLanguage, t
+from .text import LANG, PerLanguage, t, tn
 from .units import COLUMNS, Unit
 
 MERGER_DAY = "2025-07-01"
@@ -201,18 +200,6 @@ def render(units: list[Unit]) -> str:
     return buf.getvalue()
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _either(lang: str) -> str:
     return f" {t(lang, 'official.or')} ".join(SOURCES)
 
@@ -222,13 +209,13 @@ def write_units(path: Path, units: list[Unit]) -> tuple[Path, str]:
     it) is never overwritten: the new list goes beside it as ``units.new.csv``."""
     text = render(units)
     if not path.exists():
-        _atomic_write(path, text)
-        return path, t("vi", "official.written", path=path, n=len(units))
+        files.atomic_write(path, text)
+        return path, tn("vi", "official.written", len(units), path=path)
     old = path.read_text(encoding="utf-8-sig")
     if old == text:
         return path, t("vi", "official.unchanged", path=path)
     beside = path.with_name(path.stem + ".new" + path.suffix)
-    _atomic_write(beside, text)
+    files.atomic_write(beside, text)
     old_rows, new_rows = set(old.splitlines()[1:]), set(text.splitlines()[1:])
-    return beside, t("vi", "official.differs", path=path, only_file=len(old_rows - new_rows),
-                     only_list=len(new_rows - old_rows), beside=beside)
+    return beside, t("vi", "official.differs", path=path, only_file=tn("vi", "official.rows", len(old_rows - new_rows)),
+                     only_list=tn("vi", "official.rows", len(new_rows - old_rows)), beside=beside)
