@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 # --- openpyxl ---------------------------------------------------------------------------------------
-# Checked with openpyxl 3.1.5; pyproject should bound it to openpyxl>=3.1,<3.2 (a minor release may move these).
+# Checked with openpyxl 3.1.5; pyproject.toml bounds it: openpyxl>=3.1,<3.2 (a minor release may move these).
 # helpers.xlsx streams every worksheet part once, within limits, before openpyxl opens the workbook
 # (a read-only workbook reads a sheet without a declared size whole just to open it). Which zip part
 # holds which sheet is said by the workbook's relations; openpyxl's ExcelReader finds them
