@@ -125,6 +125,7 @@ UNIT_TYPE_WORDS = ("Tỉnh", "Thành phố", "Huyện", "Quận", "Thị xã", "
 DATA_WORDS = {*(("unit_lists.py", word) for word in UNIT_TYPE_WORDS), ("catalogue.py", "có"),
               ("leadership.py", "Tỷ lệ "), ("leadership.py", "Số "), ("tables.py", "Điểm nhóm "),
               ("report_kernel.py", "Tỷ lệ hồ sơ"), ("report_kernel.py", "Năm nay")}
+DATA_FILES = {"pagecheck.py"}     # the page checker's patterns are the words it looks for on a rendered page
 VIETNAMESE = re.compile(r"[ăâđêôơưạảãàáẹẻẽèéịỉĩìíọỏõòóụủũùúỵỷỹỳýầấậẩẫằắặẳẵềếệểễồốộổỗờớợởỡừứựửữ]", re.I)
 
 
@@ -138,7 +139,8 @@ def test_no_wording_is_left_in_the_code():
                       and node.body and isinstance(node.body[0], ast.Expr)}
         left += [(path.name, node.value) for node in ast.walk(tree)
                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-                 and VIETNAMESE.search(node.value) and (path.name, node.value) not in DATA_WORDS]
+                 and VIETNAMESE.search(node.value) and (path.name, node.value) not in DATA_WORDS
+                 and path.name not in DATA_FILES]
     assert not left
 
 
@@ -187,7 +189,7 @@ def test_a_count_takes_its_languages_plural_form(lang, one, two):
 
 
 # messages of modules that still count with "(s)", to move to plural forms by their owners
-NOT_YET_PLURAL = {"error.catalogue.missing_column", "error.report.data_errors"}
+NOT_YET_PLURAL: set = set()
 
 
 def test_no_english_message_counts_with_an_s_in_brackets():

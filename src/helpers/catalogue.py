@@ -342,7 +342,8 @@ def _read_rows(data: bytes | str, source: str) -> list[tuple[int, dict]]:
     required = {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}
     missing = required - set(header)
     if missing:
-        raise CatalogueError("error.catalogue.missing_column", missing=', '.join(sorted(missing)), file=source)
+        raise CatalogueError("error.catalogue.missing_column", missing=', '.join(sorted(missing)), n=len(missing),
+                             file=source)
     from .names import column_problem
     problem = column_problem(header, COLUMNS)
     if problem:
