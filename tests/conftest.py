@@ -1,8 +1,10 @@
-"""Shared fixtures: small data folders written per test, and the project root."""
+"""Shared fixtures: small data folders written per test, and the project root; the rules behind the
+``e2e`` and ``units`` markers."""
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import select
@@ -20,17 +22,43 @@ ROOT = Path(__file__).resolve().parents[1]
 FORKING = hasattr(os, "fork") and os.environ.get("CCHC_FORK_KERNELS", "1") != "0"
 forks = pytest.mark.skipif(not FORKING, reason="kernels are not forked here (no os.fork, or CCHC_FORK_KERNELS=0)")
 
-# Modules whose tests run notebooks in kernels, render reports or run `cchc-report run`: marked
-# ``e2e`` (a test elsewhere that does so carries ``@pytest.mark.e2e`` itself). `make test-fast`
-# (pytest -m "not e2e") runs the rest.
-E2E_MODULES = {"test_batch", "test_kernels", "test_month_workflow", "test_notebooks", "test_other_province",
-               "test_outputs", "test_render", "test_reports", "test_review", "test_sample_data"}
+# Tests that run notebooks in kernels, render reports or run `cchc-report run` are marked ``e2e``:
+# a module of them says ``pytestmark = pytest.mark.e2e``, a test elsewhere carries ``@pytest.mark.e2e``.
+# `make test-fast` (pytest -m "not e2e") runs the rest, and a test outside e2e that starts a kernel fails.
+
+# `cchc-report units` reads the official lists of the optional extra [units]; tests marked ``units``
+# are skipped where it is not installed (pip install -e ".[test]").
+UNITS_EXTRA = all(importlib.util.find_spec(name) for name in ("vietnam_provinces", "vietnamadminunits"))
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.module.__name__ in E2E_MODULES:
-            item.add_marker(pytest.mark.e2e)
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("units") and not UNITS_EXTRA:
+        pytest.skip('needs the optional extra [units] (vietnam-provinces, vietnamadminunits): '
+                    'pip install -e ".[units]"')
+
+
+@pytest.fixture(autouse=True)
+def kernels_only_in_e2e(request, monkeypatch):
+    """A test not marked ``e2e`` that starts a Jupyter kernel in this process fails, saying to mark it
+    (kernels started by a ``cchc-report`` subprocess are out of its sight)."""
+    if request.node.get_closest_marker("e2e"):
+        yield
+        return
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
+    mistake = (f"{request.node.nodeid} starts a Jupyter kernel: mark it @pytest.mark.e2e "
+               "(or its module pytestmark = pytest.mark.e2e)")
+    started = []
+
+    def refuse(manager, *args, **kwargs):
+        started.append(manager.kernel_name)
+        raise RuntimeError(mistake)
+
+    for manager in (KernelManager, AsyncKernelManager):
+        monkeypatch.setattr(manager, "start_kernel", refuse)
+    yield
+    if started:                         # also when the code under test caught the RuntimeError
+        pytest.fail(mistake, pytrace=False)
+
 
 UNITS = """code,name_vi,name_en,level,parent
 10,Tỉnh Thử,Test Province,province,

@@ -14,6 +14,8 @@ from conftest import ROOT, assert_valid_metrics, cli, project_copy
 from helpers import review
 from helpers.report import Report
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def report():
