@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
+import io
 import json
 import os
 import select
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -30,8 +33,11 @@ forks = pytest.mark.skipif(not FORKING, reason="kernels are not forked here (no 
 # are skipped where it is not installed (pip install -e ".[test]").
 UNITS_EXTRA = all(importlib.util.find_spec(name) for name in ("vietnam_provinces", "vietnamadminunits"))
 
+_current = types.SimpleNamespace(e2e=True)     # whether the test running now is marked e2e
+
 
 def pytest_runtest_setup(item):
+    _current.e2e = bool(item.get_closest_marker("e2e"))
     if item.get_closest_marker("units") and not UNITS_EXTRA:
         pytest.skip('needs the optional extra [units] (vietnam-provinces, vietnamadminunits): '
                     'pip install -e ".[units]"')
@@ -40,8 +46,8 @@ def pytest_runtest_setup(item):
 @pytest.fixture(autouse=True)
 def kernels_only_in_e2e(request, monkeypatch):
     """A test not marked ``e2e`` that starts a Jupyter kernel in this process fails, saying to mark it
-    (kernels started by a ``cchc-report`` subprocess are out of its sight)."""
-    if request.node.get_closest_marker("e2e"):
+    (``cli`` runs its commands in this process; a test's own ``subprocess.run`` is out of its sight)."""
+    if _current.e2e:
         yield
         return
     from jupyter_client.manager import AsyncKernelManager, KernelManager
@@ -100,8 +106,23 @@ def csv_rows(*rows: str) -> str:
 
 
 def cli(*args, cwd) -> subprocess.CompletedProcess:
-    """``cchc-report ARGS`` run as a user runs it, from ``cwd``."""
-    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
+    """``cchc-report ARGS`` from ``cwd``: its exit status, stdout and stderr. A test marked ``e2e`` runs it
+    as a user does, in a process of its own; the others call ``helpers.cli.main`` in this process (the
+    same command without an interpreter to start)."""
+    if _current.e2e:
+        return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
+    from helpers.cli import main
+    out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:               # argparse: --help, a usage error
+                code = exc.code
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(args, code or 0, out.getvalue(), err.getvalue())
 
 
 def project_copy(tmp_path: Path) -> Path:
