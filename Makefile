@@ -27,7 +27,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 	CCHC_FORK_KERNELS=0 $(BIN)/python -m pytest -q tests/test_kernels.py tests/test_batch.py
 
-# the unit tests only (no notebook run, no report rendered): under a minute
+# the tests not marked e2e (no notebook run, no report rendered: a test outside e2e that starts a kernel fails)
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not e2e"
 

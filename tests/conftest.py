@@ -1,14 +1,19 @@
-"""Shared fixtures: small data folders written per test, and the project root."""
+"""Shared fixtures: small data folders written per test, and the project root; the rules behind the
+``e2e`` and ``units`` markers."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib.util
+import io
 import json
 import os
 import select
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -20,17 +25,46 @@ ROOT = Path(__file__).resolve().parents[1]
 FORKING = hasattr(os, "fork") and os.environ.get("CCHC_FORK_KERNELS", "1") != "0"
 forks = pytest.mark.skipif(not FORKING, reason="kernels are not forked here (no os.fork, or CCHC_FORK_KERNELS=0)")
 
-# Modules whose tests run notebooks in kernels, render reports or run `cchc-report run`: marked
-# ``e2e`` (a test elsewhere that does so carries ``@pytest.mark.e2e`` itself). `make test-fast`
-# (pytest -m "not e2e") runs the rest.
-E2E_MODULES = {"test_batch", "test_kernels", "test_month_workflow", "test_notebooks", "test_other_province",
-               "test_outputs", "test_render", "test_reports", "test_review", "test_sample_data"}
+# Tests that run notebooks in kernels, render reports or run `cchc-report run` are marked ``e2e``:
+# a module of them says ``pytestmark = pytest.mark.e2e``, a test elsewhere carries ``@pytest.mark.e2e``.
+# `make test-fast` (pytest -m "not e2e") runs the rest, and a test outside e2e that starts a kernel fails.
+
+# `cchc-report units` reads the official lists of the optional extra [units]; tests marked ``units``
+# are skipped where it is not installed (pip install -e ".[test]").
+UNITS_EXTRA = all(importlib.util.find_spec(name) for name in ("vietnam_provinces", "vietnamadminunits"))
+
+_current = types.SimpleNamespace(e2e=True)     # whether the test running now is marked e2e
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.module.__name__ in E2E_MODULES:
-            item.add_marker(pytest.mark.e2e)
+def pytest_runtest_setup(item):
+    _current.e2e = bool(item.get_closest_marker("e2e"))
+    if item.get_closest_marker("units") and not UNITS_EXTRA:
+        pytest.skip('needs the optional extra [units] (vietnam-provinces, vietnamadminunits): '
+                    'pip install -e ".[units]"')
+
+
+@pytest.fixture(autouse=True)
+def kernels_only_in_e2e(request, monkeypatch):
+    """A test not marked ``e2e`` that starts a Jupyter kernel in this process fails, saying to mark it
+    (``cli`` runs its commands in this process; a test's own ``subprocess.run`` is out of its sight)."""
+    if _current.e2e:
+        yield
+        return
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
+    mistake = (f"{request.node.nodeid} starts a Jupyter kernel: mark it @pytest.mark.e2e "
+               "(or its module pytestmark = pytest.mark.e2e)")
+    started = []
+
+    def refuse(manager, *args, **kwargs):
+        started.append(manager.kernel_name)
+        raise RuntimeError(mistake)
+
+    for manager in (KernelManager, AsyncKernelManager):
+        monkeypatch.setattr(manager, "start_kernel", refuse)
+    yield
+    if started:                         # also when the code under test caught the RuntimeError
+        pytest.fail(mistake, pytrace=False)
+
 
 UNITS = """code,name_vi,name_en,level,parent
 10,Tỉnh Thử,Test Province,province,
@@ -72,8 +106,23 @@ def csv_rows(*rows: str) -> str:
 
 
 def cli(*args, cwd) -> subprocess.CompletedProcess:
-    """``cchc-report ARGS`` run as a user runs it, from ``cwd``."""
-    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
+    """``cchc-report ARGS`` from ``cwd``: its exit status, stdout and stderr. A test marked ``e2e`` runs it
+    as a user does, in a process of its own; the others call ``helpers.cli.main`` in this process (the
+    same command without an interpreter to start)."""
+    if _current.e2e:
+        return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd, capture_output=True, text=True)
+    from helpers.cli import main
+    out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:               # argparse: --help, a usage error
+                code = exc.code
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(args, code or 0, out.getvalue(), err.getvalue())
 
 
 def project_copy(tmp_path: Path) -> Path:

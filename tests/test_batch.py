@@ -25,6 +25,8 @@ from helpers.batch import Job, fingerprint, input_files, run_job, run_jobs, star
 from helpers.kernel.supply import KERNELS
 from helpers.params import check_params
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

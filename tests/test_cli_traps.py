@@ -149,6 +149,7 @@ def test_a_report_given_as_a_path_is_an_unknown_report_naming_the_known_ones(tmp
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.e2e                     # renders a report
 def test_jobs_above_the_reports_are_capped_with_a_warning(tmp_path):
     write_data(tmp_path, {"2023-10.csv": month()})
     r = cli("run", "--period", "2023-10", "--unit", "10", "--data-dir", "data", "--out", "out", "--lang", "en",
@@ -255,6 +256,7 @@ MERGED = """code,name_vi,name_en,level,parent,valid_from,valid_to,successor
 """
 
 
+@pytest.mark.e2e                     # renders a report
 def test_run_without_arguments_renders_the_latest_month_for_the_top_units_with_figures(tmp_path):
     proj = tiny_project(tmp_path)
     shutil.rmtree(proj / "notebooks")
@@ -298,6 +300,7 @@ def test_help_follows_lang_then_the_locale(tmp_path, command, env, lang_option, 
     assert ("\nexamples:" in r.stdout) is english and ("ví dụ" in r.stdout) is not english
 
 
+@pytest.mark.e2e                     # renders a report
 def test_the_locale_never_changes_the_report_language(tmp_path):
     proj = tiny_project(tmp_path)
     shutil.rmtree(proj / "notebooks")
@@ -321,6 +324,7 @@ def test_new_period_and_template_speak_english_with_lang_en(tmp_path):
     assert cli("validate", "--period", "2023-11", "--lang", "en", cwd=proj).returncode == 0        # it reads back
 
 
+@pytest.mark.e2e                     # runs a notebook
 def test_with_lang_en_the_failure_lines_of_reports_are_english(tmp_path):
     import nbformat
     proj = tiny_project(tmp_path)
@@ -352,6 +356,7 @@ def test_validate_caps_repeated_warnings_and_names_files_as_errors_do(tmp_path):
     assert "87 warnings" in r.stdout          # the summary counts them all (79 units, 8 months before)
 
 
+@pytest.mark.e2e                     # renders a report
 def test_the_run_summary_prints_the_output_folder_in_full_on_its_own_line(tmp_path):
     proj = tiny_project(tmp_path)
     shutil.rmtree(proj / "notebooks")
@@ -425,6 +430,7 @@ def test_the_workbooks_instruction_sheet_names_the_data_folder_and_unit_given(tm
     assert "Traceback" not in r.stderr and str(proj / "data") in r.stdout, r.stdout + r.stderr
 
 
+@pytest.mark.e2e                     # renders a report
 def test_the_warnings_line_names_the_data_folder_given_and_works(tmp_path):
     proj = tiny_project(tmp_path)
     shutil.rmtree(proj / "notebooks")
@@ -447,6 +453,7 @@ def test_a_params_file_with_an_empty_value_names_it(tmp_path, key):
     assert_clean_failure(r, 2, "p.yaml", f"{key} is empty")
 
 
+@pytest.mark.e2e                     # PyYAML takes ~40 s over 30 000 '['
 @pytest.mark.parametrize("text, says", [
     ("a: " + "[" * 30_000 + "\n", "key: value lines"),
     ('period: "2023-10"\n? [a, b]\n: 1\n', "single value"),

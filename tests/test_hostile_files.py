@@ -63,6 +63,7 @@ def test_a_fifo_in_the_data_folder_is_refused_naming_it(tmp_path, name):
     refused(r, name.rsplit("/", 1)[-1], "is not a regular file", "FIFO")
 
 
+@pytest.mark.e2e                     # runs a notebook
 @pytest.mark.parametrize("name", ["notes/2023-10.md", "periods/2023-09.csv", "targets.csv"])
 def test_run_over_a_fifo_stops_naming_it_and_writes_nothing(tmp_path, name):
     data = write_data(tmp_path, {"2023-10.csv": GOOD})

@@ -144,6 +144,7 @@ def test_entry_workbook_validation_uses_the_same_ranges(tmp_path):
     assert (count.type, count.operator, count.formula1) == ("whole", "greaterThanOrEqual", "0")
 
 
+@pytest.mark.e2e                     # the command line on the whole sample
 def test_force_never_replaces_a_filled_workbook_without_a_backup(tmp_path):
     proj = project_copy(tmp_path)
     for p in (proj / "data" / "periods").glob("2023-1[12].*"):
@@ -417,6 +418,7 @@ def test_every_option_has_help_and_every_command_an_example():
 
 
 # -- a data error leaves the last good report as it was -------------------------------------------------
+@pytest.mark.e2e                     # renders a report
 def test_bad_input_keeps_the_last_good_report(tmp_path):
     data = write_data(tmp_path, {"2023-10.csv": GOOD})
     out = tmp_path / "out"

@@ -23,6 +23,8 @@ from helpers.kernel.fork import KernelServer, start_shared_server, stop_shared_s
 from helpers.kernel.supply import KernelSupply
 from helpers.params import check_params
 
+pytestmark = pytest.mark.e2e
+
 PROBE = """\
 import os, sys, numpy
 from helpers.load import load_data_cached

@@ -3,7 +3,10 @@
 import subprocess
 
 import openpyxl
+import pytest
 from conftest import cli, project_copy
+
+pytestmark = pytest.mark.e2e
 
 
 def _project(tmp_path):

@@ -5,6 +5,8 @@ import json
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.e2e
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETERS = {"period", "unit", "data_dir", "language"}
 

@@ -10,6 +10,8 @@ from helpers.errors import CatalogueError
 from helpers.params import check_params
 from helpers.run import run_report
 
+pytestmark = pytest.mark.e2e
+
 UNITS = """code,name_vi,name_en,level,parent,valid_from,valid_to
 15,Tỉnh Lào Cai (mới),Lào Cai Province (new),province,,2025-07-01,
 02647,Phường Yên Bái,Yên Bái Ward,commune,15,2025-07-01,

@@ -23,6 +23,8 @@ from helpers import files, glue, run
 from helpers.errors import ParameterError, ReportError
 from helpers.params import check_params
 
+pytestmark = pytest.mark.e2e
+
 
 def params_for(proj: Path, period="2023-10", unit="10", language="vi"):
     return check_params({"period": period, "unit": unit, "data_dir": str(proj / "data"), "language": language},

@@ -14,6 +14,8 @@ from conftest import ROOT, assert_valid_metrics, cli, project_copy
 from helpers.params import check_params
 from helpers.run import run_report
 
+pytestmark = pytest.mark.e2e
+
 
 def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,

@@ -17,6 +17,8 @@ from helpers import fmt, glue, review
 from helpers.report import Report
 from helpers.text import t
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def report():

@@ -12,6 +12,8 @@ from helpers.figures import compute_figures
 from helpers.load import load_data
 from helpers.validate import validate
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def ytd():

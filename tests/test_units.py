@@ -172,6 +172,7 @@ def _official_communes(province: int) -> dict:
 
 
 @pytest.mark.e2e
+@pytest.mark.units
 def test_units_command_for_new_lao_cai_with_legacy_is_accepted_by_validate(tmp_path):
     data = tmp_path / "data"
     r = cli("units", "--province", "15", "--legacy", "--out", str(data / "units.csv"), cwd=tmp_path)
@@ -198,6 +199,7 @@ def test_units_command_for_new_lao_cai_with_legacy_is_accepted_by_validate(tmp_p
     assert compute_figures(ds, "15", "2025-07")["dossiers_received"].previous.value == 15      # 10 + 5 in June
 
 
+@pytest.mark.units
 def test_a_centrally_run_city_has_city_departments_its_old_provinces_provincial_ones():
     from helpers.unit_lists import build_units
     names = {u.code: (u.name_vi, u.name_en) for u in build_units("79", legacy=True) if u.level == "department"}
@@ -210,6 +212,7 @@ def test_a_centrally_run_city_has_city_departments_its_old_provinces_provincial_
 
 
 @pytest.mark.e2e
+@pytest.mark.units
 def test_units_command_never_overwrites_an_edited_file(tmp_path):
     out = tmp_path / "units.csv"
     assert cli("units", "--province", "14", "--out", str(out), cwd=tmp_path).returncode == 0
@@ -222,6 +225,7 @@ def test_units_command_never_overwrites_an_edited_file(tmp_path):
 
 
 @pytest.mark.e2e
+@pytest.mark.units
 def test_unknown_province_is_one_line_naming_the_valid_codes(tmp_path):
     r = cli("units", "--province", "63", "--out", str(tmp_path / "u.csv"), cwd=tmp_path)
     assert r.returncode == 2 and "'63'" in r.stderr and "15 Tỉnh Lào Cai" in r.stderr and "14 Tỉnh Sơn La" in r.stderr
@@ -229,6 +233,7 @@ def test_unknown_province_is_one_line_naming_the_valid_codes(tmp_path):
 
 
 @pytest.mark.e2e
+@pytest.mark.units
 def test_province_that_did_not_merge_works_without_legacy_rows(tmp_path):
     data = tmp_path / "data"
     assert cli("units", "--province", "14", "--out", str(data / "units.csv"), cwd=tmp_path).returncode == 0
