@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.errors import ParameterError
-from helpers.periods import parse as parse_period
+from helpers.periods import Period
 
 LEADER_REPORT = "progress_report"   # the leader's PDF; the data-quality report may show codes and paths
 CHAPTER_HEADING_PT = 15.0           # the level-1 heading of templates/cchc_typst/cchc.typ (a chapter)
@@ -68,7 +68,7 @@ def _last_month(path: Path) -> str | None:
             pass
     for text in candidates:
         try:
-            return parse_period(text).end.code
+            return Period.parse(text).end.code
         except ParameterError:
             continue
     return None
