@@ -29,7 +29,7 @@ test: setup
 
 # the tests not marked e2e (no notebook run, no report rendered: a test outside e2e that starts a kernel fails)
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not e2e"
+	$(BIN)/python -m pytest -q -m "not e2e" -n auto
 
 bench: setup
 	bash scripts/install-bench-packages.sh
