@@ -24,12 +24,12 @@ sample: setup
 # (no kernel server: the path of platforms without os.fork, and the fallback when the server fails)
 test: setup
 	bash scripts/install-system-packages.sh
-	$(BIN)/python -m pytest -q
-	CCHC_FORK_KERNELS=0 $(BIN)/python -m pytest -q tests/test_kernels.py tests/test_batch.py
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4
+	CCHC_FORK_KERNELS=0 $(BIN)/python -m pytest -q -n auto --maxprocesses=4 tests/test_kernels.py tests/test_batch.py
 
 # the tests not marked e2e (no notebook run, no report rendered: a test outside e2e that starts a kernel fails)
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not e2e" -n auto
+	$(BIN)/python -m pytest -q -m "not e2e" -n auto --maxprocesses=4
 
 bench: setup
 	bash scripts/install-bench-packages.sh
