@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .catalogue import AREAS
+from .findings import WARNING, Finding
 from .periods import Period
+from .text import LANG, Msg, PerLanguage, t
 from .units import LEVELS
 
 INPUT_AGGREGATIONS = ("sum", "last")      # entered each period; a ratio is computed from its parts
@@ -128,3 +131,43 @@ def _last_months(ds, codes: set[str], until: str) -> dict[str, str]:
 def _unit_coverage(catalogue, unit, sent: set[str], inputs: tuple[str, ...], last: str | None) -> UnitCoverage:
     areas = tuple(dict.fromkeys(i.area for i in catalogue if i.code in sent))
     return UnitCoverage(unit.code, unit.level, bool(sent), tuple(c for c in inputs if c not in sent), areas, last)
+
+
+# -- in words ------------------------------------------------------------------------------------------
+def area_names(areas, lang: str) -> str:
+    return ", ".join(AREAS[a].name(lang) for a in areas if a in AREAS)
+
+
+def statement(c: Coverage, lang: str) -> str:
+    """"113/113 đơn vị gửi số liệu, 66 chưa đủ: chỉ có số liệu Đề án 06 (…)"; "" when nobody is expected."""
+    if not c.expected:
+        return ""
+    parts = [t(lang, "coverage.reported", reported=c.reported, expected=c.expected)]
+    partial = c.partial
+    if partial:
+        shared = {u.areas for u in partial}
+        parts.append(t(lang, "coverage.partial_only", n=len(partial), areas=area_names(shared.pop(), lang))
+                     if len(shared) == 1 else t(lang, "coverage.partial", n=len(partial)))
+    worst = c.worst_level()
+    if worst and len(c.levels) > 1:
+        parts.append(t(lang, "coverage.worst_level", level=t(lang, f"coverage.level.{worst}")))
+    return ", ".join(parts)
+
+
+def findings(c: Coverage) -> list[Finding]:
+    """A warning for each expected unit that has not reported and each that reported only part (never an
+    error: a missing report must not stop the others)."""
+    period = PerLanguage(c.period.label, LANG)
+    out = []
+    for u in c.units:
+        if not u.reported:
+            last = PerLanguage(Period.parse(u.last_period).label, LANG) if u.last_period else None
+            msg = (Msg("finding.not_reported_since", period=period, last=last) if last
+                   else Msg("finding.not_reported", period=period))
+            out.append(Finding(WARNING, "not_reported", msg, unit=u.code, period=c.period.code))
+        elif u.partial:
+            out.append(Finding(WARNING, "partial_report",
+                               Msg("finding.partial_report", areas=PerLanguage(area_names, u.areas, LANG),
+                                   n=len(u.lacking), expected=len(c.inputs[u.level])),
+                               unit=u.code, period=c.period.code))
+    return out

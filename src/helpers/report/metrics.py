@@ -36,6 +36,7 @@ class Metrics:
             "period_label": self.period.label("vi"),
             "generated_at": self.generated_at.isoformat(), "inputs": self.inputs(),
             "code_version": code_version(),
+            "coverage": self.reporting.as_json(),
             "indicators": {code: f.to_dict() for code, f in self.figures.items()},
             "findings": [{"severity": f.severity, "kind": f.check, "check": f.check, "indicator": f.indicator,
                           "unit": f.unit, "period": f.period, "file": f.file, "row": f.row,

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from .. import clock
 from ..catalogue import AREAS
+from ..coverage import Coverage, coverage
+from ..coverage import findings as coverage_findings
 from ..errors import DataError
 from ..figures import Calculator, Figure
 from ..findings import Finding
@@ -62,9 +64,16 @@ class ReportModel:
 
     @cached_property
     def findings(self) -> list[Finding]:
-        """The period's findings about this unit, its sub-units, or the whole data set."""
+        """The period's findings about this unit, its sub-units, or the whole data set; then a warning for
+        each sub-unit expected to report that did not, or sent only part (:mod:`helpers.coverage`)."""
         mine = {self.unit, *(u.code for u in self.ds.units.descendants(self.unit))}
-        return [f for f in check(self.ds, [self.period]) if f.unit is None or f.unit in mine]
+        checked = [f for f in check(self.ds, [self.period]) if f.unit is None or f.unit in mine]
+        return checked + coverage_findings(self.reporting)
+
+    @cached_property
+    def reporting(self) -> Coverage:
+        """Who was expected to report for the period, who did, who sent only part."""
+        return coverage(self.ds, self.unit, self.period)
 
     @cached_property
     def figures(self) -> dict[str, Figure]:

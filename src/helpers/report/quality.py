@@ -7,11 +7,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import blocks, charts
+from ..coverage import statement as coverage_statement
 from ..findings import Finding
 from ..findings import errors as only_errors
 from ..periods import Period
 from ..text import t
 from .leadership import leader_message
+
+COVERAGE_CHECKS = {"not_reported", "partial_report"}   # findings the coverage line counts and the analysts' list names
 
 LEADER_FINDINGS = 20   # the leaders' PDF lists the first 20 findings (errors, then the unit's own); HTML all
 MISSING_SHOWN = 8      # missing indicator codes listed per unit in the coverage table
@@ -45,12 +48,20 @@ class Quality:
             return
         errs = only_errors(self.findings)
         lead = t(L, "report.findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
-        found = sorted(self.findings, key=lambda f: (not f.is_error, f.unit != self.unit))   # stable: then as found
+        intro = [head, blocks.Paragraph(lead)]
+        if not self.reporting.complete:           # a leader reads the count; the analysts' report names the units
+            intro.append(blocks.Paragraph(t(L, "report.coverage_line", status=coverage_statement(self.reporting, L))
+                                          + " " + t(L, "report.coverage_units_listed")))
+        found = sorted((f for f in self.findings if f.check not in COVERAGE_CHECKS),
+                       key=lambda f: (not f.is_error, f.unit != self.unit))   # stable: then as found
+        if not found:
+            blocks.show(blocks.Group(intro))
+            return
         rows = [[blocks.Cell(t(L, f"report.severity_{f.severity}"), bold=f.is_error), self.leader_where(f),
                  leader_message(f, self.calc, L)] for f in found]
         table = blocks.Table([blocks.Column(t(L, "report.severity"), 0.12), blocks.Column(t(L, "report.location"), 0.3),
                               blocks.Column(t(L, "report.message"), 0.58)], rows, pdf_rows=(LEADER_FINDINGS, 0))
-        shown = [blocks.Group([head, blocks.Paragraph(lead)]), table]
+        shown = [blocks.Group(intro), table]
         if len(rows) > LEADER_FINDINGS:          # a hundred communes' jumps are the analysts' list, not a leader's
             shown.append(blocks.Paragraph(t(L, "report.findings_cut", shown=LEADER_FINDINGS, total=len(rows)),
                                           "muted"))
@@ -83,7 +94,22 @@ class Quality:
         table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.4),
                               blocks.Column(t(L, "report.units_reporting"), 0.14, "right"),
                               blocks.Column(t(L, "report.missing_codes"), 0.46)], list(rows))
-        blocks.show(blocks.Heading(t(L, "report.coverage"), 2), chart, table)
+        blocks.show(blocks.Heading(t(L, "report.coverage"), 2), *self._reporting_units(), chart, table)
+
+    def _reporting_units(self) -> list:
+        """Who has not reported (by level, with their last period with figures), for the office to chase."""
+        L, c = self.lang, self.reporting
+        if not c.expected:
+            return []
+        said = blocks.Paragraph(t(L, "report.coverage_line", status=coverage_statement(c, L)))
+        if not c.missing:
+            return [said, blocks.Paragraph(t(L, "report.all_reported"))]
+        rows = [[blocks.Cell(self.ds.units.name(u.code, L, self.period.end.code), note=f"({u.code})"),
+                 t(L, f"coverage.level.{u.level}"),
+                 Period.parse(u.last_period).label(L) if u.last_period else t(L, "report.never")] for u in c.missing]
+        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.5), blocks.Column(t(L, "report.level"), 0.2),
+                              blocks.Column(t(L, "report.last_period"), 0.3)], rows)
+        return [said, blocks.Heading(t(L, "report.not_reported"), 3), table]
 
     def jumps(self):
         L = self.lang

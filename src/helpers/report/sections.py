@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .. import blocks, fmt
 from ..catalogue import AREAS
+from ..coverage import statement as coverage_statement
 from ..findings import errors as only_errors
 from ..text import t
 from .leadership import area_lights, key_messages, rank_line, verdict
@@ -21,6 +22,9 @@ class Sections:
         errs = only_errors(self.findings)
         status = t(self.lang, "report.data_status_value", have=len(have), need=len(need), errors=len(errs),
                    warnings=len(self.findings) - len(errs))
+        reported = coverage_statement(self.reporting, self.lang)
+        if reported:
+            status = f"{status}; {reported}"
         rows = [(t(self.lang, "report.unit"), self.unit_name),
                 (t(self.lang, "report.period"), self.period.label(self.lang))]
         if self.shows_ytd:
@@ -56,8 +60,11 @@ class Sections:
         L, C = self.lang, blocks.Column
         shown = [f for figs in self._figures_by_area().values() for f in figs]
         items = [blocks.Heading(t(L, "report.conclusions"), level=1),
-                 blocks.Paragraph(self.lead(), "muted"),
-                 blocks.Paragraph(verdict(shown, L, self.shows_ytd), "lead")]
+                 blocks.Paragraph(self.lead(), "muted")]
+        if not self.reporting.complete:           # what the figures below stand on, before any judgement
+            items.append(blocks.Paragraph(t(L, "report.coverage_line",
+                                            status=coverage_statement(self.reporting, L)), "warning"))
+        items.append(blocks.Paragraph(verdict(shown, L, self.shows_ytd), "lead"))
         rank = rank_line(self.figures, L)
         if rank:
             items.append(blocks.Paragraph(rank, "lead"))
