@@ -69,3 +69,13 @@ def test_english_number_formats():
     assert fmt.percent(Decimal("90.35"), "en") == "90.35%"
     assert fmt.money(35_000_000_000, "en") == "35 billion VND"
     assert fmt.points(Decimal("-2.5"), "en") == "−2.50 pp"
+
+
+def test_a_change_that_rounds_to_zero_is_unchanged_never_minus_zero():
+    assert fmt.points(Decimal("-0.004")) == "không đổi"
+    assert fmt.points(Decimal("0.004"), "en") == "unchanged"
+    assert fmt.points(Decimal("-0.005")) == "−0,01 điểm %"
+    assert fmt.change(Decimal("-0.4"), "count", "vi") == "không đổi"
+    assert fmt.change(Decimal("-0.6"), "count", "vi") == "−1"
+    assert fmt.change(0, "vnd", "en") == "unchanged"
+    assert fmt.change(Decimal("-0.001"), "points", "vi", 2) == "không đổi"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers.selection import best, competition_ranks, in_order, most, stands_apart, uniform, worst
+from helpers.selection import best, competition_ranks, in_order, most, uniform, worst
 
 ROWS = [("03", Decimal("42.1")), ("01", Decimal("41.3")), ("02", Decimal("42.1")), ("04", None), ("05", Decimal("50"))]
 
@@ -45,13 +45,6 @@ def test_most_names_every_unit_tied_at_the_largest_count():
     pick = most(misses, lambda r: r[2], lambda r: r[1])
     assert pick.value == 2 and [r[1] for r in pick.items] == ["02647", "02650"]
     assert most([("a", "1", 0)], lambda r: r[2], lambda r: r[1]) is None
-
-
-def test_a_lowest_value_stands_apart_only_when_it_is_far_from_the_rest():
-    even = [Decimal("41.32"), Decimal("41.60"), Decimal("42.00"), Decimal("42.81")]
-    assert not stands_apart(even, Decimal("41.32"))
-    assert stands_apart([Decimal(12), Decimal(79), Decimal(80), Decimal(81)], Decimal(12))
-    assert not stands_apart([Decimal(5), Decimal(5), Decimal(5)], Decimal(5))
 
 
 def test_values_within_five_percent_of_their_median_are_even():

@@ -58,19 +58,24 @@ def percent(value, lang: str = "vi", decimals: int = 2) -> str:
 
 
 def points(value, lang: str = "vi", decimals: int = 2) -> str:
-    """Percentage points of a change: ``+16,15 điểm %`` / ``+16.15 pp``."""
+    """Percentage points of a change: ``+16,15 điểm %`` / ``+16.15 pp``; ``không đổi`` / ``unchanged``
+    when it rounds to zero (never ``−0,00``)."""
     if value is None:
         return NA[lang if lang in NA else "vi"]
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    if _rounded(value, decimals) == 0:
+        return t(lang, "fmt.unchanged")
+    sign = "+" if value > 0 else "−"
     unit = t(lang, "fmt.points")
     return f"{sign}{number(abs(value), lang, decimals)} {unit}"
 
 
 def signed(value, lang: str = "vi", decimals: int = 0, suffix: str = "") -> str:
-    """A change with its sign: ``+120``, ``−3,5%``."""
+    """A change with its sign: ``+120``, ``−3,5%``; ``không đổi`` / ``unchanged`` when it rounds to zero."""
     if value is None:
         return NA[lang if lang in NA else "vi"]
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    if _rounded(value, decimals) == 0:
+        return t(lang, "fmt.unchanged")
+    sign = "+" if value > 0 else "−"
     return f"{sign}{number(abs(value), lang, decimals)}{suffix}"
 
 
@@ -121,8 +126,9 @@ def change(delta, unit: str, lang: str = "vi", decimals: int = 0) -> str:
     if unit == "percent":
         return points(delta, lang, decimals)
     if unit == "vnd":
-        sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-        return sign + money(abs(delta), lang)
+        if delta == 0:
+            return t(lang, "fmt.unchanged")
+        return ("+" if delta > 0 else "−") + money(abs(delta), lang)
     return signed(delta, lang, decimals)
 
 

@@ -11,7 +11,6 @@ from typing import Callable, Generic, Iterable, Optional, TypeVar
 
 T = TypeVar("T")
 
-STANDS_APART = Decimal("0.2")   # the extreme stands apart when its gap to the next is ≥ 20% of the range
 UNIFORM = Decimal("0.05")       # values whose range is within 5% of their median are even across units
 
 
@@ -64,21 +63,6 @@ def most(items: Iterable[T], count: Callable[[T], int], code: Callable[[T], str]
     """The item(s) with the largest positive count (e.g. targets missed), ties all returned."""
     pick = best([i for i in items if count(i) > 0], count, code)
     return pick
-
-
-def stands_apart(values: Iterable, extreme, *, share: Decimal = STANDS_APART) -> bool:
-    """Whether ``extreme`` (the lowest or the highest of ``values``) is worth calling out: its gap to the
-    nearest other value is at least ``share`` of the whole range. All 47 units between 41,32% and 42,81%
-    have no lowest worth naming; one unit at 12% when the rest are near 80% has."""
-    numbers = sorted(Decimal(str(v)) for v in values if v is not None)
-    if uniform(numbers):
-        return False
-    if len(numbers) < 3:
-        return len(numbers) == 2
-    spread = numbers[-1] - numbers[0]
-    x = Decimal(str(extreme))
-    nearest = numbers[1] if x == numbers[0] else numbers[-2]
-    return abs(nearest - x) >= share * spread
 
 
 def uniform(values: Iterable, *, within: Decimal = UNIFORM) -> bool:

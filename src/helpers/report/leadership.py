@@ -15,12 +15,14 @@ from ..catalogue import AREAS
 from ..figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_MET, ON_TRACK, Calculator, Figure
 from ..findings import Finding
 from ..periods import Period
+from ..selection import best, most, uniform, worst
 from ..text import Msg, t
 from .display import decimals_of, places_text, rank_text, show, target_text
 from .leagues import SCORE_CODE, League
 
 SEVERITY = {NOT_MET: 4, BEHIND: 3, ON_TRACK: 1, MET: 0}
 MAX_MESSAGES = 6
+NAMED_UNITS = 6                     # units named in one sentence; more are counted
 MAX_FLAGS = 2                       # footnotes per figure; the appendix lists every finding
 SUB_UNIT_CHECKS = {"children_sum", "missing_unit_month", "part_exceeds_whole"}
 RANK_CODE = "idx766_rank"
@@ -190,6 +192,8 @@ def _label(fig: Figure, period: Period, ytd: bool, lang: str) -> str:
 
 
 def _worst_unit(calc: Calculator, fig: Figure, period: Period, ytd: bool, lang: str) -> Optional[str]:
+    """The sub-unit(s) with the worst value, all of them when tied; "even across units" when the values lie
+    within a few percent of each other (no one unit to call out)."""
     window = period.ytd() if ytd else period
     ind = fig.indicator
     vals = [(u, calc.value(u.code, ind.code, window).value) for u in calc.sub_units(fig.unit, period.end.code)
@@ -197,8 +201,20 @@ def _worst_unit(calc: Calculator, fig: Figure, period: Period, ytd: bool, lang: 
     vals = [(u, v) for u, v in vals if v is not None]
     if len(vals) < 2:
         return None
-    u, v = min(vals, key=lambda uv: uv[1]) if ind.direction != "lower_better" else max(vals, key=lambda uv: uv[1])
-    return t(lang, "report.msg_lowest", unit=u.name(lang), value=show(v, ind, lang))
+    numbers = [v for _u, v in vals]
+    if uniform(numbers):
+        return t(lang, "report.msg_even", low=show(min(numbers), ind, lang), high=show(max(numbers), ind, lang))
+    pick = worst(vals, lambda uv: uv[1], lambda uv: uv[0].code, lower_better=ind.direction == "lower_better")
+    return t(lang, "report.msg_lowest", unit=named(pick.items, lambda uv: uv[0].name(lang), lang),
+             value=show(pick.value, ind, lang))
+
+
+def named(items, name, lang: str, most: int = NAMED_UNITS) -> str:
+    """``A; B; C`` — or the first ``most`` and "và n đơn vị khác" — in the order given (code order)."""
+    names = [name(i) for i in items]
+    if len(names) <= most:
+        return "; ".join(names)
+    return t(lang, "report.named_and_more", names="; ".join(names[:most]), n=len(names) - most)
 
 
 def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang: str, ytd: bool,
@@ -232,9 +248,7 @@ def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang
                  f"({t(lang, 'report.msg_target', target=target_text(f, lang, False))}"
                  f"{_ly(f, ytd, period, lang) if i == 0 else ''})" for i, f in enumerate(met)]
         out.append(t(lang, "report.msg_met", items="; ".join(items)) + ".")
-    mover = _biggest_mover(shown, ytd)
-    if mover is not None:
-        f, delta, before = mover
+    for f, delta, before in _biggest_movers(shown, ytd):          # the largest rise and the largest fall
         out.append(t(lang, "report.msg_mover_up" if delta > 0 else "report.msg_mover_down", name=f.indicator.name(lang),
                      change=fmt.change(delta, f.indicator.unit, lang, decimals_of(f.indicator)),
                      value=show(value_shown(f, ytd), f.indicator, lang), before=show(before, f.indicator, lang),
@@ -266,35 +280,45 @@ def _ly(f: Figure, ytd: bool, period: Period, lang: str) -> str:
                     value=show(before, f.indicator, lang))
 
 
-def _biggest_mover(figs: list[Figure], ytd: bool):
-    best = None
+def _biggest_movers(figs: list[Figure], ytd: bool) -> list[tuple]:
+    """``[(figure, change, before)]``: the headline share that rose most on a year earlier, then the one that
+    fell most (each only if it moved at the page's precision; ties by indicator code)."""
+    moves = []
     for f in figs:
         ind = f.indicator
         if ind.unit != "percent" or not ind.headline or ind.direction == "neutral" or (ind.is_ratio and not ind.capped):
             continue          # shares of a whole move; a ratio to a quota (e-ID 143%) moves with the quota
         now = value_shown(f, ytd)
         before = (f.ytd_last_year if ytd else f.last_year).value
-        if now is None or before is None:
+        if now is None or before is None or round(now - before, decimals_of(ind)) == 0:
             continue
-        delta = now - before
-        if best is None or abs(delta) > abs(best[1]):
-            best = (f, delta, before)
-    return best if best is not None and best[1] != 0 else None
+        moves.append((f, now - before, before))
+    rises = best([m for m in moves if m[1] > 0], lambda m: m[1], lambda m: m[0].indicator.code)
+    falls = worst([m for m in moves if m[1] < 0], lambda m: m[1], lambda m: m[0].indicator.code)
+    return [pick.items[0] for pick in (rises, falls) if pick is not None]
 
 
-def lagging_units(leagues_: list[League], lang: str, limit: int = 2) -> str:
-    """The sub-units below target on the most league indicators: ``Huyện X (nộp trực tuyến, số hóa)``."""
+def lagging_units(leagues_: list[League], lang: str) -> str:
+    """The sub-units below target on the most league indicators, decided on the counts (ties by unit
+    code, whatever the language): ``Huyện X (chưa đạt 2/4: nộp trực tuyến, số hóa)``, or all the units
+    tied at that count: ``6 đơn vị cùng chưa đạt 2/4: A; B; …``."""
     misses: dict[str, list[str]] = {}
-    names: dict[str, str] = {}
+    units: dict = {}
     for lg in leagues_:
         for r in lg.rows:
             if r.status in (NOT_MET, BEHIND):
                 misses.setdefault(r.unit.code, []).append(lg.indicator.name(lang))
-                names[r.unit.code] = r.unit.name(lang)
-    worst = sorted(misses, key=lambda c: (-len(misses[c]), names[c]))[:limit]
+                units[r.unit.code] = r.unit
+    pick = most(list(misses), lambda c: len(misses[c]), lambda c: c)
+    if pick is None:
+        return ""
     total = len({lg.indicator.code for lg in leagues_ if lg.target is not None})
-    return "; ".join(t(lang, "report.msg_lagging_unit", unit=names[c], n=len(misses[c]), total=total,
-                       names=", ".join(_short(n) for n in misses[c])) for c in worst)
+    if not pick.tied:
+        c = pick.items[0]
+        return t(lang, "report.msg_lagging_unit", unit=units[c].name(lang), n=len(misses[c]), total=total,
+                 names=", ".join(_short(n) for n in misses[c]))
+    return t(lang, "report.msg_lagging_tied", count=len(pick.items), n=pick.value, total=total,
+             units=named(pick.items, lambda c: units[c].name(lang), lang))
 
 
 def _short(name: str) -> str:

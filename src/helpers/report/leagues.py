@@ -11,6 +11,7 @@ from typing import Optional
 from ..catalogue import Indicator
 from ..figures import Calculator
 from ..periods import Period
+from ..selection import competition_ranks
 from ..units import LEVELS, Unit
 
 SCORE_CODE = "idx766_total_score"
@@ -45,15 +46,9 @@ class League:
 
 
 def _ranked(values: list[tuple[Unit, object]], ind: Indicator) -> dict[str, int]:
-    """Competition ranks (1, 2, 2, 4) by the indicator's direction."""
-    lower = ind.direction == "lower_better"
-    have = sorted((v for v in values if v[1] is not None), key=lambda uv: uv[1], reverse=not lower)
-    ranks, last, last_rank = {}, None, 0
-    for i, (u, v) in enumerate(have, start=1):
-        if v != last:
-            last, last_rank = v, i
-        ranks[u.code] = last_rank
-    return ranks
+    """Competition ranks (1, 2, 2, 4) by the indicator's direction (:mod:`helpers.selection`)."""
+    return competition_ranks(values, lambda uv: uv[1], lambda uv: uv[0].code,
+                             lower_better=ind.direction == "lower_better")
 
 
 def sub_units_by_level(calc: Calculator, unit: str, period: Period) -> dict[str, list[Unit]]:
@@ -78,7 +73,7 @@ def league(calc: Calculator, parent: str, code: str, units: list[Unit], window: 
     ranks = _ranked([(u, v.value) for u, v in now], ind)
     prev_ranks = _ranked(before, ind)
     rows = []
-    for u, v in sorted(((u, v) for u, v in now if v.value is not None), key=lambda uv: ranks[uv[0].code]):
+    for u, v in sorted(((u, v) for u, v in now if v.value is not None), key=lambda uv: (ranks[uv[0].code], uv[0].code)):
         target = calc.target(u.code, code, year)
         status, _pace = calc.judge(u.code, ind, v.value, target, window)
         extra = [calc.value(u.code, c, window).value for c in extra_codes]
