@@ -21,7 +21,7 @@ from .display import decimals_of, places_text, rank_text, show, target_text
 from .leagues import SCORE_CODE, League
 
 SEVERITY = {NOT_MET: 4, BEHIND: 3, ON_TRACK: 1, MET: 0}
-MAX_MESSAGES = 6
+MAX_MESSAGES = 7                    # sentences on page one, the doubtful figures last
 NAMED_UNITS = 6                     # units named in one sentence; more are counted
 MAX_FLAGS = 2                       # footnotes per figure; the appendix lists every finding
 SUB_UNIT_CHECKS = {"children_sum", "missing_unit_month", "part_exceeds_whole"}
@@ -219,8 +219,8 @@ def named(items, name, lang: str, most: int = NAMED_UNITS) -> str:
 
 def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang: str, ytd: bool,
                  flagged: dict[str, list[Flag]], leagues_: list[League]) -> list[str]:
-    """Three to six sentences a leader can repeat: what is not met or behind pace, what is met,
-    the biggest mover, the units that lag and on what, and which figures are doubtful."""
+    """Three to seven sentences a leader can repeat: what is not met or behind pace, what is met,
+    the largest rise and fall on a year earlier, the units that lag and on what, and which figures are doubtful."""
     shown = [f for f in figs.values() if f.indicator.headline or f.target is not None]
     judged = [f for f in targeted(shown) if value_shown(f, ytd) is not None]
     problems = sorted([f for f in judged if status_shown(f, ytd) in (NOT_MET, BEHIND)],
@@ -257,10 +257,11 @@ def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang
     lag = lagging_units(leagues_, lang)
     if lag:
         out.append(t(lang, "report.msg_lagging", units=lag) + ".")
-    if flagged:
-        names = [figs[c].indicator.name(lang) for c in flagged if c in figs][:4]
-        out.append(t(lang, "report.msg_doubtful", names="; ".join(names)) + ".")
-    return out[:MAX_MESSAGES]
+    if not flagged:
+        return out[:MAX_MESSAGES]
+    names = [figs[c].indicator.name(lang) for c in flagged if c in figs][:4]
+    doubtful = t(lang, "report.msg_doubtful", names="; ".join(names)) + "."
+    return out[:MAX_MESSAGES - 1] + [doubtful]          # what to use with care is never the one left out
 
 
 def _gap(f: Figure, ytd: bool):
