@@ -68,6 +68,7 @@ def test_rank_30_to_21_prints_its_field_and_places(tmp_path):
     assert display.rank_text(fig.current.value, fig.rank_field) == "21/63"
     assert display.change_text(fig, fig.previous, "vi") == "↑9 bậc"
     assert display.change_text(fig, fig.previous, "en") == "↑9 places"
+    assert display.places_text(1, "en") == "↑1 place" and display.places_text(-1, "vi") == "↓1 bậc"
     line = leadership.rank_line({"idx766_rank": fig}, "vi")
     assert "21/63" in line and "↑9 bậc" in line and "%" not in line
     d = fig.to_dict()

@@ -79,3 +79,9 @@ def test_a_change_that_rounds_to_zero_is_unchanged_never_minus_zero():
     assert fmt.change(Decimal("-0.6"), "count", "vi") == "−1"
     assert fmt.change(0, "vnd", "en") == "unchanged"
     assert fmt.change(Decimal("-0.001"), "points", "vi", 2) == "không đổi"
+
+
+def test_an_english_date_cannot_be_misread():
+    import datetime
+    assert fmt.date(datetime.date(2026, 12, 2), "en") == "2 December 2026"
+    assert fmt.date(datetime.date(2026, 12, 2), "vi") == "02/12/2026"

@@ -101,9 +101,12 @@ def money(value, lang: str = "vi", decimals: int | None = None) -> str:
     raise AssertionError("unreachable")
 
 
+DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMMM yyyy"}   # 14/11/2023; 14 November 2023 (never 11/14)
+
+
 def date(value: _dt.date, lang: str = "vi") -> str:
-    """``14/11/2023`` in both languages (the report's convention)."""
-    return format_date(value, "dd/MM/yyyy", locale=_locale(lang))
+    """``14/11/2023`` in Vietnamese, ``14 November 2023`` in English: a date no reader can misread."""
+    return format_date(value, DATE_PATTERNS.get(lang, DATE_PATTERNS["vi"]), locale=_locale(lang))
 
 
 def datetime(value: _dt.datetime, lang: str = "vi") -> str:

@@ -9,7 +9,7 @@ from typing import Optional
 from .. import fmt
 from ..catalogue import Indicator
 from ..figures import Figure, Value
-from ..text import t
+from ..text import t, tn
 
 
 def decimals_of(ind: Indicator) -> int:
@@ -35,7 +35,7 @@ def places_text(change: Optional[int], lang: str) -> str:
     if change == 0:
         return t(lang, "report.rank_same")
     arrow = "↑" if change > 0 else "↓"
-    return f"{arrow}{abs(change)} {t(lang, 'report.places')}"
+    return tn(lang, "report.places_moved", abs(change), arrow=arrow, n=abs(change))
 
 
 def change_text(fig: Figure, other: Value, lang: str) -> str:

@@ -108,9 +108,22 @@ class Sections:
                  blocks.Paragraph(t(L, "report.leagues_lead", window=self.window.label(L),
                                     previous=self.previous_window.label(L)), "muted")]
         for lg in self.leagues:
-            title = t(L, "report.league_title", name=lg.indicator.name(L), level=t(L, f"report.level_{lg.level}"))
+            title = t(L, "report.league_title", name=lg.indicator.name(L), level=self._level_words(lg.level))
             shown.append(blocks.Group([blocks.Heading(title, level=3), self.league_table(lg)]))
         blocks.show(*shown)
+
+    def _level_words(self, level: str) -> str:
+        """"các xã, phường, thị trấn" while districts exist (towns, thị trấn, are theirs); after the 2025
+        reform, which ended the districts, "các xã, phường" — read from the units, not from a date."""
+        at = self.period.end.code
+        if level == "commune" and not any(u.level == "district" for u in self.ds.units.descendants(self.unit, at)):
+            return t(self.lang, "report.level_commune_no_districts")
+        return t(self.lang, f"report.level_{level}")
+
+    @property
+    def _unit_level(self) -> str:
+        version = self.ds.units.get(self.unit, self.period.end.code) or self.ds.units[self.unit]
+        return version.level
 
     def _overdue_columns(self, pending: bool) -> list:
         L, C = self.lang, blocks.Column
@@ -142,7 +155,8 @@ class Sections:
             blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "report.no_overdue"), "muted")]))
             return
         pending = any(r.pending is not None for r in rows + ([own] if own else []))
-        body = ([self._overdue_cells(own, t(L, "report.whole_unit"), pending, True)] if own else []) + \
+        whole = t(L, "report.whole_province" if self._unit_level == "province" else "report.whole_unit")
+        body = ([self._overdue_cells(own, whole, pending, True)] if own else []) + \
             [self._overdue_cells(r, r.unit.name(L), pending) for r in rows]
         lead = t(L, "report.overdue_lead", pending=t(L, "report.overdue_pending_lead") if pending else "")
         blocks.show(blocks.Group([head, blocks.Paragraph(lead, "muted")]),
