@@ -252,10 +252,22 @@ def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
     me = psutil.Process()
     seen_servers, seen_kernels = set(), set()
 
-    def look(_outcome):
+    def servers_and_kernels():
         for p in me.children(recursive=True):
             try:
                 if "helpers.kernel.server" in " ".join(p.cmdline()):
+                    yield p
+            except psutil.Error:
+                continue
+
+    # a server of an earlier test in this process (pytest-xdist runs many tests per worker) may still be
+    # ending: only what this run starts counts
+    before = {p.pid for p in servers_and_kernels()}
+
+    def look(_outcome):
+        for p in servers_and_kernels():
+            try:
+                if p.pid not in before:
                     (seen_kernels if p.ppid() != me.pid else seen_servers).add(p.pid)
             except psutil.Error:
                 continue
@@ -268,7 +280,7 @@ def test_a_pool_run_forks_every_kernel_from_one_server(tmp_path):
     outcomes = run_jobs(jobs, 2, on_done=look)
     assert [o.status for o in outcomes] == ["ok"] * 4
     assert len(seen_servers) == 1 and seen_kernels                     # one server, started by this process
-    assert not [p for p in me.children(recursive=True) if "helpers.kernel.server" in " ".join(p.cmdline())]
+    assert not [p for p in servers_and_kernels() if p.pid not in before]
 
 
 @forks

@@ -39,6 +39,7 @@ from .text import t
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
+HTML_ONLY_TAG = "html-only"          # a cell for the HTML only: the technical annex, not the leaders' PDF
 TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
 TYPST_PRIORITY = [blocks.TYPST_MIME, *OUTPUT_MIME_TYPES, "text/markdown", "text/plain"]
 
@@ -287,6 +288,7 @@ class TypstExporter(ReportTemplates):
     @property
     def default_config(self):
         return _merged(super().default_config, _report_config({
+            "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": {*REMOVED_CELL_TAGS, HTML_ONLY_TAG}},
             "NbConvertBase": {"display_data_priority": TYPST_PRIORITY},
             "ExtractOutputPreprocessor": {"enabled": True, "extract_output_types": {"image/png", "image/jpeg"}},
         }))

@@ -17,6 +17,7 @@ from .leadership import leader_message
 COVERAGE_CHECKS = {"not_reported", "partial_report"}   # findings the coverage line counts and the analysts' list names
 
 LEADER_FINDINGS = 20   # the leaders' PDF lists the first 20 findings (errors, then the unit's own); HTML all
+COVERAGE_CHART_UNITS = 40   # the coverage chart draws at most this many units (a readable page)
 MISSING_SHOWN = 8      # missing indicator codes listed per unit in the coverage table
 
 
@@ -83,18 +84,21 @@ class Quality:
     def coverage(self):
         """Which units reported the monthly indicators expected of their level, and what is missing."""
         L = self.lang
-        at = self.period.end.code             # the units that exist at the period's end
+        at = self.period.end.code             # the units that exist at the period's end, expected to report
         top = self.ds.units.get(self.unit, at) or self.ds.units[self.unit]
-        units = [top, *self.ds.units.descendants(self.unit, at)]
+        units = [top, *(self.ds.units.get(u.code, at) for u in self.reporting.units)]
         months = self.period.month_codes()
         rows, shares = zip(*(self._coverage_row(u, months) for u in units))
-        chart = blocks.Chart.from_figure(charts.comparison_chart(
-            [u.name(L) for u in units], list(shares), title=t(L, "report.coverage_title", period=self.period.label(L)),
-            unit="percent", lang=L, target=Decimal(100), decimals=0))
         table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.4),
                               blocks.Column(t(L, "report.units_reporting"), 0.14, "right"),
                               blocks.Column(t(L, "report.missing_codes"), 0.46)], list(rows))
-        blocks.show(blocks.Heading(t(L, "report.coverage"), 2), *self._reporting_units(), chart, table)
+        shown = [blocks.Heading(t(L, "report.coverage"), 2), *self._reporting_units()]
+        if len(units) <= COVERAGE_CHART_UNITS:       # a bar per unit reads up to a page; beyond, the table says it
+            shown.append(blocks.Chart.from_figure(charts.comparison_chart(
+                [u.name(L) for u in units], list(shares),
+                title=t(L, "report.coverage_title", period=self.period.label(L)),
+                unit="percent", lang=L, target=Decimal(100), decimals=0)))
+        blocks.show(*shown, table)
 
     def _reporting_units(self) -> list:
         """Who has not reported (by level, with their last period with figures), for the office to chase."""
