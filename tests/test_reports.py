@@ -283,3 +283,15 @@ def test_english_month_report_is_english(tmp_path):
     for needle in ("Key conclusions", "11/63", "↑15 places", "Behind pace", "On track", "Units ranked",
                    "Overdue dossiers", "Reference figures", "1,989 ≠ 1,473 + 294 + 132 = 1,899", "49.12%"):
         assert needle in text, needle
+
+
+def test_english_league_headers_never_run_into_each_other(tmp_path):
+    """The 766 group scores' long English words ("transparency", "digitisation") in narrow columns break
+    with a hyphen instead of drawing over the next column's header (the page checker reads the PDF)."""
+    from helpers import pagecheck
+    params = check_params({"period": "2026-10", "unit": "15", "data_dir": str(ROOT / "data"), "language": "en"},
+                          ROOT)
+    run_report(params, "progress_report", tmp_path, ("pdf",), ROOT)
+    pdf = tmp_path / "2026-10" / "15" / "progress_report.en.pdf"
+    assert "Decision 766 service index total" in pdf_text(pdf)
+    assert [p for p in pagecheck.check_pdf(pdf) if p.kind in ("overlap", "clipped")] == []
