@@ -15,8 +15,7 @@ from .findings import WARNING, Finding
 from .periods import Period
 from .text import LANG, Msg, PerLanguage, t
 from .units import LEVELS
-
-INPUT_AGGREGATIONS = ("sum", "last")      # entered each period; a ratio is computed from its parts
+from .workbook.layout import input_indicators
 
 
 @dataclass(frozen=True)
@@ -89,43 +88,40 @@ def coverage(ds, unit: str, period: Period) -> Coverage:
     period = Period.parse(period)
     last = period.end.code
     months = set(period.month_codes())
-    below = sorted(ds.units.descendants(unit, last), key=lambda u: (_level_order(ds.units, u.level), u.code))
-    sent = _figures_sent(ds, months)
+    below = sorted(ds.units.descendants(unit, last), key=lambda u: (_level_order(u.level), u.code))
+    sent, latest = _figures_sent(ds, {u.code for u in below}, months, last)
     levels = tuple(dict.fromkeys(u.level for u in below if sent.get(u.code)))
     inputs = {level: _inputs_of_level(ds.catalogue, level, [sent.get(u.code, set()) for u in below
                                                              if u.level == level]) for level in levels}
-    latest = _last_months(ds, {u.code for u in below}, last)
     rows = tuple(_unit_coverage(ds.catalogue, u, sent.get(u.code, set()), inputs[u.level], latest.get(u.code))
                  for u in below if u.level in levels)
     return Coverage(unit, period, rows, levels, inputs)
 
 
-def _level_order(units, level: str) -> int:
+def _level_order(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
 
-def _figures_sent(ds, months: set[str]) -> dict[str, set[str]]:
-    """``{unit: {indicator}}``: the figures of its own each unit sent in the months."""
+def _figures_sent(ds, codes: set[str], months: set[str], until: str) -> tuple[dict, dict]:
+    """One pass over the records: ``{unit: {indicator}}``, the figures of its own each unit sent in the
+    months, and ``{unit: month}``, its last month with a figure up to ``until``."""
     sent: dict[str, set[str]] = {}
+    latest: dict[str, str] = {}
     for (month, unit, indicator), record in ds.records.items():
-        if month in months and record.value is not None:
+        if unit not in codes or record.value is None or month > until:
+            continue
+        if month in months:
             sent.setdefault(unit, set()).add(indicator)
-    return sent
+        if month > latest.get(unit, ""):
+            latest[unit] = month
+    return sent, latest
 
 
 def _inputs_of_level(catalogue, level: str, sent_by_units: list[set[str]]) -> tuple[str, ...]:
     """The entered indicators allowed at ``level`` that at least one of its units sent."""
     anyone = set().union(*sent_by_units) if sent_by_units else set()
-    return tuple(sorted(i.code for i in catalogue if i.aggregation in INPUT_AGGREGATIONS
-                        and (not i.levels or level in i.levels) and i.code in anyone))
-
-
-def _last_months(ds, codes: set[str], until: str) -> dict[str, str]:
-    latest: dict[str, str] = {}
-    for (month, unit, _indicator), record in ds.records.items():
-        if unit in codes and record.value is not None and month <= until and month > latest.get(unit, ""):
-            latest[unit] = month
-    return latest
+    return tuple(sorted(i.code for i in input_indicators(catalogue)
+                        if (not i.levels or level in i.levels) and i.code in anyone))
 
 
 def _unit_coverage(catalogue, unit, sent: set[str], inputs: tuple[str, ...], last: str | None) -> UnitCoverage:
