@@ -246,6 +246,13 @@ class Catalogue:
     def ratios_using(self, code: str) -> list[Indicator]:
         return [i for i in self if i.is_ratio and code in i.inputs]
 
+    def inputs(self, level: str | None = None) -> list[Indicator]:
+        """The indicators whose figures are entered (aggregation ``sum`` or ``last``), not computed
+        ratios: what a unit sends, each in the entry workbook's rows; with ``level``, only those the
+        catalogue allows at that level (no ``levels``: every level)."""
+        return [i for i in self if i.aggregation in ("sum", "last")
+                and (level is None or not i.levels or level in i.levels)]
+
     def suggest(self, code: str) -> Optional[str]:
         """The nearest known code, for 'did you mean …?' messages."""
         m = difflib.get_close_matches(str(code).strip().lower(), self.codes, n=1, cutoff=0.6)

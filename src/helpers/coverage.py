@@ -15,7 +15,6 @@ from .findings import WARNING, Finding
 from .periods import Period
 from .text import LANG, Msg, PerLanguage, t
 from .units import LEVELS
-from .workbook.layout import input_indicators
 
 
 @dataclass(frozen=True)
@@ -120,8 +119,7 @@ def _figures_sent(ds, codes: set[str], months: set[str], until: str) -> tuple[di
 def _inputs_of_level(catalogue, level: str, sent_by_units: list[set[str]]) -> tuple[str, ...]:
     """The entered indicators allowed at ``level`` that at least one of its units sent."""
     anyone = set().union(*sent_by_units) if sent_by_units else set()
-    return tuple(sorted(i.code for i in input_indicators(catalogue)
-                        if (not i.levels or level in i.levels) and i.code in anyone))
+    return tuple(sorted(i.code for i in catalogue.inputs(level) if i.code in anyone))
 
 
 def _unit_coverage(catalogue, unit, sent: set[str], inputs: tuple[str, ...], last: str | None) -> UnitCoverage:
