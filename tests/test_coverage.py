@@ -35,7 +35,7 @@ def build(tmp_path):
 
 def test_expected_reported_missing_and_partial(tmp_path):
     c = coverage(build(tmp_path), "10", Period.parse("2026-10"))
-    assert c.as_json() == {"expected": 5, "reported": 4, "missing": ["003"], "partial": ["002"]}
+    assert c.as_json() == {"expected": 5, "reported": 4, "missing": ["003"], "partial": ["002"], "late": []}
     assert c.as_json()["expected"] - c.as_json()["reported"] == len(c.as_json()["missing"])
     # 004 ended in August: not expected in October
     assert [u.code for u in c.units] == ["10-A", "10-B", "001", "002", "003"]
@@ -61,18 +61,18 @@ def test_a_level_without_any_figure_in_the_period_is_not_expected(tmp_path):
     ds = load_data(write_data(tmp_path, {"2026-10.csv": month(("10-A", "dossiers_received", 7))}, units=UNITS))
     c = coverage(ds, "10", "2026-10")
     assert c.levels == ("department",)
-    assert c.as_json() == {"expected": 2, "reported": 1, "missing": ["10-B"], "partial": []}
+    assert c.as_json() == {"expected": 2, "reported": 1, "missing": ["10-B"], "partial": [], "late": []}
 
 
 def test_a_quarter_counts_a_figure_sent_in_any_of_its_months(tmp_path):
     c = coverage(build(tmp_path), "10", "2026-Q3")
     # September only: 004 (ended in August) is not active in the quarter's last month
-    assert c.as_json() == {"expected": 3, "reported": 3, "missing": [], "partial": ["001", "002", "003"]}
+    assert c.as_json() == {"expected": 3, "reported": 3, "missing": [], "partial": ["001", "002", "003"], "late": []}
     assert c.levels == ("commune",)
     assert c.complete is False
 
 
 def test_a_unit_with_nothing_below_it_expects_nobody(tmp_path):
     c = coverage(build(tmp_path), "10-A", "2026-10")
-    assert c.as_json() == {"expected": 0, "reported": 0, "missing": [], "partial": []}
+    assert c.as_json() == {"expected": 0, "reported": 0, "missing": [], "partial": [], "late": []}
     assert c.worst_level() is None and c.complete

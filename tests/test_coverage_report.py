@@ -45,8 +45,8 @@ def test_a_report_states_who_has_not_reported_and_who_sent_only_part(tmp_path, l
         run_report(params, report, out, ("pdf",), ROOT)
     folder = out / "2026-10" / "15"
     m = assert_valid_metrics(folder / "metrics.json")
-    assert m["schema_version"] == "1.1"
-    assert m["coverage"] == {"expected": 4, "reported": 3, "missing": ["02700"], "partial": ["02680"]}
+    assert m["schema_version"] == "1.2"
+    assert m["coverage"] == {"expected": 4, "reported": 3, "missing": ["02700"], "partial": ["02680"], "late": []}
     assert {(f["kind"], f["unit"], f["severity"]) for f in m["findings"]} >= {
         ("not_reported", "02700", "warning"), ("partial_report", "02680", "warning")}
     suffix = ".en" if lang == "en" else ""

@@ -10,6 +10,7 @@ import sys
 import pytest
 from conftest import ROOT, cli, csv_rows, write_data
 
+from helpers.load import load_data
 from helpers.validate import validate
 
 GOOD = csv_rows("10,dossiers_received,300,", "080,dossiers_received,100,", "082,dossiers_received,200,")
@@ -122,13 +123,16 @@ def test_a_month_file_linked_outside_the_data_folder_is_refused(tmp_path):
     assert not any(x.file and x.file.endswith("2023-08.csv") for x in validate(data))
 
 
-def test_a_folder_for_one_file_per_unit_is_skipped_silently(tmp_path):
+def test_a_month_folder_is_read_as_the_units_own_files_and_another_folder_is_skipped(tmp_path):
     data = write_data(tmp_path, {"2023-10.csv": GOOD})
     (data / "periods" / "2023-11").mkdir()
-    (data / "periods" / "2023-11" / "080.csv").write_text(GOOD, encoding="utf-8")
+    (data / "periods" / "2023-11" / "080.csv").write_text(csv_rows("080,dossiers_received,100,"), encoding="utf-8")
+    (data / "periods" / "archive").mkdir()
+    (data / "periods" / "archive" / "2023-09.csv").write_text("not,a,month\n", encoding="utf-8")
     found = validate(data)
     assert not [f for f in found if f.is_error], [f.line() for f in found]
-    assert not any("2023-11" in (f.file or "") for f in found)
+    assert not any("archive" in (f.file or "") for f in found)
+    assert load_data(data).value("2023-11", "080", "dossiers_received") == 100
 
 
 # -- 6. an input without read permission --------------------------------------------------------

@@ -1,18 +1,24 @@
 """Who has reported for a period: the units expected to, those that sent figures, those that sent only
-part of what their level sends, and when the missing ones last reported.
+part of what their level sends, those that sent late, and when the missing ones last reported.
 
 A unit has **reported** when it has at least one figure of its own in the period. It is **partial** when
 it lacks one of the inputs its level sends: an entered indicator (not a computed ratio) that the catalogue
 allows at that level and that some unit of that level reported in the period. A level none of whose
-units has a figure in the period is not expected to report (the 2023 sample has no commune figures)."""
+units has a figure in the period is not expected to report (the 2023 sample has no commune figures).
+A unit that reported is **late** when its latest acceptance of a month of the period in the intake register
+(:func:`helpers.register.latest`) came after the deadline; it still counts as reported."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import files
 from .catalogue import AREAS
+from .errors import DataError
 from .findings import WARNING, Finding
 from .periods import Period
+from .register import latest as latest_acceptances
+from .register import register_path
 from .text import LANG, Msg, PerLanguage, t
 from .units import LEVELS
 
@@ -25,6 +31,7 @@ class UnitCoverage:
     lacking: tuple[str, ...] = ()         # inputs of its level it did not send (indicator codes, sorted)
     areas: tuple[str, ...] = ()           # the reform areas of the figures it sent (catalogue order)
     last_period: str | None = None        # its last month with a figure of its own, up to the period's end
+    late: bool = False                    # reported, and its latest acceptance of a month came after the deadline
 
     @property
     def partial(self) -> bool:
@@ -56,8 +63,17 @@ class Coverage:
         return [u for u in self.units if u.partial]
 
     @property
+    def late(self) -> list[UnitCoverage]:
+        return [u for u in self.units if u.late]
+
+    @property
     def complete(self) -> bool:
         return not self.missing and not self.partial
+
+    @property
+    def clean(self) -> bool:
+        """Every unit expected reported fully and in time: nothing for the page to state."""
+        return self.complete and not self.late
 
     def by_level(self) -> dict[str, dict[str, int]]:
         """``{level: {"expected": n, "reported": n, "partial": n}}`` in the order of the levels."""
@@ -76,10 +92,11 @@ class Coverage:
         return worst[2] if worst and worst[0] > 0 else None
 
     def as_json(self) -> dict:
-        """metrics.json's ``coverage``: ``expected − reported == len(missing)``."""
+        """metrics.json's ``coverage``: ``expected − reported == len(missing)``; ``late`` since 1.2."""
         return {"expected": self.expected, "reported": self.reported,
                 "missing": sorted(u.code for u in self.missing),
-                "partial": sorted(u.code for u in self.partial)}
+                "partial": sorted(u.code for u in self.partial),
+                "late": sorted(u.code for u in self.late)}
 
 
 def coverage(ds, unit: str, period: Period) -> Coverage:
@@ -92,9 +109,32 @@ def coverage(ds, unit: str, period: Period) -> Coverage:
     levels = tuple(dict.fromkeys(u.level for u in below if sent.get(u.code)))
     inputs = {level: _inputs_of_level(ds.catalogue, level, [sent.get(u.code, set()) for u in below
                                                              if u.level == level]) for level in levels}
-    rows = tuple(_unit_coverage(ds.catalogue, u, sent.get(u.code, set()), inputs[u.level], latest.get(u.code))
+    late = late_units(ds.data_dir, period)
+    rows = tuple(_unit_coverage(ds.catalogue, u, sent.get(u.code, set()), inputs[u.level], latest.get(u.code),
+                                u.code in late)
                  for u in below if u.level in levels)
     return Coverage(unit, period, rows, levels, inputs)
+
+
+def late_units(data_dir, period: Period) -> set[str]:
+    """The units whose latest acceptance of a month of ``period`` in the intake register was late."""
+    return {code for month in period.month_codes()
+            for code, entry in acceptances(data_dir, month).items() if entry.late}
+
+
+def acceptances(data_dir, month: str) -> dict:
+    """``{unit: its latest Entry}`` of the month's intake register (none: ``{}``). A register that is not
+    a regular file inside the data folder, cannot be read or is damaged is a DataError naming it (the
+    data checks, :func:`helpers.validate.check`, report it before any report starts)."""
+    path = register_path(data_dir, month)
+    try:
+        if not files.regular_input(path, data_dir):
+            return {}
+        return latest_acceptances(data_dir, month)
+    except OSError as exc:
+        raise files.unreadable(path, exc) from None
+    except UnicodeDecodeError:
+        raise DataError("error.register.bad_line", file=path) from None
 
 
 def _level_order(level: str) -> int:
@@ -122,9 +162,11 @@ def _inputs_of_level(catalogue, level: str, sent_by_units: list[set[str]]) -> tu
     return tuple(sorted(i.code for i in catalogue.inputs(level) if i.code in anyone))
 
 
-def _unit_coverage(catalogue, unit, sent: set[str], inputs: tuple[str, ...], last: str | None) -> UnitCoverage:
+def _unit_coverage(catalogue, unit, sent: set[str], inputs: tuple[str, ...], last: str | None,
+                   late: bool) -> UnitCoverage:
     areas = tuple(dict.fromkeys(i.area for i in catalogue if i.code in sent))
-    return UnitCoverage(unit.code, unit.level, bool(sent), tuple(c for c in inputs if c not in sent), areas, last)
+    return UnitCoverage(unit.code, unit.level, bool(sent), tuple(c for c in inputs if c not in sent), areas, last,
+                        late and bool(sent))
 
 
 # -- in words ------------------------------------------------------------------------------------------
@@ -133,7 +175,8 @@ def area_names(areas, lang: str) -> str:
 
 
 def statement(c: Coverage, lang: str) -> str:
-    """"113/113 đơn vị gửi số liệu, 66 chưa đủ: chỉ có số liệu Đề án 06 (…)"; "" when nobody is expected."""
+    """"113/113 đơn vị gửi số liệu, 66 chưa đủ: chỉ có số liệu Đề án 06 (…), 3 đơn vị gửi muộn"; "" when
+    nobody is expected."""
     if not c.expected:
         return ""
     parts = [t(lang, "coverage.reported", reported=c.reported, expected=c.expected)]
@@ -142,6 +185,8 @@ def statement(c: Coverage, lang: str) -> str:
         shared = {u.areas for u in partial}
         parts.append(t(lang, "coverage.partial_only", n=len(partial), areas=area_names(shared.pop(), lang))
                      if len(shared) == 1 else t(lang, "coverage.partial", n=len(partial)))
+    if c.late:
+        parts.append(t(lang, "coverage.late", n=len(c.late)))
     worst = c.worst_level()
     if worst and len(c.levels) > 1:
         parts.append(t(lang, "coverage.worst_level", level=t(lang, f"coverage.level.{worst}")))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import files
 from .periods import Period, month_of_file, months_read
+from .register import register_path
 
 _DIGESTS: dict = {}     # (path, mtime_ns, size) -> hex digest: many reports hash each file once
 _LISTINGS: dict = {}    # (periods folder, its mtime_ns) -> period_files(): many reports list it once
@@ -65,17 +66,21 @@ def input_files(data_dir: Path, period: Period, unit: str, language: str = "vi",
     """Every data file a report over ``period`` for ``unit`` reads, existing or not:
     units, catalogue, targets, its notes (see :func:`note_files`), and the month files of every window it shows
     (the period, previous, same period last year, year to date and last year's, the
-    trailing twelve months), plus files in ``periods/`` whose names are not a month
-    (the data checks report them)."""
+    trailing twelve months) with the units' own files of those months (``periods/<month>/``), plus
+    files in ``periods/`` whose names are not a month (the data checks report them), and the intake
+    register of each month of the period (its coverage says who was late)."""
     data_dir = Path(data_dir)
     months = set(months_read(period))
     files = [data_dir / "units.csv", data_dir / "indicators.csv", data_dir / "targets.csv",
              *note_files(data_dir, period, unit, language, units)]
     files += [p for month, p in _period_files(data_dir) if month is None or month.code in months]
+    files += [p for month in sorted(months) for p in month_folder_files(data_dir, month)]
+    files += [register_path(data_dir, month) for month in period.month_codes()]
     return files
 
 
 _MONTH_FILE = re.compile(r"\d{4}-\d{2}\.(csv|xlsx)", re.I)     # exactly: 2023-11.old.csv is not November
+_MONTH_FOLDER = re.compile(r"\d{4}-\d{2}")                     # periods/2023-10/: one file per unit
 
 
 def period_files(data_dir: Path):
@@ -96,6 +101,39 @@ def period_files(data_dir: Path):
         period = month_of_file(p.name) if _MONTH_FILE.fullmatch(p.name) else None
         out.append((period, p))
     return out
+
+
+_IGNORED_IN_MONTH_FOLDER = {"thumbs.db", "desktop.ini"}     # what Windows leaves in a folder
+
+
+def month_folder_files(data_dir: Path, month: str) -> list[Path]:
+    """The entries of ``periods/<month>/``, the units' own files of the month (``082.xlsx``,
+    ``082.csv``), sorted by name; hidden files (``.DS_Store``), Excel's and Office's lock and temporary
+    files (``~$082.xlsx``, ``~WRL0001.tmp``) and Windows' ``Thumbs.db``/``desktop.ini`` left out. An
+    entry need not be a regular file, nor named after a unit: reading it says so. No folder: ``[]``;
+    one that cannot be listed is a DataError."""
+    folder = Path(data_dir) / "periods" / month
+    if not folder.is_dir():
+        return []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise files.unreadable(folder, exc) from None
+    return [p for p in entries
+            if not p.name.startswith((".", "~")) and p.name.lower() not in _IGNORED_IN_MONTH_FOLDER]
+
+
+def unit_files(data_dir: Path) -> list[tuple[Period, Path]]:
+    """``(month, path)`` for every unit's own file in the month folders of ``periods/`` (a folder named
+    ``YYYY-MM``; other folders there are not data), by month, then name."""
+    folder = Path(data_dir) / "periods"
+    if not folder.is_dir():
+        return []
+    try:
+        months = sorted(p.name for p in folder.iterdir() if _MONTH_FOLDER.fullmatch(p.name) and p.is_dir())
+    except OSError as exc:
+        raise files.unreadable(folder, exc) from None
+    return [(month_of_file(m), p) for m in months if month_of_file(m) for p in month_folder_files(data_dir, m)]
 
 
 def _period_files(data_dir: Path) -> list:

@@ -11,30 +11,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-from . import files, fmt, notes, xlsx
+from . import files, notes, xlsx
 from . import findings as F
 from .catalogue import Catalogue, load_catalogue
 from .csvfile import FileProblem, csv_records, decode_text, error, read_month_rows
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
-from .inputs import period_files
+from .inputs import period_files, unit_files
 from .inputs import shown as shown_path
 from .periods import Period, month_of_file, months_read
+from .records import MAX_PER_KIND, FindingCap, Record, read_rows, unknown_unit
 from .text import LANG, Msg, PerLanguage
 from .units import Units, read_units
-from .values import CANONICAL, MAX_DIGITS, MAX_NOTE_CHARS, out_of_range, parse_value
+from .values import CANONICAL, MAX_DIGITS, out_of_range
 from .workbook import is_entry_workbook, read_entry_workbook
+from .workbook.layout import META_SHEET
 
-
-@dataclass(frozen=True)
-class Record:
-    period: str
-    unit: str
-    indicator: str
-    value: object            # int, Decimal or None (not reported)
-    note: str
-    file: str
-    row: object              # CSV line number or Excel cell reference
+__all__ = ["DataSet", "FindingCap", "MAX_PER_KIND", "Record", "folder_state", "load_data", "load_data_cached"]
 
 
 @dataclass
@@ -74,13 +67,27 @@ class DataSet:
 
 
 
-def read_xlsx_rows(path: Path, shown: str, catalogue, units):
+def read_xlsx_rows(path: Path, shown: str, catalogue, units, month: str | None = None):
     """Rows of the entry workbook or of a long-form sheet (unit, indicator, value[, note]), read in
-    streaming (read-only) mode over the cells that hold data only."""
+    streaming (read-only) mode over the cells that hold data only. ``month``: the month a unit's own
+    workbook is filed under (``periods/<month>/``), which an entry workbook must be made for."""
     with xlsx.open_workbook(path, shown) as (wb, facts):
         if is_entry_workbook(wb):
+            if month is not None:
+                _check_workbook_month(wb, month, shown)
             return read_entry_workbook(wb, shown, catalogue, units, facts)
         return xlsx.long_form_rows(wb, shown, facts)
+
+
+def _check_workbook_month(wb, month: str, shown: str) -> None:
+    """An entry workbook in ``periods/<month>/`` whose hidden sheet names another month is an error at
+    that cell (its file name, a unit's code, says nothing of the month)."""
+    with xlsx.reading_sheet(META_SHEET, shown):
+        for number, row in enumerate(xlsx.bounded_rows(wb[META_SHEET], max_row=12, max_col=2), start=1):
+            if len(row) > 1 and row[0] == "period" and row[1] and str(row[1]).strip() != month:
+                made = str(row[1]).strip()
+                raise FileProblem(error("workbook_layout", Msg("finding.unit_file.other_month", made=made,
+                                                               month=month), file=shown, row=f"{META_SHEET}!B{number}"))
 
 
 _CACHE: dict = {}
@@ -88,11 +95,15 @@ _CACHE: dict = {}
 
 def folder_state(data_dir) -> tuple:
     """Every file :func:`load_data` may read, with its size and modification time: ``units.csv``,
-    ``indicators.csv``, ``targets.csv``, the entries of ``periods/`` and what lies under ``notes/``
-    (a note's images). Nothing else of the folder is listed: ``--data-dir /`` must not walk the disk."""
+    ``indicators.csv``, ``targets.csv``, the entries of ``periods/`` and of its month folders (the units'
+    own files) and what lies under ``notes/`` (a note's images). Nothing else of the folder is listed:
+    ``--data-dir /`` must not walk the disk."""
     data_dir = Path(data_dir)
     paths = [data_dir / name for name in ("units.csv", "indicators.csv", "targets.csv")]
-    paths += _entries(data_dir / "periods", recursive=False) + _entries(data_dir / "notes", recursive=True)
+    periods = _entries(data_dir / "periods", recursive=False)
+    paths += periods + _entries(data_dir / "notes", recursive=True)
+    paths += [p for folder in periods if "." not in folder.name and month_of_file(folder.name)
+              and folder.is_dir() for p in _entries(folder, recursive=False)]
     stats = []
     for path in sorted(paths):
         try:
@@ -161,11 +172,48 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
                 file=shown))
             continue
         ds.files.setdefault(period.code, []).append(path)
-        before = len(findings)
-        _read_period_file(ds, period, path, shown)
-        findings[before:] = [replace(f, period=period.code) for f in findings[before:]]
+        _read_month_file(ds, period, path, shown)
+    _read_unit_files(ds, wanted)
     findings.extend(notes.check_folder(data_dir, shown=lambda p: shown_path(p, data_dir)))
     return ds
+
+
+def _read_unit_files(ds: DataSet, wanted) -> None:
+    """The units' own files of each month (``periods/<month>/<unit>.xlsx|csv``), after the month's file:
+    each holds its unit's rows only, and a figure already read from another file is an error."""
+    try:
+        listed = unit_files(ds.data_dir)
+    except DataError as exc:
+        raise _fatal("unreadable", exc, ds.data_dir) from None
+    owners: dict = {}                  # (month, unit) -> the file read for it
+    for period, path in listed:
+        shown = shown_path(path, ds.data_dir)
+        problem = _unit_file_problem(ds, period, path, shown, owners)
+        if problem is not None:
+            ds.findings.append(replace(problem, period=period.code))
+            continue
+        owners[(period.code, path.stem)] = shown
+        ds.files.setdefault(period.code, []).append(path)
+        if wanted is None or period.code in wanted:
+            _read_month_file(ds, period, path, shown, own=path.stem)
+
+
+def _unit_file_problem(ds: DataSet, period: Period, path: Path, shown: str, owners: dict) -> Finding | None:
+    """Why a file of ``periods/<month>/`` is not read: a month too early, a name that is not a unit's
+    code with ``.xlsx`` or ``.csv``, a unit that already has a file of the month."""
+    if not _reportable(period):
+        return error("bad_file_name", Msg("finding.bad_file_name.too_early", name=f"{period.code}/",
+                                          code=period.code), file=shown)
+    if path.suffix.lower() not in (".xlsx", ".csv") or path.stem not in ds.units:
+        hint = ds.units.suggest(path.stem)
+        return error("bad_file_name", Msg("finding.unit_file_name", name=path.name, folder=f"periods/{period.code}/",
+                                          did_you_mean=Msg("finding.did_you_mean", hint=hint) if hint else ""),
+                     file=shown)
+    other = owners.get((period.code, path.stem))
+    if other is not None:
+        return error("two_files", Msg("finding.two_unit_files", unit_code=path.stem, other=other), file=shown,
+                     unit=path.stem)
+    return None
 
 
 def _not_a_month_file(name: str, shown: str) -> Finding:
@@ -239,39 +287,24 @@ def present(path: Path, data_dir: Path) -> bool:
         raise FileProblem(error("unreadable", exc.msg, file=shown_path(path, data_dir))) from None
 
 
-MAX_PER_KIND = 50                   # findings of one kind listed per file; the rest are counted
+def _read_month_file(ds: DataSet, period: Period, path: Path, shown: str, own: str | None = None) -> None:
+    """One file of the month ``period`` (the month's file, or ``own`` unit's file) into ``ds``; its
+    findings carry the month."""
+    before = len(ds.findings)
+    _read_period_file(ds, period, path, shown, own)
+    ds.findings[before:] = [replace(f, period=period.code) for f in ds.findings[before:]]
 
 
-class FindingCap:
-    """Collects a file's findings: the first ``MAX_PER_KIND`` of each kind, then one line that
-    counts the others (a 50 MB file of bad rows is 50 lines, not 1,6 million)."""
-
-    def __init__(self, out: list, shown: str):
-        self.out, self.shown, self.seen, self.hidden = out, shown, {}, {}
-
-    def __call__(self, finding: Finding) -> None:
-        n = self.seen[finding.check] = self.seen.get(finding.check, 0) + 1
-        if n <= MAX_PER_KIND:
-            self.out.append(finding)
-        else:
-            self.hidden.setdefault(finding.check, [finding.severity, 0])[1] += 1
-
-    def close(self) -> None:
-        for check, (severity, n) in self.hidden.items():
-            self.out.append(Finding(severity, check, Msg("finding.more_of_kind", n=PerLanguage(fmt.number, n, LANG),
-                                                         check=check), file=self.shown, count=n))
-
-
-def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):
+def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str, own: str | None = None):
     report = FindingCap(ds.findings, shown)
     try:
         if not present(path, ds.data_dir):
             return
         if path.suffix.lower() == ".xlsx":
-            rows = read_xlsx_rows(path, shown, ds.catalogue, ds.units)
+            rows = read_xlsx_rows(path, shown, ds.catalogue, ds.units, month=own and period.code)
         else:
             rows = read_month_rows(path, shown)
-        _read_rows(ds, period, rows, shown, report)
+        read_rows(ds, period.code, rows, shown, report, own)
     except OSError as exc:
         report(error("unreadable", files.unreadable(path, exc).msg, file=shown))
         ds.unreadable.add(period.code)
@@ -279,93 +312,6 @@ def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str):
         report(bad.finding)
         ds.unreadable.add(period.code)
     report.close()
-
-
-def _read_rows(ds: DataSet, period: Period, rows, shown: str, report) -> None:
-    first_seen: dict = {}
-    for item in rows:
-        if isinstance(item[-1], Finding):
-            report(item[-1])
-            continue
-        line, unit, code, raw, note, col = item
-        rec = _make_record(ds, period.code, line, unit, code, raw, note, col, shown, report)
-        if rec is None:
-            continue
-        key = (period.code, rec.unit, rec.indicator)
-        if key in first_seen:
-            first = first_seen[key]
-            report(error(
-                "duplicate",
-                Msg("finding.duplicate", first=Msg("where.row", row=first) if isinstance(first, int) else first),
-                file=shown, row=_row_ref(line, col), unit=rec.unit, indicator=rec.indicator))
-            continue
-        first_seen[key] = _row_ref(line, col)
-        ds.records[key] = rec
-
-
-def _row_ref(line, col):
-    return col if "!" in str(col) else line
-
-
-def _make_record(ds, period, line, unit, code, raw, note, col, shown, report) -> Optional[Record]:
-    row = _row_ref(line, col)
-    column = None if "!" in str(col) else col
-    unit = "" if unit is None else str(unit).strip()
-    code = "" if code is None else str(code).strip()
-    if not unit:
-        report(error("unknown_unit", Msg("finding.unknown_unit.no_code"),
-                                  file=shown, row=row, column=None if column is None else "unit",
-                                  indicator=code or None))
-        return None
-    if unit not in ds.units:
-        report(_unknown_unit(ds.units, unit, code, shown, row, column))
-        return None
-    if ds.units.get(unit, period) is None:
-        ds.findings.append(_not_valid_then(ds.units, unit, code, period, shown, row, column))
-        return None
-    indicator = ds.catalogue.get(code)
-    if indicator is None:
-        hint = ds.catalogue.suggest(code)
-        msg = Msg("finding.unknown_indicator", code=code,
-                  did_you_mean=Msg("finding.did_you_mean", hint=hint) if hint else "")
-        report(error("unknown_indicator", msg, file=shown, row=row,
-                                  column=None if column is None else "indicator", unit=unit, indicator=code or None))
-        return None
-    value, problem = parse_value(raw, indicator.unit)
-    if problem:
-        report(error("bad_value", problem, file=shown, row=row, column=column, unit=unit, indicator=code))
-        return None
-    problem = out_of_range(value, indicator)
-    if problem:
-        report(error(problem[0], problem[1], file=shown, row=row, column=column, unit=unit,
-                                  indicator=code))
-        return None
-    note = "" if note is None else str(note).strip()
-    if len(note) > MAX_NOTE_CHARS:
-        report(error("note_too_long",
-                                  Msg("finding.note_too_long", n_note=len(note),
-                                      max_note_chars=MAX_NOTE_CHARS),
-                                  file=shown, row=row, column=None if column is None else "note", unit=unit,
-                                  indicator=code))
-        return None
-    return Record(period, unit, code, value, note, shown, row)
-
-
-def _unknown_unit(units: Units, unit, code, shown, row, column) -> Finding:
-    hint = units.get("0" + unit) and "0" + unit or units.suggest(unit)
-    extra = Msg("finding.unknown_unit.leading_zero", hint=hint) if hint and hint == "0" + unit else \
-        (Msg("finding.did_you_mean", hint=hint) if hint else Msg("finding.unknown_unit.add"))
-    return error("unknown_unit", Msg("finding.unknown_unit", unit_code=unit, extra=extra),
-                  file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
-
-
-def _not_valid_then(units: Units, unit, code, period, shown, row, column) -> Finding:
-    spans = "; ".join(f"{v.valid_from or '…'} → {v.valid_to or '…'}" for v in units.versions(unit))
-    then = [v.successor for v in units.versions(unit) if v.successor]
-    then = Msg("finding.unit_not_valid.then", then=", ".join(then)) if then else ""
-    return error("unit_not_valid", Msg("finding.unit_not_valid", unit_code=unit, period=period, spans=spans,
-                                        then=then),
-                  file=shown, row=row, column=None if column is None else "unit", unit=unit, indicator=code or None)
 
 
 def _read_targets(data_dir: Path, ds: DataSet) -> dict:
@@ -395,7 +341,7 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
                                                                code=code), file=shown, row=line, indicator=code))
             continue
         if unit not in ds.units:
-            ds.findings.append(_unknown_unit(ds.units, unit, code, shown, line, "unit"))
+            ds.findings.append(unknown_unit(ds.units, unit, code, shown, line, "unit"))
             continue
         year_text, target_text = (row["year"] or "").strip(), (row["target"] or "").strip()
         month_text = (row.get("month") or "").strip() or "12"

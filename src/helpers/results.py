@@ -17,7 +17,7 @@ from .errors import ReportError
 from .glue import read
 from .text import DEFAULT, t
 
-SCHEMA_VERSION = "1.1"                      # what this code writes (Report.metrics)
+SCHEMA_VERSION = "1.2"                      # what this code writes (Report.metrics)
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "metrics.schema.json"
 UNVERSIONED = "1.0"                         # the results written before schema_version existed
 TEXT_FIELDS = ("schema_version", "period", "unit", "unit_name", "generated_at")   # what readers show as text

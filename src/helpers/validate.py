@@ -1,20 +1,24 @@
 """Data checks. Errors mean the data cannot be used; warnings are reported.
 
-Errors come from reading (see ``load``) and from a capped ratio whose part
-exceeds its whole. Warnings: parts that do not add up to their total, a unit's
-own figure differing from the sum of its children, missing months in a
-year-to-date window, a month-on-month jump beyond a sane bound."""
+Errors come from reading (see ``load``), from a capped ratio whose part exceeds
+its whole and from an intake register that cannot be read. Warnings: parts that do
+not add up to their total, a unit's own figure differing from the sum of its
+children, missing months in a year-to-date window, a month-on-month jump beyond a
+sane bound."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from . import fmt
+from .coverage import acceptances
+from .errors import DataError
 from .figures import Calculator
 from .findings import ERROR, WARNING, Finding, sort_key
 from .inputs import shown as shown_path
 from .load import DataSet, load_data
 from .periods import Period
+from .register import register_path
 from .text import LANG, Msg, PerLanguage
 
 JUMP_FACTOR = 3            # a flow or stock more than 3× or less than 1/3 of last month
@@ -49,6 +53,7 @@ def check(ds: DataSet, periods=None) -> list[Finding]:
         out += jumps(ds, calc, month)
         out += silent_units(ds, month)
     out += missing_months(ds, periods or ([ds.latest_month()] if ds.latest_month() else []))
+    out += register_problems(ds, months)
     for p in periods or []:
         period = Period.parse(p)
         if ds.files and not any(m in ds.files for m in period.month_codes()):
@@ -222,4 +227,17 @@ def missing_months(ds: DataSet, periods) -> list[Finding]:
                     Msg("finding.missing_month", month=m,
                         window=PerLanguage(period.ytd().label, LANG)),
                     period=m))
+    return out
+
+
+def register_problems(ds: DataSet, months) -> list[Finding]:
+    """An intake register (``received/<month>/register.jsonl``) of a month checked that cannot be read:
+    the reports' coverage reads it to say who was late."""
+    out = []
+    for month in months:
+        try:
+            acceptances(ds.data_dir, month)
+        except DataError as exc:
+            out.append(Finding(ERROR, "register", exc.msg, file=shown_path(register_path(ds.data_dir, month),
+                                                                           ds.data_dir), row=exc.row, period=month))
     return out

@@ -50,7 +50,7 @@ class Quality:
         errs = only_errors(self.findings)
         lead = t(L, "report.findings_lead", errors=len(errs), warnings=len(self.findings) - len(errs))
         intro = [head, blocks.Paragraph(lead)]
-        if not self.reporting.complete:           # a leader reads the count; the analysts' report names the units
+        if not self.reporting.clean:              # a leader reads the count; the analysts' report names the units
             intro.append(blocks.Paragraph(t(L, "report.coverage_line", status=coverage_statement(self.reporting, L))
                                           + " " + t(L, "report.coverage_units_listed")))
         found = sorted((f for f in self.findings if f.check not in COVERAGE_CHECKS),

@@ -61,7 +61,7 @@ class Sections:
         shown = [f for figs in self._figures_by_area().values() for f in figs]
         items = [blocks.Heading(t(L, "report.conclusions"), level=1),
                  blocks.Paragraph(self.lead(), "muted")]
-        if not self.reporting.complete:           # what the figures below stand on, before any judgement
+        if not self.reporting.clean:              # what the figures below stand on, before any judgement
             items.append(blocks.Paragraph(t(L, "report.coverage_line",
                                             status=coverage_statement(self.reporting, L)), "warning"))
         items.append(blocks.Paragraph(verdict(shown, L, self.shows_ytd), "lead"))
