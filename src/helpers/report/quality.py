@@ -69,33 +69,42 @@ class Quality:
         blocks.show(*shown)
 
     # -- data-quality notebook ---------------------------------------------------------------------
-    def _coverage_row(self, u, months) -> tuple[list, Decimal | None]:
-        """A unit's row of the coverage table and its share of expected indicators reported."""
-        expected = [i for i in self.ds.catalogue
-                    if not i.is_ratio and i.cadence == "monthly" and u.level in i.levels]
-        missing = [i.code for i in expected      # a sum of the sub-units' rows counts as reported
-                   if not any(self.calc.month_value(u.code, i.code, m).value is not None for m in months)]
-        share = None if not expected else Decimal(len(expected) - len(missing)) * 100 / len(expected)
-        listed = ", ".join(missing[:MISSING_SHOWN]) + (" …" if len(missing) > MISSING_SHOWN else "")
-        row = [blocks.Cell(u.name(self.lang), note=f"({u.code})"),
-               f"{len(expected) - len(missing)}/{len(expected)}", listed or "—"]
+    def _coverage_row(self, u) -> tuple[list, Decimal | None]:
+        """A unit's row of the coverage table (:mod:`helpers.coverage`'s definition: reported, partial or
+        missing, late, its last period with figures) and the share of its level's inputs it sent."""
+        L, at = self.lang, self.period.end.code
+        inputs = self.reporting.inputs.get(u.level, ())
+        sent = len(inputs) - len(u.lacking) if u.reported else 0
+        share = Decimal(sent) * 100 / len(inputs) if inputs else None
+        state = "missing" if not u.reported else ("partial" if u.partial else "reported")
+        status = t(L, f"report.coverage_status.{state}")
+        if u.late:
+            status = t(L, "report.coverage_status.late", status=status)
+        lacking = u.lacking if u.partial else ()
+        listed = ", ".join(lacking[:MISSING_SHOWN]) + (" …" if len(lacking) > MISSING_SHOWN else "")
+        last = Period.parse(u.last_period).label(L) if u.last_period else t(L, "report.never")
+        row = [blocks.Cell(self.ds.units.name(u.code, L, at), note=f"({u.code})"),
+               blocks.Cell(status, bold=state != "reported"), f"{sent}/{len(inputs)}", listed or "—", last]
         return row, share
 
     def coverage(self):
-        """Which units reported the monthly indicators expected of their level, and what is missing."""
-        L = self.lang
-        at = self.period.end.code             # the units that exist at the period's end, expected to report
-        top = self.ds.units.get(self.unit, at) or self.ds.units[self.unit]
-        units = [top, *(self.ds.units.get(u.code, at) for u in self.reporting.units)]
-        months = self.period.month_codes()
-        rows, shares = zip(*(self._coverage_row(u, months) for u in units))
-        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.4),
-                              blocks.Column(t(L, "report.units_reporting"), 0.14, "right"),
-                              blocks.Column(t(L, "report.missing_codes"), 0.46)], list(rows))
-        shown = [blocks.Heading(t(L, "report.coverage"), 2), *self._reporting_units()]
+        """Every unit expected to report: whether it sent all the inputs of its level, part or nothing, late
+        or not, what it lacks and its last period with figures (the one definition, :mod:`helpers.coverage`)."""
+        L, units = self.lang, self.reporting.units
+        head = blocks.Heading(t(L, "report.coverage"), 2)
+        if not units:
+            blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "report.coverage_none"))]))
+            return
+        rows, shares = zip(*(self._coverage_row(u) for u in units))
+        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.3),
+                              blocks.Column(t(L, "report.coverage_state"), 0.16),
+                              blocks.Column(t(L, "report.inputs_sent"), 0.1, "right"),
+                              blocks.Column(t(L, "report.missing_codes"), 0.26),
+                              blocks.Column(t(L, "report.last_period"), 0.18)], list(rows))
+        shown = [head, *self._reporting_units()]
         if len(units) <= COVERAGE_CHART_UNITS:       # a bar per unit reads up to a page; beyond, the table says it
             shown.append(blocks.Chart.from_figure(charts.comparison_chart(
-                [u.name(L) for u in units], list(shares),
+                [self.ds.units.name(u.code, L, self.period.end.code) for u in units], list(shares),
                 title=t(L, "report.coverage_title", period=self.period.label(L)),
                 unit="percent", lang=L, target=Decimal(100), decimals=0)))
         blocks.show(*shown, table)
