@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 
 import openpyxl
-from conftest import assert_valid_metrics, cli, csv_rows, write_data
+from conftest import ROOT, assert_valid_metrics, cli, csv_rows, write_data
 
 from helpers import register
+from helpers.batch import Job, fingerprint
 from helpers.coverage import coverage, statement
 from helpers.inputs import input_files
 from helpers.load import folder_state, load_data
+from helpers.params import check_params
 from helpers.periods import Period
 from helpers.validate import validate
 from helpers.workbook import write_entry_workbook
@@ -213,3 +215,16 @@ def test_metrics_with_late_units_match_the_schema(tmp_path):
     path = tmp_path / "metrics.json"
     path.write_text(json.dumps({**metrics, "fingerprints": {}}, ensure_ascii=False), encoding="utf-8")   # as run
     assert_valid_metrics(path)
+
+
+def test_a_newly_filed_unit_file_or_acceptance_changes_the_reports_fingerprint(tmp_path):
+    data = folder(tmp_path)
+    params = check_params({"period": "2026-10", "unit": "10", "data_dir": str(data)}, ROOT)
+    job = Job(params, "progress_report", str(tmp_path / "out"), ("html",), str(ROOT))
+    seen = [fingerprint(job)]
+    (data / "periods" / "2026-10" / "002.csv").write_text(csv_rows("002,dossiers_received,5,"), encoding="utf-8")
+    seen.append(fingerprint(job))
+    _accept(data, "002", late=True)
+    seen.append(fingerprint(job))
+    assert len(set(seen)) == 3                       # each re-renders the report; nothing else changed
+    assert fingerprint(job) == seen[-1]
