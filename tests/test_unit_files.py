@@ -228,3 +228,10 @@ def test_a_newly_filed_unit_file_or_acceptance_changes_the_reports_fingerprint(t
     seen.append(fingerprint(job))
     assert len(set(seen)) == 3                       # each re-renders the report; nothing else changed
     assert fingerprint(job) == seen[-1]
+
+
+def test_a_unit_silent_in_a_month_of_units_files_is_named_at_the_months_folder(tmp_path):
+    data = folder(tmp_path, month=None, _001_csv=csv_rows("001,dossiers_received,10,"))
+    (data / "periods" / "2026-09.csv").write_text(MONTH, encoding="utf-8")
+    [f] = [f for f in validate(data, ["2026-10"]) if f.check == "missing_unit_month"]
+    assert (f.file, f.unit) == ("periods/2026-10/", "10-A")

@@ -208,11 +208,19 @@ def silent_units(ds: DataSet, month: str) -> list[Finding]:
         return []             # a file that cannot be read is one error, not one warning per unit
     now = {u for (m, u, _c) in ds.records if m == month}
     before = {u for (m, u, _c) in ds.records if m == prev and ds.units.get(u, month) == ds.units.get(u, prev)}
-    shown = shown_path(ds.files[month][0], ds.data_dir)
+    shown = _month_source(ds, month)
     return [Finding(WARNING, "missing_unit_month",
                     Msg("finding.missing_unit_month", month=month),
                     file=shown, unit=u, period=month)
             for u in sorted(before - now)]
+
+
+def _month_source(ds: DataSet, month: str) -> str:
+    """Where a month's figures are, as findings name it: its file, or ``periods/<month>/`` when it comes
+    only as the units' own files."""
+    first = ds.files[month][0]
+    folder = first if first.parent.name == "periods" else first.parent
+    return shown_path(folder, ds.data_dir) + ("" if folder is first else "/")
 
 
 def missing_months(ds: DataSet, periods) -> list[Finding]:
