@@ -96,11 +96,11 @@ class Quality:
             blocks.show(blocks.Group([head, blocks.Paragraph(t(L, "report.coverage_none"))]))
             return
         rows, shares = zip(*(self._coverage_row(u) for u in units))
-        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.3),
-                              blocks.Column(t(L, "report.coverage_state"), 0.16),
-                              blocks.Column(t(L, "report.inputs_sent"), 0.1, "right"),
-                              blocks.Column(t(L, "report.missing_codes"), 0.26),
-                              blocks.Column(t(L, "report.last_period"), 0.18)], list(rows))
+        table = blocks.Table([blocks.Column(t(L, "report.unit"), 0.27),
+                              blocks.Column(t(L, "report.coverage_state"), 0.14),
+                              blocks.Column(t(L, "report.inputs_sent"), 0.08, "right"),
+                              blocks.Column(t(L, "report.missing_codes"), 0.35),
+                              blocks.Column(t(L, "report.last_period"), 0.16)], list(rows))
         shown = [head, *self._reporting_units()]
         if len(units) <= COVERAGE_CHART_UNITS:       # a bar per unit reads up to a page; beyond, the table says it
             shown.append(blocks.Chart.from_figure(charts.comparison_chart(
