@@ -1,7 +1,9 @@
-"""Read a data folder: ``units.csv``, ``targets.csv`` and the monthly files in ``periods/`` (CSV
-through :mod:`helpers.csvfile`, ``.xlsx`` through :mod:`helpers.xlsx` and :mod:`helpers.workbook`) into
-one table of records, cached per state of the folder. Problems become findings that name the file
-(relative to the data folder), row and column; nothing here modifies a data file."""
+"""Read a data folder: ``units.csv``, ``targets.csv``, the monthly files in ``periods/`` and the units'
+own files of a month in ``periods/<month>/<unit>.xlsx|csv`` (CSV through :mod:`helpers.csvfile`,
+``.xlsx`` through :mod:`helpers.xlsx` and :mod:`helpers.workbook`, each row checked by
+:mod:`helpers.records`) into one table of records, cached per state of the folder. Problems become
+findings that name the file (relative to the data folder), row or cell and column; nothing here
+modifies a data file."""
 
 from __future__ import annotations
 
