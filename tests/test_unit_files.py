@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import openpyxl
-from conftest import ROOT, assert_valid_metrics, cli, csv_rows, write_data
+from conftest import ROOT, assert_valid_metrics, cli, csv_rows, long_form_book, write_data
 
 from helpers import register
 from helpers.batch import Job, fingerprint
@@ -235,3 +235,13 @@ def test_a_unit_silent_in_a_month_of_units_files_is_named_at_the_months_folder(t
     (data / "periods" / "2026-09.csv").write_text(MONTH, encoding="utf-8")
     [f] = [f for f in validate(data, ["2026-10"]) if f.check == "missing_unit_month"]
     assert (f.file, f.unit) == ("periods/2026-10/", "10-A")
+
+
+def test_a_units_long_form_workbook_is_read_and_a_foreign_row_named_at_its_cell(tmp_path):
+    data = folder(tmp_path)
+    wb, _ = long_form_book(("002", "dossiers_received", 5), ("003", "eid_applications", 1))
+    wb.save(data / "periods" / "2026-10" / "002.xlsx")
+    ds = load_data(data)
+    [f] = errors(ds.findings)
+    assert (f.check, f.file, f.row, f.unit) == ("foreign_unit", "periods/2026-10/002.xlsx", "so_lieu!C3", "003")
+    assert ds.value("2026-10", "002", "dossiers_received") == 5
