@@ -17,6 +17,7 @@ from .catalogue import Catalogue, load_catalogue
 from .csvfile import FileProblem, csv_records, decode_text, error, read_month_rows
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
+from .names import MAX_SOURCE_LENGTH, text_problem
 from .inputs import period_files
 from .inputs import shown as shown_path
 from .periods import Period, month_of_file, months_read
@@ -48,6 +49,7 @@ class DataSet:
     files: dict = field(default_factory=dict)          # period -> [Path]
     targets: dict = field(default_factory=dict)        # (indicator, unit, year) -> Decimal
     milestones: dict = field(default_factory=dict)     # (indicator, unit, year) -> {month: Decimal}
+    target_sources: dict = field(default_factory=dict)  # (indicator, unit, year) -> targets.csv `source`
     findings: list = field(default_factory=list)
     unreadable: set = field(default_factory=set)       # months whose file could not be read at all
 
@@ -369,6 +371,7 @@ def _not_valid_then(units: Units, unit, code, period, shown, row, column) -> Fin
 
 
 def _read_targets(data_dir: Path, ds: DataSet) -> dict:
+    """targets.csv: ``{(indicator, unit, year): target}``; milestones and sources into ``ds``, a bad row a finding."""
     path = data_dir / "targets.csv"
     shown = shown_path(path, data_dir)
     out = {}
@@ -386,39 +389,43 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         ds.findings.append(bad.finding)
         return out
     for line, row in rows:
-        if isinstance(row, Finding):
-            ds.findings.append(row)
+        read = row if isinstance(row, Finding) else _target_row(row, line, shown, ds)
+        if isinstance(read, Finding):
+            ds.findings.append(read)
             continue
-        code, unit = (row["indicator"] or "").strip(), (row["unit"] or "").strip()
-        if code not in ds.catalogue:
-            ds.findings.append(error("unknown_indicator", Msg("finding.unknown_indicator.target",
-                                                               code=code), file=shown, row=line, indicator=code))
-            continue
-        if unit not in ds.units:
-            ds.findings.append(_unknown_unit(ds.units, unit, code, shown, line, "unit"))
-            continue
-        year_text, target_text = (row["year"] or "").strip(), (row["target"] or "").strip()
-        month_text = (row.get("month") or "").strip() or "12"
-        bad_column = "year" if not re.fullmatch(r"\d{4}", year_text) else \
-            ("month" if not re.fullmatch(r"0?[1-9]|1[0-2]", month_text) else
-             ("target" if not CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None))
-        if bad_column:
-            shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
-            ds.findings.append(error(
-                "bad_value", Msg("finding.bad_value.target_row", bad_column=bad_column,
-                                 shown_value=shown_value), file=shown, row=line, column=bad_column, unit=unit,
-                indicator=code))
-            continue
-        target = Decimal(target_text)
-        problem = out_of_range(target, ds.catalogue[code])
-        if problem:
-            ds.findings.append(error(problem[0], problem[1], file=shown, row=line, column="target", unit=unit,
-                                      indicator=code))
-            continue
-        year, month = int(year_text), int(month_text)
+        code, unit, year, month, target, source = read
         if month == 12:
             out[(code, unit, year)] = target
         else:
             ds.milestones.setdefault((code, unit, year), {})[month] = target
+        if source and (month == 12 or (code, unit, year) not in ds.target_sources):
+            ds.target_sources[(code, unit, year)] = source      # the year-end row's, else a milestone's
     return out
 
+
+def _target_row(row: dict, line: int, shown: str, ds: DataSet):
+    """``(indicator, unit, year, month, target, source)`` of one targets.csv row, or the Finding saying why not."""
+    code, unit = (row["indicator"] or "").strip(), (row["unit"] or "").strip()
+    if code not in ds.catalogue:
+        return error("unknown_indicator", Msg("finding.unknown_indicator.target", code=code), file=shown, row=line,
+                     indicator=code)
+    if unit not in ds.units:
+        return _unknown_unit(ds.units, unit, code, shown, line, "unit")
+    year_text, target_text = (row["year"] or "").strip(), (row["target"] or "").strip()
+    month_text = (row.get("month") or "").strip() or "12"
+    bad_column = "year" if not re.fullmatch(r"\d{4}", year_text) else \
+        ("month" if not re.fullmatch(r"0?[1-9]|1[0-2]", month_text) else
+         ("target" if not CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None))
+    if bad_column:
+        shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
+        return error("bad_value", Msg("finding.bad_value.target_row", bad_column=bad_column, shown_value=shown_value),
+                     file=shown, row=line, column=bad_column, unit=unit, indicator=code)
+    target = Decimal(target_text)
+    problem = out_of_range(target, ds.catalogue[code])
+    if problem:
+        return error(problem[0], problem[1], file=shown, row=line, column="target", unit=unit, indicator=code)
+    source = (row.get("source") or "").strip()
+    problem = text_problem(source, MAX_SOURCE_LENGTH)
+    if problem:
+        return error("bad_text", problem, file=shown, row=line, column="source", unit=unit, indicator=code)
+    return code, unit, int(year_text), int(month_text), target, source
