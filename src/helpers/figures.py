@@ -175,6 +175,13 @@ def pace_gap(fig: "Figure"):
     return fig.ytd.value - fig.pace
 
 
+def target_source(calc: "Calculator", unit: str, code: str, year: int) -> Optional[str]:
+    """Where ``unit``'s target for ``code`` in ``year`` comes from: the ``source`` of its targets.csv row (its
+    own or its nearest ancestor's; ``""`` when the row gives none), or ``None`` for the catalogue's default."""
+    owner = calc._target_owner(unit, code, year)
+    return None if owner is None else calc.ds.target_sources.get((code, owner, year), "")
+
+
 def default_rank_field(unit_level: Optional[str], period: Period) -> Optional[int]:
     """A province's national rank is out of 63 before July 2025 and out of 34 from then."""
     if unit_level != "province":
