@@ -17,9 +17,9 @@ from .catalogue import Catalogue, load_catalogue
 from .csvfile import FileProblem, csv_records, decode_text, error, read_month_rows
 from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
-from .names import MAX_SOURCE_LENGTH, text_problem
 from .inputs import period_files
 from .inputs import shown as shown_path
+from .names import MAX_SOURCE_LENGTH, text_problem
 from .periods import Period, month_of_file, months_read
 from .text import LANG, Msg, PerLanguage
 from .units import Units, read_units
