@@ -179,6 +179,8 @@ def test_an_area_light_counts_its_rows_and_those_apart(tmp_path):
     green = area_lights({"tthc": [replace(judged, status=s, ytd_status=s) for s in (MET, ON_TRACK)]}, "vi", False)
     tthc = next(a for a in green if a.area == "tthc")
     assert (tthc.light, tthc.label("vi"), tthc.detail) == (GREEN, "Đạt, đúng tiến độ", "2/2 đạt hoặc đúng tiến độ")
+    paced = area_lights({"tthc": [replace(judged, status=ON_TRACK, ytd_status=ON_TRACK)]}, "vi", False)
+    assert next(a.label("vi") for a in paced if a.area == "tthc") == "Đúng tiến độ"      # never "Đạt" before December
 
 
 def test_page_one_says_the_rule_under_the_lights(tmp_path, monkeypatch):

@@ -152,15 +152,17 @@ class AreaLight:
     status: str                     # the worst status of the area's judged indicators (metrics.json `areas`)
     detail: str                     # the counts ("5/8 đạt; 2 chưa đạt"), the worst row, the rows counted apart
     light: Optional[str] = None     # green / amber / red by :func:`light_of`; None: nothing judged
+    statuses: tuple = ()            # of the judged rows
 
     def label(self, lang: str) -> str:
-        """The light in words that never say more than its rows: green "Đạt" ("Đạt, đúng tiến độ" with a row
-        on track), amber "Đạt một phần", red "Chưa đạt" ("Chậm tiến độ" when no row is past its year end)."""
-        if self.light == GREEN:
-            return t(lang, "report.light.green" if self.status == MET else "report.light.green_pace")
+        """The light in words that never say more than its rows: green "Đạt" ("Đúng tiến độ" when all are on
+        track, "Đạt, đúng tiến độ" for both), amber "Đạt một phần", red "Chưa đạt" ("Chậm tiến độ" when no
+        row is past its year end)."""
+        if self.light == GREEN and MET in self.statuses and ON_TRACK in self.statuses:
+            return t(lang, "report.light.green_pace")
         if self.light == AMBER:
             return t(lang, "report.light.amber")
-        return t(lang, f"status.{self.status}")          # red: its worst row's not_met or behind; or none judged
+        return t(lang, f"status.{self.status}")      # the worst row's: met, on_track; red not_met, behind; none
 
     @property
     def mark(self) -> str:
@@ -186,7 +188,7 @@ def area_lights(figs_by_area: dict[str, list[Figure]], lang: str, ytd: bool) -> 
         apart = {"report.light_no_target": len(reference(rows)),
                  "report.light_no_data": len(targeted(rows)) - len(figs)}
         detail += "".join(f"; {t(lang, key, n=n)}" for key, n in apart.items() if n)
-        out.append(AreaLight(area, name, status_shown(worst, ytd), detail, light_of(statuses)))
+        out.append(AreaLight(area, name, status_shown(worst, ytd), detail, light_of(statuses), tuple(statuses)))
     return out
 
 
