@@ -72,3 +72,15 @@ def test_a_pace_tolerance_that_is_no_number_at_least_zero_is_refused(tmp_path, v
     assert (err.row, err.column) == (2, "pace_tolerance")
     assert f"pace_tolerance '{value}' is not a number ≥ 0" in err.text("en")
     assert "không phải một số ≥ 0" in err.text("vi")
+
+
+def test_the_sample_disbursement_reads_on_track_with_its_gap_in_words():
+    """2026-10: 78,78% against 79,17% was "Chậm tiến độ"; it is on track, 0,39 points below pace as printed."""
+    from helpers.report import open_report
+    from helpers.report.display import pace_gap_text
+    report = open_report("2026-10", "15", "data", "vi")
+    fig = report.figures["public_invest_disbursement_rate"]
+    assert fig.status == ON_TRACK and round(fig.pace, 2) == Decimal("79.17")
+    assert pace_gap_text(fig, "vi") == "thấp hơn tiến độ 0,39 điểm phần trăm"
+    assert pace_gap_text(fig, "en") == "0.39 points below pace"
+    assert report.figures["cchc_plan_completion_rate"].status == BEHIND           # 80,80% against 83,33%

@@ -78,13 +78,14 @@ def target_text(fig: Figure, lang: str, with_pace: bool = True) -> str:
 
 def pace_gap_text(fig: Figure, lang: str) -> str:
     """How far a year-end figure stands from its pace, in words: ``thấp hơn tiến độ 0,39 điểm phần trăm``,
-    ``cao hơn tiến độ …``, ``bằng tiến độ`` at the page's precision; ``""`` without a pace."""
-    gap = pace_gap(fig)
-    if gap is None:
+    ``cao hơn tiến độ …``, ``bằng tiến độ``; ``""`` without a pace. The gap is between the two figures as the
+    page prints them (78,78% and 79,17%: 0,39), so that a reader's subtraction gives the same."""
+    if pace_gap(fig) is None:
         return ""
     ind = fig.indicator
     decimals = decimals_of(ind)
-    if round(gap, decimals) == 0:
+    gap = fmt.rounded(fig.ytd.value, decimals) - fmt.rounded(fig.pace, decimals)
+    if gap == 0:
         return t(lang, "report.pace_gap_none")
     points = ind.unit == "percent"
     amount = fmt.number(abs(gap), lang, decimals) if points else show(abs(gap), ind, lang)
