@@ -548,8 +548,8 @@ def write_xlsx(path: Path, rows):
 TARGETS = [
     ("online_submission_rate", "10", 2022, "30"),
     ("online_payment_rate", "10", 2022, "30"),
-    ("online_submission_rate", "10", 2023, "50"),
-    ("online_payment_rate", "10", 2023, "60"),
+    ("online_submission_rate", "10", 2023, "50", "KH 18/KH-UBND ngày 16/01/2023"),
+    ("online_payment_rate", "10", 2023, "60", "KH 18/KH-UBND ngày 16/01/2023"),
     ("digitization_rate", "10", 2023, "80"),
     ("dvctt_coverage_rate", "10", 2023, "80"),
     ("ontime_resolution_rate", "10", 2023, "98"),
@@ -560,11 +560,12 @@ TARGETS = [
 
 
 def write_targets(path: Path, rows=TARGETS):
+    """targets.csv; a row's fifth element, when given, is the document that set the target (``source``)."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["indicator", "unit", "year", "target"])
+    w.writerow(["indicator", "unit", "year", "target", "source"])
     for row in rows:
-        w.writerow(row)
+        w.writerow((tuple(row) + ("",))[:5])
     path.write_bytes(buf.getvalue().encode("utf-8"))
 
 
@@ -944,7 +945,7 @@ def write(out: Path) -> Data:
         else:
             write_csv(out / "periods" / f"{name}.csv", rows, bom=(mo == BOM_MONTH))
     write_notes(out / "notes", data)
-    for indicator, unit, _y, _t in TARGETS:
+    for indicator, unit, *_rest in TARGETS:
         assert indicator in cat and cat[indicator]["aggregation"] == "ratio", indicator
         assert unit in units, unit
     return data

@@ -38,8 +38,10 @@ MONTHS = OLD_MONTHS + NEW_MONTHS
 QUARTER_END = (3, 6, 9, 12)
 COMMUNE_STEP = 3              # every third commune (in code order) reports
 PROVINCE_SIZE = {"10": 1.0, "15": 0.85}
-TARGETS = [("online_submission_rate", NEW, 2025, "55"), ("online_submission_rate", NEW, 2026, "65"),
-           ("online_payment_rate", NEW, 2026, "70"), ("digitization_rate", NEW, 2026, "80")]
+PLAN_2026 = "KH 45/KH-UBND ngày 10/01/2026"        # the province's CCHC plan of the year (sample)
+TARGETS = [("online_submission_rate", NEW, 2025, "55", "KH 09/KH-UBND ngày 14/01/2025"),
+           ("online_submission_rate", NEW, 2026, "65", PLAN_2026),
+           ("online_payment_rate", NEW, 2026, "70", PLAN_2026), ("digitization_rate", NEW, 2026, "80", PLAN_2026)]
 
 
 def t_index(y: int, m: int) -> int:

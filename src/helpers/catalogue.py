@@ -39,6 +39,7 @@ AREAS = {code: Area(code) for code in ("chi_dao_dieu_hanh", "the_che", "tthc", "
 SHEET_ORDER = ("tthc", "chinh_phu_so", "de_an_06", "chi_dao_dieu_hanh", "the_che", "bo_may", "cong_vu",
                "tai_chinh_cong")
 LEVELS = ("national", *UNIT_LEVELS)      # an indicator's levels: the units' (helpers.units owns them), and national
+DEFAULT_PACE_TOLERANCE = Decimal(1)   # in the indicator's unit: percentage points for a rate
 MAX_DECIMALS = 6          # display precision: more says nothing and a huge value exhausts memory
 
 
@@ -75,6 +76,7 @@ class Indicator(BaseModel):
     target_text_en: str = ""
     target_kind: Literal["always", "year_end"] = "always"   # year_end: judged against pace before December
     target_source: str = ""
+    pace_tolerance: Decimal = DEFAULT_PACE_TOLERANCE   # a year-end target is behind only below pace by more
     rank_field: Optional[str] = None     # for a rank: the code of the figure giving the number ranked
     levels: tuple[str, ...] = ()
     cadence: str = "monthly"
@@ -169,6 +171,7 @@ class Catalogue:
         self._check_references()
         self._check_ratio_inputs()
         self._check_parts_chains()
+        self._check_names_unique()
         for ind in self.indicators.values():
             if ind.parts_of:
                 self._parts.setdefault(ind.parts_of, []).append(ind.code)
@@ -212,6 +215,17 @@ class Catalogue:
                     break                              # a cycle further on: reported at its own rows
                 seen.append(code)
                 code = self.indicators[code].parts_of
+
+    def _check_names_unique(self):
+        """Two indicators never share a name in one language: a reader could not tell a rate from its count."""
+        for column in ("name_vi", "name_en"):
+            seen: dict[str, str] = {}
+            for ind in self.indicators.values():
+                name = " ".join(getattr(ind, column).split()).casefold()
+                if name in seen:
+                    raise self._error("error.catalogue.duplicate_name", ind.code, column, other=seen[name],
+                                      name=getattr(ind, column))
+                seen[name] = ind.code
 
     def __contains__(self, code) -> bool:
         return code in self.indicators
@@ -304,6 +318,9 @@ def _read_cell(out: dict, key: str, val: str) -> None:
             out[key] = _parse_bound(key, val)
     elif key == "decimals":
         out[key] = _parse_decimals(val)
+    elif key == "pace_tolerance":
+        if val:
+            out[key] = _parse_tolerance(val)
     elif val or key in {"code", "area", "name_vi", "name_en", "unit", "direction", "kind", "aggregation"}:
         out[key] = val
 
@@ -322,6 +339,13 @@ def _parse_target(val: str):
     number = _number(val.rstrip("%").strip())
     if number is None:
         raise ValueError(Msg("error.catalogue.bad_target", value=val))
+    return number
+
+
+def _parse_tolerance(val: str) -> Decimal:
+    number = _number(val)
+    if number is None or number < 0:
+        raise ValueError(Msg("error.catalogue.bad_pace_tolerance", value=val))
     return number
 
 

@@ -13,9 +13,9 @@ to report it did.
 Values are exact (a ratio 35/48 is 72.9166…): rounding belongs to the page.
 Targets are judged on the exact values: a target that holds at all times
 (``always``) is ``met``/``not_met``; a year-end target (``year_end``) is judged
-before December against its pace (``on_track``/``behind``; linear by default,
-or through the milestones of targets.csv) and gets ``met``/``not_met`` only in
-a report whose period ends in December."""
+before December against its pace (``on_track``/``behind``, within the catalogue's
+``pace_tolerance``; linear by default, or through the milestones of targets.csv) and
+gets ``met``/``not_met`` only in a report whose period ends in December."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
-from .catalogue import Indicator
+from .catalogue import DEFAULT_PACE_TOLERANCE, Indicator
 from .fmt import json_number
 from .load import DataSet
 from .periods import Period
@@ -154,15 +154,32 @@ def pace_of(target: Decimal, month: int, milestones: Optional[dict] = None) -> D
     return Decimal(target)
 
 
-def judge(value, target, op: Optional[str], year_end: bool, month: int, milestones=None):
-    """``(status, pace)``: a year-end target before December is on track or behind its pace;
-    in December (or for a target that holds at all times) it is met or not met."""
+def judge(value, target, op: Optional[str], year_end: bool, month: int, milestones=None,
+          tolerance=DEFAULT_PACE_TOLERANCE):
+    """``(status, pace)``: a year-end target before December is on track or behind its pace — behind
+    only when the value falls short of the pace by more than ``tolerance`` (the catalogue's
+    ``pace_tolerance``, in the indicator's unit: 78,78% against a pace of 79,17% is on track with 1 point);
+    in December (or for a target that holds at all times) it is met or not met, exactly."""
     if not year_end or value is None or target is None or month >= 12:
         return status_of(value, target, op), None
     if op == "<=":
         return (ON_TRACK if value <= target else BEHIND), None
     pace = pace_of(target, month, milestones)
-    return (ON_TRACK if value >= pace else BEHIND), pace
+    return (ON_TRACK if pace - value <= Decimal(tolerance) else BEHIND), pace
+
+
+def pace_gap(fig: "Figure"):
+    """How far a year-end figure stands above (positive) or below (negative) its pace, or None."""
+    if fig.pace is None or fig.ytd.value is None:
+        return None
+    return fig.ytd.value - fig.pace
+
+
+def target_source(calc: "Calculator", unit: str, code: str, year: int) -> Optional[str]:
+    """Where ``unit``'s target for ``code`` in ``year`` comes from: the ``source`` of its targets.csv row (its
+    own or its nearest ancestor's; ``""`` when the row gives none), or ``None`` for the catalogue's default."""
+    owner = calc._target_owner(unit, code, year)
+    return None if owner is None else calc.ds.target_sources.get((code, owner, year), "")
 
 
 def default_rank_field(unit_level: Optional[str], period: Period) -> Optional[int]:
@@ -319,7 +336,7 @@ class Calculator:
 
     def judge(self, unit: str, ind: Indicator, value, target, period: Period):
         return judge(value, target, ind.target_op, ind.year_end, period.last,
-                     self.milestones(unit, ind.code, period.year))
+                     self.milestones(unit, ind.code, period.year), ind.pace_tolerance)
 
     def rank_field(self, unit: str, ind: Indicator, period: Period) -> Optional[int]:
         if ind.kind != "rank":

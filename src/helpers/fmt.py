@@ -29,6 +29,11 @@ def _rounded(value, decimals: int) -> Decimal:
     return d.quantize(Decimal(1).scaleb(-decimals, ctx), rounding=ROUND_HALF_UP, context=ctx)
 
 
+def rounded(value, decimals: int) -> Decimal:
+    """``value`` as the page prints it: rounded half-up to ``decimals`` places (see :func:`_rounded`)."""
+    return _rounded(value, decimals)
+
+
 def _context(d: Decimal, decimals: int) -> Context:
     digits = max(d.adjusted(), 0) + 1 + max(decimals, 0) + 2
     return Context(prec=max(28, digits), rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)

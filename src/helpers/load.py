@@ -21,6 +21,7 @@ from .errors import CatalogueError, DataError, ParameterError
 from .findings import Finding
 from .inputs import period_files, unit_files
 from .inputs import shown as shown_path
+from .names import MAX_SOURCE_LENGTH, text_problem
 from .periods import Period, month_of_file, months_read
 from .records import MAX_PER_KIND, FindingCap, Record, read_rows, unknown_unit
 from .text import LANG, Msg, PerLanguage
@@ -43,6 +44,7 @@ class DataSet:
     files: dict = field(default_factory=dict)          # period -> [Path]
     targets: dict = field(default_factory=dict)        # (indicator, unit, year) -> Decimal
     milestones: dict = field(default_factory=dict)     # (indicator, unit, year) -> {month: Decimal}
+    target_sources: dict = field(default_factory=dict)  # (indicator, unit, year) -> targets.csv `source`
     findings: list = field(default_factory=list)
     unreadable: set = field(default_factory=set)       # months whose file could not be read at all
 
@@ -317,6 +319,7 @@ def _read_period_file(ds: DataSet, period: Period, path: Path, shown: str, own: 
 
 
 def _read_targets(data_dir: Path, ds: DataSet) -> dict:
+    """targets.csv: ``{(indicator, unit, year): target}``; milestones and sources into ``ds``, a bad row a finding."""
     path = data_dir / "targets.csv"
     shown = shown_path(path, data_dir)
     out = {}
@@ -334,39 +337,43 @@ def _read_targets(data_dir: Path, ds: DataSet) -> dict:
         ds.findings.append(bad.finding)
         return out
     for line, row in rows:
-        if isinstance(row, Finding):
-            ds.findings.append(row)
+        read = row if isinstance(row, Finding) else _target_row(row, line, shown, ds)
+        if isinstance(read, Finding):
+            ds.findings.append(read)
             continue
-        code, unit = (row["indicator"] or "").strip(), (row["unit"] or "").strip()
-        if code not in ds.catalogue:
-            ds.findings.append(error("unknown_indicator", Msg("finding.unknown_indicator.target",
-                                                               code=code), file=shown, row=line, indicator=code))
-            continue
-        if unit not in ds.units:
-            ds.findings.append(unknown_unit(ds.units, unit, code, shown, line, "unit"))
-            continue
-        year_text, target_text = (row["year"] or "").strip(), (row["target"] or "").strip()
-        month_text = (row.get("month") or "").strip() or "12"
-        bad_column = "year" if not re.fullmatch(r"\d{4}", year_text) else \
-            ("month" if not re.fullmatch(r"0?[1-9]|1[0-2]", month_text) else
-             ("target" if not CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None))
-        if bad_column:
-            shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
-            ds.findings.append(error(
-                "bad_value", Msg("finding.bad_value.target_row", bad_column=bad_column,
-                                 shown_value=shown_value), file=shown, row=line, column=bad_column, unit=unit,
-                indicator=code))
-            continue
-        target = Decimal(target_text)
-        problem = out_of_range(target, ds.catalogue[code])
-        if problem:
-            ds.findings.append(error(problem[0], problem[1], file=shown, row=line, column="target", unit=unit,
-                                      indicator=code))
-            continue
-        year, month = int(year_text), int(month_text)
+        code, unit, year, month, target, source = read
         if month == 12:
             out[(code, unit, year)] = target
         else:
             ds.milestones.setdefault((code, unit, year), {})[month] = target
+        if source and (month == 12 or (code, unit, year) not in ds.target_sources):
+            ds.target_sources[(code, unit, year)] = source      # the year-end row's, else a milestone's
     return out
 
+
+def _target_row(row: dict, line: int, shown: str, ds: DataSet):
+    """``(indicator, unit, year, month, target, source)`` of one targets.csv row, or the Finding saying why not."""
+    code, unit = (row["indicator"] or "").strip(), (row["unit"] or "").strip()
+    if code not in ds.catalogue:
+        return error("unknown_indicator", Msg("finding.unknown_indicator.target", code=code), file=shown, row=line,
+                     indicator=code)
+    if unit not in ds.units:
+        return unknown_unit(ds.units, unit, code, shown, line, "unit")
+    year_text, target_text = (row["year"] or "").strip(), (row["target"] or "").strip()
+    month_text = (row.get("month") or "").strip() or "12"
+    bad_column = "year" if not re.fullmatch(r"\d{4}", year_text) else \
+        ("month" if not re.fullmatch(r"0?[1-9]|1[0-2]", month_text) else
+         ("target" if not CANONICAL.match(target_text) or len(target_text) > MAX_DIGITS + 8 else None))
+    if bad_column:
+        shown_value = {"year": year_text, "month": month_text, "target": target_text}[bad_column]
+        return error("bad_value", Msg("finding.bad_value.target_row", bad_column=bad_column, shown_value=shown_value),
+                     file=shown, row=line, column=bad_column, unit=unit, indicator=code)
+    target = Decimal(target_text)
+    problem = out_of_range(target, ds.catalogue[code])
+    if problem:
+        return error(problem[0], problem[1], file=shown, row=line, column="target", unit=unit, indicator=code)
+    source = (row.get("source") or "").strip()
+    problem = text_problem(source, MAX_SOURCE_LENGTH)
+    if problem:
+        return error("bad_text", problem, file=shown, row=line, column="source", unit=unit, indicator=code)
+    return code, unit, int(year_text), int(month_text), target, source

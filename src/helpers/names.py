@@ -10,6 +10,7 @@ from typing import Optional
 
 from .text import Msg
 
+MAX_SOURCE_LENGTH = 120     # a target's source (targets.csv), printed under an indicator's name in a table
 MAX_TEXT_LENGTH = 300       # characters: the longest shipped text is 119; Excel holds at most 32 767
 # Control characters (NUL, tab, newline …), format characters (the bidi overrides U+202E, U+2066–2069,
 # zero-width characters) and line or paragraph separators: none belongs in a one-line name.
@@ -28,10 +29,11 @@ def column_problem(columns, known) -> Optional[tuple[Msg, str]]:
     return None
 
 
-def text_problem(text: str) -> Optional[Msg]:
-    """What is wrong with a one-line text from the data folder, or None."""
-    if len(text) > MAX_TEXT_LENGTH:
-        return Msg("error.text.too_long", length=len(text), limit=MAX_TEXT_LENGTH, start=text[:30])
+def text_problem(text: str, limit: int = MAX_TEXT_LENGTH) -> Optional[Msg]:
+    """What is wrong with a one-line text from the data folder (longer than ``limit``, an invisible
+    character), or None."""
+    if len(text) > limit:
+        return Msg("error.text.too_long", length=len(text), limit=limit, start=text[:30])
     found = invisible_character(text)
     return Msg("error.text.invisible_character", character=found) if found else None
 

@@ -13,6 +13,7 @@ from .model import ReportModel
 from .provenance import Provenance, code_version
 from .quality import LEADER_FINDINGS, Quality
 from .sections import Sections
+from .sources import Sources
 from .tables import Tables
 
 __all__ = ["COMPARE_ENDS", "LEADER_FINDINGS", "MAX_TREND_CHARTS", "Report", "code_version", "highest_and_lowest",
@@ -23,7 +24,7 @@ __all__ = ["COMPARE_ENDS", "LEADER_FINDINGS", "MAX_TREND_CHARTS", "Report", "cod
 messages("en")
 
 
-class Report(Sections, Tables, ChartData, Quality, Metrics, Provenance, ReportModel):
+class Report(Sections, Sources, Tables, ChartData, Quality, Metrics, Provenance, ReportModel):
     """A report of one unit and period: the model (:class:`.model.ReportModel`) with the methods
     the notebooks call."""
 

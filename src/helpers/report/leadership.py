@@ -17,7 +17,7 @@ from ..findings import Finding
 from ..periods import Period
 from ..selection import best, most, uniform, worst
 from ..text import Msg, t
-from .display import decimals_of, places_text, rank_text, show, target_text
+from .display import decimals_of, pace_gap_text, places_text, rank_text, show, target_text
 from .leagues import SCORE_CODE, League
 
 SEVERITY = {NOT_MET: 4, BEHIND: 3, ON_TRACK: 1, MET: 0}
@@ -134,37 +134,84 @@ def verdict(figs: list[Figure], lang: str, ytd: bool) -> str:
     return t(lang, "report.verdict", n=len(judged), parts=", ".join(parts))
 
 
+GREEN, AMBER, RED = "green", "amber", "red"
+LIGHT_MARK = {GREEN: MET, AMBER: BEHIND, RED: NOT_MET}      # the mark a light's cell carries (its colour)
+
+
+def light_of(statuses: list[str]) -> str:
+    """The documented rule over an area's judged rows: green when every one is met or on track, red when
+    more than half are not met or behind, amber otherwise."""
+    bad = sum(s in (NOT_MET, BEHIND) for s in statuses)
+    return GREEN if not bad else (RED if 2 * bad > len(statuses) else AMBER)
+
+
 @dataclass
 class AreaLight:
     area: str
     name: str
-    status: str                     # the worst status of the area's targeted indicators
-    detail: str
+    status: str                     # the worst status of the area's judged indicators (metrics.json `areas`)
+    detail: str                     # the counts ("5/8 đạt; 2 chưa đạt"), the worst row, the rows counted apart
+    light: Optional[str] = None     # green / amber / red by :func:`light_of`; None: nothing judged
+    statuses: tuple = ()            # of the judged rows
+
+    def label(self, lang: str) -> str:
+        """The light in words that never say more than its rows: green "Đạt" ("Đúng tiến độ" when all are on
+        track, "Đạt, đúng tiến độ" for both), amber "Đạt một phần", red "Chưa đạt" ("Chậm tiến độ" when no
+        row is past its year end)."""
+        if self.light == GREEN and MET in self.statuses and ON_TRACK in self.statuses:
+            return t(lang, "report.light.green_pace")
+        if self.light == AMBER:
+            return t(lang, "report.light.amber")
+        return t(lang, f"status.{self.status}")      # the worst row's: met, on_track; red not_met, behind; none
+
+    @property
+    def mark(self) -> str:
+        """The status whose mark and colour the light's cell shows."""
+        return LIGHT_MARK[self.light] if self.light else self.status
 
 
 def area_lights(figs_by_area: dict[str, list[Figure]], lang: str, ytd: bool) -> list[AreaLight]:
-    """One traffic light per reform area (Đề án 06 included): its worst judgement and why."""
+    """One traffic light per reform area (Đề án 06 included), by :func:`light_of` over all its judged rows,
+    with the counts and its worst row; rows without a target or without a figure are counted apart."""
     out = []
     for area, registered in AREAS.items():
-        figs = [f for f in targeted(figs_by_area.get(area, [])) if status_shown(f, ytd) != NO_DATA]
+        rows = figs_by_area.get(area, [])
+        figs = [f for f in targeted(rows) if status_shown(f, ytd) != NO_DATA]
         name = registered.name(lang)
         if not figs:
-            has_data = bool(figs_by_area.get(area))
-            out.append(AreaLight(area, name, NO_TARGET if has_data else NO_DATA,
-                                 t(lang, "report.area_reference" if has_data else "report.area_no_data")))
+            out.append(AreaLight(area, name, NO_TARGET if rows else NO_DATA,
+                                 t(lang, "report.area_reference" if rows else "report.area_no_data")))
             continue
+        statuses = [status_shown(f, ytd) for f in figs]
         worst = max(figs, key=lambda f: SEVERITY.get(status_shown(f, ytd), 0))
-        status = status_shown(worst, ytd)
-        counts = [f"{sum(status_shown(f, ytd) == s for f in figs)} {t(lang, f'report.count_{s}')}"
-                  for s in (MET, ON_TRACK, BEHIND, NOT_MET) if any(status_shown(f, ytd) == s for f in figs)]
-        detail = ", ".join(counts)
-        if status in (NOT_MET, BEHIND):
-            detail += f" — {worst.indicator.name(lang)}: {show(value_shown(worst, ytd), worst.indicator, lang)}"
-            pace = "" if worst.pace is None else \
-                f"{t(lang, 'report.pace', pace=show(worst.pace, worst.indicator, lang))}; "
-            detail += f" ({pace}{t(lang, 'report.msg_target', target=target_text(worst, lang, False))})"
-        out.append(AreaLight(area, name, status, detail))
+        detail = _light_counts(statuses, lang) + _worst_row(worst, lang, ytd)
+        apart = {"report.light_no_target": len(reference(rows)),
+                 "report.light_no_data": len(targeted(rows)) - len(figs)}
+        detail += "".join(f"; {t(lang, key, n=n)}" for key, n in apart.items() if n)
+        out.append(AreaLight(area, name, status_shown(worst, ytd), detail, light_of(statuses), tuple(statuses)))
     return out
+
+
+def _light_counts(statuses: list[str], lang: str) -> str:
+    """``5/8 đạt`` (``… đạt hoặc đúng tiến độ`` when some are on track), then the rows that are not:
+    ``; 2 chưa đạt, 1 chậm tiến độ``."""
+    ok = sum(s in (MET, ON_TRACK) for s in statuses)
+    key = "report.light_counts_pace" if ON_TRACK in statuses else "report.light_counts"
+    text = t(lang, key, ok=ok, n=len(statuses))
+    bad = [f"{statuses.count(s)} {t(lang, f'report.count_{s}')}" for s in (NOT_MET, BEHIND) if s in statuses]
+    return text + (f"; {', '.join(bad)}" if bad else "")
+
+
+def _worst_row(worst: Figure, lang: str, ytd: bool) -> str:
+    """`` — Tỷ lệ …: 93,14% (mục tiêu 100%)`` for a row not met or behind; ``""`` otherwise."""
+    if status_shown(worst, ytd) not in (NOT_MET, BEHIND):
+        return ""
+    ind = worst.indicator
+    said = [t(lang, "report.pace", pace=show(worst.pace, ind, lang))] if worst.pace is not None else []
+    said.append(t(lang, "report.msg_target", target=target_text(worst, lang, False)))
+    gap = pace_gap_text(worst, lang)
+    said += [gap] if gap else []
+    return f" — {ind.name(lang)}: {show(value_shown(worst, ytd), ind, lang)} ({'; '.join(said)})"
 
 
 def rank_line(figs: dict[str, Figure], lang: str) -> Optional[str]:

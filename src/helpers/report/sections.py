@@ -69,11 +69,13 @@ class Sections:
         if rank:
             items.append(blocks.Paragraph(rank, "lead"))
         items.append(blocks.Bullets(self.key_messages()))
-        rows = [[blocks.Cell(a.name, bold=True), self._status_cell(a.status), a.detail] for a in self.area_lights()]
+        rows = [[blocks.Cell(a.name, bold=True), blocks.Cell(a.label(L), status=a.mark), a.detail]
+                for a in self.area_lights()]
         grid = blocks.Table([C(t(L, "report.area"), 0.34), C(t(L, "report.status"), 0.16),
                              C(t(L, "report.detail"), 0.5)], rows,
                             keep_together=True)
-        blocks.show(*items, blocks.Group([blocks.Heading(t(L, "report.areas_grid"), level=3), grid]))
+        rule = blocks.Paragraph(t(L, "report.light_rule"), "muted")      # how a light is decided
+        blocks.show(*items, blocks.Group([blocks.Heading(t(L, "report.areas_grid"), level=3), grid, rule]))
 
     def summary(self):
         """The headline indicators: those with a target judged, the others as reference figures."""

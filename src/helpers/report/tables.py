@@ -8,8 +8,9 @@ from .. import blocks
 from ..catalogue import Indicator
 from ..figures import Figure
 from ..text import t
-from .display import change_text, places_text, rank_text, show, target_text, ytd_change_text
+from .display import change_text, pace_gap_text, places_text, rank_text, show, target_text, ytd_change_text
 from .leadership import reference, status_shown, targeted
+from .sources import source_note
 
 REFERENCE_KEPT_WITH_NOTE = 8    # a reference table this short stays on the page of its lead line
 
@@ -25,6 +26,12 @@ class Tables:
             return rank_text(value, fig.rank_field)
         return show(value, ind, self.lang)
 
+    def _judged_cell(self, fig: Figure) -> blocks.Cell:
+        """The judgement; a year-end target before December says how far from its pace in words."""
+        cell = self._status_cell(status_shown(fig, self.shows_ytd))
+        cell.note = pace_gap_text(fig, self.lang) or None
+        return cell
+
     def _value_cell(self, fig: Figure, value, mark: str | None = None) -> blocks.Cell:
         if not value.comparable:                 # before a merger, for what does not add up
             return blocks.Cell(value.not_comparable_text(self.lang))
@@ -38,7 +45,8 @@ class Tables:
         return blocks.Cell(target_text(fig, self.lang, with_pace=False), note=pace)
 
     def _name_cell(self, fig: Figure) -> blocks.Cell:
-        return blocks.Cell(fig.indicator.name(self.lang), note=fig.indicator.target_label(self.lang) or None)
+        """The name; under it, where its one target comes from (the target itself is in its own column)."""
+        return blocks.Cell(fig.indicator.name(self.lang), note=source_note(self.calc, fig, self.lang))
 
     def _flag_marks(self, figs: list[Figure]) -> tuple[dict, list[str]]:
         """``{code: "⚠1"}`` and the footnotes under the table."""
@@ -88,7 +96,7 @@ class Tables:
         columns = [C(t(L, "report.indicator"), 0.2)] + self._value_columns() + \
             [C(t(L, "report.target"), 0.1, "right"), C(t(L, "report.status"), 0.12)]
         rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code))
-                + [self._target_cell(f), self._status_cell(status_shown(f, self.shows_ytd))]
+                + [self._target_cell(f), self._judged_cell(f)]
                 for f in figs]
         return blocks.Table(columns, rows, notes=self._computed_note(figs, notes), css_class="cchc-kpi")
 
