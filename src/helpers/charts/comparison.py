@@ -24,6 +24,8 @@ from .marks import (
 from .measure import text_height
 from .style import COLORS, OUTER, PAGE_WIDTH, TICK_GAP, styled
 
+CROWDED = 20     # more bars than this are drawn closer together, so that the chart shares a page
+
 
 @styled
 def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=None,
@@ -63,7 +65,8 @@ def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=N
 
     left = OUTER + category_width(shown, bold) + TICK_GAP
     bottom = OUTER + legend_height(handles) + 0.08 + text_height("0") + TICK_GAP
-    fig, ax = page_figure(title, bar_height(shown), left=left, bottom=bottom)
+    gap = 0.07 if len(shown) <= CROWDED else 0.03     # thirty bars keep their labels' height, less air between
+    fig, ax = page_figure(title, bar_height(shown, per_bar=gap), left=left, bottom=bottom)
     axes_width = PAGE_WIDTH - left - 0.12
 
     colors = [status_color(s) if target is not None or statuses is not None else COLORS["this_year"]
