@@ -65,3 +65,12 @@ def test_values_that_differ_across_the_units_are_still_drawn(province, monkeypat
     monkeypatch.setattr(blocks.Chart, "from_figure", classmethod(lambda cls, fig: fig))
     province["vi"].compare(province["vi"].ds.catalogue["eid_collection_vs_target"])
     assert len(drawn) == 1 and len(drawn[0]) == 30
+
+
+@pytest.mark.parametrize("lang, name", [("vi", "Sở Lao động - Thương binh và Xã hội"),
+                                        ("en", "Department of Labour, Invalids and Social Affairs")])
+def test_a_departments_cover_names_a_split_predecessor_once(lang, name):
+    """Old Lào Cai's and old Yên Bái's labour departments (two codes, one name) were both split."""
+    note = report_module.open_report("2026-10", "15-SNV", "data", lang).ds.units.merger_note("15-SNV", "2026-10",
+                                                                                              lang)
+    assert note.count(name) == 1
