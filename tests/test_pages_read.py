@@ -64,7 +64,7 @@ def test_values_that_differ_across_the_units_are_still_drawn(province, monkeypat
     monkeypatch.setattr(charts, "comparison_chart", lambda labels, values, **kw: drawn.append(values))
     monkeypatch.setattr(blocks.Chart, "from_figure", classmethod(lambda cls, fig: fig))
     province["vi"].compare(province["vi"].ds.catalogue["eid_collection_vs_target"])
-    assert len(drawn) == 1 and len(drawn[0]) == 30
+    assert len(drawn) == 1 and len(drawn[0]) == 2 * report_module.COMPARE_ENDS
 
 
 @pytest.mark.parametrize("lang, name", [("vi", "Sở Lao động - Thương binh và Xã hội"),

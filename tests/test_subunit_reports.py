@@ -64,11 +64,11 @@ def test_a_departments_page_one_gives_its_rank_among_its_level_and_the_averages(
     assert opened(data, "15-D", lang).standing_line().startswith(line[:13])     # the tie: 2/4 too
 
 
-def test_a_departments_chapter_lists_each_league_indicator_beside_the_level_and_the_province(data, monkeypatch):
+def test_a_departments_standing_section_lists_each_league_indicator_beside_the_level_and_the_province(data, monkeypatch):
     rep = opened(data, "15-C", "vi")
-    items = shown(monkeypatch, rep.league_tables)
-    heading, lead, table = items
-    assert heading.text == "Vị trí trong các sở, ban, ngành" and heading.level == 1
+    (group,) = shown(monkeypatch, rep.league_tables)
+    heading, lead, table = group.items
+    assert heading.text == "Vị trí trong các sở, ban, ngành" and heading.level == 2
     assert [c.title for c in table.columns] == ["Chỉ tiêu", "Sở Ba", "Hạng", "Thay đổi hạng",
                                                 "Bình quân các sở, ban, ngành", "Toàn tỉnh"]
     rows = [[getattr(c, "text", c) for c in row] for row in table.rows]

@@ -19,7 +19,8 @@ from .leadership import status_shown, value_shown
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
 TREND_TITLES = {(False, True): "report.trend_title", (True, True): "report.trend_ytd_title",    # (ytd, last year)
                 (False, False): "report.trend_title_alone", (True, False): "report.trend_ytd_title_alone"}
-COMPARE_ENDS = 15      # a comparison across more than 2 x 15 sub-units shows the 15 highest and the 15 lowest
+COMPARE_ENDS = 10      # a comparison across more than 2 x 10 sub-units shows the 10 highest and the 10 lowest:
+                       # twenty bars share a page with the area's trend, thirty took one of their own
 
 
 class ChartData:

@@ -144,7 +144,7 @@ class Sections:
                                                            total=s.peers)
 
     def _standing_blocks(self) -> list:
-        """The chapter: each league indicator, the unit's value, its rank and movement, the level's average
+        """Each league indicator, the unit's value, its rank and movement, the level's average
         and the parent's figure."""
         L, C, first = self.lang, blocks.Column, self.standings[0]
         level = self._level_words(first.level)
@@ -157,8 +157,9 @@ class Sections:
                  show(s.parent_value, s.indicator, L)] for s in self.standings]
         lead = t(L, "report.standing_lead", level=level, window=self.window.label(L),
                  previous=self.previous_window.label(L)) + self._ranked_of(first)
-        return [blocks.Heading(t(L, "report.standing", level=level), level=1), blocks.Paragraph(lead, "muted"),
-                blocks.Table(columns, rows, keep_together=True)]
+        # a section, not a chapter: a department's short report goes on from its last area on the same page
+        return [blocks.Group([blocks.Heading(t(L, "report.standing", level=level), level=2),
+                              blocks.Paragraph(lead, "muted"), blocks.Table(columns, rows, keep_together=True)])]
 
     def _level_words(self, level: str) -> str:
         """"các xã, phường, thị trấn" while districts exist (towns, thị trấn, are theirs); after the 2025
