@@ -61,7 +61,8 @@ def test_every_page_of_the_built_reports_passes_the_checker(rendered):
 
 def test_the_department_report_says_where_it_stands(rendered):
     from pypdf import PdfReader
-    text = " ".join(" ".join(page.extract_text() for page in PdfReader(rendered / "15-SNV" / name).pages).split()
-                    for name in ("progress_report.pdf", "progress_report.en.pdf"))
+    pages = [page.extract_text() for name in ("progress_report.pdf", "progress_report.en.pdf")
+             for page in PdfReader(rendered / "15-SNV" / name).pages]
+    text = " ".join(" ".join(pages).split())
     assert "Xếp thứ 2/2 trong các sở, ban, ngành về Tổng điểm Bộ chỉ số 766" in text
     assert "Ranked 2 of 2 departments on Decision 766 service index total" in text
