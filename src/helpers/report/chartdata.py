@@ -87,12 +87,14 @@ class ChartData:
 
     def compare(self, ind: Indicator) -> blocks.Chart | blocks.Paragraph:
         """The sub-units side by side; values even across them (thirty bars between 94,98% and 96,46%) are
-        a sentence instead, which says the range and how many reach the target."""
+        a sentence instead, which says the range and how many reach the target (a year-end target judged
+        on its pace before December keeps its bars, coloured on track or behind)."""
         L = self.lang
         window = self.period.ytd() if self.shows_ytd else self.period
         rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
         target = self.calc.target(self.unit, ind.code, self.period.year)
-        if len(rows) > 2 and uniform(v.value for _u, v in rows):
+        on_pace = target is not None and ind.year_end and self.period.last < 12   # statuses a sentence cannot say
+        if len(rows) > 2 and not on_pace and uniform(v.value for _u, v in rows):
             return self._even_sentence(ind, window, [v.value for _u, v in rows], target)
         title = t(L, "report.compare_title", name=ind.name(L), period=window.label(L))
         if len(rows) > 2 * COMPARE_ENDS:         # a hundred communes: bars a leader can read, and says so
