@@ -74,3 +74,15 @@ def test_a_departments_cover_names_a_split_predecessor_once(lang, name):
     note = report_module.open_report("2026-10", "15-SNV", "data", lang).ds.units.merger_note("15-SNV", "2026-10",
                                                                                               lang)
     assert note.count(name) == 1
+
+
+def test_even_values_against_a_year_end_target_before_december_keep_their_bars(province, monkeypatch):
+    """Before December a year-end target is judged on its pace (on track / behind): a sentence of who
+    reached the target would say less than the coloured bars."""
+    drawn = []
+    monkeypatch.setattr(charts, "comparison_chart", lambda labels, values, **kw: drawn.append(kw["statuses"]))
+    monkeypatch.setattr(blocks.Chart, "from_figure", classmethod(lambda cls, fig: fig))
+    rep = province["vi"]
+    year_end = rep.ds.catalogue["dossier_sync_rate"].model_copy(update={"target_kind": "year_end"})
+    rep.compare(year_end)
+    assert len(drawn) == 1 and set(drawn[0]) <= {"on_track", "behind"}

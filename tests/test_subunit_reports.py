@@ -52,9 +52,9 @@ def texts(items) -> list[str]:
 
 @pytest.mark.parametrize("lang, line", [
     ("vi", "Xếp thứ 2/4 trong các sở, ban, ngành về Tổng điểm Bộ chỉ số 766: 88,00 (bình quân các sở, ban, "
-           "ngành: 87,88; Toàn tỉnh: 94,64). Xếp hạng trên 4/5 đơn vị có số liệu."),
+           "ngành: 87,88; toàn tỉnh: 94,64). Xếp hạng trên 4/5 đơn vị có số liệu."),
     ("en", "Ranked 2 of 4 departments on Decision 766 service index total: 88.00 (average of the departments: "
-           "87.88; Whole province: 94.64). Ranked among the 4 of 5 units with figures.")])
+           "87.88; the province: 94.64). Ranked among the 4 of 5 units with figures.")])
 def test_a_departments_page_one_gives_its_rank_among_its_level_and_the_averages(data, monkeypatch, lang, line):
     """15-C and 15-D tie at 88 behind 15-A: both are 2nd (ties share a rank); the average is the four
     departments' scores, unweighted; 15-E, with no score, is not ranked and the line says so."""

@@ -123,18 +123,21 @@ class Sections:
     def standings(self) -> list:
         return standings(self.calc, self.unit, self.window, self.previous_window, self.period.year)
 
-    def _parent_words(self, parent) -> str:
-        return t(self.lang, "report.whole_province") if parent.level == "province" else parent.name(self.lang)
+    def _parent_words(self, parent, in_sentence: bool = False) -> str:
+        """The parent as a column title ("Toàn tỉnh") or inside a sentence ("toàn tỉnh", "the province")."""
+        if parent.level != "province":
+            return parent.name(self.lang)
+        return t(self.lang, "report.standing_province" if in_sentence else "report.whole_province")
 
     def standing_line(self) -> str | None:
         """Page one of a department's or commune's report: "Xếp thứ 4/14 trong các sở, ban, ngành về Tổng
-        điểm Bộ chỉ số 766: 89,89 (bình quân các sở, ban, ngành: 87,06; Toàn tỉnh: 94,64)"."""
+        điểm Bộ chỉ số 766: 89,89 (bình quân các sở, ban, ngành: 87,06; toàn tỉnh: 94,64)"."""
         if not self.standings:
             return None
         s, L = self.standings[0], self.lang
         line = t(L, "report.standing_line", rank=s.rank, n=s.ranked, level=self._level_words(s.level),
                  name=s.indicator.name(L), value=show(s.value, s.indicator, L),
-                 average=show(s.level_average, s.indicator, L), parent=self._parent_words(s.parent),
+                 average=show(s.level_average, s.indicator, L), parent=self._parent_words(s.parent, True),
                  parent_value=show(s.parent_value, s.indicator, L))
         return line + self._ranked_of(s)
 
