@@ -533,7 +533,7 @@ def test_report_trends_read_only_the_months_the_report_declares(monkeypatch, per
     assert read and read <= set(months_read(Period.parse(period)))
 
 
-def test_a_comparison_across_a_hundred_sub_units_shows_the_fifteen_highest_and_lowest(monkeypatch):
+def test_a_comparison_across_a_hundred_sub_units_shows_the_ten_highest_and_lowest(monkeypatch):
     """New Lào Cai's e-ID figures come from its 99 communes and wards: 99 bars would be unreadable."""
     from helpers import report as report_module
     from helpers.periods import Period
@@ -548,9 +548,9 @@ def test_a_comparison_across_a_hundred_sub_units_shows_the_fifteen_highest_and_l
     rep.compare(rep.ds.catalogue[code])
     (labels, values, kw), = calls
     ranked = sorted(every.values(), reverse=True)
-    assert values == ranked[:15] + ranked[-15:]
+    assert values == ranked[:10] + ranked[-10:]
     assert [every[name] for name in labels] == values
-    assert kw["title"].endswith(f"(15 đơn vị cao nhất và 15 đơn vị thấp nhất trong {len(every)} đơn vị)")
+    assert kw["title"].endswith(f"(10 đơn vị cao nhất và 10 đơn vị thấp nhất trong {len(every)} đơn vị)")
 
 
 def test_a_comparison_of_thirty_sub_units_or_fewer_shows_them_all():

@@ -231,3 +231,28 @@ def test_the_script_exits_0_on_clean_reports(tmp_path):
     report_path(tmp_path, "progress_report.html").write_text("<p>Toàn tỉnh: không đổi.</p>", encoding="utf-8")
     done = run_script(tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+@needs_poppler
+def test_the_reports_compiler_writes_pdfs_poppler_reads_without_a_syntax_error(tmp_path):
+    """Typst's tagged PDF says /Suspects false, which poppler 22 calls a syntax error: helpers.render blanks
+    the key (its default) and the PDF stays tagged and readable."""
+    from pypdf import PdfReader
+
+    from helpers.render import compile_typst, quiet_for_poppler, typst_document
+    from helpers import blocks
+    source = typst_document([blocks.Heading("Kết luận chung", 1), blocks.Paragraph("Toàn tỉnh: không đổi.")])
+    raw = typst.compile(source.encode("utf-8"), format="pdf", font_paths=font_paths())
+    pdf = compile_typst(source)
+    assert b"/Suspects false" in raw and b"/Suspects" not in pdf and len(quiet_for_poppler(raw)) == len(raw)
+    path = typst_pdf_bytes(report_path(tmp_path), pdf)
+    assert pagecheck.poppler_errors(path) == []
+    done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    assert done.stderr == "" and "Toàn tỉnh: không đổi." in done.stdout
+    catalogue = PdfReader(path, strict=True).trailer["/Root"]
+    assert catalogue["/MarkInfo"] == {"/Marked": True} and "/StructTreeRoot" in catalogue
+
+
+def typst_pdf_bytes(path: Path, pdf: bytes) -> Path:
+    path.write_bytes(pdf)
+    return path

@@ -156,6 +156,9 @@ def test_the_monthly_walkthrough_runs_verbatim(tmp_path):
     # the first run: no arguments, the latest month of data/
     r = step("cchc-report run")
     assert (proj / "reports" / "2026-10" / "15" / "progress_report.pdf").is_file(), r.stdout
+    # the sample's 2026-10 reports (leader's and data quality, PDF and HTML) pass the page checker
+    from helpers import pagecheck
+    assert [p.line() for p in pagecheck.check([proj / "reports" / "2026-10" / "15"])] == []
     # 1. new-period: params and the entry workbook, named with the folder and unit given
     r = step("cchc-report new-period 2026-11 --unit 15 --workbook")
     assert (proj / "params" / "2026-11.yaml").is_file()

@@ -185,7 +185,7 @@ def poppler_errors(path: Path) -> list[Problem]:
 POPPLER_QUIRKS = {
     "Syntax Error: Suspects object is wrong type (boolean)":
         " (poppler's Catalog refuses the valid /MarkInfo /Suspects false that Typst writes; leaving the key"
-        " out, its default, keeps poppler quiet)",
+        " out, its default, keeps poppler quiet: helpers.render.quiet_for_poppler does)",
 }
 
 

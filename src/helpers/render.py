@@ -365,6 +365,10 @@ def typst_compiler():
 
 def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
     """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes."""
+    return quiet_for_poppler(_compiled(source, files))
+
+
+def _compiled(source: str, files: dict[str, bytes] | None) -> bytes:
     import typst
     try:
         with _COMPILING:
@@ -383,6 +387,23 @@ def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
     except typst.TypstError as exc:
         where = (exc.diagnostic or "").strip().splitlines()[:8]
         raise ReportError("error.render.typst", message=exc.message, diagnostic="\n".join(where)) from None
+
+
+# Typst writes the tagged PDF's catalogue entry "/MarkInfo<</Marked true/Suspects false>>". That is valid
+# PDF, but poppler before 23.x (Catalog::getMarkInfo) accepts /Suspects only when it is true and prints
+# "Syntax Error: Suspects object is wrong type (boolean)" for every such file (pdfinfo, pdftotext, evince).
+# false is the key's default: blanking it with as many spaces keeps every byte offset (the xref) valid.
+_SUSPECTS_FALSE = b"/Suspects false"
+
+
+def quiet_for_poppler(pdf: bytes) -> bytes:
+    """The PDF without its default ``/Suspects false`` in ``/MarkInfo`` (same length, same objects)."""
+    start = pdf.find(b"/MarkInfo<<")
+    end = pdf.find(b">>", start)
+    if start < 0 or end < 0 or pdf.count(_SUSPECTS_FALSE, start, end) != 1:
+        return pdf
+    where = pdf.index(_SUSPECTS_FALSE, start, end)
+    return pdf[:where] + b" " * len(_SUSPECTS_FALSE) + pdf[where + len(_SUSPECTS_FALSE):]
 
 
 def typst_document(items, *, lang: str = "vi", title: str | None = None) -> str:

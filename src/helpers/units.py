@@ -221,8 +221,8 @@ class Units:
         names = ", ".join(t(lang, "units.name_and_code", name=u.name(lang), code=u.code) for u in before)
         month = _month_label(unit.valid_from, lang)
         split = [u for u in before if len(u.successors) > 1]
-        if split:
-            parts = ", ".join(u.name(lang) for u in split)
+        if split:          # a unit reached along two lines of succession is named once
+            parts = ", ".join(dict.fromkeys(u.name(lang) for u in split))
             return t(lang, "units.merger_split", month=month, parts=parts)
         return t(lang, "units.merger_sum", month=month, unit=unit.name(lang), names=names)
 

@@ -24,6 +24,8 @@ from .marks import (
 from .measure import text_height
 from .style import COLORS, OUTER, PAGE_WIDTH, TICK_GAP, styled
 
+CROWDED = 16     # more bars than this are drawn closer together, so that the chart shares a page
+
 
 @styled
 def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=None,
@@ -55,7 +57,8 @@ def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=N
     else:
         states = [None] * len(names)
     computed, highlight = as_set(computed), as_set(highlight)
-    shown = [wrap(name + (" (*)" if name in computed else ""), 40) for name in names]
+    crowded = len(names) > CROWDED
+    shown = [wrap(name + (" (*)" if name in computed else ""), 56 if crowded else 40) for name in names]
     bold = {s for s, n in zip(shown, names) if n in highlight}
     digits = decimals_needed(numbers) if decimals is None else decimals
     notes = [words["no_data_bar"] if math.isnan(v) else fmt.value(v, unit, lang, digits) for v in numbers]
@@ -63,7 +66,8 @@ def comparison_chart(labels, values, *, title, unit="count", lang="vi", target=N
 
     left = OUTER + category_width(shown, bold) + TICK_GAP
     bottom = OUTER + legend_height(handles) + 0.08 + text_height("0") + TICK_GAP
-    fig, ax = page_figure(title, bar_height(shown), left=left, bottom=bottom)
+    gap = 0.03 if crowded else 0.07      # many bars keep their labels' height (one line each), less air between
+    fig, ax = page_figure(title, bar_height(shown, per_bar=gap), left=left, bottom=bottom)
     axes_width = PAGE_WIDTH - left - 0.12
 
     colors = [status_color(s) if target is not None or statuses is not None else COLORS["this_year"]

@@ -11,11 +11,16 @@ from ..catalogue import Indicator
 from ..figures import Figure
 from ..periods import Period
 from ..text import t
-from .display import decimals_of
+from ..figures import status_of
+from ..selection import uniform
+from .display import decimals_of, show, target_text
 from .leadership import status_shown, value_shown
 
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
-COMPARE_ENDS = 15      # a comparison across more than 2 x 15 sub-units shows the 15 highest and the 15 lowest
+TREND_TITLES = {(False, True): "report.trend_title", (True, True): "report.trend_ytd_title",    # (ytd, last year)
+                (False, False): "report.trend_title_alone", (True, False): "report.trend_ytd_title_alone"}
+COMPARE_ENDS = 10      # a comparison across more than 2 x 10 sub-units shows the 10 highest and the 10 lowest:
+                       # twenty bars share a page with the area's trend, thirty took one of their own
 
 
 class ChartData:
@@ -58,12 +63,18 @@ class ChartData:
         before = [w.same_period_last_year() for w in windows]
         then = [self.calc.value(self.unit, ind.code, w, at) for w in before]
         last_year = [v.value for v in self._like_for_like(ind, before, then, at)]
-        key = "report.trend_ytd_title" if self._cumulative(ind) else "report.trend_title"
         fig = charts.trend_chart([charts.month_label(m.first, L) for m in months], values, last_year,
-                                 title=t(L, key, name=ind.name(L), year=year, last=year - 1),
+                                 title=self._trend_title(ind, last_year),
                                  unit=ind.unit, lang=L, year=year, decimals=decimals_of(ind),
                                  target=self.calc.target(self.unit, ind.code, year))
         return blocks.Chart.from_figure(fig)
+
+    def _trend_title(self, ind: Indicator, last_year: list) -> str:
+        """"… năm 2026 so với năm 2025" only when the chart draws a 2025 line: a new commune's title says
+        the year it shows and no more."""
+        key = TREND_TITLES[self._cumulative(ind), any(v is not None for v in last_year)]
+        year = self.period.year
+        return t(self.lang, key, name=ind.name(self.lang), year=year, last=year - 1)
 
     def _like_for_like(self, ind: Indicator, windows: list, then: list, at: str) -> list:
         """Last year's points: a window across the unit's start with nothing before it (a new
@@ -74,11 +85,17 @@ class ChartData:
             kept = kept[:cut] + [replace(v, value=None) for v in kept[cut:]]
         return kept
 
-    def compare(self, ind: Indicator) -> blocks.Chart:
+    def compare(self, ind: Indicator) -> blocks.Chart | blocks.Paragraph:
+        """The sub-units side by side; values even across them (thirty bars between 94,98% and 96,46%) are
+        a sentence instead, which says the range and how many reach the target (a year-end target judged
+        on its pace before December keeps its bars, coloured on track or behind)."""
         L = self.lang
         window = self.period.ytd() if self.shows_ytd else self.period
         rows = [(u, v) for u, v in self.calc.children(self.unit, ind.code, window) if v.value is not None]
         target = self.calc.target(self.unit, ind.code, self.period.year)
+        on_pace = target is not None and ind.year_end and self.period.last < 12   # statuses a sentence cannot say
+        if len(rows) > 2 and not on_pace and uniform(v.value for _u, v in rows):
+            return self._even_sentence(ind, window, [v.value for _u, v in rows], target)
         title = t(L, "report.compare_title", name=ind.name(L), period=window.label(L))
         if len(rows) > 2 * COMPARE_ENDS:         # a hundred communes: bars a leader can read, and says so
             title = t(L, "report.compare_title_ends", name=ind.name(L), period=window.label(L), n=COMPARE_ENDS,
@@ -91,6 +108,17 @@ class ChartData:
             statuses=[self.calc.judge(u.code, ind, v.value, self.calc.target(u.code, ind.code, self.period.year),
                                       window)[0] for u, v in rows])
         return blocks.Chart.from_figure(fig)
+
+    def _even_sentence(self, ind: Indicator, window: Period, values: list, target) -> blocks.Paragraph:
+        L = self.lang
+        said = dict(name=ind.name(L), period=window.label(L), n=len(values), low=show(min(values), ind, L),
+                    high=show(max(values), ind, L))
+        fig = self.figures[ind.code]
+        if target is None or fig.target is None:
+            return blocks.Paragraph(t(L, "report.compare_even", **said))
+        reached = sum(status_of(v, target, ind.target_op) == "met" for v in values)
+        return blocks.Paragraph(t(L, "report.compare_even_target", **said, reached=reached,
+                                  target=target_text(fig, L, with_pace=False)))
 
     def _progress_chart(self) -> blocks.Chart | None:
         """The headline figures with a target against it (none: no chart)."""

@@ -97,6 +97,44 @@ def leagues(calc: Calculator, unit: str, window: Period, previous: Period, year:
     return out
 
 
+# -- a sub-unit among the units of its level ---------------------------------------------------------
+@dataclass
+class Standing:
+    """A sub-unit's place on one league indicator among the units of its level under the same parent, with
+    the level's average (the units' values, unweighted) and the parent's own figure."""
+    indicator: Indicator
+    level: str
+    parent: Unit
+    value: object
+    rank: int
+    ranked: int                       # units of the level with a value
+    peers: int                        # units of the level
+    rank_change: Optional[int]
+    level_average: Optional[Decimal]
+    parent_value: object
+
+
+def standings(calc: Calculator, unit: str, window: Period, previous: Period, year: int) -> list[Standing]:
+    """Where ``unit`` stands on each league indicator (the 766 score first) among its level's units, by
+    the league tables' own ranking (ties share a rank); none for a unit without a parent."""
+    version = calc.units.get(unit, window.end.code)
+    parent = calc.units.get(version.parent, window.end.code) if version is not None and version.parent else None
+    if parent is None:
+        return []
+    peers = sub_units_by_level(calc, parent.code, window).get(version.level, [])
+    out = []
+    for code in (SCORE_CODE, *LEAGUE_CODES):
+        lg = league(calc, parent.code, code, peers, window, previous, year, version.level)
+        own = next((r for r in lg.rows if r.unit.code == unit), None) if lg is not None else None
+        if own is None:
+            continue
+        values = [Decimal(str(r.value)) for r in lg.rows]
+        out.append(Standing(lg.indicator, version.level, parent, own.value, own.rank, len(lg.rows), len(peers),
+                            own.rank_change, sum(values) / len(values),
+                            calc.value(parent.code, code, window).value))
+    return out
+
+
 # -- overdue dossiers --------------------------------------------------------------------------------
 @dataclass
 class OverdueRow:

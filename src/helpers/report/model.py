@@ -20,6 +20,7 @@ from ..findings import errors as only_errors
 from ..load import DataSet, load_data_cached
 from ..params import ReportParams, check_unit, project_root, resolve
 from ..periods import Period
+from ..units import LEVELS
 from ..text import LANG, PerLanguage, t
 from ..validate import check
 from .leadership import flags
@@ -132,9 +133,21 @@ class ReportModel:
             if not ind.headline and self.ds.catalogue.ratios_using(ind.code):
                 continue
             fig = self.figures[ind.code]
+            if self._of_a_level_gone(fig):
+                continue
             if any(v.value is not None for v in (fig.current, fig.ytd, fig.previous, fig.last_year)):
                 out.append(fig)
         return out
+
+    def _of_a_level_gone(self, fig: Figure) -> bool:
+        """A part of a total by level (``tthc_published_district``: a code ending in a level) when no unit of
+        that level exists in the period's last month (the districts ended in July 2025) and the part is zero
+        or not reported: a reader sees the levels there are, not "Số TTHC cấp huyện: 0"."""
+        level = fig.code.rsplit("_", 1)[-1]
+        if not fig.indicator.parts_of or level not in LEVELS or fig.current.value not in (None, 0):
+            return False
+        month = self.period.end.code
+        return not any(u.level == level and u.valid_in(month) for u in self.ds.units.all_versions())
 
     def headline(self) -> list[Figure]:
         return [self.figures[i.code] for i in self.ds.catalogue.headline()

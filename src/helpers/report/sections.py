@@ -4,12 +4,16 @@ dossiers and the analysts' narrative."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from .. import blocks, fmt
 from ..catalogue import AREAS
 from ..coverage import statement as coverage_statement
 from ..findings import errors as only_errors
 from ..text import t
+from .display import places_text, rank_text, show
 from .leadership import area_lights, key_messages, rank_line, verdict
+from .leagues import standings
 
 
 class Sections:
@@ -65,9 +69,9 @@ class Sections:
             items.append(blocks.Paragraph(t(L, "report.coverage_line",
                                             status=coverage_statement(self.reporting, L)), "warning"))
         items.append(blocks.Paragraph(verdict(shown, L, self.shows_ytd), "lead"))
-        rank = rank_line(self.figures, L)
-        if rank:
-            items.append(blocks.Paragraph(rank, "lead"))
+        for line in (rank_line(self.figures, L), self.standing_line()):
+            if line:
+                items.append(blocks.Paragraph(line, "lead"))
         items.append(blocks.Bullets(self.key_messages()))
         rows = [[blocks.Cell(a.name, bold=True), blocks.Cell(a.label(L), status=a.mark), a.detail]
                 for a in self.area_lights()]
@@ -101,9 +105,11 @@ class Sections:
 
     # -- league tables and overdue dossiers --------------------------------------------------------------
     def league_tables(self):
-        """Sub-units ranked on the indicators leadership steers by; top and bottom five in the PDF,
-        every unit in the HTML."""
+        """A sub-unit's place among the units of its level; then its sub-units ranked on the indicators
+        leadership steers by (top and bottom five in the PDF, every unit in the HTML)."""
         L = self.lang
+        if self.standings:
+            blocks.show(*self._standing_blocks())
         if not self.leagues:
             return
         shown = [blocks.Heading(t(L, "report.leagues"), level=1),
@@ -113,6 +119,52 @@ class Sections:
             title = t(L, "report.league_title", name=lg.indicator.name(L), level=self._level_words(lg.level))
             shown.append(blocks.Group([blocks.Heading(title, level=3), self.league_table(lg)]))
         blocks.show(*shown)
+
+    # -- a sub-unit among the units of its level ------------------------------------------------------------
+    @cached_property
+    def standings(self) -> list:
+        return standings(self.calc, self.unit, self.window, self.previous_window, self.period.year)
+
+    def _parent_words(self, parent, in_sentence: bool = False) -> str:
+        """The parent as a column title ("Toàn tỉnh") or inside a sentence ("toàn tỉnh", "the province")."""
+        if parent.level != "province":
+            return parent.name(self.lang)
+        return t(self.lang, "report.standing_province" if in_sentence else "report.whole_province")
+
+    def standing_line(self) -> str | None:
+        """Page one of a department's or commune's report: "Xếp thứ 4/14 trong các sở, ban, ngành về Tổng
+        điểm Bộ chỉ số 766: 89,89 (bình quân các sở, ban, ngành: 87,06; toàn tỉnh: 94,64)"."""
+        if not self.standings:
+            return None
+        s, L = self.standings[0], self.lang
+        line = t(L, "report.standing_line", rank=s.rank, n=s.ranked, level=self._level_words(s.level),
+                 name=s.indicator.name(L), value=show(s.value, s.indicator, L),
+                 average=show(s.level_average, s.indicator, L), parent=self._parent_words(s.parent, True),
+                 parent_value=show(s.parent_value, s.indicator, L))
+        return line + self._ranked_of(s)
+
+    def _ranked_of(self, s) -> str:
+        """" Xếp hạng trên 33/99 đơn vị có số liệu." when not every unit of the level has a figure."""
+        return "" if s.ranked == s.peers else " " + t(self.lang, "report.standing_ranked_of", n=s.ranked,
+                                                           total=s.peers)
+
+    def _standing_blocks(self) -> list:
+        """Each league indicator, the unit's value, its rank and movement, the level's average
+        and the parent's figure."""
+        L, C, first = self.lang, blocks.Column, self.standings[0]
+        level = self._level_words(first.level)
+        columns = [C(t(L, "report.indicator"), 0.3), C(self.unit_name, 0.14, "right", self.window.label(L)),
+                   C(t(L, "report.rank"), 0.1, "right"), C(t(L, "report.rank_change"), 0.14, "right"),
+                   C(t(L, "report.level_average", level=level), 0.16, "right"),
+                   C(self._parent_words(first.parent), 0.16, "right")]
+        rows = [[s.indicator.name(L), show(s.value, s.indicator, L), rank_text(s.rank, s.ranked),
+                 places_text(s.rank_change, L), show(s.level_average, s.indicator, L),
+                 show(s.parent_value, s.indicator, L)] for s in self.standings]
+        lead = t(L, "report.standing_lead", level=level, window=self.window.label(L),
+                 previous=self.previous_window.label(L)) + self._ranked_of(first)
+        # a section, not a chapter: a department's short report goes on from its last area on the same page
+        return [blocks.Group([blocks.Heading(t(L, "report.standing", level=level), level=2),
+                              blocks.Paragraph(lead, "muted"), blocks.Table(columns, rows, keep_together=True)])]
 
     def _level_words(self, level: str) -> str:
         """"các xã, phường, thị trấn" while districts exist (towns, thị trấn, are theirs); after the 2025
@@ -158,9 +210,12 @@ class Sections:
             return
         pending = any(r.pending is not None for r in rows + ([own] if own else []))
         whole = t(L, "report.whole_province" if self._unit_level == "province" else "report.whole_unit")
+        if not rows:                             # the unit alone: its own name, and no order to speak of
+            whole = self.unit_name
         body = ([self._overdue_cells(own, whole, pending, True)] if own else []) + \
             [self._overdue_cells(r, r.unit.name(L), pending) for r in rows]
-        lead = t(L, "report.overdue_lead", pending=t(L, "report.overdue_pending_lead") if pending else "")
+        lead = t(L, "report.overdue_lead" if rows else "report.overdue_lead_own",
+                 pending=t(L, "report.overdue_pending_lead") if pending else "")
         blocks.show(blocks.Group([head, blocks.Paragraph(lead, "muted")]),
                     blocks.Table(self._overdue_columns(pending), body, pdf_rows=(6, 5) if own else 5))
 
