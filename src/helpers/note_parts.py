@@ -121,9 +121,11 @@ def split(text: str | None) -> Parts:
         if part is None and _inside_a_part(opened[:i], level):
             continue                        # a sub-heading of a part stays in it
         end = next((s for s, lv, _t, p in opened[i + 1:] if lv <= level or p is not None), len(lines))
-        section = Section(title, start + 1, "\n".join(lines[start + 1:end]).strip("\n"), start + 2)
-        if part is None:
+        section = Section(title, start + 1, "\n".join(lines[start + 1:end]).rstrip("\n"), start + 2)
+        if part is None and section.body.strip():
             out.unused.append(section)
+        elif part is None:
+            continue                        # a title over the parts, with no text of its own
         else:
             out.parts.setdefault(part, []).append(section)
     return out
@@ -168,7 +170,7 @@ def as_blocks(markdown: str) -> list[blocks.Block]:
             else:
                 out.append(blocks.Paragraph(text))
         elif tok.type in ("fence", "code_block") and tok.content.strip():
-            out.append(blocks.Paragraph(tok.content.strip()))
+            out.append(blocks.Paragraph(unicodedata.normalize("NFC", tok.content.strip())))
     return out
 
 
@@ -182,4 +184,4 @@ def inline_text(tok) -> str:
             parts.append(" ")
         elif child.type == "image":
             parts.append(child.content or "")
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", "".join(parts)).strip())

@@ -8,7 +8,6 @@ signature, numbering of appendices, "./.") is the notebook's and the exporters'.
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cached_property
 
 from .. import blocks, note_parts, notes
@@ -16,7 +15,6 @@ from ..catalogue import AREAS
 from ..figures import BEHIND, NOT_MET, Figure
 from ..findings import WARNING, Finding
 from ..note_parts import CAUSES, DIRECTION, PROPOSALS, STRENGTHS, TASKS, WEAKNESSES
-from ..reporting import read_reporting
 from ..text import Msg, t
 from . import assessment
 from .appendix import appendices
@@ -41,7 +39,7 @@ class Official:
     def official_window(self) -> str:
         """``Số liệu từ ngày 15/9/2026 đến ngày 14/10/2026`` (``reporting.yaml``: calendar or official)."""
         from .official_text import day_text
-        start, end = self.window_dates
+        start, end = self.data_window
         return t(self.lang, "official.window", start=day_text(start, self.lang), end=day_text(end, self.lang))
 
     def official_body(self) -> list[blocks.Block]:
@@ -60,11 +58,6 @@ class Official:
         return list(self._official_found)
 
     # -- what the parts read once -------------------------------------------------------------------
-    @cached_property
-    def window_dates(self) -> tuple[dt.date, dt.date]:
-        """The first and last day the period's figures cover (``reporting.yaml``)."""
-        return read_reporting(self.data_dir).window_dates(self.period)
-
     @cached_property
     def _official_note(self) -> notes.Note:
         return notes.for_report(self.data_dir, self.period, self.unit, self.ds.units, self.lang)
@@ -139,7 +132,7 @@ class Official:
         out += [blocks.Heading(f"2. {t(L, 'official.part.weaknesses')}", level=2),
                 *(weak or [blocks.Paragraph(t(L, "official.no_weaknesses"))])]
         out += [blocks.Heading(f"3. {t(L, 'official.part.causes')}", level=2),
-                *self._from_notes(CAUSES, "official.part.causes")]
+                *self._from_notes(CAUSES, "official.notes_heading.causes")]
         return out
 
     # -- IV and V -----------------------------------------------------------------------------------
@@ -152,5 +145,5 @@ class Official:
 
     def _official_proposals(self) -> list[blocks.Block]:
         return [self._heading(5, "official.part.proposals"),
-                *self._from_notes(PROPOSALS, "official.part.proposals")]
+                *self._from_notes(PROPOSALS, "official.notes_heading.proposals")]
 

@@ -100,12 +100,22 @@ def change_words(now, before, fig: Figure, lang: str) -> Optional[str]:
     return t(lang, "official.up" if delta > 0 else "official.down", change=amount)
 
 
-def versus(now: Value, other: Value, fig: Figure, what: str, lang: str) -> Optional[str]:
-    """``tăng 0,18 điểm phần trăm so với tháng trước``, or ``None`` (no figure, or not comparable)."""
+def versus(now: Value, other: Value, fig: Figure, what: str, lang: str) -> Optional[tuple[str, str]]:
+    """``("tăng 0,18 điểm phần trăm", "tháng trước")``, or ``None`` (no figure, or not comparable)."""
     if not (now.comparable and other.comparable):
         return None
     words = change_words(now.value, other.value, fig, lang)
-    return None if words is None else t(lang, "official.versus", change=words, other=what)
+    return None if words is None else (words, what)
+
+
+def compared(changes: list, lang: str) -> str:
+    """``tăng 0,18 điểm phần trăm so với tháng trước và tăng 8,64 điểm phần trăm so với cùng kỳ năm 2025``;
+    the same change on both reads once: ``không thay đổi so với tháng trước và cùng kỳ năm 2025``."""
+    changes = [c for c in changes if c]
+    if len(changes) == 2 and changes[0][0] == changes[1][0]:
+        return t(lang, "official.versus", change=changes[0][0],
+                 other=t(lang, "official.and", first=changes[0][1], last=changes[1][1]))
+    return joined([t(lang, "official.versus", change=words, other=what) for words, what in changes], lang)
 
 
 def joined(parts: list[Optional[str]], lang: str) -> str:
@@ -187,7 +197,7 @@ def figure_sentence(r, fig: Figure, parts: list[Figure] = (), intro: Optional[st
     if fig.current.value is None and not (fig.ytd.value is not None and r.shows_ytd and not stock):
         return None
     ytd_clause = r.shows_ytd and not stock and fig.ytd.value is not None
-    intro = intro or (t(L, "official.intro.stock", date=day_text(r.window_dates[1], L)) if stock
+    intro = intro or (t(L, "official.intro.stock", date=day_text(r.data_window[1], L)) if stock
                       else in_period(period, L))
     name = lower_first(ind.name(L))
     pieces = []
@@ -196,7 +206,7 @@ def figure_sentence(r, fig: Figure, parts: list[Figure] = (), intro: Optional[st
         others = [versus(fig.current, fig.previous, fig, previous_words(period, L), L)]
         if not ytd_clause and period.kind != "year":
             others.append(versus(fig.current, fig.last_year, fig, last_year_words(period, L), L))
-        if others := joined(others, L):
+        if others := compared(others, L):
             pieces[-1] += ", " + others
         if parts:
             pieces[-1] += " (" + t(L, "official.parts", parts="; ".join(
@@ -207,7 +217,7 @@ def figure_sentence(r, fig: Figure, parts: list[Figure] = (), intro: Optional[st
         if fig.current.value is None:            # nothing this month (a quarterly figure): the year to date
             intro = t(L, "official.ytd_intro", window=r.period.ytd().label(L))
             clause = t(L, _verb(fig), name=name, value=_fraction(fig.ytd, fig, L))
-        other = versus(fig.ytd, fig.ytd_last_year, fig, last_year_words(period, L), L)
+        other = compared([versus(fig.ytd, fig.ytd_last_year, fig, last_year_words(period, L), L)], L)
         pieces.append(clause + (", " + other if other else ""))
     text = f"{intro}, " + "; ".join(pieces)
     judged = judgement(fig, r.shows_ytd, L)
@@ -267,12 +277,12 @@ def _rate_tail(r, rate: Figure, text: str) -> str:
     others = [versus(rate.current, rate.previous, rate, previous_words(period, L), L)]
     if not ytd and period.kind != "year":
         others.append(versus(rate.current, rate.last_year, rate, last_year_words(period, L), L))
-    if others := joined(others, L):
+    if others := compared(others, L):
         text += ", " + others
     if ytd:
         text += "; " + t(L, "official.ytd_clause", window=period.ytd().label(L), value=show(rate.ytd.value,
                                                                                           rate.indicator, L))
-        other = versus(rate.ytd, rate.ytd_last_year, rate, last_year_words(period, L), L)
+        other = compared([versus(rate.ytd, rate.ytd_last_year, rate, last_year_words(period, L), L)], L)
         if other:
             text += ", " + other
     judged = judgement(rate, r.shows_ytd, L)
