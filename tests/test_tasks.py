@@ -69,9 +69,11 @@ def test_a_malformed_date_is_a_warning_and_the_date_is_kept_as_written(units, da
 
 
 def test_a_line_naming_a_lead_outside_the_form_is_a_warning_other_items_are_plain_tasks(units):
-    found, warnings = parse("- Việc C, chủ trì Sở Nội vụ\n- Chuẩn bị báo cáo năm 2026\n  (tiếp dòng)\n", units)
+    found, warnings = parse("- Việc C, chủ trì: Sở Nội vụ\n- Sở Nội vụ chủ trì rà soát quy trình\n"
+                            "- Chuẩn bị báo cáo năm 2026\n  (tiếp dòng)\n", units)
     assert [(w.row, w.msg.key) for w in warnings] == [(5, "finding.task.form")]
-    assert [(t.text, t.lead) for t in found] == [("Việc C, chủ trì Sở Nội vụ", None),
+    assert [(t.text, t.lead) for t in found] == [("Việc C, chủ trì: Sở Nội vụ", None),
+                                                 ("Sở Nội vụ chủ trì rà soát quy trình", None),
                                                  ("Chuẩn bị báo cáo năm 2026 (tiếp dòng)", None)]
 
 

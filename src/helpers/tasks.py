@@ -8,7 +8,7 @@ is a task with a lead unit and a deadline (the dash may be —, – or a spaced 
 without regard to case or accents' encoding; ``thời hạn`` may be left out). The lead is a unit code
 of ``units.csv`` or a unit's name (Vietnamese or English); the deadline a real date. A lead that
 names no unit, a date that is not ``dd/mm/yyyy`` or not a day of the calendar, and an item that
-says ``chủ trì`` but is not in the form are WARNINGS naming the notes file and line (never errors:
+says ``chủ trì:`` but is not in the form are WARNINGS naming the notes file and line (never errors:
 the task is still listed, as written). Any other list item is a task without a lead or deadline."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .text import Msg
 
 _FORM = re.compile(r"^(?P<task>.+?)\s+(?:—|–|-)\s+chủ\s*trì\s*:\s*(?P<lead>[^;]*?)\s*"
                    r"(?:;\s*thời\s*hạn\s*:\s*(?P<date>[^;]*?))?\s*[.;]?\s*$", re.I)
-_SAYS_LEAD = re.compile(r"chủ\s*trì", re.I)
+_SAYS_LEAD = re.compile(r"chủ\s*trì\s*:", re.I)           # "Sở X chủ trì rà soát …" is prose, not a task line
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+(?P<text>.*\S)\s*$")
 

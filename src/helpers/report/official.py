@@ -19,7 +19,7 @@ from ..text import Msg, t
 from . import assessment
 from .appendix import appendices
 from .leadership import status_shown, targeted, verdict
-from .official_text import dossier_sentence, figure_sentence, period_words, resolved_sentence
+from .official_text import dossier_sentence, figure_sentence, in_period, period_words, resolved_sentence
 from .official_tasks import task_blocks
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -44,8 +44,7 @@ class Official:
 
     def official_body(self) -> list[blocks.Block]:
         """Sections I–V in order, in the official register."""
-        return [*self._official_direction(), *self._official_results(), *self._official_assessment(),
-                *self._official_tasks(), *self._official_proposals()]
+        return list(self._official_blocks)
 
     def official_appendices(self) -> list[tuple[str, list[blocks.Block], bool]]:
         """``(title, blocks, landscape)`` per appendix: the figure tables by unit, every sub-unit."""
@@ -54,10 +53,15 @@ class Official:
     def official_findings(self) -> list[Finding]:
         """What the analysts should fix in the notes for this document (warnings naming file and line):
         tasks whose lead names no unit or whose date is malformed, sections that feed no part."""
-        self.official_body()
+        self._official_blocks                       # made once: its tasks' warnings join the findings
         return list(self._official_found)
 
     # -- what the parts read once -------------------------------------------------------------------
+    @cached_property
+    def _official_blocks(self) -> list[blocks.Block]:
+        return [*self._official_direction(), *self._official_results(), *self._official_assessment(),
+                *self._official_tasks(), *self._official_proposals()]
+
     @cached_property
     def _official_note(self) -> notes.Note:
         return notes.for_report(self.data_dir, self.period, self.unit, self.ds.units, self.lang)
@@ -95,13 +99,15 @@ class Official:
         for f in figs:
             if f.indicator.parts_of in shown:
                 parts.setdefault(f.indicator.parts_of, []).append(f)
-        out = []
-        for f in figs:
+        out, said = [], set()
+        for f in sorted(figs, key=lambda f: f.code not in COMPOSED):      # the dossiers first, then as catalogued
             if f.indicator.parts_of in shown or (f.code in FOLDED and "dossiers_received" in shown):
                 continue
             composed = COMPOSED.get(f.code)
             text = composed(self) if composed else None
-            text = text or figure_sentence(self, f, parts.get(f.code, []))
+            if text:
+                said.add(in_period(self.period, self.lang))      # "Trong tháng" opened the dossiers' sentence
+            text = text or figure_sentence(self, f, parts.get(f.code, []), said)
             if text:
                 out.append(blocks.Paragraph(text))
         return out

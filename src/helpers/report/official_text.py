@@ -188,17 +188,17 @@ def _verb(fig: Figure) -> str:
     return "official.fig.reached" if fig.indicator.unit in ("percent", "points") else "official.fig.is"
 
 
-def figure_sentence(r, fig: Figure, parts: list[Figure] = (), intro: Optional[str] = None) -> Optional[str]:
+def figure_sentence(r, fig: Figure, parts: list[Figure] = (), said: Optional[set] = None) -> Optional[str]:
     """One figure in one sentence: this period's value and its change on the previous period, the year to
     date and its change on last year's (where it differs), the judgement on the target, the weakest
-    sub-units when it is behind, and its parts (``trong đó: cấp tỉnh 3.140; cấp xã 410``)."""
+    sub-units when it is behind, and its parts (``trong đó: cấp tỉnh 3.140; cấp xã 410``). ``said``: the
+    openings ("Trong tháng", "Tính đến ngày …") the paragraphs before already said, not repeated."""
     L, ind, period = r.lang, fig.indicator, r.period
     stock = is_stock(fig, r.ds.catalogue)
     if fig.current.value is None and not (fig.ytd.value is not None and r.shows_ytd and not stock):
         return None
     ytd_clause = r.shows_ytd and not stock and fig.ytd.value is not None
-    intro = intro or (t(L, "official.intro.stock", date=day_text(r.data_window[1], L)) if stock
-                      else in_period(period, L))
+    intro = t(L, "official.intro.stock", date=day_text(r.data_window[1], L)) if stock else in_period(period, L)
     name = lower_first(ind.name(L))
     pieces = []
     if fig.current.value is not None:
@@ -219,7 +219,11 @@ def figure_sentence(r, fig: Figure, parts: list[Figure] = (), intro: Optional[st
             clause = t(L, _verb(fig), name=name, value=_fraction(fig.ytd, fig, L))
         other = compared([versus(fig.ytd, fig.ytd_last_year, fig, last_year_words(period, L), L)], L)
         pieces.append(clause + (", " + other if other else ""))
-    text = f"{intro}, " + "; ".join(pieces)
+    said = set() if said is None else said
+    text = "; ".join(pieces)
+    text = capital(text) if intro in said else f"{intro}, {text}"
+    if fig.current.value is not None:            # "Lũy kế …" (nothing this period) is said every time
+        said.add(intro)
     judged = judgement(fig, r.shows_ytd, L)
     if judged:
         text += ", " + judged
