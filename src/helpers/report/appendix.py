@@ -1,7 +1,8 @@
 """The official report's appendices (Phụ lục): the figure tables by unit — every department and every
 commune (every sub-unit at each level, not the top and bottom five of the progress report's
 leagues), one appendix per table, landscape when wide. The unit's own row comes first; a unit without
-a figure shows "—". Which tables: :data:`TABLES` (indicator codes of the catalogue; a table whose
+a figure shows "—"; a level none of whose units has a table's figures (departments do not collect e-ID
+applications) is left out of that table. Which tables: :data:`TABLES` (indicator codes of the catalogue; a table whose
 indicators no sub-unit reported is left out)."""
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def _appendix(r, spec: TableSpec, groups):
     values = {(u.code, c): r.calc.value(u.code, c, window).value for _lvl, units in groups for u in units
               for c in codes}
     codes = [c for c in codes if any(values[(u.code, c)] is not None for _lvl, units in groups for u in units)]
+    groups = [(lvl, units) for lvl, units in groups         # a level none of whose units has these figures
+              if any(values[(u.code, c)] is not None for u in units for c in codes)]
     if not codes:
         return None
     inds = [r.ds.catalogue[c] for c in codes]

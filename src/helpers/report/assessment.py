@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import blocks
+from ..coverage import statement as coverage_statement
 from ..figures import BEHIND, MET, NOT_MET, ON_TRACK, Figure
 from ..selection import in_order, most
 from ..text import t
@@ -133,14 +134,18 @@ def most_missed(r) -> list[blocks.Block]:
 
 
 def not_reported(r) -> list[blocks.Block]:
-    """The units expected to report that sent nothing for the period."""
-    missing = r.reporting.missing
-    if not missing:
+    """Who sent the period's figures, as the progress report's page one says it when it is incomplete
+    (:func:`helpers.coverage.statement`), and the units that sent nothing, by name."""
+    if r.reporting.complete:
         return []
     L = r.lang
-    units = [r.ds.units.get(u.code, r.period.end.code) or r.ds.units[u.code] for u in missing]
-    named = _names(units[:NAMED_BELOW], L)
-    if len(units) > NAMED_BELOW:
-        named = t(L, "official.and_more", names=named, n=len(units) - NAMED_BELOW)
-    return [blocks.Paragraph(t(L, "official.not_reported", n=len(units), expected=r.reporting.expected,
-                               units=named))]
+    out = [blocks.Paragraph(t(L, "official.coverage", status=coverage_statement(r.reporting, L)))]
+    missing = r.reporting.missing
+    if missing:
+        units = [r.ds.units.get(u.code, r.period.end.code) or r.ds.units[u.code] for u in missing]
+        named = _names(units[:NAMED_BELOW], L)
+        if len(units) > NAMED_BELOW:
+            named = t(L, "official.and_more", names=named, n=len(units) - NAMED_BELOW)
+        out.append(blocks.Paragraph(t(L, "official.not_reported", n=len(units), expected=r.reporting.expected,
+                                      units=named)))
+    return out
