@@ -84,7 +84,8 @@ def test_the_dossiers_sentence_carries_the_figures_recomputed(sample):
     points = rate.current.value - rate.previous.value
     expected = (f"Trong tháng, toàn tỉnh tiếp nhận {fmt.number(received.current.value)} hồ sơ, trong đó trực tuyến "
                 f"{fmt.number(online.current.value)} hồ sơ, đạt {fmt.percent(rate.current.value)}, "
-                f"{'tăng' if points > 0 else 'giảm'} {fmt.number(abs(points), 'vi', 2)} điểm phần trăm so với tháng trước")
+                f"{'tăng' if points > 0 else 'giảm'} {fmt.number(abs(points), 'vi', 2)} điểm phần trăm "
+                "so với tháng trước")
     said = [s for s in texts(sample.official_body()) if s.startswith("Trong tháng, toàn tỉnh tiếp nhận")]
     assert len(said) == 1 and said[0].startswith(expected)
     assert expected.startswith("Trong tháng, toàn tỉnh tiếp nhận 61.417 hồ sơ, trong đó trực tuyến 49.405 hồ sơ, "
@@ -229,3 +230,13 @@ def test_the_data_window_on_the_official_and_the_progress_report(tmp_path, monke
 def test_the_subject_names_the_period_in_the_official_words(code, words):
     assert period_words(Period.parse(code), "vi") == words
     assert t("vi", "official.subject", period=words) == f"Kết quả công tác cải cách hành chính {words}"
+
+
+def test_a_notes_section_becomes_paragraphs_lists_and_tables_as_text():
+    from helpers.note_parts import as_blocks
+    made = as_blocks("Đoạn **đậm** và [liên kết](https://x.vn)\ntiếp.\n\n![ảnh](hinh.png)\n\n"
+                     "| Đơn vị | Số |\n|---|---|\n| Xã A | 1 |\n\n- một\n- hai\n")
+    assert [type(b).__name__ for b in made] == ["Paragraph", "Table", "Bullets"]       # no image
+    assert made[0].text == "Đoạn đậm và liên kết tiếp."
+    assert [c.title for c in made[1].columns] == ["Đơn vị", "Số"] and made[1].rows[0][0].text == "Xã A"
+    assert made[2].items == ["một", "hai"]

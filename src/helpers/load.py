@@ -89,8 +89,9 @@ _CACHE: dict = {}
 
 def folder_state(data_dir) -> tuple:
     """Every file :func:`load_data` may read, with its size and modification time: ``units.csv``,
-    ``indicators.csv``, ``targets.csv``, ``responsibilities.csv``, the entries of ``periods/`` and what lies under ``notes/``
-    (a note's images). Nothing else of the folder is listed: ``--data-dir /`` must not walk the disk."""
+    ``indicators.csv``, ``targets.csv``, ``responsibilities.csv``, the entries of ``periods/`` and what lies
+    under ``notes/`` (a note's images). Nothing else of the folder is listed: ``--data-dir /`` must not walk
+    the disk."""
     data_dir = Path(data_dir)
     paths = [data_dir / name for name in ("units.csv", "indicators.csv", "targets.csv", responsibilities.FILE_NAME)]
     paths += _entries(data_dir / "periods", recursive=False) + _entries(data_dir / "notes", recursive=True)

@@ -46,7 +46,8 @@ _FIXED = {DIRECTION: ("chỉ đạo, điều hành", "công tác chỉ đạo, �
           PROPOSALS: ("đề xuất, kiến nghị", "đề xuất kiến nghị", "kiến nghị, đề xuất", "kiến nghị", "đề xuất")}
 _TASKS_PREFIX = "nhiệm vụ"
 # the old placement of a tone mark on "oa", "oe", "uy" (hoà, khoẻ, thuỷ) -> the new one (hòa, khỏe, thủy)
-_OLD_TONE = re.compile("([oO])([aAeE])([\u0300\u0301\u0309\u0303\u0323])|([uU])([yY])([\u0300\u0301\u0309\u0303\u0323])")
+_TONE = "([\u0300\u0301\u0309\u0303\u0323])"          # grave, acute, hook, tilde, dot below (NFD)
+_OLD_TONE = re.compile("([oO])([aAeE])" + _TONE + "|([uU])([yY])" + _TONE)
 _NUMBER = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*[.)]?|[ivxlc]+[.)]|[a-zđ][.)])\s+", re.I)
 
 
@@ -148,10 +149,11 @@ def _parser() -> MarkdownIt:
 
 # -- a section's body as the document's blocks ---------------------------------------------------------
 def as_blocks(markdown: str) -> list[blocks.Block]:
-    """A section's Markdown as plain paragraphs and bullet lists (the official document shows
-    text only: emphasis, links and images become their text; a sub-heading a paragraph)."""
+    """A section's Markdown as plain paragraphs, bullet lists and tables (the official document shows
+    text only: emphasis and links become their text, images are left out; a sub-heading is a paragraph)."""
     out: list[blocks.Block] = []
     items: list[str] = []
+    rows: list[list[str]] | None = None
     depth = 0
     for tok in _parser().parse(markdown or ""):
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -161,17 +163,28 @@ def as_blocks(markdown: str) -> list[blocks.Block]:
             if depth == 0 and items:
                 out.append(blocks.Bullets(items))
                 items = []
-        elif tok.type == "inline":
-            text = inline_text(tok)
-            if not text:
-                continue
-            if depth:
-                items.append(text)
-            else:
-                out.append(blocks.Paragraph(text))
+        elif tok.type == "table_open":
+            rows = []
+        elif tok.type == "tr_open" and rows is not None:
+            rows.append([])
+        elif tok.type == "table_close" and rows:
+            out.append(_table(rows))
+            rows = None
+        elif tok.type == "inline" and rows is not None:
+            rows[-1].append(inline_text(tok))
+        elif tok.type == "inline" and (text := inline_text(tok)):
+            (items.append(text) if depth else out.append(blocks.Paragraph(text)))
         elif tok.type in ("fence", "code_block") and tok.content.strip():
             out.append(blocks.Paragraph(unicodedata.normalize("NFC", tok.content.strip())))
     return out
+
+
+def _table(rows: list[list[str]]) -> blocks.Table:
+    """A note's Markdown table: its first row the header."""
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    columns = [blocks.Column(title, round(1 / width, 3)) for title in rows[0]]
+    return blocks.Table(columns, rows[1:], keep_together=len(rows) <= 9)
 
 
 def inline_text(tok) -> str:
@@ -181,7 +194,5 @@ def inline_text(tok) -> str:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content or "")
+            parts.append(" ")                      # an image is left out, its alt text with it
     return unicodedata.normalize("NFC", re.sub(r"\s+", " ", "".join(parts)).strip())

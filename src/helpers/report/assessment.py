@@ -124,7 +124,7 @@ def most_missed(r) -> list[blocks.Block]:
                 if row.status in (NOT_MET, BEHIND):
                     misses.setdefault(row.unit.code, []).append(lower_first(lg.indicator.name(L)))
                     units[row.unit.code] = row.unit
-        pick = most(list(misses), lambda c: len(misses[c]), lambda c: c)
+        pick = most(list(misses), lambda c, missed=misses: len(missed[c]), lambda c: c)
         if pick is None or pick.value < 2:
             continue
         named = "; ".join(f"{units[c].name(L)} ({', '.join(misses[c])})" for c in pick.items)

@@ -19,8 +19,8 @@ from ..text import Msg, t
 from . import assessment
 from .appendix import appendices
 from .leadership import status_shown, targeted, verdict
-from .official_text import dossier_sentence, figure_sentence, in_period, period_words, resolved_sentence
 from .official_tasks import task_blocks
+from .official_text import dossier_sentence, figure_sentence, in_period, period_words, resolved_sentence
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 DIRECTION_AREA = "chi_dao_dieu_hanh"
@@ -53,7 +53,7 @@ class Official:
     def official_findings(self) -> list[Finding]:
         """What the analysts should fix in the notes for this document (warnings naming file and line):
         tasks whose lead names no unit or whose date is malformed, sections that feed no part."""
-        self._official_blocks                       # made once: its tasks' warnings join the findings
+        _made = self._official_blocks               # made once: its tasks' warnings join the findings
         return list(self._official_found)
 
     # -- what the parts read once -------------------------------------------------------------------

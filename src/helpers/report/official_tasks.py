@@ -16,7 +16,6 @@ from .display import show, target_text
 from .leadership import status_shown, value_shown
 from .official_text import lower_first
 
-
 LINES = {(False, False): "official.task.line", (True, False): "official.task.line_lead",
          (False, True): "official.task.line_deadline", (True, True): "official.task.line_lead_deadline"}
 

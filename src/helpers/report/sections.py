@@ -30,8 +30,9 @@ class Sections:
         if self.shows_ytd:
             rows.append((t(self.lang, "report.ytd"), self.period.ytd().label(self.lang)))
         start, end = self.data_window                # what the month files cover (reporting.yaml)
-        rows.append((t(self.lang, "report.data_window"), t(self.lang, "report.data_window_value",
-                                                            start=fmt.date(start, self.lang), end=fmt.date(end, self.lang))))
+        rows.append((t(self.lang, "report.data_window"),
+                     t(self.lang, "report.data_window_value", start=fmt.date(start, self.lang),
+                       end=fmt.date(end, self.lang))))
         rows += [(t(self.lang, "report.generated"), fmt.date(self.generated_at.date(), self.lang)),
                  (t(self.lang, "report.data_status"), status)]
         merger = self.ds.units.merger_note(self.unit, self.period, self.lang)
