@@ -233,7 +233,7 @@ def test_the_subject_names_the_period_in_the_official_words(code, words):
 
 
 def test_a_notes_section_becomes_paragraphs_lists_and_tables_as_text():
-    from helpers.note_parts import as_blocks
+    from helpers.report.official import as_blocks
     made = as_blocks("Đoạn **đậm** và [liên kết](https://x.vn)\ntiếp.\n\n![ảnh](hinh.png)\n\n"
                      "| Đơn vị | Số |\n|---|---|\n| Xã A | 1 |\n\n- một\n- hai\n")
     assert [type(b).__name__ for b in made] == ["Paragraph", "Table", "Bullets"]       # no image

@@ -132,3 +132,14 @@ def test_a_responsibilities_file_without_the_unit_column_is_refused(tmp_path):
                       extra={"responsibilities.csv": "indicator;unit\nonline_submission_rate;10-SNV\n"})
     errors = [f for f in load_data(data).findings if f.file == "responsibilities.csv" and f.is_error]
     assert errors and errors[0].row == 1
+
+
+def test_validate_lists_the_task_warnings_of_every_note(tmp_path):
+    note = "## Kết quả\n\nỔn định.\n\n## Nhiệm vụ tháng tới\n\n- Việc A — chủ trì: Sở Không Có; thời hạn: 30/11/2026\n"
+    data = write_data(tmp_path, {"2026-10.csv": csv_rows("10,dossiers_received,100,")}, units=UNITS,
+                      extra={"notes/2026-10.md": note, "notes/2026-10/10-SNV.md": "## Nhiệm vụ quý tới\n"
+                             "- Việc B — chủ trì: 10-SNV; thời hạn: 99/99/2026\n"})
+    found = sorted((f.file, f.row, f.column, f.unit) for f in load_data(data).findings if f.check == "note_task")
+    assert found == [("notes/2026-10.md", 7, "chủ trì", None), ("notes/2026-10/10-SNV.md", 2, "thời hạn", "10-SNV")]
+    result = cli("validate", "--data-dir", data, "--period", "2026-10", cwd=tmp_path)
+    assert "Sở Không Có" in result.stdout + result.stderr and "99/99/2026" in result.stdout + result.stderr

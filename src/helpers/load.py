@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-from . import files, fmt, notes, responsibilities, xlsx
+from . import files, fmt, notes, responsibilities, tasks, xlsx
 from . import findings as F
 from .catalogue import Catalogue, load_catalogue
 from .csvfile import FileProblem, csv_records, decode_text, error, read_month_rows
@@ -170,6 +170,7 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         _read_period_file(ds, period, path, shown)
         findings[before:] = [replace(f, period=period.code) for f in findings[before:]]
     findings.extend(notes.check_folder(data_dir, shown=lambda p: shown_path(p, data_dir)))
+    findings.extend(tasks.check_folder(data_dir, units, shown=lambda p: shown_path(p, data_dir)))
     return ds
 
 

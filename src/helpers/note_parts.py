@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from . import blocks
 from .catalogue import AREAS
 
 DIRECTION, STRENGTHS, WEAKNESSES, CAUSES, TASKS, PROPOSALS = \
@@ -114,7 +113,7 @@ def split(text: str | None) -> Parts:
     if not text:
         return out
     lines = text.split("\n")
-    tokens = _parser().parse(text)
+    tokens = parser().parse(text)
     heads = [(tok.map[0], int(tok.tag[1]), inline.content) for tok, inline in zip(tokens, tokens[1:])
              if tok.type == "heading_open" and tok.map]
     opened = [(start, level, title, part_of(title)) for start, level, title in heads]
@@ -143,56 +142,5 @@ def _inside_a_part(before: list, level: int) -> bool:
 
 
 @functools.cache
-def _parser() -> MarkdownIt:
+def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-# -- a section's body as the document's blocks ---------------------------------------------------------
-def as_blocks(markdown: str) -> list[blocks.Block]:
-    """A section's Markdown as plain paragraphs, bullet lists and tables (the official document shows
-    text only: emphasis and links become their text, images are left out; a sub-heading is a paragraph)."""
-    out: list[blocks.Block] = []
-    items: list[str] = []
-    rows: list[list[str]] | None = None
-    depth = 0
-    for tok in _parser().parse(markdown or ""):
-        if tok.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif tok.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
-            if depth == 0 and items:
-                out.append(blocks.Bullets(items))
-                items = []
-        elif tok.type == "table_open":
-            rows = []
-        elif tok.type == "tr_open" and rows is not None:
-            rows.append([])
-        elif tok.type == "table_close" and rows:
-            out.append(_table(rows))
-            rows = None
-        elif tok.type == "inline" and rows is not None:
-            rows[-1].append(inline_text(tok))
-        elif tok.type == "inline" and (text := inline_text(tok)):
-            (items.append(text) if depth else out.append(blocks.Paragraph(text)))
-        elif tok.type in ("fence", "code_block") and tok.content.strip():
-            out.append(blocks.Paragraph(unicodedata.normalize("NFC", tok.content.strip())))
-    return out
-
-
-def _table(rows: list[list[str]]) -> blocks.Table:
-    """A note's Markdown table: its first row the header."""
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    columns = [blocks.Column(title, round(1 / width, 3)) for title in rows[0]]
-    return blocks.Table(columns, rows[1:], keep_together=len(rows) <= 9)
-
-
-def inline_text(tok) -> str:
-    """The text of an inline token: its words, line breaks as spaces."""
-    parts = []
-    for child in tok.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")                      # an image is left out, its alt text with it
-    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", "".join(parts)).strip())

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 from .findings import WARNING, Finding
@@ -138,3 +139,24 @@ def _items(body: str, first_line: int) -> list[tuple[str, int]]:
 
 def _short(text: str, most: int = 80) -> str:
     return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def check_folder(data_dir, units, shown=None) -> list[Finding]:
+    """The warnings about the task lines of every notes file of the data folder (what ``validate`` and a
+    report's data-quality part list; the official report shows its own note's again)."""
+    from . import note_parts, notes
+    from .periods import Period
+    out = []
+    try:
+        listed = notes.note_files(data_dir)
+    except Exception:                     # notes.check_folder says why the folder cannot be listed
+        return out
+    for period, unit, path in listed:
+        note = notes.read_note(path, Path(data_dir), period=period, unit=unit, shown=shown)
+        if note.text is None or path.name.endswith(".en.md"):
+            continue
+        where = dict(file=shown(path) if shown else note.source, period=period, unit=unit)
+        month = Period.parse(period).end.code
+        for section in note_parts.split(note.text).get(note_parts.TASKS):
+            out += parse(section.body, section.body_line, units, month=month, where=where)[1]
+    return out

@@ -8,6 +8,8 @@ signature, numbering of appendices, "./.") is the notebook's and the exporters'.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import cached_property
 
 from .. import blocks, note_parts, notes
@@ -77,7 +79,7 @@ class Official:
                         file=note.source, row=s.line, period=self.period.code) for s in self._official_parts.unused]
 
     def _note_blocks(self, part: str) -> list[blocks.Block]:
-        return [b for s in self._official_parts.get(part) for b in note_parts.as_blocks(s.body)]
+        return [b for s in self._official_parts.get(part) for b in as_blocks(s.body)]
 
     def _from_notes(self, part: str, heading_key: str) -> list[blocks.Block]:
         """The notes' words for ``part``, or one sentence saying where the analyst writes them."""
@@ -153,3 +155,53 @@ class Official:
         return [self._heading(5, "official.part.proposals"),
                 *self._from_notes(PROPOSALS, "official.notes_heading.proposals")]
 
+
+# -- a notes section as the document's text ----------------------------------------------------------
+def as_blocks(markdown: str) -> list[blocks.Block]:
+    """A section's Markdown as plain paragraphs, bullet lists and tables (the official document shows
+    text only: emphasis and links become their text, images are left out; a sub-heading is a paragraph)."""
+    out: list[blocks.Block] = []
+    items: list[str] = []
+    rows: list[list[str]] | None = None
+    depth = 0
+    for tok in note_parts.parser().parse(markdown or ""):
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0 and items:
+                out.append(blocks.Bullets(items))
+                items = []
+        elif tok.type == "table_open":
+            rows = []
+        elif tok.type == "tr_open" and rows is not None:
+            rows.append([])
+        elif tok.type == "table_close" and rows:
+            out.append(_table(rows))
+            rows = None
+        elif tok.type == "inline" and rows is not None:
+            rows[-1].append(inline_text(tok))
+        elif tok.type == "inline" and (text := inline_text(tok)):
+            (items.append(text) if depth else out.append(blocks.Paragraph(text)))
+        elif tok.type in ("fence", "code_block") and tok.content.strip():
+            out.append(blocks.Paragraph(unicodedata.normalize("NFC", tok.content.strip())))
+    return out
+
+
+def _table(rows: list[list[str]]) -> blocks.Table:
+    """A note's Markdown table: its first row the header."""
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    columns = [blocks.Column(title, round(1 / width, 3)) for title in rows[0]]
+    return blocks.Table(columns, rows[1:], keep_together=len(rows) <= 9)
+
+
+def inline_text(tok) -> str:
+    """The text of an inline token: its words, line breaks as spaces."""
+    parts = []
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")                      # an image is left out, its alt text with it
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", "".join(parts)).strip())
