@@ -22,7 +22,7 @@ from . import assessment
 from .appendix import appendices
 from .leadership import status_shown, targeted, verdict
 from .official_tasks import task_blocks
-from .official_text import dossier_sentence, figure_sentence, in_period, period_words, resolved_sentence
+from .official_text import day_text, dossier_sentence, figure_sentence, in_period, period_words, resolved_sentence
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 DIRECTION_AREA = "chi_dao_dieu_hanh"
@@ -40,7 +40,6 @@ class Official:
 
     def official_window(self) -> str:
         """``Số liệu từ ngày 15/9/2026 đến ngày 14/10/2026`` (``reporting.yaml``: calendar or official)."""
-        from .official_text import day_text
         start, end = self.data_window
         return t(self.lang, "official.window", start=day_text(start, self.lang), end=day_text(end, self.lang))
 

@@ -203,7 +203,9 @@ def figure_sentence(r, fig: Figure, parts: list[Figure] = (), said: Optional[set
     pieces = []
     if fig.current.value is not None:
         pieces.append(t(L, _verb(fig), name=name, value=_fraction(fig.current, fig, L)))
-        others = [versus(fig.current, fig.previous, fig, previous_words(period, L), L)]
+        # a year-end target's figure grows through its year: against last December it says nothing
+        restarts = ind.year_end and period.previous().year != period.year and period.kind != "year"
+        others = [None if restarts else versus(fig.current, fig.previous, fig, previous_words(period, L), L)]
         if not ytd_clause and period.kind != "year":
             others.append(versus(fig.current, fig.last_year, fig, last_year_words(period, L), L))
         if others := compared(others, L):
