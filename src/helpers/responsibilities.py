@@ -11,6 +11,7 @@ indicator behind its target with this lead unit (:mod:`helpers.report.official`)
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -27,6 +28,11 @@ OPTIONAL = ("note",)
 
 def shipped() -> dict[str, str]:
     """``{indicator: department key}`` of the package's file (trusted: it ships with the code)."""
+    return dict(_shipped())
+
+
+@functools.cache
+def _shipped() -> dict[str, str]:
     text = resources.files("helpers").joinpath("data", FILE_NAME).read_text(encoding="utf-8")
     _header, rows = csv_records(text, FILE_NAME, COLUMNS, OPTIONAL)
     return {r["indicator"].strip(): r["unit"].strip() for _line, r in rows if isinstance(r, dict)}
