@@ -240,3 +240,11 @@ def test_a_notes_section_becomes_paragraphs_lists_and_tables_as_text():
     assert made[0].text == "Đoạn đậm và liên kết tiếp."
     assert [c.title for c in made[1].columns] == ["Đơn vị", "Số"] and made[1].rows[0][0].text == "Xã A"
     assert made[2].items == ["một", "hai"]
+
+
+def test_every_block_of_the_document_renders_in_both_formats(sample):
+    appendix_blocks = [b for _title, items, _landscape in sample.official_appendices() for b in items]
+    for block in sample.official_body() + appendix_blocks:
+        assert block.html() and block.typst()
+    widths = [sum(c.width for c in b.columns) for b in appendix_blocks]
+    assert all(0.95 <= w <= 1.01 for w in widths)          # the columns fill the page's width
