@@ -248,3 +248,12 @@ def test_every_block_of_the_document_renders_in_both_formats(sample):
         assert block.html() and block.typst()
     widths = [sum(c.width for c in b.columns) for b in appendix_blocks]
     assert all(0.95 <= w <= 1.01 for w in widths)          # the columns fill the page's width
+
+
+def test_a_month_without_the_dossiers_still_says_the_online_rate_of_the_year_to_date(tmp_path):
+    files = {"2026-09.csv": MONTH, "2026-10.csv": csv_rows("10-SNV,staff_streamlined,3,")}
+    report = Report.open("2026-10", "10", str(write_data(tmp_path, files, units=UNITS)), "vi")
+    said = section(report.official_body(), "2. Cải cách thủ tục hành chính")
+    rate = report.figures["online_submission_rate"].ytd.value
+    assert any(s.startswith("Lũy kế 10 tháng năm 2026, tỷ lệ hồ sơ nộp trực tuyến đạt " + fmt.percent(rate))
+               for s in said), said

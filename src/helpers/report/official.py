@@ -100,14 +100,15 @@ class Official:
         for f in figs:
             if f.indicator.parts_of in shown:
                 parts.setdefault(f.indicator.parts_of, []).append(f)
-        out, said = [], set()
+        out, said, folded = [], set(), False
         for f in sorted(figs, key=lambda f: f.code not in COMPOSED):      # the dossiers first, then as catalogued
-            if f.indicator.parts_of in shown or (f.code in FOLDED and "dossiers_received" in shown):
+            if f.indicator.parts_of in shown or (f.code in FOLDED and folded):
                 continue
             composed = COMPOSED.get(f.code)
             text = composed(self) if composed else None
             if text:
                 said.add(in_period(self.period, self.lang))      # "Trong tháng" opened the dossiers' sentence
+                folded = folded or f.code == "dossiers_received"
             text = text or figure_sentence(self, f, parts.get(f.code, []), said)
             if text:
                 out.append(blocks.Paragraph(text))
