@@ -221,8 +221,15 @@ NOTE_2026_10 = """## Kết quả nổi bật
 ## Tồn tại, hạn chế
 - Một số xã, phường chưa gửi số liệu tháng 10/2026; cần đôn đốc để số liệu toàn tỉnh đầy đủ.
 
+## Nguyên nhân
+- Sau sắp xếp, một số xã, phường chưa ổn định đội ngũ công chức làm công tác thống kê, báo cáo.
+- Hạ tầng, đường truyền ở một số xã vùng cao còn hạn chế, ảnh hưởng đến việc số hóa và khai thác lại dữ liệu.
+
 ## Nhiệm vụ tháng tới
 - Hoàn thiện số liệu các xã, phường; chuẩn bị báo cáo năm 2026.
+
+## Đề xuất, kiến nghị
+- Đề nghị Văn phòng Chính phủ tiếp tục hướng dẫn việc đồng bộ hồ sơ từ Hệ thống thông tin giải quyết TTHC của tỉnh lên Cổng Dịch vụ công quốc gia.
 """
 
 

@@ -125,7 +125,9 @@ UNIT_TYPE_WORDS = ("Tỉnh", "Thành phố", "Huyện", "Quận", "Thị xã", "
 DATA_WORDS = {*(("unit_lists.py", word) for word in UNIT_TYPE_WORDS), ("catalogue.py", "có"),
               ("leadership.py", "Tỷ lệ "), ("leadership.py", "Số "), ("tables.py", "Điểm nhóm "),
               ("report_kernel.py", "Tỷ lệ hồ sơ"), ("report_kernel.py", "Năm nay")}
-DATA_FILES = {"pagecheck.py"}     # the page checker's patterns are the words it looks for on a rendered page
+# the page checker's patterns are the words it looks for on a rendered page; the notes' headings and task
+# lines are matched against the words the analysts write (note_parts.py, tasks.py)
+DATA_FILES = {"pagecheck.py", "note_parts.py", "tasks.py"}
 VIETNAMESE = re.compile(r"[ăâđêôơưạảãàáẹẻẽèéịỉĩìíọỏõòóụủũùúỵỷỹỳýầấậẩẫằắặẳẵềếệểễồốộổỗờớợởỡừứựửữ]", re.I)
 
 

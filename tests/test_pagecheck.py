@@ -239,8 +239,8 @@ def test_the_reports_compiler_writes_pdfs_poppler_reads_without_a_syntax_error(t
     the key (its default) and the PDF stays tagged and readable."""
     from pypdf import PdfReader
 
-    from helpers.render import compile_typst, quiet_for_poppler, typst_document
     from helpers import blocks
+    from helpers.render import compile_typst, quiet_for_poppler, typst_document
     source = typst_document([blocks.Heading("Kết luận chung", 1), blocks.Paragraph("Toàn tỉnh: không đổi.")])
     raw = typst.compile(source.encode("utf-8"), format="pdf", font_paths=font_paths())
     pdf = compile_typst(source)

@@ -35,7 +35,8 @@ def unit_rows(code: str, month: int) -> list[str]:
 def month_file(month: int) -> str:
     rows = [r for code in ("15-SNV", "15-STP", "02647", "02680") for r in unit_rows(code, month)]
     rows += ["15,tthc_published_total,1550,", "15,tthc_published_province,1140,",
-             "15,tthc_published_district,0,", "15,tthc_published_commune,410,", "15,idx766_rank,3,", "15,idx766_rank_field,34,"]
+             "15,tthc_published_district,0,", "15,tthc_published_commune,410,", "15,idx766_rank,3,",
+             "15,idx766_rank_field,34,"]
     return csv_rows(*rows)
 
 

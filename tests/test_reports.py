@@ -63,6 +63,7 @@ def test_month_report_pdf_shows_article_figures_in_vietnamese(month):
     flat = " ".join(text.split())
     assert "1.989 ≠ 1.473 + 294 + 132 = 1.899" in flat          # the parts-don't-add-up warning
     assert "Kết quả nổi bật" in flat                              # the analysts' narrative
+    assert "Thời gian lấy số liệu từ 01/10/2023 đến 31/10/2023" in flat   # the data window (reporting.yaml)
 
 
 def test_month_report_html_is_self_contained_without_code(month):

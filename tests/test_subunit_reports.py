@@ -64,7 +64,7 @@ def test_a_departments_page_one_gives_its_rank_among_its_level_and_the_averages(
     assert opened(data, "15-D", lang).standing_line().startswith(line[:13])     # the tie: 2/4 too
 
 
-def test_a_departments_standing_section_lists_each_league_indicator_beside_the_level_and_the_province(data, monkeypatch):
+def test_a_departments_standing_lists_each_league_indicator_beside_the_level_and_the_province(data, monkeypatch):
     rep = opened(data, "15-C", "vi")
     (group,) = shown(monkeypatch, rep.league_tables)
     heading, lead, table = group.items

@@ -64,7 +64,8 @@ def note_files(data_dir: Path, period: Period, unit: str, language: str, units=N
 
 def input_files(data_dir: Path, period: Period, unit: str, language: str = "vi", units=None) -> list[Path]:
     """Every data file a report over ``period`` for ``unit`` reads, existing or not:
-    units, catalogue, targets, its notes (see :func:`note_files`), and the month files of every window it shows
+    units, catalogue, targets, the lead units and the data window (``responsibilities.csv``,
+    ``reporting.yaml``), its notes (see :func:`note_files`), and the month files of every window it shows
     (the period, previous, same period last year, year to date and last year's, the
     trailing twelve months) with the units' own files of those months (``periods/<month>/``), plus
     files in ``periods/`` whose names are not a month (the data checks report them), and the intake
@@ -72,6 +73,7 @@ def input_files(data_dir: Path, period: Period, unit: str, language: str = "vi",
     data_dir = Path(data_dir)
     months = set(months_read(period))
     files = [data_dir / "units.csv", data_dir / "indicators.csv", data_dir / "targets.csv",
+             data_dir / "responsibilities.csv", data_dir / "reporting.yaml",
              *note_files(data_dir, period, unit, language, units)]
     files += [p for month, p in _period_files(data_dir) if month is None or month.code in months]
     files += [p for month in sorted(months) for p in month_folder_files(data_dir, month)]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-from . import files, notes, xlsx
+from . import files, notes, responsibilities, tasks, xlsx
 from . import findings as F
 from .catalogue import Catalogue, load_catalogue
 from .csvfile import FileProblem, csv_records, decode_text, error, read_month_rows
@@ -45,6 +45,7 @@ class DataSet:
     targets: dict = field(default_factory=dict)        # (indicator, unit, year) -> Decimal
     milestones: dict = field(default_factory=dict)     # (indicator, unit, year) -> {month: Decimal}
     target_sources: dict = field(default_factory=dict)  # (indicator, unit, year) -> targets.csv `source`
+    responsibilities: dict = field(default_factory=dict)   # indicator -> lead unit (responsibilities.csv)
     findings: list = field(default_factory=list)
     unreadable: set = field(default_factory=set)       # months whose file could not be read at all
 
@@ -99,11 +100,12 @@ _CACHE: dict = {}
 
 def folder_state(data_dir) -> tuple:
     """Every file :func:`load_data` may read, with its size and modification time: ``units.csv``,
-    ``indicators.csv``, ``targets.csv``, the entries of ``periods/`` and of its month folders (the units'
-    own files) and what lies under ``notes/`` (a note's images). Nothing else of the folder is listed:
-    ``--data-dir /`` must not walk the disk."""
+    ``indicators.csv``, ``targets.csv``, ``responsibilities.csv``, the entries of ``periods/`` and of its
+    month folders (the units' own files) and what lies under ``notes/`` (a note's images). Nothing else
+    of the folder is listed: ``--data-dir /`` must not walk the disk."""
     data_dir = Path(data_dir)
-    paths = [data_dir / name for name in ("units.csv", "indicators.csv", "targets.csv")]
+    paths = [data_dir / name for name in ("units.csv", "indicators.csv", "targets.csv",
+                                         responsibilities.FILE_NAME)]
     periods = _entries(data_dir / "periods", recursive=False)
     paths += periods + _entries(data_dir / "notes", recursive=True)
     paths += [p for folder in periods if "." not in folder.name and month_of_file(folder.name)
@@ -152,6 +154,9 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
     catalogue = catalogue or _read_catalogue(data_dir)
     ds = DataSet(data_dir=data_dir, catalogue=catalogue, units=units, findings=findings)
     ds.targets = _read_targets(data_dir, ds)
+    ds.responsibilities, found = responsibilities.read_folder(
+        data_dir, catalogue, units, shown_path(data_dir / responsibilities.FILE_NAME, data_dir))
+    findings.extend(found)
     wanted = None if months is None else set(months)
     try:
         listed = period_files(data_dir)
@@ -179,6 +184,7 @@ def load_data(data_dir, months=None, catalogue: Catalogue | None = None) -> Data
         _read_month_file(ds, period, path, shown)
     _read_unit_files(ds, wanted)
     findings.extend(notes.check_folder(data_dir, shown=lambda p: shown_path(p, data_dir)))
+    findings.extend(tasks.check_folder(data_dir, units, shown=lambda p: shown_path(p, data_dir)))
     return ds
 
 

@@ -10,6 +10,7 @@ from ..text import messages
 from .chartdata import COMPARE_ENDS, MAX_TREND_CHARTS, ChartData, highest_and_lowest
 from .metrics import Metrics
 from .model import ReportModel
+from .official import Official
 from .provenance import Provenance, code_version
 from .quality import LEADER_FINDINGS, Quality
 from .sections import Sections
@@ -24,9 +25,9 @@ __all__ = ["COMPARE_ENDS", "LEADER_FINDINGS", "MAX_TREND_CHARTS", "Report", "cod
 messages("en")
 
 
-class Report(Sections, Sources, Tables, ChartData, Quality, Metrics, Provenance, ReportModel):
+class Report(Official, Sections, Sources, Tables, ChartData, Quality, Metrics, Provenance, ReportModel):
     """A report of one unit and period: the model (:class:`.model.ReportModel`) with the methods
-    the notebooks call."""
+    the notebooks call (the official report's: :class:`.official.Official`)."""
 
 
 def open_report(period, unit, data_dir, language) -> Report:

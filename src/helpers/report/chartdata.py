@@ -8,11 +8,10 @@ from dataclasses import replace
 
 from .. import blocks, charts
 from ..catalogue import Indicator
-from ..figures import Figure
+from ..figures import Figure, status_of
 from ..periods import Period
-from ..text import t
-from ..figures import status_of
 from ..selection import uniform
+from ..text import t
 from .display import decimals_of, show, target_text
 from .leadership import status_shown, value_shown
 

@@ -20,8 +20,9 @@ from ..findings import errors as only_errors
 from ..load import DataSet, load_data_cached
 from ..params import ReportParams, check_unit, project_root, resolve
 from ..periods import Period
-from ..units import LEVELS
+from ..reporting import read_reporting
 from ..text import LANG, PerLanguage, t
+from ..units import LEVELS
 from ..validate import check
 from .leadership import flags
 from .leagues import leagues, overdue
@@ -106,6 +107,11 @@ class ReportModel:
     def window(self):
         """The window the page judges: year to date where it differs from the period."""
         return self.period.ytd() if self.shows_ytd else self.period
+
+    @cached_property
+    def data_window(self) -> tuple[_dt.date, _dt.date]:
+        """The first and last day the period's figures cover (``reporting.yaml``: calendar or official)."""
+        return read_reporting(self.data_dir).window_dates(self.period)
 
     @property
     def previous_window(self):

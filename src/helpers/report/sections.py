@@ -20,7 +20,7 @@ class Sections:
     """The sections of :class:`helpers.report.Report` (a mixin over its model, tables and charts)."""
 
     def cover(self, title_key: str = "report.title"):
-        """Title, unit, period, date and data status."""
+        """Title, unit, period, the days the figures cover, date and data status."""
         need = self.period.ytd().month_codes()
         have = [m for m in need if m in self.ds.files]
         errs = only_errors(self.findings)
@@ -33,6 +33,10 @@ class Sections:
                 (t(self.lang, "report.period"), self.period.label(self.lang))]
         if self.shows_ytd:
             rows.append((t(self.lang, "report.ytd"), self.period.ytd().label(self.lang)))
+        start, end = self.data_window                # what the month files cover (reporting.yaml)
+        rows.append((t(self.lang, "report.data_window"),
+                     t(self.lang, "report.data_window_value", start=fmt.date(start, self.lang),
+                       end=fmt.date(end, self.lang))))
         rows += [(t(self.lang, "report.generated"), fmt.date(self.generated_at.date(), self.lang)),
                  (t(self.lang, "report.data_status"), status)]
         merger = self.ds.units.merger_note(self.unit, self.period, self.lang)
