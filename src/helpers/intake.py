@@ -220,6 +220,8 @@ def _private_copy(path: Path, folder: Path) -> str:
         raise _Refused("error.intake.cannot_read", reason=exc.strerror or str(exc)) from None
     if not stat.S_ISREG(st.st_mode):
         raise _Refused("error.intake.not_a_file")
+    if path.suffix.lower() != ".xlsx":
+        raise _Refused("error.intake.not_xlsx")
     import tempfile
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx", dir=folder)      # openpyxl wants the suffix
