@@ -321,6 +321,13 @@ def test_status_counts_the_analysts_own_file_as_received(data, returned, monkeyp
     assert all(row["status"] == "received" for row in rows.values())
 
 
+def test_intake_refuses_a_workbook_returned_empty(data, monkeypatch):
+    assert cli("collect", MONTH, "--unit", "15-SNV", "--data-dir", data, cwd=data.parent).returncode == 0
+    r = intake(data, data / "collect" / MONTH / "15-SNV.xlsx", at=ON_TIME, monkeypatch=monkeypatch)
+    assert r.returncode == 1 and "unit 15-SNV" in r.stderr and "no figure" in r.stderr
+    assert not (data / "periods" / MONTH).exists() and not (data / "received" / MONTH / "register.jsonl").exists()
+
+
 def test_intake_without_collect_is_a_usage_error(data, tmp_path):
     r = cli("intake", tmp_path, "--data-dir", data, cwd=data.parent)
     assert r.returncode == 2 and "collect" in r.stderr
@@ -342,3 +349,20 @@ def test_the_sample_script_gives_the_same_figures_as_the_csv(tmp_path, monkeypat
             assert unit == path.stem
             got[(unit, code)] = parse_value(raw, ds.catalogue.get(code).unit)[0]
     assert got == want
+
+
+def test_the_signature_covers_the_period_the_unit_and_the_layout(data):
+    from helpers.collect import folder_key
+    from helpers.workbook.identity import genuine, read_identity
+    assert cli("collect", MONTH, "--unit", "15-SNV", "--data-dir", data, cwd=data.parent).returncode == 0
+    key = folder_key(data)
+    rows = [tuple(c.value for c in r)
+            for r in openpyxl.load_workbook(data / "collect" / MONTH / "15-SNV.xlsx")[META_SHEET].iter_rows()]
+    ident = read_identity(rows)
+    assert (ident.period, ident.unit) == (MONTH, "15-SNV") and genuine(ident, key)
+    assert not genuine(ident, bytes(32))
+    for edit in (lambda r: ("period", "2026-10") if r[0] == "period" else r,
+                 lambda r: ("unit", "15-STP") if r[0] == "unit" else r,
+                 lambda r: (*r[:4], 99, *r[5:]) if r[0] == "TTHC" else r):       # the last data row
+        edited = read_identity([edit(r) for r in rows])
+        assert not genuine(edited, key)

@@ -81,6 +81,7 @@ class Intake:
         from .load import load_data
         from .reporting import read_reporting
         from .workbook.identity import folder_id
+        from .workbook.layout import month_period
         self.data_dir = Path(data_dir)
         self.key = folder_key(self.data_dir)
         if self.key is None:
@@ -89,7 +90,7 @@ class Intake:
         ds = load_data(self.data_dir, months=[])
         self.units, self.catalogue = ds.units, ds.catalogue
         self.reporting = read_reporting(self.data_dir)
-        self.periods = [Period.parse(p).code for p in periods] if periods else self._newest_collected()
+        self.periods = [month_period(p).code for p in periods] if periods else self._newest_collected()
 
     def _newest_collected(self) -> list[str]:
         folder = self.data_dir / "collect"
@@ -124,6 +125,8 @@ class Intake:
                 unit = self._check_identity(ident)
                 rows = read_entry_workbook(wb, shown, self.catalogue, self.units, facts)
             figures, problems, indicators = self._figures(rows, unit)
+            if not figures and not problems:
+                raise _Refused("error.intake.empty", None, unit.code)
         except FileProblem as bad:
             return Verdict(shown, Msg("error.intake.unreadable", problem=bad.finding.msg), bad.finding.row,
                            bad.finding.unit)
