@@ -333,22 +333,52 @@ def test_intake_without_collect_is_a_usage_error(data, tmp_path):
     assert r.returncode == 2 and "collect" in r.stderr
 
 
-def test_the_sample_script_gives_the_same_figures_as_the_csv(tmp_path, monkeypatch):
-    from helpers.load import load_data, read_xlsx_rows
-    from helpers.values import parse_value
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """A copy of the sample whose September comes as per-unit files (``scripts/sample_per_unit.py``)."""
+    data = tmp_path_factory.mktemp("converted") / "data"
     shutil.copytree(ROOT / "data", data)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", ON_TIME)
-    assert SCRIPT.main(["--data-dir", str(data), "--month", MONTH]) == 0
-    assert not (data / "periods" / f"{MONTH}.csv").exists()
-    ds = load_data(ROOT / "data", months=[MONTH])
-    want = {(u, i): r.value for (m, u, i), r in ds.records.items() if m == MONTH and r.value is not None}
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = ON_TIME
+    try:
+        assert SCRIPT.main(["--data-dir", str(data), "--month", MONTH]) == 0
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+    return data
+
+
+def _sample_records(months=(MONTH,)):
+    from helpers.load import load_data
+    ds = load_data(ROOT / "data", months=list(months))
+    return ds, {(u, i): r.value for (m, u, i), r in ds.records.items() if m == MONTH and r.value is not None}
+
+
+def test_the_sample_script_gives_the_same_figures_as_the_csv(converted):
+    from helpers.load import read_xlsx_rows
+    from helpers.values import parse_value
+    assert not (converted / "periods" / f"{MONTH}.csv").exists()
+    ds, want = _sample_records()
     got = {}
-    for path in (data / "periods" / MONTH).glob("*.xlsx"):
+    for path in (converted / "periods" / MONTH).glob("*.xlsx"):
         for _l, unit, code, raw, _n, _c in read_xlsx_rows(path, path.name, ds.catalogue, ds.units):
             assert unit == path.stem
             got[(unit, code)] = parse_value(raw, ds.catalogue.get(code).unit)[0]
     assert got == want
+    register = converted / "received" / MONTH / "register.jsonl"
+    entries = [json.loads(line) for line in register.read_text().splitlines()]
+    assert len(entries) == len({u for u, _ in want}) and not any(e["late"] for e in entries)
+
+
+def test_the_loader_reads_the_converted_month_with_the_same_figures(converted):
+    from helpers.load import load_data
+    loaded = load_data(converted, months=[MONTH])
+    if not any(Path(f).parent.name == MONTH for f in loaded.files.get(MONTH, [])):
+        pytest.skip("the loader does not read periods/<month>/ yet (brief U)")
+    _ds, want = _sample_records()
+    assert {(u, i): r.value for (m, u, i), r in loaded.records.items() if m == MONTH and r.value is not None} == want
 
 
 def test_the_signature_covers_the_period_the_unit_and_the_layout(data):
