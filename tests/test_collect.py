@@ -184,7 +184,7 @@ def returned(data, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     figures = sample_figures()
-    files = {"renamed": inbox / "BaoCao_thang9 (2).xlsx", "formula": inbox / "15-STP.xlsx",
+    files = {"renamed": inbox / "2026-08.xlsx", "formula": inbox / "15-STP.xlsx",
              "commune": inbox / f"{c1}.xlsx", "foreign": inbox / f"{c2}.xlsx", "tampered": inbox / "15-VP.xlsx",
              "august": inbox / "15-VP thang 8.xlsx", "other_folder": inbox / "SNV khac.xlsx",
              "not_a_workbook": inbox / "ghi chu.txt", "uncached": inbox / "15.xlsx"}
@@ -233,7 +233,8 @@ def test_intake_files_the_good_workbooks_and_refuses_each_bad_one(data, returned
     assert sorted(p.name for p in filed.iterdir()) == sorted(["15-SNV.xlsx", "15-STP.xlsx", f"{c1}.xlsx"])
     assert sha(filed / "15-SNV.xlsx") == given["renamed"]
     out, err = r.stdout, r.stderr
-    assert "BaoCao_thang9 (2).xlsx → periods/2026-09/15-SNV.xlsx" in out and "files accepted: 3, refused: 6" in out
+    assert "2026-08.xlsx → periods/2026-09/15-SNV.xlsx" in out       # its name says August: it is September's
+    assert "files accepted: 3, refused: 6" in out
     (foreign,) = _lines(err, f"{c2}.xlsx")
     assert "D4" in foreign or "!D" in foreign
     assert "unit 15-SNV" in foreign and f"unit {c2}'s" in foreign
@@ -250,7 +251,7 @@ def test_intake_files_the_good_workbooks_and_refuses_each_bad_one(data, returned
     entries = [json.loads(line) for line in (data / "received" / MONTH / "register.jsonl").read_text().splitlines()]
     by_unit = {e["unit"]: e for e in entries}
     assert sorted(by_unit) == sorted(["15-SNV", "15-STP", c1])
-    assert by_unit["15-SNV"]["original"] == "BaoCao_thang9 (2).xlsx"
+    assert by_unit["15-SNV"]["original"] == "2026-08.xlsx"
     assert by_unit["15-SNV"]["figures"] == len(sample_figures()["15-SNV"])
     assert by_unit["15-SNV"]["sha256"] == given["renamed"] and by_unit["15-SNV"]["late"] is False
     assert by_unit["15-SNV"]["received_at"].startswith("2026-10-03")
@@ -396,3 +397,23 @@ def test_the_signature_covers_the_period_the_unit_and_the_layout(data):
                  lambda r: (*r[:4], 99, *r[5:]) if r[0] == "TTHC" else r):       # the last data row
         edited = read_identity([edit(r) for r in rows])
         assert not genuine(edited, key)
+
+
+def test_figures_in_error_are_accepted_listed_and_shown_by_status(data, monkeypatch, tmp_path):
+    assert cli("collect", MONTH, "--unit", "15-SNV", "--data-dir", data, cwd=data.parent).returncode == 0
+    book = tmp_path / "snv.xlsx"
+    SCRIPT.fill(data / "collect" / MONTH / "15-SNV.xlsx", book, {"dossiers_received": "503"})
+    set_cell(book, book, "TTHC", _cell_of(book, "dossiers_synced"), "1.989")       # text: ambiguous
+    r = intake(data, book, at=ON_TIME, monkeypatch=monkeypatch)
+    assert r.returncode == 0, r.stderr
+    assert "dossiers_synced" in r.stderr and "1.989" in r.stderr
+    out = tmp_path / "status.csv"
+    assert cli("status", MONTH, "--data-dir", data, "--csv", out, "--lang", "en", cwd=data.parent).returncode == 0
+    row = next(r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))) if r["unit"] == "15-SNV")
+    assert row["figures"] == "1" and "figures in error: 1" in row["problems"] and row["status"] == "received"
+
+
+def _cell_of(path: Path, indicator: str) -> str:
+    ws = openpyxl.load_workbook(path)["TTHC"]
+    row = next(r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, CODE_COL).value == indicator)
+    return ws.cell(row, FIRST_UNIT_COL).coordinate

@@ -123,7 +123,7 @@ class Intake:
                     raise _Refused("error.intake.not_collected")
                 ident = read_identity(list(bounded_rows(wb[META_SHEET], max_col=12)))
                 unit = self._check_identity(ident)
-                rows = read_entry_workbook(wb, shown, self.catalogue, self.units, facts)
+                rows = read_entry_workbook(wb, shown, self.catalogue, self.units, facts, by_name=False)
             figures, problems, indicators = self._figures(rows, unit)
             if not figures and not problems:
                 raise _Refused("error.intake.empty", None, unit.code)
