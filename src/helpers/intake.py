@@ -168,7 +168,10 @@ class Intake:
                 raise _Refused("error.intake.foreign_unit", cell, str(code_of_unit), other=code_of_unit,
                                own=unit.code)
             indicator = self.catalogue.get(code)
-            value, problem = parse_value(raw, indicator.unit) if indicator else (None, None)
+            if indicator is None:                # the catalogue changed since the workbook was written
+                problems.append((cell, code, Msg("finding.unknown_indicator", code=code, did_you_mean="")))
+                continue
+            value, problem = parse_value(raw, indicator.unit)
             problem = problem or (out_of_range(value, indicator) or (None, None))[1]
             if problem is not None:
                 problems.append((cell, code, problem))
