@@ -61,10 +61,12 @@ def _make_key(path: Path) -> None:
 
 def reporting_units(units, catalogue, period, codes=None) -> list:
     """The units that report for the month: every unit valid in it whose level some entered indicator
-    accepts (by level, then code), or the units ``codes`` names (each known and active then)."""
+    accepts (by level, then code), or the units ``codes`` names (each known and active then; ``all``: every
+    one)."""
     from .units import LEVELS
     p = month_period(period)
     inputs = input_indicators(catalogue)
+    codes = [c for c in codes or [] if c != "all"]          # as in `run`: all is every unit
     if codes:
         chosen = []
         for code in codes:
