@@ -120,7 +120,9 @@ def _expected(data_dir: Path, p: Period, units, catalogue, sent: _Sent) -> tuple
     for code, indicators in sent.counts.items():
         for ind in indicators:
             records[(p.code, code, ind)] = SimpleNamespace(value=1)
-    view = SimpleNamespace(units=units, catalogue=catalogue, records=records)
+    # what coverage reads of a data set, built from the register and the listing instead of every workbook
+    view = SimpleNamespace(data_dir=data_dir, units=units, catalogue=catalogue, records=records, files={},
+                           findings=[], unreadable=set())
     lacking, expected = {}, []
     for top in _top_units(units, p.code):
         c = coverage(view, top.code, p)
