@@ -1,10 +1,12 @@
-"""``cchc-report``: the command line (run, validate, template, new-period, units, index).
+"""``cchc-report``: the command line (run, validate, template, new-period, units, index, collect,
+intake, status).
 
 Each command is a ``cmd_*`` function taking the parsed arguments and returning the exit
 status; :func:`main` turns the package's errors into one readable message (exit 1 for bad
 data or a failed report, 2 for a usage error) instead of a traceback. Which reports a
 command means is :mod:`helpers.plan`; what ``new-period`` and ``template`` write is
-:mod:`helpers.new_period`."""
+:mod:`helpers.new_period`; what collection does, :mod:`helpers.collect`,
+:mod:`helpers.intake` and :mod:`helpers.status`."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from .plan import (
     check_data,
     checked_out,
     cli_out,
+    data_folder,
     keep_text_sizes_in,
     new_reports,
     param_sets,
@@ -298,6 +301,87 @@ def _add_units_command(sub, lang: str) -> None:
     u.set_defaults(func=cmd_units)
 
 
+def cmd_collect(args) -> int:
+    from .collect import collect
+    from .reporting import read_reporting
+    lang, data_dir = args.lang or "vi", data_folder(cli_path(args.data_dir))
+    written = collect(data_dir, args.period, split(args.unit), args.force, lang)
+    for w in written:
+        if w.backup:
+            console.print(t(lang, "cli.backed_up", path=as_typed(w.backup)), markup=False)
+        if w.kept:
+            err_console.print(t(lang, "cli.collect.kept", path=as_typed(w.path), period=args.period), style="yellow",
+                              markup=False)
+    from . import fmt
+    made = [w for w in written if not w.kept]
+    deadline = fmt.date(read_reporting(data_dir).deadline(Period.parse(args.period)), lang)
+    folder = as_typed(data_dir / "collect" / Period.parse(args.period).code)
+    console.print(t(lang, "cli.collect.summary", n=len(made), folder=folder, deadline=deadline),
+                  markup=False)
+    return 0
+
+
+def cmd_intake(args) -> int:
+    from .intake import MAX_LISTED_PROBLEMS, intake
+    lang, data_dir = args.lang or "vi", data_folder(cli_path(args.data_dir))
+    verdicts = intake(data_dir, args.files, split(args.period), shown=as_typed)
+    for v in verdicts:
+        if not v.accepted:
+            err_console.print(f"[red]{escape(v.line(lang))}[/red]")
+            continue
+        e = v.entry
+        values = dict(file=v.file, filed=e.file, unit=e.unit, name=v.version.name(lang), figures=e.figures)
+        console.print(t(lang, "cli.intake.same" if v.same else ("cli.intake.late" if e.late else "cli.intake.accepted"),
+                        **values), markup=False)
+        if e.replaced and not v.same:
+            console.print(t(lang, "cli.intake.replaced", kept=e.replaced), markup=False)
+        for cell, code, problem in v.problems[:MAX_LISTED_PROBLEMS]:
+            err_console.print(t(lang, "cli.intake.problem", cell=cell, indicator=code, problem=problem.text(lang)),
+                              style="yellow", markup=False)
+        if len(v.problems) > MAX_LISTED_PROBLEMS:
+            err_console.print(t(lang, "cli.intake.more_problems", n=len(v.problems) - MAX_LISTED_PROBLEMS,
+                                period=e.period), style="yellow", markup=False)
+    refused = sum(not v.accepted for v in verdicts)
+    console.print(t(lang, "cli.intake.summary", accepted=len(verdicts) - refused, refused=refused), markup=False)
+    return 1 if refused else 0
+
+
+def cmd_status(args) -> int:
+    from . import files
+    from .status import as_csv, counts, status, table
+    lang, data_dir = args.lang or "vi", data_folder(cli_path(args.data_dir))
+    period = Period.parse(args.period)
+    rows = status(data_dir, period, lang)
+    console.print(table(rows, period, lang))
+    console.print(t(lang, "cli.status.counts", **counts(rows)), markup=False)
+    if args.csv:
+        out = Path(args.csv).expanduser().resolve()
+        files.check_output_folder(out.parent, "--csv")
+        files.atomic_write(out, as_csv(rows))
+        console.print(t(lang, "cli.written", path=as_typed(out)), markup=False)
+    return 0
+
+
+def _add_collect_commands(sub, lang: str) -> None:
+    _h, raw = functools.partial(t, lang), argparse.RawDescriptionHelpFormatter
+    c = sub.add_parser("collect", help=_h("cli.collect.help"), epilog=_h("cli.collect.examples"), formatter_class=raw)
+    c.add_argument("period", help=_h("cli.collect.period"))
+    c.add_argument("--unit", action="append", help=_h("cli.collect.unit"))
+    c.add_argument("--force", action="store_true", help=_h("cli.collect.force"))
+    c.set_defaults(func=cmd_collect)
+    i = sub.add_parser("intake", help=_h("cli.intake.help"), epilog=_h("cli.intake.examples"), formatter_class=raw)
+    i.add_argument("files", nargs="+", metavar="FILE|FOLDER", help=_h("cli.intake.files"))
+    i.add_argument("--period", action="append", help=_h("cli.intake.period"))
+    i.set_defaults(func=cmd_intake)
+    s = sub.add_parser("status", help=_h("cli.status.help"), epilog=_h("cli.status.examples"), formatter_class=raw)
+    s.add_argument("period", help=_h("cli.status.period"))
+    s.add_argument("--csv", default=None, metavar="FILE", help=_h("cli.status.csv_file"))
+    s.set_defaults(func=cmd_status)
+    for p in (c, i, s):
+        p.add_argument("--data-dir", default=None, help=_h("cli.collect.data_dir"))
+        p.add_argument("--lang", choices=["vi", "en"], default=None, help=_h("cli.collect.lang"))
+
+
 def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
     """The command line, its help in ``lang``."""
     _h = functools.partial(t, lang)
@@ -314,6 +398,7 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
 
     _add_report_commands(sub, lang)
     _add_units_command(sub, lang)
+    _add_collect_commands(sub, lang)
     return p
 
 

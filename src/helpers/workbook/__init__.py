@@ -1,6 +1,8 @@
 """The Excel entry workbook: written by ``cchc-report template PERIOD`` for analysts to fill
 (:mod:`.write`), read back by :mod:`helpers.load` into the same rows as a long-form CSV (:mod:`.read`);
-what both rely on, its sheets, cells and hidden ``_cchc`` sheet, is :mod:`.layout`."""
+what both rely on, its sheets, cells and hidden ``_cchc`` sheet, is :mod:`.layout`. ``collect`` writes the
+same workbook for one unit, with that unit's instruction sheet (:mod:`.guide`) and a signed identity in
+``_cchc`` (:mod:`.identity`)."""
 
 from .layout import (
                      FORMAT_NAME,

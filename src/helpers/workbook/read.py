@@ -189,18 +189,20 @@ def _percent_typed(cell) -> bool:
         and not nf.startswith('"') and '"%"' not in nf and "\\%" not in nf
 
 
-def read_entry_workbook(wb, shown, catalogue, units, facts) -> list[tuple]:
+def read_entry_workbook(wb, shown, catalogue, units, facts, *, by_name: bool = True) -> list[tuple]:
     """Rows ``(row, unit, indicator, raw value, note, "Sheet!D7")`` of a filled entry workbook.
 
     Empty cells are skipped (not reported). Values are passed as they are (numbers, or text for
     the loader to reject with the cell reference). A workbook whose layout no longer matches its
     hidden ``_cchc`` sheet raises :class:`helpers.csvfile.FileProblem` naming the sheet and cell.
     ``facts``: what :func:`helpers.xlsx.open_workbook` found streaming each sheet (merged cells,
-    formulas without a value).
+    formulas without a value). ``by_name``: a file named for another month (``2023-09.xlsx``) is an
+    error; ``intake`` turns it off, a collected workbook's signed identity says its month.
     """
     with reading_sheet(META_SHEET, shown):
         meta = _read_meta(wb, shown)
-    _check_period(meta, shown)
+    if by_name:
+        _check_period(meta, shown)
     redo = _redo(meta.get("period"))
     _check_sheets(wb, meta, shown, redo)
     out = []

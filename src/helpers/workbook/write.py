@@ -9,9 +9,12 @@ from pathlib import Path
 
 from .. import clock, fmt
 from ..catalogue import AREAS, SHEET_ORDER
+from ..errors import ParameterError
 from ..periods import Period
 from ..text import t
 from ..values import INTEGER_UNITS
+from .guide import write_instructions, write_unit_instructions
+from .identity import Issue, identity_rows, layout_of
 from .layout import (
     CADENCES,
     CODE_COL,
@@ -110,7 +113,7 @@ def _ranges(cells) -> list[str]:
 
 
 def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=None,
-                         lang: str = "vi", commands: dict | None = None) -> Path:
+                         lang: str = "vi", commands: dict | None = None, issue: Issue | None = None) -> Path:
     """Write the entry workbook for month ``period`` to ``path`` (atomically) and return it.
 
     ``previous`` maps ``(unit_code, indicator_code)`` to last month's value (see
@@ -118,6 +121,8 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     columns to that unit and its children. ``commands``: what the instruction sheet names,
     as the user typed it (``file``, and the arguments of ``validate``, ``run`` and ``template``);
     by default ``data/periods/<month>.xlsx``, ``--period <month>`` and ``<month> --force``.
+    ``issue`` (``collect``): a unit's own workbook, one column (``issue.unit``), its instruction
+    sheet, and its signed identity in ``_cchc`` (see :mod:`.identity`).
     """
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
@@ -125,17 +130,20 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
 
     lang = "en" if lang == "en" else "vi"
     p = month_period(period)
-    cols = workbook_units(units, p, unit)
+    cols = workbook_units(units, p, unit) if issue is None else _own_column(units, p, issue.unit)
     wb = Workbook()
     guide = wb.active
     guide.title = t(lang, "workbook.instructions_sheet")
     sheets = _AreaSheets(wb, p, cols, previous or {}, lang, taken={guide.title.lower(), META_SHEET})
     for area, indicators in _areas(catalogue, cols):
         sheets.write(area, indicators)
-    _write_instructions(guide, p, [(n, (AREAS[a].name(lang) if a in AREAS else a)) for n, a, _, _ in sheets.layout],
-                        cols, unit, units, lang, commands)
+    named = [(n, (AREAS[a].name(lang) if a in AREAS else a)) for n, a, _, _ in sheets.layout]
+    if issue is None:
+        write_instructions(guide, p, named, cols, unit, units, lang, commands)
+    else:
+        write_unit_instructions(guide, p, named, cols[0], issue, lang)
     guide.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
-    _write_meta(wb, p, unit, lang, guide.title, sheets)
+    _write_meta(wb, p, unit if issue is None else issue.unit, lang, guide.title, sheets, issue)
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.title = sheets.T["title"].format(period=p.label(lang), area="").rstrip(" —")
@@ -146,6 +154,14 @@ def write_entry_workbook(path, period, catalogue, units, *, unit=None, previous=
     with replacing(path) as tmp:             # whole or not at all, with ordinary permissions
         wb.save(tmp)
     return path
+
+
+def _own_column(units, p: Period, code: str) -> list:
+    """The one column of a unit's own workbook: the version of ``code`` valid in the month."""
+    version = units.get(str(code), p.code)
+    if version is None:
+        raise ParameterError("error.collect.unit_not_active", unit_code=str(code), period=p.code)
+    return [version]
 
 
 def _areas(catalogue, cols) -> list[tuple[str, list]]:
@@ -274,36 +290,40 @@ class _AreaSheets:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def _write_meta(wb, p: Period, unit, lang: str, instructions_sheet: str, sheets: _AreaSheets) -> None:
-    """The hidden ``_cchc`` sheet: the format, the month, and where each sheet's table and codes are."""
-    from openpyxl.utils import get_column_letter
+def _write_meta(wb, p: Period, unit, lang: str, instructions_sheet: str, sheets: _AreaSheets,
+                issue: Issue | None = None) -> None:
+    """The hidden ``_cchc`` sheet: the format, the month, where each sheet's table and codes are, and
+    (a collected workbook) its identity, signed over the layout."""
     from openpyxl.worksheet.protection import SheetProtection
     meta = wb.create_sheet(META_SHEET)
-    meta.append([FORMAT_NAME, FORMAT_VERSION])
-    meta.append(["period", p.code])
-    meta.append(["generated_at", clock.now().astimezone().isoformat(timespec="seconds")])
-    meta.append(["scope_unit", "" if unit is None else str(unit)])
-    meta.append(["lang", lang])
-    meta.append(["instructions_sheet", instructions_sheet])
-    meta.append([])
-    meta.append(["[sheets]"])
-    meta.append(["sheet", "area", "header_row", "first_data_row", "last_data_row", "code_column",
-                 "first_unit_column", "last_unit_column"])
-    for name, area, last_row, last_col in sheets.layout:
-        meta.append([name, area, HEADER_ROW, FIRST_DATA_ROW, last_row, get_column_letter(CODE_COL),
-                     get_column_letter(FIRST_UNIT_COL), get_column_letter(last_col)])
-    meta.append([])
-    meta.append(["[cells]"])
-    meta.append(["sheet", "cell", "kind", "code"])
-    for name, cell, code in sheets.unit_cells:
-        meta.append([name, cell, "unit", code])
-    for name, cell, code in sheets.code_cells:
-        meta.append([name, cell, "indicator", code])
+    head = [[FORMAT_NAME, FORMAT_VERSION], ["period", p.code],
+            ["generated_at", clock.now().astimezone().isoformat(timespec="seconds")],
+            ["scope_unit", "" if unit is None else str(unit)], ["lang", lang],
+            ["instructions_sheet", instructions_sheet]]
+    layout = _layout_rows(sheets)
+    if issue is not None:
+        head += identity_rows(issue, p.code, layout_of(layout))
+    for row in head + [[]] + layout:
+        meta.append(row)
     for r in meta.iter_rows():
         for c in r:
             c.number_format = "@"
     meta.sheet_state = "hidden"
     meta.protection = SheetProtection(sheet=True)
+
+
+def _layout_rows(sheets: _AreaSheets) -> list[list]:
+    """The ``[sheets]`` and ``[cells]`` sections of ``_cchc``."""
+    from openpyxl.utils import get_column_letter
+    rows = [["[sheets]"], ["sheet", "area", "header_row", "first_data_row", "last_data_row", "code_column",
+                           "first_unit_column", "last_unit_column"]]
+    for name, area, last_row, last_col in sheets.layout:
+        rows.append([name, area, HEADER_ROW, FIRST_DATA_ROW, last_row, get_column_letter(CODE_COL),
+                     get_column_letter(FIRST_UNIT_COL), get_column_letter(last_col)])
+    rows += [[], ["[cells]"], ["sheet", "cell", "kind", "code"]]
+    rows += [[name, cell, "unit", code] for name, cell, code in sheets.unit_cells]
+    rows += [[name, cell, "indicator", code] for name, cell, code in sheets.code_cells]
+    return rows
 
 
 def _texts_as_text(wb) -> None:
@@ -315,39 +335,3 @@ def _texts_as_text(wb) -> None:
             for c in row:
                 if isinstance(c.value, str):
                     c.data_type = "s"
-
-
-GUIDE = (("h1", "workbook.guide.title"), ("", "workbook.guide.scope"), ("", "workbook.guide.save"), ("h2",
-         "workbook.guide.h_what"), ("", "workbook.guide.sheets"), ("", "workbook.guide.rows"), ("",
-         "workbook.guide.yellow"), ("", "workbook.guide.cadence"), ("", "workbook.guide.red"), ("h2",
-         "workbook.guide.h_numbers"), ("", "workbook.guide.numbers_only"), ("", "workbook.guide.no_thousands"), ("",
-         "workbook.guide.decimals"), ("", "workbook.guide.percent"), ("", "workbook.guide.whole"), ("",
-         "workbook.guide.empty"), ("", "workbook.guide.paste"), ("h2", "workbook.guide.h_dont"), ("",
-         "workbook.guide.dont"), ("", "workbook.guide.reuse"), ("h2", "workbook.guide.h_then"), ("",
-         "workbook.guide.validate"), ("", "workbook.guide.run"))
-
-
-def _write_instructions(ws, p: Period, sheets, cols, unit, units, lang: str, commands: dict | None = None) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    code = p.code
-    scope = (t(lang, "workbook.guide.scope_unit", name=units.name(unit, lang), unit=unit) if unit is not None
-             else t(lang, "workbook.guide.scope_all"))
-    values = dict(period=p.label(lang).upper(), scope=scope, n=len(cols), code=code,
-                  sheets="; ".join(f"'{n}' = {full}" for n, full in sheets),
-                  **{"file": f"data/periods/{code}.xlsx", "validate": f"--period {code}", "run": f"--period {code}",
-                     "template": f"{code} --force", **(commands or {})})
-    lines = [(style, t(lang, key, **values)) for style, key in GUIDE]
-    ws.column_dimensions["A"].width = 110
-    for i, (style, text) in enumerate(lines, start=1):
-        c = ws.cell(i, 1, text)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        if style == "h1":
-            c.font = Font(bold=True, size=14, color="1F4E79")
-        elif style == "h2":
-            c.font = Font(bold=True, size=12, color="1F4E79")
-        else:
-            c.value = ("• " + text) if not text[:2].rstrip(".").isdigit() else text
-            # rough row height for wrapped text (Excel does not auto-fit generated rows)
-            ws.row_dimensions[i].height = 15 * (1 + len(text) // 120)
-
