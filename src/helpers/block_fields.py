@@ -28,7 +28,7 @@ def as_json(value):
 def from_fields(data: dict):
     """The block that :meth:`helpers.blocks.Block.fields` described."""
     data = dict(data)
-    kind = KINDS.get(str(data.pop("kind", "")))
+    kind = KINDS.get(str(data.pop("_block", "")))
     if kind is None:
         raise ValueError(f"not a block: {data!r:.80}")
     return kind.from_fields(data)

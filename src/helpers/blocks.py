@@ -93,7 +93,7 @@ class Block(TypstContent):
 
     def fields(self) -> dict:
         """The block as JSON (:data:`BLOCK_MIME`): its class and its fields."""
-        return {"kind": type(self).__name__, **{f.name: as_json(getattr(self, f.name))
+        return {"_block": type(self).__name__, **{f.name: as_json(getattr(self, f.name))
                                                  for f in dataclasses.fields(self)}}
 
     @classmethod

@@ -60,6 +60,12 @@ class Document(BaseModel):
             return self.units[unit]
         return self.issuer if top else None
 
+    def issuer_for(self, units, unit: str) -> Issuer | None:
+        """The issuer of ``unit`` of ``units`` (units.csv): a top unit (no parent in the file) has the file's own."""
+        found = units.get(unit)
+        top = found is not None and not (found.parent and found.parent in units)
+        return self.issuer_of(unit, top)
+
 
 def document_path(data_dir) -> Path:
     return Path(data_dir) / FILE_NAME

@@ -319,10 +319,14 @@ class TypstPDFExporter(TypstExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         source, resources = super().from_notebook_node(nb, resources, **kw)
         files = {name: data for name, data in (resources.get("outputs") or {}).items()}
-        pdf = compile_typst(source, files)
+        pdf = self.compile(source, files)
         resources["outputs"] = {}             # the images are inside the PDF
         resources["output_extension"] = ".pdf"
         return pdf, resources
+
+
+    def compile(self, source: str, files: dict) -> bytes:
+        return compile_typst(source, files)
 
 
 @functools.cache
@@ -356,20 +360,26 @@ _COMPILING = threading.Lock()
 
 
 @functools.cache
-def typst_compiler():
-    """One Typst compiler per process (fonts loaded once), seeing no system font."""
+def typst_compiler(extra_fonts: tuple[str, ...] = ()):
+    """One Typst compiler per process and font set (fonts loaded once), seeing no system font;
+    ``extra_fonts``: folders of fonts before the report's (the official report's serif)."""
     import typst
-    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=font_paths())
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                        font_paths=[*extra_fonts, *font_paths()])
     return typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
 
 
-def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
-    """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes."""
+def compile_typst(source: str, files: dict[str, bytes] | None = None, *, extra_fonts: tuple[str, ...] = (),
+                  pdf_standards: str | None = None) -> bytes:
+    """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes (``pdf_standards``:
+    e.g. ``a-2b``, PDF/A-2b)."""
     import typst
+    compiler = typst_compiler(tuple(extra_fonts))
+    options = {"format": "pdf", **({"pdf_standards": pdf_standards} if pdf_standards else {})}
     try:
         with _COMPILING:
             if not files:
-                return typst_compiler().compile(input=source.encode("utf-8"), format="pdf")
+                return compiler.compile(input=source.encode("utf-8"), **options)
             with tempfile.TemporaryDirectory(prefix=temporary_prefix("typst")) as tmp:   # images are read as files
                 for name, data in files.items():
                     path = Path(tmp, name)
@@ -379,7 +389,7 @@ def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
                     path.write_bytes(data if isinstance(data, bytes) else str(data).encode("utf-8"))
                 main = Path(tmp, "main.typ")
                 main.write_text(source, encoding="utf-8")
-                return typst_compiler().compile(input=str(main), root=tmp, format="pdf")
+                return compiler.compile(input=str(main), root=tmp, **options)
     except typst.TypstError as exc:
         where = (exc.diagnostic or "").strip().splitlines()[:8]
         raise ReportError("error.render.typst", message=exc.message, diagnostic="\n".join(where)) from None

@@ -102,7 +102,7 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
     with tempfile.TemporaryDirectory(prefix=temporary_prefix("run")) as tmp:   # swept if we are killed
         executed = Path(tmp) / f"{stem}.ipynb"
         try:
-            nb = execute(nb_path, executed, params.model_dump(), root, params.data_dir, prestart=prestart,
+            nb = execute(nb_path, executed, params.notebook_parameters(), root, params.data_dir, prestart=prestart,
                          cell_timeout=cell_timeout)
         except PapermillExecutionError as exc:
             if exc.ename in _KERNEL_INPUT_ERRORS:
