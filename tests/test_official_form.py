@@ -73,3 +73,205 @@ def test_anchors_and_a_missing_file_are_refused_with_the_file_named(tmp_path):
     with pytest.raises(DataError) as err:
         read_document(_write(tmp_path, "place: &p Lào Cai\nissuing_body: *p\n"))
     assert err.value.msg.key == "error.settings.yaml_anchors" and "document.yaml" in err.value.text("vi")
+
+
+# -- the form in Word and PDF (a notebook built here, as the kernel would leave it) ----------------------
+import datetime as dt  # noqa: E402
+
+from helpers import blocks, docx_export, official_form  # noqa: E402
+
+SUBJECT = "Kết quả công tác cải cách hành chính tháng 10 năm 2026"
+SENTENCE = ("Trong tháng, toàn tỉnh tiếp nhận 61.417 hồ sơ, trong đó trực tuyến 49.405 hồ sơ, đạt 80,44%, "
+            "tăng 0,18 điểm phần trăm so với tháng trước.")
+
+
+class StandIn:
+    """The content interface of the official report (helpers.report.official, another part of the work)."""
+
+    def official_subject(self):
+        return SUBJECT
+
+    def official_window(self):
+        return "Số liệu từ ngày 15/9/2026 đến ngày 14/10/2026."
+
+    def official_body(self):
+        return [blocks.Heading("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", 2),
+                *[blocks.Paragraph(" ".join([SENTENCE] * 4)) for _ in range(10)],
+                blocks.Heading("1. Ưu điểm", 3), blocks.Paragraph("Tỷ lệ hồ sơ trực tuyến đạt chỉ tiêu.")]
+
+    def official_appendices(self):
+        table = blocks.Table([blocks.Column("Đơn vị", .6), blocks.Column("Tỷ lệ trực tuyến", .3, "right")],
+                             [[f"Xã số {i}", "80,44%"] for i in range(70)])
+        return [("Kết quả theo đơn vị", [table], False), ("Chỉ số theo nhóm", [table], True)]
+
+
+def official_notebook(issuer, number="5", issued_on=dt.date(2026, 4, 5)):
+    """An executed official notebook's cells: each form method's displayed outputs."""
+    import IPython.display
+    import nbformat
+    form = official_form.OfficialForm(StandIn(), issuer, number, issued_on)
+    cells = []
+    for name in ("header", "title", "window", "body", "signature", "appendices"):
+        outputs = []
+
+        def capture(*objs, raw=False, metadata=None, **_kw):
+            outputs.extend(nbformat.v4.new_output("display_data", data=o, metadata=metadata or {}) for o in objs)
+        real, IPython.display.display = IPython.display.display, capture
+        try:
+            getattr(form, name)()
+        finally:
+            IPython.display.display = real
+        cell = nbformat.v4.new_code_cell(f"form.{name}()")
+        cell.outputs = outputs
+        cells.append(cell)
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+@pytest.fixture(scope="module")
+def issuer():
+    return read_document(ROOT / "data").issuer
+
+
+@pytest.fixture(scope="module")
+def word_doc(issuer, tmp_path_factory):
+    import docx
+    path = tmp_path_factory.mktemp("docx") / "official_report.docx"
+    path.write_bytes(docx_export.notebook_to_docx(official_notebook(issuer), title=SUBJECT))
+    return docx.Document(str(path))
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(issuer, tmp_path_factory):
+    import subprocess
+    path = tmp_path_factory.mktemp("pdf") / "official_report.pdf"
+    docx_export.notebook_to_official_pdf(official_notebook(issuer), path, title=SUBJECT)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return path, text.split("\f")
+
+
+def _all_text(doc) -> list[str]:
+    texts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        texts += [p.text for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    return texts
+
+
+def test_number_and_date_have_the_decree_leading_zeros():
+    assert official_form.number_text("5") == "05" and official_form.number_text("123") == "123"
+    assert official_form.number_text(None).strip() == ""
+    assert official_form.date_text(dt.date(2026, 4, 5)) == "ngày 05 tháng 4 năm 2026"
+    assert official_form.date_text(dt.date(2026, 2, 12)) == "ngày 12 tháng 02 năm 2026"
+    assert official_form.date_text(dt.date(2026, 11, 20)) == "ngày 20 tháng 11 năm 2026"
+
+
+def test_the_word_page_is_a4_with_the_decree_margins(word_doc):
+    from docx.shared import Mm
+    for section in word_doc.sections[:2]:
+        assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+        assert Mm(20) <= section.top_margin <= Mm(25) and Mm(20) <= section.bottom_margin <= Mm(25)
+        assert Mm(30) <= section.left_margin <= Mm(35) and Mm(15) <= section.right_margin <= Mm(20)
+    landscape = word_doc.sections[-1]
+    assert landscape.page_width > landscape.page_height
+
+
+def test_the_word_body_is_times_new_roman_14_justified_with_a_first_line_indent(word_doc):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+    normal = word_doc.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and Pt(13) <= normal.font.size <= Pt(14)
+    body = next(p for p in word_doc.paragraphs if p.text.startswith("Trong tháng"))
+    assert body.style.name == "Normal"
+    fmt = body.style.paragraph_format
+    assert fmt.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert Cm(1) <= fmt.first_line_indent <= Cm(1.27) + 1 and fmt.space_after >= Pt(6)
+
+
+def test_the_word_header_and_title_say_the_decree_texts(word_doc):
+    texts = _all_text(word_doc)
+    for wanted in ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                   "Số: 05/BC-UBND", "Lào Cai, ngày 05 tháng 4 năm 2026", "BÁO CÁO", SUBJECT, "Kính gửi:",
+                   "- Bộ Nội vụ.", "Phụ lục I", "Phụ lục II"):
+        assert wanted in texts, wanted
+    motto = next(r for t in word_doc.tables for c in t.rows[0].cells for p in c.paragraphs for r in p.runs
+                 if r.text == "Độc lập - Tự do - Hạnh phúc")
+    assert motto.bold and motto.underline
+    place = next(r for t in word_doc.tables for c in t.rows[1].cells for p in c.paragraphs for r in p.runs
+                 if r.text.startswith("Lào Cai, ngày"))
+    assert place.italic
+    assert any(t.startswith("(Kèm theo Báo cáo số 05/BC-UBND ngày 05/4/2026") for t in texts)
+
+
+def test_the_word_body_ends_with_the_mark_and_the_signature_beside_the_recipients(word_doc):
+    texts = [p.text for p in word_doc.paragraphs]
+    assert texts[texts.index(next(t for t in texts if t.startswith("Tỷ lệ hồ sơ")))].endswith("./.")
+    signature = next(t for t in word_doc.tables if "Nơi nhận:" in t.cell(0, 0).text)
+    recipients = [p.text for p in signature.cell(0, 0).paragraphs]
+    assert recipients[0] == "Nơi nhận:" and recipients[-1] == "- Lưu: VT, CCHC."
+    signer = [p.text for p in signature.cell(0, 1).paragraphs if p.text]
+    assert signer == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]
+    assert signature.rows[0]._tr.trPr.xpath("./w:cantSplit")          # never split across pages
+    label = signature.cell(0, 0).paragraphs[0].runs[0]
+    assert label.bold and label.italic
+
+
+def test_the_word_pages_are_numbered_at_the_top_from_page_two_and_each_appendix_from_one(word_doc):
+    first = word_doc.sections[0]
+    assert first.different_first_page_header_footer
+    assert "PAGE" in first.header._element.xml and "PAGE" not in first.first_page_header._element.xml
+    for appendix in word_doc.sections[1:]:
+        assert appendix._sectPr.xpath("./w:pgNumType/@w:start") == ["1"]
+
+
+def test_the_pdf_keeps_the_diacritics_and_numbers_pages_from_two(pdf_pages):
+    path, pages = pdf_pages
+    first = pages[0]
+    for wanted in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 05/BC-UBND",
+                   "Lào Cai, ngày 05 tháng 4 năm 2026", "BÁO CÁO"):
+        assert wanted in first, wanted
+    assert first.splitlines()[0].strip() != "1" and not any(line.strip() == "1" for line in first.splitlines()[:3])
+    assert pages[1].strip().splitlines()[0].strip() == "2"
+    body = "".join(pages)
+    assert "./." in body and "Nơi nhận:" in body and "- Lưu: VT, CCHC." in body and "Nguyễn Văn A" in body
+    appendix = next(i for i, p in enumerate(pages) if "Phụ lục I\n" in p or p.lstrip().startswith("Phụ lục I"))
+    assert pages[appendix].strip().splitlines()[0].strip() == "Phụ lục I"          # no number on its first page
+    assert pages[appendix + 1].strip().splitlines()[0].strip() == "2"              # counted from 1
+
+
+def test_the_pdf_is_pdf_a_2b_with_the_serif_embedded(pdf_pages):
+    import pypdf
+    path, _pages = pdf_pages
+    reader = pypdf.PdfReader(str(path))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    fonts = {str(f["/BaseFont"]) for page in reader.pages
+             for f in (page["/Resources"].get("/Font") or {}).values()
+             for f in [f.get_object()]}
+    assert any("LiberationSerif" in name for name in fonts)
+    assert reader.pages[0].mediabox.width < reader.pages[0].mediabox.height
+    assert reader.pages[-1].mediabox.width > reader.pages[-1].mediabox.height          # a landscape appendix
+
+
+def test_the_docx_and_the_pdf_carry_the_same_words(word_doc, pdf_pages):
+    import re
+    import subprocess
+    words = lambda text: set(re.findall(r"\w[\w%,./-]*", text))  # noqa: E731
+    pdf = subprocess.run(["pdftotext", str(pdf_pages[0]), "-"], capture_output=True, text=True, check=True).stdout
+    assert words(" ".join(_all_text(word_doc))) == words(pdf)
+    assert {"61.417", "49.405", "80,44%", "./."} <= words(pdf)
+
+
+def test_the_exporter_is_a_format_of_its_own(issuer, tmp_path):
+    """`jupyter nbconvert --to cchc_docx` once installed (the entry point in pyproject.toml)."""
+    import subprocess
+    import sys
+
+    import nbformat
+    from nbconvert.exporters import get_export_names
+    path = tmp_path / "official_report.ipynb"
+    nbformat.write(official_notebook(issuer), path)
+    if "cchc_docx" not in get_export_names():
+        pytest.skip("the package is not reinstalled since the cchc_docx entry point was added")
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "cchc_docx", str(path)], check=True,
+                   capture_output=True)
+    import docx
+    assert "Số: 05/BC-UBND" in _all_text(docx.Document(str(tmp_path / "official_report.docx")))

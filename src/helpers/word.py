@@ -8,6 +8,8 @@ python-docx is imported only when a document is written (the kernels of other re
 
 from __future__ import annotations
 
+import math
+
 FONT = "Times New Roman"
 BODY_PT = 14
 SMALL_PT = 12
@@ -75,12 +77,12 @@ def _styles(doc, lang: str) -> None:
 
 def _page(section, landscape: bool) -> None:
     from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm
+    from docx.shared import Mm, Twips
     short, long = A4_MM
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (Mm(long), Mm(short)) if landscape else (Mm(short), Mm(long))
-    for side, mm in MARGINS_MM.items():
-        setattr(section, f"{side}_margin", Mm(mm))
+    for side, mm in MARGINS_MM.items():          # in whole twips, never below the decree's least
+        setattr(section, f"{side}_margin", Twips(math.ceil(mm * 1440 / 25.4)))
     section.header_distance = Mm(10)
 
 
