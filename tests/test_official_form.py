@@ -257,7 +257,7 @@ def test_the_docx_and_the_pdf_carry_the_same_words(word_doc, pdf_pages):
     words = lambda text: set(re.findall(r"\w[\w%,./-]*", text))  # noqa: E731
     pdf = subprocess.run(["pdftotext", str(pdf_pages[0]), "-"], capture_output=True, text=True, check=True).stdout
     assert words(" ".join(_all_text(word_doc))) == words(pdf)
-    assert {"61.417", "49.405", "80,44%", "./."} <= words(pdf)
+    assert {"61.417", "49.405", "80,44%"} <= words(pdf) and "./." in pdf
 
 
 def test_the_exporter_is_a_format_of_its_own(issuer, tmp_path):
