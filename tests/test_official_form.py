@@ -275,3 +275,59 @@ def test_the_exporter_is_a_format_of_its_own(issuer, tmp_path):
                    capture_output=True)
     import docx
     assert "Số: 05/BC-UBND" in _all_text(docx.Document(str(tmp_path / "official_report.docx")))
+
+
+# -- the run: which official reports, and their parameters (all decided before any kernel starts) -----------
+from conftest import cli, project_copy  # noqa: E402
+
+
+def test_number_with_two_official_reports_is_a_usage_error(tmp_path):
+    proj = project_copy(tmp_path)
+    r = cli("run", "--report", "official_report", "--period", "2026-10", "--unit", "15,15-SNV", "--number", "5",
+            "--jobs", "1", "--out", "out", cwd=proj)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "--number" in r.stderr + r.stdout and "2" in r.stderr + r.stdout
+    assert not (proj / "out" / "2026-10").exists()
+
+
+def test_a_malformed_number_or_date_is_a_usage_error(tmp_path):
+    proj = project_copy(tmp_path)
+    for option, value in (("--number", "5a"), ("--issued-on", "05/04/2026")):
+        r = cli("run", "--report", "official_report", "--period", "2026-10", "--unit", "15", option, value,
+                "--jobs", "1", "--out", "out", "--lang", "en", cwd=proj)
+        assert r.returncode == 2 and value in r.stderr + r.stdout, r.stderr
+
+
+def test_the_official_report_without_document_yaml_names_the_missing_file(tmp_path):
+    proj = project_copy(tmp_path)
+    (proj / "data" / "document.yaml").unlink()
+    r = cli("run", "--report", "official_report", "--period", "2026-10", "--unit", "15", "--jobs", "1",
+            "--out", "out", cwd=proj)
+    assert r.returncode == 1 and "document.yaml" in r.stderr + r.stdout, r.stderr
+    assert not (proj / "out" / "2026-10").exists()
+
+
+def test_a_broken_document_yaml_stops_the_run_naming_the_key(tmp_path):
+    proj = project_copy(tmp_path)
+    (proj / "data" / "document.yaml").write_text(SAMPLE.replace('"Lưu: VT, CCHC"', "Lưu: VT, CCHC"),
+                                                 encoding="utf-8")
+    r = cli("run", "--period", "2026-10", "--unit", "15", "--jobs", "1", "--out", "out", "--lang", "en", cwd=proj)
+    assert r.returncode == 1 and "recipients[2]" in r.stderr + r.stdout, r.stderr
+
+
+def test_which_units_get_an_official_report(tmp_path):
+    from helpers.plan import DataFolders, report_pairs
+    from helpers.params import resolve
+    folders = DataFolders()
+    sets = [resolve({"period": "2026-10", "unit": u, "data_dir": ROOT / "data", "language": lang}, ROOT)
+            for u, lang in (("15", "vi"), ("15-STP", "vi"), ("15-SNV", "vi"), ("15", "en"))]
+    pairs, notices = report_pairs(sets, [], folders)
+    official = [p.unit for p, r in pairs if r == "official_report"]
+    assert official == ["15", "15-SNV"]
+    assert [n.key for n in notices] == ["cli.official.no_issuer", "cli.official.vietnamese_only"]
+    assert "15-STP" in notices[0].text("en")
+    pairs, _ = report_pairs(sets[:1], ["official_report"], folders, number="05", issued_on="2026-04-05")
+    assert pairs == [(sets[0].model_copy(update={"number": "5", "issued_on": dt.date(2026, 4, 5)}),
+                      "official_report")]
+    assert pairs[0][0].notebook_parameters()["number"] == "5"
+    assert "number" not in sets[0].notebook_parameters()

@@ -321,8 +321,9 @@ def _has_document(data_dir: Path) -> bool:
 def _official_notice(p: ReportParams, folders: DataFolders) -> Msg | None:
     """Why ``p`` gets no official report (None: it gets one); a broken document.yaml is a DataError."""
     from .document import document_path, read_document
+    issuer = read_document(p.data_dir).issuer_for(folders(p.data_dir).units, p.unit)   # broken: an error
     if p.language != "vi":
         return Msg("cli.official.vietnamese_only")
-    if read_document(p.data_dir).issuer_for(folders(p.data_dir).units, p.unit) is None:
+    if issuer is None:
         return Msg("cli.official.no_issuer", unit_code=p.unit, file=as_typed(document_path(p.data_dir)))
     return None
