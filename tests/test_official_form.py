@@ -331,3 +331,30 @@ def test_which_units_get_an_official_report(tmp_path):
                       "official_report")]
     assert pairs[0][0].notebook_parameters()["number"] == "5"
     assert "number" not in sets[0].notebook_parameters()
+
+
+@pytest.mark.e2e
+def test_the_sample_province_department_and_commune_get_their_official_reports(tmp_path):
+    """The whole path: kernel, glue, Word and PDF written beside one metrics.json (needs the official
+    report's content, helpers.report.official)."""
+    import docx
+
+    from helpers.report import Report
+    if not hasattr(Report, "official_body"):
+        pytest.skip("the official report's content (helpers.report.official) is not merged yet")
+    proj = project_copy(tmp_path)
+    r = cli("run", "--report", "official_report", "--period", "2026-10", "--unit", "15,15-SNV,02647", "--jobs", "1",
+            "--quiet", "--out", "out", cwd=proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for unit, issuer in (("15", "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"), ("15-SNV", "SỞ NỘI VỤ"),
+                         ("02647", "ỦY BAN NHÂN DÂN PHƯỜNG LÀO CAI")):
+        folder = proj / "out" / "2026-10" / unit
+        texts = _all_text(docx.Document(str(folder / "official_report.docx")))
+        assert issuer in texts and "BÁO CÁO" in texts and any(t.startswith("Số:") for t in texts)
+        assert (folder / "official_report.pdf").read_bytes().startswith(b"%PDF")
+        assert (folder / "metrics.json").is_file()
+    r = cli("run", "--report", "official_report", "--period", "2026-10", "--unit", "15", "--number", "5",
+            "--issued-on", "2026-04-05", "--jobs", "1", "--quiet", "--out", "out", cwd=proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    texts = _all_text(docx.Document(str(proj / "out" / "2026-10" / "15" / "official_report.docx")))
+    assert "Số: 05/BC-UBND" in texts and "Lào Cai, ngày 05 tháng 4 năm 2026" in texts
