@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -114,7 +113,7 @@ def official_notebook(issuer, number="5", issued_on=dt.date(2026, 4, 5)):
     for name in ("header", "title", "window", "body", "signature", "appendices"):
         outputs = []
 
-        def capture(*objs, raw=False, metadata=None, **_kw):
+        def capture(*objs, raw=False, metadata=None, outputs=outputs, **_kw):
             outputs.extend(nbformat.v4.new_output("display_data", data=o, metadata=metadata or {}) for o in objs)
         real, IPython.display.display = IPython.display.display, capture
         try:
@@ -179,6 +178,7 @@ def test_the_word_body_is_times_new_roman_14_justified_with_a_first_line_indent(
     from docx.shared import Cm, Pt
     normal = word_doc.styles["Normal"]
     assert normal.font.name == "Times New Roman" and Pt(13) <= normal.font.size <= Pt(14)
+    assert "Theme=" not in word_doc.styles.element.xml.replace("w:cstheme", "Theme=")     # no theme font wins
     body = next(p for p in word_doc.paragraphs if p.text.startswith("Trong tháng"))
     assert body.style.name == "Normal"
     fmt = body.style.paragraph_format
@@ -316,8 +316,8 @@ def test_a_broken_document_yaml_stops_the_run_naming_the_key(tmp_path):
 
 
 def test_which_units_get_an_official_report(tmp_path):
-    from helpers.plan import DataFolders, report_pairs
     from helpers.params import resolve
+    from helpers.plan import DataFolders, report_pairs
     folders = DataFolders()
     sets = [resolve({"period": "2026-10", "unit": u, "data_dir": ROOT / "data", "language": lang}, ROOT)
             for u, lang in (("15", "vi"), ("15-STP", "vi"), ("15-SNV", "vi"), ("15", "en"))]
@@ -358,3 +358,42 @@ def test_the_sample_province_department_and_commune_get_their_official_reports(t
     assert r.returncode == 0, r.stdout + r.stderr
     texts = _all_text(docx.Document(str(proj / "out" / "2026-10" / "15" / "official_report.docx")))
     assert "Số: 05/BC-UBND" in texts and "Lào Cai, ngày 05 tháng 4 năm 2026" in texts
+
+
+# -- blocks: one set of fields, three renderings --------------------------------------------------------------
+def _sample_blocks():
+    table = blocks.Table([blocks.Column("Đơn vị", .5, subtitle="mã"), blocks.Column("Tỷ lệ", .2, "right")],
+                         [["Sở Nội vụ", blocks.Cell("80,44%", status="met", note="đạt", bold=True)]],
+                         notes=["* ước tính"], pdf_rows=(1, 1))
+    return [blocks.Heading("II. KẾT QUẢ", 2), blocks.Paragraph("Đạt 80,44%.", "muted"), blocks.Bullets(["a", "b"]),
+            blocks.Facts([("Kỳ", "tháng 10/2026")]), table,
+            blocks.Markdown("## Tồn tại\n\n- **Chậm** số hóa\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
+            blocks.Group([blocks.Paragraph("x"), blocks.Heading("y", 3)]),
+            official_form.AppendixHeading("Phụ lục I", "Bảng", "(Kèm theo …)", True)]
+
+
+def test_every_block_comes_back_from_its_fields_and_writes_word():
+    from helpers import word
+    doc = word.new_document()
+    for block in _sample_blocks():
+        again = blocks.from_fields(block.fields())
+        assert again.fields() == block.fields() and again.typst() == block.typst() and again.html() == block.html()
+        again.docx(doc)
+    texts = _all_text(doc)
+    assert {"II. KẾT QUẢ", "Đạt 80,44%.", "- a", "Kỳ: tháng 10/2026", "Tồn tại", "- Chậm số hóa", "80,44%",
+            "Phụ lục I"} <= set(texts)
+
+
+def test_only_the_official_cells_carry_the_fields():
+    import IPython.display
+    shown = []
+    real, IPython.display.display = IPython.display.display, lambda *objs, **kw: shown.append((objs, kw))
+    try:
+        blocks.show(blocks.Paragraph("tiến độ"))
+        blocks.show_with_fields(blocks.Paragraph("chính thức"))
+    finally:
+        IPython.display.display = real
+    assert shown[0][1] == {} and blocks.BLOCK_MIME not in shown[0][0][0]._repr_mimebundle_()
+    assert shown[1][1]["raw"]
+    assert blocks.BLOCK_MIME in shown[1][0][0] and blocks.from_fields(shown[1][0][0][blocks.BLOCK_MIME]).text == \
+        "chính thức"

@@ -28,7 +28,11 @@ def as_json(value):
 def from_fields(data: dict):
     """The block that :meth:`helpers.blocks.Block.fields` described."""
     data = dict(data)
-    kind = KINDS.get(str(data.pop("_block", "")))
+    name, module = str(data.pop("_block", "")), str(data.pop("_module", ""))
+    if name not in KINDS and module.startswith("helpers."):
+        import importlib
+        importlib.import_module(module)          # a block class of another module registers on import
+    kind = KINDS.get(name)
     if kind is None:
         raise ValueError(f"not a block: {data!r:.80}")
     return kind.from_fields(data)

@@ -93,8 +93,8 @@ class Block(TypstContent):
 
     def fields(self) -> dict:
         """The block as JSON (:data:`BLOCK_MIME`): its class and its fields."""
-        return {"_block": type(self).__name__, **{f.name: as_json(getattr(self, f.name))
-                                                 for f in dataclasses.fields(self)}}
+        values = {f.name: as_json(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {"_block": type(self).__name__, "_module": type(self).__module__, **values}
 
     @classmethod
     def from_fields(cls, data: dict) -> "Block":

@@ -312,7 +312,7 @@ def open_official(report, number=None, issued_on=None) -> OfficialForm:
     from . import clock
     from .document import read_document
     from .errors import DataError
-    from .params import official_number, official_date
+    from .params import official_date, official_number
     issuer = read_document(report.data_dir).issuer_for(report.ds.units, report.unit)
     if issuer is None:
         raise DataError("error.document.no_issuer", file=report.data_dir / "document.yaml", unit_code=report.unit)

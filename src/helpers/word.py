@@ -49,13 +49,28 @@ def _fonts(style_or_run, size_pt: float | None = None) -> None:
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.insert(0, fonts)
+    _only(fonts)
+    if size_pt:
+        size_cs = rpr.find(qn("w:szCs"))
+        if size_cs is not None:
+            size_cs.set(qn("w:val"), str(int(size_pt * 2)))
+
+
+def _only(fonts) -> None:
+    """An ``rFonts`` element naming Times New Roman for every script, and no theme font (which would win)."""
+    from docx.oxml.ns import qn
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):   # a theme font would win
+        fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), FONT)
 
 
 def _styles(doc, lang: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):        # the defaults' and every style's
+        _only(fonts)
     normal = doc.styles["Normal"]
     _fonts(normal, BODY_PT)
     fmt = normal.paragraph_format
