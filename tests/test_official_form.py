@@ -397,3 +397,14 @@ def test_only_the_official_cells_carry_the_fields():
     assert shown[1][1]["raw"]
     assert blocks.BLOCK_MIME in shown[1][0][0] and blocks.from_fields(shown[1][0][0][blocks.BLOCK_MIME]).text == \
         "chính thức"
+
+
+def test_every_pdf_the_tool_compiles_is_pdf_a_2b():
+    import io
+
+    import pypdf
+
+    from helpers import render
+    pdf = render.compile_typst(render.typst_document([blocks.Paragraph("Tiến độ: đạt 80,44%")]))
+    root = pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    assert "<pdfaid:part>2</pdfaid:part>" in root["/Metadata"].get_object().get_data().decode("utf-8")

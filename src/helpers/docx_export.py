@@ -18,10 +18,9 @@ from nbconvert.exporters import Exporter
 from traitlets import Unicode, default
 
 from . import block_fields, official_form  # noqa: F401  (official_form: the form's blocks, rebuilt from their fields)
-from .render import HTML_ONLY_TAG, REMOVED_CELL_TAGS, TypstPDFExporter, compile_typst, report_meta
+from .render import HTML_ONLY_TAG, PDF_STANDARD, REMOVED_CELL_TAGS, TypstPDFExporter, compile_typst, report_meta
 
 FONTS_DIR = Path(__file__).parent / "fonts"
-PDF_STANDARD = "a-2b"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

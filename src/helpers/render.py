@@ -12,7 +12,7 @@ registered under the ``nbconvert.exporters`` entry point (``jupyter nbconvert
   page setup of ``cchc.typ``; :class:`TypstPDFExporter` compiles that in-process
   with the ``typst`` package, using only the Be Vietnam Pro fonts of
   ``fontpkg-be-vietnam-pro`` (system fonts ignored), so the PDF is the same on
-  every machine and no system library is needed.
+  every machine and no system library is needed; every PDF is PDF/A-2b.
 
 The exporters and the Typst compiler are built once per process.
 """
@@ -41,6 +41,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
 HTML_ONLY_TAG = "html-only"          # a cell for the HTML only: the technical annex, not the leaders' PDF
 TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
+PDF_STANDARD = "a-2b"                # archives keep PDF/A: every PDF the tool writes is PDF/A-2b
 TYPST_PRIORITY = [blocks.TYPST_MIME, *OUTPUT_MIME_TYPES, "text/markdown", "text/plain"]
 
 
@@ -370,9 +371,9 @@ def typst_compiler(extra_fonts: tuple[str, ...] = ()):
 
 
 def compile_typst(source: str, files: dict[str, bytes] | None = None, *, extra_fonts: tuple[str, ...] = (),
-                  pdf_standards: str | None = None) -> bytes:
-    """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes (``pdf_standards``:
-    e.g. ``a-2b``, PDF/A-2b)."""
+                  pdf_standards: str | None = PDF_STANDARD) -> bytes:
+    """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes, PDF/A-2b unless
+    ``pdf_standards`` says another (None: plain PDF)."""
     import typst
     compiler = typst_compiler(tuple(extra_fonts))
     options = {"format": "pdf", **({"pdf_standards": pdf_standards} if pdf_standards else {})}
