@@ -295,15 +295,19 @@ def report_pairs(sets: list[ReportParams], asked: list[str], folders: DataFolder
     from .run import DEFAULT_REPORTS, OFFICIAL_REPORT
     number, issued_on = official_number(number), official_date(issued_on)
     reports = asked or list(DEFAULT_REPORTS)
-    pairs, notices = [], []
+    pairs, notices, without = [], [], {}
     for p in sets:
         pairs += [(p, r) for r in reports if r != OFFICIAL_REPORT]
         if OFFICIAL_REPORT in reports or (not asked and _has_document(p.data_dir)):
             notice = _official_notice(p, folders)
             if notice is None:
                 pairs.append((p, OFFICIAL_REPORT))
+            elif notice.key == "cli.official.no_issuer":        # one line per document.yaml, the units listed
+                without.setdefault(notice.params["file"], []).append(p.unit)
             elif notice not in notices:
                 notices.append(notice)
+    notices += [Msg("cli.official.no_issuer", file=file, unit_code=_listed(list(dict.fromkeys(units))))
+                for file, units in without.items()]
     official = [i for i, (_p, r) in enumerate(pairs) if r == OFFICIAL_REPORT]
     if number is not None or issued_on is not None:
         if len(official) != 1:
@@ -327,3 +331,7 @@ def _official_notice(p: ReportParams, folders: DataFolders) -> Msg | None:
     if issuer is None:
         return Msg("cli.official.no_issuer", unit_code=p.unit, file=as_typed(document_path(p.data_dir)))
     return None
+
+
+def _listed(codes: list[str], most: int = 8) -> str:
+    return ", ".join(codes[:most]) + (f", … (+{len(codes) - most})" if len(codes) > most else "")
