@@ -30,7 +30,7 @@ HEADER_SPLIT = 0.40              # the header's left column: 40 % of the text wi
 def number_text(number: str | None) -> str:
     """``05`` for 5 (a leading zero below 10), ``123`` as given, blanks for the clerk when absent."""
     if not number:
-        return "      "
+        return " " * 5                 # "Số:      /BC-UBND": room for the clerk
     return f"{int(number):02d}"
 
 
