@@ -414,3 +414,21 @@ def test_every_pdf_the_tool_compiles_is_pdf_a_2b():
     pdf = render.compile_typst(render.typst_document([blocks.Paragraph("Tiến độ: đạt 80,44%")]))
     root = pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]
     assert "<pdfaid:part>2</pdfaid:part>" in root["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def test_libreoffice_opens_the_docx_and_keeps_its_words(issuer, tmp_path):
+    """When LibreOffice is installed (not in CI): the .docx converts headless, with the same words."""
+    import re
+    import subprocess
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if not office:
+        pytest.skip("LibreOffice not installed")
+    path = tmp_path / "official_report.docx"
+    path.write_bytes(docx_export.notebook_to_docx(official_notebook(issuer)))
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", str(tmp_path / "official_report.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for wanted in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 05/BC-UBND", "Nơi nhận:", "Nguyễn Văn A", "./."):
+        assert wanted in text, wanted
+    assert re.search(r"^\s*2\s*$", text.split("\f")[1], re.M)            # the page number field
