@@ -419,6 +419,7 @@ def test_every_pdf_the_tool_compiles_is_pdf_a_2b():
 def test_libreoffice_opens_the_docx_and_keeps_its_words(issuer, tmp_path):
     """When LibreOffice is installed (not in CI): the .docx converts headless, with the same words."""
     import re
+    import shutil
     import subprocess
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if not office:
