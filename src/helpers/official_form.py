@@ -24,7 +24,7 @@ from .typst_code import typst_call, typst_value
 LANG = "vi"                      # an administrative document is Vietnamese
 END_MARK = "./."
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-HEADER_SPLIT = 0.40              # the header's left column: 40 % of the text width
+HEADER_SPLIT = 0.36              # the header's left column: 36 % of the text width (the Quốc hiệu on one line)
 
 
 def number_text(number: str | None) -> str:
@@ -80,9 +80,7 @@ class OfficialHeader(blocks.Block):
         word.no_borders(grid)
         width = word.text_width(doc)
         widths = (int(width * HEADER_SPLIT), width - int(width * HEADER_SPLIT))
-        for row in grid.rows:
-            for cell, w in zip(row.cells, widths):
-                cell.width = w
+        word.column_widths(grid, widths)
         left, right = grid.cell(0, 0), grid.cell(0, 1)
         first = left.paragraphs[0]
         if self.parent_body:
@@ -194,7 +192,7 @@ class Signature(blocks.Block):
         word.keep_row_together(grid.rows[0])
         width = word.text_width(doc)
         left, right = grid.cell(0, 0), grid.cell(0, 1)
-        left.width, right.width = int(width * 0.45), width - int(width * 0.45)
+        word.column_widths(grid, (int(width * 0.45), width - int(width * 0.45)))
         label = left.paragraphs[0].add_run(self.label)
         label.bold, label.italic, label.font.size = True, True, _pt(12)
         word._shape(left.paragraphs[0], "left", False, 0)

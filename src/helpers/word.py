@@ -213,6 +213,7 @@ def table(doc, columns, rows, notes=()) -> None:
     grid.style = "Table Grid"
     total = sum(c.width for c in columns) or 1
     widths = [int(text_width(doc) * c.width / total) for c in columns]
+    column_widths(grid, widths)
     for x, column in enumerate(columns):
         title = column.title + (f"\n{column.subtitle}" if column.subtitle else "")
         _cell(grid.cell(0, x), title, "center", widths[x], bold=True)
@@ -239,6 +240,15 @@ def _cell(cell, text: str, align: str, width, bold=False, note=None) -> None:
         small_run = small.add_run(note)
         small_run.font.size, small_run.italic = Pt(TABLE_PT - 2), True
         _shape(small, align, False, 0)
+
+
+def column_widths(grid, widths) -> None:
+    """Fixed column widths, said where Word and LibreOffice both read them (the grid and each cell)."""
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def repeat_header(row) -> None:
