@@ -349,8 +349,8 @@ class Cover(Block):
 
     def docx(self, doc):
         word.heading(doc, self.title, 1)
-        for text in (self.subtitle, self.note):
-            word.paragraph(doc, text, "body") if text else None
+        for text in filter(None, (self.subtitle, self.note)):
+            word.paragraph(doc, text)
         word.facts(doc, [(str(k), str(v)) for k, v in self.facts])
 
     def plain(self):
