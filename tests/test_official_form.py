@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import cli, project_copy
 
+from helpers import blocks, docx_export, official_form
 from helpers.document import read_document
 from helpers.errors import DataError
 
@@ -75,9 +78,6 @@ def test_anchors_and_a_missing_file_are_refused_with_the_file_named(tmp_path):
 
 
 # -- the form in Word and PDF (a notebook built here, as the kernel would leave it) ----------------------
-import datetime as dt  # noqa: E402
-
-from helpers import blocks, docx_export, official_form  # noqa: E402
 
 SUBJECT = "Kết quả công tác cải cách hành chính tháng 10 năm 2026"
 SENTENCE = ("Trong tháng, toàn tỉnh tiếp nhận 61.417 hồ sơ, trong đó trực tuyến 49.405 hồ sơ, đạt 80,44%, "
@@ -280,7 +280,6 @@ def test_the_exporter_is_a_format_of_its_own(issuer, tmp_path):
 
 
 # -- the run: which official reports, and their parameters (all decided before any kernel starts) -----------
-from conftest import cli, project_copy  # noqa: E402
 
 
 def test_number_with_two_official_reports_is_a_usage_error(tmp_path):
