@@ -432,3 +432,18 @@ def test_libreoffice_opens_the_docx_and_keeps_its_words(issuer, tmp_path):
     for wanted in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 05/BC-UBND", "Nơi nhận:", "Nguyễn Văn A", "./."):
         assert wanted in text, wanted
     assert re.search(r"^\s*2\s*$", text.split("\f")[1], re.M)            # the page number field
+
+
+def test_the_pdf_body_is_14_pt_serif_and_the_page_number_sits_top_centre(pdf_pages):
+    import pdfplumber
+    path, _pages = pdf_pages
+    with pdfplumber.open(str(path)) as pdf:
+        page = pdf.pages[1]
+        words = page.extract_words(extra_attrs=["size", "fontname"])
+        number = words[0]
+        assert number["text"] == "2" and number["bottom"] < 20 / 25.4 * 72          # in the top margin
+        assert abs((number["x0"] + number["x1"]) / 2 - (30 + (210 - 45) / 2) / 25.4 * 72) < 6   # centred on the text
+        body = [w for w in words[1:] if w["text"] == "Trong"]
+        assert body and all(13 <= w["size"] <= 14.1 and "LiberationSerif" in w["fontname"] for w in body)
+        left = min(w["x0"] for w in words[1:])
+        assert abs(left - 30 / 25.4 * 72) < 2                                        # the 30 mm left margin
