@@ -277,6 +277,11 @@ def test_the_exporter_is_a_format_of_its_own(issuer, tmp_path):
                    capture_output=True)
     import docx
     assert "Số: 05/BC-UBND" in _all_text(docx.Document(str(tmp_path / "official_report.docx")))
+    name = "cchc_official_pdf" if "cchc_official_pdf" in get_export_names() else \
+        "helpers.docx_export.OfficialPDFExporter"
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", name, str(path)], check=True,
+                   capture_output=True)
+    assert (tmp_path / "official_report.pdf").read_bytes().startswith(b"%PDF")
 
 
 # -- the run: which official reports, and their parameters (all decided before any kernel starts) -----------
