@@ -145,7 +145,8 @@ def test_a_report_given_as_a_path_is_an_unknown_report_naming_the_known_ones(tmp
     write_data(tmp_path, {"2023-10.csv": month()})
     r = cli("run", "--period", "2023-10", "--data-dir", "data", "--out", "out", "--lang", "en",
             "--report", "../notebooks/data_quality", cwd=tmp_path)
-    assert_clean_failure(r, 2, "unknown report '../notebooks/data_quality'", "known: data_quality, progress_report")
+    assert_clean_failure(r, 2, "unknown report '../notebooks/data_quality'",
+                         "known: data_quality, official_report, progress_report")
     assert not (tmp_path / "out").exists()
 
 

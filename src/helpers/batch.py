@@ -100,7 +100,7 @@ def fingerprint(job: Job) -> str:
     """Everything a report reads: notebook, parameters, data files, helpers' code,
     catalogue, and the versions of the rendering libraries."""
     h = hashlib.sha256()
-    h.update(json.dumps([job.params.model_dump(), job.report, sorted(job.formats), _code_digest()]).encode())
+    h.update(json.dumps([job.params.notebook_parameters(), job.report, sorted(job.formats), _code_digest()]).encode())
     _hash_files(h, input_files(job))
     return h.hexdigest()
 

@@ -6,7 +6,10 @@ displays with two MIME types rendered from the same fields: ``text/html``
 (Jinja macros in ``templates/blocks.html.j2``, autoescaped) for the HTML report
 and ``text/x-typst`` (calls of the functions that ``templates/cchc_typst``
 defines, every text passed as an escaped Typst string) for the PDF. The two
-can therefore never say different things.
+can therefore never say different things. A third rendering, ``docx(doc)``,
+writes Word paragraphs, styles and tables (:mod:`helpers.word`); the Word
+exporter rebuilds the blocks from their fields, which :func:`show_with_fields`
+(:mod:`helpers.block_fields`) adds to an output as ``BLOCK_MIME`` (the official report's cells only).
 
 >>> from helpers import blocks
 >>> blocks.show(blocks.Heading("Kết quả"), blocks.Paragraph("1.989 hồ sơ"))
@@ -15,6 +18,7 @@ can therefore never say different things.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -24,7 +28,8 @@ from typing import Sequence, Union
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from . import images, markdown
+from . import images, markdown, word
+from .block_fields import BLOCK_MIME, KINDS, as_json, from_fields, show_with_fields  # noqa: F401
 from .typst_code import TypstCode, TypstContent, typst_call, typst_str, typst_value
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -70,13 +75,30 @@ def html_macro(macro: str, **fields) -> str:
 
 # -- blocks ---------------------------------------------------------------------------------------------
 class Block(TypstContent):
-    """A piece of report content with an HTML and a Typst rendering of the same fields."""
+    """A piece of report content with an HTML, a Typst and a Word rendering of the same fields."""
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        KINDS[cls.__name__] = cls
 
     def html(self) -> str:
         raise NotImplementedError
 
     def typst(self) -> str:
         raise NotImplementedError
+
+    def docx(self, doc) -> None:
+        """Append the block to a python-docx ``Document`` (set up by :func:`helpers.word.new_document`)."""
+        raise NotImplementedError
+
+    def fields(self) -> dict:
+        """The block as JSON (:data:`BLOCK_MIME`): its class and its fields."""
+        values = {f.name: as_json(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {"_block": type(self).__name__, "_module": type(self).__module__, **values}
+
+    @classmethod
+    def from_fields(cls, data: dict) -> "Block":
+        return cls(**data)
 
     def plain(self) -> str:
         """A plain-text stand-in (``text/plain``) for consoles."""
@@ -115,6 +137,9 @@ class Heading(Block):
     def typst(self):
         return typst_call("cchc-heading", self.text, level=min(max(self.level, 1), 4), outlined=self.outlined)
 
+    def docx(self, doc):
+        word.heading(doc, self.text, min(max(self.level, 1), 4))
+
     def plain(self):
         return self.text
 
@@ -133,6 +158,9 @@ class Paragraph(Block):
 
     def typst(self):
         return typst_call("cchc-paragraph", self.text, style=self.style)
+
+    def docx(self, doc):
+        word.paragraph(doc, self.text, self.style)
 
     def plain(self):
         return self.text
@@ -216,6 +244,16 @@ class Table(Block):
         return typst_call("cchc-table", columns=columns, rows=rows, notes=list(self.notes),
                           keep=bool(self.keep_together))
 
+    def docx(self, doc):
+        word.table(doc, self.columns, self.rows, self.notes)
+
+    @classmethod
+    def from_fields(cls, data):
+        return cls(**{**data, "columns": [Column(**c) for c in data["columns"]],
+                      "rows": [[Cell(**c) for c in row] for row in data["rows"]],
+                      "pdf_rows": tuple(data["pdf_rows"]) if isinstance(data.get("pdf_rows"), list) else
+                      data.get("pdf_rows")})
+
     def plain(self):
         return "\n".join(" | ".join(c.text for c in row) for row in self.rows)
 
@@ -249,6 +287,9 @@ class Chart(Block):
     def typst(self):
         return typst_call("cchc-chart", self.svg, alt=self.alt)
 
+    def docx(self, doc):
+        word.paragraph(doc, f"[{self.alt}]" if self.alt else "", "muted")
+
     def plain(self):
         return f"[chart: {self.alt}]"
 
@@ -264,6 +305,9 @@ class Facts(Block):
     def typst(self):
         return typst_call("cchc-facts", [[str(k), str(v)] for k, v in self.items])
 
+    def docx(self, doc):
+        word.facts(doc, [(str(k), str(v)) for k, v in self.items])
+
     def plain(self):
         return "\n".join(f"{k}: {v}" for k, v in self.items)
 
@@ -277,6 +321,9 @@ class Bullets(Block):
 
     def typst(self):
         return typst_call("cchc-bullets", [str(i) for i in self.items])
+
+    def docx(self, doc):
+        word.bullets(doc, [str(i) for i in self.items])
 
     def plain(self):
         return "\n".join(f"• {i}" for i in self.items)
@@ -300,6 +347,12 @@ class Cover(Block):
                           facts=[[str(k), str(v)] for k, v in self.facts], running_header=self.running_header,
                           note=self.note)
 
+    def docx(self, doc):
+        word.heading(doc, self.title, 1)
+        for text in filter(None, (self.subtitle, self.note)):
+            word.paragraph(doc, text)
+        word.facts(doc, [(str(k), str(v)) for k, v in self.facts])
+
     def plain(self):
         return f"{self.title}\n{self.subtitle}"
 
@@ -314,6 +367,9 @@ class Contents(Block):
 
     def typst(self):
         return typst_call("cchc-contents", self.title)
+
+    def docx(self, doc):
+        pass                             # Word builds its own table of contents
 
 
 @dataclass
@@ -332,6 +388,9 @@ class Markdown(Block):
 
     def typst(self):
         return "#cchc-note[" + markdown.to_typst(self._tokens(), self._image_names()) + "]"
+
+    def docx(self, doc):
+        word.markdown(doc, self._tokens())
 
     def _image_bytes(self) -> dict[str, bytes]:
         found = {name: (Path(v).read_bytes() if isinstance(v, (str, Path)) else bytes(v))
@@ -380,6 +439,14 @@ class Group(Block):
         body = "\n".join(b.typst() for b in self.items)
         return (f"#cchc-group(keep: {typst_value(bool(self.keep_together))}, style: {typst_value(self.style)})"
                 f"[\n{body}\n]")
+
+    def docx(self, doc):
+        for item in self.items:
+            item.docx(doc)
+
+    @classmethod
+    def from_fields(cls, data):
+        return cls(**{**data, "items": [from_fields(item) for item in data["items"]]})
 
     def plain(self):
         return "\n".join(b.plain() for b in self.items)

@@ -34,6 +34,7 @@ from .plan import (
     keep_text_sizes_in,
     new_reports,
     param_sets,
+    report_pairs,
     several_reports,
     split,
     warnings_line,
@@ -179,26 +180,29 @@ def cmd_run(args) -> int:
 
 def _run(args, n_jobs: int, started) -> int:
     from .batch import Job, run_jobs
-    from .run import DEFAULT_REPORTS, notebook_path
+    from .run import OFFICIAL_FORMATS, REPORT_FORMATS, formats_of, notebook_path
     from .terminal import Progress
 
     root = project_root()
     folders = DataFolders()
     sets = param_sets(args, root, folders)
-    reports = split(args.report) or list(DEFAULT_REPORTS)
-    for r in reports:
+    asked = split(args.report)
+    for r in asked:
         notebook_path(r, root)
-    formats = tuple(split([args.formats])) or ("html", "pdf")
-    bad = [f for f in formats if f not in {"html", "pdf"}]
+    formats = tuple(split([args.formats or ""]))
+    bad = [f for f in formats if f not in {*REPORT_FORMATS, *OFFICIAL_FORMATS}]
     if bad:
         raise ParameterError("error.cli.bad_format", bad=', '.join(bad))
+    pairs, notices = report_pairs(sets, asked, folders, args.number, args.issued_on)
+    for notice in notices:
+        console.print(notice.text(args.lang or "vi"), markup=False)
     executor = _executor(args.executor, args.scheduler)
     out_dir = checked_out(cli_out(args.out), {p.data_dir for p in sets})
     warnings = check_data(sets, folders, args.lang)
     if warnings:
         console.print(warnings_line(warnings, sets, args.lang, args.data_dir), markup=False)
-    jobs = [Job(p, r, str(out_dir), formats, str(root), args.force, cell_timeout=args.cell_timeout)
-            for p in sets for r in reports]
+    jobs = [Job(p, r, str(out_dir), formats_of(r, formats), str(root), args.force, cell_timeout=args.cell_timeout)
+            for p, r in pairs if formats_of(r, formats)]
     n_jobs, capped = capped_jobs(args.jobs, n_jobs, len(jobs))
     if capped:
         err_console.print(capped.text(args.lang or "vi"), style="yellow", markup=False)
@@ -231,7 +235,9 @@ def _add_report_commands(sub, lang: str) -> None:
     r.add_argument("--data-dir", default=None, help=_h("cli.run.data_dir"))
     r.add_argument("--out", default=None, help=_h("cli.run.out"))
     r.add_argument("--report", action="append", help=_h("cli.run.report"))
-    r.add_argument("--formats", default="html,pdf", help=_h("cli.run.formats"))
+    r.add_argument("--formats", default=None, help=_h("cli.run.formats"))
+    r.add_argument("--number", default=None, help=_h("cli.run.number"))
+    r.add_argument("--issued-on", default=None, metavar="YYYY-MM-DD", help=_h("cli.run.issued_on"))
     r.add_argument("--lang", choices=["vi", "en"], default=None,
                    help=_h("cli.run.lang"))
     r.add_argument("--jobs", type=functools.partial(_positive, lang=lang), default=None, help=_h("cli.run.jobs"))

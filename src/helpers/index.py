@@ -14,7 +14,9 @@ from .periods import Period
 from .text import t, tn
 
 LANG = "vi"         # the language of the index page
-REPORT_NAMES = {"progress_report": "index.report.progress_report", "data_quality": "index.report.data_quality"}
+REPORT_NAMES = {"progress_report": "index.report.progress_report", "data_quality": "index.report.data_quality",
+                "official_report": "index.report.official_report"}
+EXTENSIONS = ("html", "pdf", "docx")
 LANGS = (("vi", "", "index.language.vi"), ("en", ".en", "index.language.en"))
 
 def _period_key(code: str):
@@ -60,15 +62,15 @@ def read_metrics(path: Path):
 
 
 def collect(out_dir: Path, skipped: list | None = None) -> list[dict]:
-    """One entry per rendered report (``.html`` or ``.pdf``, either language, beside a
+    """One entry per rendered report (``.html``, ``.pdf`` or ``.docx``, either language, beside a
     metrics.json). A metrics.json that is not one of ours is left out and added to
     ``skipped`` as ``(path, reason key)``."""
     out = []
     for metrics, meta in results.read_all(out_dir, [] if skipped is None else skipped).items():
         folder = metrics.parent
-        outputs = [p for p in folder.iterdir() if p.suffix in {".html", ".pdf"} and ".failed" not in p.name]
+        outputs = [p for p in folder.iterdir() if p.suffix.lstrip(".") in EXTENSIONS and ".failed" not in p.name]
         for report in sorted({_stem(p) for p in outputs}):
-            files = {lang: [f"{report}{suffix}.{ext}" for ext in ("html", "pdf")
+            files = {lang: [f"{report}{suffix}.{ext}" for ext in EXTENSIONS
                             if (folder / f"{report}{suffix}.{ext}").is_file()] for lang, suffix, _n in LANGS}
             out.append({"period": folder.parent.name, "unit": folder.name, "report": report,
                         "unit_name": meta.get("unit_name", folder.name),

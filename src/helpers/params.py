@@ -4,15 +4,16 @@ The command line (or a notebook's first cell, when a reviewer runs it by hand)
 turns the strings it is given into one :class:`ReportParams`: a parsed
 :class:`~helpers.periods.Period`, a unit code, an absolute data folder and a
 language. That object travels inward; nothing below parses the period or
-resolves the data folder again. ``model_dump()`` gives the strings papermill
+resolves the data folder again. ``notebook_parameters()`` gives the strings papermill
 injects into a notebook's ``parameters`` cell."""
 
 from __future__ import annotations
 
 import ast
+import datetime as _dt
 import functools
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, ValidationError, field_validator
@@ -35,8 +36,31 @@ def _absolute(value) -> Path:
     return path
 
 
+def official_number(value) -> str | None:
+    """``--number``: the document's number, digits (``5`` and ``05`` are both 5), or None."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) == 0 or len(text) > 6:
+        raise ParameterError("error.params.bad_number", number=text[:20])
+    return str(int(text))
+
+
+def official_date(value) -> _dt.date | None:
+    """``--issued-on``: YYYY-MM-DD, or None (the notebook takes today)."""
+    if value is None or isinstance(value, _dt.date) or str(value).strip() == "":
+        return value or None
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ParameterError("error.params.bad_issued_on", value=str(value)[:20]) from None
+
+
 PeriodField = Annotated[Period, PlainValidator(Period.parse), PlainSerializer(lambda p: p.code, return_type=str)]
 FolderField = Annotated[Path, PlainValidator(_absolute), PlainSerializer(str, return_type=str)]
+NumberField = Annotated[Optional[str], PlainValidator(official_number)]
+DateField = Annotated[Optional[_dt.date], PlainValidator(official_date),
+                      PlainSerializer(lambda d: None if d is None else d.isoformat(), return_type=Optional[str])]
 
 
 class ReportParams(BaseModel):
@@ -48,6 +72,12 @@ class ReportParams(BaseModel):
     unit: str
     data_dir: FolderField
     language: Literal["vi", "en"]
+    number: NumberField = None       # the official report's only (``run --number``)
+    issued_on: DateField = None      # the official report's only (``run --issued-on``; default today)
+
+    def notebook_parameters(self) -> dict:
+        """What papermill injects (the two official parameters only when given), as strings."""
+        return self.model_dump(exclude_none=True)
 
     @field_validator("unit", mode="before")
     @classmethod

@@ -282,3 +282,56 @@ def capped_jobs(asked: int | None, n_jobs: int, n_reports: int) -> tuple[int, Ms
     if asked and asked > capped:
         return capped, Msg("cli.jobs_capped", asked=asked, n=capped, reports=n_reports, cores=cores)
     return capped, None
+
+
+def report_pairs(sets: list[ReportParams], asked: list[str], folders: DataFolders, number=None,
+                 issued_on=None) -> tuple[list[tuple[ReportParams, str]], list[Msg]]:
+    """``(parameters, report)`` for every report of the run and the notices to print. The official
+    report (:data:`helpers.run.OFFICIAL_REPORT`) runs when asked for (a data folder without
+    ``document.yaml`` is then an error naming it) and, by default, for every set whose data folder has
+    one; a unit without an issuer, or an English edition, gets none and a notice says so. ``number``
+    and ``issued_on`` are that report's only: they need exactly one official report in the run."""
+    from .params import official_date, official_number
+    from .run import DEFAULT_REPORTS, OFFICIAL_REPORT
+    number, issued_on = official_number(number), official_date(issued_on)
+    reports = asked or list(DEFAULT_REPORTS)
+    pairs, notices, without = [], [], {}
+    for p in sets:
+        pairs += [(p, r) for r in reports if r != OFFICIAL_REPORT]
+        if OFFICIAL_REPORT in reports or (not asked and _has_document(p.data_dir)):
+            notice = _official_notice(p, folders)
+            if notice is None:
+                pairs.append((p, OFFICIAL_REPORT))
+            elif notice.key == "cli.official.no_issuer":        # one line per document.yaml, the units listed
+                without.setdefault(notice.params["file"], []).append(p.unit)
+            elif notice not in notices:
+                notices.append(notice)
+    notices += [Msg("cli.official.no_issuer", file=file, unit_code=_listed(list(dict.fromkeys(units))))
+                for file, units in without.items()]
+    official = [i for i, (_p, r) in enumerate(pairs) if r == OFFICIAL_REPORT]
+    if number is not None or issued_on is not None:
+        if len(official) != 1:
+            raise ParameterError("error.cli.number_needs_one_official", n=len(official))
+        p = pairs[official[0]][0]
+        pairs[official[0]] = (p.model_copy(update={"number": number, "issued_on": issued_on}), OFFICIAL_REPORT)
+    return pairs, notices
+
+
+def _has_document(data_dir: Path) -> bool:
+    from .document import has_document
+    return has_document(data_dir)
+
+
+def _official_notice(p: ReportParams, folders: DataFolders) -> Msg | None:
+    """Why ``p`` gets no official report (None: it gets one); a broken document.yaml is a DataError."""
+    from .document import document_path, read_document
+    issuer = read_document(p.data_dir).issuer_for(folders(p.data_dir).units, p.unit)   # broken: an error
+    if p.language != "vi":
+        return Msg("cli.official.vietnamese_only")
+    if issuer is None:
+        return Msg("cli.official.no_issuer", unit_code=p.unit, file=as_typed(document_path(p.data_dir)))
+    return None
+
+
+def _listed(codes: list[str], most: int = 8) -> str:
+    return ", ".join(codes[:most]) + (f", … (+{len(codes) - most})" if len(codes) > most else "")

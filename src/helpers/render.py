@@ -12,7 +12,7 @@ registered under the ``nbconvert.exporters`` entry point (``jupyter nbconvert
   page setup of ``cchc.typ``; :class:`TypstPDFExporter` compiles that in-process
   with the ``typst`` package, using only the Be Vietnam Pro fonts of
   ``fontpkg-be-vietnam-pro`` (system fonts ignored), so the PDF is the same on
-  every machine and no system library is needed.
+  every machine and no system library is needed; every PDF is PDF/A-2b.
 
 The exporters and the Typst compiler are built once per process.
 """
@@ -41,6 +41,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove")
 HTML_ONLY_TAG = "html-only"          # a cell for the HTML only: the technical annex, not the leaders' PDF
 TOC_PLACEHOLDER = '<div class="cchc-toc"></div>'
+PDF_STANDARD = "a-2b"                # archives keep PDF/A: every PDF the tool writes is PDF/A-2b
 TYPST_PRIORITY = [blocks.TYPST_MIME, *OUTPUT_MIME_TYPES, "text/markdown", "text/plain"]
 
 
@@ -319,10 +320,14 @@ class TypstPDFExporter(TypstExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         source, resources = super().from_notebook_node(nb, resources, **kw)
         files = {name: data for name, data in (resources.get("outputs") or {}).items()}
-        pdf = compile_typst(source, files)
+        pdf = self.compile(source, files)
         resources["outputs"] = {}             # the images are inside the PDF
         resources["output_extension"] = ".pdf"
         return pdf, resources
+
+
+    def compile(self, source: str, files: dict) -> bytes:
+        return compile_typst(source, files)
 
 
 @functools.cache
@@ -356,24 +361,31 @@ _COMPILING = threading.Lock()
 
 
 @functools.cache
-def typst_compiler():
-    """One Typst compiler per process (fonts loaded once), seeing no system font."""
+def typst_compiler(extra_fonts: tuple[str, ...] = ()):
+    """One Typst compiler per process and font set (fonts loaded once), seeing no system font;
+    ``extra_fonts``: folders of fonts before the report's (the official report's serif)."""
     import typst
-    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=font_paths())
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                        font_paths=[*extra_fonts, *font_paths()])
     return typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
 
 
-def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
-    """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes."""
-    return quiet_for_poppler(_compiled(source, files))
+def compile_typst(source: str, files: dict[str, bytes] | None = None, *, extra_fonts: tuple[str, ...] = (),
+                  pdf_standards: str | None = PDF_STANDARD) -> bytes:
+    """Compile a Typst document (plus the files it names, e.g. images) to PDF bytes, PDF/A-2b unless
+    ``pdf_standards`` says another (None: plain PDF)."""
+    return quiet_for_poppler(_compiled(source, files, extra_fonts, pdf_standards))
 
 
-def _compiled(source: str, files: dict[str, bytes] | None) -> bytes:
+def _compiled(source: str, files: dict[str, bytes] | None, extra_fonts: tuple[str, ...],
+              pdf_standards: str | None) -> bytes:
     import typst
+    compiler = typst_compiler(tuple(extra_fonts))
+    options = {"format": "pdf", **({"pdf_standards": pdf_standards} if pdf_standards else {})}
     try:
         with _COMPILING:
             if not files:
-                return typst_compiler().compile(input=source.encode("utf-8"), format="pdf")
+                return compiler.compile(input=source.encode("utf-8"), **options)
             with tempfile.TemporaryDirectory(prefix=temporary_prefix("typst")) as tmp:   # images are read as files
                 for name, data in files.items():
                     path = Path(tmp, name)
@@ -383,7 +395,7 @@ def _compiled(source: str, files: dict[str, bytes] | None) -> bytes:
                     path.write_bytes(data if isinstance(data, bytes) else str(data).encode("utf-8"))
                 main = Path(tmp, "main.typ")
                 main.write_text(source, encoding="utf-8")
-                return typst_compiler().compile(input=str(main), root=tmp, format="pdf")
+                return compiler.compile(input=str(main), root=tmp, **options)
     except typst.TypstError as exc:
         where = (exc.diagnostic or "").strip().splitlines()[:8]
         raise ReportError("error.render.typst", message=exc.message, diagnostic="\n".join(where)) from None

@@ -24,6 +24,15 @@ from .kernel.lifetime import temporary_prefix
 from .params import ReportParams, project_root
 
 DEFAULT_REPORTS = ("progress_report", "data_quality")
+OFFICIAL_REPORT = "official_report"   # also run for each folder whose data folder has document.yaml
+REPORT_FORMATS = ("html", "pdf")
+OFFICIAL_FORMATS = ("docx", "pdf")
+
+
+def formats_of(report: str, asked: tuple | None) -> tuple:
+    """The formats ``report`` is rendered in: those asked for that it has (all of its own by default)."""
+    own = OFFICIAL_FORMATS if report == OFFICIAL_REPORT else REPORT_FORMATS
+    return own if not asked else tuple(f for f in own if f in asked)
 LOCKS_FOLDER = ".locks"               # under --out: never inside a report folder
 
 
@@ -102,7 +111,7 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
     with tempfile.TemporaryDirectory(prefix=temporary_prefix("run")) as tmp:   # swept if we are killed
         executed = Path(tmp) / f"{stem}.ipynb"
         try:
-            nb = execute(nb_path, executed, params.model_dump(), root, params.data_dir, prestart=prestart,
+            nb = execute(nb_path, executed, params.notebook_parameters(), root, params.data_dir, prestart=prestart,
                          cell_timeout=cell_timeout)
         except PapermillExecutionError as exc:
             if exc.ename in _KERNEL_INPUT_ERRORS:
@@ -119,9 +128,13 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
     if "html" in formats:
         outputs[folder / f"{stem}.html"] = render.notebook_to_html(nb, title=result["title"],
                                                                    header=result["header"], lang=params.language)
+    if "docx" in formats:
+        from .docx_export import notebook_to_docx
+        outputs[folder / f"{stem}.docx"] = notebook_to_docx(nb, title=result["title"], lang=params.language)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_outputs(out_dir, outputs, nb, result, params, folder / f"{stem}.pdf" if "pdf" in formats else None)
+        _write_outputs(out_dir, outputs, nb, result, params, folder / f"{stem}.pdf" if "pdf" in formats else None,
+                       official=report == OFFICIAL_REPORT)
         # metrics.json is shared by the folder's reports and editions: read, merge and write it under
         # one lock; written last, so that its fingerprint never vouches for files not yet in place
         with report_lock(out_dir, params, "metrics.json"):
@@ -136,23 +149,29 @@ def run_report(params: ReportParams, report: str = "progress_report", out_dir="r
                    seconds=time.perf_counter() - started)
 
 
-def _write_outputs(out_dir: Path, outputs: dict, nb, result: dict, params: ReportParams, pdf: Path | None) -> None:
-    """Write ``outputs`` (``{path: text}``) and, when ``pdf`` is given, the PDF: the other files are
-    put in place only once the PDF has compiled, then the PDF (added to ``outputs``)."""
+def _write_outputs(out_dir: Path, outputs: dict, nb, result: dict, params: ReportParams, pdf: Path | None,
+                   official: bool = False) -> None:
+    """Write ``outputs`` (``{path: text or bytes}``) and, when ``pdf`` is given, the PDF (``official``: in
+    the Decree-30 form): the other files are put in place only once the PDF has compiled, then the PDF
+    (added to ``outputs``)."""
     from . import render
     if pdf is None:
         for path, text in outputs.items():
-            _write(out_dir, path, text)
+            _write(out_dir, path, text, "wb" if isinstance(text, bytes) else "w")
         return
+    if official:
+        from .docx_export import notebook_to_official_pdf as to_pdf
+    else:
+        to_pdf = render.notebook_to_pdf
     with files.replacing(files.inside(out_dir, pdf)) as pdf_tmp:
         try:
-            render.notebook_to_pdf(nb, pdf_tmp, title=result["title"], header=result["header"], lang=params.language)
+            to_pdf(nb, pdf_tmp, title=result["title"], header=result["header"], lang=params.language)
         except ReportError:
             raise
         except Exception as exc:
             raise ReportError("error.run.pdf_failed", exc=exc) from exc
         for path, text in outputs.items():
-            _write(out_dir, path, text)
+            _write(out_dir, path, text, "wb" if isinstance(text, bytes) else "w")
     outputs[pdf] = None
 
 
