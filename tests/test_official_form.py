@@ -452,3 +452,16 @@ def test_the_pdf_body_is_14_pt_serif_and_the_page_number_sits_top_centre(pdf_pag
         assert body and all(13 <= w["size"] <= 14.1 and "LiberationSerif" in w["fontname"] for w in body)
         left = min(w["x0"] for w in words[1:])
         assert abs(left - 30 / 25.4 * 72) < 2                                        # the 30 mm left margin
+
+
+def test_the_body_ends_in_a_closing_paragraph_the_page_keeps_with_the_signature():
+    """Decree 30: the signature block is never alone on its page: the body's last words carry
+    "./." in a ``closing`` paragraph, which Typst keeps with what follows (sticky)."""
+    from helpers import blocks
+    from helpers.official_form import END_MARK, ended
+    body = ended([blocks.Paragraph("Mở đầu."), blocks.Bullets(["Một", "Hai"])])
+    assert body[-1] == blocks.Paragraph(f"- Hai {END_MARK}", style="closing")
+    assert body[-2] == blocks.Bullets(["Một"])
+    assert ended([blocks.Paragraph("Kết.")])[-1].style == "closing"
+    source = (Path(__file__).parents[1] / "src/helpers/templates/cchc_official/official.typ").read_text(encoding="utf-8")
+    assert 'style == "closing" { block(sticky: true' in source

@@ -36,7 +36,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 HTML_MIME = "text/html"
 TYPST_MIME = "text/x-typst"
 STATUSES = ("met", "not_met", "on_track", "behind", "no_target", "no_data")
-PARAGRAPH_STYLES = ("body", "lead", "muted", "small", "warning")
+PARAGRAPH_STYLES = ("body", "lead", "muted", "small", "warning", "closing")   # closing: kept with what follows
 TOC_KEY = "cchc_toc"                 # output metadata: [[level, text, anchor], ...] for the HTML contents
 _ANCHORS: set[str] = set()           # anchors given out in this kernel (one report per kernel)
 

@@ -240,15 +240,17 @@ class AppendixHeading(blocks.Block):
 
 
 def ended(items: list) -> list:
-    """The body with "./." after its last words (its last paragraph or list item), else on its own."""
+    """The body with "./." after its last words (its last paragraph or list item, else on its own), in a
+    ``closing`` paragraph that the page keeps with the signature block that follows."""
     items = list(items)
     last = items[-1] if items else None
     if isinstance(last, blocks.Paragraph):
-        items[-1] = dataclasses.replace(last, text=f"{last.text.rstrip()} {END_MARK}".strip())
+        items[-1] = dataclasses.replace(last, text=f"{last.text.rstrip()} {END_MARK}".strip(), style="closing")
     elif isinstance(last, blocks.Bullets) and last.items:
-        items[-1] = blocks.Bullets([*last.items[:-1], f"{str(last.items[-1]).rstrip()} {END_MARK}"])
+        items[-1:] = ([blocks.Bullets(last.items[:-1])] if len(last.items) > 1 else []) + [
+            blocks.Paragraph(f"- {str(last.items[-1]).rstrip()} {END_MARK}", style="closing")]
     else:
-        items.append(blocks.Paragraph(END_MARK))
+        items.append(blocks.Paragraph(END_MARK, style="closing"))
     return items
 
 
