@@ -19,12 +19,13 @@ a report whose period ends in December."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
 from .catalogue import Indicator
+from .comparisons import CommonUnits
 from .fmt import json_number
 from .load import DataSet
 from .periods import Period
@@ -66,8 +67,10 @@ class Value:
 
 
 NONE = Value()
-NOT_ADDITIVE, SPLIT, BEGAN = "not_additive", "split", "began"
-NOT_COMPARABLE = (NOT_ADDITIVE, SPLIT, BEGAN)   # the reasons (their wording: figures.not_comparable.<reason>)
+NOT_ADDITIVE, SPLIT, BEGAN, COVERAGE = "not_additive", "split", "began", "coverage"
+NOT_COMPARABLE = (NOT_ADDITIVE, SPLIT, BEGAN, COVERAGE)   # the reasons (wording: figures.not_comparable.<reason>)
+COMPARED = ("previous", "same_period_last_year", "ytd_same_period_last_year")   # metrics.json's compared windows
+FLOW_KINDS = ("count", "amount")     # flows of these add up across units that merged, whatever `additive` says
 
 
 def _not_comparable(reason: str) -> Value:
@@ -89,6 +92,11 @@ class Figure:
     ytd_status: str = NO_DATA
     pace: Optional[Decimal] = None          # a year-end target's expected level at the period's end
     rank_field: Optional[int] = None        # a rank's field: "21/63"
+    # like for like: window (COMPARED) -> (common sub-units, this period's figure over them)
+    comparisons: dict = field(default_factory=dict)
+    target_prorated_months: Optional[int] = None   # a part-year unit: its target pro-rated to these months
+    full_target: Optional[Decimal] = None           # … the year's target before pro-rating
+    rank_fields: dict = field(default_factory=dict)  # a rank: window (COMPARED) -> its field then
 
     @property
     def code(self) -> str:
@@ -98,9 +106,34 @@ class Figure:
     def value(self):
         return self.current.value
 
+    def window_of(self, other: Value) -> Optional[str]:
+        """Which compared window (:data:`COMPARED`) ``other`` is."""
+        for name, value in zip(COMPARED, (self.previous, self.last_year, self.ytd_last_year)):
+            if other is value:
+                return name
+        return None
+
+    def compared(self, other: Value) -> tuple[Value, Value]:
+        """``(this period's figure, other)`` as they are compared: over the sub-units common to both
+        windows where the units behind the sums differ (``other`` then is that base)."""
+        now = self.ytd if other is self.ytd_last_year else self.current
+        common = self.comparisons.get(self.window_of(other))
+        return (common[1] if common else now), other
+
+    def common_units(self, other: Value) -> Optional[int]:
+        common = self.comparisons.get(self.window_of(other))
+        return common[0] if common else None
+
+    def rank_field_changed(self, other: Value) -> bool:
+        """A rank compared with one out of another field (63 provinces, then 34) says nothing."""
+        then = self.rank_fields.get(self.window_of(other))
+        return then is not None and self.rank_field is not None and then != self.rank_field
+
     def rank_change(self, other: Value):
-        """Places gained (positive) or lost since ``other``: a rank 30 -> 21 is +9."""
-        if self.indicator.kind != "rank" or self.current.value is None or other.value is None:
+        """Places gained (positive) or lost since ``other``: a rank 30 -> 21 is +9; none across a
+        change of the field."""
+        if self.indicator.kind != "rank" or self.current.value is None or other.value is None \
+                or self.rank_field_changed(other):
             return None
         return int(other.value - self.current.value)
 
@@ -122,6 +155,15 @@ class Figure:
             d["rank_field"] = self.rank_field
             d["rank_change_places"] = self.rank_change(self.previous)
             d["rank_change_places_last_year"] = self.rank_change(self.last_year)
+            changed = [w for w, v in zip(COMPARED[:2], (self.previous, self.last_year)) if self.rank_field_changed(v)]
+            if changed:
+                d["rank_field_changed"] = changed     # no rank change across a change of the field
+        if self.target_prorated_months is not None:
+            d["target_prorated_months"] = self.target_prorated_months
+            d["target_full_year"] = json_number(self.full_target)
+        if self.comparisons:
+            d["comparison_units"] = {w: n for w, (n, _v) in self.comparisons.items()}
+            d["comparison_value"] = {w: json_number(v.value) for w, (_n, v) in self.comparisons.items()}
         if self.indicator.is_ratio:
             d["numerator"] = json_number(self.current.numerator)
             d["denominator"] = json_number(self.current.denominator)
@@ -172,7 +214,7 @@ def default_rank_field(unit_level: Optional[str], period: Period) -> Optional[in
     return 63 if period.end.code < NATIONAL_FIELD_CHANGE else 34
 
 
-class Calculator:
+class Calculator(CommonUnits):
     """Computes figures over one data set, caching month-level look-ups."""
 
     def __init__(self, ds: DataSet):
@@ -242,7 +284,7 @@ class Calculator:
         if any(len(p.successors) > 1 for p in preds):
             return _not_comparable(SPLIT)
         ind = self.catalogue.get(code)
-        if len(preds) > 1 and (ind is None or not ind.additive):
+        if len(preds) > 1 and not adds_across_units(ind):
             return _not_comparable(NOT_ADDITIVE)
         parts = [earlier[p] for p in preds]
         blocked = [p for p in parts if not p.comparable]
@@ -259,12 +301,16 @@ class Calculator:
         (default: the period's last month)."""
         ind = self.catalogue[code]
         at = at or period.end.code
-        if ind.is_ratio:
-            return self._ratio(unit, ind, period, at)
-        return self._input(unit, ind, period, at)
+        return self.over_months(unit, ind, period.month_codes(), at)
 
-    def _input(self, unit: str, ind: Indicator, period: Period, at: str) -> Value:
-        months = [self.month_at(unit, ind.code, m, at) for m in period.month_codes()]
+    def over_months(self, unit: str, ind: Indicator, months: list[str], at: str) -> Value:
+        """The figure over the months ``months`` (``YYYY-MM``, in order)."""
+        if ind.is_ratio:
+            return self._ratio(unit, ind, months, at)
+        return self._input(unit, ind, months, at)
+
+    def _input(self, unit: str, ind: Indicator, month_codes: list[str], at: str) -> Value:
+        months = [self.month_at(unit, ind.code, m, at) for m in month_codes]
         have = [v for v in months if v.value is not None]
         blocked = [v for v in months if not v.comparable]
         if ind.aggregation == "sum" and blocked:
@@ -279,7 +325,7 @@ class Calculator:
             return months[last]
         return Value(have[-1].value, have[-1].computed, len(have), **_coverage(have[-1:]))
 
-    def _ratio(self, unit: str, ind: Indicator, period: Period, at: str) -> Value:
+    def _ratio(self, unit: str, ind: Indicator, period: list[str], at: str) -> Value:
         nums = [self._input(unit, self.catalogue[c], period, at) for c in ind.numerator]
         den = self._input(unit, self.catalogue[ind.denominator], period, at)
         blocked = [v for v in nums + [den] if not v.comparable]
@@ -318,6 +364,11 @@ class Calculator:
         return self.ds.milestones_of(code, owner, year) if owner else {}
 
     def judge(self, unit: str, ind: Indicator, value, target, period: Period):
+        """``(status, pace)`` of ``value`` against the year's ``target``; a unit active for part of the
+        year (:meth:`part_year`) is judged on the same part: its target pro-rated to its months."""
+        part = self.part_year(unit, ind, period) if target is not None else None
+        if part is not None:
+            return judge(value, part.target(target), ind.target_op, True, part.month(period.last))
         return judge(value, target, ind.target_op, ind.year_end, period.last,
                      self.milestones(unit, ind.code, period.year))
 
@@ -336,25 +387,55 @@ class Calculator:
         ytd, at = period.ytd(), period.end.code      # comparisons are for the unit as it is in the period
         current, year_to_date = self.value(unit, code, period, at), self.value(unit, code, ytd, at)
 
-        def compared(window: Period) -> Value:
-            return self.like_for_like(unit, ind, window, self.value(unit, code, window, at), at)
+        comparisons: dict = {}
 
+        def compared(name: str, window: Period, now: Period, mine: Value) -> Value:
+            other = self.like_for_like(unit, ind, window, self.value(unit, code, window, at), at)
+            return self.over_common_units(unit, ind, (now, mine), (window, other), at, comparisons, name)
+
+        target = self.target(unit, code, period.year)
         fig = Figure(
             indicator=ind, unit=unit, period=period, current=current,
-            previous=compared(period.previous()),
-            last_year=compared(period.same_period_last_year()),
+            previous=compared(COMPARED[0], period.previous(), period, current),
+            last_year=compared(COMPARED[1], period.same_period_last_year(), period, current),
             ytd=year_to_date,
-            ytd_last_year=compared(ytd.same_period_last_year()),
-            target=self.target(unit, code, period.year),
+            ytd_last_year=compared(COMPARED[2], ytd.same_period_last_year(), ytd, year_to_date),
+            target=target, comparisons=comparisons,
         )
         if ind.year_end:
-            fig.status, fig.pace = self.judge(unit, ind, fig.ytd.value, fig.target, period)
+            fig.status, fig.pace = self.judge(unit, ind, fig.ytd.value, target, period)
             fig.ytd_status = fig.status
         else:
-            fig.status, _ = self.judge(unit, ind, fig.current.value, fig.target, period)
-            fig.ytd_status, _ = self.judge(unit, ind, fig.ytd.value, fig.target, period)
-        fig.rank_field = self.rank_field(unit, ind, period)
+            fig.status, _ = self.judge(unit, ind, fig.current.value, target, period)
+            fig.ytd_status, _ = self.judge(unit, ind, fig.ytd.value, target, period)
+        part = self.part_year(unit, ind, period) if target is not None else None
+        if part is not None:
+            fig.target, fig.full_target, fig.target_prorated_months = part.target(target), target, part.months
+        self._rank_fields(fig, unit, ind, period)
         return fig
+
+    def _rank_fields(self, fig: Figure, unit: str, ind: Indicator, period: Period) -> None:
+        fig.rank_field = self.rank_field(unit, ind, period)
+        if ind.kind == "rank":
+            for name, window in zip(COMPARED, (period.previous(), period.same_period_last_year())):
+                fig.rank_fields[name] = self.rank_field(unit, ind, window)
+
+    def over_common_units(self, unit: str, ind: Indicator, now: tuple, then: tuple, at: str,
+                          comparisons: dict, name: str) -> Value:
+        """``then`` (a window and its figure) as the base of a comparison with ``now``: where the
+        sub-units behind the two sums differ, both over the sub-units with figures in both windows
+        (``comparisons[name]``: how many, and ``now``'s figure over them); not comparable
+        (:data:`COVERAGE`) when fewer than half of the sub-units expected are common."""
+        (now_window, mine), (window, other) = now, then
+        if mine.value is None or other.value is None or not (mine.computed or other.computed):
+            return other
+        common = self.common_sums(unit, ind, now_window, window, at)
+        if common is None:
+            return other
+        if not common.enough:
+            return _not_comparable(COVERAGE)
+        comparisons[name] = (common.units, _from_parts(ind, common.now, mine, common))
+        return _from_parts(ind, common.then, other, common)
 
     def grows_with_months(self, ind: Indicator) -> bool:
         """Whether the figure grows with the months it adds up: a flow, or a flow against a
@@ -401,6 +482,28 @@ class Calculator:
         (the children that exist at the period's end)."""
         at = period.end.code
         return [(c, self.value(c.code, code, period, at)) for c in self.sub_units(unit, at)]
+
+
+def adds_across_units(ind: Optional[Indicator]) -> bool:
+    """Whether figures of units that merged add up to the merged unit's: what adds up to a parent
+    (``additive``), and a flow of counts or amounts (documents issued, money disbursed by each)."""
+    if ind is None:
+        return False
+    return ind.additive or (ind.aggregation == "sum" and ind.kind in FLOW_KINDS)
+
+
+def _from_parts(ind: Indicator, parts: dict, like: Value, common) -> Value:
+    """A figure from its parts' sums over common units (a ratio recomputed from them)."""
+    cover = {"reported": common.units, "expected": common.expected}
+    if not ind.is_ratio:
+        return Value(parts[ind.code], True, like.months, **cover)
+    num = [parts[c] for c in ind.numerator]
+    den = parts[ind.denominator]
+    if den is None or any(n is None for n in num):
+        return Value(None, True, like.months, **cover)
+    num = sum(num)
+    ratio = Decimal(num) * 100 / Decimal(den) if den else None
+    return Value(ratio, True, like.months, num, den, **cover)
 
 
 def _coverage(values) -> dict:

@@ -8,7 +8,8 @@ from .. import blocks
 from ..catalogue import Indicator
 from ..figures import Figure
 from ..text import t
-from .display import change_text, places_text, rank_text, show, target_text, ytd_change_text
+from .display import (change_text, compared_note, places_text, prorated_note, rank_text, show, target_text,
+                      ytd_change_text)
 from .leadership import reference, status_shown, targeted
 
 REFERENCE_KEPT_WITH_NOTE = 8    # a reference table this short stays on the page of its lead line
@@ -35,19 +36,32 @@ class Tables:
         """The target; a year-end target before December shows its pace on a second line."""
         pace = t(self.lang, "report.pace", pace=show(fig.pace, fig.indicator, self.lang)) \
             if fig.pace is not None else None
-        return blocks.Cell(target_text(fig, self.lang, with_pace=False), note=pace)
+        notes = [n for n in (pace, prorated_note(fig.target_prorated_months, self.lang)) if n]
+        return blocks.Cell(target_text(fig, self.lang, with_pace=False), note="; ".join(notes) or None)
+
+    def _change_cell(self, fig: Figure, other) -> blocks.Cell:
+        """A change; over the sub-units common to both windows it says so, and why it is not comparable
+        when too few are."""
+        text = ytd_change_text(fig, self.lang) if other is fig.ytd_last_year else change_text(fig, other, self.lang)
+        return blocks.Cell(text, note=compared_note(fig, other, self.lang))
 
     def _name_cell(self, fig: Figure) -> blocks.Cell:
         return blocks.Cell(fig.indicator.name(self.lang), note=fig.indicator.target_label(self.lang) or None)
 
-    def _flag_marks(self, figs: list[Figure]) -> tuple[dict, list[str]]:
-        """``{code: "⚠1"}`` and the footnotes under the table."""
-        marks, numbers = {}, {}
+    def _flag_marks(self, figs: list[Figure]) -> tuple[dict, dict, list[str]]:
+        """``{code: "⚠1"}`` for the judged column, ``{code: "⚠2"}`` for the period's column where the
+        year to date is judged and the period's own figure is a sum missing sub-units too, and the
+        footnotes under the table."""
+        marks, month_marks, numbers = {}, {}, {}
         for fig in figs:
             for flag in self.flags.get(fig.code, []):
                 n = numbers.setdefault(flag.text, len(numbers) + 1)     # one footnote per finding
                 marks[fig.code] = (marks.get(fig.code, "") + f" ⚠{n}").strip()
-        return marks, [f"⚠{n} {text}" for text, n in numbers.items()]
+            now = fig.current
+            if self.shows_ytd and now.value is not None and now.incomplete:
+                text = t(self.lang, "report.flag_incomplete", n=now.reported, total=now.expected)
+                month_marks[fig.code] = f"⚠{numbers.setdefault(text, len(numbers) + 1)}"
+        return marks, month_marks, [f"⚠{n} {text}" for text, n in numbers.items()]
 
     def _value_columns(self) -> list:
         """This period, vs previous, vs same period last year, year to date and vs last year to date
@@ -64,14 +78,13 @@ class Tables:
                      C(t(L, "report.ytd_change"), 0.12, "right")]
         return cols
 
-    def _value_cells(self, fig: Figure, mark: str | None) -> list:
-        L = self.lang
-        cells = [self._value_cell(fig, fig.current, None if self.shows_ytd else mark)]
+    def _value_cells(self, fig: Figure, mark: str | None, month_mark: str | None = None) -> list:
+        cells = [self._value_cell(fig, fig.current, month_mark if self.shows_ytd else mark)]
         if self.is_year:
-            return cells + [change_text(fig, fig.previous, L)]
-        cells += [change_text(fig, fig.previous, L), change_text(fig, fig.last_year, L)]
+            return cells + [self._change_cell(fig, fig.previous)]
+        cells += [self._change_cell(fig, fig.previous), self._change_cell(fig, fig.last_year)]
         if self.shows_ytd:
-            cells += [self._value_cell(fig, fig.ytd, mark), ytd_change_text(fig, L)]
+            cells += [self._value_cell(fig, fig.ytd, mark), self._change_cell(fig, fig.ytd_last_year)]
         return cells
 
     def _computed_note(self, figs: list[Figure], notes: list[str]) -> list[str]:
@@ -84,10 +97,10 @@ class Tables:
         figure carries ⚠ and its footnote."""
         L, C = self.lang, blocks.Column
         figs = targeted(figs)
-        marks, notes = self._flag_marks(figs)
+        marks, month_marks, notes = self._flag_marks(figs)
         columns = [C(t(L, "report.indicator"), 0.2)] + self._value_columns() + \
             [C(t(L, "report.target"), 0.1, "right"), C(t(L, "report.status"), 0.12)]
-        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code))
+        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code))
                 + [self._target_cell(f), self._status_cell(status_shown(f, self.shows_ytd))]
                 for f in figs]
         return blocks.Table(columns, rows, notes=self._computed_note(figs, notes), css_class="cchc-kpi")
@@ -96,9 +109,10 @@ class Tables:
         """Figures without a target ("số liệu tham khảo"): no judgement column."""
         L, C = self.lang, blocks.Column
         figs = reference(figs)
-        marks, notes = self._flag_marks(figs)
+        marks, month_marks, notes = self._flag_marks(figs)
         columns = [C(t(L, "report.indicator"), 0.3)] + self._value_columns()
-        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code)) for f in figs]
+        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code))
+                for f in figs]
         return blocks.Table(columns, rows, notes=self._computed_note(figs, notes), css_class="cchc-kpi")
 
     def _tables(self, figs: list[Figure], heading=None) -> list:
@@ -138,7 +152,9 @@ class Tables:
         row += [show(v, e, L) for v, e in zip(r.extra, lg.extra_columns)]
         row.append(places_text(r.rank_change, L))
         if judged:
-            row.append(self._status_cell(r.status))
+            cell = self._status_cell(r.status)
+            cell.note = prorated_note(r.prorated_months, L)
+            row.append(cell)
         return row
 
     def league_table(self, lg) -> blocks.Table:
@@ -148,6 +164,10 @@ class Tables:
         fig = self.figures.get(lg.indicator.code)
         if lg.target is not None and fig:
             notes.append(f"{t(self.lang, 'report.target')}: {target_text(fig, self.lang, False)}")
+        if lg.rank_change_withheld:
+            notes.append(t(self.lang, "report.rank_change_withheld"))
+        if judged and any(r.prorated_months for r in lg.rows):
+            notes.append(t(self.lang, "report.target_prorated_note"))
         return blocks.Table(self._league_columns(lg, judged), rows, notes=notes, pdf_rows=5)
 
 
