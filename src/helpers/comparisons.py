@@ -1,4 +1,5 @@
-"""Comparing like with like, for :class:`helpers.figures.Calculator` (a mixin over its month look-ups):
+"""A figure's value (:class:`Value`: the number, how it was made, whether it compares, and why not),
+and comparing like with like, for :class:`helpers.figures.Calculator` (a mixin over its month look-ups):
 
 - a sum of sub-units compared over the sub-units that have figures in both windows (each unit with
   the months it has in both, offset by offset), a ratio's numerator and denominator over the same
@@ -8,13 +9,59 @@
 - a unit that existed for part of a year judged on the same part: its year-end target pro-rated to
   its months of activity.
 
-Numbers only (sums of the parts by indicator code); :mod:`helpers.figures` makes them figures."""
+- a window that runs across the month a unit's figures begin, with nothing standing for it before,
+  is not comparable (:data:`BEGAN`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
+
+from .catalogue import Indicator
+from .periods import Period
+from .text import t
+
+
+@dataclass(frozen=True)
+class Value:
+    """One aggregated figure: the number, whether it was computed from the
+    children's rows, and how many months of the window had data."""
+
+    value: object = None
+    computed: bool = False
+    months: int = 0
+    numerator: object = None
+    denominator: object = None
+    reported: Optional[int] = None     # computed sums: sub-units that reported …
+    expected: Optional[int] = None     # … of the sub-units expected to
+    comparable: bool = True         # False: a window before a merger that cannot be compared
+    reason: Optional[str] = None    # why not comparable (a key of NOT_COMPARABLE)
+
+    @property
+    def incomplete(self) -> bool:
+        """A sum of sub-units in which some expected sub-units are missing."""
+        return self.computed and self.expected is not None and (self.reported or 0) < self.expected
+
+    def not_comparable_text(self, lang: str = "vi") -> str:
+        """"không so sánh được (…)" for a figure that is not comparable, else ""."""
+        if self.comparable:
+            return ""
+        label = t(lang, "figures.not_comparable")
+        reason = t(lang, f"figures.not_comparable.{self.reason}") if self.reason in NOT_COMPARABLE else None
+        return f"{label} ({reason})" if reason else label
+
+
+NONE = Value()
+NOT_ADDITIVE, SPLIT, BEGAN, COVERAGE = "not_additive", "split", "began", "coverage"
+NOT_COMPARABLE = (NOT_ADDITIVE, SPLIT, BEGAN, COVERAGE)   # the reasons (wording: figures.not_comparable.<reason>)
+COMPARED = ("previous", "same_period_last_year", "ytd_same_period_last_year")   # metrics.json's compared windows
+FLOW_KINDS = ("count", "amount")     # flows of these add up across units that merged, whatever `additive` says
+
+
+def not_comparable(reason: str) -> Value:
+    return Value(comparable=False, reason=reason)
+
 
 MIN_COMMON_SHARE = Decimal("0.5")    # fewer common units than this share of this period's: not comparable
 
@@ -28,6 +75,7 @@ class CommonSums:
     behind: int                 # sub-units behind this period's figure (with a figure in it)
     now: dict                   # part code -> sum over the common units, this window
     then: dict                  # … the compared window
+    changed: bool = True        # some sub-unit has figures in months of one window and not the other
 
     @property
     def enough(self) -> bool:
@@ -71,8 +119,9 @@ class CommonUnits:
 
     def common_sums(self, unit: str, ind, now, then, at: str) -> Optional[CommonSums]:
         """``ind`` over the sub-units of ``unit`` (as they are in ``at``) that have figures in both
-        ``now`` and ``then``, when the units behind the two sums differ; None when the figure is not a
-        sum of sub-units in both windows or the same units stand behind both."""
+        ``now`` and ``then``; None when the figure is not a sum of sub-units in both windows. Whether
+        other units stand behind the unit's own sums (an old unit that continues into none) is for the
+        caller to see, comparing these sums with them."""
         parts = self.parts_of(ind)
         a, b = now.month_codes(), then.month_codes()
         if len(a) != len(b) or not all(self.catalogue[p].additive for p in parts):
@@ -88,10 +137,10 @@ class CommonUnits:
             both = [(ma, mb) for ma, mb, x, y in zip(a, b, here, there) if x and y]
             if both:
                 paired[c.code] = both
-        if not changed or not kids:
+        if not kids:
             return None
         return CommonSums(len(paired), len(kids), behind, self._summed(paired, parts, 0, at),
-                          self._summed(paired, parts, 1, at))
+                          self._summed(paired, parts, 1, at), changed)
 
     def _summed(self, paired: dict, parts: list[str], side: int, at: str) -> dict:
         out = {}
@@ -102,6 +151,63 @@ class CommonUnits:
             values = [v for v in values if v is not None]
             out[code] = sum(values) if values else None
         return out
+
+    def over_common_units(self, unit: str, ind: Indicator, now: tuple, then: tuple, at: str,
+                          comparisons: dict, name: str) -> Value:
+        """``then`` (a window and its figure) as the base of a comparison with ``now``: where the
+        sub-units behind the two sums differ, both over the sub-units with figures in both windows
+        (``comparisons[name]``: how many, and ``now``'s figure over them); not comparable
+        (:data:`COVERAGE`) when fewer than half of the sub-units expected are common."""
+        (now_window, mine), (window, other) = now, then
+        if mine.value is None or other.value is None or not (mine.computed or other.computed):
+            return other
+        common = self.common_sums(unit, ind, now_window, window, at)
+        if common is None:
+            return other
+        base, over_common = _from_parts(ind, common.then, other, common), _from_parts(ind, common.now, mine, common)
+        if not common.changed and base.value == other.value and over_common.value == mine.value:
+            return other                              # the same units behind both sums
+        if not common.enough:
+            return not_comparable(COVERAGE)
+        comparisons[name] = (common.units, over_common)
+        return base
+
+    def grows_with_months(self, ind: Indicator) -> bool:
+        """Whether the figure grows with the months it adds up: a flow, or a flow against a
+        stock (e-ID applications against the year's quota). A stock is the value at the
+        window's end, and a ratio of two flows is a rate over whichever months there are."""
+        if not ind.is_ratio:
+            return ind.aggregation == "sum"
+        sums = {self.catalogue[c].aggregation == "sum" for c in [*ind.numerator, ind.denominator]}
+        return sums == {True, False}
+
+    def began(self, unit: str, at: str) -> Optional[str]:
+        """The month from which ``unit`` (as it is in ``at``) has figures of its own: its start, or,
+        for a unit that has always been there but whose sub-units all began later (a province
+        whose communes replaced its districts in July 2025, without the old units in units.csv),
+        the first sub-unit's start. ``None``: no such month."""
+        version = self.units.get(unit, at)
+        if version is None:
+            return None
+        if version.valid_from is not None:
+            return f"{version.valid_from:%Y-%m}"
+        starts = [c.valid_from for c in self.sub_units(version.code, at)]
+        return f"{min(starts):%Y-%m}" if starts and None not in starts else None
+
+    def like_for_like(self, unit: str, ind: Indicator, window: Period, other: Value, at: str) -> Value:
+        """``other``, the figure over ``window``, as a comparison: a figure that grows with its
+        months is not comparable when ``window`` runs across the month the unit's figures begin
+        (:meth:`began`) and nothing stands for it before (no predecessor's or own figure in any of
+        those months): a new commune's 2025 year to date would be its months since July only."""
+        if other.value is None or not self.grows_with_months(ind):
+            return other
+        start, months = self.began(unit, at), window.month_codes()
+        if start is None or not months[0] < start <= months[-1]:
+            return other
+        parts = [*ind.numerator, ind.denominator] if ind.is_ratio else [ind.code]
+        if any(self.month_at(unit, code, m, at).value is not None for code in parts for m in months if m < start):
+            return other
+        return not_comparable(BEGAN)
 
     # -- part of a year ----------------------------------------------------------------------
     def part_year(self, unit: str, ind, period) -> Optional[PartYear]:
@@ -120,3 +226,25 @@ class CommonUnits:
             return None
         first = int(start[5:])
         return PartYear(months=13 - first, so_far=max(0, period.last - first + 1))
+
+
+def adds_across_units(ind: Optional[Indicator]) -> bool:
+    """Whether figures of units that merged add up to the merged unit's: what adds up to a parent
+    (``additive``), and a flow of counts or amounts (documents issued, money disbursed by each)."""
+    if ind is None:
+        return False
+    return ind.additive or (ind.aggregation == "sum" and ind.kind in FLOW_KINDS)
+
+
+def _from_parts(ind: Indicator, parts: dict, like: Value, common) -> Value:
+    """A figure from its parts' sums over common units (a ratio recomputed from them)."""
+    cover = {"reported": common.units, "expected": common.expected}
+    if not ind.is_ratio:
+        return Value(parts[ind.code], True, like.months, **cover)
+    num = [parts[c] for c in ind.numerator]
+    den = parts[ind.denominator]
+    if den is None or any(n is None for n in num):
+        return Value(None, True, like.months, **cover)
+    num = sum(num)
+    ratio = Decimal(num) * 100 / Decimal(den) if den else None
+    return Value(ratio, True, like.months, num, den, **cover)

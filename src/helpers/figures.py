@@ -25,56 +25,27 @@ from functools import lru_cache
 from typing import Optional
 
 from .catalogue import Indicator
-from .comparisons import CommonUnits
+from .comparisons import (  # noqa: F401
+    BEGAN,
+    COMPARED,
+    COVERAGE,
+    NONE,
+    NOT_ADDITIVE,
+    NOT_COMPARABLE,
+    SPLIT,
+    CommonUnits,
+    Value,
+    adds_across_units,
+)
+from .comparisons import not_comparable as _not_comparable
 from .fmt import json_number
 from .load import DataSet
 from .periods import Period
-from .text import t
 
 MET, NOT_MET, NO_TARGET, NO_DATA = "met", "not_met", "no_target", "no_data"
 ON_TRACK, BEHIND = "on_track", "behind"
 STATUSES = (MET, ON_TRACK, BEHIND, NOT_MET, NO_TARGET, NO_DATA)
 NATIONAL_FIELD_CHANGE = "2025-07"      # 63 provinces before, 34 from July 2025 (Resolution 202/2025/QH15)
-
-
-@dataclass(frozen=True)
-class Value:
-    """One aggregated figure: the number, whether it was computed from the
-    children's rows, and how many months of the window had data."""
-
-    value: object = None
-    computed: bool = False
-    months: int = 0
-    numerator: object = None
-    denominator: object = None
-    reported: Optional[int] = None     # computed sums: sub-units that reported …
-    expected: Optional[int] = None     # … of the sub-units expected to
-    comparable: bool = True         # False: a window before a merger that cannot be compared
-    reason: Optional[str] = None    # why not comparable (a key of NOT_COMPARABLE)
-
-    @property
-    def incomplete(self) -> bool:
-        """A sum of sub-units in which some expected sub-units are missing."""
-        return self.computed and self.expected is not None and (self.reported or 0) < self.expected
-
-    def not_comparable_text(self, lang: str = "vi") -> str:
-        """"không so sánh được (…)" for a figure that is not comparable, else ""."""
-        if self.comparable:
-            return ""
-        label = t(lang, "figures.not_comparable")
-        reason = t(lang, f"figures.not_comparable.{self.reason}") if self.reason in NOT_COMPARABLE else None
-        return f"{label} ({reason})" if reason else label
-
-
-NONE = Value()
-NOT_ADDITIVE, SPLIT, BEGAN, COVERAGE = "not_additive", "split", "began", "coverage"
-NOT_COMPARABLE = (NOT_ADDITIVE, SPLIT, BEGAN, COVERAGE)   # the reasons (wording: figures.not_comparable.<reason>)
-COMPARED = ("previous", "same_period_last_year", "ytd_same_period_last_year")   # metrics.json's compared windows
-FLOW_KINDS = ("count", "amount")     # flows of these add up across units that merged, whatever `additive` says
-
-
-def _not_comparable(reason: str) -> Value:
-    return Value(comparable=False, reason=reason)
 
 
 @dataclass
@@ -420,60 +391,6 @@ class Calculator(CommonUnits):
             for name, window in zip(COMPARED, (period.previous(), period.same_period_last_year())):
                 fig.rank_fields[name] = self.rank_field(unit, ind, window)
 
-    def over_common_units(self, unit: str, ind: Indicator, now: tuple, then: tuple, at: str,
-                          comparisons: dict, name: str) -> Value:
-        """``then`` (a window and its figure) as the base of a comparison with ``now``: where the
-        sub-units behind the two sums differ, both over the sub-units with figures in both windows
-        (``comparisons[name]``: how many, and ``now``'s figure over them); not comparable
-        (:data:`COVERAGE`) when fewer than half of the sub-units expected are common."""
-        (now_window, mine), (window, other) = now, then
-        if mine.value is None or other.value is None or not (mine.computed or other.computed):
-            return other
-        common = self.common_sums(unit, ind, now_window, window, at)
-        if common is None:
-            return other
-        if not common.enough:
-            return _not_comparable(COVERAGE)
-        comparisons[name] = (common.units, _from_parts(ind, common.now, mine, common))
-        return _from_parts(ind, common.then, other, common)
-
-    def grows_with_months(self, ind: Indicator) -> bool:
-        """Whether the figure grows with the months it adds up: a flow, or a flow against a
-        stock (e-ID applications against the year's quota). A stock is the value at the
-        window's end, and a ratio of two flows is a rate over whichever months there are."""
-        if not ind.is_ratio:
-            return ind.aggregation == "sum"
-        sums = {self.catalogue[c].aggregation == "sum" for c in [*ind.numerator, ind.denominator]}
-        return sums == {True, False}
-
-    def began(self, unit: str, at: str) -> Optional[str]:
-        """The month from which ``unit`` (as it is in ``at``) has figures of its own: its start, or,
-        for a unit that has always been there but whose sub-units all began later (a province
-        whose communes replaced its districts in July 2025, without the old units in units.csv),
-        the first sub-unit's start. ``None``: no such month."""
-        version = self.units.get(unit, at)
-        if version is None:
-            return None
-        if version.valid_from is not None:
-            return f"{version.valid_from:%Y-%m}"
-        starts = [c.valid_from for c in self.sub_units(version.code, at)]
-        return f"{min(starts):%Y-%m}" if starts and None not in starts else None
-
-    def like_for_like(self, unit: str, ind: Indicator, window: Period, other: Value, at: str) -> Value:
-        """``other``, the figure over ``window``, as a comparison: a figure that grows with its
-        months is not comparable when ``window`` runs across the month the unit's figures begin
-        (:meth:`began`) and nothing stands for it before (no predecessor's or own figure in any of
-        those months): a new commune's 2025 year to date would be its months since July only."""
-        if other.value is None or not self.grows_with_months(ind):
-            return other
-        start, months = self.began(unit, at), window.month_codes()
-        if start is None or not months[0] < start <= months[-1]:
-            return other
-        parts = [*ind.numerator, ind.denominator] if ind.is_ratio else [ind.code]
-        if any(self.month_at(unit, code, m, at).value is not None for code in parts for m in months if m < start):
-            return other
-        return _not_comparable(BEGAN)
-
     def figures(self, unit: str, period: Period) -> dict[str, Figure]:
         return {i.code: self.figure(unit, i.code, period) for i in self.catalogue}
 
@@ -482,28 +399,6 @@ class Calculator(CommonUnits):
         (the children that exist at the period's end)."""
         at = period.end.code
         return [(c, self.value(c.code, code, period, at)) for c in self.sub_units(unit, at)]
-
-
-def adds_across_units(ind: Optional[Indicator]) -> bool:
-    """Whether figures of units that merged add up to the merged unit's: what adds up to a parent
-    (``additive``), and a flow of counts or amounts (documents issued, money disbursed by each)."""
-    if ind is None:
-        return False
-    return ind.additive or (ind.aggregation == "sum" and ind.kind in FLOW_KINDS)
-
-
-def _from_parts(ind: Indicator, parts: dict, like: Value, common) -> Value:
-    """A figure from its parts' sums over common units (a ratio recomputed from them)."""
-    cover = {"reported": common.units, "expected": common.expected}
-    if not ind.is_ratio:
-        return Value(parts[ind.code], True, like.months, **cover)
-    num = [parts[c] for c in ind.numerator]
-    den = parts[ind.denominator]
-    if den is None or any(n is None for n in num):
-        return Value(None, True, like.months, **cover)
-    num = sum(num)
-    ratio = Decimal(num) * 100 / Decimal(den) if den else None
-    return Value(ratio, True, like.months, num, den, **cover)
 
 
 def _coverage(values) -> dict:

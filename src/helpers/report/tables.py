@@ -8,8 +8,16 @@ from .. import blocks
 from ..catalogue import Indicator
 from ..figures import Figure
 from ..text import t
-from .display import (change_text, compared_note, places_text, prorated_note, rank_text, show, target_text,
-                      ytd_change_text)
+from .display import (
+    change_text,
+    compared_note,
+    places_text,
+    prorated_note,
+    rank_text,
+    show,
+    target_text,
+    ytd_change_text,
+)
 from .leadership import reference, status_shown, targeted
 
 REFERENCE_KEPT_WITH_NOTE = 8    # a reference table this short stays on the page of its lead line
