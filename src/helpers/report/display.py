@@ -46,6 +46,8 @@ def change_text(fig: Figure, other: Value, lang: str) -> str:
     if not (base.comparable and now.comparable):       # before a merger, what does not add up
         return t(lang, "figures.not_comparable")
     if ind.kind == "rank":
+        if fig.rank_field_changed(other):           # 63 provinces then, 34 now: the places say nothing
+            return t(lang, "figures.not_comparable")
         return places_text(fig.rank_change(other), lang)
     if now.value is None or base.value is None:
         return fmt.NA["vi"]
