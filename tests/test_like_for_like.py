@@ -186,7 +186,8 @@ def test_a_partial_month_sum_carries_its_flag_in_the_month_column(changing, tmp_
     number = month.mark.split("⚠")[1]
     assert f"⚠{number} Tổng hợp từ 3/5 đơn vị trực thuộc (còn đơn vị chưa báo cáo)" in table.notes
     change = table.rows[0][2]
-    assert change.text == "+60" and change.note == "so sánh trên 2 đơn vị có số liệu cả hai kỳ"
+    assert change.text == "+60" and change.mark == "†1"
+    assert "†1 So sánh trên 2 đơn vị có số liệu cả hai kỳ" in table.notes
     assert ytd_change_text(fig, "vi") == "—"                         # no 2025: nothing to compare
     metrics = dict(report.metrics(), fingerprints={})
     path = tmp_path / "metrics.json"
@@ -209,3 +210,6 @@ def test_metrics_with_coverage_and_pro_rated_targets_are_valid(tmp_path):
     m = assert_valid_metrics(path)
     assert m["indicators"]["dossiers_received"]["not_comparable"]["previous"] == COVERAGE
     assert m["indicators"]["eid_collection_vs_target"]["computed"]
+    table = report.reference_table([report.figures["dossiers_received"]])
+    assert table.rows[0][2].text == "not comparable" and table.rows[0][2].mark == "†1"
+    assert "†1 Not comparable: fewer than half of the units have figures in both periods" in table.notes

@@ -71,7 +71,7 @@ def compared_note(fig: Figure, other: Value, lang: str) -> Optional[str]:
     if n is not None:
         return t(lang, "report.compared_over", n=n)
     if not other.comparable and other.reason == COVERAGE:
-        return t(lang, "figures.not_comparable.coverage")
+        return f'{t(lang, "figures.not_comparable")}: {t(lang, "figures.not_comparable.coverage")}'
     return None
 
 

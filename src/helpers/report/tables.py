@@ -47,11 +47,18 @@ class Tables:
         notes = [n for n in (pace, prorated_note(fig.target_prorated_months, self.lang)) if n]
         return blocks.Cell(target_text(fig, self.lang, with_pace=False), note="; ".join(notes) or None)
 
-    def _change_cell(self, fig: Figure, other) -> blocks.Cell:
-        """A change; over the sub-units common to both windows it says so, and why it is not comparable
-        when too few are."""
+    def _change_cell(self, fig: Figure, other, footnotes: dict) -> blocks.Cell:
+        """A change; over the sub-units common to both windows it says so (``†1`` and its footnote in
+        ``footnotes``: text -> number), and why it is not comparable when too few are."""
         text = ytd_change_text(fig, self.lang) if other is fig.ytd_last_year else change_text(fig, other, self.lang)
-        return blocks.Cell(text, note=compared_note(fig, other, self.lang))
+        note = compared_note(fig, other, self.lang)
+        if note is None:
+            return blocks.Cell(text)
+        return blocks.Cell(text, mark=f"†{footnotes.setdefault(note, len(footnotes) + 1)}")
+
+    @staticmethod
+    def _compared_notes(footnotes: dict) -> list[str]:
+        return [f"†{n} {text[:1].upper()}{text[1:]}" for text, n in footnotes.items()]
 
     def _name_cell(self, fig: Figure) -> blocks.Cell:
         return blocks.Cell(fig.indicator.name(self.lang), note=fig.indicator.target_label(self.lang) or None)
@@ -86,13 +93,13 @@ class Tables:
                      C(t(L, "report.ytd_change"), 0.12, "right")]
         return cols
 
-    def _value_cells(self, fig: Figure, mark: str | None, month_mark: str | None = None) -> list:
+    def _value_cells(self, fig: Figure, mark: str | None, month_mark: str | None, footnotes: dict) -> list:
         cells = [self._value_cell(fig, fig.current, month_mark if self.shows_ytd else mark)]
         if self.is_year:
-            return cells + [self._change_cell(fig, fig.previous)]
-        cells += [self._change_cell(fig, fig.previous), self._change_cell(fig, fig.last_year)]
+            return cells + [self._change_cell(fig, fig.previous, footnotes)]
+        cells += [self._change_cell(fig, fig.previous, footnotes), self._change_cell(fig, fig.last_year, footnotes)]
         if self.shows_ytd:
-            cells += [self._value_cell(fig, fig.ytd, mark), self._change_cell(fig, fig.ytd_last_year)]
+            cells += [self._value_cell(fig, fig.ytd, mark), self._change_cell(fig, fig.ytd_last_year, footnotes)]
         return cells
 
     def _computed_note(self, figs: list[Figure], notes: list[str]) -> list[str]:
@@ -108,10 +115,12 @@ class Tables:
         marks, month_marks, notes = self._flag_marks(figs)
         columns = [C(t(L, "report.indicator"), 0.2)] + self._value_columns() + \
             [C(t(L, "report.target"), 0.1, "right"), C(t(L, "report.status"), 0.12)]
-        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code))
+        compared: dict = {}
+        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code), compared)
                 + [self._target_cell(f), self._status_cell(status_shown(f, self.shows_ytd))]
                 for f in figs]
-        return blocks.Table(columns, rows, notes=self._computed_note(figs, notes), css_class="cchc-kpi")
+        notes = self._computed_note(figs, notes + self._compared_notes(compared))
+        return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
 
     def reference_table(self, figs: list[Figure]) -> blocks.Table:
         """Figures without a target ("số liệu tham khảo"): no judgement column."""
@@ -119,9 +128,11 @@ class Tables:
         figs = reference(figs)
         marks, month_marks, notes = self._flag_marks(figs)
         columns = [C(t(L, "report.indicator"), 0.3)] + self._value_columns()
-        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code))
+        compared: dict = {}
+        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code), compared)
                 for f in figs]
-        return blocks.Table(columns, rows, notes=self._computed_note(figs, notes), css_class="cchc-kpi")
+        notes = self._computed_note(figs, notes + self._compared_notes(compared))
+        return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
 
     def _tables(self, figs: list[Figure], heading=None) -> list:
         out = []
