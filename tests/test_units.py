@@ -196,7 +196,10 @@ def test_units_command_for_new_lao_cai_with_legacy_is_accepted_by_validate(tmp_p
     assert r.returncode == 0 and "0 lỗi" in r.stdout, r.stdout + r.stderr
     ds = load_data(data)
     assert compute_figures(ds, "15", "2025-07")["dossiers_received"].last_year.value is None
-    assert compute_figures(ds, "15", "2025-07")["dossiers_received"].previous.value == 15      # 10 + 5 in June
+    previous = compute_figures(ds, "15", "2025-07")["dossiers_received"].previous
+    # June's 15 came from two old districts, which continue into no unit: July's commune and department
+    # have no counterpart in June, so the sums are not compared (like with like)
+    assert previous.value is None and previous.reason == COVERAGE
 
 
 @pytest.mark.units
@@ -285,10 +288,9 @@ def test_report_across_the_merger_says_so_and_marks_what_does_not_compare(tmp_pa
     assert m["unit_name"] == "Tỉnh Lào Cai"
     published = m["indicators"]["tthc_published_total"]
     assert published["same_period_last_year"] is None and published["not_comparable"]["same_period_last_year"]
-    received = m["indicators"]["dossiers_received"]
-    ds = load_data(ROOT / "data")
-    old = sum(compute_figures(ds, c, "2024-09")["dossiers_received"].value for c in ("10", "15"))
-    assert received["same_period_last_year"] == old and "not_comparable" not in received
+    received = m["indicators"]["dossiers_received"]      # 2024's sums came mostly from old districts:
+    assert received["same_period_last_year"] is None      # too few units with figures in both years
+    assert received["not_comparable"]["same_period_last_year"] == "coverage"
 
 
 def test_district_reports_end_with_june_2025():

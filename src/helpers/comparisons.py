@@ -37,6 +37,7 @@ class Value:
     expected: Optional[int] = None     # … of the sub-units expected to
     comparable: bool = True         # False: a window before a merger that cannot be compared
     reason: Optional[str] = None    # why not comparable (a key of NOT_COMPARABLE)
+    summed: bool = False            # a month's sum of sub-units' rows (also through the units it continues)
 
     @property
     def incomplete(self) -> bool:
@@ -113,8 +114,9 @@ class CommonUnits:
         return True
 
     def _own_rows(self, unit: str, parts: list[str], months: list[str], at: str) -> bool:
-        """Whether the unit's own rows (not a sum of sub-units) give any of these months' figures."""
-        return any((v := self.month_at(unit, code, m, at)).value is not None and not v.computed
+        """Whether own rows (the unit's or, before it began, its predecessors': totals, not sums of
+        sub-units) give any of these months' figures."""
+        return any((v := self.month_at(unit, code, m, at)).value is not None and not v.summed
                    for code in parts for m in months)
 
     def common_sums(self, unit: str, ind, now, then, at: str) -> Optional[CommonSums]:

@@ -239,7 +239,8 @@ class Calculator(CommonUnits):
         parts = [p for p in parts if p.value is not None]
         if not parts:
             return NONE
-        return Value(sum(p.value for p in parts), True, 1, reported=len(parts), expected=len(contributors))
+        return Value(sum(p.value for p in parts), True, 1, reported=len(parts), expected=len(contributors),
+                     summed=True)
 
     def sub_units(self, unit: str, month: str) -> list:
         """``unit``'s sub-units in ``month`` (its children then, not itself): whose rows add up to
@@ -264,7 +265,7 @@ class Calculator(CommonUnits):
         parts = [p for p in parts if p.value is not None]
         if not parts:
             return NONE
-        return Value(sum(p.value for p in parts), True, 1)
+        return Value(sum(p.value for p in parts), True, 1, summed=all(p.summed for p in parts))
 
     # -- a window -------------------------------------------------------------------
     def value(self, unit: str, code: str, period: Period, at: Optional[str] = None) -> Value:
