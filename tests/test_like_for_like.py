@@ -213,3 +213,26 @@ def test_metrics_with_coverage_and_pro_rated_targets_are_valid(tmp_path):
     table = report.reference_table([report.figures["dossiers_received"]])
     assert table.rows[0][2].text == "not comparable" and table.rows[0][2].mark == "†1"
     assert "†1 Not comparable: fewer than half of the units have figures in both periods" in table.notes
+
+
+SPLIT_UNITS = """code,name_vi,name_en,level,parent,valid_from,valid_to,successor
+P,Tỉnh Thử,Test Province,province,,,,
+D,Sở Ổn Định,Stable Department,department,P,,,
+OLD,Sở Cũ,Old Department,department,P,,2025-06-30,N1;N2
+N1,Sở Mới Một,New Department One,department,P,2025-07-01,,
+N2,Sở Mới Hai,New Department Two,department,P,2025-07-01,,
+"""
+
+
+def test_a_department_whose_predecessor_was_split_keeps_its_rate_in_the_year_ranking(tmp_path):
+    folder = data(tmp_path, {"2025-03.csv": dossiers("OLD", 100, 50) + dossiers("D", 100, 40),
+                             "2025-09.csv": dossiers("N1", 100, 80) + dossiers("N2", 50, 20) + dossiers("D", 100, 60)},
+                  units=SPLIT_UNITS)
+    calc = Calculator(load_data(folder))
+    year = Period.parse("2025")
+    n1 = calc.value("N1", "online_submission_rate", year)
+    assert n1.value == 80 and n1.months == 1                       # its own months: a rate stays a rate
+    assert not calc.value("N1", "dossiers_received", year).comparable     # a count of half a year does not
+    units = [calc.units.get(c, "2025-12") for c in ("D", "N1", "N2")]
+    lg = league(calc, "P", "online_submission_rate", units, year, Period.parse("2024"), 2025, "department")
+    assert [r.unit.code for r in lg.rows] == ["N1", "D", "N2"]      # 80%, 50%, 40%: nobody dropped

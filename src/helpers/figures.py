@@ -302,7 +302,7 @@ class Calculator(CommonUnits):
         den = self._input(unit, self.catalogue[ind.denominator], period, at)
         blocked = [v for v in nums + [den] if not v.comparable]
         if blocked:
-            return blocked[0]
+            return self._rate_over_comparable_months(unit, ind, period, at) or blocked[0]
         if den.value is None or any(n.value is None for n in nums):
             reported = self._input(unit, ind.model_copy(update={"aggregation": "last"}), period, at)
             return reported
@@ -314,6 +314,16 @@ class Calculator(CommonUnits):
             return Value(None, computed, months, num, den.value, **cover)
         ratio = Decimal(num) * 100 / Decimal(den.value)          # exact: rounding belongs to the page
         return Value(ratio, computed, months, num, den.value, **cover)
+
+    def _rate_over_comparable_months(self, unit: str, ind: Indicator, months: list[str], at: str):
+        """A rate (a ratio that does not grow with its months) over the months of the window whose
+        figures compare (a department whose predecessor was split has its own months since July 2025):
+        a rate stays a rate over fewer months. None for any other figure, or when no month is left."""
+        if self.grows_with_months(ind):
+            return None
+        parts = self.parts_of(ind)
+        fine = [m for m in months if all(self.month_at(unit, c, m, at).comparable for c in parts)]
+        return self._ratio(unit, ind, fine, at) if fine and len(fine) < len(months) else None
 
     # -- a figure with its comparisons ------------------------------------------------
     def _target_owner(self, unit: str, code: str, year: int) -> Optional[str]:
