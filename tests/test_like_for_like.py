@@ -236,3 +236,5 @@ def test_a_department_whose_predecessor_was_split_keeps_its_rate_in_the_year_ran
     units = [calc.units.get(c, "2025-12") for c in ("D", "N1", "N2")]
     lg = league(calc, "P", "online_submission_rate", units, year, Period.parse("2024"), 2025, "department")
     assert [r.unit.code for r in lg.rows] == ["N1", "D", "N2"]      # 80%, 50%, 40%: nobody dropped
+    table = Report.open("2025", "P", str(folder), "vi").league_table(lg)
+    assert table.rows[0][1].note == "số liệu 1/12 tháng"            # N1's rate: one month of the year

@@ -30,6 +30,7 @@ class LeagueRow:
     extra: list = field(default_factory=list)      # group scores beside a total score
     incomplete: Optional[str] = None               # "2/5 đơn vị"
     prorated_months: Optional[int] = None          # judged on a target pro-rated to its months of activity
+    months: Optional[int] = None                   # months with figures, when fewer than the window's
 
     @property
     def rank_change(self) -> Optional[int]:
@@ -82,7 +83,8 @@ def league(calc: Calculator, parent: str, code: str, units: list[Unit], window: 
         part = calc.part_year(u.code, ind, window) if target is not None else None
         extra = [calc.value(u.code, c, window).value for c in extra_codes]
         rows.append(LeagueRow(u, v.value, ranks[u.code], prev_ranks.get(u.code), status, extra,
-                              f"{v.reported}/{v.expected}" if v.incomplete else None, part and part.months))
+                              f"{v.reported}/{v.expected}" if v.incomplete else None, part and part.months,
+                              v.months if v.months < window.length else None))
     return League(ind, level, window, rows, calc.target(parent, code, year),
                   [calc.catalogue[c] for c in extra_codes], withheld)
 

@@ -165,8 +165,9 @@ class Tables:
     def _league_row(self, lg, r, judged: bool) -> list:
         L = self.lang
         reported, _slash, expected = (r.incomplete or "").partition("/")
-        row = [str(r.rank), blocks.Cell(r.unit.name(L), note=r.incomplete and
-                                        t(L, "report.flag_incomplete", n=reported, total=expected)),
+        notes = [t(L, "report.flag_incomplete", n=reported, total=expected) if r.incomplete else None,
+                 t(L, "report.months_with_data", n=r.months, total=lg.window.length) if r.months else None]
+        row = [str(r.rank), blocks.Cell(r.unit.name(L), note="; ".join(n for n in notes if n) or None),
                show(r.value, lg.indicator, L)]
         row += [show(v, e, L) for v, e in zip(r.extra, lg.extra_columns)]
         row.append(places_text(r.rank_change, L))
