@@ -75,6 +75,7 @@ def league(calc: Calculator, parent: str, code: str, units: list[Unit], window: 
     before = [(u, calc.value(u.code, code, previous).value) for u, _v in now]
     ranks = _ranked([(u, v.value) for u, v in now], ind)
     withheld = field_changed(now, before, previous)
+    sums = any(calc.catalogue[c].aggregation == "sum" for c in calc.parts_of(ind))    # a figure over its months
     prev_ranks = {} if withheld else _ranked(before, ind)
     rows = []
     for u, v in sorted(((u, v) for u, v in now if v.value is not None), key=lambda uv: (ranks[uv[0].code], uv[0].code)):
@@ -84,7 +85,7 @@ def league(calc: Calculator, parent: str, code: str, units: list[Unit], window: 
         extra = [calc.value(u.code, c, window).value for c in extra_codes]
         rows.append(LeagueRow(u, v.value, ranks[u.code], prev_ranks.get(u.code), status, extra,
                               f"{v.reported}/{v.expected}" if v.incomplete else None, part and part.months,
-                              v.months if v.months < window.length else None))
+                              v.months if sums and v.months < window.length else None))
     return League(ind, level, window, rows, calc.target(parent, code, year),
                   [calc.catalogue[c] for c in extra_codes], withheld)
 
