@@ -15,7 +15,11 @@ Targets are judged on the exact values: a target that holds at all times
 (``always``) is ``met``/``not_met``; a year-end target (``year_end``) is judged
 before December against its pace (``on_track``/``behind``; linear by default,
 or through the milestones of targets.csv) and gets ``met``/``not_met`` only in
-a report whose period ends in December."""
+a report whose period ends in December.
+
+Comparisons are like with like (:mod:`helpers.comparisons`): a sum of sub-units against a window
+where other sub-units stood behind it is compared over the sub-units common to both, or not at all
+when too few are; a unit active for part of the year is judged on its target pro-rated to its months."""
 
 from __future__ import annotations
 
