@@ -174,6 +174,7 @@ def test_a_national_rank_is_not_compared_across_a_change_of_its_field(tmp_path):
     assert d["rank_change_places_last_year"] is None and d["rank_field_changed"] == ["same_period_last_year"]
     assert change_text(rank, rank.last_year, "vi") == "không so sánh được"
     assert change_text(rank, rank.previous, "en") == "↑1 place"
+    assert ytd_change_text(rank, "vi") == "không so sánh được"       # October 2024's rank was out of 63 too
 
 
 def test_a_partial_month_sum_carries_its_flag_in_the_month_column(changing, tmp_path):

@@ -403,7 +403,8 @@ class Calculator(CommonUnits):
     def _rank_fields(self, fig: Figure, unit: str, ind: Indicator, period: Period) -> None:
         fig.rank_field = self.rank_field(unit, ind, period)
         if ind.kind == "rank":
-            for name, window in zip(COMPARED, (period.previous(), period.same_period_last_year())):
+            windows = (period.previous(), period.same_period_last_year(), period.ytd().same_period_last_year())
+            for name, window in zip(COMPARED, windows):
                 fig.rank_fields[name] = self.rank_field(unit, ind, window)
 
     def figures(self, unit: str, period: Period) -> dict[str, Figure]:

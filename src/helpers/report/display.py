@@ -57,7 +57,7 @@ def change_text(fig: Figure, other: Value, lang: str) -> str:
 def ytd_change_text(fig: Figure, lang: str) -> str:
     ind = fig.indicator
     if ind.kind == "rank":
-        if not (fig.ytd.comparable and fig.ytd_last_year.comparable):
+        if not (fig.ytd.comparable and fig.ytd_last_year.comparable) or fig.rank_field_changed(fig.ytd_last_year):
             return t(lang, "figures.not_comparable")
         if fig.ytd.value is None or fig.ytd_last_year.value is None:
             return fmt.NA["vi"]
