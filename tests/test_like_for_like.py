@@ -35,22 +35,32 @@ def dossiers(unit, received, online=None):
     return rows + ([f"{unit},dossiers_received_online,{online},"] if online is not None else [])
 
 
+DEPARTMENTS = """code,name_vi,name_en,level,parent,valid_from,valid_to,successor
+P,Tỉnh Thử,Test Province,province,,,,
+D1,Sở Một,Department One,department,P,,,
+D2,Sở Hai,Department Two,department,P,,,
+D3,Sở Ba,Department Three,department,P,,,
+D4,Sở Bốn,Department Four,department,P,,,
+"""
+
+
 def data(tmp_path, files, units=UNITS):
     return write_data(tmp_path, {name: csv_rows(*rows) for name, rows in files.items()}, units=units)
 
 
 @pytest.fixture
 def changing(tmp_path):
-    """D3 reports in February 2026, not in January."""
+    """D3 reports in February 2026, not in January; D4 in neither."""
     return data(tmp_path, {"2026-01.csv": dossiers("D1", 90, 45) + dossiers("D2", 150, 50),
-                           "2026-02.csv": dossiers("D1", 100, 60) + dossiers("D2", 200, 100) + dossiers("D3", 50, 10)})
+                           "2026-02.csv": dossiers("D1", 100, 60) + dossiers("D2", 200, 100) + dossiers("D3", 50, 10)},
+                units=DEPARTMENTS)
 
 
 def test_a_sum_whose_units_change_is_compared_over_the_common_units(changing):
     figs = compute_figures(load_data(changing), "P", "2026-02")
     received, rate = figs["dossiers_received"], figs["online_submission_rate"]
     assert received.value == 350 and received.previous.value == 240              # D1 + D2 in both months
-    assert received.comparisons["previous"][0] == 2 and received.comparisons["previous"][1].value == 300
+    assert received.comparisons["previous"][0] == 2 and received.comparisons["previous"][1].value == 300   # 2 of 4
     assert change_text(received, received.previous, "vi") == "+60"              # not +110: D3 is new
     assert rate.previous.value == Decimal(95) * 100 / 240                         # numerator and denominator
     assert rate.comparisons["previous"][1].value == Decimal(160) * 100 / 300      # over the same units
@@ -61,7 +71,7 @@ def test_a_sum_whose_units_change_is_compared_over_the_common_units(changing):
 
 def test_the_same_units_in_both_windows_need_no_comparison_units(tmp_path):
     folder = data(tmp_path, {"2026-01.csv": dossiers("D1", 90) + dossiers("D2", 150),
-                             "2026-02.csv": dossiers("D1", 100) + dossiers("D2", 200)})
+                             "2026-02.csv": dossiers("D1", 100) + dossiers("D2", 200)}, units=DEPARTMENTS)
     received = compute_figures(load_data(folder), "P", "2026-02")["dossiers_received"]
     assert received.previous.value == 240 and received.comparisons == {}
     assert "comparison_units" not in received.to_dict()
@@ -70,16 +80,16 @@ def test_the_same_units_in_both_windows_need_no_comparison_units(tmp_path):
 
 def test_across_the_merger_successors_form_groups_and_an_unlinked_unit_has_no_counterpart(tmp_path):
     folder = data(tmp_path, {"2025-03.csv": dossiers("O1", 10) + dossiers("O2", 20) + dossiers("O3", 100)
-                             + dossiers("D1", 50),
-                             "2026-03.csv": dossiers("C1", 40) + dossiers("D1", 60)})
+                             + dossiers("D1", 50) + dossiers("D2", 5),
+                             "2026-03.csv": dossiers("C1", 40) + dossiers("D1", 60) + dossiers("D2", 7)})
     ds = load_data(folder)
-    assert compute_figures(ds, "P", "2025-03")["dossiers_received"].value == 180     # D1 + the old district
+    assert compute_figures(ds, "P", "2025-03")["dossiers_received"].value == 185     # D1 + D2 + the old district
     received = compute_figures(ds, "P", "2026-03")["dossiers_received"]
-    # C1 continues O1 and O2 (30 → 40), D1 itself (50 → 60); O3 continues into no unit: left out
-    assert received.value == 100 and received.last_year.value == 80
-    assert received.comparisons["same_period_last_year"][0] == 2
-    assert received.comparisons["same_period_last_year"][1].value == 100
-    assert change_text(received, received.last_year, "en") == "+20"
+    # C1 continues O1 and O2 (30 → 40), D1 and D2 themselves (55 → 67); O3 continues into no unit: left out
+    assert received.value == 107 and received.last_year.value == 85
+    assert received.comparisons["same_period_last_year"][0] == 3          # of the 5 expected: D1-D3, C1, C2
+    assert received.comparisons["same_period_last_year"][1].value == 107
+    assert change_text(received, received.last_year, "en") == "+22"
 
 
 def test_fewer_than_half_common_units_is_not_comparable(tmp_path):
@@ -89,7 +99,7 @@ def test_fewer_than_half_common_units_is_not_comparable(tmp_path):
     received = compute_figures(load_data(folder), "P", "2026-03")["dossiers_received"]
     assert received.value == 250
     ly = received.last_year
-    assert ly.value is None and not ly.comparable and ly.reason == COVERAGE          # 1 of 4 units
+    assert ly.value is None and not ly.comparable and ly.reason == COVERAGE          # 1 of 5 units
     assert "dưới một nửa số đơn vị" in ly.not_comparable_text("vi")
     d = received.to_dict()
     assert d["same_period_last_year"] is None
@@ -180,12 +190,12 @@ def test_a_national_rank_is_not_compared_across_a_change_of_its_field(tmp_path):
 def test_a_partial_month_sum_carries_its_flag_in_the_month_column(changing, tmp_path):
     report = Report.open("2026-02", "P", str(changing), "vi")
     fig = report.figures["dossiers_received"]
-    assert fig.current.incomplete and (fig.current.reported, fig.current.expected) == (3, 5)
+    assert fig.current.incomplete and (fig.current.reported, fig.current.expected) == (3, 4)
     table = report.reference_table([fig])
     month, ytd = table.rows[0][1], table.rows[0][4]
     assert "⚠" in (month.mark or "") and "⚠" in (ytd.mark or "")
     number = month.mark.split("⚠")[1]
-    assert f"⚠{number} Tổng hợp từ 3/5 đơn vị trực thuộc (còn đơn vị chưa báo cáo)" in table.notes
+    assert f"⚠{number} Tổng hợp từ 3/4 đơn vị trực thuộc (còn đơn vị chưa báo cáo)" in table.notes
     change = table.rows[0][2]
     assert change.text == "+60" and change.mark == "†1"
     assert "†1 So sánh trên 2 đơn vị có số liệu cả hai kỳ" in table.notes
@@ -213,7 +223,8 @@ def test_metrics_with_coverage_and_pro_rated_targets_are_valid(tmp_path):
     assert m["indicators"]["eid_collection_vs_target"]["computed"]
     table = report.reference_table([report.figures["dossiers_received"]])
     assert table.rows[0][2].text == "not comparable" and table.rows[0][2].mark == "†1"
-    assert "†1 Not comparable: fewer than half of the units have figures in both periods" in table.notes
+    assert "†1 Not comparable: fewer than half of the units expected to report have figures in both periods" \
+        in table.notes
 
 
 SPLIT_UNITS = """code,name_vi,name_en,level,parent,valid_from,valid_to,successor

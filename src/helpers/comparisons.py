@@ -64,7 +64,7 @@ def not_comparable(reason: str) -> Value:
     return Value(comparable=False, reason=reason)
 
 
-MIN_COMMON_SHARE = Decimal("0.5")    # fewer common units than this share of this period's: not comparable
+MIN_COMMON_SHARE = Decimal("0.5")    # fewer common units than this share of those expected: not comparable
 
 
 @dataclass(frozen=True)
@@ -72,17 +72,16 @@ class CommonSums:
     """The parts of a figure (by indicator code) over the sub-units common to two windows."""
 
     units: int                  # sub-units with figures in both windows
-    expected: int               # sub-units expected to report
-    behind: int                 # sub-units behind this period's figure (with a figure in it)
+    expected: int               # sub-units expected to report in this period
     now: dict                   # part code -> sum over the common units, this window
     then: dict                  # … the compared window
     changed: bool = True        # some sub-unit has figures in months of one window and not the other
 
     @property
     def enough(self) -> bool:
-        """At least half of the units behind this period's figure are common to both windows: a
-        comparison over fewer says little about the figure on the page."""
-        return self.units > 0 and Decimal(self.units) >= MIN_COMMON_SHARE * self.behind
+        """At least half of the sub-units expected to report this period have figures in both
+        windows: a comparison over fewer says little about the unit."""
+        return self.units > 0 and Decimal(self.units) >= MIN_COMMON_SHARE * self.expected
 
 
 @dataclass(frozen=True)
@@ -131,17 +130,17 @@ class CommonUnits:
         if self._own_rows(unit, parts, a + b, at):
             return None
         kids = [c for c in self.sub_units(unit, at) if not ind.levels or c.level in ind.levels]
-        paired, changed, behind = {}, False, 0
+        paired, changed = {}, False
         for c in kids:
             here = [self._present(c.code, parts, m, at) for m in a]
             there = [self._present(c.code, parts, m, at) for m in b]
-            changed, behind = changed or here != there, behind + any(here)
+            changed = changed or here != there
             both = [(ma, mb) for ma, mb, x, y in zip(a, b, here, there) if x and y]
             if both:
                 paired[c.code] = both
         if not kids:
             return None
-        return CommonSums(len(paired), len(kids), behind, self._summed(paired, parts, 0, at),
+        return CommonSums(len(paired), len(kids), self._summed(paired, parts, 0, at),
                           self._summed(paired, parts, 1, at), changed)
 
     def _summed(self, paired: dict, parts: list[str], side: int, at: str) -> dict:
