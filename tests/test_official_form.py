@@ -463,5 +463,6 @@ def test_the_body_ends_in_a_closing_paragraph_the_page_keeps_with_the_signature(
     assert body[-1] == blocks.Paragraph(f"- Hai {END_MARK}", style="closing")
     assert body[-2] == blocks.Bullets(["Một"])
     assert ended([blocks.Paragraph("Kết.")])[-1].style == "closing"
-    source = (Path(__file__).parents[1] / "src/helpers/templates/cchc_official/official.typ").read_text(encoding="utf-8")
+    template = Path(__file__).parents[1] / "src/helpers/templates/cchc_official/official.typ"
+    source = template.read_text(encoding="utf-8")
     assert 'style == "closing" { block(sticky: true' in source

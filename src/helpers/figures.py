@@ -15,63 +15,41 @@ Targets are judged on the exact values: a target that holds at all times
 (``always``) is ``met``/``not_met``; a year-end target (``year_end``) is judged
 before December against its pace (``on_track``/``behind``, within the catalogue's
 ``pace_tolerance``; linear by default, or through the milestones of targets.csv) and
-gets ``met``/``not_met`` only in a report whose period ends in December."""
+gets ``met``/``not_met`` only in a report whose period ends in December.
+
+Comparisons are like with like (:mod:`helpers.comparisons`): a sum of sub-units against a window
+where other sub-units stood behind it is compared over the sub-units common to both, or not at all
+when too few are; a unit active for part of the year is judged on its target pro-rated to its months."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
 from .catalogue import DEFAULT_PACE_TOLERANCE, Indicator
+from .comparisons import (  # noqa: F401
+    BEGAN,
+    COMPARED,
+    COVERAGE,
+    NONE,
+    NOT_ADDITIVE,
+    NOT_COMPARABLE,
+    SPLIT,
+    CommonUnits,
+    Value,
+    adds_across_units,
+)
+from .comparisons import not_comparable as _not_comparable
 from .fmt import json_number
 from .load import DataSet
 from .periods import Period
-from .text import t
 
 MET, NOT_MET, NO_TARGET, NO_DATA = "met", "not_met", "no_target", "no_data"
 ON_TRACK, BEHIND = "on_track", "behind"
 STATUSES = (MET, ON_TRACK, BEHIND, NOT_MET, NO_TARGET, NO_DATA)
 NATIONAL_FIELD_CHANGE = "2025-07"      # 63 provinces before, 34 from July 2025 (Resolution 202/2025/QH15)
-
-
-@dataclass(frozen=True)
-class Value:
-    """One aggregated figure: the number, whether it was computed from the
-    children's rows, and how many months of the window had data."""
-
-    value: object = None
-    computed: bool = False
-    months: int = 0
-    numerator: object = None
-    denominator: object = None
-    reported: Optional[int] = None     # computed sums: sub-units that reported …
-    expected: Optional[int] = None     # … of the sub-units expected to
-    comparable: bool = True         # False: a window before a merger that cannot be compared
-    reason: Optional[str] = None    # why not comparable (a key of NOT_COMPARABLE)
-
-    @property
-    def incomplete(self) -> bool:
-        """A sum of sub-units in which some expected sub-units are missing."""
-        return self.computed and self.expected is not None and (self.reported or 0) < self.expected
-
-    def not_comparable_text(self, lang: str = "vi") -> str:
-        """"không so sánh được (…)" for a figure that is not comparable, else ""."""
-        if self.comparable:
-            return ""
-        label = t(lang, "figures.not_comparable")
-        reason = t(lang, f"figures.not_comparable.{self.reason}") if self.reason in NOT_COMPARABLE else None
-        return f"{label} ({reason})" if reason else label
-
-
-NONE = Value()
-NOT_ADDITIVE, SPLIT, BEGAN = "not_additive", "split", "began"
-NOT_COMPARABLE = (NOT_ADDITIVE, SPLIT, BEGAN)   # the reasons (their wording: figures.not_comparable.<reason>)
-
-
-def _not_comparable(reason: str) -> Value:
-    return Value(comparable=False, reason=reason)
 
 
 @dataclass
@@ -89,6 +67,11 @@ class Figure:
     ytd_status: str = NO_DATA
     pace: Optional[Decimal] = None          # a year-end target's expected level at the period's end
     rank_field: Optional[int] = None        # a rank's field: "21/63"
+    # like for like: window (COMPARED) -> (common sub-units, this period's figure over them)
+    comparisons: dict = field(default_factory=dict)
+    target_prorated_months: Optional[int] = None   # a part-year unit: its target pro-rated to these months
+    full_target: Optional[Decimal] = None           # … the year's target before pro-rating
+    rank_fields: dict = field(default_factory=dict)  # a rank: window (COMPARED) -> its field then
 
     @property
     def code(self) -> str:
@@ -98,9 +81,34 @@ class Figure:
     def value(self):
         return self.current.value
 
+    def window_of(self, other: Value) -> Optional[str]:
+        """Which compared window (:data:`COMPARED`) ``other`` is."""
+        for name, value in zip(COMPARED, (self.previous, self.last_year, self.ytd_last_year)):
+            if other is value:
+                return name
+        return None
+
+    def compared(self, other: Value) -> tuple[Value, Value]:
+        """``(this period's figure, other)`` as they are compared: over the sub-units common to both
+        windows where the units behind the sums differ (``other`` then is that base)."""
+        now = self.ytd if other is self.ytd_last_year else self.current
+        common = self.comparisons.get(self.window_of(other))
+        return (common[1] if common else now), other
+
+    def common_units(self, other: Value) -> Optional[int]:
+        common = self.comparisons.get(self.window_of(other))
+        return common[0] if common else None
+
+    def rank_field_changed(self, other: Value) -> bool:
+        """A rank compared with one out of another field (63 provinces, then 34) says nothing."""
+        then = self.rank_fields.get(self.window_of(other))
+        return then is not None and self.rank_field is not None and then != self.rank_field
+
     def rank_change(self, other: Value):
-        """Places gained (positive) or lost since ``other``: a rank 30 -> 21 is +9."""
-        if self.indicator.kind != "rank" or self.current.value is None or other.value is None:
+        """Places gained (positive) or lost since ``other``: a rank 30 -> 21 is +9; none across a
+        change of the field."""
+        if self.indicator.kind != "rank" or self.current.value is None or other.value is None \
+                or self.rank_field_changed(other):
             return None
         return int(other.value - self.current.value)
 
@@ -122,6 +130,15 @@ class Figure:
             d["rank_field"] = self.rank_field
             d["rank_change_places"] = self.rank_change(self.previous)
             d["rank_change_places_last_year"] = self.rank_change(self.last_year)
+            changed = [w for w, v in zip(COMPARED[:2], (self.previous, self.last_year)) if self.rank_field_changed(v)]
+            if changed:
+                d["rank_field_changed"] = changed     # no rank change across a change of the field
+        if self.target_prorated_months is not None:
+            d["target_prorated_months"] = self.target_prorated_months
+            d["target_full_year"] = json_number(self.full_target)
+        if self.comparisons:
+            d["comparison_units"] = {w: n for w, (n, _v) in self.comparisons.items()}
+            d["comparison_value"] = {w: json_number(v.value) for w, (_n, v) in self.comparisons.items()}
         if self.indicator.is_ratio:
             d["numerator"] = json_number(self.current.numerator)
             d["denominator"] = json_number(self.current.denominator)
@@ -189,7 +206,7 @@ def default_rank_field(unit_level: Optional[str], period: Period) -> Optional[in
     return 63 if period.end.code < NATIONAL_FIELD_CHANGE else 34
 
 
-class Calculator:
+class Calculator(CommonUnits):
     """Computes figures over one data set, caching month-level look-ups."""
 
     def __init__(self, ds: DataSet):
@@ -243,7 +260,8 @@ class Calculator:
         parts = [p for p in parts if p.value is not None]
         if not parts:
             return NONE
-        return Value(sum(p.value for p in parts), True, 1, reported=len(parts), expected=len(contributors))
+        return Value(sum(p.value for p in parts), True, 1, reported=len(parts), expected=len(contributors),
+                     summed=True)
 
     def sub_units(self, unit: str, month: str) -> list:
         """``unit``'s sub-units in ``month`` (its children then, not itself): whose rows add up to
@@ -259,7 +277,7 @@ class Calculator:
         if any(len(p.successors) > 1 for p in preds):
             return _not_comparable(SPLIT)
         ind = self.catalogue.get(code)
-        if len(preds) > 1 and (ind is None or not ind.additive):
+        if len(preds) > 1 and not adds_across_units(ind):
             return _not_comparable(NOT_ADDITIVE)
         parts = [earlier[p] for p in preds]
         blocked = [p for p in parts if not p.comparable]
@@ -268,7 +286,7 @@ class Calculator:
         parts = [p for p in parts if p.value is not None]
         if not parts:
             return NONE
-        return Value(sum(p.value for p in parts), True, 1)
+        return Value(sum(p.value for p in parts), True, 1, summed=all(p.summed for p in parts))
 
     # -- a window -------------------------------------------------------------------
     def value(self, unit: str, code: str, period: Period, at: Optional[str] = None) -> Value:
@@ -276,12 +294,16 @@ class Calculator:
         (default: the period's last month)."""
         ind = self.catalogue[code]
         at = at or period.end.code
-        if ind.is_ratio:
-            return self._ratio(unit, ind, period, at)
-        return self._input(unit, ind, period, at)
+        return self.over_months(unit, ind, period.month_codes(), at)
 
-    def _input(self, unit: str, ind: Indicator, period: Period, at: str) -> Value:
-        months = [self.month_at(unit, ind.code, m, at) for m in period.month_codes()]
+    def over_months(self, unit: str, ind: Indicator, months: list[str], at: str) -> Value:
+        """The figure over the months ``months`` (``YYYY-MM``, in order)."""
+        if ind.is_ratio:
+            return self._ratio(unit, ind, months, at)
+        return self._input(unit, ind, months, at)
+
+    def _input(self, unit: str, ind: Indicator, month_codes: list[str], at: str) -> Value:
+        months = [self.month_at(unit, ind.code, m, at) for m in month_codes]
         have = [v for v in months if v.value is not None]
         blocked = [v for v in months if not v.comparable]
         if ind.aggregation == "sum" and blocked:
@@ -296,12 +318,12 @@ class Calculator:
             return months[last]
         return Value(have[-1].value, have[-1].computed, len(have), **_coverage(have[-1:]))
 
-    def _ratio(self, unit: str, ind: Indicator, period: Period, at: str) -> Value:
+    def _ratio(self, unit: str, ind: Indicator, period: list[str], at: str) -> Value:
         nums = [self._input(unit, self.catalogue[c], period, at) for c in ind.numerator]
         den = self._input(unit, self.catalogue[ind.denominator], period, at)
         blocked = [v for v in nums + [den] if not v.comparable]
         if blocked:
-            return blocked[0]
+            return self._rate_over_comparable_months(unit, ind, period, at) or blocked[0]
         if den.value is None or any(n.value is None for n in nums):
             reported = self._input(unit, ind.model_copy(update={"aggregation": "last"}), period, at)
             return reported
@@ -313,6 +335,16 @@ class Calculator:
             return Value(None, computed, months, num, den.value, **cover)
         ratio = Decimal(num) * 100 / Decimal(den.value)          # exact: rounding belongs to the page
         return Value(ratio, computed, months, num, den.value, **cover)
+
+    def _rate_over_comparable_months(self, unit: str, ind: Indicator, months: list[str], at: str):
+        """A rate (a ratio that does not grow with its months) over the months of the window whose
+        figures compare (a department whose predecessor was split has its own months since July 2025):
+        a rate stays a rate over fewer months. None for any other figure, or when no month is left."""
+        if self.grows_with_months(ind):
+            return None
+        parts = self.parts_of(ind)
+        fine = [m for m in months if all(self.month_at(unit, c, m, at).comparable for c in parts)]
+        return self._ratio(unit, ind, fine, at) if fine and len(fine) < len(months) else None
 
     # -- a figure with its comparisons ------------------------------------------------
     def _target_owner(self, unit: str, code: str, year: int) -> Optional[str]:
@@ -335,6 +367,11 @@ class Calculator:
         return self.ds.milestones_of(code, owner, year) if owner else {}
 
     def judge(self, unit: str, ind: Indicator, value, target, period: Period):
+        """``(status, pace)`` of ``value`` against the year's ``target``; a unit active for part of the
+        year (:meth:`part_year`) is judged on the same part: its target pro-rated to its months."""
+        part = self.part_year(unit, ind, period) if target is not None else None
+        if part is not None:
+            return judge(value, part.target(target), ind.target_op, True, part.month(period.last))
         return judge(value, target, ind.target_op, ind.year_end, period.last,
                      self.milestones(unit, ind.code, period.year), ind.pace_tolerance)
 
@@ -353,62 +390,39 @@ class Calculator:
         ytd, at = period.ytd(), period.end.code      # comparisons are for the unit as it is in the period
         current, year_to_date = self.value(unit, code, period, at), self.value(unit, code, ytd, at)
 
-        def compared(window: Period) -> Value:
-            return self.like_for_like(unit, ind, window, self.value(unit, code, window, at), at)
+        comparisons: dict = {}
 
+        def compared(name: str, window: Period, now: Period, mine: Value) -> Value:
+            other = self.like_for_like(unit, ind, window, self.value(unit, code, window, at), at)
+            return self.over_common_units(unit, ind, (now, mine), (window, other), at, comparisons, name)
+
+        target = self.target(unit, code, period.year)
         fig = Figure(
             indicator=ind, unit=unit, period=period, current=current,
-            previous=compared(period.previous()),
-            last_year=compared(period.same_period_last_year()),
+            previous=compared(COMPARED[0], period.previous(), period, current),
+            last_year=compared(COMPARED[1], period.same_period_last_year(), period, current),
             ytd=year_to_date,
-            ytd_last_year=compared(ytd.same_period_last_year()),
-            target=self.target(unit, code, period.year),
+            ytd_last_year=compared(COMPARED[2], ytd.same_period_last_year(), ytd, year_to_date),
+            target=target, comparisons=comparisons,
         )
         if ind.year_end:
-            fig.status, fig.pace = self.judge(unit, ind, fig.ytd.value, fig.target, period)
+            fig.status, fig.pace = self.judge(unit, ind, fig.ytd.value, target, period)
             fig.ytd_status = fig.status
         else:
-            fig.status, _ = self.judge(unit, ind, fig.current.value, fig.target, period)
-            fig.ytd_status, _ = self.judge(unit, ind, fig.ytd.value, fig.target, period)
-        fig.rank_field = self.rank_field(unit, ind, period)
+            fig.status, _ = self.judge(unit, ind, fig.current.value, target, period)
+            fig.ytd_status, _ = self.judge(unit, ind, fig.ytd.value, target, period)
+        part = self.part_year(unit, ind, period) if target is not None else None
+        if part is not None:
+            fig.target, fig.full_target, fig.target_prorated_months = part.target(target), target, part.months
+        self._rank_fields(fig, unit, ind, period)
         return fig
 
-    def grows_with_months(self, ind: Indicator) -> bool:
-        """Whether the figure grows with the months it adds up: a flow, or a flow against a
-        stock (e-ID applications against the year's quota). A stock is the value at the
-        window's end, and a ratio of two flows is a rate over whichever months there are."""
-        if not ind.is_ratio:
-            return ind.aggregation == "sum"
-        sums = {self.catalogue[c].aggregation == "sum" for c in [*ind.numerator, ind.denominator]}
-        return sums == {True, False}
-
-    def began(self, unit: str, at: str) -> Optional[str]:
-        """The month from which ``unit`` (as it is in ``at``) has figures of its own: its start, or,
-        for a unit that has always been there but whose sub-units all began later (a province
-        whose communes replaced its districts in July 2025, without the old units in units.csv),
-        the first sub-unit's start. ``None``: no such month."""
-        version = self.units.get(unit, at)
-        if version is None:
-            return None
-        if version.valid_from is not None:
-            return f"{version.valid_from:%Y-%m}"
-        starts = [c.valid_from for c in self.sub_units(version.code, at)]
-        return f"{min(starts):%Y-%m}" if starts and None not in starts else None
-
-    def like_for_like(self, unit: str, ind: Indicator, window: Period, other: Value, at: str) -> Value:
-        """``other``, the figure over ``window``, as a comparison: a figure that grows with its
-        months is not comparable when ``window`` runs across the month the unit's figures begin
-        (:meth:`began`) and nothing stands for it before (no predecessor's or own figure in any of
-        those months): a new commune's 2025 year to date would be its months since July only."""
-        if other.value is None or not self.grows_with_months(ind):
-            return other
-        start, months = self.began(unit, at), window.month_codes()
-        if start is None or not months[0] < start <= months[-1]:
-            return other
-        parts = [*ind.numerator, ind.denominator] if ind.is_ratio else [ind.code]
-        if any(self.month_at(unit, code, m, at).value is not None for code in parts for m in months if m < start):
-            return other
-        return _not_comparable(BEGAN)
+    def _rank_fields(self, fig: Figure, unit: str, ind: Indicator, period: Period) -> None:
+        fig.rank_field = self.rank_field(unit, ind, period)
+        if ind.kind == "rank":
+            windows = (period.previous(), period.same_period_last_year(), period.ytd().same_period_last_year())
+            for name, window in zip(COMPARED, windows):
+                fig.rank_fields[name] = self.rank_field(unit, ind, window)
 
     def figures(self, unit: str, period: Period) -> dict[str, Figure]:
         return {i.code: self.figure(unit, i.code, period) for i in self.catalogue}

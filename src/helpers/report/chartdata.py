@@ -12,7 +12,7 @@ from ..figures import Figure, status_of
 from ..periods import Period
 from ..selection import uniform
 from ..text import t
-from .display import decimals_of, show, target_text
+from .display import decimals_of, prorated_note, show, target_text
 from .leadership import status_shown, value_shown
 
 MAX_TREND_CHARTS = 1   # one trend per area keeps the PDF short; the table holds the rest
@@ -100,6 +100,11 @@ class ChartData:
             title = t(L, "report.compare_title_ends", name=ind.name(L), period=window.label(L), n=COMPARE_ENDS,
                       total=len(rows))
             rows = highest_and_lowest(rows, COMPARE_ENDS)
+        parts = {self.calc.part_year(u.code, ind, window) for u, _v in rows} if target is not None else set()
+        if len(parts) == 1 and None not in parts:      # every unit began in the year: the target on their part
+            part = parts.pop()
+            target = part.target(target)
+            title += f" ({prorated_note(part.months, L)})"
         fig = charts.comparison_chart(
             [u.name(L) for u, _v in rows], [v.value for _u, v in rows],
             title=title, unit=ind.unit, lang=L,

@@ -8,7 +8,7 @@ from typing import Optional
 
 from .. import fmt
 from ..catalogue import Indicator
-from ..figures import Figure, Value, pace_gap
+from ..figures import COVERAGE, Figure, Value, pace_gap
 from ..text import t, tn
 
 
@@ -39,28 +39,45 @@ def places_text(change: Optional[int], lang: str) -> str:
 
 
 def change_text(fig: Figure, other: Value, lang: str) -> str:
-    """The difference to another figure: places for ranks, points for rates, signed numbers otherwise."""
+    """The difference to another figure: places for ranks, points for rates, signed numbers otherwise;
+    where the sub-units behind the sums differ, over the units common to both windows."""
     ind = fig.indicator
-    if not (other.comparable and fig.current.comparable):       # before a merger, what does not add up
+    now, base = fig.compared(other)
+    if not (base.comparable and now.comparable):       # before a merger, what does not add up
         return t(lang, "figures.not_comparable")
     if ind.kind == "rank":
+        if fig.rank_field_changed(other):           # 63 provinces then, 34 now: the places say nothing
+            return t(lang, "figures.not_comparable")
         return places_text(fig.rank_change(other), lang)
-    if fig.current.value is None or other.value is None:
+    if now.value is None or base.value is None:
         return fmt.NA["vi"]
-    return fmt.change(fig.current.value - other.value, ind.unit, lang, decimals_of(ind))
+    return fmt.change(now.value - base.value, ind.unit, lang, decimals_of(ind))
 
 
 def ytd_change_text(fig: Figure, lang: str) -> str:
     ind = fig.indicator
-    if not (fig.ytd.comparable and fig.ytd_last_year.comparable):
-        return t(lang, "figures.not_comparable")
     if ind.kind == "rank":
+        if not (fig.ytd.comparable and fig.ytd_last_year.comparable) or fig.rank_field_changed(fig.ytd_last_year):
+            return t(lang, "figures.not_comparable")
         if fig.ytd.value is None or fig.ytd_last_year.value is None:
             return fmt.NA["vi"]
         return places_text(int(fig.ytd_last_year.value - fig.ytd.value), lang)
-    if fig.ytd.value is None or fig.ytd_last_year.value is None:
-        return fmt.NA["vi"]
-    return fmt.change(fig.ytd.value - fig.ytd_last_year.value, ind.unit, lang, decimals_of(ind))
+    return change_text(fig, fig.ytd_last_year, lang)
+
+
+def compared_note(fig: Figure, other: Value, lang: str) -> Optional[str]:
+    """Under a change: over how many sub-units it is compared, or why it is not comparable."""
+    n = fig.common_units(other)
+    if n is not None:
+        return t(lang, "report.compared_over", n=n)
+    if not other.comparable and other.reason == COVERAGE:
+        return f'{t(lang, "figures.not_comparable")}: {t(lang, "figures.not_comparable.coverage")}'
+    return None
+
+
+def prorated_note(months: Optional[int], lang: str) -> Optional[str]:
+    """"chỉ tiêu tính theo 6 tháng hoạt động" for a unit active for part of the year."""
+    return None if months is None or months >= 12 else tn(lang, "report.target_prorated", months, n=months)
 
 
 def target_text(fig: Figure, lang: str, with_pace: bool = True) -> str:

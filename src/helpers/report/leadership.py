@@ -221,15 +221,21 @@ def rank_line(figs: dict[str, Figure], lang: str) -> Optional[str]:
         return None
     if fig.period.previous() == fig.period.same_period_last_year():      # a year: one comparison
         text = t(lang, "report.rank_line_year", rank=rank_text(fig.current.value, fig.rank_field),
-                 ly=places_text(fig.rank_change(fig.last_year), lang))
+                 ly=_moved(fig, fig.last_year, lang))
     else:
         text = t(lang, "report.rank_line", rank=rank_text(fig.current.value, fig.rank_field),
-                 prev=places_text(fig.rank_change(fig.previous), lang),
-                 ly=places_text(fig.rank_change(fig.last_year), lang))
+                 prev=_moved(fig, fig.previous, lang), ly=_moved(fig, fig.last_year, lang))
     score = figs.get(SCORE_CODE)
     if score is not None and score.current.value is not None:
         text += t(lang, "report.rank_score", score=show(score.current.value, score.indicator, lang))
     return text
+
+
+def _moved(fig: Figure, other, lang: str) -> str:
+    """Places moved since ``other``; across a change of the field (63 provinces, then 34), no movement."""
+    if fig.rank_field_changed(other):
+        return t(lang, "report.rank_field_changed", field=fig.rank_fields.get(fig.window_of(other)))
+    return places_text(fig.rank_change(other), lang)
 
 
 # -- key messages ------------------------------------------------------------------------------------
@@ -320,8 +326,9 @@ def _gap(f: Figure, ytd: bool):
 
 
 def _ly(f: Figure, ytd: bool, period: Period, lang: str) -> str:
-    before = (f.ytd_last_year if ytd or f.indicator.year_end else f.last_year).value
-    if before is None:
+    other = f.ytd_last_year if ytd or f.indicator.year_end else f.last_year
+    before = other.value
+    if before is None or f.common_units(other) is not None:     # a base over fewer units than the figure
         return ""
     window = period.ytd() if ytd else period
     return "; " + t(lang, "report.msg_ly", ly=window.same_period_last_year().label(lang),
@@ -337,9 +344,11 @@ def _biggest_movers(figs: list[Figure], ytd: bool) -> list[tuple]:
         if ind.unit != "percent" or not ind.headline or ind.direction == "neutral" or (ind.is_ratio and not ind.capped):
             continue          # shares of a whole move; a ratio to a quota (e-ID 143%) moves with the quota
         now = value_shown(f, ytd)
-        before = (f.ytd_last_year if ytd else f.last_year).value
-        if now is None or before is None or round(now - before, decimals_of(ind)) == 0:
-            continue
+        other = f.ytd_last_year if ytd else f.last_year
+        before = other.value
+        if now is None or before is None or f.common_units(other) is not None \
+                or round(now - before, decimals_of(ind)) == 0:
+            continue          # (a base over fewer units than the figure is for the table, with its note)
         moves.append((f, now - before, before))
     rises = best([m for m in moves if m[1] > 0], lambda m: m[1], lambda m: m[0].indicator.code)
     falls = worst([m for m in moves if m[1] < 0], lambda m: m[1], lambda m: m[0].indicator.code)

@@ -29,6 +29,8 @@ class LeagueRow:
     status: str
     extra: list = field(default_factory=list)      # group scores beside a total score
     incomplete: Optional[str] = None               # "2/5 đơn vị"
+    prorated_months: Optional[int] = None          # judged on a target pro-rated to its months of activity
+    months: Optional[int] = None                   # months with figures, when fewer than the window's
 
     @property
     def rank_change(self) -> Optional[int]:
@@ -43,6 +45,7 @@ class League:
     rows: list[LeagueRow]
     target: Optional[Decimal] = None
     extra_columns: list = field(default_factory=list)
+    rank_change_withheld: bool = False             # the units ranked then were another list: no rank change
 
 
 def _ranked(values: list[tuple[Unit, object]], ind: Indicator) -> dict[str, int]:
@@ -71,16 +74,31 @@ def league(calc: Calculator, parent: str, code: str, units: list[Unit], window: 
         return None
     before = [(u, calc.value(u.code, code, previous).value) for u, _v in now]
     ranks = _ranked([(u, v.value) for u, v in now], ind)
-    prev_ranks = _ranked(before, ind)
+    withheld = field_changed(now, before, previous)
+    sums = any(calc.catalogue[c].aggregation == "sum" for c in calc.parts_of(ind))    # a figure over its months
+    prev_ranks = {} if withheld else _ranked(before, ind)
     rows = []
     for u, v in sorted(((u, v) for u, v in now if v.value is not None), key=lambda uv: (ranks[uv[0].code], uv[0].code)):
         target = calc.target(u.code, code, year)
         status, _pace = calc.judge(u.code, ind, v.value, target, window)
+        part = calc.part_year(u.code, ind, window) if target is not None else None
         extra = [calc.value(u.code, c, window).value for c in extra_codes]
         rows.append(LeagueRow(u, v.value, ranks[u.code], prev_ranks.get(u.code), status, extra,
-                              f"{v.reported}/{v.expected}" if v.incomplete else None))
+                              f"{v.reported}/{v.expected}" if v.incomplete else None, part and part.months,
+                              v.months if sums and v.months < window.length else None))
     return League(ind, level, window, rows, calc.target(parent, code, year),
-                  [calc.catalogue[c] for c in extra_codes])
+                  [calc.catalogue[c] for c in extra_codes], withheld)
+
+
+def field_changed(now: list, before: list, previous: Period) -> bool:
+    """Whether the units ranked in ``previous`` are another list than those ranked now: another set
+    with figures, or units that did not exist then (a pre-merger list): a rank change then says nothing."""
+    ranked_now = {u.code for u, v in now if v.value is not None}
+    ranked_then = {u.code for u, v in before if v is not None}
+    if not ranked_then:
+        return False                      # nothing to compare with: no rank change is shown anyway
+    return ranked_now != ranked_then or any(not u.valid_in(previous.end.code) for u, _v in now
+                                            if u.code in ranked_now)
 
 
 def leagues(calc: Calculator, unit: str, window: Period, previous: Period, year: int) -> list[League]:

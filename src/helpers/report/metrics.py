@@ -17,7 +17,7 @@ def _overdue_row(r) -> dict:
 
 def _league(lg) -> dict:
     return {"indicator": lg.indicator.code, "level": lg.level, "window": lg.window.code,
-            "target": json_number(lg.target),
+            "target": json_number(lg.target), "rank_change_withheld": lg.rank_change_withheld,
             "rows": [{"unit": r.unit.code, "value": json_number(r.value), "rank": r.rank,
                       "previous_rank": r.previous_rank, "rank_change_places": r.rank_change,
                       "status": r.status} for r in lg.rows]}

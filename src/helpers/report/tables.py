@@ -8,7 +8,17 @@ from .. import blocks
 from ..catalogue import Indicator
 from ..figures import Figure
 from ..text import t
-from .display import change_text, pace_gap_text, places_text, rank_text, show, target_text, ytd_change_text
+from .display import (
+    change_text,
+    compared_note,
+    pace_gap_text,
+    places_text,
+    prorated_note,
+    rank_text,
+    show,
+    target_text,
+    ytd_change_text,
+)
 from .leadership import reference, status_shown, targeted
 from .sources import source_note
 
@@ -42,20 +52,40 @@ class Tables:
         """The target; a year-end target before December shows its pace on a second line."""
         pace = t(self.lang, "report.pace", pace=show(fig.pace, fig.indicator, self.lang)) \
             if fig.pace is not None else None
-        return blocks.Cell(target_text(fig, self.lang, with_pace=False), note=pace)
+        notes = [n for n in (pace, prorated_note(fig.target_prorated_months, self.lang)) if n]
+        return blocks.Cell(target_text(fig, self.lang, with_pace=False), note="; ".join(notes) or None)
+
+    def _change_cell(self, fig: Figure, other, footnotes: dict) -> blocks.Cell:
+        """A change; over the sub-units common to both windows it says so (``†1`` and its footnote in
+        ``footnotes``: text -> number), and why it is not comparable when too few are."""
+        text = ytd_change_text(fig, self.lang) if other is fig.ytd_last_year else change_text(fig, other, self.lang)
+        note = compared_note(fig, other, self.lang)
+        if note is None:
+            return blocks.Cell(text)
+        return blocks.Cell(text, mark=f"†{footnotes.setdefault(note, len(footnotes) + 1)}")
+
+    @staticmethod
+    def _compared_notes(footnotes: dict) -> list[str]:
+        return [f"†{n} {text[:1].upper()}{text[1:]}" for text, n in footnotes.items()]
 
     def _name_cell(self, fig: Figure) -> blocks.Cell:
         """The name; under it, where its one target comes from (the target itself is in its own column)."""
         return blocks.Cell(fig.indicator.name(self.lang), note=source_note(self.calc, fig, self.lang))
 
-    def _flag_marks(self, figs: list[Figure]) -> tuple[dict, list[str]]:
-        """``{code: "⚠1"}`` and the footnotes under the table."""
-        marks, numbers = {}, {}
+    def _flag_marks(self, figs: list[Figure]) -> tuple[dict, dict, list[str]]:
+        """``{code: "⚠1"}`` for the judged column, ``{code: "⚠2"}`` for the period's column where the
+        year to date is judged and the period's own figure is a sum missing sub-units too, and the
+        footnotes under the table."""
+        marks, month_marks, numbers = {}, {}, {}
         for fig in figs:
             for flag in self.flags.get(fig.code, []):
                 n = numbers.setdefault(flag.text, len(numbers) + 1)     # one footnote per finding
                 marks[fig.code] = (marks.get(fig.code, "") + f" ⚠{n}").strip()
-        return marks, [f"⚠{n} {text}" for text, n in numbers.items()]
+            now = fig.current
+            if self.shows_ytd and now.value is not None and now.incomplete:
+                text = t(self.lang, "report.flag_incomplete", n=now.reported, total=now.expected)
+                month_marks[fig.code] = f"⚠{numbers.setdefault(text, len(numbers) + 1)}"
+        return marks, month_marks, [f"⚠{n} {text}" for text, n in numbers.items()]
 
     def _value_columns(self) -> list:
         """This period, vs previous, vs same period last year, year to date and vs last year to date
@@ -72,14 +102,13 @@ class Tables:
                      C(t(L, "report.ytd_change"), 0.12, "right")]
         return cols
 
-    def _value_cells(self, fig: Figure, mark: str | None) -> list:
-        L = self.lang
-        cells = [self._value_cell(fig, fig.current, None if self.shows_ytd else mark)]
+    def _value_cells(self, fig: Figure, mark: str | None, month_mark: str | None, footnotes: dict) -> list:
+        cells = [self._value_cell(fig, fig.current, month_mark if self.shows_ytd else mark)]
         if self.is_year:
-            return cells + [change_text(fig, fig.previous, L)]
-        cells += [change_text(fig, fig.previous, L), change_text(fig, fig.last_year, L)]
+            return cells + [self._change_cell(fig, fig.previous, footnotes)]
+        cells += [self._change_cell(fig, fig.previous, footnotes), self._change_cell(fig, fig.last_year, footnotes)]
         if self.shows_ytd:
-            cells += [self._value_cell(fig, fig.ytd, mark), ytd_change_text(fig, L)]
+            cells += [self._value_cell(fig, fig.ytd, mark), self._change_cell(fig, fig.ytd_last_year, footnotes)]
         return cells
 
     def _computed_note(self, figs: list[Figure], notes: list[str]) -> list[str]:
@@ -92,22 +121,27 @@ class Tables:
         figure carries ⚠ and its footnote."""
         L, C = self.lang, blocks.Column
         figs = targeted(figs)
-        marks, notes = self._flag_marks(figs)
+        marks, month_marks, notes = self._flag_marks(figs)
         columns = [C(t(L, "report.indicator"), 0.2)] + self._value_columns() + \
             [C(t(L, "report.target"), 0.1, "right"), C(t(L, "report.status"), 0.12)]
-        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code))
+        compared: dict = {}
+        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code), compared)
                 + [self._target_cell(f), self._judged_cell(f)]
                 for f in figs]
-        return blocks.Table(columns, rows, notes=self._computed_note(figs, notes), css_class="cchc-kpi")
+        notes = self._computed_note(figs, notes + self._compared_notes(compared))
+        return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
 
     def reference_table(self, figs: list[Figure]) -> blocks.Table:
         """Figures without a target ("số liệu tham khảo"): no judgement column."""
         L, C = self.lang, blocks.Column
         figs = reference(figs)
-        marks, notes = self._flag_marks(figs)
+        marks, month_marks, notes = self._flag_marks(figs)
         columns = [C(t(L, "report.indicator"), 0.3)] + self._value_columns()
-        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code)) for f in figs]
-        return blocks.Table(columns, rows, notes=self._computed_note(figs, notes), css_class="cchc-kpi")
+        compared: dict = {}
+        rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code), compared)
+                for f in figs]
+        notes = self._computed_note(figs, notes + self._compared_notes(compared))
+        return blocks.Table(columns, rows, notes=notes, css_class="cchc-kpi")
 
     def _tables(self, figs: list[Figure], heading=None) -> list:
         out = []
@@ -140,13 +174,16 @@ class Tables:
     def _league_row(self, lg, r, judged: bool) -> list:
         L = self.lang
         reported, _slash, expected = (r.incomplete or "").partition("/")
-        row = [str(r.rank), blocks.Cell(r.unit.name(L), note=r.incomplete and
-                                        t(L, "report.flag_incomplete", n=reported, total=expected)),
+        notes = [t(L, "report.flag_incomplete", n=reported, total=expected) if r.incomplete else None,
+                 t(L, "report.months_with_data", n=r.months, total=lg.window.length) if r.months else None]
+        row = [str(r.rank), blocks.Cell(r.unit.name(L), note="; ".join(n for n in notes if n) or None),
                show(r.value, lg.indicator, L)]
         row += [show(v, e, L) for v, e in zip(r.extra, lg.extra_columns)]
         row.append(places_text(r.rank_change, L))
         if judged:
-            row.append(self._status_cell(r.status))
+            cell = self._status_cell(r.status)
+            cell.note = prorated_note(r.prorated_months, L)
+            row.append(cell)
         return row
 
     def league_table(self, lg) -> blocks.Table:
@@ -156,6 +193,10 @@ class Tables:
         fig = self.figures.get(lg.indicator.code)
         if lg.target is not None and fig:
             notes.append(f"{t(self.lang, 'report.target')}: {target_text(fig, self.lang, False)}")
+        if lg.rank_change_withheld:
+            notes.append(t(self.lang, "report.rank_change_withheld"))
+        if judged and any(r.prorated_months for r in lg.rows):
+            notes.append(t(self.lang, "report.target_prorated_note"))
         return blocks.Table(self._league_columns(lg, judged), rows, notes=notes, pdf_rows=5)
 
 
