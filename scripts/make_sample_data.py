@@ -15,7 +15,9 @@ Writes, under ``--out`` (default: ``data/`` in the repository root):
   1.989 ≠ 1.899 included), with one Excel month and one CSV with a byte-order mark;
 * 2024-01 … 2026-10 (:mod:`sample_2024_2026`): both old provinces to June 2025, the new
   province from July 2025;
-* ``targets.csv`` (both parts' targets) and the notes of 2023-09, 2023-10 and 2026-10.
+* ``targets.csv`` (both parts' targets) and the notes of 2023-09, 2023-10 and 2026-10;
+* ``document.yaml``: who issues the official report (the province, a department and a ward),
+  written only when the folder has none.
 
 Fixed seeds, a fixed order and fixed workbook timestamps: two runs give byte-identical
 files. No other file is written and nothing is deleted. At the end the script reads back
@@ -58,9 +60,45 @@ def write_units(out: Path) -> None:
     unit_lists.write_units(out / "units.csv", units)
 
 
+DOCUMENT = """\
+# Who issues the official report (Báo cáo, Nghị định 30/2020): read by `cchc-report run`.
+# A list item with a colon or comma goes in double quotes ("Lưu: VT, CCHC"), else YAML reads a mapping.
+issuing_body: ỦY BAN NHÂN DÂN TỈNH LÀO CAI
+symbol: BC-UBND                              # Số: …/BC-UBND
+place: Lào Cai
+addressed_to: [Ban Chỉ đạo cải cách hành chính của Chính phủ, Bộ Nội vụ]   # optional: Kính gửi
+signer: {authority: [TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH], title: PHÓ CHỦ TỊCH, name: Nguyễn Văn A}
+recipients: [Như trên, Thường trực Tỉnh ủy, Chủ tịch và các Phó Chủ tịch UBND tỉnh, "Lưu: VT, CCHC"]   # Nơi nhận
+units:                                       # a department's or commune's own issuer
+  15-SNV:
+    parent_body: UBND TỈNH LÀO CAI
+    issuing_body: SỞ NỘI VỤ
+    symbol: BC-SNV
+    place: Lào Cai
+    addressed_to: [Ủy ban nhân dân tỉnh]
+    signer: {authority: KT. GIÁM ĐỐC, title: PHÓ GIÁM ĐỐC, name: Trần Thị B}
+    recipients: [Như trên, Giám đốc Sở, "Lưu: VT, CCHC"]
+  "02647":
+    parent_body: UBND TỈNH LÀO CAI
+    issuing_body: ỦY BAN NHÂN DÂN PHƯỜNG LÀO CAI
+    symbol: BC-UBND
+    place: Lào Cai
+    addressed_to: [Ủy ban nhân dân tỉnh, Sở Nội vụ]
+    signer: {authority: TM. ỦY BAN NHÂN DÂN, title: CHỦ TỊCH, name: Lê Văn C}
+    recipients: [Như trên, "Lưu: VT"]
+"""
+
+
+def write_document(out: Path) -> None:
+    path = out / "document.yaml"
+    if not path.exists():
+        path.write_text(DOCUMENT, encoding="utf-8")
+
+
 def main(argv=None) -> int:
     out = output_folder(argv)
     write_units(out)
+    write_document(out)
     old = first.write(out)
     second.write(out)
     first.write_targets(out / "targets.csv", first.TARGETS + second.TARGETS)

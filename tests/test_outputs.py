@@ -239,8 +239,8 @@ def test_parameters_carry_a_period_and_an_absolute_folder(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     p = resolve({"period": "2023-Q3", "unit": "10", "data_dir": "data"}, ROOT)
     assert p.period.kind == "quarter" and p.data_dir == ROOT / "data" and p.data_dir.is_absolute()
-    assert p.model_dump() == {"period": "2023-Q3", "unit": "10", "data_dir": str(ROOT / "data"),
-                              "language": "vi"}
+    assert p.notebook_parameters() == {"period": "2023-Q3", "unit": "10", "data_dir": str(ROOT / "data"),
+                                       "language": "vi"}      # number and issued_on only when given
 
 
 # -- file safety ----------------------------------------------------------------------------------

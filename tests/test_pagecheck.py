@@ -256,3 +256,13 @@ def test_the_reports_compiler_writes_pdfs_poppler_reads_without_a_syntax_error(t
 def typst_pdf_bytes(path: Path, pdf: bytes) -> Path:
     path.write_bytes(pdf)
     return path
+
+
+def test_a_full_stop_kerned_under_a_letter_is_not_a_collision():
+    """'IV.' in a bold serif: the stop sits partly under the V's right arm (kerning), not over it."""
+    from helpers.pagecheck import _collide
+    v = {"text": "V", "x0": 100.0, "x1": 110.0, "top": 50.0, "bottom": 62.0}
+    stop = {"text": ".", "x0": 107.5, "x1": 111.0, "top": 58.0, "bottom": 62.0}
+    assert not _collide(v, stop) and not _collide(stop, v)
+    letter = dict(stop, text="x", top=52.0)                    # a letter drawn there is a collision
+    assert _collide(v, letter)

@@ -60,7 +60,7 @@ def test_vietnamese_number_formats():
     assert fmt.percent(Decimal("76.47"), decimals=1) == "76,5%"
     assert fmt.money(35_000_000_000) == "35 tỷ đồng"
     assert fmt.date(__import__("datetime").date(2023, 11, 14)) == "14/11/2023"
-    assert fmt.points(Decimal("16.15")) == "+16,15 điểm %"
+    assert fmt.points(Decimal("16.15")) == "+16,15\u00a0điểm\u00a0%"
     assert fmt.number(None) == "—"
 
 
@@ -68,13 +68,13 @@ def test_english_number_formats():
     assert fmt.number(1989, "en") == "1,989"
     assert fmt.percent(Decimal("90.35"), "en") == "90.35%"
     assert fmt.money(35_000_000_000, "en") == "35 billion VND"
-    assert fmt.points(Decimal("-2.5"), "en") == "−2.50 pp"
+    assert fmt.points(Decimal("-2.5"), "en") == "−2.50\u00a0pp"        # a no-break space: never wrapped apart
 
 
 def test_a_change_that_rounds_to_zero_is_unchanged_never_minus_zero():
     assert fmt.points(Decimal("-0.004")) == "không đổi"
     assert fmt.points(Decimal("0.004"), "en") == "unchanged"
-    assert fmt.points(Decimal("-0.005")) == "−0,01 điểm %"
+    assert fmt.points(Decimal("-0.005")) == "−0,01\u00a0điểm\u00a0%"
     assert fmt.change(Decimal("-0.4"), "count", "vi") == "không đổi"
     assert fmt.change(Decimal("-0.6"), "count", "vi") == "−1"
     assert fmt.change(0, "vnd", "en") == "unchanged"

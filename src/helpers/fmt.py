@@ -62,16 +62,19 @@ def percent(value, lang: str = "vi", decimals: int = 2) -> str:
     return number(value, lang, decimals) + "%"
 
 
+NBSP = "\u00a0"
+
+
 def points(value, lang: str = "vi", decimals: int = 2) -> str:
-    """Percentage points of a change: ``+16,15 điểm %`` / ``+16.15 pp``; ``không đổi`` / ``unchanged``
-    when it rounds to zero (never ``−0,00``)."""
+    """Percentage points of a change: ``+16,15 điểm %`` / ``+16.15 pp`` (joined by no-break spaces);
+    ``không đổi`` / ``unchanged`` when it rounds to zero (never ``−0,00``)."""
     if value is None:
         return NA[lang if lang in NA else "vi"]
     if _rounded(value, decimals) == 0:
         return t(lang, "fmt.unchanged")
     sign = "+" if value > 0 else "−"
-    unit = t(lang, "fmt.points")
-    return f"{sign}{number(abs(value), lang, decimals)} {unit}"
+    unit = t(lang, "fmt.points").replace(" ", NBSP)      # "điểm %" never wraps away from its number
+    return f"{sign}{number(abs(value), lang, decimals)}{NBSP}{unit}"
 
 
 def signed(value, lang: str = "vi", decimals: int = 0, suffix: str = "") -> str:

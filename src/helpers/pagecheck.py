@@ -202,7 +202,19 @@ def _glyphs(page) -> list[dict]:
             and c["x1"] > c["x0"] and c["bottom"] > c["top"]]
 
 
+KERNED_PUNCTUATION = set(".,:;")   # kerned under the letter before it ("V." in a bold serif): not a collision
+
+
+def _kerned(a: dict, b: dict) -> bool:
+    """``b`` a full stop or comma tucked under the end of the letter ``a`` on the same baseline."""
+    first, second = (a, b) if a["x0"] <= b["x0"] else (b, a)
+    return (second["text"] in KERNED_PUNCTUATION and abs(first["bottom"] - second["bottom"]) < 1
+            and second["x0"] >= first["x0"] + 0.5 * (first["x1"] - first["x0"]))
+
+
 def _collide(a: dict, b: dict) -> bool:
+    if _kerned(a, b):
+        return False
     width = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
     height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
     return (width > MIN_OVERLAP * min(a["x1"] - a["x0"], b["x1"] - b["x0"])

@@ -94,12 +94,13 @@ class Tables:
         if self.is_year:
             return [C(t(L, "report.value"), 0.13, "right", self.period.label(L)),
                     C(t(L, "report.change_year"), 0.15, "right")]
-        cols = [C(t(L, "report.value"), 0.11, "right", self.period.label(L)),
-                C(t(L, "report.change_prev"), 0.12, "right"),
-                C(t(L, "report.change_ly"), 0.12, "right")]
+        change = 0.135            # "−0,20 điểm %†3" on one line: the unit never wraps away from its number
+        cols = [C(t(L, "report.value"), 0.105, "right", self.period.label(L)),
+                C(t(L, "report.change_prev"), change, "right"),
+                C(t(L, "report.change_ly"), change, "right")]
         if self.shows_ytd:
-            cols += [C(t(L, "report.ytd"), 0.11, "right", self.period.ytd().label(L)),
-                     C(t(L, "report.ytd_change"), 0.12, "right")]
+            cols += [C(t(L, "report.ytd"), 0.105, "right", self.period.ytd().label(L)),
+                     C(t(L, "report.ytd_change"), change, "right")]
         return cols
 
     def _value_cells(self, fig: Figure, mark: str | None, month_mark: str | None, footnotes: dict) -> list:
@@ -123,7 +124,7 @@ class Tables:
         figs = targeted(figs)
         marks, month_marks, notes = self._flag_marks(figs)
         columns = [C(t(L, "report.indicator"), 0.2)] + self._value_columns() + \
-            [C(t(L, "report.target"), 0.1, "right"), C(t(L, "report.status"), 0.12)]
+            [C(t(L, "report.target"), 0.09, "right"), C(t(L, "report.status"), 0.11)]
         compared: dict = {}
         rows = [[self._name_cell(f)] + self._value_cells(f, marks.get(f.code), month_marks.get(f.code), compared)
                 + [self._target_cell(f), self._judged_cell(f)]
@@ -153,8 +154,10 @@ class Tables:
             out += [blocks.Group(ref)] if short else ref
         if heading is not None and heading.level == 1:     # a chapter starts a page: nothing to keep with
             out = [heading] + out
-        elif heading is not None and out:                  # a heading never ends a page
+        elif heading is not None and out and _kept_whole(out[0]):   # a heading never ends a page:
             out[0] = blocks.Group([heading, out[0]])
+        elif heading is not None and out:     # a long table breaks across pages; its (sticky) heading stays
+            out = [heading] + out             # with its first rows instead of pushing all of it to the next page
         elif heading is not None:
             out = [heading]
         return out
@@ -204,3 +207,8 @@ def _group_name(ind: Indicator, lang: str) -> str:
     """A 766 group score's column: its name without the words every group shares."""
     name = ind.name(lang)
     return name.split("(")[0].replace("Điểm nhóm ", "").strip() if lang == "vi" else name.replace("766 group: ", "")
+
+
+def _kept_whole(block) -> bool:
+    """Whether a block is drawn on one page (a short table, a kept group)."""
+    return bool(getattr(block, "keep_together", True))
