@@ -21,9 +21,11 @@ Writes, under ``--out`` (default: ``data/`` in the repository root):
   figures the generator gives that month; the fixed collection key (``SAMPLE_KEY``) is not shipped;
 * ``targets.csv`` (both parts' targets) and the notes of 2023-09, 2023-10 and 2026-10.
 
-Fixed seeds, a fixed order, a fixed key, clock and time zone for the intake, fixed workbook timestamps: two runs give byte-identical
-files. No other file is written and nothing is deleted. At the end the script reads back
-what it wrote, checks the article's figures and loads the folder with the package; it
+Fixed seeds, a fixed order, a fixed key, clock and time zone for the intake and fixed workbook
+timestamps: two runs give the same files (the same bytes, but for the zip layout of an xlsx, which
+follows the installed openpyxl). No other file is written and nothing is deleted but the key and the
+blank workbooks the assembly made itself. At the end the script reads back what it wrote, checks the
+article's figures and loads the folder with the package; it
 exits with an error if anything is off."""
 
 from __future__ import annotations

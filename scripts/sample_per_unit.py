@@ -32,9 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from helpers.collect import collect  # noqa: E402
+from helpers.collect import collect, key_path  # noqa: E402
 from helpers.intake import intake  # noqa: E402
-from helpers.collect import key_path  # noqa: E402
 from helpers.workbook.layout import CODE_COL, FIRST_DATA_ROW, FIRST_UNIT_COL, META_SHEET  # noqa: E402
 
 

@@ -141,6 +141,7 @@ def september_rows():
     """The figures the generator gives 2026-09, before they are typed into the units' workbooks."""
     sys.path.insert(0, str(ROOT / "scripts"))
     import sample_2024_2026 as second
+
     from helpers.units import read_units
     data = second.generate(read_units(ROOT / "data" / "units.csv").all_versions())
     return {(unit, code): Decimal(text) for unit, figures in second.per_unit_figures(data).items()
