@@ -149,6 +149,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     data = Path(args.data_dir).resolve()
     source = data / "periods" / f"{args.month}.csv"
+    if not source.is_file():
+        raise SystemExit(f"{source}: no such file (the month's long-form CSV to turn into per-unit files)")
     figures = csv_figures(source)
     refused = assemble(data, args.month, figures)
     if refused:
