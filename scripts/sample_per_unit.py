@@ -10,8 +10,8 @@ in its unit's workbook, when a note would be lost, or when intake refuses a work
 (``received/<month>/register.jsonl``) says when the files were accepted: set ``SOURCE_DATE_EPOCH`` for
 a fixed time (reproducible sample data).
 
-``scripts/make_sample_data.py`` calls :func:`assemble` for the sample's 2026-09 with a fixed key, clock
-and time zone and :func:`stable_xlsx` on each filled workbook, so that the filed workbooks and the
+``scripts/make_sample_data.py`` calls :func:`assemble_sample` for the sample's 2026-09 (a fixed key, clock
+and time zone, and :func:`stable_xlsx` on each filled workbook), so that the filed workbooks and the
 register are the same bytes on every run; it ships neither the key nor the collected blank workbooks."""
 
 from __future__ import annotations
@@ -102,8 +102,11 @@ def fixed_clock(epoch: str, tz: str):
     try:
         yield
     finally:
-        for k, v in saved.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         time.tzset()
 
 
