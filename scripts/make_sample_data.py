@@ -15,13 +15,19 @@ Writes, under ``--out`` (default: ``data/`` in the repository root):
   1.989 ≠ 1.899 included), with one Excel month and one CSV with a byte-order mark;
 * 2024-01 … 2026-10 (:mod:`sample_2024_2026`): both old provinces to June 2025, the new
   province from July 2025;
+* 2026-09 as the units' own workbooks (``periods/2026-09/<unit>.xlsx``) with the intake register
+  (``received/2026-09/register.jsonl``), assembled as units send them (:mod:`sample_per_unit`:
+  ``collect``, filled with openpyxl, ``intake`` on 3 October 2026, before the deadline) with the same
+  figures the generator gives that month; the fixed collection key (``SAMPLE_KEY``) is not shipped;
 * ``targets.csv`` (both parts' targets) and the notes of 2023-09, 2023-10 and 2026-10;
 * ``document.yaml``: who issues the official report (the province, a department and a ward),
   written only when the folder has none.
 
-Fixed seeds, a fixed order and fixed workbook timestamps: two runs give byte-identical
-files. No other file is written and nothing is deleted. At the end the script reads back
-what it wrote, checks the article's figures and loads the folder with the package; it
+Fixed seeds, a fixed order, a fixed key, clock and time zone for the intake and fixed workbook
+timestamps: two runs give the same files (the same bytes, but for the zip layout of an xlsx, which
+follows the installed openpyxl). No other file is written and nothing is deleted but the key and the
+blank workbooks the assembly made itself. At the end the script reads back what it wrote, checks the
+article's figures and loads the folder with the package; it
 exits with an error if anything is off."""
 
 from __future__ import annotations
@@ -29,16 +35,21 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import hashlib
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sample_2022_2023 as first  # noqa: E402
 import sample_2024_2026 as second  # noqa: E402
+import sample_per_unit as per_unit  # noqa: E402
 
 PROVINCE = "15"
 JOINED_2024 = {"10-SKHCN", "10-SVHTTDL", "10-BDT", "10-TTT"}
 JOINED_ON = dt.date(2024, 1, 1)
+SAMPLE_KEY = hashlib.sha256(b"cchc-report sample data folder").digest()    # public: the sample only
+RECEIVED_AT = "1791021600"          # 2026-10-03 10:00 UTC: the units' files came in before 5 October
+TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 
 def output_folder(argv) -> Path:
@@ -100,7 +111,15 @@ def main(argv=None) -> int:
     write_units(out)
     write_document(out)
     old = first.write(out)
-    second.write(out)
+    later = second.write(out)
+    month = first.ym(*second.PER_UNIT)
+    refused = per_unit.assemble_sample(out, month, second.per_unit_figures(later), SAMPLE_KEY, RECEIVED_AT,
+                                       TIME_ZONE)
+    for verdict in refused:
+        print(verdict.line("en"), file=sys.stderr)
+    if refused:
+        print(f"SAMPLE DATA CHECK FAILED: {len(refused)} workbooks of {month} refused", file=sys.stderr)
+        return 1
     first.write_targets(out / "targets.csv", first.TARGETS + second.TARGETS)
     try:
         first.run_checks(out, old)

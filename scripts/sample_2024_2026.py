@@ -15,6 +15,8 @@ Writes, into the data folder:
     for the e-ID figures, which the province police's system gives for every
     commune, so a year-to-date e-ID rate against its quota compares like with
     like across the merger);
+  2026-09 comes instead as per-unit workbooks, collected and taken in (``PER_UNIT``: the month's
+  rows are handed to ``make_sample_data.py``, which assembles them with ``sample_per_unit.py``);
 * ``notes/2026-10.md``; its targets (province 15, 2025 and 2026) are ``TARGETS``.
 
 Ranks: the 766 rank is out of 63 provinces before July 2025 and out of 34 after.
@@ -36,6 +38,7 @@ OLD_MONTHS = [(y, m) for y in (2024, 2025) for m in range(1, 13) if (y, m) <= (2
 NEW_MONTHS = [(y, m) for y in (2025, 2026) for m in range(1, 13) if (2025, 7) <= (y, m) <= (2026, 10)]
 MONTHS = OLD_MONTHS + NEW_MONTHS
 QUARTER_END = (3, 6, 9, 12)
+PER_UNIT = (2026, 9)          # this month's figures come as the units' own workbooks
 COMMUNE_STEP = 3              # every third commune (in code order) reports
 PROVINCE_SIZE = {"10": 1.0, "15": 0.85}
 PLAN_2026 = "KH 45/KH-UBND ngày 10/01/2026"        # the province's CCHC plan of the year (sample)
@@ -243,10 +246,21 @@ def write(out: Path) -> Sample:
     codes = {c: i for i, c in enumerate(base.load_catalogue())}
     data = generate(units)
     for mo in MONTHS:
+        if mo == PER_UNIT:
+            continue
         rows = sorted(data.rows[mo], key=lambda r: (order[r[0]], codes[r[1]]))
         base.write_csv(out / "periods" / f"{base.ym(*mo)}.csv", rows, bom=False)
     (out / "notes" / "2026-10.md").write_bytes(NOTE_2026_10.encode("utf-8"))
     return data
+
+
+def per_unit_figures(data: Sample) -> dict[str, dict[str, str]]:
+    """``{unit: {indicator: value as written}}`` of the ``PER_UNIT`` month (its rows have no notes)."""
+    out: dict[str, dict[str, str]] = {}
+    for unit, code, value, note in data.rows[PER_UNIT]:
+        assert not note, (unit, code)
+        out.setdefault(unit, {})[code] = base.fmt_value(value)
+    return out
 
 
 def check(out: Path) -> int:
@@ -259,7 +273,7 @@ def check(out: Path) -> int:
     if bad:
         print(f"SAMPLE DATA CHECK FAILED: {len(bad)} errors", file=sys.stderr)
         return 1
-    months = len(list((out / "periods").iterdir()))
+    months = len({p.stem for p in (out / "periods").iterdir()})
     print(f"Wrote {months} month files, units.csv, targets.csv and 3 notes under {out} "
           f"({len(found)} warnings from the data checks)")
     return 0

@@ -5,6 +5,7 @@ by one, and ``status`` reads the register. Each test works on a copy of the samp
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import importlib.util
 import io
@@ -37,17 +38,43 @@ def _script():
 SCRIPT = _script()
 
 
-@pytest.fixture
-def data(tmp_path):
-    """A copy of the sample data without the analyst's September file (the units send theirs)."""
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder)
-    (folder / "periods" / f"{MONTH}.csv").unlink()
+def without_september(folder: Path) -> Path:
+    """``folder`` (a copy of the sample) without its September: neither the units' files nor the register."""
+    shutil.rmtree(folder / "periods" / MONTH)
+    shutil.rmtree(folder / "received" / MONTH)
     return folder
 
 
+@pytest.fixture
+def data(tmp_path):
+    """A copy of the sample data without September's figures (the units send theirs)."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    return without_september(folder)
+
+
+@functools.cache
+def _figures() -> tuple:
+    from helpers.load import load_data
+    ds = load_data(ROOT / "data", months=[MONTH])
+    return tuple((u, i, str(r.value)) for (m, u, i), r in sorted(ds.records.items())
+                 if m == MONTH and r.value is not None)
+
+
 def sample_figures() -> dict[str, dict[str, str]]:
-    return SCRIPT.csv_figures(ROOT / "data" / "periods" / f"{MONTH}.csv")
+    """The sample's September figures, ``{unit: {indicator: value}}`` (as the month's CSV wrote them)."""
+    out: dict[str, dict[str, str]] = {}
+    for unit, code, value in _figures():
+        out.setdefault(unit, {})[code] = value
+    return out
+
+
+def write_month_csv(path: Path) -> None:
+    """The sample's September as one analyst's long-form CSV."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["unit", "indicator", "value", "note"])
+        w.writerows([unit, code, value, ""] for unit, code, value in _figures())
 
 
 def communes(n: int = 2) -> list[str]:
@@ -311,7 +338,7 @@ def test_status_lists_who_has_not_reported_first_then_late_then_received(data, r
 
 
 def test_status_counts_the_analysts_own_file_as_received(data, returned, monkeypatch):
-    shutil.copy(ROOT / "data" / "periods" / f"{MONTH}.csv", data / "periods" / f"{MONTH}.csv")
+    write_month_csv(data / "periods" / f"{MONTH}.csv")
     c1, _ = returned["units"]
     intake(data, returned["commune"], at=ON_TIME, monkeypatch=monkeypatch)
     out = data.parent / "status.csv"
@@ -339,6 +366,7 @@ def converted(tmp_path_factory):
     """A copy of the sample whose September comes as per-unit files (``scripts/sample_per_unit.py``)."""
     data = tmp_path_factory.mktemp("converted") / "data"
     shutil.copytree(ROOT / "data", data)
+    write_month_csv(without_september(data) / "periods" / f"{MONTH}.csv")
     before = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = ON_TIME
     try:

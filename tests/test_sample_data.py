@@ -59,20 +59,53 @@ def test_sample_ships_an_excel_month_and_a_bom_csv():
     assert isinstance(rec.value, int) and rec.row.startswith("so_lieu!")
 
 
+SEPTEMBER = "2026-09"                    # the month that comes as the units' own workbooks
+
+
 @pytest.mark.e2e
 def test_the_generator_makes_the_shipped_sample_byte_for_byte(tmp_path):
-    """One script, fixed seeds: every file of data/ again (units.csv from the official lists included)."""
+    """One script, fixed seeds: every file of data/ again (units.csv from the official lists included),
+    the units' September workbooks and the intake register too (a fixed key, clock and time zone)."""
     r = subprocess.run([sys.executable, str(ROOT / "scripts/make_sample_data.py"), "--out", str(tmp_path)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    shipped = sorted(p.relative_to(ROOT / "data") for p in (ROOT / "data").rglob("*") if p.is_file())
+    shipped = sorted(p.relative_to(ROOT / "data") for p in (ROOT / "data").rglob("*")
+                     if p.is_file())
     made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert made == shipped and len(shipped) == 24 + 34 + 5        # months, units, targets and three notes
+    per_unit = [p for p in shipped if p.parent.name == SEPTEMBER]
+    assert made == shipped and len(shipped) == 24 + 33 + 5 + 1 + len(per_unit)  # months, units, targets, notes, issuers
+    assert len(per_unit) > 100 and not (ROOT / "data/periods/2026-09.csv").exists()
+    assert not (tmp_path / "collect").exists()            # neither the key nor the blank workbooks
     for rel in shipped:
         if rel.name == "units.csv":      # the source column names the installed package version
             assert rows_without_source(tmp_path / rel) == rows_without_source(ROOT / "data" / rel)
-            continue
-        assert (tmp_path / rel).read_bytes() == (ROOT / "data" / rel).read_bytes(), rel
+        elif rel.suffix == ".xlsx":      # the zip's layout follows the installed openpyxl: the cells count
+            assert cells(tmp_path / rel) == cells(ROOT / "data" / rel), rel
+        elif rel.name == "register.jsonl":
+            assert register_without_hashes(tmp_path, rel) == register_without_hashes(ROOT / "data", rel)
+        else:
+            assert (tmp_path / rel).read_bytes() == (ROOT / "data" / rel).read_bytes(), rel
+
+
+def cells(path):
+    """Every sheet's name, state and cell values (the hidden ``_cchc`` with its signature included)."""
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, ws.sheet_state, [tuple(c.value for c in row) for row in ws.iter_rows()])
+            for ws in wb.worksheets]
+
+
+def register_without_hashes(data, rel):
+    """The register's entries, each ``sha256`` checked against the file it names, then left out (the
+    bytes of an xlsx follow the installed openpyxl)."""
+    import hashlib
+    import json
+    out = []
+    for line in (data / rel).read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        assert entry.pop("sha256") == hashlib.sha256((data / entry["file"]).read_bytes()).hexdigest()
+        out.append(entry)
+    return out
 
 
 def rows_without_source(path):
@@ -101,3 +134,37 @@ def test_departments_the_2022_2023_figures_do_not_cover_begin_in_2024():
     late = {u.code: u.valid_from for u in ds.units.all_versions() if u.code in
             {"10-SKHCN", "10-SVHTTDL", "10-BDT", "10-TTT"}}
     assert late == dict.fromkeys(late, dt.date(2024, 1, 1)) and len(late) == 4
+
+
+def september_rows():
+    """The figures the generator gives 2026-09, before they are typed into the units' workbooks."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import sample_2024_2026 as second
+
+    from helpers.units import read_units
+    data = second.generate(read_units(ROOT / "data" / "units.csv").all_versions())
+    return {(unit, code): Decimal(text) for unit, figures in second.per_unit_figures(data).items()
+            for code, text in figures.items()}
+
+
+def test_september_comes_as_the_units_workbooks_with_the_generators_figures():
+    ds = load_data(ROOT / "data", months=[SEPTEMBER])
+    files = ds.files[SEPTEMBER]
+    assert files and all("2026-09/" in str(f).replace("\\", "/") and str(f).endswith(".xlsx") for f in files)
+    loaded = {(u, i): Decimal(str(r.value)) for (m, u, i), r in ds.records.items()
+              if m == SEPTEMBER and r.value is not None}
+    assert loaded == september_rows()
+    from helpers import register
+    entries = register.entries(ROOT / "data", SEPTEMBER)
+    assert sorted(e.unit for e in entries) == sorted({u for u, _ in loaded})
+    assert all(not e.late and e.received_at == "2026-10-03T17:00:00+07:00" for e in entries)
+
+
+def test_the_latest_month_does_not_move():
+    """The province's October 2026 as it was when September was one CSV."""
+    figs = compute_figures(load_data(ROOT / "data"), "15", "2026-10")
+    assert figs["dossiers_received"].ytd.value == 576748 and figs["dossiers_received"].value == 61417
+    assert figs["dossiers_resolved_ontime"].ytd.value == 550463
+    assert round(figs["online_submission_rate"].ytd.value, 4) == Decimal("77.5448")
+    assert round(figs["online_submission_rate"].value, 4) == Decimal("80.4419")
+    assert figs["eid_applications"].ytd.value == 136159
