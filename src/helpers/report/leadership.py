@@ -16,11 +16,12 @@ from ..figures import BEHIND, MET, NO_DATA, NO_TARGET, NOT_MET, ON_TRACK, Calcul
 from ..findings import Finding
 from ..periods import Period
 from ..selection import best, most, uniform, worst
-from ..text import Msg, t
+from ..text import Msg, t, tn
 from .display import decimals_of, pace_gap_text, places_text, rank_text, show, target_text
 from .leagues import SCORE_CODE, League
 
 SEVERITY = {NOT_MET: 4, BEHIND: 3, ON_TRACK: 1, MET: 0}
+MAX_DOUBTFUL_NAMED = 5              # rows named on page one's "use with care" line; more are counted
 MAX_MESSAGES = 7                    # sentences on page one, the doubtful figures last
 NAMED_UNITS = 6                     # units named in one sentence; more are counted
 MAX_FLAGS = 2                       # footnotes per figure; the appendix lists every finding
@@ -312,7 +313,10 @@ def key_messages(calc: Calculator, figs: dict[str, Figure], period: Period, lang
         out.append(t(lang, "report.msg_lagging", units=lag) + ".")
     if not flagged:
         return out[:MAX_MESSAGES]
-    names = [figs[c].indicator.name(lang) for c in flagged if c in figs][:4]
+    names = [figs[c].indicator.name(lang) for c in flagged if c in figs]
+    if len(names) > MAX_DOUBTFUL_NAMED:         # every ⚠ row counted: the first named, the others numbered
+        rest = len(names) - MAX_DOUBTFUL_NAMED + 1
+        names = names[:MAX_DOUBTFUL_NAMED - 1] + [tn(lang, "report.msg_doubtful_more", rest)]
     doubtful = t(lang, "report.msg_doubtful", names="; ".join(names)) + "."
     return out[:MAX_MESSAGES - 1] + [doubtful]          # what to use with care is never the one left out
 

@@ -56,8 +56,20 @@ class Sections:
                  ly=self.window.same_period_last_year().label(L))
 
     def key_messages(self) -> list[str]:
-        return key_messages(self.calc, self.figures, self.period, self.lang, self.shows_ytd, self.flags,
+        return key_messages(self.calc, self.figures, self.period, self.lang, self.shows_ytd, self.marked_rows,
                             self.leagues)
+
+    @cached_property
+    def marked_rows(self) -> dict:
+        """The rows the tables print with ⚠, in the order they appear (area by area): a flagged figure,
+        or a period's own sum missing sub-units beside a judged year to date. Page one names exactly these."""
+        out = {}
+        for area in AREAS:
+            for fig in self.displayed(area):
+                now = fig.current
+                if fig.code in self.flags or (self.shows_ytd and now.value is not None and now.incomplete):
+                    out[fig.code] = self.flags.get(fig.code, [])
+        return out
 
     def area_lights(self) -> list:
         return area_lights(self._figures_by_area(), self.lang, self.shows_ytd)
