@@ -65,7 +65,8 @@ def test_the_sample_official_reports_are_written_beside_their_metrics(sample_run
     issuer, signer = SAMPLE_UNITS[unit]
     folder = sample_run[1][unit]
     texts = all_text(folder / "official_report.docx")
-    assert issuer in texts and "BÁO CÁO" in texts and any(t.startswith("Số:") for t in texts)
+    assert issuer in [" ".join(t.split()) for t in texts]              # the header may break it after "DÂN"
+    assert "BÁO CÁO" in texts and any(t.startswith("Số:") for t in texts)
     assert signer in texts and "Nơi nhận:" in texts
     assert (folder / "official_report.pdf").read_bytes().startswith(b"%PDF")
     assert (folder / "metrics.json").is_file()
@@ -139,7 +140,7 @@ def test_another_issuer_in_the_docx(other_run):
                    "Hoàng Thị Mai", "Nơi nhận:", *RECIPIENTS):
         assert wanted in texts, wanted
     assert "Kính gửi:" not in " ".join(texts)                     # no addressed_to, no Kính gửi
-    assert any(t.startswith("(Kèm theo Báo cáo số 05/BC-SNV ngày 03/02/2026") for t in texts)
+    assert "(Kèm theo Báo cáo số 05/BC-SNV ngày 03/02/2026 của Sở Nội vụ)" in texts
     assert "Lào Cai" not in " ".join(texts) and "LÀO CAI" not in " ".join(texts)
 
 

@@ -190,9 +190,10 @@ def test_the_word_body_is_times_new_roman_14_justified_with_a_first_line_indent(
 
 def test_the_word_header_and_title_say_the_decree_texts(word_doc):
     texts = _all_text(word_doc)
-    for wanted in ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                   "Số: 05/BC-UBND", "Lào Cai, ngày 05 tháng 4 năm 2026", "BÁO CÁO", SUBJECT, "Kính gửi:",
-                   "- Bộ Nội vụ.", "Phụ lục I", "Phụ lục II"):
+    for wanted in ("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                   "Số: 05/BC-UBND", "Lào Cai, ngày 05 tháng 4 năm 2026", "BÁO CÁO", SUBJECT,
+                   "Kính gửi:\t- Ban Chỉ đạo cải cách hành chính của Chính phủ;", "- Bộ Nội vụ.", "Phụ lục I",
+                   "Phụ lục II"):
         assert wanted in texts, wanted
     motto = next(r for t in word_doc.tables for c in t.rows[0].cells for p in c.paragraphs for r in p.runs
                  if r.text == "Độc lập - Tự do - Hạnh phúc")
@@ -200,7 +201,36 @@ def test_the_word_header_and_title_say_the_decree_texts(word_doc):
     place = next(r for t in word_doc.tables for c in t.rows[1].cells for p in c.paragraphs for r in p.runs
                  if r.text.startswith("Lào Cai, ngày"))
     assert place.italic
-    assert any(t.startswith("(Kèm theo Báo cáo số 05/BC-UBND ngày 05/4/2026") for t in texts)
+    assert "(Kèm theo Báo cáo số 05/BC-UBND ngày 05/4/2026 của Ủy ban nhân dân tỉnh Lào Cai)" in texts
+
+
+def test_the_issuing_body_breaks_where_a_clerk_breaks_it():
+    assert official_form.header_lines("ỦY BAN NHÂN DÂN TỈNH LÀO CAI") == ["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI"]
+    assert official_form.header_lines("HỘI ĐỒNG NHÂN DÂN XÃ TẢ VAN") == ["HỘI ĐỒNG NHÂN DÂN", "XÃ TẢ VAN"]
+    assert official_form.header_lines("SỞ NỘI VỤ") == ["SỞ NỘI VỤ"]
+    assert official_form.header_lines("ỦY BAN NHÂN DÂN") == ["ỦY BAN NHÂN DÂN"]
+
+
+def test_kinh_gui_stands_beside_the_first_recipient_the_others_beneath_it(word_doc):
+    first = next(p for p in word_doc.paragraphs if p.text.startswith("Kính gửi:"))
+    after = word_doc.paragraphs[[p._p for p in word_doc.paragraphs].index(first._p) + 1]
+    fmt = first.paragraph_format
+    assert fmt.first_line_indent < 0 and fmt.left_indent + fmt.first_line_indent > 0      # a hanging indent
+    assert after.text == "- Bộ Nội vụ." and after.paragraph_format.left_indent == fmt.left_indent
+    assert [s.position for s in fmt.tab_stops] == [fmt.left_indent]
+
+
+@pytest.mark.parametrize("capitals, sentence", [
+    ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "Ủy ban nhân dân tỉnh Lào Cai"),
+    ("ỦY BAN NHÂN DÂN PHƯỜNG LÀO CAI", "Ủy ban nhân dân phường Lào Cai"),
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Ủy ban nhân dân thành phố Hà Nội"),
+    ("SỞ NỘI VỤ", "Sở Nội vụ"), ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ"),
+    ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("SỞ NỘI VỤ TỈNH TUYÊN QUANG", "Sở Nội vụ tỉnh Tuyên Quang"), ("CÔNG AN TỈNH", "Công an tỉnh"),
+    ("VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH", "Văn phòng Ủy ban nhân dân tỉnh"), ("Sở Nội vụ", "Sở Nội vụ"),
+])
+def test_the_appendix_names_the_issuer_as_a_sentence_does(capitals, sentence):
+    assert official_form.body_in_sentence(capitals) == sentence
 
 
 def test_the_word_body_ends_with_the_mark_and_the_signature_beside_the_recipients(word_doc):
