@@ -204,6 +204,15 @@ def test_the_word_header_and_title_say_the_decree_texts(word_doc):
     assert "(Kèm theo Báo cáo số 05/BC-UBND ngày 05/4/2026 của Ủy ban nhân dân tỉnh Lào Cai)" in texts
 
 
+def test_the_data_window_is_a_sentence_in_italics(issuer):
+    class Calendar(StandIn):
+        def official_window(self):
+            return "Số liệu từ ngày 1/10/2026 đến ngày 31/10/2026"
+    for report in (StandIn(), Calendar()):
+        window = official_form.OfficialForm(report, issuer, None, dt.date(2026, 4, 5)).window_block()
+        assert window.text.endswith("/2026.") and not window.text.endswith("..") and window.style == "muted"
+
+
 def test_the_issuing_body_breaks_where_a_clerk_breaks_it():
     assert official_form.header_lines("ỦY BAN NHÂN DÂN TỈNH LÀO CAI") == ["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI"]
     assert official_form.header_lines("HỘI ĐỒNG NHÂN DÂN XÃ TẢ VAN") == ["HỘI ĐỒNG NHÂN DÂN", "XÃ TẢ VAN"]

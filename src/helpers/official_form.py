@@ -326,8 +326,12 @@ class OfficialForm:
     def title(self):
         blocks.show_with_fields(OfficialTitle(self.report.official_subject(), list(self.issuer.addressed_to)))
 
+    def window_block(self) -> blocks.Paragraph:
+        """The data window, a sentence of its own in italics (a note on the figures, not part of I.)."""
+        return blocks.Paragraph(f"{self.report.official_window().rstrip().rstrip('.')}.", "muted")
+
     def window(self):
-        blocks.show_with_fields(blocks.Paragraph(self.report.official_window()))
+        blocks.show_with_fields(self.window_block())
 
     def body(self):
         blocks.show_with_fields(*ended(self.report.official_body()))
