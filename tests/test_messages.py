@@ -124,7 +124,12 @@ def test_a_new_language_is_one_file(tmp_path, monkeypatch):
 UNIT_TYPE_WORDS = ("Tỉnh", "Thành phố", "Huyện", "Quận", "Thị xã", "Xã", "Phường", "Thị trấn", "Đặc khu", "Tỉnh ")
 DATA_WORDS = {*(("unit_lists.py", word) for word in UNIT_TYPE_WORDS), ("catalogue.py", "có"),
               ("leadership.py", "Tỷ lệ "), ("leadership.py", "Số "), ("tables.py", "Điểm nhóm "),
-              ("report_kernel.py", "Tỷ lệ hồ sơ"), ("report_kernel.py", "Năm nay")}
+              ("report_kernel.py", "Tỷ lệ hồ sơ"), ("report_kernel.py", "Năm nay"),
+              # how an issuing body's name is read: where the header breaks it, what a sentence lowers
+              *(("official_form.py", word) for word in ("tỉnh", "thành phố", "phường", "xã", "đặc khu", "huyện",
+                                                          "quận", "thị xã", "thị trấn", "ủy ban nhân dân",
+                                                          "hội đồng nhân dân", "văn phòng", "thanh tra", "công an",
+                                                          "trung tâm", "chi cục", "và"))}
 # the page checker's patterns are the words it looks for on a rendered page; the notes' headings and task
 # lines are matched against the words the analysts write (note_parts.py, tasks.py)
 DATA_FILES = {"pagecheck.py", "note_parts.py", "tasks.py"}

@@ -24,6 +24,7 @@ from .typst_code import typst_call, typst_value
 LANG = "vi"                      # an administrative document is Vietnamese
 END_MARK = "./."
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+ADDRESSED_AT_CM, ADDRESSED_LABEL_CM = 5.3, 2.2   # Kính gửi: the recipients start 5.3 cm in (as official.typ)
 HEADER_SPLIT = 0.36              # the header's left column: 36 % of the text width (the Quốc hiệu on one line)
 
 
@@ -46,6 +47,43 @@ def short_date(day: dt.date) -> str:
 def date_text(day: dt.date) -> str:
     """``ngày 05 tháng 4 năm 2026``: a leading zero for days below 10 and for months 1 and 2."""
     return t(LANG, "official.date", day=f"{day.day:02d}", month=_month(day), year=day.year)
+
+
+LEVEL_WORDS = ("tỉnh", "thành phố", "phường", "xã", "đặc khu", "huyện", "quận", "thị xã", "thị trấn")
+ELECTED_BODIES = ("ủy ban nhân dân", "hội đồng nhân dân")
+TWO_WORD_KINDS = ("văn phòng", "thanh tra", "công an", "trung tâm", "chi cục")
+
+
+def _starts_with(words: list[str], i: int, phrase: str) -> bool:
+    return words[i:i + len(phrase.split())] == phrase.split()
+
+
+def body_in_sentence(name: str) -> str:
+    """An issuing body written in capitals, as a sentence names it (the appendix's "Kèm theo … của …"):
+    ``Ủy ban nhân dân tỉnh Lào Cai``, ``Sở Nội vụ``, ``Sở Khoa học và Công nghệ``. A body's own name
+    (after "Sở", "Ban", "Văn phòng" …, after "và" and a comma) and a place (after "tỉnh", "xã" …) keep
+    their capitals; a name already in mixed case is left as it is."""
+    if name != name.upper():
+        return name
+    words = name.lower().split()
+    capital = {0} | {i + 1 for i, w in enumerate(words) if w == "và" or w.endswith(",")}
+    if not any(_starts_with(words, 0, body) for body in ELECTED_BODIES):
+        capital.add(2 if any(_starts_with(words, 0, kind) for kind in TWO_WORD_KINDS) else 1)
+    for i in range(1, len(words)):
+        level = next((lv for lv in LEVEL_WORDS if _starts_with(words, i, lv)), None)
+        if level:                                   # "tỉnh" in lower case, the place's name in capitals
+            capital = {c for c in capital if c < i} | set(range(i + len(level.split()), len(words)))
+            break
+    return " ".join(w[:1].upper() + w[1:] if i in capital else w for i, w in enumerate(words))
+
+
+def header_lines(body: str) -> list[str]:
+    """The issuing body in the header's narrow column, broken where a clerk breaks it: after
+    "ỦY BAN NHÂN DÂN" (the place on the next line), else where the column ends."""
+    for elected in (b.upper() for b in ELECTED_BODIES):
+        if body.startswith(elected + " "):
+            return [elected, body[len(elected):].strip()]
+    return [body]
 
 
 def _html(tag: str, text: str, css: str) -> str:
@@ -71,7 +109,7 @@ class OfficialHeader(blocks.Block):
         return f'<div class="cchc-official-header"><div>{left}</div><div>{right}</div></div>'
 
     def typst(self):
-        return typst_call("official-header", parent=self.parent_body, issuing=self.issuing_body,
+        return typst_call("official-header", parent=self.parent_body, issuing=header_lines(self.issuing_body),
                           number=self.number_line, national=self.national, motto=self.motto,
                           place_date=self.place_date)
 
@@ -87,8 +125,12 @@ class OfficialHeader(blocks.Block):
             first.add_run(self.parent_body).font.size = _pt(13)
             word._shape(first, "center", False, 0)
             first = left.add_paragraph()
-        run = first.add_run(self.issuing_body)
-        run.bold, run.font.size = True, _pt(13)
+        lines = header_lines(self.issuing_body)
+        for number, line in enumerate(lines):
+            run = first.add_run(line)
+            run.bold, run.font.size = True, _pt(13)
+            if number < len(lines) - 1:
+                run.add_break()
         word._shape(first, "center", False, 0)
         word.rule(left, 1 / 3, widths[0])
         national = right.paragraphs[0]
@@ -148,11 +190,19 @@ class OfficialTitle(blocks.Block):
             if len(lines) == 1:
                 word.paragraph(doc, f"{self.addressed_label} {lines[0]}", align="center", indent=False)
                 return
-            word.paragraph(doc, self.addressed_label, align="center", indent=False, after=0)
-            for line in lines:
-                para = word.paragraph(doc, line, align="left", indent=False, after=0)
-                para.paragraph_format.left_indent = _pt(150)
-            doc.paragraphs[-1].paragraph_format.space_after = _pt(12)
+            self._addressed_docx(doc, lines)
+
+    def _addressed_docx(self, doc, lines: list[str]) -> None:
+        """"Kính gửi:" beside the first recipient (a hanging indent and a tab), the others beneath it."""
+        from docx.shared import Cm
+        for number, line in enumerate(lines):
+            text = f"{self.addressed_label}\t{line}" if number == 0 else line
+            fmt = word.paragraph(doc, text, align="left", indent=False, after=0).paragraph_format
+            fmt.left_indent = Cm(ADDRESSED_AT_CM)
+            if number == 0:
+                fmt.first_line_indent = Cm(-ADDRESSED_LABEL_CM)
+                fmt.tab_stops.add_tab_stop(Cm(ADDRESSED_AT_CM))
+        doc.paragraphs[-1].paragraph_format.space_after = _pt(12)
 
     def plain(self):
         return "\n".join([self.kind, self.subject, *self._addressed_lines()])
@@ -276,8 +326,12 @@ class OfficialForm:
     def title(self):
         blocks.show_with_fields(OfficialTitle(self.report.official_subject(), list(self.issuer.addressed_to)))
 
+    def window_block(self) -> blocks.Paragraph:
+        """The data window, a sentence of its own in italics (a note on the figures, not part of I.)."""
+        return blocks.Paragraph(f"{self.report.official_window().rstrip().rstrip('.')}.", "muted")
+
     def window(self):
-        blocks.show_with_fields(blocks.Paragraph(self.report.official_window()))
+        blocks.show_with_fields(self.window_block())
 
     def body(self):
         blocks.show_with_fields(*ended(self.report.official_body()))
@@ -293,7 +347,7 @@ class OfficialForm:
         found = list(self.report.official_appendices())
         reference = t(LANG, "official.appendix_reference", number=number_text(self.number).strip() or "…",
                       symbol=self.issuer.symbol, date=short_date(self.issued_on),
-                      issuer=self.issuer.issuing_body)
+                      issuer=body_in_sentence(self.issuer.issuing_body))
         out = []
         for index, (title, items, landscape) in enumerate(found):
             numeral = ROMAN[index] if len(found) > 1 and index < len(ROMAN) else (str(index + 1) if len(found) > 1

@@ -208,6 +208,7 @@ def rule(doc_or_cell, fraction: float = 1 / 3, width=None):
 # -- tables ------------------------------------------------------------------------------------------------
 def table(doc, columns, rows, notes=()) -> None:
     """A table of cells (``helpers.blocks`` Column and Cell), the header row repeated on each page."""
+    from docx.enum.table import WD_ALIGN_VERTICAL
     from docx.shared import Pt
     grid = doc.add_table(rows=1 + len(rows), cols=len(columns))
     grid.style = "Table Grid"
@@ -216,7 +217,8 @@ def table(doc, columns, rows, notes=()) -> None:
     column_widths(grid, widths)
     for x, column in enumerate(columns):
         title = column.title + (f"\n{column.subtitle}" if column.subtitle else "")
-        _cell(grid.cell(0, x), title, "center", widths[x], bold=True)
+        _cell(grid.cell(0, x), title, "center", widths[x], bold=True, size=TABLE_PT - 1)   # wraps less
+        grid.cell(0, x).vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     repeat_header(grid.rows[0])
     for y, row in enumerate(rows, start=1):
         for x, cell in enumerate(row):
@@ -226,13 +228,13 @@ def table(doc, columns, rows, notes=()) -> None:
         paragraph(doc, note, "small", italic=True, indent=False, after=Pt(0).pt)
 
 
-def _cell(cell, text: str, align: str, width, bold=False, note=None) -> None:
+def _cell(cell, text: str, align: str, width, bold=False, note=None, size=None) -> None:
     cell.width = width
     para = cell.paragraphs[0]
     run = para.add_run(text)
     run.bold = bold or None
     from docx.shared import Pt
-    run.font.size = Pt(TABLE_PT)
+    run.font.size = Pt(size or TABLE_PT)
     _shape(para, align, False, 0)
     para.paragraph_format.line_spacing = 1.0
     if note:
