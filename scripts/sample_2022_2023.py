@@ -529,20 +529,24 @@ def write_xlsx(path: Path, rows):
     ws.freeze_panes = "A2"
     raw = io.BytesIO()
     wb.save(raw)
-    # Make the bytes reproducible: fixed document timestamps and zip entry dates.
-    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    path.write_bytes(stable_xlsx(raw.getvalue(), XLSX_STAMP, ZIP_DATE))
+
+
+def stable_xlsx(raw: bytes, stamp: str, date_time: tuple) -> bytes:
+    """An openpyxl workbook's bytes made reproducible: fixed document timestamps and zip entry dates."""
+    src = zipfile.ZipFile(io.BytesIO(raw))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                                 rb"\g<1>" + XLSX_STAMP.encode() + rb"\g<3>", content)
-            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            dst.writestr(zi, content)
-    path.write_bytes(out.getvalue())
+                                 rb"\g<1>" + stamp.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, content)
+    return out.getvalue()
 
 
 TARGETS = [

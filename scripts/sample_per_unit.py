@@ -19,18 +19,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import io
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))      # sample_2022_2023, beside it
+
+import sample_2022_2023  # noqa: E402
 
 from helpers.collect import collect, key_path  # noqa: E402
 from helpers.intake import intake  # noqa: E402
@@ -78,19 +78,7 @@ ZIP_DATE = (2026, 10, 3, 10, 0, 0)
 def stable_xlsx(path: Path) -> None:
     """Rewrite an openpyxl workbook with fixed document dates and zip entry times (the same bytes for
     the same cells on every run)."""
-    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                                 rb"\g<1>" + STAMP.encode() + rb"\g<3>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, content)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(sample_2022_2023.stable_xlsx(path.read_bytes(), STAMP, ZIP_DATE))
 
 
 @contextlib.contextmanager

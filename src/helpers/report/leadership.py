@@ -245,14 +245,20 @@ def _label(fig: Figure, period: Period, ytd: bool, lang: str) -> str:
     return window.label(lang)
 
 
-def _worst_unit(calc: Calculator, fig: Figure, period: Period, ytd: bool, lang: str) -> Optional[str]:
-    """The sub-unit(s) with the worst value, all of them when tied; "even across units" when the values lie
-    within a few percent of each other (no one unit to call out)."""
-    window = period.ytd() if ytd else period
+def sub_unit_values(calc: Calculator, fig: Figure, window: Period, period: Period) -> list[tuple]:
+    """``(sub-unit, value)`` of the sub-units of ``fig``'s unit (at the period's end, of the indicator's
+    levels) that have a figure over ``window``."""
     ind = fig.indicator
     vals = [(u, calc.value(u.code, ind.code, window).value) for u in calc.sub_units(fig.unit, period.end.code)
             if not ind.levels or u.level in ind.levels]
-    vals = [(u, v) for u, v in vals if v is not None]
+    return [(u, v) for u, v in vals if v is not None]
+
+
+def _worst_unit(calc: Calculator, fig: Figure, period: Period, ytd: bool, lang: str) -> Optional[str]:
+    """The sub-unit(s) with the worst value, all of them when tied; "even across units" when the values lie
+    within a few percent of each other (no one unit to call out)."""
+    ind = fig.indicator
+    vals = sub_unit_values(calc, fig, period.ytd() if ytd else period, period)
     if len(vals) < 2:
         return None
     numbers = [v for _u, v in vals]

@@ -15,7 +15,7 @@ from ..periods import Period
 from ..selection import uniform, worst
 from ..text import t
 from .display import decimals_of, rank_text, show, target_text
-from .leadership import status_shown, value_shown
+from .leadership import status_shown, sub_unit_values, value_shown
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 JUDGED = (MET, ON_TRACK, BEHIND, NOT_MET)
@@ -149,10 +149,7 @@ def worst_units(calc, fig: Figure, period: Period, ytd: bool, lang: str) -> Opti
     if status_shown(fig, ytd) not in (NOT_MET, BEHIND):
         return None
     ind = fig.indicator
-    window = period.ytd() if ytd or ind.year_end else period
-    vals = [(u, calc.value(u.code, ind.code, window).value) for u in calc.sub_units(fig.unit, period.end.code)
-            if not ind.levels or u.level in ind.levels]
-    vals = [(u, v) for u, v in vals if v is not None]
+    vals = sub_unit_values(calc, fig, period.ytd() if ytd or ind.year_end else period, period)
     if len(vals) < 2:
         return None
     numbers = [v for _u, v in vals]
