@@ -85,19 +85,22 @@ _MONTH_FILE = re.compile(r"\d{4}-\d{2}\.(csv|xlsx)", re.I)     # exactly: 2023-1
 _MONTH_FOLDER = re.compile(r"\d{4}-\d{2}")                     # periods/2023-10/: one file per unit
 
 
+def _listing(folder: Path) -> list[Path]:
+    """A folder's entries, sorted by name; no folder: ``[]``; one that cannot be listed is a DataError."""
+    if not folder.is_dir():
+        return []
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        raise files.unreadable(folder, exc) from None
+
+
 def period_files(data_dir: Path):
     """``(period or None, path)`` for every entry of ``periods/`` but folders (``periods/2023-10/``
     is for one file per unit), hidden files, Excel's lock files and notes (``.md``, ``.txt``). An
     entry need not be a regular file: reading it says so. An unreadable folder is a DataError."""
-    folder = Path(data_dir) / "periods"
-    if not folder.is_dir():
-        return []
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError as exc:
-        raise files.unreadable(folder, exc) from None
     out = []
-    for p in entries:
+    for p in _listing(Path(data_dir) / "periods"):
         if p.name.startswith((".", "~$")) or p.is_dir() or p.suffix.lower() in {".md", ".txt"}:
             continue
         period = month_of_file(p.name) if _MONTH_FILE.fullmatch(p.name) else None
@@ -114,14 +117,7 @@ def month_folder_files(data_dir: Path, month: str) -> list[Path]:
     files (``~$082.xlsx``, ``~WRL0001.tmp``) and Windows' ``Thumbs.db``/``desktop.ini`` left out. An
     entry need not be a regular file, nor named after a unit: reading it says so. No folder: ``[]``;
     one that cannot be listed is a DataError."""
-    folder = Path(data_dir) / "periods" / month
-    if not folder.is_dir():
-        return []
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError as exc:
-        raise files.unreadable(folder, exc) from None
-    return [p for p in entries
+    return [p for p in _listing(Path(data_dir) / "periods" / month)
             if not p.name.startswith((".", "~")) and p.name.lower() not in _IGNORED_IN_MONTH_FOLDER]
 
 
